@@ -1,0 +1,52 @@
+use std::fmt::Write as _;
+
+/// Everything that can go wrong between a chapter name and a listing.
+///
+/// Each message names what was asked for and what exists instead, because the reader of it is
+/// usually someone who mistyped a name in a directive or on the command line.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum Error {
+    #[error(
+        "the listings are pinned to rustc {pinned} (rust-toolchain.toml) but this run uses {found}.\n\
+         Listings are only compared on the pinned compiler: run with `rustup run {pinned} …`, or drop \
+         the `+toolchain` / RUSTUP_TOOLCHAIN override that selected {found_release}."
+    )]
+    ToolchainMismatch { pinned: String, found: String, found_release: String },
+
+    #[error("could not run `{program}`: {reason}")]
+    Spawn { program: String, reason: String },
+
+    #[error("unknown chapter `{given}`{}; the chapters are: {}", closest_hint(closest), known.join(", "))]
+    UnknownChapter { given: String, known: Vec<String>, closest: Vec<String> },
+
+    #[error("{}", unknown_function_message(given, chapter, closest, known))]
+    UnknownFunction { given: String, chapter: String, closest: Vec<String>, known: Vec<String> },
+
+    #[error("`{given}` names {} functions in {chapter}; be more specific: {}", matches.len(), matches.join(" | "))]
+    AmbiguousFunction { given: String, chapter: String, matches: Vec<String> },
+
+    #[error("compiling {chapter} for its listings failed:\n{stderr}")]
+    Build { chapter: String, stderr: String },
+
+    #[error("{0}")]
+    Workspace(String),
+}
+
+fn closest_hint(closest: &[String]) -> String {
+    match closest {
+        [] => String::new(),
+        names => format!(" (did you mean {}?)", names.join(" or ")),
+    }
+}
+
+fn unknown_function_message(given: &str, chapter: &str, closest: &[String], known: &[String]) -> String {
+    let mut message = format!("no function `{given}` in the assembly of {chapter}{}", closest_hint(closest));
+    message.push_str("\nits functions are:");
+    for name in known {
+        let _ = write!(message, "\n  {name}");
+    }
+    message.push_str(
+        "\n(a function that is inlined everywhere has no code of its own: see `cargo xtask asm CHAPTER --list`)",
+    );
+    message
+}

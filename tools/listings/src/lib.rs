@@ -1,0 +1,79 @@
+//! The listings pipeline of *Under the Await*.
+//!
+//! A chapter crate goes in; a checked, reproducible listing of what rustc made of one of its
+//! functions comes out. Each step is a function over typed values:
+//!
+//! ```text
+//! compile (compile.rs) → parse (asm/parse.rs) → select (asm/select.rs)
+//!         → filter + renumber + demangle (asm/filter.rs) → render (asm/listing.rs)
+//! ```
+//!
+//! Chapter tests call [`asm`] and [`assert_asm_snapshot!`]; the `xtask` command line calls the
+//! same functions, so what a reader regenerates is exactly what the tests check.
+
+pub mod asm;
+mod compile;
+mod error;
+mod snapshot;
+mod toolchain;
+mod workspace;
+
+pub use asm::{AsmOptions, Listing};
+pub use compile::CodegenFlags;
+pub use error::Error;
+pub use toolchain::{Rustc, pinned_release};
+pub use workspace::{Chapter, Workspace};
+
+/// Re-exported so that [`assert_asm_snapshot!`] works in crates that only depend on `listings`.
+pub use insta;
+
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex, OnceLock};
+
+/// The assembly of `function` in `chapter`, compiled with the listing flags.
+///
+/// `chapter` is a folder name under `chapters/` (`ch01-the-experiment`), its crate name
+/// (`ch01_the_experiment`) or its number prefix (`ch01`). `function` is a demangled path as a
+/// reader writes it; see [`asm::select`] for the forms accepted.
+///
+/// The chapter is compiled at most once per process and per flag set, however many listings
+/// are taken from it.
+pub fn asm(chapter: &str, function: &str, options: &AsmOptions) -> Result<Listing, Error> {
+    let workspace = Workspace::this_checkout();
+    let chapter = workspace.chapter(chapter)?;
+    let program = compiled_program(&workspace, &chapter, &CodegenFlags::default())?;
+    asm::listing(&program, &chapter, function, options)
+}
+
+/// Every function the chapter's assembly defines, by the names [`asm`] accepts.
+pub fn asm_functions(chapter: &str) -> Result<Vec<String>, Error> {
+    let workspace = Workspace::this_checkout();
+    let chapter = workspace.chapter(chapter)?;
+    let program = compiled_program(&workspace, &chapter, &CodegenFlags::default())?;
+    Ok(program.functions().iter().map(|f| f.name.clone()).collect())
+}
+
+type ProgramCache = Mutex<HashMap<(String, CodegenFlags), Arc<OnceLock<Result<Arc<asm::Program>, Error>>>>>;
+
+/// Compiles and parses a chapter once per process: the tests of one chapter run in parallel
+/// threads and must not each start a cargo build.
+fn compiled_program(
+    workspace: &Workspace,
+    chapter: &Chapter,
+    flags: &CodegenFlags,
+) -> Result<Arc<asm::Program>, Error> {
+    static CACHE: OnceLock<ProgramCache> = OnceLock::new();
+    let slot = CACHE
+        .get_or_init(Default::default)
+        .lock()
+        .expect("listing cache poisoned")
+        .entry((chapter.slug.clone(), flags.clone()))
+        .or_default()
+        .clone();
+    slot.get_or_init(|| {
+        let rustc = Rustc::for_listings(workspace)?;
+        let text = compile::assembly(workspace, chapter, flags, &rustc)?;
+        Ok(Arc::new(asm::Program::parse(&text, rustc.version_line, flags.clone())))
+    })
+    .clone()
+}

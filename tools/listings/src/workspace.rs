@@ -1,0 +1,81 @@
+//! The checkout, and the chapters in it.
+
+use std::path::{Path, PathBuf};
+
+use crate::Error;
+
+/// The root of the checkout: the folder with the workspace `Cargo.toml`, `book/` and `chapters/`.
+#[derive(Debug, Clone)]
+pub struct Workspace {
+    pub root: PathBuf,
+}
+
+/// One chapter crate: `chapters/<slug>/`, whose package is also named `<slug>`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Chapter {
+    /// `ch01-the-experiment`: the folder, the package, the book page and the snapshots share it.
+    pub slug: String,
+    pub dir: PathBuf,
+}
+
+impl Chapter {
+    /// The crate's name in Rust paths: `ch01_the_experiment`.
+    pub fn crate_name(&self) -> String {
+        self.slug.replace('-', "_")
+    }
+}
+
+impl Workspace {
+    /// The checkout this crate was built from (two folders above `tools/listings`).
+    pub fn this_checkout() -> Workspace {
+        let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
+        Workspace { root: root.canonicalize().unwrap_or(root) }
+    }
+
+    /// Every chapter crate, in the book's order (the folders sort by their `chNN-` prefix).
+    pub fn chapters(&self) -> Result<Vec<Chapter>, Error> {
+        let folder = self.root.join("chapters");
+        let entries = std::fs::read_dir(&folder)
+            .map_err(|e| Error::Workspace(format!("cannot read {}: {e}", folder.display())))?;
+        let mut chapters: Vec<Chapter> = entries
+            .filter_map(Result::ok)
+            .map(|entry| entry.path())
+            .filter(|dir| dir.join("Cargo.toml").is_file())
+            .filter_map(|dir| {
+                let slug = dir.file_name()?.to_str()?.to_owned();
+                Some(Chapter { slug, dir })
+            })
+            .collect();
+        chapters.sort_by(|a, b| a.slug.cmp(&b.slug));
+        Ok(chapters)
+    }
+
+    /// The chapter a reader means by `name`: its slug (`ch01-the-experiment`), its crate name
+    /// (`ch01_the_experiment`) or its unambiguous number prefix (`ch01`).
+    pub fn chapter(&self, name: &str) -> Result<Chapter, Error> {
+        let chapters = self.chapters()?;
+        let wanted = name.trim().replace('_', "-");
+        let exact = chapters.iter().find(|c| c.slug == wanted);
+        let by_prefix: Vec<&Chapter> =
+            chapters.iter().filter(|c| c.slug.starts_with(&format!("{wanted}-"))).collect();
+        match (exact, by_prefix.as_slice()) {
+            (Some(chapter), _) => Ok(chapter.clone()),
+            (None, [chapter]) => Ok((*chapter).clone()),
+            _ => {
+                let known: Vec<String> = chapters.iter().map(|c| c.slug.clone()).collect();
+                Err(Error::UnknownChapter { given: name.to_owned(), closest: closest(&wanted, &known), known })
+            }
+        }
+    }
+}
+
+/// The names most like `given`, best first: at most three, and only plausible ones.
+pub(crate) fn closest(given: &str, names: &[String]) -> Vec<String> {
+    let mut scored: Vec<(f64, &String)> = names
+        .iter()
+        .map(|name| (strsim::normalized_damerau_levenshtein(given, name), name))
+        .filter(|(score, _)| *score >= 0.5)
+        .collect();
+    scored.sort_by(|a, b| b.0.total_cmp(&a.0));
+    scored.into_iter().take(3).map(|(_, name)| name.clone()).collect()
+}

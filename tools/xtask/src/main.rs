@@ -1,0 +1,62 @@
+//! `cargo xtask …`: the project's own command line (the alias lives in `.cargo/config.toml`).
+
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+use listings::AsmOptions;
+
+#[derive(Parser)]
+#[command(name = "cargo xtask", about = "Tools of Under the Await")]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Print the x86-64 assembly of a chapter's function, exactly as the book shows it.
+    Asm {
+        /// The chapter: `ch01-the-experiment`, `ch01_the_experiment` or `ch01`.
+        chapter: String,
+        /// The function, demangled: `hello_world::{{closure}}`, `DummyFuture::poll`, or a full
+        /// path such as `ch01_the_experiment::noop_waker::noop_clone`.
+        #[arg(required_unless_present = "list")]
+        function: Option<String>,
+        /// List the functions that have code of their own in the chapter, instead.
+        #[arg(long, conflicts_with = "function")]
+        list: bool,
+        /// Interleave the chapter's Rust source lines as `;` comments.
+        #[arg(long)]
+        source: bool,
+        /// Also show the constants the code refers to (vtables, strings), not only jump tables.
+        #[arg(long)]
+        data: bool,
+    },
+}
+
+fn main() -> ExitCode {
+    match Cli::parse().command {
+        Command::Asm { chapter, function: Some(function), source, data, .. } => {
+            report(listings::asm(&chapter, &function, &AsmOptions { source, data }).map(|listing| print!("{listing}")))
+        }
+        Command::Asm { chapter, .. } => {
+            report(listings::asm_functions(&chapter).map(|names| names.iter().for_each(|name| println!("{name}"))))
+        }
+    }
+}
+
+/// Exit 2 for a name that does not exist (like clap's own usage errors), 1 for anything else.
+fn report(result: Result<(), listings::Error>) -> ExitCode {
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(error) => {
+            eprintln!("error: {error}");
+            match error {
+                listings::Error::UnknownChapter { .. }
+                | listings::Error::UnknownFunction { .. }
+                | listings::Error::AmbiguousFunction { .. } => ExitCode::from(2),
+                _ => ExitCode::FAILURE,
+            }
+        }
+    }
+}

@@ -6,7 +6,7 @@
 /// The snapshot's header records the function, the compiler and the flags; its body is exactly
 /// what the book shows. Use it in a chapter's tests:
 ///
-/// ```ignore
+/// ```no_run
 /// let listing = listings::asm(env!("CARGO_PKG_NAME"), "noop", &Default::default()).unwrap();
 /// listings::assert_asm_snapshot!("noop", listing);
 /// ```

@@ -6,7 +6,7 @@ use clap::{Parser, Subcommand};
 use listings::AsmOptions;
 
 #[derive(Parser)]
-#[command(name = "cargo xtask", about = "Tools of Under the Await")]
+#[command(name = "xtask", bin_name = "cargo xtask", about = "Tools of Under the Await")]
 struct Cli {
     #[command(subcommand)]
     command: Command,

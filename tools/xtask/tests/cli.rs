@@ -1,0 +1,94 @@
+//! `cargo xtask asm` as a reader uses it: the listing the book shows, and one clear message
+//! (exit 2) for a name that does not exist.
+
+use std::path::Path;
+use std::process::{Command, Output};
+
+fn xtask(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_xtask")).args(args).output().expect("xtask runs")
+}
+
+fn stdout(output: &Output) -> &str {
+    std::str::from_utf8(&output.stdout).unwrap()
+}
+
+fn stderr(output: &Output) -> &str {
+    std::str::from_utf8(&output.stderr).unwrap()
+}
+
+#[test]
+fn asm_prints_exactly_the_listing_the_chapter_snapshot_checks() {
+    let output = xtask(&["asm", "ch01", "hello_world::{{closure}}", "--source"]);
+    assert!(output.status.success(), "{}", stderr(&output));
+    let snapshot = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../../chapters/ch01-the-experiment/tests/snapshots/ch01-the-experiment__asm__hello_world_state_machine.snap");
+    let snapshot = std::fs::read_to_string(snapshot).unwrap();
+    // insta's header is the text between the first two `---` lines.
+    let body = snapshot.splitn(3, "---\n").nth(2).unwrap();
+    assert_eq!(stdout(&output), body);
+}
+
+#[test]
+fn list_names_every_function_with_code_of_its_own() {
+    let output = xtask(&["asm", "ch01-the-experiment", "--list"]);
+    assert!(output.status.success(), "{}", stderr(&output));
+    let names: Vec<&str> = stdout(&output).lines().collect();
+    for expected in [
+        "ch01_the_experiment::noop_clone",
+        "ch01_the_experiment::hello_world::{{closure}}",
+        "<ch01_the_experiment::DummyFuture as core::future::future::Future>::poll",
+    ] {
+        assert!(names.contains(&expected), "{expected} not in {names:?}");
+    }
+}
+
+#[test]
+fn an_unknown_chapter_exits_2_naming_the_chapters() {
+    let output = xtask(&["asm", "ch1-the-experiment", "noop"]);
+    assert_eq!(output.status.code(), Some(2));
+    assert_eq!(
+        stderr(&output),
+        "error: unknown chapter `ch1-the-experiment` (did you mean ch01-the-experiment?); the chapters are: ch01-the-experiment\n"
+    );
+}
+
+#[test]
+fn an_unknown_function_exits_2_with_the_closest_names() {
+    let output = xtask(&["asm", "ch01", "noop_clonee"]);
+    assert_eq!(output.status.code(), Some(2));
+    assert!(stderr(&output).starts_with("error: no function `noop_clonee` in the assembly of ch01-the-experiment (did you mean noop_clone"), "{}", stderr(&output));
+    assert!(stderr(&output).contains("\n  ch01_the_experiment::noop\n"), "{}", stderr(&output));
+}
+
+#[test]
+fn a_missing_function_argument_is_a_usage_error() {
+    let output = xtask(&["asm", "ch01"]);
+    assert_eq!(output.status.code(), Some(2));
+    assert!(stderr(&output).contains("<FUNCTION>") && stderr(&output).contains("Usage: cargo xtask asm"), "{}", stderr(&output));
+}
+
+#[test]
+fn another_compiler_gets_one_message_naming_both_versions() {
+    // A toolchain folder whose rustc claims to be a nightly: the listing compile must refuse it
+    // before building anything.
+    let toolchain = std::env::temp_dir().join(format!("under-the-await-fake-toolchain-{}", std::process::id()));
+    std::fs::create_dir_all(&toolchain).unwrap();
+    let rustc = toolchain.join("rustc");
+    std::fs::write(&rustc, "#!/bin/sh\nprintf 'rustc 1.96.0-nightly (0123456789 2026-05-01)\\nbinary: rustc\\nrelease: 1.96.0-nightly\\n'\n").unwrap();
+    #[cfg(unix)]
+    #[cfg(unix)]
+    std::fs::set_permissions(&rustc, std::os::unix::fs::PermissionsExt::from_mode(0o755)).unwrap();
+
+    let output = Command::new(env!("CARGO_BIN_EXE_xtask"))
+        .args(["asm", "ch01", "noop"])
+        .env("CARGO", toolchain.join("cargo"))
+        .output()
+        .unwrap();
+    std::fs::remove_dir_all(&toolchain).unwrap();
+
+    assert_eq!(output.status.code(), Some(1));
+    let message = stderr(&output);
+    assert!(message.starts_with("error: the listings are pinned to rustc 1.95.0 (rust-toolchain.toml) but this run uses rustc 1.96.0-nightly (0123456789 2026-05-01)."), "{message}");
+    assert!(message.lines().count() <= 3, "one message, not a wall: {message}");
+    assert!(stdout(&output).is_empty());
+}

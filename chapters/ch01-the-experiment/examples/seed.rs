@@ -4,5 +4,6 @@
 //! `Completed on second poll!`.
 
 fn main() {
-    ch01_the_experiment::poll_hello_world_twice();
+    // The results are printed by the polls themselves, as in the seed's `main`.
+    let _results = ch01_the_experiment::poll_hello_world_twice();
 }

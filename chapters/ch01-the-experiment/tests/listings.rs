@@ -17,7 +17,10 @@ fn calls(listing: &Listing) -> Vec<&str> {
 fn hello_world_state_machine_jumps_on_its_state_byte_through_four_entries() {
     let listing = asm("hello_world::{{closure}}", AsmOptions { source: true, data: false });
     let first_instructions: Vec<(&str, &str)> = listing.instructions().take(8).collect();
-    assert!(first_instructions.contains(&("movzx", "eax, byte ptr [rdi]")), "the state is the future's first byte: {first_instructions:?}");
+    assert!(
+        first_instructions.contains(&("movzx", "eax, byte ptr [rdi]")),
+        "the state is the future's first byte: {first_instructions:?}"
+    );
     let tables = listing.jump_tables();
     assert_eq!(tables.len(), 1);
     assert_eq!(tables[0].len(), 4, "Unresumed, Returned, Panicked, Suspend0: {tables:?}");
@@ -42,7 +45,12 @@ fn the_noop_waker_vtable_is_four_function_pointers_in_read_only_data() {
     let vtable = listing.data_after(".L__unnamed_1");
     assert_eq!(
         vtable,
-        ["ch01_the_experiment::noop_clone", "ch01_the_experiment::noop", "ch01_the_experiment::noop", "ch01_the_experiment::noop"],
+        [
+            "ch01_the_experiment::noop_clone",
+            "ch01_the_experiment::noop",
+            "ch01_the_experiment::noop",
+            "ch01_the_experiment::noop"
+        ],
         "clone, wake, wake_by_ref, drop"
     );
     assert_asm_snapshot!("noop_clone", listing);
@@ -71,4 +79,22 @@ fn without_the_dyn_boundary_the_state_machine_is_inlined_into_the_driver() {
     let calls = calls(&listing);
     assert!(!calls.iter().any(|c| c.contains("{{closure}}")), "the state machine is not called: {calls:?}");
     assert_asm_snapshot!("poll_hello_world_twice_inlined", listing);
+}
+
+#[test]
+fn at_opt_level_z_small_constants_are_loaded_with_push_and_pop_as_in_the_seeds_listing() {
+    let push_pop = |listing: &Listing| {
+        let instructions: Vec<(&str, &str)> = listing.instructions().collect();
+        instructions.windows(2).filter(|w| w[0].0 == "push" && w[0].1.parse::<u8>().is_ok() && w[1].0 == "pop").count()
+    };
+    let for_size = listings::asm_with_flags(
+        CHAPTER,
+        "poll_hello_world_twice",
+        &AsmOptions::default(),
+        &listings::CodegenFlags { opt_level: "z".into() },
+    )
+    .unwrap_or_else(|error| panic!("{error}"));
+    assert!(push_pop(&for_size) > 0, "{for_size}");
+    assert_eq!(push_pop(&asm("poll_hello_world_twice", AsmOptions::default())), 0, "not at opt-level 3");
+    assert_asm_snapshot!("poll_hello_world_twice_opt_level_z", for_size);
 }

@@ -4,7 +4,9 @@ use std::future::Future;
 use std::pin::pin;
 use std::task::{Context, Poll};
 
-use ch01_the_experiment::{DummyFuture, hello_world, noop_waker, poll_hello_world_twice, poll_hello_world_twice_inlined};
+use ch01_the_experiment::{
+    DummyFuture, hello_world, noop_waker, poll_hello_world_twice, poll_hello_world_twice_inlined,
+};
 
 #[test]
 fn hello_world_is_pending_once_then_ready() {
@@ -39,5 +41,9 @@ fn dummy_future_is_ready_with_eleven_on_its_second_poll() {
     let mut future = pin!(DummyFuture::default());
     assert_eq!(future.as_mut().poll(&mut cx), Poll::Pending);
     assert_eq!(future.as_mut().poll(&mut cx), Poll::Ready(11));
-    assert_eq!(future.as_mut().poll(&mut cx), Poll::Ready(11), "it stays ready: polling it again is allowed here, unlike an async fn");
+    assert_eq!(
+        future.as_mut().poll(&mut cx),
+        Poll::Ready(11),
+        "it stays ready: polling it again is allowed here, unlike an async fn"
+    );
 }

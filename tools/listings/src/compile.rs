@@ -85,14 +85,35 @@ pub fn assembly(
     if !asm_path.is_file() {
         // Cargo considers the crate fresh (the `.s` is not one of its outputs) and will not run
         // rustc again, so the deleted file would never come back: clean the crate and rebuild.
-        run(cargo(workspace, rustc).args(["clean", "--quiet", "--package", &chapter.slug, "--profile", "listings", "--target", TARGET, "--target-dir"]).arg(&target_dir), chapter)?;
+        run(
+            cargo(workspace, rustc)
+                .args([
+                    "clean",
+                    "--quiet",
+                    "--package",
+                    &chapter.slug,
+                    "--profile",
+                    "listings",
+                    "--target",
+                    TARGET,
+                    "--target-dir",
+                ])
+                .arg(&target_dir),
+            chapter,
+        )?;
         build(workspace, chapter, flags, rustc, &asm_path)?;
     }
     std::fs::read_to_string(&asm_path)
         .map_err(|e| Error::Build { chapter: chapter.slug.clone(), stderr: format!("{}: {e}", asm_path.display()) })
 }
 
-fn build(workspace: &Workspace, chapter: &Chapter, flags: &CodegenFlags, rustc: &Rustc, asm_path: &Path) -> Result<(), Error> {
+fn build(
+    workspace: &Workspace,
+    chapter: &Chapter,
+    flags: &CodegenFlags,
+    rustc: &Rustc,
+    asm_path: &Path,
+) -> Result<(), Error> {
     let mut command = cargo(workspace, rustc);
     command.args(["rustc", "--quiet", "--color", "never", "--package", &chapter.slug, "--lib"]);
     command.args(["--profile", "listings", "--target", TARGET, "--target-dir"]).arg(flags.target_dir(workspace));
@@ -133,13 +154,15 @@ fn cargo(workspace: &Workspace, rustc: &Rustc) -> Command {
 }
 
 fn run(command: &mut Command, chapter: &Chapter) -> Result<Output, Error> {
-    let output = command.output().map_err(|e| Error::Spawn {
-        program: format!("{:?}", command.get_program()),
-        reason: e.to_string(),
-    })?;
+    let output = command
+        .output()
+        .map_err(|e| Error::Spawn { program: format!("{:?}", command.get_program()), reason: e.to_string() })?;
     if output.status.success() {
         Ok(output)
     } else {
-        Err(Error::Build { chapter: chapter.slug.clone(), stderr: String::from_utf8_lossy(&output.stderr).into_owned() })
+        Err(Error::Build {
+            chapter: chapter.slug.clone(),
+            stderr: String::from_utf8_lossy(&output.stderr).into_owned(),
+        })
     }
 }

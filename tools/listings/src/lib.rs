@@ -39,9 +39,20 @@ use std::sync::{Arc, Mutex, OnceLock};
 /// The chapter is compiled at most once per process and per flag set, however many listings
 /// are taken from it.
 pub fn asm(chapter: &str, function: &str, options: &AsmOptions) -> Result<Listing, Error> {
+    asm_with_flags(chapter, function, options, &CodegenFlags::default())
+}
+
+/// [`asm`] with other code generation flags, e.g. `opt-level=z` to compare with a listing that
+/// was made for size.
+pub fn asm_with_flags(
+    chapter: &str,
+    function: &str,
+    options: &AsmOptions,
+    flags: &CodegenFlags,
+) -> Result<Listing, Error> {
     let workspace = Workspace::this_checkout();
     let chapter = workspace.chapter(chapter)?;
-    let program = compiled_program(&workspace, &chapter, &CodegenFlags::default())?;
+    let program = compiled_program(&workspace, &chapter, flags)?;
     asm::listing(&program, &chapter, function, options)
 }
 

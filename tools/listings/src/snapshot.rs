@@ -19,10 +19,7 @@ macro_rules! assert_asm_snapshot {
         settings.set_omit_expression(true);
         settings.set_description(listing.provenance.clone());
         settings.bind(|| {
-            $crate::insta::assert_snapshot!(
-                format!("{}__asm__{}", env!("CARGO_PKG_NAME"), $name),
-                listing.to_string()
-            );
+            $crate::insta::assert_snapshot!(format!("{}__asm__{}", env!("CARGO_PKG_NAME"), $name), listing.to_string());
         });
     }};
 }

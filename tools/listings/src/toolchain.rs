@@ -11,10 +11,7 @@ const TOOLCHAIN_FILE: &str = include_str!("../../../rust-toolchain.toml");
 /// The pinned release, e.g. `1.95.0`, from `rust-toolchain.toml`'s `channel`.
 pub fn pinned_release() -> String {
     let table: toml::Table = TOOLCHAIN_FILE.parse().expect("rust-toolchain.toml is valid TOML");
-    table["toolchain"]["channel"]
-        .as_str()
-        .expect("rust-toolchain.toml names a channel")
-        .to_owned()
+    table["toolchain"]["channel"].as_str().expect("rust-toolchain.toml names a channel").to_owned()
 }
 
 /// The `rustc` that compiles the listings, checked to be the pinned one.
@@ -57,11 +54,7 @@ fn version_line(verbose: &str) -> String {
 /// Refuses any compiler whose `release:` is not the pinned one (a nightly of the same number
 /// included: its `release` reads `1.95.0-nightly`).
 pub(crate) fn check_release(pinned: &str, verbose: &str) -> Result<(), Error> {
-    let found_release = verbose
-        .lines()
-        .find_map(|line| line.strip_prefix("release: "))
-        .unwrap_or("unknown")
-        .trim();
+    let found_release = verbose.lines().find_map(|line| line.strip_prefix("release: ")).unwrap_or("unknown").trim();
     if found_release == pinned {
         Ok(())
     } else {

@@ -56,8 +56,7 @@ impl Workspace {
         let chapters = self.chapters()?;
         let wanted = name.trim().replace('_', "-");
         let exact = chapters.iter().find(|c| c.slug == wanted);
-        let by_prefix: Vec<&Chapter> =
-            chapters.iter().filter(|c| c.slug.starts_with(&format!("{wanted}-"))).collect();
+        let by_prefix: Vec<&Chapter> = chapters.iter().filter(|c| c.slug.starts_with(&format!("{wanted}-"))).collect();
         match (exact, by_prefix.as_slice()) {
             (Some(chapter), _) => Ok(chapter.clone()),
             (None, [chapter]) => Ok((*chapter).clone()),

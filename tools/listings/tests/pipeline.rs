@@ -115,10 +115,18 @@ fn a_function_can_be_named_as_a_reader_would_write_it() {
         "tiny[a1b2c3d4]::state::{closure#0}",
         "tiny::state::{{closure}}::h0123456789abcdef",
     ] {
-        assert!(listing(spelling, AsmOptions::default()).unwrap().starts_with("tiny::state::{{closure}}:\n"), "{spelling}");
+        assert!(
+            listing(spelling, AsmOptions::default()).unwrap().starts_with("tiny::state::{{closure}}:\n"),
+            "{spelling}"
+        );
     }
     for spelling in ["<tiny::Leaf as core::future::future::Future>::poll", "<Leaf as Future>::poll", "Leaf::poll"] {
-        assert!(listing(spelling, AsmOptions::default()).unwrap().starts_with("<tiny::Leaf as core::future::future::Future>::poll:\n"), "{spelling}");
+        assert!(
+            listing(spelling, AsmOptions::default())
+                .unwrap()
+                .starts_with("<tiny::Leaf as core::future::future::Future>::poll:\n"),
+            "{spelling}"
+        );
     }
 }
 
@@ -129,7 +137,12 @@ fn an_unknown_function_is_refused_with_the_closest_names_and_every_function() {
     assert_eq!(closest.first().map(String::as_str), Some("state::{{closure}}"));
     assert_eq!(known.len(), 5);
     let message = error.to_string();
-    assert!(message.starts_with("no function `tiny::stat::{{closure}}` in the assembly of tiny (did you mean state::{{closure}}"), "{message}");
+    assert!(
+        message.starts_with(
+            "no function `tiny::stat::{{closure}}` in the assembly of tiny (did you mean state::{{closure}}"
+        ),
+        "{message}"
+    );
     assert!(message.contains("\n  tiny::noop\n"), "{message}");
 }
 
@@ -147,7 +160,10 @@ fn chapters_are_found_by_slug_crate_name_or_number_and_an_unknown_one_is_refused
     }
     let error = workspace.chapter("ch01-the-experimnet").unwrap_err();
     let message = error.to_string();
-    assert!(message.starts_with("unknown chapter `ch01-the-experimnet` (did you mean ch01-the-experiment?)"), "{message}");
+    assert!(
+        message.starts_with("unknown chapter `ch01-the-experimnet` (did you mean ch01-the-experiment?)"),
+        "{message}"
+    );
     assert!(message.contains("the chapters are: ch01-the-experiment"), "{message}");
 }
 

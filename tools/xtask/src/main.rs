@@ -3,7 +3,7 @@
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
-use listings::AsmOptions;
+use listings::{AsmOptions, CodegenFlags};
 
 #[derive(Parser)]
 #[command(name = "xtask", bin_name = "cargo xtask", about = "Tools of Under the Await")]
@@ -31,13 +31,20 @@ enum Command {
         /// Also show the constants the code refers to (vtables, strings), not only jump tables.
         #[arg(long)]
         data: bool,
+        /// Optimisation level of the compile (the book's listings use 3).
+        #[arg(long, default_value = "3", value_parser = ["0", "1", "2", "3", "s", "z"])]
+        opt_level: String,
     },
 }
 
 fn main() -> ExitCode {
     match Cli::parse().command {
-        Command::Asm { chapter, function: Some(function), source, data, .. } => {
-            report(listings::asm(&chapter, &function, &AsmOptions { source, data }).map(|listing| print!("{listing}")))
+        Command::Asm { chapter, function: Some(function), source, data, opt_level, .. } => {
+            let flags = CodegenFlags { opt_level };
+            report(
+                listings::asm_with_flags(&chapter, &function, &AsmOptions { source, data }, &flags)
+                    .map(|listing| print!("{listing}")),
+            )
         }
         Command::Asm { chapter, .. } => {
             report(listings::asm_functions(&chapter).map(|names| names.iter().for_each(|name| println!("{name}"))))

@@ -20,8 +20,9 @@ fn stderr(output: &Output) -> &str {
 fn asm_prints_exactly_the_listing_the_chapter_snapshot_checks() {
     let output = xtask(&["asm", "ch01", "hello_world::{{closure}}", "--source"]);
     assert!(output.status.success(), "{}", stderr(&output));
-    let snapshot = Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("../../chapters/ch01-the-experiment/tests/snapshots/ch01-the-experiment__asm__hello_world_state_machine.snap");
+    let snapshot = Path::new(env!("CARGO_MANIFEST_DIR")).join(
+        "../../chapters/ch01-the-experiment/tests/snapshots/ch01-the-experiment__asm__hello_world_state_machine.snap",
+    );
     let snapshot = std::fs::read_to_string(snapshot).unwrap();
     // insta's header is the text between the first two `---` lines.
     let body = snapshot.splitn(3, "---\n").nth(2).unwrap();
@@ -56,7 +57,13 @@ fn an_unknown_chapter_exits_2_naming_the_chapters() {
 fn an_unknown_function_exits_2_with_the_closest_names() {
     let output = xtask(&["asm", "ch01", "noop_clonee"]);
     assert_eq!(output.status.code(), Some(2));
-    assert!(stderr(&output).starts_with("error: no function `noop_clonee` in the assembly of ch01-the-experiment (did you mean noop_clone"), "{}", stderr(&output));
+    assert!(
+        stderr(&output).starts_with(
+            "error: no function `noop_clonee` in the assembly of ch01-the-experiment (did you mean noop_clone"
+        ),
+        "{}",
+        stderr(&output)
+    );
     assert!(stderr(&output).contains("\n  ch01_the_experiment::noop\n"), "{}", stderr(&output));
 }
 
@@ -64,7 +71,11 @@ fn an_unknown_function_exits_2_with_the_closest_names() {
 fn a_missing_function_argument_is_a_usage_error() {
     let output = xtask(&["asm", "ch01"]);
     assert_eq!(output.status.code(), Some(2));
-    assert!(stderr(&output).contains("<FUNCTION>") && stderr(&output).contains("Usage: cargo xtask asm"), "{}", stderr(&output));
+    assert!(
+        stderr(&output).contains("<FUNCTION>") && stderr(&output).contains("Usage: cargo xtask asm"),
+        "{}",
+        stderr(&output)
+    );
 }
 
 #[test]

@@ -6,16 +6,22 @@
 use std::collections::{HashMap, HashSet, VecDeque};
 use std::path::Path;
 
+use super::AsmOptions;
 use super::listing::{Line, Listing};
 use super::parse::{Directive, Statement};
 use super::select::{Function, Program};
 use super::symbols::{demangle, map_tokens, tokens};
-use super::AsmOptions;
 use crate::Chapter;
 
 const STRING_DIRECTIVES: &[&str] = &[".ascii", ".asciz", ".string"];
 
-pub fn filter(program: &Program, function: &Function, chapter: &Chapter, workspace_root: &Path, options: &AsmOptions) -> Listing {
+pub fn filter(
+    program: &Program,
+    function: &Function,
+    chapter: &Chapter,
+    workspace_root: &Path,
+    options: &AsmOptions,
+) -> Listing {
     // The function's own label is rendered as the listing's title.
     let body = &program.statements[function.body.start + 1..function.body.end];
     let constants = referenced_constants(program, body, options);
@@ -37,7 +43,9 @@ pub fn filter(program: &Program, function: &Function, chapter: &Chapter, workspa
                 }
                 lines.push(Line::Instruction { mnemonic: mnemonic.clone(), operands: operands.clone() });
             }
-            Statement::Data { directive, value } => lines.push(Line::Data { directive: directive.clone(), value: value.clone() }),
+            Statement::Data { directive, value } => {
+                lines.push(Line::Data { directive: directive.clone(), value: value.clone() })
+            }
             Statement::Directive(Directive::Loc { file, line }) => source.at(*file, *line),
             _ => {}
         }
@@ -51,13 +59,8 @@ pub fn filter(program: &Program, function: &Function, chapter: &Chapter, workspa
         }
     }
     let lines = rename(lines);
-    let provenance = format!(
-        "{} · {} · {}{}",
-        function.name,
-        program.rustc_version,
-        program.flags.describe(),
-        options.describe()
-    );
+    let provenance =
+        format!("{} · {} · {}{}", function.name, program.rustc_version, program.flags.describe(), options.describe());
     Listing { function: function.name.clone(), lines, provenance }
 }
 

@@ -15,10 +15,19 @@ pub struct Listing {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Line {
     Label(String),
-    Instruction { mnemonic: String, operands: String },
-    Data { directive: String, value: String },
+    Instruction {
+        mnemonic: String,
+        operands: String,
+    },
+    Data {
+        directive: String,
+        value: String,
+    },
     /// The Rust line the following instructions came from.
-    Source { location: String, text: String },
+    Source {
+        location: String,
+        text: String,
+    },
 }
 
 impl Listing {

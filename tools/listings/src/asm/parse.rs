@@ -29,8 +29,8 @@ pub enum Directive {
 }
 
 const DATA_DIRECTIVES: &[&str] = &[
-    ".quad", ".long", ".short", ".byte", ".ascii", ".asciz", ".string", ".zero", ".value", ".int", ".4byte",
-    ".8byte", ".uleb128", ".sleb128",
+    ".quad", ".long", ".short", ".byte", ".ascii", ".asciz", ".string", ".zero", ".value", ".int", ".4byte", ".8byte",
+    ".uleb128", ".sleb128",
 ];
 
 /// Parses a whole assembly file. Blank lines and comments (`#APP`, `# %bb.0:`) produce nothing.
@@ -147,7 +147,10 @@ mod tests {
 
     #[test]
     fn data_directives_keep_their_value() {
-        assert_eq!(one("\t.quad\t_ZN4noop17hE"), Statement::Data { directive: ".quad".into(), value: "_ZN4noop17hE".into() });
+        assert_eq!(
+            one("\t.quad\t_ZN4noop17hE"),
+            Statement::Data { directive: ".quad".into(), value: "_ZN4noop17hE".into() }
+        );
         assert_eq!(
             one("\t.ascii\t\"hello, # world!\\n\""),
             Statement::Data { directive: ".ascii".into(), value: "\"hello, # world!\\n\"".into() }
@@ -157,12 +160,18 @@ mod tests {
     #[test]
     fn comments_and_blank_lines_produce_nothing() {
         assert!(parse("\t#APP\n\n\t#NO_APP\n# %bb.0:\n").is_empty());
-        assert_eq!(one("\tret # kill: something"), Statement::Instruction { mnemonic: "ret".into(), operands: String::new() });
+        assert_eq!(
+            one("\tret # kill: something"),
+            Statement::Instruction { mnemonic: "ret".into(), operands: String::new() }
+        );
     }
 
     #[test]
     fn file_and_loc_directives_are_typed() {
-        assert_eq!(one("\t.file\t1 \".\" \"src/lib.rs\""), Statement::Directive(Directive::File { index: 1, path: "src/lib.rs".into() }));
+        assert_eq!(
+            one("\t.file\t1 \".\" \"src/lib.rs\""),
+            Statement::Directive(Directive::File { index: 1, path: "src/lib.rs".into() })
+        );
         assert_eq!(
             one("\t.file\t2 \"/rustc/abc\" \"library/core/src/task/wake.rs\" md5 0x00"),
             Statement::Directive(Directive::File { index: 2, path: "/rustc/abc/library/core/src/task/wake.rs".into() })

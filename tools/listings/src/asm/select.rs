@@ -70,7 +70,12 @@ impl Program {
                 let known: Vec<String> = self.functions.iter().map(|f| f.name.clone()).collect();
                 let shorts: Vec<String> = known.iter().map(|n| short(n)).collect();
                 let closest_short = closest(&short(&wanted), &shorts);
-                Err(Error::UnknownFunction { given: query.to_owned(), chapter: chapter.to_owned(), closest: closest_short, known })
+                Err(Error::UnknownFunction {
+                    given: query.to_owned(),
+                    chapter: chapter.to_owned(),
+                    closest: closest_short,
+                    known,
+                })
             }
             several => Err(Error::AmbiguousFunction {
                 given: query.to_owned(),

@@ -1,0 +1,35 @@
+# Shared by the scripts in ci/: find or install what the project needs, the pinned way.
+# Sourced, not run.
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+PINNED_RUST="$(sed -n 's/^channel = "\(.*\)"/\1/p' "$ROOT/rust-toolchain.toml")"
+MDBOOK_VERSION="0.5.4"
+TOOLS="$ROOT/target/tools"
+export PATH="$TOOLS/bin:$PATH"
+
+say() { printf '\033[1m==> %s\033[0m\n' "$*" >&2; }
+die() { printf 'error: %s\n' "$*" >&2; exit 1; }
+
+# The pinned toolchain, installed through rustup if it is missing; any other compiler is refused
+# here, once, rather than as a wall of snapshot diffs later.
+ensure_toolchain() {
+  cd "$ROOT"
+  if command -v rustup >/dev/null && ! rustup run "$PINNED_RUST" rustc --version >/dev/null 2>&1; then
+    say "installing Rust $PINNED_RUST (rust-toolchain.toml)"
+    rustup toolchain install "$PINNED_RUST" --profile minimal --component rustfmt,clippy
+  fi
+  local found
+  found="$(rustc --version 2>/dev/null)" || die "no rustc found; install rustup, then run this again"
+  case "$found" in
+    "rustc $PINNED_RUST "*) ;;
+    *) die "the book is pinned to rustc $PINNED_RUST (rust-toolchain.toml) but \`rustc\` here is: $found. Unset RUSTUP_TOOLCHAIN / drop the +toolchain override, or install $PINNED_RUST with rustup." ;;
+  esac
+}
+
+# mdBook $MDBOOK_VERSION: the one on PATH if it is that version, otherwise built once into target/tools.
+ensure_mdbook() {
+  if [ "$(mdbook --version 2>/dev/null)" != "mdbook v$MDBOOK_VERSION" ]; then
+    say "installing mdBook $MDBOOK_VERSION into target/tools (once)"
+    cargo install mdbook --version "$MDBOOK_VERSION" --locked --quiet --root "$TOOLS"
+  fi
+}

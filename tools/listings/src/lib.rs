@@ -64,6 +64,13 @@ pub fn asm_functions(chapter: &str) -> Result<Vec<String>, Error> {
     Ok(program.functions().iter().map(|f| f.name.clone()).collect())
 }
 
+/// The whole `.s` of a chapter, compiled now (no cache): what every listing is cut from.
+pub fn assembly_text(chapter: &str, flags: &CodegenFlags) -> Result<String, Error> {
+    let workspace = Workspace::this_checkout();
+    let chapter = workspace.chapter(chapter)?;
+    compile::assembly(&workspace, &chapter, flags, &Rustc::for_listings(&workspace)?)
+}
+
 type ProgramCache = Mutex<HashMap<(String, CodegenFlags), Arc<OnceLock<Result<Arc<asm::Program>, Error>>>>>;
 
 /// Compiles and parses a chapter once per process: the tests of one chapter run in parallel

@@ -21,8 +21,9 @@ mod workspace;
 pub use asm::{AsmOptions, Listing};
 pub use compile::CodegenFlags;
 pub use error::Error;
+pub use snapshot::{ListingKind, StoredListing, read_snapshot, snapshot_name};
 pub use toolchain::{Rustc, pinned_release};
-pub use workspace::{Chapter, Workspace};
+pub use workspace::{Chapter, Workspace, closest as closest_names};
 
 /// Re-exported so that [`assert_asm_snapshot!`] works in crates that only depend on `listings`.
 pub use insta;

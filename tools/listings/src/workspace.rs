@@ -69,7 +69,7 @@ impl Workspace {
 }
 
 /// The names most like `given`, best first: at most three, and only plausible ones.
-pub(crate) fn closest(given: &str, names: &[String]) -> Vec<String> {
+pub fn closest(given: &str, names: &[String]) -> Vec<String> {
     let mut scored: Vec<(f64, &String)> = names
         .iter()
         .map(|name| (strsim::normalized_damerau_levenshtein(given, name), name))

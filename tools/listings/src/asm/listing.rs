@@ -64,6 +64,14 @@ impl Listing {
     }
 }
 
+/// Whether a line of a rendered listing is an interleaved source line (`        ; src/lib.rs:42  …`),
+/// so that a reader of the text can leave them out.
+pub fn is_source_line(line: &str) -> bool {
+    line.strip_prefix("        ; ")
+        .and_then(|rest| rest.split_once("  "))
+        .is_some_and(|(location, _)| location.rsplit_once(':').is_some_and(|(_, number)| number.parse::<u32>().is_ok()))
+}
+
 impl fmt::Display for Listing {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         writeln!(f, "{}:", self.function)?;

@@ -6,7 +6,7 @@ pub mod parse;
 mod select;
 pub mod symbols;
 
-pub use listing::{Line, Listing};
+pub use listing::{Line, Listing, is_source_line};
 pub use select::{Function, Program};
 
 use crate::{Chapter, Error, Workspace};

@@ -1,0 +1,73 @@
+//! "Open in Compiler Explorer" links that carry a chapter's source and the listing's flags.
+//!
+//! Compiler Explorer restores a whole session from `/clientstate/<base64 of JSON>` (its
+//! `docs/API.md`; the route accepts standard base64 with padding). The JSON names one Rust
+//! editor and one compiler; the compiler id is `r` and the release's digits (`r1950` for
+//! 1.95.0, per `etc/config/rust.amazon.properties`).
+
+use base64::Engine;
+use base64::engine::general_purpose::STANDARD;
+use serde_json::{Value, json};
+
+const SITE: &str = "https://godbolt.org/clientstate/";
+
+/// A link that opens `source` compiled by rustc `release` with `options`.
+pub fn link(source: &str, release: &str, options: &str) -> String {
+    let state = json!({
+        "sessions": [{
+            "id": 1,
+            "language": "rust",
+            "source": source,
+            "compilers": [{
+                "id": compiler_id(release),
+                "options": options,
+                // Intel syntax, demangled, directives and comments hidden: as the book shows it.
+                "filters": {
+                    "binary": false, "commentOnly": true, "demangle": true, "directives": true,
+                    "execute": false, "intel": true, "labels": true, "trim": false
+                }
+            }]
+        }]
+    });
+    format!("{SITE}{}", STANDARD.encode(state.to_string()))
+}
+
+/// `1.95.0` → `r1950`.
+pub fn compiler_id(release: &str) -> String {
+    format!("r{}", release.replace('.', ""))
+}
+
+/// The options rustc gets on Compiler Explorer for a listing made at `opt_level`: the book's
+/// flags that change code generation (CE adds `--emit asm`, Intel syntax and `--crate-type rlib`
+/// itself).
+pub fn options(opt_level: &str) -> String {
+    format!("--edition 2024 -C opt-level={opt_level} -C codegen-units=1 -C target-cpu=x86-64")
+}
+
+/// The source, compiler id and options a link carries: the inverse of [`link`].
+pub fn decode(link: &str) -> Result<(String, String, String), String> {
+    let encoded = link.strip_prefix(SITE).ok_or("not a Compiler Explorer client-state link")?;
+    let bytes = STANDARD.decode(encoded).map_err(|e| e.to_string())?;
+    let state: Value = serde_json::from_slice(&bytes).map_err(|e| e.to_string())?;
+    let session = &state["sessions"][0];
+    let compiler = &session["compilers"][0];
+    let text = |value: &Value| value.as_str().map(str::to_owned).ok_or("missing field");
+    Ok((text(&session["source"])?, text(&compiler["id"])?, text(&compiler["options"])?))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_link_round_trips_the_source_compiler_and_options() {
+        let source = "pub async fn f() {}\n// quotes \" and backslashes \\ and ünicode\n";
+        let url = link(source, "1.95.0", &options("3"));
+        assert!(url.starts_with("https://godbolt.org/clientstate/"));
+        assert!(url.is_ascii() && !url.contains(char::is_whitespace), "{url}");
+        let (decoded_source, compiler, decoded_options) = decode(&url).unwrap();
+        assert_eq!(decoded_source, source);
+        assert_eq!(compiler, "r1950");
+        assert_eq!(decoded_options, "--edition 2024 -C opt-level=3 -C codegen-units=1 -C target-cpu=x86-64");
+    }
+}

@@ -1,0 +1,20 @@
+//! The book's mdBook preprocessor (the binary `mdbook-under-the-await`, registered in `book.toml`).
+//!
+//! It runs before mdBook's own `links` preprocessor and
+//! - renders `{{#asm …}}` listings from the chapters' checked snapshots (and the one
+//!   `{{#historical-asm …}}`),
+//! - checks every `{{#include …}}` (file, anchor, lines) and every internal link (page and
+//!   fragment),
+//!
+//! and fails the build with `file:line: message` for each problem, where mdBook alone would log
+//! a warning and render a page with a hole in it.
+
+pub mod compiler_explorer;
+pub mod diagnostic;
+pub mod directive;
+pub mod includes;
+pub mod links;
+pub mod listing;
+mod preprocess;
+
+pub use preprocess::preprocess;

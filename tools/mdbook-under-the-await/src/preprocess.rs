@@ -1,0 +1,85 @@
+//! One pass over the book: expand the listing directives, check every include and every
+//! internal link, and collect every problem with its file and line.
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+
+use listings::Workspace;
+use mdbook_preprocessor::book::{Book, BookItem, Chapter};
+
+use crate::diagnostic::{Diagnostic, line_of};
+use crate::{directive, includes, links, listing};
+
+/// `root` is the book's root (the workspace root: `book.toml` lives there), `src` its source
+/// folder. Returns every problem found; the book is only usable if there are none.
+pub fn preprocess(root: &Path, src: &Path, book: &mut Book) -> Vec<Diagnostic> {
+    let workspace = Workspace { root: root.to_owned() };
+    let mut problems = Vec::new();
+    book.for_each_chapter_mut(|chapter| {
+        let file = chapter_file(root, src, chapter);
+        let page_dir = file.parent().map(|dir| root.join(dir)).unwrap_or_else(|| src.to_owned());
+        let (content, found) = expand(&chapter.content, &workspace, &page_dir);
+        chapter.content = content;
+        problems.extend(found.into_iter().map(|(line, message)| Diagnostic { file: file.clone(), line, message }));
+    });
+
+    let pages: HashMap<PathBuf, _> =
+        chapters(book).filter_map(|c| Some((c.path.clone()?, links::ids(&c.content)))).collect();
+    for chapter in chapters(book) {
+        let Some(path) = &chapter.path else { continue };
+        for link in links::links(&chapter.content) {
+            if let Err(message) = links::check(&link.destination, path, &pages, src) {
+                let file = chapter_file(root, src, chapter);
+                problems.push(Diagnostic { file, line: line_of(&chapter.content, link.offset), message });
+            }
+        }
+    }
+    problems
+}
+
+/// The page with its listing directives replaced, and the problems found as (line, message).
+/// Lines refer to the page as written, before any expansion.
+fn expand(page: &str, workspace: &Workspace, page_dir: &Path) -> (String, Vec<(usize, String)>) {
+    let mut out = String::with_capacity(page.len());
+    let mut problems = Vec::new();
+    let mut copied_to = 0;
+    for found in directive::find(page) {
+        let line = line_of(page, found.span.start);
+        let rendered = match found.name {
+            "asm" => Some(listing::render_asm(&found.arguments(), workspace)),
+            "historical-asm" => Some(listing::render_historical_asm(&found.arguments(), page_dir)),
+            "include" | "rustdoc_include" => {
+                if let Err(message) = includes::check(&found, page_dir) {
+                    problems.push((line, message));
+                }
+                None
+            }
+            _ => None,
+        };
+        match rendered {
+            Some(Ok(markdown)) => {
+                out.push_str(&page[copied_to..found.span.start]);
+                out.push_str(&markdown);
+                copied_to = found.span.end;
+            }
+            Some(Err(message)) => problems.push((line, message)),
+            None => {}
+        }
+    }
+    out.push_str(&page[copied_to..]);
+    (out, problems)
+}
+
+/// `book/ch01-the-experiment.md`: the page's file relative to the book's root, for messages.
+fn chapter_file(root: &Path, src: &Path, chapter: &Chapter) -> PathBuf {
+    let source = chapter.source_path.clone().or_else(|| chapter.path.clone()).unwrap_or_default();
+    let src = src.strip_prefix(root).unwrap_or(src);
+    src.join(source)
+}
+
+fn chapters(book: &Book) -> impl Iterator<Item = &Chapter> {
+    book.iter().filter_map(|item| match item {
+        BookItem::Chapter(chapter) => Some(chapter),
+        _ => None,
+    })
+}

@@ -43,6 +43,15 @@ fn problems(root: &Path, mut book: Book) -> Vec<String> {
     preprocess(root, &root.join("book"), &mut book).iter().map(ToString::to_string).collect()
 }
 
+/// A one-page book after a clean preprocess: the page's new content.
+fn rendered(content: &str) -> String {
+    let root = workspace_root();
+    let mut book = book_with_page(content);
+    let found = preprocess(&root, &root.join("book"), &mut book);
+    assert!(found.is_empty(), "{found:#?}");
+    page(&book, "ch01-the-experiment.md")
+}
+
 fn page(book: &Book, path: &str) -> String {
     book.iter()
         .find_map(|item| match item {
@@ -71,10 +80,7 @@ fn the_real_book_preprocesses_cleanly_and_every_listing_is_its_snapshot_body() {
 
 #[test]
 fn a_caption_names_the_function_the_compiler_and_the_flags() {
-    let root = workspace_root();
-    let mut book = book_with_page("{{#asm ch01 noop}}\n");
-    assert!(preprocess(&root, &root.join("book"), &mut book).is_empty());
-    let content = page(&book, "ch01-the-experiment.md");
+    let content = rendered("{{#asm ch01 noop}}\n");
     let caption = content.split("<figcaption>").nth(1).unwrap();
     assert!(caption.starts_with("<code>ch01_the_experiment::noop</code> · rustc 1.95.0 ("), "{caption}");
     assert!(caption.contains("-C opt-level=3 -C codegen-units=1"), "{caption}");
@@ -83,9 +89,7 @@ fn a_caption_names_the_function_the_compiler_and_the_flags() {
 #[test]
 fn the_compiler_explorer_link_carries_the_chapter_source_and_the_listing_flags() {
     let root = workspace_root();
-    let mut book = book_with_page("{{#asm ch01 poll_hello_world_twice_opt_level_z}}\n");
-    assert!(preprocess(&root, &root.join("book"), &mut book).is_empty());
-    let content = page(&book, "ch01-the-experiment.md");
+    let content = rendered("{{#asm ch01 poll_hello_world_twice_opt_level_z}}\n");
     let href = content.split("class=\"compiler-explorer\" href=\"").nth(1).unwrap().split('"').next().unwrap();
     let (source, compiler, options) = compiler_explorer::decode(href).unwrap();
     assert_eq!(source, std::fs::read_to_string(root.join("chapters/ch01-the-experiment/src/lib.rs")).unwrap());
@@ -95,10 +99,7 @@ fn the_compiler_explorer_link_carries_the_chapter_source_and_the_listing_flags()
 
 #[test]
 fn no_source_and_lines_show_part_of_a_listing() {
-    let root = workspace_root();
-    let mut book = book_with_page("{{#asm ch01 dummy_future_poll no-source lines=2-4}}\n");
-    assert!(preprocess(&root, &root.join("book"), &mut book).is_empty());
-    let content = page(&book, "ch01-the-experiment.md");
+    let content = rendered("{{#asm ch01 dummy_future_poll no-source lines=2-4}}\n");
     let code = content.split("```x86asm\n").nth(1).unwrap().split("\n```").next().unwrap();
     assert_eq!(code, "        movzx   eax, byte ptr [rdi]\n        cmp     al, 1\n        je      .LBB0_1");
     assert!(content.contains("lines 2–4 of 11"), "{content}");
@@ -120,13 +121,18 @@ fn a_misspelled_listing_fails_with_file_line_and_the_listings_that_exist() {
 
 #[test]
 fn an_unknown_chapter_or_option_fails_naming_what_exists() {
-    let found = problems(&workspace_root(), book_with_page("{{#asm ch02 noop}}\n{{#asm ch01 noop colour}}\n"));
+    let found = problems(&workspace_root(), book_with_page("{{#asm ch99 noop}}\n{{#asm ch01 noop colour}}\n"));
+    assert_eq!(found.len(), 2, "{found:?}");
+    assert!(
+        found[0].starts_with(
+            "book/ch01-the-experiment.md:1: unknown chapter `ch99`; the chapters are: ch01-the-experiment"
+        ),
+        "{}",
+        found[0]
+    );
     assert_eq!(
-        found,
-        [
-            "book/ch01-the-experiment.md:1: unknown chapter `ch02`; the chapters are: ch01-the-experiment",
-            "book/ch01-the-experiment.md:2: unknown option `colour` of {{#asm}}; the options are `no-source`, `lines=A-B`",
-        ]
+        found[1],
+        "book/ch01-the-experiment.md:2: unknown option `colour` of {{#asm}}; the options are `no-source`, `lines=A-B`"
     );
 }
 

@@ -109,12 +109,17 @@ async function checkPage(base, rel, failures) {
   for (const b of blocks.filter(b => !b.hl)) fail(`code.language-x86asm block #${b.i} has no hljs-* span ("${b.first}")`);
 
   // Listings rendered by the book's preprocessor: <figure class="listing" id="listing-…">.
+  // Assembly listings (class listing-asm) hold an x86asm block; regenerated ones (id listing-…)
+  // also link to Compiler Explorer. MIR and HIR listings are highlighted as Rust.
   const figures = await page.evaluate(() => Array.from(document.querySelectorAll('figure.listing')).map(f => ({
-    id: f.id, asm: !!f.querySelector('code.language-x86asm'), explorer: !!f.querySelector('a.compiler-explorer[href^="https://godbolt.org/clientstate/"]'),
+    id: f.id, isAsm: f.classList.contains('listing-asm'), isRustLike: f.classList.contains('listing-mir') || f.classList.contains('listing-hir'),
+    asm: !!f.querySelector('code.language-x86asm'), explorer: !!f.querySelector('a.compiler-explorer[href^="https://godbolt.org/clientstate/"]'),
+    rustHighlighted: !!f.querySelector('code.language-rust span[class^="hljs-"]'),
   })));
   for (const f of figures) {
-    if (!f.asm) fail(`listing ${f.id} has no x86asm code block`);
-    if (f.id.startsWith('listing-') && !f.explorer) fail(`listing ${f.id} has no Compiler Explorer link`);
+    if (f.isAsm && !f.asm) fail(`listing ${f.id} has no x86asm code block`);
+    if (f.isAsm && f.id.startsWith('listing-') && !f.explorer) fail(`listing ${f.id} has no Compiler Explorer link`);
+    if (f.isRustLike && !f.rustHighlighted) fail(`listing ${f.id} is not highlighted`);
   }
 
   // (e) screenshot, before the search UI is opened

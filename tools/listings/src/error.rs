@@ -22,6 +22,9 @@ pub enum Error {
     #[error("{}", unknown_function_message(given, chapter, closest, known))]
     UnknownFunction { given: String, chapter: String, closest: Vec<String>, known: Vec<String> },
 
+    #[error("no {what} `{given}` in {chapter}{}; there are: {}", closest_hint(closest), known.join(", "))]
+    UnknownSubject { given: String, chapter: String, what: String, closest: Vec<String>, known: Vec<String> },
+
     #[error("`{given}` names {} functions in {chapter}; be more specific: {}", matches.len(), matches.join(" | "))]
     AmbiguousFunction { given: String, chapter: String, matches: Vec<String> },
 

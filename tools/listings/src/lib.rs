@@ -14,6 +14,7 @@
 pub mod asm;
 mod compile;
 mod error;
+pub mod lowering;
 mod snapshot;
 mod toolchain;
 mod workspace;
@@ -21,6 +22,7 @@ mod workspace;
 pub use asm::{AsmOptions, Listing};
 pub use compile::CodegenFlags;
 pub use error::Error;
+pub use lowering::{Stage, StageListing};
 pub use snapshot::{ListingKind, StoredListing, read_snapshot, snapshot_name};
 pub use toolchain::{Rustc, pinned_release};
 pub use workspace::{Chapter, Workspace, closest as closest_names};
@@ -70,6 +72,59 @@ pub fn assembly_text(chapter: &str, flags: &CodegenFlags) -> Result<String, Erro
     let workspace = Workspace::this_checkout();
     let chapter = workspace.chapter(chapter)?;
     compile::assembly(&workspace, &chapter, flags, &Rustc::for_listings(&workspace)?)
+}
+
+/// The listing of `subject` at one of the compiler's intermediate stages: a MIR body
+/// (`hello_world::{closure#0}`), a HIR item (`hello_world`) or a type's layout
+/// (`{async fn body of hello_world()}`, or just `hello_world` for an async fn's future).
+pub fn stage(chapter: &str, stage: Stage, subject: &str) -> Result<StageListing, Error> {
+    let workspace = Workspace::this_checkout();
+    let chapter = workspace.chapter(chapter)?;
+    let (output, rustc_version) = stage_output(&workspace, &chapter, stage)?;
+    let items = lowering::items(stage, &output);
+    let names: Vec<String> = items.iter().map(|(name, _)| name.clone()).collect();
+    let wanted = match stage {
+        Stage::TypeSizes if !subject.starts_with('{') && !names.iter().any(|n| n == subject) => {
+            format!("{{async fn body of {subject}()}}")
+        }
+        _ => subject.to_owned(),
+    };
+    let name = lowering::select(&wanted, &names, stage.noun(), &chapter.slug)?;
+    let text = items.iter().find(|(n, _)| n == name).map(|(_, text)| text.clone()).unwrap_or_default();
+    Ok(StageListing {
+        stage,
+        subject: name.to_owned(),
+        provenance: format!("{name} · {rustc_version} · {}", stage.describe()),
+        text,
+    })
+}
+
+/// Every subject [`stage`] accepts for the chapter, in the compiler's order.
+pub fn stage_subjects(chapter: &str, stage: Stage) -> Result<Vec<String>, Error> {
+    let workspace = Workspace::this_checkout();
+    let chapter = workspace.chapter(chapter)?;
+    let (output, _) = stage_output(&workspace, &chapter, stage)?;
+    Ok(lowering::items(stage, &output).into_iter().map(|(name, _)| name).collect())
+}
+
+type StageCache = Mutex<HashMap<(String, Stage), Arc<OnceLock<Result<(Arc<String>, String), Error>>>>>;
+
+/// Runs a stage once per process and chapter.
+fn stage_output(workspace: &Workspace, chapter: &Chapter, stage: Stage) -> Result<(Arc<String>, String), Error> {
+    static CACHE: OnceLock<StageCache> = OnceLock::new();
+    let slot = CACHE
+        .get_or_init(Default::default)
+        .lock()
+        .expect("stage cache poisoned")
+        .entry((chapter.slug.clone(), stage))
+        .or_default()
+        .clone();
+    slot.get_or_init(|| {
+        let rustc = Rustc::for_listings(workspace)?;
+        let output = lowering::output(workspace, chapter, stage, &rustc)?;
+        Ok((Arc::new(output), rustc.version_line))
+    })
+    .clone()
 }
 
 type ProgramCache = Mutex<HashMap<(String, CodegenFlags), Arc<OnceLock<Result<Arc<asm::Program>, Error>>>>>;

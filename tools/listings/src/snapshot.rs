@@ -35,16 +35,51 @@ macro_rules! assert_asm_snapshot {
     }};
 }
 
+/// Checks a [`StageListing`](crate::StageListing) (HIR, MIR, type sizes) against its snapshot
+/// `tests/snapshots/<package>__<stage>__<name>.snap`, like [`assert_asm_snapshot!`].
+#[macro_export]
+macro_rules! assert_stage_snapshot {
+    ($name:expr, $listing:expr $(,)?) => {{
+        let listing: &$crate::StageListing = &$listing;
+        let mut settings = $crate::insta::Settings::clone_current();
+        settings.set_prepend_module_to_snapshot(false);
+        settings.set_omit_expression(true);
+        settings.set_description(listing.provenance.clone());
+        settings.bind(|| {
+            $crate::insta::assert_snapshot!(
+                $crate::snapshot_name(env!("CARGO_PKG_NAME"), $crate::ListingKind::from(listing.stage), $name),
+                listing.to_string()
+            );
+        });
+    }};
+}
+
 /// What a listing shows; part of its snapshot's name.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ListingKind {
     Asm,
+    Hir,
+    Mir,
+    TypeSizes,
 }
 
 impl ListingKind {
     pub fn as_str(self) -> &'static str {
         match self {
             ListingKind::Asm => "asm",
+            ListingKind::Hir => "hir",
+            ListingKind::Mir => "mir",
+            ListingKind::TypeSizes => "type-sizes",
+        }
+    }
+}
+
+impl From<crate::Stage> for ListingKind {
+    fn from(stage: crate::Stage) -> Self {
+        match stage {
+            crate::Stage::Hir => ListingKind::Hir,
+            crate::Stage::Mir => ListingKind::Mir,
+            crate::Stage::TypeSizes => ListingKind::TypeSizes,
         }
     }
 }

@@ -5,6 +5,9 @@
 //! tests compare on every run, never insta's header — highlighted as x86 assembly, with a
 //! caption naming the function, the compiler and the flags, and a Compiler Explorer link.
 //!
+//! `{{#mir CHAPTER NAME}}`, `{{#hir CHAPTER NAME}}` and `{{#type-sizes CHAPTER NAME}}` show the
+//! snapshots of the compiler's intermediate stages the same way (`lines=A-B` applies to them too).
+//!
 //! `{{#historical-asm PATH "caption"}}` shows a listing that nothing regenerates (the seed
 //! note's), labelled as such.
 
@@ -16,16 +19,82 @@ use crate::compiler_explorer;
 
 const ASM_OPTIONS: &str = "`no-source`, `lines=A-B`";
 
+const STAGE_OPTIONS: &str = "`lines=A-B`";
+
 pub fn render_asm(arguments: &[String], workspace: &Workspace) -> Result<String, String> {
+    let (chapter, name, stored, options) = stored_listing(ListingKind::Asm, arguments, workspace, ASM_OPTIONS)?;
+    let mut lines: Vec<&str> = stored.body.lines().collect();
+    let mut note = String::new();
+    for option in options {
+        match option.as_str() {
+            "no-source" => lines.retain(|line| !is_source_line(line)),
+            range if range.starts_with("lines=") => note = select_lines(&mut lines, range)?,
+            other => return Err(format!("unknown option `{other}` of {{{{#asm}}}}; the options are {ASM_OPTIONS}")),
+        }
+    }
+    let source = std::fs::read_to_string(chapter.dir.join("src/lib.rs")).map_err(|e| e.to_string())?;
+    let explorer = compiler_explorer::link(&source, release(&stored), &compiler_explorer::options(opt_level(&stored)));
+    Ok(figure(
+        "asm",
+        &format!("listing-{}-{name}", chapter.slug),
+        "x86asm",
+        &lines.join("\n"),
+        &format!(
+            "{} · <a class=\"compiler-explorer\" href=\"{explorer}\">Open in Compiler Explorer</a>",
+            caption(&stored, &note)
+        ),
+    ))
+}
+
+/// `{{#mir …}}`, `{{#hir …}}`, `{{#type-sizes …}}`.
+pub fn render_stage(kind: ListingKind, arguments: &[String], workspace: &Workspace) -> Result<String, String> {
+    let (chapter, name, stored, options) = stored_listing(kind, arguments, workspace, STAGE_OPTIONS)?;
+    let mut lines: Vec<&str> = stored.body.lines().collect();
+    let mut note = String::new();
+    for option in options {
+        match option.as_str() {
+            range if range.starts_with("lines=") => note = select_lines(&mut lines, range)?,
+            other => {
+                return Err(format!(
+                    "unknown option `{other}` of {{{{#{}}}}}; the options are {STAGE_OPTIONS}",
+                    kind.as_str()
+                ));
+            }
+        }
+    }
+    // highlight.js's Rust grammar reads MIR and HIR well enough; a layout is a plain table.
+    let language = if kind == ListingKind::TypeSizes { "text" } else { "rust" };
+    Ok(figure(
+        kind.as_str(),
+        &format!("{}-{}-{name}", kind.as_str(), chapter.slug),
+        language,
+        &lines.join("\n"),
+        &caption(&stored, &note),
+    ))
+}
+
+/// The snapshot a directive names, or an error saying which listings exist.
+fn stored_listing<'a>(
+    kind: ListingKind,
+    arguments: &'a [String],
+    workspace: &Workspace,
+    options_help: &str,
+) -> Result<(listings::Chapter, &'a str, StoredListing, &'a [String]), String> {
     let [chapter, name, options @ ..] = arguments else {
-        return Err(format!("usage: {{{{#asm CHAPTER LISTING [{ASM_OPTIONS}]}}}}"));
+        return Err(format!("usage: {{{{#{} CHAPTER LISTING [{options_help}]}}}}", kind.as_str()));
     };
     let chapter = workspace.chapter(chapter).map_err(|e| e.to_string())?;
-    let path = chapter.snapshot_path(ListingKind::Asm, name);
+    let path = chapter.snapshot_path(kind, name);
     if !path.is_file() {
-        let known = chapter.listing_names(ListingKind::Asm);
+        let known = chapter.listing_names(kind);
         return Err(format!(
-            "no assembly listing `{name}` in {}{} (no file {}); its listings are: {}",
+            "no {} listing `{name}` in {}{} (no file {}); its listings are: {}",
+            match kind {
+                ListingKind::Asm => "assembly",
+                ListingKind::Mir => "MIR",
+                ListingKind::Hir => "HIR",
+                ListingKind::TypeSizes => "type-size",
+            },
             chapter.slug,
             listings::closest_names(name, &known).first().map(|c| format!(" (did you mean {c}?)")).unwrap_or_default(),
             path.strip_prefix(&workspace.root).unwrap_or(&path).display(),
@@ -33,30 +102,23 @@ pub fn render_asm(arguments: &[String], workspace: &Workspace) -> Result<String,
         ));
     }
     let stored = read_snapshot(&path)?;
-    let mut lines: Vec<&str> = stored.body.lines().collect();
-    let mut note = String::new();
-    for option in options {
-        match option.as_str() {
-            "no-source" => lines.retain(|line| !is_source_line(line)),
-            range if range.starts_with("lines=") => {
-                let (first, last) = parse_range(&range["lines=".len()..], lines.len())?;
-                note = format!(" · lines {first}–{last} of {}", lines.len());
-                lines = lines[first - 1..last].to_vec();
-            }
-            other => return Err(format!("unknown option `{other}` of {{{{#asm}}}}; the options are {ASM_OPTIONS}")),
-        }
-    }
-    let source = std::fs::read_to_string(chapter.dir.join("src/lib.rs")).map_err(|e| e.to_string())?;
-    let explorer = compiler_explorer::link(&source, release(&stored), &compiler_explorer::options(opt_level(&stored)));
-    Ok(figure(
-        &format!("listing-{}-{name}", chapter.slug),
-        &lines.join("\n"),
-        &format!(
-            "<code>{}</code> · {}{note} · <a class=\"compiler-explorer\" href=\"{explorer}\">Open in Compiler Explorer</a>",
-            escape(stored.function()),
-            escape(stored.provenance.split(" · ").skip(1).collect::<Vec<_>>().join(" · ").as_str()),
-        ),
-    ))
+    Ok((chapter, name.as_str(), stored, options))
+}
+
+fn select_lines(lines: &mut Vec<&str>, option: &str) -> Result<String, String> {
+    let (first, last) = parse_range(&option["lines=".len()..], lines.len())?;
+    let note = format!(" · lines {first}–{last} of {}", lines.len());
+    *lines = lines[first - 1..last].to_vec();
+    Ok(note)
+}
+
+/// `<code>function</code> · rustc … · flags[ · lines …]`.
+fn caption(stored: &StoredListing, note: &str) -> String {
+    format!(
+        "<code>{}</code> · {}{note}",
+        escape(stored.function()),
+        escape(stored.provenance.split(" · ").skip(1).collect::<Vec<_>>().join(" · ").as_str()),
+    )
 }
 
 pub fn render_historical_asm(arguments: &[String], page_dir: &Path) -> Result<String, String> {
@@ -65,7 +127,9 @@ pub fn render_historical_asm(arguments: &[String], page_dir: &Path) -> Result<St
     };
     let text = std::fs::read_to_string(page_dir.join(path)).map_err(|e| format!("cannot read {path}: {e}"))?;
     Ok(figure(
+        "asm historical",
         &format!("historical-{}", Path::new(path).file_stem().and_then(|s| s.to_str()).unwrap_or("listing")),
+        "x86asm",
         text.trim_end(),
         &format!(
             "{} · <strong>historical</strong>: printed as recorded, not regenerated by this book's tests",
@@ -76,9 +140,9 @@ pub fn render_historical_asm(arguments: &[String], page_dir: &Path) -> Result<St
 
 /// A figure whose code block mdBook highlights: the fence must be markdown, so blank lines
 /// separate it from the HTML around it.
-fn figure(id: &str, code: &str, caption: &str) -> String {
+fn figure(kind: &str, id: &str, language: &str, code: &str, caption: &str) -> String {
     format!(
-        "<figure class=\"listing\" id=\"{id}\">\n\n```x86asm\n{code}\n```\n\n<figcaption>{caption}</figcaption>\n</figure>\n"
+        "<figure class=\"listing listing-{kind}\" id=\"{id}\">\n\n```{language}\n{code}\n```\n\n<figcaption>{caption}</figcaption>\n</figure>\n"
     )
 }
 

@@ -4,7 +4,7 @@
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
-use listings::Workspace;
+use listings::{ListingKind, Workspace};
 use mdbook_preprocessor::book::{Book, BookItem, Chapter};
 
 use crate::diagnostic::{Diagnostic, line_of};
@@ -48,6 +48,9 @@ fn expand(page: &str, workspace: &Workspace, page_dir: &Path) -> (String, Vec<(u
         let rendered = match found.name {
             "asm" => Some(listing::render_asm(&found.arguments(), workspace)),
             "historical-asm" => Some(listing::render_historical_asm(&found.arguments(), page_dir)),
+            "mir" => Some(listing::render_stage(ListingKind::Mir, &found.arguments(), workspace)),
+            "hir" => Some(listing::render_stage(ListingKind::Hir, &found.arguments(), workspace)),
+            "type-sizes" => Some(listing::render_stage(ListingKind::TypeSizes, &found.arguments(), workspace)),
             "include" | "rustdoc_include" => {
                 if let Err(message) = includes::check(&found, page_dir) {
                     problems.push((line, message));

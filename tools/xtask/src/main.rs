@@ -3,7 +3,7 @@
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
-use listings::{AsmOptions, CodegenFlags};
+use listings::{AsmOptions, CodegenFlags, Stage};
 
 #[derive(Parser)]
 #[command(name = "xtask", bin_name = "cargo xtask", about = "Tools of Under the Await")]
@@ -35,6 +35,25 @@ enum Command {
         #[arg(long, default_value = "3", value_parser = ["0", "1", "2", "3", "s", "z"])]
         opt_level: String,
     },
+    /// Print a MIR body after all passes, the coroutine transform included (`--emit=mir`, opt-level 0).
+    Mir(StageArgs),
+    /// Print a HIR item: the source after desugaring (`-Zunpretty=hir`, under RUSTC_BOOTSTRAP=1).
+    Hir(StageArgs),
+    /// Print a type's layout: size, variants, field offsets, and a table (`-Zprint-type-sizes`).
+    TypeSizes(StageArgs),
+}
+
+/// The compiler's intermediate stages, each a subcommand: `cargo xtask mir ch01 'hello_world::{closure#0}'`.
+#[derive(clap::Args)]
+struct StageArgs {
+    /// The chapter: `ch01-the-experiment`, `ch01_the_experiment` or `ch01`.
+    chapter: String,
+    /// The MIR body, HIR item or type to show (`--list` lists them).
+    #[arg(required_unless_present = "list")]
+    subject: Option<String>,
+    /// List what the stage has for the chapter, instead.
+    #[arg(long, conflicts_with = "subject")]
+    list: bool,
 }
 
 fn main() -> ExitCode {
@@ -49,6 +68,19 @@ fn main() -> ExitCode {
         Command::Asm { chapter, .. } => {
             report(listings::asm_functions(&chapter).map(|names| names.iter().for_each(|name| println!("{name}"))))
         }
+        Command::Mir(args) => print_stage(Stage::Mir, args),
+        Command::Hir(args) => print_stage(Stage::Hir, args),
+        Command::TypeSizes(args) => print_stage(Stage::TypeSizes, args),
+    }
+}
+
+fn print_stage(stage: Stage, args: StageArgs) -> ExitCode {
+    match args.subject {
+        Some(subject) => report(listings::stage(&args.chapter, stage, &subject).map(|listing| print!("{listing}"))),
+        None => report(
+            listings::stage_subjects(&args.chapter, stage)
+                .map(|names| names.iter().for_each(|name| println!("{name}"))),
+        ),
     }
 }
 
@@ -61,6 +93,7 @@ fn report(result: Result<(), listings::Error>) -> ExitCode {
             match error {
                 listings::Error::UnknownChapter { .. }
                 | listings::Error::UnknownFunction { .. }
+                | listings::Error::UnknownSubject { .. }
                 | listings::Error::AmbiguousFunction { .. } => ExitCode::from(2),
                 _ => ExitCode::FAILURE,
             }

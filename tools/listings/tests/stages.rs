@@ -1,0 +1,62 @@
+//! The intermediate stages on chapter 1's `async fn`, checked for what the book says of them:
+//! the `.await` desugaring in HIR, the state machine in MIR, the layout in the type sizes.
+
+use listings::{Stage, stage, stage_subjects};
+
+fn text(stage_: Stage, subject: &str) -> String {
+    stage("ch01", stage_, subject).unwrap_or_else(|e| panic!("{e}")).text
+}
+
+#[test]
+fn hir_shows_await_as_a_poll_loop_that_yields() {
+    let hir = text(Stage::Hir, "hello_world");
+    for piece in [
+        "|mut _task_context: ResumeTy|",
+        "into_future(fut)",
+        "mut __awaitee =>",
+        "loop {",
+        "get_context(_task_context)",
+        "_task_context = (yield ());",
+    ] {
+        assert!(hir.contains(piece), "{piece} missing from:\n{hir}");
+    }
+    assert!(!hir.contains("//"), "source comments are dropped");
+}
+
+#[test]
+fn mir_of_the_resume_function_switches_on_the_state_with_three_fixed_states_and_one_suspension() {
+    let mir = text(Stage::Mir, "hello_world::{closure#0}");
+    assert!(mir.starts_with("fn hello_world::{closure#0}(_1: Pin<&mut {async fn body of hello_world()}>, _2: &mut Context<'_>) -> Poll<()> {"), "{mir}");
+    let switch =
+        mir.lines().find(|l| l.trim_start().starts_with("switchInt(move _14)")).unwrap_or_else(|| panic!("{mir}"));
+    assert!(switch.contains("[0: bb1, 1: bb15, 2: bb14, 3: bb13, otherwise:"), "{switch}");
+    assert!(mir.contains("discriminant((*_15)) = 3;") && mir.contains("discriminant((*_15)) = 1;"));
+    assert!(mir.contains("(cleanup): {\n        discriminant((*_15)) = 2;"), "unwinding poisons the state");
+    assert!(
+        mir.contains("\"`async fn` resumed after completion\"")
+            && mir.contains("\"`async fn` resumed after panicking\"")
+    );
+}
+
+#[test]
+fn type_sizes_give_the_futures_variants_and_a_table() {
+    let layout = text(Stage::TypeSizes, "hello_world");
+    assert!(layout.starts_with("type: `{async fn body of hello_world()}`: 2 bytes, alignment: 1 bytes\n"), "{layout}");
+    for variant in ["Unresumed", "Suspend0", "Returned", "Panicked"] {
+        assert!(layout.contains(&format!("variant `{variant}`")), "{variant}: {layout}");
+    }
+    assert!(layout.contains("1..2  │           │ local __awaitee"), "{layout}");
+}
+
+#[test]
+fn each_stage_lists_what_it_has_and_refuses_what_it_has_not() {
+    assert!(stage_subjects("ch01", Stage::Mir).unwrap().contains(&"hello_world::{closure#0}".to_owned()));
+    assert!(stage_subjects("ch01", Stage::Hir).unwrap().contains(&"hello_world".to_owned()));
+    let error = stage("ch01", Stage::Mir, "hello_wrld::{closure#0}").unwrap_err().to_string();
+    assert!(
+        error.starts_with(
+            "no MIR body `hello_wrld::{closure#0}` in ch01-the-experiment (did you mean hello_world::{closure#0}"
+        ),
+        "{error}"
+    );
+}

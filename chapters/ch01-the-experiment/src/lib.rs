@@ -105,8 +105,8 @@ pub fn poll_hello_world_twice() -> [Poll<()>; 2] {
     let mut cx = Context::from_waker(&waker);
     // Boxed as `dyn Future` and passed through `black_box`, as an executor that keeps tasks as
     // trait objects would: LLVM no longer knows which future it polls, so the state machine
-    // keeps its own function and is called through the vtable. Without this, at opt-level 3,
-    // the whole state machine is inlined here and folded away (`poll_hello_world_twice_inlined`).
+    // keeps its own function and is called through the vtable. Without this, at opt-level 3, it
+    // is inlined here and dissolves into straight-line code (`poll_hello_world_twice_inlined`).
     let mut future: Pin<Box<dyn Future<Output = ()>>> = black_box(Box::pin(hello_world()));
 
     let first = future.as_mut().poll(&mut cx);

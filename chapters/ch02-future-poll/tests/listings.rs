@@ -1,0 +1,137 @@
+//! What chapter 2 says about the compiled `poll`s, checked on the pinned compiler. Each test
+//! asserts the claim the book makes, then snapshots the whole listing the book shows.
+
+use listings::{AsmOptions, Listing, assert_asm_snapshot};
+
+const CHAPTER: &str = env!("CARGO_PKG_NAME");
+
+fn asm(function: &str) -> Listing {
+    listings::asm(CHAPTER, function, &AsmOptions { source: true, data: false })
+        .unwrap_or_else(|error| panic!("{error}"))
+}
+
+fn instructions(listing: &Listing) -> Vec<(&str, &str)> {
+    listing.instructions().collect()
+}
+
+/// The instructions whose destination (first operand) is one of `registers`.
+fn writes_to<'a>(listing: &'a Listing, registers: &[&str]) -> Vec<(&'a str, &'a str)> {
+    listing
+        .instructions()
+        .filter(|(mnemonic, operands)| {
+            let destination = operands.split(',').next().unwrap_or("").trim();
+            !matches!(*mnemonic, "cmp" | "test" | "call" | "push") && registers.contains(&destination)
+        })
+        .collect()
+}
+
+const RAX: &[&str] = &["rax", "eax", "ax", "al"];
+const RDX: &[&str] = &["rdx", "edx", "dx", "dl"];
+
+#[test]
+fn poll_of_unit_is_one_byte_in_al() {
+    let listing = asm("Countdown::poll");
+    assert_eq!(writes_to(&listing, RAX), [("movzx", "eax, byte ptr [rdi]"), ("setne", "al")], "{listing}");
+    assert!(writes_to(&listing, RDX).is_empty(), "nothing in rdx: {listing}");
+    assert_asm_snapshot!("countdown_poll", listing);
+}
+
+#[test]
+fn poll_of_u8_returns_the_tag_in_al_and_the_byte_in_dl() {
+    let listing = asm("ByteAfter::poll");
+    let instructions = instructions(&listing);
+    assert_eq!(
+        instructions.iter().filter(|i| **i == ("setne", "al")).count(),
+        2,
+        "the tag, 1 (Pending) when polls_left was not 0, on both paths: {listing}"
+    );
+    assert_eq!(
+        writes_to(&listing, RDX),
+        [("movzx", "edx, byte ptr [rdi + 1]")],
+        "the byte goes to (e)dx on the Ready path only; the Pending path leaves rdx alone: {listing}"
+    );
+    assert_asm_snapshot!("byte_after_poll", listing);
+}
+
+#[test]
+fn poll_of_u64_returns_the_tag_in_rax_and_the_word_in_rdx() {
+    let listing = asm("WordAfter::poll");
+    let instructions = instructions(&listing);
+    assert!(instructions.contains(&("mov", "eax, 1")), "Pending is 1 in eax (so in all of rax): {listing}");
+    assert!(instructions.contains(&("xor", "eax, eax")), "Ready is 0: {listing}");
+    assert_eq!(writes_to(&listing, RDX), [("mov", "rdx, qword ptr [rdi]")], "the word, from offset 0: {listing}");
+    assert!(instructions.contains(&("movzx", "eax, byte ptr [rdi + 8]")), "polls_left is at offset 8: {listing}");
+    assert_asm_snapshot!("word_after_poll", listing);
+}
+
+#[test]
+fn poll_of_a_reference_is_one_register_with_null_for_pending() {
+    let listing = asm("RefAfter::poll");
+    let instructions = instructions(&listing);
+    assert!(instructions.contains(&("mov", "rax, qword ptr [rdi]")), "Ready: the reference itself: {listing}");
+    assert!(instructions.contains(&("xor", "eax, eax")), "Pending: null: {listing}");
+    assert!(writes_to(&listing, RDX).is_empty(), "no second register: {listing}");
+    assert_asm_snapshot!("ref_after_poll", listing);
+}
+
+#[test]
+fn poll_of_four_words_writes_through_the_hidden_pointer_in_rdi_and_returns_it_in_rax() {
+    let listing = asm("ArrayAfter::poll");
+    let instructions = instructions(&listing);
+    assert_eq!(instructions[0], ("mov", "rax, rdi"), "the return slot's address, returned in rax: {listing}");
+    assert!(
+        instructions.contains(&("movzx", "ecx, byte ptr [rsi + 32]")),
+        "self moved over to rsi, the second argument: {listing}"
+    );
+    assert_eq!(
+        instructions.iter().filter(|i| **i == ("mov", "qword ptr [rax], rcx")).count(),
+        2,
+        "the tag is a whole word at offset 0 of the slot, on both paths: {listing}"
+    );
+    for store in [("movups", "xmmword ptr [rax + 8], xmm0"), ("movups", "xmmword ptr [rax + 24], xmm1")] {
+        assert!(instructions.contains(&store), "the four words at offsets 8 to 40: {listing}");
+    }
+    assert!(!instructions.iter().any(|(_, operands)| operands.contains("rdx")), "cx (rdx) is never read: {listing}");
+    assert_asm_snapshot!("array_after_poll", listing);
+}
+
+#[test]
+fn the_caller_passes_a_return_slot_on_its_stack_in_rdi_and_the_arguments_move_up_one_register() {
+    let listing = asm("poll_and_sum");
+    let instructions = instructions(&listing);
+    let call = instructions.iter().position(|(m, _)| *m == "call").expect("one call");
+    assert_eq!(
+        instructions[..=call],
+        [
+            ("sub", "rsp, 40"),
+            ("mov", "rax, rsi"),
+            ("mov", "rsi, rdi"),
+            ("mov", "rdi, rsp"),
+            ("call", "qword ptr [rax + 24]")
+        ],
+        "40 bytes of slot, the vtable aside, self to rsi, the slot to rdi, cx left in rdx, poll from the vtable: {listing}"
+    );
+    assert_eq!(instructions[call + 1], ("cmp", "byte ptr [rsp], 0"), "the tag is read back from the slot: {listing}");
+    assert!(instructions.contains(&("movq", "rdx, xmm0")), "the sum comes back in rdx: {listing}");
+    assert_asm_snapshot!("poll_and_sum", listing);
+}
+
+#[test]
+fn a_poll_that_wakes_reads_the_waker_through_rsi_and_calls_the_vtables_third_slot() {
+    let listing = asm("YieldNow::poll");
+    let instructions = instructions(&listing);
+    let call = instructions.iter().position(|(m, _)| *m == "call").expect("one call");
+    assert_eq!(
+        instructions[call - 3..=call],
+        [
+            ("mov", "rax, qword ptr [rsi]"),
+            ("mov", "rcx, qword ptr [rax]"),
+            ("mov", "rdi, qword ptr [rax + 8]"),
+            ("call", "qword ptr [rcx + 16]")
+        ],
+        "cx -> &Waker -> (vtable, data); wake_by_ref(data) is the vtable's slot at offset 16: {listing}"
+    );
+    assert_eq!(instructions.first(), Some(&("push", "rbx")), "rbx is callee-saved: saved first: {listing}");
+    assert_eq!(instructions[instructions.len() - 2..], [("pop", "rbx"), ("ret", "")], "and restored last: {listing}");
+    assert_asm_snapshot!("yield_now_poll", listing);
+}

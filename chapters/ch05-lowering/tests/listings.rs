@@ -1,0 +1,356 @@
+//! What chapter 5 says about rustc's lowering of `async fn`, checked on the pinned compiler:
+//! each test asserts the claim the page makes on one listing (HIR, MIR, type sizes or
+//! assembly), then snapshots the whole listing the page shows.
+
+use listings::{AsmOptions, Listing, Stage, StageListing, assert_asm_snapshot, assert_stage_snapshot};
+
+const CHAPTER: &str = env!("CARGO_PKG_NAME");
+
+fn stage(stage: Stage, subject: &str) -> StageListing {
+    listings::stage(CHAPTER, stage, subject).unwrap_or_else(|error| panic!("{error}"))
+}
+
+fn asm(function: &str, options: AsmOptions) -> Listing {
+    listings::asm(CHAPTER, function, &options).unwrap_or_else(|error| panic!("{error}"))
+}
+
+fn assert_contains_all(text: &str, pieces: &[&str]) {
+    for piece in pieces {
+        assert!(text.contains(piece), "`{piece}` missing from:\n{text}");
+    }
+}
+
+/// The line of a MIR body that starts with `prefix` (after indentation).
+fn mir_line<'a>(mir: &'a str, prefix: &str) -> &'a str {
+    mir.lines().map(str::trim_start).find(|line| line.starts_with(prefix)).unwrap_or_else(|| panic!("{prefix}:\n{mir}"))
+}
+
+/// The `(kind, name, offset, size)` of every field of one variant of a future's layout.
+fn variant_fields(future: &str, variant: &str) -> Vec<(String, String, u64, u64)> {
+    let workspace_layouts = listings::lowering::type_sizes::layouts(&printout_of(future));
+    let layout = workspace_layouts.into_iter().next().unwrap_or_else(|| panic!("no layout of {future}"));
+    let variant = layout
+        .variants
+        .iter()
+        .find(|v| v.name.as_deref() == Some(variant))
+        .unwrap_or_else(|| panic!("no variant {variant} in {future}"));
+    variant.fields.iter().map(|f| (f.kind.clone(), f.name.clone(), f.offset, f.size)).collect()
+}
+
+/// The print-out of one type, back in `-Zprint-type-sizes` form, so that it can be parsed into
+/// offsets again.
+fn printout_of(future: &str) -> String {
+    let listing = stage(Stage::TypeSizes, future);
+    let printed = listing.text.split("\n\n").next().unwrap_or_default();
+    printed.lines().map(|line| format!("print-type-size {line}\n")).collect()
+}
+
+fn first_line(listing: &StageListing) -> &str {
+    listing.text.lines().next().unwrap_or_default()
+}
+
+// ---- HIR: the desugaring ----------------------------------------------------------------------
+
+#[test]
+fn hir_of_hello_world_turns_the_body_into_a_coroutine_closure_and_await_into_a_poll_loop_that_yields() {
+    let hir = stage(Stage::Hir, "hello_world");
+    assert_contains_all(
+        &hir.text,
+        &[
+            "async fn hello_world()",
+            "/*impl Trait*/ |mut _task_context: ResumeTy|",
+            "match into_future(fut) {",
+            "mut __awaitee =>",
+            "loop {",
+            "poll(new_unchecked(&mut __awaitee),",
+            "get_context(_task_context))",
+            "Ready {  0: result } => break result,",
+            "Pending {} => { }",
+            "_task_context = (yield ());",
+        ],
+    );
+    assert_eq!(hir.text.matches("yield").count(), 1, "one await, one yield");
+    assert_stage_snapshot!("hello_world", hir);
+}
+
+#[test]
+fn hir_of_an_async_fn_with_an_argument_moves_the_argument_into_the_coroutines_body() {
+    let hir = stage(Stage::Hir, "argument_counted_twice");
+    assert_contains_all(
+        &hir.text,
+        &["async fn argument_counted_twice(bytes: [u8; 1024])", "|mut _task_context: ResumeTy|", "let bytes = bytes;"],
+    );
+    let closure = hir.text.find("|mut _task_context").unwrap();
+    assert!(hir.text.find("let bytes = bytes;").unwrap() > closure, "the move is the first statement of the closure");
+    assert_stage_snapshot!("argument_counted_twice", hir);
+}
+
+// ---- MIR: the state machine -------------------------------------------------------------------
+
+#[test]
+fn mir_of_hello_world_switches_on_the_state_and_returns_pending_after_storing_state_3() {
+    let mir = stage(Stage::Mir, "hello_world::{closure#0}");
+    assert_eq!(
+        first_line(&mir),
+        "fn hello_world::{closure#0}(_1: Pin<&mut {async fn body of hello_world()}>, _2: &mut Context<'_>) -> Poll<()> {"
+    );
+    let switch = mir_line(&mir.text, "switchInt(move _14)");
+    assert_eq!(switch, "switchInt(move _14) -> [0: bb1, 1: bb15, 2: bb14, 3: bb13, otherwise: bb7];");
+    assert_contains_all(
+        &mir.text,
+        &[
+            "_14 = discriminant((*_15));",
+            // `yield` became: Pending, then the state of this suspension point.
+            "_0 = Poll::<()>::Pending;\n        discriminant((*_15)) = 3;\n        return;",
+            // `return` became: Ready, then state 1.
+            "_0 = Poll::<()>::Ready(const ());\n        discriminant((*_15)) = 1;\n        return;",
+            "bb12 (cleanup): {\n        discriminant((*_15)) = 2;\n        resume;",
+            "assert(const false, \"`async fn` resumed after completion\")",
+            "assert(const false, \"`async fn` resumed after panicking\")",
+            // The awaited future lives in the coroutine, in the variant of state 3 …
+            "debug __awaitee => (((*_15) as variant#3).0: DummyFuture);",
+            // … while `fut`, moved into `into_future` before the await, stays an ordinary local.
+            "debug fut => _3;",
+        ],
+    );
+    assert!(!mir.text.contains("yield"), "no yield is left after the transform");
+    assert_stage_snapshot!("hello_world_state_machine", mir);
+}
+
+#[test]
+fn mir_of_two_suspension_points_has_states_3_and_4_and_copies_the_argument_on_the_first_resume() {
+    let mir = stage(Stage::Mir, "two_suspension_points::{closure#0}");
+    let switch = mir_line(&mir.text, "switchInt(move _25)");
+    assert_eq!(switch, "switchInt(move _25) -> [0: bb1, 1: bb22, 2: bb21, 3: bb19, 4: bb20, otherwise: bb7];");
+    assert_contains_all(
+        &mir.text,
+        &[
+            "discriminant((*_26)) = 3;",
+            "discriminant((*_26)) = 4;",
+            "discriminant((*_26)) = 1;",
+            "discriminant((*_26)) = 2;",
+            // The argument, captured like a closure's upvar …
+            "debug before => ((*_26).0: u64);",
+            // … and the body's own `before`, saved in the coroutine …
+            "debug before => (((*_26) as variant#4).0: u64);",
+            // … is filled from the upvar on the first resume: the argument is there twice.
+            "bb1: {\n        (((*_26) as variant#4).0: u64) = copy ((*_26).0: u64);",
+            "debug between => (((*_26) as variant#4).1: u64);",
+            "debug __awaitee => (((*_26) as variant#3).1: YieldOnce);",
+            "debug __awaitee => (((*_26) as variant#4).2: YieldOnce);",
+        ],
+    );
+    assert_stage_snapshot!("two_suspension_points_state_machine", mir);
+}
+
+#[test]
+fn mir_keeps_a_borrowed_buffer_in_the_coroutine_even_after_it_was_dropped_before_the_await() {
+    let mir = stage(Stage::Mir, "buffer_borrowed_then_dropped_before_await::{closure#0}");
+    let buffer = mir_line(&mir.text, "debug buffer =>");
+    assert!(buffer.contains("as variant#3).0: Kilobyte)"), "the buffer is a field of the coroutine: {buffer}");
+    assert_contains_all(
+        &mir.text,
+        &[
+            // Built in place in the coroutine, borrowed for `xor_all` …
+            "(((*_19) as variant#3).0: Kilobyte) = Kilobyte(move _3);",
+            "_5 = &((((*_19) as variant#3).0: Kilobyte).0: [u8; 1024]);",
+            // … then moved out and dropped, before the await.
+            "_7 = move (((*_19) as variant#3).0: Kilobyte);",
+            "_6 = std::mem::drop::<Kilobyte>(move _7)",
+        ],
+    );
+    assert_stage_snapshot!("buffer_borrowed_then_dropped_before_await", mir);
+}
+
+#[test]
+fn mir_leaves_a_buffer_that_was_never_borrowed_on_the_stack() {
+    let mir = stage(Stage::Mir, "buffer_read_without_borrow_before_await::{closure#0}");
+    assert_eq!(mir_line(&mir.text, "debug buffer =>"), "debug buffer => _3;", "an ordinary MIR local");
+    assert_contains_all(&mir.text, &["_3 = [const 7_u8; 1024];", "_4 = copy _3[_5];"]);
+    assert!(!mir.text.contains("&_3"), "never borrowed");
+    assert_stage_snapshot!("buffer_read_without_borrow_before_await", mir);
+}
+
+// ---- Type sizes: the layout -------------------------------------------------------------------
+
+#[test]
+fn hello_worlds_future_is_its_tag_and_the_awaited_dummy_future() {
+    let layout = stage(Stage::TypeSizes, "hello_world");
+    assert!(layout.text.starts_with("type: `{async fn body of hello_world()}`: 2 bytes, alignment: 1 bytes\n"));
+    assert_eq!(
+        variant_fields("hello_world", "Suspend0"),
+        [("local".into(), "__awaitee".into(), 1, 1)],
+        "the DummyFuture right after the tag"
+    );
+    assert_stage_snapshot!("hello_world", layout);
+}
+
+#[test]
+fn two_suspension_points_store_the_argument_twice_and_between_only_in_suspend1() {
+    let layout = stage(Stage::TypeSizes, "two_suspension_points");
+    assert!(layout.text.starts_with("type: `{async fn body of two_suspension_points()}`: 40 bytes, alignment: 8"));
+    assert_eq!(
+        variant_fields("two_suspension_points", "Suspend1"),
+        [
+            ("upvar".into(), "before".into(), 0, 8),
+            ("local".into(), "before".into(), 8, 8),
+            ("local".into(), "__awaitee".into(), 24, 1),
+            ("local".into(), "between".into(), 32, 8),
+        ]
+    );
+    assert_eq!(
+        variant_fields("two_suspension_points", "Suspend0"),
+        [
+            ("upvar".into(), "before".into(), 0, 8),
+            ("local".into(), "before".into(), 8, 8),
+            ("local".into(), "__awaitee".into(), 24, 1),
+        ],
+        "the two awaitees share offset 24"
+    );
+    assert_stage_snapshot!("two_suspension_points", layout);
+}
+
+#[test]
+fn a_buffer_held_across_the_await_is_in_the_future() {
+    let layout = stage(Stage::TypeSizes, "buffer_held_across_await");
+    assert!(layout.text.starts_with("type: `{async fn body of buffer_held_across_await()}`: 1026 bytes"));
+    assert_eq!(
+        variant_fields("buffer_held_across_await", "Suspend0"),
+        [("local".into(), "buffer".into(), 1, 1024), ("local".into(), "__awaitee".into(), 1025, 1)]
+    );
+    assert_stage_snapshot!("buffer_held_across_await", layout);
+}
+
+#[test]
+fn a_buffer_in_a_block_that_ends_before_the_await_is_not_in_the_future() {
+    let layout = stage(Stage::TypeSizes, "buffer_in_block_before_await");
+    assert!(layout.text.starts_with("type: `{async fn body of buffer_in_block_before_await()}`: 3 bytes"));
+    assert_eq!(
+        variant_fields("buffer_in_block_before_await", "Suspend0"),
+        [("local".into(), "checksum".into(), 1, 1), ("local".into(), "__awaitee".into(), 2, 1)]
+    );
+    assert_stage_snapshot!("buffer_in_block_before_await", layout);
+}
+
+#[test]
+fn a_borrowed_buffer_stays_in_the_future_after_it_is_dropped() {
+    let layout = stage(Stage::TypeSizes, "buffer_borrowed_then_dropped_before_await");
+    assert!(
+        layout.text.starts_with("type: `{async fn body of buffer_borrowed_then_dropped_before_await()}`: 1027 bytes")
+    );
+    let fields = variant_fields("buffer_borrowed_then_dropped_before_await", "Suspend0");
+    assert_eq!(fields[0], ("local".into(), "buffer".into(), 1, 1024), "{fields:?}");
+    assert_stage_snapshot!("buffer_borrowed_then_dropped_before_await", layout);
+}
+
+#[test]
+fn a_buffer_read_but_never_borrowed_is_not_in_the_future() {
+    let layout = stage(Stage::TypeSizes, "buffer_read_without_borrow_before_await");
+    assert!(layout.text.starts_with("type: `{async fn body of buffer_read_without_borrow_before_await()}`: 3 bytes"));
+    assert!(!layout.text.contains("buffer`"), "no field named buffer");
+    assert_stage_snapshot!("buffer_read_without_borrow_before_await", layout);
+}
+
+#[test]
+fn two_big_awaits_in_sequence_share_the_same_bytes() {
+    let layout = stage(Stage::TypeSizes, "two_big_awaits_in_sequence");
+    assert!(layout.text.starts_with("type: `{async fn body of two_big_awaits_in_sequence()}`: 1028 bytes"));
+    assert_eq!(
+        variant_fields("two_big_awaits_in_sequence", "Suspend0"),
+        [("local".into(), "__awaitee".into(), 2, 1026)]
+    );
+    assert_eq!(
+        variant_fields("two_big_awaits_in_sequence", "Suspend1"),
+        [("local".into(), "first".into(), 1, 1), ("local".into(), "__awaitee".into(), 2, 1026)],
+        "the second awaitee reuses the first one's bytes"
+    );
+    assert_stage_snapshot!("two_big_awaits_in_sequence", layout);
+}
+
+#[test]
+fn an_argument_used_after_an_await_is_stored_twice() {
+    let layout = stage(Stage::TypeSizes, "argument_counted_twice");
+    assert!(layout.text.starts_with("type: `{async fn body of argument_counted_twice()}`: 2050 bytes"));
+    assert_eq!(
+        variant_fields("argument_counted_twice", "Suspend0"),
+        [
+            ("upvar".into(), "bytes".into(), 1, 1024),
+            ("local".into(), "bytes".into(), 1025, 1024),
+            ("local".into(), "__awaitee".into(), 2049, 1),
+        ]
+    );
+    assert_stage_snapshot!("argument_counted_twice", layout);
+}
+
+// ---- Assembly ---------------------------------------------------------------------------------
+
+fn calls(listing: &Listing) -> Vec<&str> {
+    listing.instructions().filter(|(m, _)| *m == "call").map(|(_, target)| target).collect()
+}
+
+#[test]
+fn the_resume_function_of_two_suspension_points_jumps_through_five_entries_on_the_tag_at_offset_16() {
+    let listing = asm("two_suspension_points::{{closure}}", AsmOptions { source: true, data: false });
+    let instructions: Vec<(&str, &str)> = listing.instructions().collect();
+    assert!(instructions.contains(&("movzx", "eax, byte ptr [rsi + 16]")), "the tag, after the prefix: {listing}");
+    let tables = listing.jump_tables();
+    assert_eq!(tables.len(), 1);
+    assert_eq!(tables[0].len(), 5, "Unresumed, Returned, Panicked, Suspend0, Suspend1: {tables:?}");
+    // State 0 copies the argument (upvar, offset 0) into the body's local (offset 8).
+    let copy =
+        instructions.windows(2).any(|w| w == [("mov", "rax, qword ptr [rbx]"), ("mov", "qword ptr [rbx + 8], rax")]);
+    assert!(copy, "{listing}");
+    // Suspend0, Suspend1 and Returned go through `al` into the tag; both landing pads poison it.
+    for state in [("mov", "al, 3"), ("mov", "al, 4"), ("mov", "al, 1"), ("mov", "byte ptr [rbx + 16], al")] {
+        assert!(instructions.contains(&state), "{state:?}: {listing}");
+    }
+    assert_eq!(instructions.iter().filter(|i| **i == ("mov", "byte ptr [rbx + 16], 2")).count(), 2, "{listing}");
+    let calls = calls(&listing);
+    assert!(calls.iter().any(|c| c.ends_with("panic_const_async_fn_resumed@GOTPCREL]")), "{calls:?}");
+    assert!(calls.iter().any(|c| c.ends_with("panic_const_async_fn_resumed_panic@GOTPCREL]")), "{calls:?}");
+    assert!(calls.contains(&"qword ptr [rcx + 16]"), "YieldOnce's wake_by_ref, inlined: {calls:?}");
+    assert_asm_snapshot!("two_suspension_points_state_machine", listing);
+}
+
+#[test]
+fn the_first_resume_of_argument_counted_twice_copies_the_kilobyte_from_the_future_into_the_future() {
+    let listing = asm("argument_counted_twice::{{closure}}", AsmOptions { source: true, data: false });
+    let instructions: Vec<(&str, &str)> = listing.instructions().collect();
+    let memcpy = instructions.windows(4).any(|w| {
+        w == [
+            ("lea", "rdi, [rbx + 1025]"),
+            ("lea", "rsi, [rbx + 1]"),
+            ("mov", "edx, 1024"),
+            ("call", "qword ptr [rip + memcpy@GOTPCREL]"),
+        ]
+    });
+    assert!(memcpy, "memcpy(future + 1025, future + 1, 1024): {listing}");
+    assert_eq!(listing.jump_tables()[0].len(), 4);
+    assert_asm_snapshot!("argument_counted_twice_state_machine", listing);
+}
+
+#[test]
+fn boxing_argument_counted_twice_allocates_2050_bytes_and_copies_the_argument_in() {
+    let listing = asm("boxed_argument_counted_twice", AsmOptions { source: true, data: true });
+    let instructions: Vec<(&str, &str)> = listing.instructions().collect();
+    assert!(instructions.contains(&("mov", "edi, 2050")), "__rust_alloc(2050, 1): {listing}");
+    assert!(instructions.contains(&("mov", "byte ptr [rax], 0")), "state 0, Unresumed");
+    assert!(instructions.contains(&("mov", "edx, 1024")), "the argument copied in: {listing}");
+    let vtable = listing.data_after(".L__unnamed_1");
+    assert_eq!(
+        vtable.last().copied(),
+        Some("ch05_lowering::argument_counted_twice::{{closure}}"),
+        "poll is the state machine: {vtable:?}"
+    );
+    assert_asm_snapshot!("boxed_argument_counted_twice", listing);
+}
+
+#[test]
+fn only_state_machines_that_some_code_uses_get_machine_code() {
+    let functions = listings::asm_functions(CHAPTER).unwrap_or_else(|error| panic!("{error}"));
+    assert!(functions.iter().any(|f| f == "ch05_lowering::two_suspension_points::{{closure}}"), "{functions:?}");
+    assert!(
+        !functions.iter().any(|f| f.contains("buffer_held_across_await")),
+        "nothing in the library polls it or names its poll: {functions:?}"
+    );
+}

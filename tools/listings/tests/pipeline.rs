@@ -147,9 +147,19 @@ fn an_unknown_function_is_refused_with_the_closest_names_and_every_function() {
 }
 
 #[test]
-fn a_name_shared_by_two_instances_is_refused_as_ambiguous() {
+fn a_name_shared_by_two_instances_is_refused_as_ambiguous_naming_each_instance() {
     let error = listing("<T as Into<U>>::into", AsmOptions::default()).unwrap_err();
-    assert!(matches!(&error, Error::AmbiguousFunction { matches, .. } if matches.len() == 2), "{error:?}");
+    let Error::AmbiguousFunction { matches, .. } = &error else { panic!("{error:?}") };
+    assert_eq!(matches, &["<T as core::convert::Into<U>>::into#1", "<T as core::convert::Into<U>>::into#2"]);
+}
+
+#[test]
+fn an_instance_number_picks_one_of_several_same_named_instances_in_file_order() {
+    let first = listing("<T as Into<U>>::into#1", AsmOptions::default()).unwrap();
+    let second = listing("<T as Into<U>>::into#2", AsmOptions::default()).unwrap();
+    assert!(first.contains("mov     rax, rdi"), "{first}");
+    assert_eq!(second, "<T as core::convert::Into<U>>::into:\n        ret\n");
+    assert!(listing("<T as Into<U>>::into#3", AsmOptions::default()).is_err());
 }
 
 #[test]

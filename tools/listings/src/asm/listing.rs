@@ -87,8 +87,9 @@ impl fmt::Display for Line {
         match self {
             Line::Label(label) => write!(f, "{label}:"),
             Line::Instruction { mnemonic, operands } if operands.is_empty() => write!(f, "        {mnemonic}"),
-            Line::Instruction { mnemonic, operands } => write!(f, "        {mnemonic:<8}{operands}"),
-            Line::Data { directive, value } => write!(f, "        {directive:<8}{value}"),
+            // Operands start in column 16, or one space after a mnemonic too long for that.
+            Line::Instruction { mnemonic, operands } => write!(f, "        {mnemonic:<7} {operands}"),
+            Line::Data { directive, value } => write!(f, "        {directive:<7} {value}"),
             Line::Source { location, text } => write!(f, "        ; {location}  {text}"),
         }
     }

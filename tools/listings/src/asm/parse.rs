@@ -28,6 +28,8 @@ pub enum Directive {
     Other(String),
 }
 
+const PREFIXES: &[&str] = &["lock", "rep", "repe", "repne", "repz", "repnz", "notrack"];
+
 const DATA_DIRECTIVES: &[&str] = &[
     ".quad", ".long", ".short", ".byte", ".ascii", ".asciz", ".string", ".zero", ".value", ".int", ".4byte", ".8byte",
     ".uleb128", ".sleb128",
@@ -51,6 +53,14 @@ fn parse_line(line: &str) -> Option<Statement> {
         None => (line, ""),
     };
     if !head.starts_with('.') {
+        // A prefix belongs to the mnemonic: `lock inc qword ptr [rax]`, `rep stosq`.
+        if PREFIXES.contains(&head) && !rest.is_empty() {
+            let (instruction, operands) = rest.split_once(char::is_whitespace).unwrap_or((rest, ""));
+            return Some(Statement::Instruction {
+                mnemonic: format!("{head} {instruction}"),
+                operands: operands.trim().to_owned(),
+            });
+        }
         return Some(Statement::Instruction { mnemonic: head.to_owned(), operands: rest.to_owned() });
     }
     if DATA_DIRECTIVES.contains(&head) {
@@ -137,6 +147,18 @@ mod tests {
             Statement::Instruction { mnemonic: "movzx".into(), operands: "eax, byte ptr [rdi]".into() }
         );
         assert_eq!(one("\tret"), Statement::Instruction { mnemonic: "ret".into(), operands: String::new() });
+    }
+
+    #[test]
+    fn a_prefix_is_part_of_the_mnemonic() {
+        assert_eq!(
+            one("\tlock\t\tinc\tqword ptr [rax]"),
+            Statement::Instruction { mnemonic: "lock inc".into(), operands: "qword ptr [rax]".into() }
+        );
+        assert_eq!(
+            one("\trep\t\tstosq"),
+            Statement::Instruction { mnemonic: "rep stosq".into(), operands: String::new() }
+        );
     }
 
     #[test]

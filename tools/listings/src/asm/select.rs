@@ -59,14 +59,25 @@ impl Program {
     /// cut to its last segment (`hello_world::{{closure}}`, `<DummyFuture as Future>::poll`),
     /// and for a trait method, `Type::method` (`DummyFuture::poll`).
     pub fn select(&self, query: &str, chapter: &str) -> Result<&Function, Error> {
+        // `name#2`: the second of several instances that demangle to the same name (generic
+        // functions instantiated twice: legacy symbol names do not show type arguments).
+        let (query, instance) = match query.trim().rsplit_once('#') {
+            Some((name, n)) if !name.ends_with('{') && n.parse::<usize>().is_ok_and(|n| n > 0) => {
+                (name, n.parse().ok())
+            }
+            _ => (query, None),
+        };
         let wanted = normalise(query);
         let matches: Vec<&Function> = match self.functions.iter().filter(|f| f.name == wanted).collect::<Vec<_>>() {
             exact if !exact.is_empty() => exact,
             _ => self.functions.iter().filter(|f| reader_spellings(&f.name).contains(&wanted)).collect(),
         };
-        match matches.as_slice() {
-            [function] => Ok(function),
-            [] => {
+        match (matches.as_slice(), instance) {
+            ([function], None | Some(1)) => Ok(function),
+            (several, Some(n)) if n <= several.len() && several.iter().all(|f| f.name == several[0].name) => {
+                Ok(several[n - 1])
+            }
+            ([], _) => {
                 let known: Vec<String> = self.functions.iter().map(|f| f.name.clone()).collect();
                 let shorts: Vec<String> = known.iter().map(|n| short(n)).collect();
                 let closest_short = closest(&short(&wanted), &shorts);
@@ -77,10 +88,17 @@ impl Program {
                     known,
                 })
             }
-            several => Err(Error::AmbiguousFunction {
+            (several, _) => Err(Error::AmbiguousFunction {
                 given: query.to_owned(),
                 chapter: chapter.to_owned(),
-                matches: several.iter().map(|f| f.name.clone()).collect(),
+                matches: several
+                    .iter()
+                    .enumerate()
+                    .map(|(i, f)| match several.iter().filter(|g| g.name == f.name).count() {
+                        1 => f.name.clone(),
+                        _ => format!("{}#{}", f.name, several[..=i].iter().filter(|g| g.name == f.name).count()),
+                    })
+                    .collect(),
             }),
         }
     }
@@ -90,6 +108,11 @@ impl Program {
 fn reader_spellings(name: &str) -> Vec<String> {
     let short_name = short(name);
     let mut spellings = vec![short_name.clone()];
+    // `Executor::run` for `ch04_executors::Executor::run`: any tail of a plain path.
+    if !name.contains(['<', '{', ' ']) {
+        let segments: Vec<&str> = name.split("::").collect();
+        spellings.extend((1..segments.len()).map(|from| segments[from..].join("::")));
+    }
     // `<DummyFuture as Future>::poll` may also be written `DummyFuture::poll`.
     if let Some(rest) = short_name.strip_prefix('<')
         && let Some((self_type, after)) = rest.split_once(" as ")

@@ -6,15 +6,7 @@ use std::process::Command;
 /// The example binary that `cargo test` built beside this test: `deps/` holds the test,
 /// `examples/` the examples of the same profile.
 fn example(name: &str) -> PathBuf {
-    let profile_dir = std::env::current_exe().unwrap().parent().unwrap().parent().unwrap().to_owned();
-    let path = profile_dir.join("examples").join(format!("{name}{}", std::env::consts::EXE_SUFFIX));
-    assert!(
-        path.is_file(),
-        "{} is missing: run `cargo test -p {}` (it builds the examples)",
-        path.display(),
-        env!("CARGO_PKG_NAME")
-    );
-    path
+    listings::built_example(env!("CARGO_PKG_NAME"), name)
 }
 
 fn run(name: &str) -> (String, String) {

@@ -1,20 +1,10 @@
 //! The chapter's programs, run as the reader runs them, print what the page says they print.
 
-use std::path::PathBuf;
 use std::process::Command;
 
 /// Runs the example `name` that `cargo test` built beside this test, and returns its output.
 fn run_example(name: &str) -> String {
-    // Integration tests and examples land in the same profile folder: `deps/` holds this test,
-    // `examples/` the examples that `cargo test` built beside it.
-    let profile_dir: PathBuf = std::env::current_exe().unwrap().parent().unwrap().parent().unwrap().to_owned();
-    let example = profile_dir.join("examples").join(format!("{name}{}", std::env::consts::EXE_SUFFIX));
-    assert!(
-        example.is_file(),
-        "{} is missing: run `cargo test -p {}` (it builds the examples)",
-        example.display(),
-        env!("CARGO_PKG_NAME")
-    );
+    let example = listings::built_example(env!("CARGO_PKG_NAME"), name);
     let output = Command::new(&example).output().unwrap();
     assert!(output.status.success(), "{output:?}");
     String::from_utf8(output.stdout).unwrap()

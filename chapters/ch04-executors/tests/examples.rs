@@ -5,17 +5,7 @@ use std::process::Command;
 use std::time::{Duration, Instant};
 
 fn example(name: &str) -> PathBuf {
-    // Integration tests and examples land in the same profile folder: `deps/` holds this test,
-    // `examples/` the examples that `cargo test` built beside it.
-    let profile_dir = std::env::current_exe().unwrap().parent().unwrap().parent().unwrap().to_owned();
-    let example = profile_dir.join("examples").join(format!("{name}{}", std::env::consts::EXE_SUFFIX));
-    assert!(
-        example.is_file(),
-        "{} is missing: run `cargo test -p {}` (it builds the examples)",
-        example.display(),
-        env!("CARGO_PKG_NAME")
-    );
-    example
+    listings::built_example(env!("CARGO_PKG_NAME"), name)
 }
 
 /// Runs an example and returns its standard output; it must succeed, quickly.

@@ -4,16 +4,7 @@ use std::process::Command;
 
 #[test]
 fn the_future_sizes_example_prints_each_futures_size_and_poll_count() {
-    // Integration tests and examples land in the same profile folder: `deps/` holds this test,
-    // `examples/` the example that `cargo test` built beside it.
-    let profile_dir = std::env::current_exe().unwrap().parent().unwrap().parent().unwrap().to_owned();
-    let example = profile_dir.join("examples").join(format!("future_sizes{}", std::env::consts::EXE_SUFFIX));
-    assert!(
-        example.is_file(),
-        "{} is missing: run `cargo test -p {}` (it builds the examples)",
-        example.display(),
-        env!("CARGO_PKG_NAME")
-    );
+    let example = listings::built_example(env!("CARGO_PKG_NAME"), "future_sizes");
     let output = Command::new(&example).output().unwrap();
     assert!(output.status.success(), "{output:?}");
     assert_eq!(

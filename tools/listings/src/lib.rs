@@ -14,6 +14,7 @@
 pub mod asm;
 mod compile;
 mod error;
+mod examples;
 pub mod lowering;
 mod snapshot;
 mod toolchain;
@@ -22,8 +23,9 @@ mod workspace;
 pub use asm::{AsmOptions, Listing};
 pub use compile::CodegenFlags;
 pub use error::Error;
+pub use examples::built_example;
 pub use lowering::{Stage, StageListing};
-pub use snapshot::{ListingKind, StoredListing, read_snapshot, snapshot_name};
+pub use snapshot::{ListingKind, StoredListing, read_snapshot, snapshot_name, snapshot_settings};
 pub use toolchain::{Rustc, pinned_release};
 pub use workspace::{Chapter, Workspace, closest as closest_names};
 

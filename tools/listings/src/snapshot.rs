@@ -22,11 +22,7 @@ use crate::Chapter;
 macro_rules! assert_asm_snapshot {
     ($name:expr, $listing:expr $(,)?) => {{
         let listing: &$crate::Listing = &$listing;
-        let mut settings = $crate::insta::Settings::clone_current();
-        settings.set_prepend_module_to_snapshot(false);
-        settings.set_omit_expression(true);
-        settings.set_description(listing.provenance.clone());
-        settings.bind(|| {
+        $crate::snapshot_settings(&listing.provenance).bind(|| {
             $crate::insta::assert_snapshot!(
                 $crate::snapshot_name(env!("CARGO_PKG_NAME"), $crate::ListingKind::Asm, $name),
                 listing.to_string()
@@ -41,17 +37,23 @@ macro_rules! assert_asm_snapshot {
 macro_rules! assert_stage_snapshot {
     ($name:expr, $listing:expr $(,)?) => {{
         let listing: &$crate::StageListing = &$listing;
-        let mut settings = $crate::insta::Settings::clone_current();
-        settings.set_prepend_module_to_snapshot(false);
-        settings.set_omit_expression(true);
-        settings.set_description(listing.provenance.clone());
-        settings.bind(|| {
+        $crate::snapshot_settings(&listing.provenance).bind(|| {
             $crate::insta::assert_snapshot!(
                 $crate::snapshot_name(env!("CARGO_PKG_NAME"), $crate::ListingKind::from(listing.stage), $name),
                 listing.to_string()
             );
         });
     }};
+}
+
+/// How every listing snapshot is written: named by the caller (no module prefix), no Rust
+/// expression in the header, and the provenance (function, compiler, flags) as its description.
+pub fn snapshot_settings(provenance: &str) -> insta::Settings {
+    let mut settings = insta::Settings::clone_current();
+    settings.set_prepend_module_to_snapshot(false);
+    settings.set_omit_expression(true);
+    settings.set_description(provenance.to_owned());
+    settings
 }
 
 /// What a listing shows; part of its snapshot's name.

@@ -8,7 +8,7 @@ use listings::{ListingKind, Workspace};
 use mdbook_preprocessor::book::{Book, BookItem, Chapter};
 
 use crate::diagnostic::{Diagnostic, line_of};
-use crate::{directive, includes, links, listing};
+use crate::{commands, directive, includes, links, listing};
 
 /// `root` is the book's root (the workspace root: `book.toml` lives there), `src` its source
 /// folder. Returns every problem found; the book is only usable if there are none.
@@ -18,6 +18,12 @@ pub fn preprocess(root: &Path, src: &Path, book: &mut Book) -> Vec<Diagnostic> {
     book.for_each_chapter_mut(|chapter| {
         let file = chapter_file(root, src, chapter);
         let page_dir = file.parent().map(|dir| root.join(dir)).unwrap_or_else(|| src.to_owned());
+        let commands = commands::check_example_commands(&chapter.content, root);
+        problems.extend(commands.into_iter().map(|(offset, message)| Diagnostic {
+            file: file.clone(),
+            line: line_of(&chapter.content, offset),
+            message,
+        }));
         let (content, found) = expand(&chapter.content, &workspace, &page_dir);
         chapter.content = content;
         problems.extend(found.into_iter().map(|(line, message)| Diagnostic { file: file.clone(), line, message }));

@@ -182,6 +182,7 @@ fn hello_worlds_future_is_its_tag_and_the_awaited_dummy_future() {
         [("local".into(), "__awaitee".into(), 1, 1)],
         "the DummyFuture right after the tag"
     );
+    assert!(layout.text.contains("the tag: 1 byte(s) at offset 0"), "the tag first: {}", layout.text);
     assert_stage_snapshot!("hello_world", layout);
 }
 
@@ -189,6 +190,8 @@ fn hello_worlds_future_is_its_tag_and_the_awaited_dummy_future() {
 fn two_suspension_points_store_the_argument_twice_and_between_only_in_suspend1() {
     let layout = stage(Stage::TypeSizes, "two_suspension_points");
     assert!(layout.text.starts_with("type: `{async fn body of two_suspension_points()}`: 40 bytes, alignment: 8"));
+    // The same offset the resume function's machine code loads the tag from.
+    assert!(layout.text.contains("the tag: 1 byte(s) at offset 16"), "the tag after the prefix: {}", layout.text);
     assert_eq!(
         variant_fields("two_suspension_points", "Suspend1"),
         [

@@ -45,7 +45,15 @@ fn type_sizes_give_the_futures_variants_and_a_table() {
     for variant in ["Unresumed", "Suspend0", "Returned", "Panicked"] {
         assert!(layout.contains(&format!("variant `{variant}`")), "{variant}: {layout}");
     }
-    assert!(layout.contains("1..2  │           │ local __awaitee"), "{layout}");
+    assert!(
+        layout
+            .contains("\n0..1  │ tag       │ tag             │ tag      │ tag\n1..2  │           │ local __awaitee\n"),
+        "{layout}"
+    );
+    assert!(
+        layout.ends_with("the tag: 1 byte(s) at offset 0 (the `__state` member of the debug information)\n"),
+        "{layout}"
+    );
 }
 
 #[test]

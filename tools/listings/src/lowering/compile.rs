@@ -22,7 +22,9 @@ impl Stage {
         match self {
             Stage::Hir => "--edition 2024 --crate-type lib -Zunpretty=hir (RUSTC_BOOTSTRAP=1)",
             Stage::Mir => "--edition 2024 --crate-type lib --emit=mir -C opt-level=0",
-            Stage::TypeSizes => "--edition 2024 --crate-type lib -C opt-level=0 -Zprint-type-sizes (RUSTC_BOOTSTRAP=1)",
+            Stage::TypeSizes => {
+                "--edition 2024 --crate-type lib -C opt-level=0 -Zprint-type-sizes (RUSTC_BOOTSTRAP=1); tag offsets from -C debuginfo=2"
+            }
         }
     }
 
@@ -72,9 +74,12 @@ pub fn output(workspace: &Workspace, chapter: &Chapter, stage: Stage, rustc: &Ru
             Some(out.with_extension("mir"))
         }
         Stage::TypeSizes => {
-            command
-                .args(["-C", "opt-level=0", "-Zprint-type-sizes", "--emit=link", "-o"])
-                .arg(out.with_extension("rlib"));
+            // The LLVM IR, with debug information, says where each async fn's tag lies.
+            command.args(["-C", "opt-level=0", "-C", "debuginfo=2", "-Zprint-type-sizes"]).arg(format!(
+                "--emit=link={},llvm-ir={}",
+                out.with_extension("rlib").display(),
+                out.with_extension("ll").display()
+            ));
             None
         }
     };
@@ -89,7 +94,14 @@ pub fn output(workspace: &Workspace, chapter: &Chapter, stage: Stage, rustc: &Ru
     }
     match written {
         Some(path) => read(&path),
-        None => Ok(String::from_utf8_lossy(&output.stdout).into_owned()),
+        None => {
+            // rustc's print-out, then one `tag-offset` line per async fn (see type_sizes.rs).
+            let mut printout = String::from_utf8_lossy(&output.stdout).into_owned();
+            for (name, offset) in super::debuginfo::async_fn_tag_offsets(&read(&out.with_extension("ll"))?) {
+                printout.push_str(&format!("{}`{name}`: {offset} bytes\n", super::type_sizes::TAG_OFFSET));
+            }
+            Ok(printout)
+        }
     }
 }
 

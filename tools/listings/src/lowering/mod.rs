@@ -8,6 +8,7 @@
 //! project.
 
 mod compile;
+mod debuginfo;
 pub mod hir;
 pub mod mir;
 pub mod type_sizes;

@@ -5,12 +5,16 @@
 //! `padding` line before a field that does not follow on directly and an explicit `offset` for a
 //! field that lies before that point (a coroutine's shared prefix); see `print_type_sizes` in
 //! `compiler/rustc_session/src/code_stats.rs`. The offsets below are recovered by the same rule.
-//! Where the tag itself lies is not printed.
+//! Where the tag itself lies is not printed; for an `async fn`, the stage appends one line
+//! `tag-offset `{async fn body of f()}`: N bytes` read from the debug information
+//! (`debuginfo.rs`), and the table places the tag there.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeSet, HashMap};
 use std::fmt::Write as _;
 
 const PREFIX: &str = "print-type-size ";
+/// The prefix of the lines the stage adds after rustc's print-out.
+pub const TAG_OFFSET: &str = "tag-offset ";
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct TypeLayout {
@@ -20,6 +24,8 @@ pub struct TypeLayout {
     pub align: u64,
     /// The tag's size, for enums and coroutines.
     pub discriminant: Option<u64>,
+    /// Where the tag lies, when the debug information says so (async fns).
+    pub tag_offset: Option<u64>,
     pub variants: Vec<Variant>,
     /// The print-out of this type, without the `print-type-size` prefixes.
     pub printed: String,
@@ -56,6 +62,7 @@ pub fn layouts(printout: &str) -> Vec<TypeLayout> {
                 size: numbers.first().copied().unwrap_or(0),
                 align: numbers.get(1).copied().unwrap_or(0),
                 discriminant: None,
+                tag_offset: None,
                 variants: Vec::new(),
                 printed: String::new(),
             });
@@ -89,6 +96,14 @@ pub fn layouts(printout: &str) -> Vec<TypeLayout> {
             (min_offset, padding) = (offset + size, 0);
         }
     }
+    let tag_offsets: HashMap<&str, u64> = printout
+        .lines()
+        .filter_map(|line| line.strip_prefix(TAG_OFFSET)?.strip_prefix('`')?.rsplit_once("`: "))
+        .filter_map(|(name, bytes)| Some((name, *bytes_values(bytes).first()?)))
+        .collect();
+    for layout in &mut layouts {
+        layout.tag_offset = tag_offsets.get(layout.name.as_str()).copied();
+    }
     layouts
 }
 
@@ -110,6 +125,11 @@ impl TypeLayout {
             bounds.insert(field.offset);
             bounds.insert(field.offset + field.size);
         }
+        let tag = self.tag_offset.zip(self.discriminant).map(|(offset, size)| offset..offset + size);
+        if let Some(tag) = &tag {
+            bounds.insert(tag.start);
+            bounds.insert(tag.end);
+        }
         let bounds: Vec<u64> = bounds.into_iter().collect();
         let headers: Vec<String> =
             self.variants.iter().map(|v| v.name.clone().unwrap_or_else(|| "fields".to_owned())).collect();
@@ -117,11 +137,13 @@ impl TypeLayout {
         for range in bounds.windows(2) {
             let (start, end) = (range[0], range[1]);
             let mut row = vec![format!("{start}..{end}")];
+            let in_tag = tag.as_ref().is_some_and(|tag| tag.start <= start && end <= tag.end);
             for variant in &self.variants {
                 let cell = variant.fields.iter().find(|f| f.size > 0 && f.offset <= start && end <= f.offset + f.size);
                 row.push(match cell {
                     Some(f) if f.offset == start => format!("{} {}", f.kind, f.name),
                     Some(_) => "  ┊".to_owned(),
+                    None if in_tag => "tag".to_owned(),
                     None => String::new(),
                 });
             }
@@ -146,9 +168,12 @@ impl TypeLayout {
         for row in &rows {
             let _ = writeln!(table, "{}", line(row));
         }
-        let tag = match self.discriminant {
-            Some(bytes) => format!("; the tag: {bytes} byte(s), at an offset the print-out does not give"),
-            None => String::new(),
+        let tag = match (self.discriminant, self.tag_offset) {
+            (Some(bytes), Some(offset)) => {
+                format!("; the tag: {bytes} byte(s) at offset {offset} (the `__state` member of the debug information)")
+            }
+            (Some(bytes), None) => format!("; the tag: {bytes} byte(s), at an offset the print-out does not give"),
+            (None, _) => String::new(),
         };
         let _ = writeln!(table, "{} bytes in all, alignment {}{tag}", self.size, self.align);
         table
@@ -190,6 +215,31 @@ print-type-size     field `.count`: 1 bytes
         assert_eq!(
             layouts[1].variants[0].fields[0],
             Field { kind: "field".into(), name: "count".into(), offset: 0, size: 1 }
+        );
+    }
+
+    #[test]
+    fn a_tag_offset_line_places_the_tag_in_every_variant() {
+        let printout = "\
+print-type-size type: `{async fn body of hello_world()}`: 2 bytes, alignment: 1 bytes
+print-type-size     discriminant: 1 bytes
+print-type-size     variant `Unresumed`: 0 bytes
+print-type-size     variant `Suspend0`: 1 bytes
+print-type-size         local `.__awaitee`: 1 bytes, type: DummyFuture
+tag-offset `{async fn body of hello_world()}`: 0 bytes
+";
+        let layout = &layouts(printout)[0];
+        assert_eq!(layout.tag_offset, Some(0));
+        assert!(!layout.printed.contains("tag-offset"), "the print-out stays rustc's");
+        assert_eq!(
+            layout.table(),
+            "\
+bytes │ Unresumed │ Suspend0
+──────┼───────────┼────────────────
+0..1  │ tag       │ tag
+1..2  │           │ local __awaitee
+2 bytes in all, alignment 1; the tag: 1 byte(s) at offset 0 (the `__state` member of the debug information)
+"
         );
     }
 

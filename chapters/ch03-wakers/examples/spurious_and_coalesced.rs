@@ -1,36 +1,7 @@
 //! Spurious and coalesced wake-ups, on one thread so that the order is fixed:
 //! `cargo run -p ch03-wakers --example spurious_and_coalesced`.
 
-use std::future::Future;
-use std::pin::Pin;
-use std::task::{Context, Poll};
-
-use ch03_wakers::{Run, block_on_counting, oneshot};
-
-/// Pending once; during that first poll it wakes its own task `wakes` times.
-struct WakeItself {
-    wakes: usize,
-    polled: bool,
-}
-
-fn wake_itself(wakes: usize) -> WakeItself {
-    WakeItself { wakes, polled: false }
-}
-
-impl Future for WakeItself {
-    type Output = ();
-
-    fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<()> {
-        if self.polled {
-            return Poll::Ready(());
-        }
-        self.polled = true;
-        for _ in 0..self.wakes {
-            cx.waker().wake_by_ref();
-        }
-        Poll::Pending
-    }
-}
+use ch03_wakers::{Run, WakeItself, block_on_counting, oneshot};
 
 fn print_run<T>(title: &str, run: &Run<T>) {
     println!("{title}");
@@ -43,16 +14,16 @@ fn print_run<T>(title: &str, run: &Run<T>) {
 
 fn main() {
     // Coalesced: two wake-ups before the executor gets round to polling again give one poll.
-    let run = block_on_counting(wake_itself(2));
+    let run = block_on_counting(WakeItself::new(2));
     print_run("a future that wakes itself twice, then is ready:", &run);
 
     // Spurious: the task is woken for one of the two joined futures, and the other one is polled
     // too. It finds nothing, registers the same waker again, and stays pending.
     let (sender, receiver) = oneshot();
     let run = block_on_counting(futures::future::join(receiver, async move {
-        wake_itself(1).await;
+        WakeItself::new(1).await;
         sender.send("hello");
     }));
-    print_run("join(receiver, async { wake_itself(1).await; sender.send(\"hello\") }):", &run);
+    print_run("join(receiver, async { WakeItself::new(1).await; sender.send(\"hello\") }):", &run);
     println!("  output: {:?}", run.output);
 }

@@ -548,6 +548,39 @@ impl Future for Sleep {
 }
 // ANCHOR_END: sleep
 
+/// A future that is pending once and, during that first poll, wakes its own task `wakes` times:
+/// the source of the spurious and coalesced wake-ups in the example `spurious_and_coalesced`.
+///
+/// ```
+/// assert_eq!(ch03_wakers::block_on(ch03_wakers::WakeItself::new(2)), ());
+/// ```
+#[derive(Debug)]
+pub struct WakeItself {
+    wakes: usize,
+    polled: bool,
+}
+
+impl WakeItself {
+    pub fn new(wakes: usize) -> Self {
+        WakeItself { wakes, polled: false }
+    }
+}
+
+impl Future for WakeItself {
+    type Output = ();
+
+    fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<()> {
+        if self.polled {
+            return Poll::Ready(());
+        }
+        self.polled = true;
+        for _ in 0..self.wakes {
+            cx.waker().wake_by_ref();
+        }
+        Poll::Pending
+    }
+}
+
 // The book's chapter page: its Rust blocks are compiled and run as this crate's doc-tests, with
 // this crate's edition (see ARCHITECTURE.md, "Testing the book's Rust").
 #[cfg(doctest)]

@@ -49,7 +49,7 @@ a future that wakes itself twice, then is ready:
   poll 1: Pending  | created 1, cloned 0, woken 0 + 2 by ref, dropped 0
   poll 2: Ready    | created 1, cloned 0, woken 0 + 2 by ref, dropped 0
   after the run    | created 1, cloned 0, woken 0 + 2 by ref, dropped 1
-join(receiver, async { wake_itself(1).await; sender.send(\"hello\") }):
+join(receiver, async { WakeItself::new(1).await; sender.send(\"hello\") }):
   poll 1: Pending  | created 1, cloned 1, woken 0 + 1 by ref, dropped 0
   poll 2: Pending  | created 1, cloned 1, woken 1 + 1 by ref, dropped 0
   poll 3: Ready    | created 1, cloned 1, woken 1 + 1 by ref, dropped 0

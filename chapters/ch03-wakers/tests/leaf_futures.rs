@@ -2,12 +2,12 @@
 //! is woken: the chapter's answer to "why does poll need the waker?", as behaviour.
 
 use std::future::Future;
-use std::pin::{Pin, pin};
+use std::pin::pin;
 use std::sync::Arc;
 use std::task::{Context, Poll, Waker};
 use std::time::Duration;
 
-use ch03_wakers::{CountingWaker, WakeCounts, block_on, block_on_counting, oneshot, sleep};
+use ch03_wakers::{CountingWaker, WakeCounts, WakeItself, block_on, block_on_counting, oneshot, sleep};
 
 fn counting() -> Arc<CountingWaker> {
     CountingWaker::new(Waker::noop().clone())
@@ -82,29 +82,9 @@ fn block_on_returns_the_value_another_thread_sends() {
     sending.join().unwrap();
 }
 
-/// Pending once; on that first poll, wakes its own task `wakes` times.
-struct WakeItself {
-    wakes: usize,
-    polled: bool,
-}
-
-impl Future for WakeItself {
-    type Output = ();
-    fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<()> {
-        if self.polled {
-            return Poll::Ready(());
-        }
-        self.polled = true;
-        for _ in 0..self.wakes {
-            cx.waker().wake_by_ref();
-        }
-        Poll::Pending
-    }
-}
-
 #[test]
 fn two_wake_ups_before_the_next_poll_make_one_poll() {
-    let run = block_on_counting(WakeItself { wakes: 2, polled: false });
+    let run = block_on_counting(WakeItself::new(2));
     assert_eq!(run.counts.wakes_by_ref, 2);
     assert_eq!(run.polls(), 2, "the two wake-ups were coalesced into the second poll");
 }
@@ -113,7 +93,7 @@ fn two_wake_ups_before_the_next_poll_make_one_poll() {
 fn a_future_polled_for_another_future_s_wake_up_is_still_pending_and_registers_again() {
     let (sender, receiver) = oneshot();
     let run = block_on_counting(futures::future::join(receiver, async move {
-        WakeItself { wakes: 1, polled: false }.await;
+        WakeItself::new(1).await;
         sender.send(5);
     }));
     assert_eq!(run.output, (Some(5), ()));

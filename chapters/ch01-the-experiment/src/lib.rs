@@ -91,7 +91,7 @@ impl Future for DummyFuture {
 ///
 /// Calling it runs nothing: it returns the state machine, which runs when polled.
 pub async fn hello_world() {
-    let fut: DummyFuture = DummyFuture::default();
+    let fut: DummyFuture = DummyFuture { count: 0 };
     fut.await;
     println!("hello, world!");
 }

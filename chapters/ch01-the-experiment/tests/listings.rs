@@ -13,6 +13,44 @@ fn calls(listing: &Listing) -> Vec<&str> {
     listing.instructions().filter(|(m, _)| *m == "call").map(|(_, target)| target).collect()
 }
 
+/// The listing as the book prints it, one line per entry, spacing collapsed: `mov esi, 29`.
+fn printed_lines(listing: &Listing) -> Vec<String> {
+    listing.to_string().lines().map(|line| line.split_whitespace().collect::<Vec<_>>().join(" ")).collect()
+}
+
+/// The lines of the block that starts at `label` (its label excluded), up to the next label.
+fn block(listing: &Listing, label: &str) -> Vec<String> {
+    printed_lines(listing)
+        .into_iter()
+        .skip_while(|line| *line != format!("{label}:"))
+        .skip(1)
+        .take_while(|line| !line.ends_with(':'))
+        .filter(|line| !line.starts_with(';'))
+        .collect()
+}
+
+/// Whether any jump or call of the listing names `label`: a landing pad is named by none.
+fn is_jumped_to(listing: &Listing, label: &str) -> bool {
+    listing.instructions().any(|(mnemonic, operands)| mnemonic.starts_with('j') && operands == label)
+}
+
+/// The instructions before the first one that calls `callee`.
+fn before_the_call_to<'a>(listing: &'a Listing, callee: &str) -> Vec<(&'a str, &'a str)> {
+    listing.instructions().take_while(|(m, operands)| !(*m == "call" && operands.contains(callee))).collect()
+}
+
+/// Whether an instruction writes `rsi` or one of its parts (as its first, destination operand).
+fn writes_rsi((mnemonic, operands): &(&str, &str)) -> bool {
+    let destination = operands.split(',').next().unwrap_or("").trim();
+    !matches!(*mnemonic, "cmp" | "test" | "push" | "call") && ["rsi", "esi", "si", "sil"].contains(&destination)
+}
+
+/// What `format_args!` stores in the second word of a `fmt::Arguments` for a plain string in
+/// Rust 1.95 (`library/core/src/fmt/mod.rs`): its length shifted left, with the low bit set.
+fn plain_string_arguments_word(text: &str) -> String {
+    ((text.len() << 1) | 1).to_string()
+}
+
 #[test]
 fn hello_world_state_machine_jumps_on_its_state_byte_through_four_entries() {
     let listing = asm("hello_world::{{closure}}", AsmOptions { source: true, data: false });
@@ -21,6 +59,15 @@ fn hello_world_state_machine_jumps_on_its_state_byte_through_four_entries() {
         first_instructions.contains(&("movzx", "eax, byte ptr [rdi]")),
         "the state is the future's first byte: {first_instructions:?}"
     );
+    let instructions: Vec<(&str, &str)> = listing.instructions().collect();
+    let dispatch = [
+        ("movzx", "eax, byte ptr [rdi]"),
+        ("lea", "rcx, [rip + .LJTI0_0]"),
+        ("movsxd", "rax, dword ptr [rcx + 4*rax]"),
+        ("add", "rax, rcx"),
+        ("jmp", "rax"),
+    ];
+    assert!(instructions.windows(5).any(|w| w == dispatch), "load the state, then jump through the table: {listing}");
     let tables = listing.jump_tables();
     assert_eq!(tables.len(), 1);
     assert_eq!(tables[0].len(), 4, "Unresumed, Returned, Panicked, Suspend0: {tables:?}");
@@ -28,6 +75,24 @@ fn hello_world_state_machine_jumps_on_its_state_byte_through_four_entries() {
     assert!(calls.iter().any(|c| c.contains("panic_const_async_fn_resumed@")), "state 1 panics: {calls:?}");
     assert!(calls.iter().any(|c| c.contains("panic_const_async_fn_resumed_panic@")), "state 2 panics: {calls:?}");
     assert!(listing.instructions().any(|i| i == ("mov", "byte ptr [rbx], 2")), "unwinding poisons the state");
+    assert_eq!(block(&listing, ".LBB0_6"), ["mov byte ptr [rbx], 2", "mov rdi, rax", "call _Unwind_Resume@PLT"]);
+    assert!(!is_jumped_to(&listing, ".LBB0_6"), "only unwinding reaches the landing pad");
+    assert!(listing.instructions().any(|i| i == ("lea", "rdi, [rbx + 1]")), "the awaited future is the second byte");
+    assert!(
+        !before_the_call_to(&listing, "DummyFuture").iter().any(writes_rsi),
+        "the Context stays in rsi, untouched, up to the call of DummyFuture::poll: {listing}"
+    );
+    let states: Vec<(&str, &str)> =
+        listing.instructions().filter(|(m, o)| *m == "mov" && o.starts_with("bpl,")).collect();
+    assert_eq!(states, [("mov", "bpl, 3"), ("mov", "bpl, 1")], "Suspend0 if pending, Returned if not");
+    assert!(
+        listing.instructions().any(|i| i == ("mov", "r14d, eax")),
+        "the Poll waits in a callee-saved register across _print"
+    );
+    assert!(
+        printed_lines(&listing).contains(&format!("mov esi, {}", plain_string_arguments_word("hello, world!\n"))),
+        "println! passes a two-word fmt::Arguments: {listing}"
+    );
     assert_asm_snapshot!("hello_world_state_machine", listing);
 }
 
@@ -69,6 +134,45 @@ fn the_driver_polls_twice_through_the_dyn_future_vtable_and_drops_the_waker_thro
     let calls = calls(&listing);
     assert_eq!(calls.iter().filter(|c| **c == "r15").count(), 2, "two indirect polls: {calls:?}");
     assert!(calls.contains(&"qword ptr [rax + 24]"), "the waker's drop is the vtable's fourth slot: {calls:?}");
+    assert!(
+        listing.instructions().any(|i| i == ("mov", "word ptr [rax], 0")),
+        "one two-byte store writes the state and the awaited future's byte: {listing}"
+    );
+    let lines = printed_lines(&listing);
+    for message in ["Completed on first poll!\n", "Completed on second poll!\n"] {
+        let word = plain_string_arguments_word(message);
+        assert!(lines.contains(&format!("mov esi, {word}")), "{message:?} is passed as {word}: {listing}");
+    }
+    assert!(calls.iter().any(|c| c.contains("__rust_no_alloc_shim_is_unstable_v2@")), "{calls:?}");
+    // Black box: the box's two words go to the stack, their address to the empty asm block, and
+    // they come back in callee-saved registers.
+    for store_then_reload in [
+        ("mov", "qword ptr [rsp + 24], rax"),
+        ("lea", "rax, [rsp + 24]"),
+        ("mov", "rbx, qword ptr [rsp + 24]"),
+        ("mov", "r14, qword ptr [rsp + 32]"),
+    ] {
+        assert!(listing.instructions().any(|i| i == store_then_reload), "{store_then_reload:?}: {listing}");
+    }
+    // After the ret: the allocation error, three landing pads, their shared tail, the abort.
+    assert_eq!(
+        block(&listing, ".LBB0_5"),
+        ["mov edi, 1", "mov esi, 2", "call qword ptr [rip + alloc::alloc::handle_alloc_error@GOTPCREL]", "ud2"]
+    );
+    for landing_pad in [".LBB0_6", ".LBB0_7", ".LBB0_8"] {
+        assert!(!is_jumped_to(&listing, landing_pad), "{landing_pad} is reached only by unwinding");
+        assert_eq!(block(&listing, landing_pad)[0], "mov r15, rax", "{landing_pad} keeps the exception object");
+    }
+    assert!(block(&listing, ".LBB0_6").iter().any(|l| l.contains("__rust_dealloc")), "frees the box's memory");
+    assert!(
+        block(&listing, ".LBB0_7").iter().any(|l| l.contains("drop_in_place<core::pin::Pin<alloc::boxed::Box<dyn"))
+    );
+    assert_eq!(block(&listing, ".LBB0_8"), ["mov r15, rax"], "no box yet: nothing but the waker to drop");
+    let tail = block(&listing, ".LBB0_9");
+    assert!(
+        tail.contains(&"call qword ptr [rax + 24]".to_owned()) && tail.last().unwrap() == "call _Unwind_Resume@PLT"
+    );
+    assert_eq!(block(&listing, ".LBB0_10"), ["call qword ptr [rip + core::panicking::panic_in_cleanup@GOTPCREL]"]);
     assert_asm_snapshot!("poll_hello_world_twice", listing);
 }
 
@@ -78,6 +182,17 @@ fn without_the_dyn_boundary_the_state_machine_is_inlined_into_the_driver() {
     assert!(listing.jump_tables().is_empty(), "no jump table left");
     let calls = calls(&listing);
     assert!(!calls.iter().any(|c| c.contains("{{closure}}")), "the state machine is not called: {calls:?}");
+    let instructions: Vec<(&str, &str)> = listing.instructions().collect();
+    let allocation = instructions.iter().position(|(m, o)| *m == "call" && o.contains("__rust_alloc@")).unwrap();
+    let last_poll = instructions.iter().rposition(|(m, o)| *m == "call" && o.contains("DummyFuture")).unwrap();
+    assert!(
+        !instructions[allocation..last_poll].iter().any(writes_rsi),
+        "after the allocation nothing writes rsi: no Context is passed to DummyFuture::poll: {listing}"
+    );
+    // The [Poll<()>; 2] result, one byte per poll (Pending = 1): [Pending, Pending], [Pending, Ready].
+    assert!(listing.instructions().any(|i| i == ("mov", "bp, 257")), "0x0101: {listing}");
+    assert!(listing.instructions().any(|i| i == ("mov", "bp, 1")), "0x0001: {listing}");
+    assert_eq!(257, u16::from_le_bytes([1, 1]));
     assert_asm_snapshot!("poll_hello_world_twice_inlined", listing);
 }
 

@@ -18,6 +18,26 @@ fn poll_sizes_one_two_sixteen_eight_and_forty_bytes() {
 fn poll_of_a_reference_or_a_box_is_one_pointer_because_null_means_pending() {
     assert_eq!(size_of::<Poll<&u64>>(), size_of::<&u64>());
     assert_eq!(size_of::<Poll<Box<u64>>>(), size_of::<Box<u64>>());
+    // No tag at all: Pending is the one value a reference never has.
+    // SAFETY: Poll<&u64> is one pointer-sized word, all of it initialised.
+    let pending: usize = unsafe { std::mem::transmute(Poll::<&u64>::Pending) };
+    assert_eq!(pending, 0);
+}
+
+/// The first byte of a value: where the tag of these `Poll`s sits.
+fn first_byte<T>(value: T) -> u8 {
+    // SAFETY: every `Poll` below starts with its tag, an initialised byte; `value` is forgotten
+    // by `ManuallyDrop`, and only the byte is read.
+    let value = std::mem::ManuallyDrop::new(value);
+    unsafe { *std::ptr::from_ref(&*value).cast::<u8>() }
+}
+
+#[test]
+fn where_there_is_a_tag_it_is_0_for_ready_and_1_for_pending() {
+    assert_eq!((first_byte(Poll::Ready(())), first_byte(Poll::<()>::Pending)), (0, 1));
+    assert_eq!((first_byte(Poll::Ready(7u8)), first_byte(Poll::<u8>::Pending)), (0, 1));
+    assert_eq!((first_byte(Poll::Ready(7u64)), first_byte(Poll::<u64>::Pending)), (0, 1));
+    assert_eq!((first_byte(Poll::Ready([7u64; 4])), first_byte(Poll::<[u64; 4]>::Pending)), (0, 1));
 }
 
 #[test]

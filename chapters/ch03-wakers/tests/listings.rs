@@ -77,6 +77,25 @@ fn drop_jumps_through_slot_24() {
     assert_asm_snapshot!("drop_of", listing);
 }
 
+/// The loads of a listing's instructions other than its jump: a `mov` from memory.
+fn loads_before_the_jump(listing: &Listing) -> usize {
+    listing.instructions().filter(|(m, operands)| *m == "mov" && operands.contains("ptr [")).count()
+}
+
+#[test]
+fn a_by_reference_operation_loads_the_waker_s_two_words_and_a_by_value_one_loads_nothing() {
+    for by_reference in ["clone_of", "wake_by_ref_of"] {
+        let listing = asm(by_reference, AsmOptions::default());
+        assert_eq!(loads_before_the_jump(&listing), 2, "{by_reference}: vtable and data from memory: {listing}");
+        assert_eq!(indirect_transfers(&listing).len(), 1, "{by_reference}: one jump through the vtable");
+    }
+    for by_value in ["wake_of", "drop_of"] {
+        let listing = asm(by_value, AsmOptions::default());
+        assert_eq!(loads_before_the_jump(&listing), 0, "{by_value}: the waker came in registers: {listing}");
+        assert_eq!(indirect_transfers(&listing).len(), 1, "{by_value}: one jump through the vtable");
+    }
+}
+
 #[test]
 fn will_wake_compares_both_words_at_once_and_calls_nothing() {
     let listing = asm("will_wake_of", AsmOptions { source: true, data: false });

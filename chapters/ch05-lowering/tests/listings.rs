@@ -109,12 +109,28 @@ fn mir_of_hello_world_switches_on_the_state_and_returns_pending_after_storing_st
             "assert(const false, \"`async fn` resumed after panicking\")",
             // The awaited future lives in the coroutine, in the variant of state 3 …
             "debug __awaitee => (((*_15) as variant#3).0: DummyFuture);",
-            // … while `fut`, moved into `into_future` before the await, stays an ordinary local.
+            // … while `fut`, handed to `into_future` before the await, stays an ordinary local,
+            // passed by `copy` since CopyProp merged the temporary it was moved into.
             "debug fut => _3;",
+            "_4 = <DummyFuture as IntoFuture>::into_future(copy _3)",
         ],
     );
     assert!(!mir.text.contains("yield"), "no yield is left after the transform");
     assert_stage_snapshot!("hello_world_state_machine", mir);
+}
+
+#[test]
+fn mir_has_no_storage_markers_at_opt_level_0() {
+    // RemoveStorageMarkers runs after StateTransform when no lifetime markers go to LLVM, as at
+    // opt-level 0: the borrow rule used them, the printed MIR no longer shows them.
+    for body in [
+        "hello_world::{closure#0}",
+        "two_suspension_points::{closure#0}",
+        "buffer_borrowed_then_dropped_before_await::{closure#0}",
+    ] {
+        let mir = stage(Stage::Mir, body);
+        assert!(!mir.text.contains("StorageLive") && !mir.text.contains("StorageDead"), "{body}:\n{}", mir.text);
+    }
 }
 
 #[test]
@@ -151,7 +167,9 @@ fn mir_keeps_a_borrowed_buffer_in_the_coroutine_even_after_it_was_dropped_before
     assert_contains_all(
         &mir.text,
         &[
-            // Built in place in the coroutine, borrowed for `xor_all` …
+            // Built in a local of the resume function, moved into the coroutine's field (the
+            // array temporary is not saved; `buffer` is), borrowed for `xor_all` …
+            "_3 = [const 7_u8; 1024];",
             "(((*_19) as variant#3).0: Kilobyte) = Kilobyte(move _3);",
             "_5 = &((((*_19) as variant#3).0: Kilobyte).0: [u8; 1024]);",
             // … then moved out and dropped, before the await.
@@ -260,7 +278,8 @@ fn two_big_awaits_in_sequence_share_the_same_bytes() {
     assert!(layout.text.starts_with("type: `{async fn body of two_big_awaits_in_sequence()}`: 1028 bytes"));
     assert_eq!(
         variant_fields("two_big_awaits_in_sequence", "Suspend0"),
-        [("local".into(), "__awaitee".into(), 2, 1026)]
+        [("local".into(), "__awaitee".into(), 2, 1026)],
+        "at 2, not 1: byte 1 is `first`, promoted to the prefix because its storage is live during the first await"
     );
     assert_eq!(
         variant_fields("two_big_awaits_in_sequence", "Suspend1"),

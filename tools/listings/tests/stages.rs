@@ -29,7 +29,7 @@ fn mir_of_the_resume_function_switches_on_the_state_with_three_fixed_states_and_
     assert!(mir.starts_with("fn hello_world::{closure#0}(_1: Pin<&mut {async fn body of hello_world()}>, _2: &mut Context<'_>) -> Poll<()> {"), "{mir}");
     let switch =
         mir.lines().find(|l| l.trim_start().starts_with("switchInt(move _14)")).unwrap_or_else(|| panic!("{mir}"));
-    assert!(switch.contains("[0: bb1, 1: bb15, 2: bb14, 3: bb13, otherwise:"), "{switch}");
+    assert!(switch.contains("[0: bb1, 1: bb14, 2: bb13, 3: bb12, otherwise:"), "{switch}");
     assert!(mir.contains("discriminant((*_15)) = 3;") && mir.contains("discriminant((*_15)) = 1;"));
     assert!(mir.contains("(cleanup): {\n        discriminant((*_15)) = 2;"), "unwinding poisons the state");
     assert!(

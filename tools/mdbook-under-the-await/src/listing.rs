@@ -74,7 +74,7 @@ pub fn render_stage(kind: ListingKind, arguments: &[String], workspace: &Workspa
 }
 
 /// The snapshot a directive names, or an error saying which listings exist.
-fn stored_listing<'a>(
+pub(crate) fn stored_listing<'a>(
     kind: ListingKind,
     arguments: &'a [String],
     workspace: &Workspace,

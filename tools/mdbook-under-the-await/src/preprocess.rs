@@ -8,13 +8,13 @@ use listings::{ListingKind, Workspace};
 use mdbook_preprocessor::book::{Book, BookItem, Chapter};
 
 use crate::diagnostic::{Diagnostic, line_of};
-use crate::{commands, directive, includes, links, listing};
+use crate::{commands, directive, glossary, includes, links, listing, quote};
 
 /// `root` is the book's root (the workspace root: `book.toml` lives there), `src` its source
 /// folder. Returns every problem found; the book is only usable if there are none.
 pub fn preprocess(root: &Path, src: &Path, book: &mut Book) -> Vec<Diagnostic> {
     let workspace = Workspace { root: root.to_owned() };
-    let mut problems = Vec::new();
+    let mut problems = check_glossary(root, src, book);
     book.for_each_chapter_mut(|chapter| {
         let file = chapter_file(root, src, chapter);
         let page_dir = file.parent().map(|dir| root.join(dir)).unwrap_or_else(|| src.to_owned());
@@ -43,6 +43,19 @@ pub fn preprocess(root: &Path, src: &Path, book: &mut Book) -> Vec<Diagnostic> {
     problems
 }
 
+/// The glossary's terms against the other pages as written (listings not expanded).
+fn check_glossary(root: &Path, src: &Path, book: &Book) -> Vec<Diagnostic> {
+    let Some(glossary) = chapters(book).find(|c| c.path.as_deref() == Some(Path::new(glossary::PAGE))) else {
+        return Vec::new();
+    };
+    let pages: Vec<&str> = chapters(book).filter(|c| c.path != glossary.path).map(|c| c.content.as_str()).collect();
+    let file = chapter_file(root, src, glossary);
+    glossary::unused_terms(&glossary.content, &pages)
+        .into_iter()
+        .map(|(offset, message)| Diagnostic { file: file.clone(), line: line_of(&glossary.content, offset), message })
+        .collect()
+}
+
 /// The page with its listing directives replaced, and the problems found as (line, message).
 /// Lines refer to the page as written, before any expansion.
 fn expand(page: &str, workspace: &Workspace, page_dir: &Path) -> (String, Vec<(usize, String)>) {
@@ -53,6 +66,7 @@ fn expand(page: &str, workspace: &Workspace, page_dir: &Path) -> (String, Vec<(u
         let line = line_of(page, found.span.start);
         let rendered = match found.name {
             "asm" => Some(listing::render_asm(&found.arguments(), workspace)),
+            "asm-line" => Some(quote::render_asm_line(&found.arguments(), workspace)),
             "historical-asm" => Some(listing::render_historical_asm(&found.arguments(), page_dir)),
             "mir" => Some(listing::render_stage(ListingKind::Mir, &found.arguments(), workspace)),
             "hir" => Some(listing::render_stage(ListingKind::Hir, &found.arguments(), workspace)),

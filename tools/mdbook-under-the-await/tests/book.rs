@@ -106,6 +106,24 @@ fn no_source_and_lines_show_part_of_a_listing() {
 }
 
 #[test]
+fn a_quoted_line_renders_as_code_whatever_its_spacing() {
+    let content = rendered("The tag: {{#asm-line ch01 dummy_future_poll \"setne    al\"}}.\n");
+    assert_eq!(content, "The tag: `setne al`.\n");
+}
+
+#[test]
+fn a_quoted_line_the_listing_no_longer_has_fails_with_file_line_and_the_closest_line() {
+    let page = "# Title\n\nThe tag: {{#asm-line ch01 dummy_future_poll \"sete al\"}}.\n";
+    let found = problems(&workspace_root(), book_with_page(page));
+    assert_eq!(
+        found,
+        [
+            "book/ch01-the-experiment.md:3: the assembly listing `dummy_future_poll` of ch01-the-experiment has no line `sete al`; the closest is `setne al`"
+        ]
+    );
+}
+
+#[test]
 fn a_misspelled_listing_fails_with_file_line_and_the_listings_that_exist() {
     let found = problems(&workspace_root(), book_with_page("# Title\n\n{{#asm ch01 hello_world_state_machne}}\n"));
     assert_eq!(found.len(), 1, "{found:?}");
@@ -183,6 +201,19 @@ fn a_broken_internal_link_or_anchor_fails_with_file_and_line() {
     assert_eq!(found.len(), 2, "{found:?}");
     assert!(found[0].starts_with("book/ch01-the-experiment.md:3: link to `#nothing`: ch01-the-experiment.md has no heading or element with id `nothing`"), "{}", found[0]);
     assert_eq!(found[1], "book/ch01-the-experiment.md:3: link to `ch07.md`: there is no page ch07.md in the book");
+}
+
+#[test]
+fn a_glossary_term_no_page_uses_fails_with_file_and_line() {
+    let glossary = "# Glossary\n\n| term | meaning | first explained in |\n|---|---|---|\n| coroutine | a | b |\n| frobnicator | c | d |\n";
+    let book = Book::new_with_items(vec![
+        BookItem::Chapter(Chapter::new("One", "A coroutine, resumed.\n".to_owned(), "ch01-the-experiment.md", vec![])),
+        BookItem::Chapter(Chapter::new("Glossary", glossary.to_owned(), "glossary.md", vec![])),
+    ]);
+    assert_eq!(
+        problems(&workspace_root(), book),
+        ["book/glossary.md:6: the glossary's term `frobnicator` is used on no other page of the book"]
+    );
 }
 
 #[test]

@@ -6,6 +6,11 @@
 //   - fail on console errors, uncaught page errors, failed / >=400 / non-local requests
 //   - fail if a code.language-x86asm block has no hljs-* span, if a listing figure has no
 //     assembly block, or if a regenerated listing has no Compiler Explorer link
+//   - fail if a listing is wider than its column (at 1280 px and at phone width, 390 px): a
+//     long line must wrap, not hide its end
+//   - fail if a listing's checked notes and its marked lines disagree in number
+//   - on the first assembly listing with source lines: pointing at a source line must light up
+//     exactly the lines of that source line, in its colour, and nothing once the pointer leaves
 //   - fail if the lazily loaded search index (searchindex-<hash>.js) has 0 documents,
 //     or typing the page's title word into the search bar yields 0 results
 //   - save a full-page screenshot SCREENSHOT_DIR/<page>.png
@@ -97,8 +102,9 @@ async function checkPage(base, rel, failures) {
   const resp = await page.goto(base + rel, { waitUntil: 'load' });
   if (!resp || !resp.ok()) { fail(`page load status ${resp?.status()}`); await page.close(); return; }
 
-  // (d) syntax highlighting of x86asm blocks
-  const HL = `Array.from(document.querySelectorAll('code.language-x86asm'))
+  // (d) syntax highlighting: highlight.js for the historical listing, the preprocessor's own
+  // classes (asm_html.rs) for every regenerated one
+  const HL = `Array.from(document.querySelectorAll('code.language-x86asm, code.listing-code'))
       .map((c, i) => ({ i, hl: !!c.querySelector('span[class^="hljs-"], span[class*=" hljs-"]'),
                         first: c.textContent.split('\\n')[0].slice(0, 50) }))`;
   let blocks = [];
@@ -106,14 +112,14 @@ async function checkPage(base, rel, failures) {
     await page.waitForFunction(`${HL}.every(b => b.hl)`, null, { timeout: 5000 });
   } catch { /* reported below */ }
   blocks = await page.evaluate(HL);
-  for (const b of blocks.filter(b => !b.hl)) fail(`code.language-x86asm block #${b.i} has no hljs-* span ("${b.first}")`);
+  for (const b of blocks.filter(b => !b.hl)) fail(`assembly block #${b.i} has no hljs-* span ("${b.first}")`);
 
   // Listings rendered by the book's preprocessor: <figure class="listing" id="listing-…">.
   // Assembly listings (class listing-asm) hold an x86asm block; regenerated ones (id listing-…)
   // also link to Compiler Explorer. MIR and HIR listings are highlighted as Rust.
   const figures = await page.evaluate(() => Array.from(document.querySelectorAll('figure.listing')).map(f => ({
     id: f.id, isAsm: f.classList.contains('listing-asm'), isRustLike: f.classList.contains('listing-mir') || f.classList.contains('listing-hir'),
-    asm: !!f.querySelector('code.language-x86asm'), explorer: !!f.querySelector('a.compiler-explorer[href^="https://godbolt.org/clientstate/"]'),
+    asm: !!f.querySelector('code.language-x86asm, code.listing-code.asm'), explorer: !!f.querySelector('a.compiler-explorer[href^="https://godbolt.org/clientstate/"]'),
     rustHighlighted: !!f.querySelector('code.language-rust span[class^="hljs-"]'),
   })));
   for (const f of figures) {
@@ -122,9 +128,49 @@ async function checkPage(base, rel, failures) {
     if (f.isRustLike && !f.rustHighlighted) fail(`listing ${f.id} is not highlighted`);
   }
 
-  // (e) screenshot, before the search UI is opened
+  // Checked notes: one marked line per note.
+  const notes = await page.evaluate(() => Array.from(document.querySelectorAll('figure.listing')).map(f => ({
+    id: f.id, marked: f.querySelectorAll('.line.listing-note').length, listed: f.querySelectorAll('.listing-notes li').length,
+  })));
+  for (const n of notes.filter(n => n.marked !== n.listed)) fail(`listing ${n.id}: ${n.listed} note(s) but ${n.marked} marked line(s)`);
+
+  // Source lines and their instructions: hover the first source line of the first listing that has one.
+  const hover = await page.evaluate(() => {
+    const source = document.querySelector('code.listing-code .line[data-src-line][tabindex]');
+    if (!source) return null;
+    const code = source.closest('code');
+    const n = source.getAttribute('data-src-line');
+    return { n, members: code.querySelectorAll(`.line[data-src-line="${n}"]`).length, figure: source.closest('figure').id };
+  });
+  if (hover) {
+    const selector = `#${hover.figure} .line[data-src-line="${hover.n}"][tabindex]`;
+    await page.hover(selector);
+    const lit = await page.evaluate(([fig, n]) => {
+      const lines = Array.from(document.querySelectorAll(`#${fig} .line.src-lit`));
+      return { count: lines.length, same: lines.every(l => l.getAttribute('data-src-line') === n),
+               coloured: lines.every(l => l.classList.contains(`src-c${Number(n) % 8}`)) };
+    }, [hover.figure, hover.n]);
+    if (lit.count !== hover.members || !lit.same || !lit.coloured)
+      fail(`hovering source line ${hover.n} of ${hover.figure} lit ${lit.count} line(s) (expected ${hover.members}, all of line ${hover.n}, coloured)`);
+    await page.mouse.move(0, 0);
+    const left = await page.evaluate(fig => document.querySelectorAll(`#${fig} .line.src-lit`).length, hover.figure);
+    if (left !== 0) fail(`${left} line(s) of ${hover.figure} stay lit after the pointer left`);
+  }
+
+  // Listings never wider than the column: at this width, then at phone width.
+  const OVERFLOW = () => Array.from(document.querySelectorAll('figure.listing pre'))
+    .filter(pre => pre.scrollWidth > pre.clientWidth + 1)
+    .map(pre => `${pre.closest('figure').id} (${pre.scrollWidth} > ${pre.clientWidth} px)`);
+  for (const wide of await page.evaluate(OVERFLOW)) fail(`listing wider than its column at 1280 px: ${wide}`);
+
+  // (e) screenshots, before the search UI is opened: 1280 px, then phone width
   fs.mkdirSync(shotDir, { recursive: true });
-  await page.screenshot({ path: path.join(shotDir, rel.replace(/[\/\\]/g, '__').replace(/\.html$/, '.png')), fullPage: true });
+  const shot = rel.replace(/[\/\\]/g, '__').replace(/\.html$/, '');
+  await page.screenshot({ path: path.join(shotDir, `${shot}.png`), fullPage: true, timeout: 60000 });
+  await page.setViewportSize({ width: 390, height: 844 });
+  for (const wide of await page.evaluate(OVERFLOW)) fail(`listing wider than its column at 390 px: ${wide}`);
+  await page.screenshot({ path: path.join(shotDir, `${shot}-phone.png`), fullPage: true, timeout: 60000 });
+  await page.setViewportSize({ width: 1280, height: 900 });
 
   // (c) search index: mdBook 0.5 injects searchindex-<hash>.js only when search is opened;
   // that script does window.search = Object.assign(window.search, {doc_urls, index, ...}).
@@ -150,7 +196,7 @@ async function checkPage(base, rel, failures) {
   }
   await page.waitForTimeout(200); // let late console errors arrive
   await page.close();
-  console.log(`checked ${rel}: x86asm blocks=${blocks.length}, listings=${figures.length}, search docs=${docs}, hits("${word}")=${hits}`);
+  console.log(`checked ${rel}: asm blocks=${blocks.length}, listings=${figures.length}, notes=${notes.reduce((a, n) => a + n.listed, 0)}, hover=${hover ? `line ${hover.n} lit ${hover.members}` : 'none'}, search docs=${docs}, hits("${word}")=${hits}`);
 }
 
 try {

@@ -11,6 +11,7 @@
 //! and fails the build with `file:line: message` for each problem, where mdBook alone would log
 //! a warning and render a page with a hole in it.
 
+pub mod asm_html;
 pub mod commands;
 pub mod compiler_explorer;
 pub mod diagnostic;
@@ -19,6 +20,7 @@ pub mod glossary;
 pub mod includes;
 pub mod links;
 pub mod listing;
+pub mod notes;
 mod preprocess;
 pub mod quote;
 

@@ -15,9 +15,10 @@ use std::path::Path;
 
 use listings::{ListingKind, StoredListing, Workspace, asm::is_source_line, read_snapshot};
 
-use crate::compiler_explorer;
+use crate::notes::{self, Note};
+use crate::{asm_html, compiler_explorer};
 
-const ASM_OPTIONS: &str = "`no-source`, `lines=A-B`";
+const ASM_OPTIONS: &str = "`no-source`, `lines=A-B`, `note=\"LINE\" \"text\"`";
 
 const STAGE_OPTIONS: &str = "`lines=A-B`";
 
@@ -25,20 +26,29 @@ pub fn render_asm(arguments: &[String], workspace: &Workspace) -> Result<String,
     let (chapter, name, stored, options) = stored_listing(ListingKind::Asm, arguments, workspace, ASM_OPTIONS)?;
     let mut lines: Vec<&str> = stored.body.lines().collect();
     let mut note = String::new();
-    for option in options {
+    let mut notes = Vec::new();
+    let mut options = options.iter();
+    while let Some(option) = options.next() {
         match option.as_str() {
             "no-source" => lines.retain(|line| !is_source_line(line)),
             range if range.starts_with("lines=") => note = select_lines(&mut lines, range)?,
+            anchor if anchor.starts_with("note=") => {
+                let Some(text) = options.next() else {
+                    return Err(format!("`{anchor}` needs its text after it: note=\"LINE\" \"text\""));
+                };
+                notes.push(Note { anchor: anchor["note=".len()..].to_owned(), text: text.clone() });
+            }
             other => return Err(format!("unknown option `{other}` of {{{{#asm}}}}; the options are {ASM_OPTIONS}")),
         }
     }
+    let body = lines.join("\n");
+    let placed = notes::place(&notes, &body).map_err(|e| format!("{{{{#asm {} {name}}}}}: {e}", chapter.slug))?;
     let source = std::fs::read_to_string(chapter.dir.join("src/lib.rs")).map_err(|e| e.to_string())?;
     let explorer = compiler_explorer::link(&source, release(&stored), &compiler_explorer::options(opt_level(&stored)));
-    Ok(figure(
-        "asm",
+    Ok(asm_figure(
         &format!("listing-{}-{name}", chapter.slug),
-        "x86asm",
-        &lines.join("\n"),
+        &asm_html::render(&body, &placed),
+        &notes::markdown_list(&notes),
         &format!(
             "{} · <a class=\"compiler-explorer\" href=\"{explorer}\">Open in Compiler Explorer</a>",
             caption(&stored, &note)
@@ -136,6 +146,17 @@ pub fn render_historical_asm(arguments: &[String], page_dir: &Path) -> Result<St
             escape(caption)
         ),
     ))
+}
+
+/// A figure of assembly rendered by [`asm_html`]: the `<pre>` is HTML already, so it must stay
+/// on one line of the page (a blank line would end mdBook's HTML block); the notes are markdown,
+/// between blank lines, so that their inline code renders.
+fn asm_figure(id: &str, code: &str, notes: &str, caption: &str) -> String {
+    let notes =
+        if notes.is_empty() { String::new() } else { format!("<div class=\"listing-notes\">\n\n{notes}\n</div>\n") };
+    format!(
+        "<figure class=\"listing listing-asm\" id=\"{id}\">\n<pre><code class=\"nohighlight listing-code asm\">{code}</code></pre>\n{notes}<figcaption>{caption}</figcaption>\n</figure>\n"
+    )
 }
 
 /// A figure whose code block mdBook highlights: the fence must be markdown, so blank lines

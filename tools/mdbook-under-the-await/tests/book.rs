@@ -52,6 +52,30 @@ fn rendered(content: &str) -> String {
     page(&book, "ch01-the-experiment.md")
 }
 
+/// The text of the first assembly listing of a rendered page, as a reader would copy it: one
+/// line per `<span class="line">`, tags dropped, entities decoded.
+fn first_asm_listing_text(content: &str) -> String {
+    let code = content
+        .split("<code class=\"nohighlight listing-code asm\">")
+        .nth(1)
+        .unwrap()
+        .split("</code></pre>")
+        .next()
+        .unwrap();
+    let mut text = String::new();
+    let mut rest = code;
+    while let Some(at) = rest.find('<') {
+        text.push_str(&rest[..at]);
+        let end = rest[at..].find('>').unwrap() + at;
+        if rest[at..].starts_with("<span class=\"line") && !text.is_empty() {
+            text.push('\n');
+        }
+        rest = &rest[end + 1..];
+    }
+    text.push_str(rest);
+    text.replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")
+}
+
 fn page(book: &Book, path: &str) -> String {
     book.iter()
         .find_map(|item| match item {
@@ -74,7 +98,7 @@ fn the_real_book_preprocesses_cleanly_and_every_listing_is_its_snapshot_body() {
             "chapters/ch01-the-experiment/tests/snapshots/ch01-the-experiment__asm__hello_world_state_machine.snap",
         ))
         .unwrap();
-    assert!(chapter.contains(&format!("```x86asm\n{}```", snapshot.body)), "the body, byte for byte");
+    assert_eq!(first_asm_listing_text(&chapter), snapshot.body.trim_end(), "the body, byte for byte");
     assert!(!chapter.contains("source: chapters/"), "never insta's header");
 }
 
@@ -100,7 +124,7 @@ fn the_compiler_explorer_link_carries_the_chapter_source_and_the_listing_flags()
 #[test]
 fn no_source_and_lines_show_part_of_a_listing() {
     let content = rendered("{{#asm ch01 dummy_future_poll no-source lines=2-4}}\n");
-    let code = content.split("```x86asm\n").nth(1).unwrap().split("\n```").next().unwrap();
+    let code = first_asm_listing_text(&content);
     assert_eq!(code, "        movzx   eax, byte ptr [rdi]\n        cmp     al, 1\n        je      .LBB0_1");
     assert!(content.contains("lines 2–4 of 11"), "{content}");
 }
@@ -121,6 +145,36 @@ fn a_quoted_line_the_listing_no_longer_has_fails_with_file_line_and_the_closest_
             "book/ch01-the-experiment.md:3: the assembly listing `dummy_future_poll` of ch01-the-experiment has no line `sete al`; the closest is `setne al`"
         ]
     );
+}
+
+#[test]
+fn a_note_marks_its_line_and_follows_the_listing_as_a_numbered_list() {
+    let content = rendered("{{#asm ch01 dummy_future_poll note=\"setne al\" \"the tag: 1 is `Pending`\"}}\n");
+    assert!(content.contains("<span class=\"line listing-note\""), "{content}");
+    assert!(
+        content.contains("<span class=\"note-mark\" data-note=\"1\" role=\"img\" aria-label=\"note 1\"></span>"),
+        "{content}"
+    );
+    assert!(content.contains("<div class=\"listing-notes\">\n\n1. the tag: 1 is `Pending`\n"), "{content}");
+}
+
+#[test]
+fn a_note_whose_line_is_gone_fails_with_file_line_and_the_closest_line() {
+    let page = "# Title\n\n{{#asm ch01 dummy_future_poll\n    note=\"sete al\" \"the tag\"}}\n";
+    assert_eq!(
+        problems(&workspace_root(), book_with_page(page)),
+        [
+            "book/ch01-the-experiment.md:3: {{#asm ch01-the-experiment dummy_future_poll}}: note 1: no line of the listing is `sete al` (the closest is `setne al`)"
+        ]
+    );
+}
+
+#[test]
+fn a_note_whose_line_is_not_unique_fails() {
+    let page = "{{#asm ch01 dummy_future_poll note=\"cmp al, 1\" \"compare\"}}\n";
+    let found = problems(&workspace_root(), book_with_page(page));
+    assert_eq!(found.len(), 1, "{found:?}");
+    assert!(found[0].contains("note 1: `cmp al, 1` is 2 lines of the listing"), "{}", found[0]);
 }
 
 #[test]
@@ -150,7 +204,7 @@ fn an_unknown_chapter_or_option_fails_naming_what_exists() {
     );
     assert_eq!(
         found[1],
-        "book/ch01-the-experiment.md:2: unknown option `colour` of {{#asm}}; the options are `no-source`, `lines=A-B`"
+        "book/ch01-the-experiment.md:2: unknown option `colour` of {{#asm}}; the options are `no-source`, `lines=A-B`, `note=\"LINE\" \"text\"`"
     );
 }
 

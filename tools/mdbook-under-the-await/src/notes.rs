@@ -9,6 +9,8 @@
 
 use std::collections::BTreeMap;
 
+use crate::quote::normalise;
+
 /// One note as written in the directive.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Note {
@@ -53,10 +55,6 @@ pub fn place(notes: &[Note], body: &str) -> Result<BTreeMap<usize, usize>, Strin
 /// The notes as a markdown list to follow the listing: `1. text`.
 pub fn markdown_list(notes: &[Note]) -> String {
     (1..).zip(notes).map(|(number, note)| format!("{number}. {}\n", note.text)).collect()
-}
-
-fn normalise(line: &str) -> String {
-    line.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
 #[cfg(test)]

@@ -28,8 +28,9 @@ pub fn render_asm_line(arguments: &[String], workspace: &Workspace) -> Result<St
     ))
 }
 
-/// Runs of spaces and tabs become one space; leading and trailing ones go.
-fn normalise(line: &str) -> String {
+/// A listing line as a reader writes it: runs of spaces and tabs become one space, leading and
+/// trailing ones go.
+pub(crate) fn normalise(line: &str) -> String {
     line.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 

@@ -63,6 +63,8 @@ pub enum ListingKind {
     Hir,
     Mir,
     TypeSizes,
+    /// A table generated from listings (`figures.rs`), rendered as a markdown table.
+    Table,
 }
 
 impl ListingKind {
@@ -72,6 +74,7 @@ impl ListingKind {
             ListingKind::Hir => "hir",
             ListingKind::Mir => "mir",
             ListingKind::TypeSizes => "type-sizes",
+            ListingKind::Table => "table",
         }
     }
 }

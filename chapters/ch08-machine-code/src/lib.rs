@@ -127,6 +127,18 @@ pub fn run_behind_dyn(seed: u64) -> u64 {
         }
     }
 }
+
+/// The boxed `dyn Future` again, passed through `black_box` once, as a task that went through
+/// an executor's queue: which vtable the box carries is no longer known.
+pub fn run_behind_dyn_and_black_box(seed: u64) -> u64 {
+    let mut cx = Context::from_waker(Waker::noop());
+    let mut future: Pin<Box<dyn Future<Output = u64>>> = black_box(Box::pin(three_awaits(seed)));
+    loop {
+        if let Poll::Ready(output) = future.as_mut().poll(&mut cx) {
+            return output;
+        }
+    }
+}
 // ANCHOR_END: drivers
 
 // ANCHOR: nested

@@ -22,9 +22,14 @@ pub struct MachineCode {
 }
 
 impl MachineCode {
-    /// How many x86-64 instructions the bytes decode to.
+    /// How many x86-64 instructions the bytes decode to, not counting `nop`s: the assembler
+    /// fills the gap before an aligned loop header (`.p2align 4, 0x90`, a directive the listings
+    /// drop) with them, so they are bytes of the function but no instruction of its listing.
     pub fn instruction_count(&self) -> usize {
-        iced_x86::Decoder::new(64, &self.bytes, iced_x86::DecoderOptions::NONE).into_iter().count()
+        iced_x86::Decoder::new(64, &self.bytes, iced_x86::DecoderOptions::NONE)
+            .into_iter()
+            .filter(|instruction| instruction.mnemonic() != iced_x86::Mnemonic::Nop)
+            .count()
     }
 }
 
@@ -54,11 +59,11 @@ mod tests {
     use super::*;
 
     #[test]
-    fn instructions_are_counted_by_decoding_the_bytes() {
-        // push rbx; mov rbx, rdi; movzx eax, byte ptr [rdi + 24]; pop rbx; ret
+    fn instructions_are_counted_by_decoding_the_bytes_and_padding_is_not_an_instruction() {
+        // push rbx; mov rbx, rdi; movzx eax, byte ptr [rdi + 24]; a 3-byte nop (padding); pop rbx; ret
         let code = MachineCode {
             symbol: "f".into(),
-            bytes: vec![0x53, 0x48, 0x89, 0xfb, 0x0f, 0xb6, 0x47, 0x18, 0x5b, 0xc3],
+            bytes: vec![0x53, 0x48, 0x89, 0xfb, 0x0f, 0xb6, 0x47, 0x18, 0x0f, 0x1f, 0x00, 0x5b, 0xc3],
         };
         assert_eq!(code.instruction_count(), 5);
     }

@@ -13,6 +13,7 @@
 
 pub mod asm;
 mod compile;
+pub mod cpp;
 mod error;
 mod examples;
 pub mod figures;

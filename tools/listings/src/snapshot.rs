@@ -65,6 +65,8 @@ pub enum ListingKind {
     TypeSizes,
     /// A table generated from listings (`figures.rs`), rendered as a markdown table.
     Table,
+    /// A C++ listing made by the pinned g++ (`cpp/`).
+    CppAsm,
 }
 
 impl ListingKind {
@@ -75,6 +77,7 @@ impl ListingKind {
             ListingKind::Mir => "mir",
             ListingKind::TypeSizes => "type-sizes",
             ListingKind::Table => "table",
+            ListingKind::CppAsm => "cpp-asm",
         }
     }
 }

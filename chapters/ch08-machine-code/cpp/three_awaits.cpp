@@ -11,6 +11,10 @@
 // and after `co_return`, so that the caller can read the value before destroying the frame.
 struct Task {
     struct promise_type {
+        // A constructor of its own: C++20 first tries to build the promise from the coroutine's
+        // arguments, and an aggregate would take `seed` as its `value` (P0960, parenthesised
+        // aggregate initialisation).
+        promise_type() = default;
         std::uint64_t value = 0;
         Task get_return_object() { return Task{std::coroutine_handle<promise_type>::from_promise(*this)}; }
         std::suspend_always initial_suspend() noexcept { return {}; }

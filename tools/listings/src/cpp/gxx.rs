@@ -52,6 +52,21 @@ pub(crate) fn check_release(pin: &Pin, dumped: &str) -> Result<(), Error> {
 /// Runs the pinned g++ (refusing any other) on `source`, a path inside the chapter, and returns
 /// the assembly it wrote.
 pub fn assembly(workspace: &Workspace, chapter: &Chapter, source: &Path) -> Result<String, Error> {
+    let out = run(workspace, chapter, source, "s", &["-S"])?;
+    std::fs::read_to_string(&out).map_err(|e| Error::Workspace(format!("{}: {e}", out.display())))
+}
+
+/// Compiles and links `source` (a program of the chapter, with a `main`) with the listings' flags,
+/// and returns the path of the executable: a program that measures at run time what a listing
+/// shows is built exactly as the listing was.
+pub fn executable(chapter: &str, source: &str) -> Result<PathBuf, Error> {
+    let workspace = Workspace::this_checkout();
+    let chapter = workspace.chapter(chapter)?;
+    run(&workspace, &chapter, Path::new(source), "", &[])
+}
+
+/// One run of the pinned g++ on `source`, writing `target/listings/cpp/<crate>/<stem>[.extension]`.
+fn run(workspace: &Workspace, chapter: &Chapter, source: &Path, extension: &str, extra: &[&str]) -> Result<PathBuf, Error> {
     let pin = pinned();
     let gxx = |args: &[&str]| {
         let mut command = Command::new(&pin.command);
@@ -73,9 +88,9 @@ pub fn assembly(workspace: &Workspace, chapter: &Chapter, source: &Path) -> Resu
     }
     let out_dir = workspace.root.join("target/listings/cpp").join(chapter.crate_name());
     std::fs::create_dir_all(&out_dir).map_err(|e| Error::Workspace(format!("{}: {e}", out_dir.display())))?;
-    let out: PathBuf = out_dir.join(source.with_extension("s").file_name().unwrap_or_default());
+    let out: PathBuf = out_dir.join(source.with_extension(extension).file_name().unwrap_or_default());
     let mut command = gxx(&FLAGS);
-    command.arg("-S").arg("-o").arg(&out).arg(source);
+    command.args(extra).arg("-o").arg(&out).arg(source);
     let output = command.output().map_err(missing)?;
     if !output.status.success() {
         return Err(Error::Build {
@@ -83,7 +98,7 @@ pub fn assembly(workspace: &Workspace, chapter: &Chapter, source: &Path) -> Resu
             stderr: String::from_utf8_lossy(&output.stderr).into_owned(),
         });
     }
-    std::fs::read_to_string(&out).map_err(|e| Error::Workspace(format!("{}: {e}", out.display())))
+    Ok(out)
 }
 
 #[cfg(test)]

@@ -62,6 +62,7 @@ fn the_ramp_allocates_the_frame_and_stores_the_resume_and_destroy_pointers_first
     assert!(has(&ramp, ("mov", "QWORD PTR 32[rax], rbx")), "the copy of seed at 32");
     assert!(has(&ramp, ("mov", "WORD PTR 40[rax], dx")) && has(&ramp, ("mov", "edx, 2")), "resume index 2");
     assert!(has(&ramp, ("mov", "BYTE PTR 42[rax], 1")), "the frame was allocated, so it must be freed");
+    assert!(has(&ramp, ("mov", "QWORD PTR 24[rax], rax")), "the frame's own address at 24");
     assert_cpp_asm_snapshot!("three_awaits_ramp", ramp);
 }
 

@@ -154,7 +154,11 @@ fn the_opt_level_table_counts_instructions_bytes_calls_and_jump_tables_from_the_
     assert!(figures_at("0").bytes > 2 * figures_at("3").bytes, "{by_level:?}");
     let smallest = by_level.iter().min_by_key(|(_, f)| f.bytes).unwrap().0;
     assert!(["s", "z"].contains(&smallest), "a size level is the smallest: {by_level:?}");
-    assert!(figures_at("3").bytes > figures_at("2").bytes, "3 pays bytes for its duplicated tails");
+    let (two, three) = (figures_at("2"), figures_at("3"));
+    assert_eq!((three.instructions - two.instructions, three.bytes - two.bytes), (8, 33), "3's duplicated tails");
+    assert_eq!(figures_at("2").instructions - figures_at("1").instructions, 2);
+    assert_eq!(smallest, "z");
+    assert_eq!(figures_at("z").calls, figures_at("s").calls, "three calls of poll for three of wake_by_ref");
     let table = GeneratedTable {
         provenance: provenance_of_table(
             "ch08_machine_code::three_awaits::{{closure}} at each opt-level",

@@ -30,7 +30,8 @@ fn measured() -> HashMap<String, String> {
 }
 
 fn measure() -> HashMap<String, String> {
-    let program = listings::cpp::gxx::executable(CHAPTER, "cpp/frame_layout.cpp").unwrap_or_else(|error| panic!("{error}"));
+    let program =
+        listings::cpp::gxx::executable(CHAPTER, "cpp/frame_layout.cpp").unwrap_or_else(|error| panic!("{error}"));
     let output = Command::new(&program).output().unwrap();
     assert!(output.status.success(), "{output:?}");
     String::from_utf8(output.stdout)
@@ -156,20 +157,28 @@ fn the_table_sets_the_rust_future_beside_the_cpp_frame() {
     };
     let index_at = number(&measured, "resume index at");
     let rows = vec![
-        vec!["size".to_owned(), format!("{} bytes", rust_layout.size), format!("{} bytes", number(&measured, "frame bytes"))],
+        vec![
+            "size".to_owned(),
+            format!("{} bytes", rust_layout.size),
+            format!("{} bytes", number(&measured, "frame bytes")),
+        ],
         vec!["resume function pointer".to_owned(), "—".to_owned(), "0..8".to_owned()],
         vec!["destroy function pointer".to_owned(), "—".to_owned(), "8..16".to_owned()],
-        vec!["promise".to_owned(), "—".to_owned(), format!("{}..{}", number(&measured, "promise at"), number(&measured, "promise at") + 8)],
+        vec![
+            "promise".to_owned(),
+            "—".to_owned(),
+            format!("{}..{}", number(&measured, "promise at"), number(&measured, "promise at") + 8),
+        ],
         vec![
             "state".to_owned(),
-            format!(
-                "{tag}..{}: 0 to {}",
-                tag + rust_layout.discriminant.unwrap_or(1),
-                rust_layout.variants.len() - 1
-            ),
+            format!("{tag}..{}: 0 to {}", tag + rust_layout.discriminant.unwrap_or(1), rust_layout.variants.len() - 1),
             format!("{index_at}..{}: {}", index_at + 2, measured["resume index at"].split("values: ").nth(1).unwrap()),
         ],
-        vec!["`seed`".to_owned(), format!("{} (argument), {} (body)", field("Suspend0", "upvar", "seed"), field("Suspend0", "local", "seed")), cpp_word("seed at")],
+        vec![
+            "`seed`".to_owned(),
+            format!("{} (argument), {} (body)", field("Suspend0", "upvar", "seed"), field("Suspend0", "local", "seed")),
+            cpp_word("seed at"),
+        ],
         vec!["`kept`".to_owned(), field("Suspend1", "local", "kept"), cpp_word("kept at")],
         vec!["`middle`".to_owned(), field("Suspend2", "local", "middle"), cpp_word("middle at")],
     ];
@@ -183,7 +192,10 @@ fn the_table_sets_the_rust_future_beside_the_cpp_frame() {
         rows,
     };
     assert_eq!(table.cell(0, "Rust future"), Some("48 bytes"));
-    assert!(rust_layout.variants.iter().flat_map(|v| &v.fields).all(|f| f.size == 8 || f.name == "__awaitee"), "no other field");
+    assert!(
+        rust_layout.variants.iter().flat_map(|v| &v.fields).all(|f| f.size == 8 || f.name == "__awaitee"),
+        "no other field"
+    );
     assert_eq!(table.cell(4, "Rust future"), Some("24..25: 0 to 5"));
     assert_eq!(table.cell(6, "Rust future"), Some("16..24"));
     assert_eq!(table.cell(6, "C++ coroutine frame (g++)"), Some("48..56"));

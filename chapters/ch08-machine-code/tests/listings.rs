@@ -82,11 +82,18 @@ fn at_opt_level_0_every_step_of_the_desugaring_is_a_call_and_every_value_goes_th
         assert!(calls.iter().any(|c| c.contains(callee)), "{callee}: {calls:?}");
     }
     // into_future too, called through `rax` after a load of its address from the GOT.
-    assert!(has(&listing, ("mov", "rax, qword ptr [rip + <F as core::future::into_future::IntoFuture>::into_future@GOTPCREL]")));
+    assert!(has(
+        &listing,
+        ("mov", "rax, qword ptr [rip + <F as core::future::into_future::IntoFuture>::into_future@GOTPCREL]")
+    ));
     // The poll of each await is a call to YieldOnce::poll through the GOT, loaded into rax.
     let poll_loads = listing
         .instructions()
-        .filter(|(m, o)| *m == "mov" && o.starts_with("rax, ") && o.contains("YieldOnce as core::future::future::Future>::poll@GOTPCREL"))
+        .filter(|(m, o)| {
+            *m == "mov"
+                && o.starts_with("rax, ")
+                && o.contains("YieldOnce as core::future::future::Future>::poll@GOTPCREL")
+        })
         .count();
     assert_eq!(poll_loads, 3, "{listing}");
     assert!(has(&listing, ("sub", "rsp, 168")), "a 168-byte stack frame: {listing}");
@@ -100,7 +107,8 @@ fn from_opt_level_1_yield_once_poll_is_inlined_except_at_z_where_it_is_called_th
         assert_eq!(count(&listing, ("call", "qword ptr [rcx + 16]")), 3, "three inlined wake_by_ref at {level}");
     }
     let for_size = asm_at(RESUME, "z");
-    let polls = calls(&for_size).iter().filter(|c| c.contains("YieldOnce as core::future::future::Future>::poll")).count();
+    let polls =
+        calls(&for_size).iter().filter(|c| c.contains("YieldOnce as core::future::future::Future>::poll")).count();
     assert_eq!(polls, 3, "{for_size}");
     assert!(has(&for_size, ("push", "1")) && has(&for_size, ("pop", "rax")), "Pending as push 1 / pop rax");
 }
@@ -110,7 +118,11 @@ fn opt_level_3_duplicates_the_tails_that_1_2_and_s_share() {
     let rets = |level| count(&asm_at(RESUME, level), ("ret", ""));
     let unwinds = |level| count(&asm_at(RESUME, level), ("call", "_Unwind_Resume@PLT"));
     assert_eq!((rets("1"), rets("2"), rets("s"), rets("3")), (2, 2, 1, 4), "one ret per way out at 3");
-    assert_eq!((unwinds("1"), unwinds("2"), unwinds("s"), unwinds("3")), (1, 1, 1, 3), "one landing pad per await at 3");
+    assert_eq!(
+        (unwinds("1"), unwinds("2"), unwinds("s"), unwinds("3")),
+        (1, 1, 1, 3),
+        "one landing pad per await at 3"
+    );
 }
 
 #[test]
@@ -129,7 +141,10 @@ fn the_opt_level_table_counts_instructions_bytes_calls_and_jump_tables_from_the_
     let mut by_level = Vec::new();
     for level in OPT_LEVELS {
         let (listing, figures) = figures(RESUME, level);
-        let polls_called = calls(&listing).iter().filter(|c| c.contains("YieldOnce as core::future::future::Future>::poll")).count()
+        let polls_called = calls(&listing)
+            .iter()
+            .filter(|c| c.contains("YieldOnce as core::future::future::Future>::poll"))
+            .count()
             + listing
                 .instructions()
                 .filter(|(m, o)| *m == "mov" && o.contains("YieldOnce as core::future::future::Future>::poll@GOTPCREL"))
@@ -232,7 +247,10 @@ fn type_layout(future: &str) -> listings::lowering::type_sizes::TypeLayout {
     if let Some(tag) = listing.text.split("at offset ").nth(1).and_then(|rest| rest.split(' ').next()) {
         printout.push_str(&format!("tag-offset `{}`: {tag} bytes\n", listing.subject));
     }
-    listings::lowering::type_sizes::layouts(&printout).into_iter().next().unwrap_or_else(|| panic!("no layout of {future}"))
+    listings::lowering::type_sizes::layouts(&printout)
+        .into_iter()
+        .next()
+        .unwrap_or_else(|| panic!("no layout of {future}"))
 }
 
 fn offset_of(future: &str, variant: &str, field: &str) -> u64 {
@@ -264,7 +282,11 @@ fn the_offsets_of_kept_and_middle_in_the_listings_memory_operands_are_the_layout
     for level in ["1", "2", "3", "s", "z"] {
         let listing = asm_at(RESUME, level);
         assert_eq!(future_offsets_used_by(&listing, "let kept"), [kept], "the store of kept at {level}: {listing}");
-        assert_eq!(future_offsets_used_by(&listing, "let middle"), [kept, middle], "reads kept, stores middle at {level}");
+        assert_eq!(
+            future_offsets_used_by(&listing, "let middle"),
+            [kept, middle],
+            "reads kept, stores middle at {level}"
+        );
         assert_eq!(future_offsets_used_by(&listing, "kept ^ middle"), [kept, middle], "reads both at {level}");
         assert!(has(&listing, ("movzx", &format!("eax, byte ptr [rdi + {tag}]"))), "the tag at {level}");
     }
@@ -300,7 +322,9 @@ fn how_the_resume_function_is_reached(listing: &Listing) -> String {
         } else if let Some(source) = loaded_from {
             if source.ends_with(" + 24]") {
                 "called through the vtable".to_owned()
-            } else if let Some(function) = source.strip_prefix("qword ptr [rip + ").and_then(|s| s.strip_suffix("@GOTPCREL]")) {
+            } else if let Some(function) =
+                source.strip_prefix("qword ptr [rip + ").and_then(|s| s.strip_suffix("@GOTPCREL]"))
+            {
                 format!("inside `{}`, called", function.rsplit("::").next().unwrap_or(function))
             } else {
                 continue;
@@ -367,7 +391,9 @@ fn a_function_boundary_keeps_the_resume_function_and_the_caller_calls_it_in_a_lo
     // The future on the caller's stack, at the address passed as `self`; its state 0 at the tag.
     let future_at = caller
         .instructions()
-        .find_map(|(m, o)| (m == "lea").then(|| o.strip_prefix("rbx, [rsp + ")?.strip_suffix(']')?.parse::<u64>().ok())?)
+        .find_map(|(m, o)| {
+            (m == "lea").then(|| o.strip_prefix("rbx, [rsp + ")?.strip_suffix(']')?.parse::<u64>().ok())?
+        })
         .expect("lea rbx, [rsp + N]");
     let tag = type_layout("three_awaits").tag_offset.unwrap();
     assert!(has(&caller, ("mov", &format!("byte ptr [rsp + {}], 0", future_at + tag))), "state 0: {caller}");
@@ -445,7 +471,11 @@ fn nested_tag_offsets() -> [u64; 3] {
 fn the_nested_futures_live_one_inside_the_other() {
     for (future, size) in [("outer", "16 bytes"), ("middle", "8 bytes"), ("leaf", "2 bytes")] {
         let layout = listings::stage(CHAPTER, Stage::TypeSizes, future).unwrap_or_else(|error| panic!("{error}"));
-        assert!(layout.text.starts_with(&format!("type: `{{async fn body of {future}()}}`: {size}")), "{}", layout.text);
+        assert!(
+            layout.text.starts_with(&format!("type: `{{async fn body of {future}()}}`: {size}")),
+            "{}",
+            layout.text
+        );
         assert_stage_snapshot!(future, layout);
     }
     assert_eq!(offset_of("outer", "Suspend0", "__awaitee"), 4, "middle's future at 4..12 of outer's");
@@ -464,9 +494,16 @@ fn at_opt_level_3_both_inner_resume_functions_are_inlined_each_dispatching_on_it
     assert!(has(&listing, ("movzx", &format!("ecx, byte ptr [rbx + {leaf_tag}]"))), "{listing}");
     assert!(!calls(&listing).iter().any(|c| c.contains("{{closure}}")), "no resume function is called");
     // Unwinding out of the leaf's poll poisons all three: leaf, middle, outer.
-    let poisons: Vec<&str> = listing.instructions().filter(|(m, o)| *m == "mov" && o.ends_with("], 2")).map(|(_, o)| o).collect();
-    assert!(poisons.windows(3).any(|w| w == ["byte ptr [r15], 2", "byte ptr [r14], 2", "byte ptr [rbx + 12], 2"]), "{poisons:?}");
-    assert!(has(&listing, ("lea", &format!("r15, [rbx + {leaf_tag}]"))) && has(&listing, ("lea", &format!("r14, [rbx + {middle_tag}]"))));
+    let poisons: Vec<&str> =
+        listing.instructions().filter(|(m, o)| *m == "mov" && o.ends_with("], 2")).map(|(_, o)| o).collect();
+    assert!(
+        poisons.windows(3).any(|w| w == ["byte ptr [r15], 2", "byte ptr [r14], 2", "byte ptr [rbx + 12], 2"]),
+        "{poisons:?}"
+    );
+    assert!(
+        has(&listing, ("lea", &format!("r15, [rbx + {leaf_tag}]")))
+            && has(&listing, ("lea", &format!("r14, [rbx + {middle_tag}]")))
+    );
     assert_asm_snapshot!("outer_opt_level_3", listing);
 }
 
@@ -477,7 +514,10 @@ fn at_opt_level_z_middle_is_inlined_and_leaf_is_called() {
     assert_eq!(resume_calls, ["ch08_machine_code::leaf::{{closure}}"], "{listing}");
     assert_eq!(listing.jump_tables().len(), 2, "outer's and middle's dispatch, not leaf's");
     let [_, _, leaf_tag] = nested_tag_offsets();
-    assert!(has(&listing, ("lea", &format!("rdi, [rbx + {leaf_tag}]"))), "leaf's future, passed as its self: {listing}");
+    assert!(
+        has(&listing, ("lea", &format!("rdi, [rbx + {leaf_tag}]"))),
+        "leaf's future, passed as its self: {listing}"
+    );
     assert_asm_snapshot!("outer_opt_level_z", listing);
 }
 

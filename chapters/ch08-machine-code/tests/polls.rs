@@ -24,7 +24,13 @@ fn poll_to_end<F: Future>(future: F) -> (F::Output, usize) {
 fn three_awaits_takes_four_polls_and_every_caller_gets_the_same_answer() {
     let (output, polls) = poll_to_end(three_awaits(5));
     assert_eq!(polls, 4, "one per await, and the last");
-    for caller in [run_in_view, run_behind_dyn, run_behind_black_box, run_across_a_function_boundary, run_behind_dyn_and_black_box] {
+    for caller in [
+        run_in_view,
+        run_behind_dyn,
+        run_behind_black_box,
+        run_across_a_function_boundary,
+        run_behind_dyn_and_black_box,
+    ] {
         assert_eq!(caller(5), output);
     }
     assert_eq!(four_polls_in_view(5), [Poll::Pending, Poll::Pending, Poll::Pending, Poll::Ready(output)]);

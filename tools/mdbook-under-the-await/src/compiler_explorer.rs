@@ -101,6 +101,9 @@ mod tests {
     fn a_cpp_link_names_gcc_by_its_compiler_explorer_id() {
         let url = cpp_link("int main() {}\n", "12.2.0", "-std=c++20 -O2");
         let (source, compiler, options) = decode(&url).unwrap();
-        assert_eq!((source.as_str(), compiler.as_str(), options.as_str()), ("int main() {}\n", "g122", "-std=c++20 -O2"));
+        assert_eq!(
+            (source.as_str(), compiler.as_str(), options.as_str()),
+            ("int main() {}\n", "g122", "-std=c++20 -O2")
+        );
     }
 }

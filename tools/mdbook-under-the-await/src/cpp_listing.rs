@@ -24,6 +24,9 @@ pub fn render_cpp_asm(arguments: &[String], workspace: &Workspace) -> Result<Str
         &format!("cpp-listing-{}-{name}", chapter.slug),
         "x86asm",
         stored.body.trim_end(),
-        &format!("{} · <a class=\"compiler-explorer\" href=\"{explorer}\">Open in Compiler Explorer</a>", caption(&stored, "")),
+        &format!(
+            "{} · <a class=\"compiler-explorer\" href=\"{explorer}\">Open in Compiler Explorer</a>",
+            caption(&stored, "")
+        ),
     ))
 }

@@ -131,7 +131,9 @@ fn rename(lines: Vec<Line>) -> Vec<Line> {
         .into_iter()
         .map(|line| match line {
             Line::Label(label) => Line::Label(apply(&label).unwrap_or(label)),
-            Line::Instruction { mnemonic, operands } => Line::Instruction { mnemonic, operands: map_tokens(&operands, apply) },
+            Line::Instruction { mnemonic, operands } => {
+                Line::Instruction { mnemonic, operands: map_tokens(&operands, apply) }
+            }
             Line::Data { directive, value } => Line::Data { directive, value: map_tokens(&value, apply) },
             other => other,
         })

@@ -28,7 +28,8 @@ pub struct Pin {
 /// The pin from `gxx-toolchain.toml`.
 pub fn pinned() -> Pin {
     let table: toml::Table = TOOLCHAIN_FILE.parse().expect("gxx-toolchain.toml is valid TOML");
-    let field = |key: &str| table["gxx"][key].as_str().unwrap_or_else(|| panic!("gxx-toolchain.toml: gxx.{key}")).to_owned();
+    let field =
+        |key: &str| table["gxx"][key].as_str().unwrap_or_else(|| panic!("gxx-toolchain.toml: gxx.{key}")).to_owned();
     Pin { release: field("release"), command: field("command"), debian_package: field("debian-package") }
 }
 
@@ -66,7 +67,13 @@ pub fn executable(chapter: &str, source: &str) -> Result<PathBuf, Error> {
 }
 
 /// One run of the pinned g++ on `source`, writing `target/listings/cpp/<crate>/<stem>[.extension]`.
-fn run(workspace: &Workspace, chapter: &Chapter, source: &Path, extension: &str, extra: &[&str]) -> Result<PathBuf, Error> {
+fn run(
+    workspace: &Workspace,
+    chapter: &Chapter,
+    source: &Path,
+    extension: &str,
+    extra: &[&str],
+) -> Result<PathBuf, Error> {
     let pin = pinned();
     let gxx = |args: &[&str]| {
         let mut command = Command::new(&pin.command);
@@ -78,7 +85,10 @@ fn run(workspace: &Workspace, chapter: &Chapter, source: &Path, extension: &str,
     };
     let missing = |e: std::io::Error| Error::Spawn {
         program: pin.command.clone(),
-        reason: format!("{e} (install Debian's {} package: `apt-get install {}`)", pin.debian_package, pin.debian_package),
+        reason: format!(
+            "{e} (install Debian's {} package: `apt-get install {}`)",
+            pin.debian_package, pin.debian_package
+        ),
     };
     let version = gxx(&["-dumpfullversion"]).output().map_err(missing)?;
     check_release(&pin, &String::from_utf8_lossy(&version.stdout))?;

@@ -51,12 +51,7 @@ pub fn asm(chapter: &str, source: &str, function: &str) -> Result<Listing, Error
             });
         }
     };
-    let provenance = format!(
-        "{} · {} · {} · {source}",
-        selected.name,
-        gxx::pinned().describe(),
-        gxx::FLAGS.join(" ")
-    );
+    let provenance = format!("{} · {} · {} · {source}", selected.name, gxx::pinned().describe(), gxx::FLAGS.join(" "));
     Ok(filter::listing(&statements, selected, provenance))
 }
 

@@ -33,3 +33,16 @@ ensure_mdbook() {
     cargo install mdbook --version "$MDBOOK_VERSION" --locked --quiet --root "$TOOLS"
   fi
 }
+
+# The C++ compiler of chapter 8's appendix, as gxx-toolchain.toml pins it: installed from Debian
+# when its command is missing. The listing tool itself refuses any other version, with one message.
+ensure_gxx() {
+  local command package
+  command="$(sed -n 's/^command = "\(.*\)"/\1/p' "$ROOT/gxx-toolchain.toml")"
+  package="$(sed -n 's/^debian-package = "\(.*\)"/\1/p' "$ROOT/gxx-toolchain.toml")"
+  if ! command -v "$command" >/dev/null; then
+    say "installing $package (Debian package, gxx-toolchain.toml)"
+    if [ "$(id -u)" = 0 ]; then apt-get update -qq && apt-get install -y -qq "$package" >/dev/null
+    else sudo apt-get update -qq && sudo apt-get install -y -qq "$package" >/dev/null; fi
+  fi
+}

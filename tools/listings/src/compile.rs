@@ -67,7 +67,7 @@ impl CodegenFlags {
         )
     }
 
-    fn target_dir(&self, workspace: &Workspace) -> PathBuf {
+    pub(crate) fn target_dir(&self, workspace: &Workspace) -> PathBuf {
         workspace.root.join("target/listings").join(format!("asm-opt{}", self.opt_level))
     }
 }
@@ -82,9 +82,10 @@ pub fn assembly(
     let target_dir = flags.target_dir(workspace);
     let asm_path = target_dir.join(format!("{}.s", chapter.crate_name()));
     build(workspace, chapter, flags, rustc, &asm_path)?;
-    if !asm_path.is_file() {
-        // Cargo considers the crate fresh (the `.s` is not one of its outputs) and will not run
-        // rustc again, so the deleted file would never come back: clean the crate and rebuild.
+    if !asm_path.is_file() || !object_path(&asm_path).is_file() {
+        // Cargo considers the crate fresh (the `.s` and `.o` are not among its outputs) and will
+        // not run rustc again, so a deleted file would never come back: clean the crate and
+        // rebuild.
         run(
             cargo(workspace, rustc)
                 .args([
@@ -120,8 +121,19 @@ fn build(
     for key in flags.profile() {
         command.arg("--config").arg(key);
     }
-    command.arg("--").arg(format!("--emit=asm={}", asm_path.display())).args(flags.rustc_args());
+    // The object file is written by the same compilation: the real sizes of the functions the
+    // `.s` shows (`object_code.rs`).
+    command
+        .arg("--")
+        .arg(format!("--emit=asm={}", asm_path.display()))
+        .arg(format!("--emit=obj={}", object_path(asm_path).display()))
+        .args(flags.rustc_args());
     run(&mut command, chapter).map(|_| ())
+}
+
+/// `…/ch08_machine_code.o` beside `…/ch08_machine_code.s`.
+pub fn object_path(asm_path: &Path) -> PathBuf {
+    asm_path.with_extension("o")
 }
 
 /// A cargo of the pinned toolchain, in the workspace, with an environment that carries nothing

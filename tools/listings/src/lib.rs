@@ -13,9 +13,12 @@
 
 pub mod asm;
 mod compile;
+pub mod cpp;
 mod error;
 mod examples;
+pub mod figures;
 pub mod lowering;
+pub mod object_code;
 mod snapshot;
 mod toolchain;
 mod workspace;
@@ -24,7 +27,9 @@ pub use asm::{AsmOptions, Listing};
 pub use compile::CodegenFlags;
 pub use error::Error;
 pub use examples::built_example;
+pub use figures::{CodeFigures, GeneratedTable};
 pub use lowering::{Stage, StageListing};
+pub use object_code::MachineCode;
 pub use snapshot::{ListingKind, StoredListing, read_snapshot, snapshot_name, snapshot_settings};
 pub use toolchain::{Rustc, pinned_release};
 pub use workspace::{Chapter, Workspace, closest as closest_names};
@@ -59,6 +64,17 @@ pub fn asm_with_flags(
     let chapter = workspace.chapter(chapter)?;
     let program = compiled_program(&workspace, &chapter, flags)?;
     asm::listing(&program, &chapter, function, options)
+}
+
+/// The machine code of `function` as the object file of the listing's own compilation holds it:
+/// the real bytes behind [`asm_with_flags`]'s listing of the same function and flags.
+pub fn machine_code(chapter: &str, function: &str, flags: &CodegenFlags) -> Result<MachineCode, Error> {
+    let workspace = Workspace::this_checkout();
+    let chapter = workspace.chapter(chapter)?;
+    let program = compiled_program(&workspace, &chapter, flags)?;
+    let selected = program.select(function, &chapter.slug)?;
+    let asm_path = flags.target_dir(&workspace).join(format!("{}.s", chapter.crate_name()));
+    object_code::read(&compile::object_path(&asm_path), &selected.symbol)
 }
 
 /// Every function the chapter's assembly defines, by the names [`asm`] accepts.

@@ -63,6 +63,10 @@ pub enum ListingKind {
     Hir,
     Mir,
     TypeSizes,
+    /// A table generated from listings (`figures.rs`), rendered as a markdown table.
+    Table,
+    /// A C++ listing made by the pinned g++ (`cpp/`).
+    CppAsm,
 }
 
 impl ListingKind {
@@ -72,6 +76,8 @@ impl ListingKind {
             ListingKind::Hir => "hir",
             ListingKind::Mir => "mir",
             ListingKind::TypeSizes => "type-sizes",
+            ListingKind::Table => "table",
+            ListingKind::CppAsm => "cpp-asm",
         }
     }
 }

@@ -32,6 +32,32 @@ pub fn link(source: &str, release: &str, options: &str) -> String {
     format!("{SITE}{}", STANDARD.encode(state.to_string()))
 }
 
+/// A link that opens the C++ `source` compiled by x86-64 gcc `release` with `options`.
+pub fn cpp_link(source: &str, release: &str, options: &str) -> String {
+    let state = json!({
+        "sessions": [{
+            "id": 1,
+            "language": "c++",
+            "source": source,
+            "compilers": [{
+                "id": gcc_compiler_id(release),
+                "options": options,
+                "filters": {
+                    "binary": false, "commentOnly": true, "demangle": true, "directives": true,
+                    "execute": false, "intel": true, "labels": true, "trim": false
+                }
+            }]
+        }]
+    });
+    format!("{SITE}{}", STANDARD.encode(state.to_string()))
+}
+
+/// `12.2.0` → `g122`, Compiler Explorer's id of x86-64 gcc 12.2 (`etc/config/c++.amazon.properties`).
+pub fn gcc_compiler_id(release: &str) -> String {
+    let mut parts = release.split('.');
+    format!("g{}{}", parts.next().unwrap_or_default(), parts.next().unwrap_or_default())
+}
+
 /// `1.95.0` → `r1950`.
 pub fn compiler_id(release: &str) -> String {
     format!("r{}", release.replace('.', ""))
@@ -69,5 +95,15 @@ mod tests {
         assert_eq!(decoded_source, source);
         assert_eq!(compiler, "r1950");
         assert_eq!(decoded_options, "--edition 2024 -C opt-level=3 -C codegen-units=1 -C target-cpu=x86-64");
+    }
+
+    #[test]
+    fn a_cpp_link_names_gcc_by_its_compiler_explorer_id() {
+        let url = cpp_link("int main() {}\n", "12.2.0", "-std=c++20 -O2");
+        let (source, compiler, options) = decode(&url).unwrap();
+        assert_eq!(
+            (source.as_str(), compiler.as_str(), options.as_str()),
+            ("int main() {}\n", "g122", "-std=c++20 -O2")
+        );
     }
 }

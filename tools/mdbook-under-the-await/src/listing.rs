@@ -104,6 +104,8 @@ pub(crate) fn stored_listing<'a>(
                 ListingKind::Mir => "MIR",
                 ListingKind::Hir => "HIR",
                 ListingKind::TypeSizes => "type-size",
+                ListingKind::Table => "generated table",
+                ListingKind::CppAsm => "C++ assembly",
             },
             chapter.slug,
             listings::closest_names(name, &known).first().map(|c| format!(" (did you mean {c}?)")).unwrap_or_default(),
@@ -123,7 +125,7 @@ fn select_lines(lines: &mut Vec<&str>, option: &str) -> Result<String, String> {
 }
 
 /// `<code>function</code> · rustc … · flags[ · lines …]`.
-fn caption(stored: &StoredListing, note: &str) -> String {
+pub(crate) fn caption(stored: &StoredListing, note: &str) -> String {
     format!(
         "<code>{}</code> · {}{note}",
         escape(stored.function()),
@@ -161,7 +163,7 @@ fn asm_figure(id: &str, code: &str, notes: &str, caption: &str) -> String {
 
 /// A figure whose code block mdBook highlights: the fence must be markdown, so blank lines
 /// separate it from the HTML around it.
-fn figure(kind: &str, id: &str, language: &str, code: &str, caption: &str) -> String {
+pub(crate) fn figure(kind: &str, id: &str, language: &str, code: &str, caption: &str) -> String {
     format!(
         "<figure class=\"listing listing-{kind}\" id=\"{id}\">\n\n```{language}\n{code}\n```\n\n<figcaption>{caption}</figcaption>\n</figure>\n"
     )
@@ -184,7 +186,7 @@ fn opt_level(stored: &StoredListing) -> &str {
     stored.provenance.split_once("-C opt-level=").and_then(|(_, rest)| rest.split_whitespace().next()).unwrap_or("3")
 }
 
-fn escape(text: &str) -> String {
+pub(crate) fn escape(text: &str) -> String {
     text.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;")
 }
 

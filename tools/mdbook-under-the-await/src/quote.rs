@@ -12,9 +12,18 @@ use crate::listing::stored_listing;
 
 /// The quoted line as inline code, if the listing has it.
 pub fn render_asm_line(arguments: &[String], workspace: &Workspace) -> Result<String, String> {
-    let usage = "usage: {{#asm-line CHAPTER LISTING \"line as the listing shows it\"}}";
-    let [_, _, quoted] = arguments else { return Err(usage.to_owned()) };
-    let (chapter, name, stored, _) = stored_listing(ListingKind::Asm, &arguments[..2], workspace, "")?;
+    render_line(ListingKind::Asm, arguments, workspace)
+}
+
+/// `{{#cpp-asm-line CHAPTER LISTING "line"}}`: the same for a C++ listing (`cpp_listing.rs`).
+pub fn render_cpp_asm_line(arguments: &[String], workspace: &Workspace) -> Result<String, String> {
+    render_line(ListingKind::CppAsm, arguments, workspace)
+}
+
+fn render_line(kind: ListingKind, arguments: &[String], workspace: &Workspace) -> Result<String, String> {
+    let usage = format!("usage: {{{{#{}-line CHAPTER LISTING \"line as the listing shows it\"}}}}", kind.as_str());
+    let [_, _, quoted] = arguments else { return Err(usage) };
+    let (chapter, name, stored, _) = stored_listing(kind, &arguments[..2], workspace, "")?;
     let wanted = normalise(quoted);
     let lines: Vec<String> = stored.body.lines().map(normalise).filter(|line| !line.is_empty()).collect();
     if lines.contains(&wanted) {
@@ -22,7 +31,8 @@ pub fn render_asm_line(arguments: &[String], workspace: &Workspace) -> Result<St
     }
     let closest = listings::closest_names(&wanted, &lines);
     Err(format!(
-        "the assembly listing `{name}` of {} has no line `{wanted}`{}",
+        "the {} listing `{name}` of {} has no line `{wanted}`{}",
+        if kind == ListingKind::CppAsm { "C++ assembly" } else { "assembly" },
         chapter.slug,
         closest.first().map(|line| format!("; the closest is `{line}`")).unwrap_or_default()
     ))

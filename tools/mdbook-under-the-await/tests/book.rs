@@ -296,3 +296,46 @@ fn the_preprocessor_binary_exits_non_zero_with_one_line_per_problem() {
     assert_eq!(lines[2], "error: 2 problem(s) in the book's sources; the book was not built");
     assert!(output.stdout.is_empty());
 }
+
+#[test]
+fn a_generated_table_renders_as_a_markdown_table_with_its_caption() {
+    let content = rendered("{{#table ch08 three_awaits_by_opt_level}}\n");
+    assert!(content.contains("\n| opt-level | instructions |"), "{content}");
+    assert!(content.contains(
+        "<figcaption><code>ch08_machine_code::three_awaits::{{closure}} at each opt-level</code> · rustc 1.95.0"
+    ));
+    let found = problems(&workspace_root(), book_with_page("# T\n\n{{#table ch08 three_awaits_by_opt_levels}}\n"));
+    assert_eq!(found.len(), 1, "{found:?}");
+    assert!(found[0].starts_with("book/ch01-the-experiment.md:3: no generated table listing `three_awaits_by_opt_levels` in ch08-machine-code (did you mean three_awaits_by_opt_level?)"), "{found:?}");
+}
+
+#[test]
+fn a_cpp_listing_links_to_compiler_explorer_with_its_source_gcc_and_its_flags() {
+    let root = workspace_root();
+    let content = rendered("{{#cpp-asm ch08 three_awaits_destroy}}\n");
+    assert!(content.contains("        or      WORD PTR 40[rdi], 1"), "{content}");
+    assert!(content.contains("· g++ 12.2.0 · -std=c++20 -O2"), "{content}");
+    let href = content.split("class=\"compiler-explorer\" href=\"").nth(1).unwrap().split('"').next().unwrap();
+    let (source, compiler, options) = compiler_explorer::decode(href).unwrap();
+    assert_eq!(source, std::fs::read_to_string(root.join("chapters/ch08-machine-code/cpp/three_awaits.cpp")).unwrap());
+    assert_eq!(compiler, "g122");
+    assert!(options.starts_with("-std=c++20 -O2 -masm=intel"), "{options}");
+}
+
+#[test]
+fn a_quoted_cpp_line_the_listing_no_longer_has_fails_with_file_and_line() {
+    assert_eq!(
+        rendered("{{#cpp-asm-line ch08 three_awaits_destroy \"or WORD PTR 40[rdi], 1\"}}\n"),
+        "`or WORD PTR 40[rdi], 1`\n"
+    );
+    let found = problems(
+        &workspace_root(),
+        book_with_page("# T\n\n{{#cpp-asm-line ch08 three_awaits_destroy \"or WORD PTR 42[rdi], 1\"}}\n"),
+    );
+    assert_eq!(
+        found,
+        [
+            "book/ch01-the-experiment.md:3: the C++ assembly listing `three_awaits_destroy` of ch08-machine-code has no line `or WORD PTR 42[rdi], 1`; the closest is `or WORD PTR 40[rdi], 1`"
+        ]
+    );
+}

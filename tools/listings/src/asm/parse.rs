@@ -80,8 +80,11 @@ fn parse_directive(head: &str, rest: &str) -> Directive {
                 _ => other(),
             }
         }
+        // LLVM writes `.type sym,@function`, GCC `.type sym, @function`.
         ".type" => match rest.split_once(',') {
-            Some((symbol, "@function")) => Directive::FunctionType(unquote(symbol.trim()).to_owned()),
+            Some((symbol, kind)) if kind.trim() == "@function" => {
+                Directive::FunctionType(unquote(symbol.trim()).to_owned())
+            }
             _ => other(),
         },
         ".size" => match rest.split_once(',') {
@@ -205,6 +208,7 @@ mod tests {
     #[test]
     fn function_boundaries_are_typed() {
         assert_eq!(one("\t.type\tfoo,@function"), Statement::Directive(Directive::FunctionType("foo".into())));
+        assert_eq!(one("\t.type\tfoo, @function"), Statement::Directive(Directive::FunctionType("foo".into())));
         assert!(matches!(one("\t.type\tbar,@object"), Statement::Directive(Directive::Other(_))));
         assert_eq!(one("\t.size\tfoo, .Lfunc_end0-foo"), Statement::Directive(Directive::Size("foo".into())));
     }

@@ -1,0 +1,203 @@
+//! The appendix: `three_awaits` as a C++20 coroutine compiled by the pinned g++. Its listings are
+//! checked like the Rust ones; `cpp/frame_layout.cpp`, built with the same compiler and flags,
+//! measures the frame at run time, and what it measures must agree with the listing and is set
+//! beside the Rust future's layout in a generated table.
+
+use std::collections::HashMap;
+use std::process::Command;
+
+use listings::{GeneratedTable, Listing, Stage, assert_cpp_asm_snapshot, assert_table_snapshot};
+
+const CHAPTER: &str = env!("CARGO_PKG_NAME");
+const SOURCE: &str = "cpp/three_awaits.cpp";
+
+const RAMP: &str = "three_awaits(unsigned long)";
+const ACTOR: &str = "three_awaits(three_awaits(unsigned long)::_Z12three_awaitsm.Frame*) [clone .actor]";
+const DESTROY: &str = "three_awaits(three_awaits(unsigned long)::_Z12three_awaitsm.Frame*) [clone .destroy]";
+
+fn cpp(function: &str) -> Listing {
+    listings::cpp::asm(CHAPTER, SOURCE, function).unwrap_or_else(|error| panic!("{error}"))
+}
+
+fn has(listing: &Listing, instruction: (&str, &str)) -> bool {
+    listing.instructions().any(|i| i == instruction)
+}
+
+/// What `frame_layout` prints, as `key: value`; built and run once per test process.
+fn measured() -> HashMap<String, String> {
+    static MEASURED: std::sync::OnceLock<HashMap<String, String>> = std::sync::OnceLock::new();
+    MEASURED.get_or_init(measure).clone()
+}
+
+fn measure() -> HashMap<String, String> {
+    let program =
+        listings::cpp::gxx::executable(CHAPTER, "cpp/frame_layout.cpp").unwrap_or_else(|error| panic!("{error}"));
+    let output = Command::new(&program).output().unwrap();
+    assert!(output.status.success(), "{output:?}");
+    String::from_utf8(output.stdout)
+        .unwrap()
+        .lines()
+        .filter_map(|line| line.split_once(": "))
+        .map(|(key, value)| (key.to_owned(), value.to_owned()))
+        .collect()
+}
+
+fn number(measured: &HashMap<String, String>, key: &str) -> u64 {
+    let value = measured.get(key).unwrap_or_else(|| panic!("{key} not measured: {measured:?}"));
+    value.split([' ', ',']).next().unwrap().parse().unwrap_or_else(|_| panic!("{key}: {value}"))
+}
+
+#[test]
+fn the_cpp_functions_are_the_ramp_the_actor_and_the_destroyer() {
+    let functions = listings::cpp::functions(CHAPTER, SOURCE).unwrap_or_else(|error| panic!("{error}"));
+    assert_eq!(functions, [ACTOR, DESTROY, RAMP]);
+}
+
+#[test]
+fn the_ramp_allocates_the_frame_and_stores_the_resume_and_destroy_pointers_first() {
+    let ramp = cpp(RAMP);
+    assert!(ramp.provenance.contains(" · g++ 12.2.0 · -std=c++20 -O2 -masm=intel"), "{}", ramp.provenance);
+    assert!(has(&ramp, ("mov", "edi, 72")) && has(&ramp, ("call", "operator new(unsigned long)@PLT")), "{ramp}");
+    assert!(has(&ramp, ("lea", &format!("rcx, {ACTOR}[rip]"))) && has(&ramp, ("lea", &format!("rdx, {DESTROY}[rip]"))));
+    assert!(has(&ramp, ("movups", "XMMWORD PTR [rax], xmm0")), "both pointers in one 16-byte store at 0: {ramp}");
+    assert!(has(&ramp, ("mov", "QWORD PTR 32[rax], rbx")), "the copy of seed at 32");
+    assert!(has(&ramp, ("mov", "WORD PTR 40[rax], dx")) && has(&ramp, ("mov", "edx, 2")), "resume index 2");
+    assert!(has(&ramp, ("mov", "BYTE PTR 42[rax], 1")), "the frame was allocated, so it must be freed");
+    assert!(has(&ramp, ("mov", "QWORD PTR 24[rax], rax")), "the frame's own address at 24");
+    assert_cpp_asm_snapshot!("three_awaits_ramp", ramp);
+}
+
+#[test]
+fn the_actor_dispatches_on_a_two_byte_resume_index_that_counts_in_twos() {
+    let actor = cpp(ACTOR);
+    assert!(has(&actor, ("movzx", "eax, WORD PTR 40[rdi]")), "{actor}");
+    assert!(has(&actor, ("test", "al, 1")), "an odd index means: destroy");
+    // GCC's jump table is an ordinary `.L` label, the one whose address the dispatch loads.
+    let table_label = actor
+        .instructions()
+        .find_map(|(m, o)| (m == "lea").then(|| o.strip_prefix("rdx, ")?.strip_suffix("[rip]"))?)
+        .expect("lea rdx, .LN[rip]");
+    let table = actor.data_after(table_label);
+    assert_eq!(table.len(), 11, "indices 0 to 10, the odd ones unreachable: {table:?}");
+    let unreachable: Vec<&str> = table.iter().skip(1).step_by(2).copied().collect();
+    assert!(unreachable.iter().all(|entry| *entry == unreachable[0]), "{unreachable:?}");
+    for index in ["4", "6", "8", "10"] {
+        let stored = actor.instructions().any(|(m, o)| m == "mov" && o.ends_with(&format!(", {index}")));
+        assert!(stored, "index {index}: {actor}");
+    }
+    assert!(has(&actor, ("mov", "QWORD PTR 48[rdi], rax")), "kept at 48");
+    assert!(has(&actor, ("mov", "QWORD PTR 56[rdi], rax")), "middle at 56");
+    assert!(has(&actor, ("mov", "QWORD PTR [rdi], 0")), "at co_return the resume pointer becomes null: done()");
+    assert!(has(&actor, ("cmp", "BYTE PTR 42[rdi], 0")) && has(&actor, ("jmp", "operator delete(void*)@PLT")));
+    assert_cpp_asm_snapshot!("three_awaits_actor", actor);
+}
+
+#[test]
+fn the_destroyer_sets_the_low_bit_of_the_index_and_jumps_into_the_actor() {
+    let destroy = cpp(DESTROY);
+    assert_eq!(
+        destroy.instructions().collect::<Vec<_>>(),
+        [("or", "WORD PTR 40[rdi], 1"), ("jmp", ACTOR)],
+        "{destroy}"
+    );
+    assert_cpp_asm_snapshot!("three_awaits_destroy", destroy);
+}
+
+#[test]
+fn the_frame_measured_at_run_time_is_the_frame_the_listing_shows() {
+    let measured = measured();
+    assert_eq!(number(&measured, "frame bytes"), 72, "the ramp's operator new(72)");
+    assert_eq!(measured["resumptions until done"], "4", "three co_awaits and the co_return");
+    assert_eq!(measured["resume pointer after co_return"], "null");
+    assert_eq!(measured["destroy pointer at"], "8 (unchanged)");
+    assert_eq!(measured["resume index at"], "40, values: 2 4 6 8 10");
+    assert_eq!(number(&measured, "promise at"), 16);
+    assert_eq!(number(&measured, "seed at"), 32);
+    assert_eq!(number(&measured, "kept at"), 48);
+    assert_eq!(number(&measured, "middle at"), 56);
+    assert_eq!(measured["destroy frees the frame"], "yes");
+    let expected = {
+        let kept = 5u64.wrapping_mul(0x9E37_79B9_7F4A_7C15);
+        kept ^ kept.rotate_left(7)
+    };
+    assert_eq!(measured["value returned"], expected.to_string());
+    assert_eq!(futures::executor::block_on(ch08_machine_code::three_awaits(5)), expected, "the same program");
+}
+
+#[test]
+fn a_gxx_of_another_version_is_refused_with_one_message() {
+    let pin = listings::cpp::gxx::pinned();
+    assert_eq!(pin.describe(), "g++ 12.2.0");
+    // The refusal itself is a unit test of listings::cpp::gxx; here, the pinned one is in use.
+    let output = Command::new(&pin.command).arg("-dumpfullversion").output().unwrap();
+    assert_eq!(String::from_utf8_lossy(&output.stdout).trim(), pin.release);
+}
+
+#[test]
+fn the_table_sets_the_rust_future_beside_the_cpp_frame() {
+    let measured = measured();
+    let rust = listings::stage(CHAPTER, Stage::TypeSizes, "three_awaits").unwrap_or_else(|error| panic!("{error}"));
+    let rust_layout = listings::lowering::type_sizes::layouts(
+        &rust.text.split("\n\n").next().unwrap().lines().map(|l| format!("print-type-size {l}\n")).collect::<String>(),
+    )
+    .remove(0);
+    let field = |variant: &str, kind: &str, name: &str| {
+        rust_layout
+            .variants
+            .iter()
+            .find(|v| v.name.as_deref() == Some(variant))
+            .and_then(|v| v.fields.iter().find(|f| f.kind == kind && f.name == name))
+            .map(|f| format!("{}..{}", f.offset, f.offset + f.size))
+            .unwrap_or_else(|| panic!("{kind} {name} in {variant}"))
+    };
+    let tag = rust.text.split("at offset ").nth(1).and_then(|r| r.split(' ').next()).unwrap().parse::<u64>().unwrap();
+    let cpp_word = |key: &str| {
+        let at = number(&measured, key);
+        format!("{at}..{}", at + 8)
+    };
+    let index_at = number(&measured, "resume index at");
+    let rows = vec![
+        vec![
+            "size".to_owned(),
+            format!("{} bytes", rust_layout.size),
+            format!("{} bytes", number(&measured, "frame bytes")),
+        ],
+        vec!["resume function pointer".to_owned(), "—".to_owned(), "0..8".to_owned()],
+        vec!["destroy function pointer".to_owned(), "—".to_owned(), "8..16".to_owned()],
+        vec![
+            "promise".to_owned(),
+            "—".to_owned(),
+            format!("{}..{}", number(&measured, "promise at"), number(&measured, "promise at") + 8),
+        ],
+        vec![
+            "state".to_owned(),
+            format!("{tag}..{}: 0 to {}", tag + rust_layout.discriminant.unwrap_or(1), rust_layout.variants.len() - 1),
+            format!("{index_at}..{}: {}", index_at + 2, measured["resume index at"].split("values: ").nth(1).unwrap()),
+        ],
+        vec![
+            "`seed`".to_owned(),
+            format!("{} (argument), {} (body)", field("Suspend0", "upvar", "seed"), field("Suspend0", "local", "seed")),
+            cpp_word("seed at"),
+        ],
+        vec!["`kept`".to_owned(), field("Suspend1", "local", "kept"), cpp_word("kept at")],
+        vec!["`middle`".to_owned(), field("Suspend2", "local", "middle"), cpp_word("middle at")],
+    ];
+    let table = GeneratedTable {
+        provenance: format!(
+            "three_awaits in Rust and in C++ · {} · {}; the Rust layout from -Zprint-type-sizes, the C++ frame measured at run time by cpp/frame_layout.cpp",
+            rust.provenance.split(" · ").nth(1).unwrap_or_default(),
+            listings::cpp::gxx::pinned().describe(),
+        ),
+        header: vec!["".to_owned(), "Rust future".to_owned(), "C++ coroutine frame (g++)".to_owned()],
+        rows,
+    };
+    assert_eq!(table.cell(0, "Rust future"), Some("48 bytes"));
+    assert!(
+        rust_layout.variants.iter().flat_map(|v| &v.fields).all(|f| f.size == 8 || f.name == "__awaitee"),
+        "no other field"
+    );
+    assert_eq!(table.cell(4, "Rust future"), Some("24..25: 0 to 5"));
+    assert_eq!(table.cell(6, "Rust future"), Some("16..24"));
+    assert_eq!(table.cell(6, "C++ coroutine frame (g++)"), Some("48..56"));
+    assert_table_snapshot!("rust_future_and_cpp_frame", table);
+}

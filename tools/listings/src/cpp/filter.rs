@@ -1,0 +1,219 @@
+//! GCC's assembly, cut into functions and filtered by the rules of the Rust listings: no
+//! directives, labels renumbered per listing, every symbol demangled.
+//!
+//! GCC's local labels differ from LLVM's: `.L<n>` for code and jump tables alike, `.LC<n>` for
+//! constants, and bookkeeping labels (`.LCOLDB0`, `.LHOTB0`, `.LFB0`) outside or around functions.
+//! A listing keeps the `.L<n>` labels that some instruction or jump-table entry refers to (with
+//! `-fno-exceptions` there are no landing pads that only a table reaches) and the label of a
+//! function's `.cold` part, which GCC places between the function's label and its `.size`.
+
+use std::collections::HashMap;
+
+use crate::asm::parse::{Directive, Statement};
+use crate::asm::symbols::{map_tokens, tokens};
+use crate::asm::{Line, Listing};
+
+/// A function of the `.s`: its mangled symbol, demangled name and statements.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CppFunction {
+    pub symbol: String,
+    pub name: String,
+    pub body: std::ops::Range<usize>,
+}
+
+/// Every function from its `.type …, @function` label to its `.size`, leaving out the `.cold`
+/// parts, which are listed inside the function they were split from.
+pub fn functions(statements: &[Statement]) -> Vec<CppFunction> {
+    let mut is_function: Vec<&str> = Vec::new();
+    let mut starts: HashMap<&str, usize> = HashMap::new();
+    let mut found = Vec::new();
+    for (at, statement) in statements.iter().enumerate() {
+        match statement {
+            Statement::Directive(Directive::FunctionType(symbol)) => is_function.push(symbol),
+            Statement::Label(label) if is_function.contains(&label.as_str()) => {
+                starts.entry(label).or_insert(at);
+            }
+            Statement::Directive(Directive::Size(symbol)) if !symbol.ends_with(".cold") => {
+                if let Some(start) = starts.remove(symbol.as_str()) {
+                    found.push(CppFunction { symbol: symbol.clone(), name: demangle(symbol), body: start..at });
+                }
+            }
+            _ => {}
+        }
+    }
+    found
+}
+
+/// `_Z12three_awaitsm` → `three_awaits(unsigned long)`; anything that is not a C++ symbol comes
+/// back as it is.
+pub fn demangle(symbol: &str) -> String {
+    if !symbol.starts_with("_Z") {
+        return symbol.to_owned();
+    }
+    cpp_demangle::Symbol::new(symbol)
+        .ok()
+        .and_then(|parsed| parsed.demangle().ok())
+        .unwrap_or_else(|| symbol.to_owned())
+}
+
+/// The listing of `function`: its instructions, the data inside it (jump tables), the labels
+/// something refers to, renumbered; symbols demangled.
+pub fn listing(statements: &[Statement], function: &CppFunction, provenance: String) -> Listing {
+    let body = &statements[function.body.start + 1..function.body.end];
+    let referenced: Vec<String> = body
+        .iter()
+        .flat_map(|statement| match statement {
+            Statement::Instruction { operands, .. } => tokens(operands),
+            Statement::Data { value, .. } => tokens(value),
+            _ => Vec::new(),
+        })
+        .collect();
+    let mut lines = Vec::new();
+    for statement in body {
+        match statement {
+            Statement::Label(label) if label.ends_with(".cold") || referenced.contains(label) => {
+                lines.push(Line::Label(label.clone()))
+            }
+            Statement::Instruction { mnemonic, operands } => {
+                lines.push(Line::Instruction { mnemonic: mnemonic.clone(), operands: operands.clone() })
+            }
+            Statement::Data { directive, value } => {
+                lines.push(Line::Data { directive: directive.clone(), value: value.clone() })
+            }
+            _ => {}
+        }
+    }
+    Listing { function: function.name.clone(), lines: rename(lines), provenance }
+}
+
+/// Which numbering a GCC local label belongs to.
+fn label_kind(token: &str) -> Option<&'static str> {
+    let rest = token.strip_prefix(".L")?;
+    if rest.chars().all(|c| c.is_ascii_digit()) && !rest.is_empty() {
+        Some("L")
+    } else if rest.strip_prefix('C').is_some_and(|n| !n.is_empty() && n.chars().all(|c| c.is_ascii_digit())) {
+        Some("LC")
+    } else {
+        None
+    }
+}
+
+/// `.L<n>` labels numbered from 1 and `.LC<n>` from 0, each in the order they are defined in the
+/// listing, then referenced; every other symbol demangled.
+fn rename(lines: Vec<Line>) -> Vec<Line> {
+    let mut names: HashMap<String, String> = HashMap::new();
+    let mut counts: HashMap<&str, usize> = HashMap::new();
+    let mut define = |token: &str, names: &mut HashMap<String, String>| {
+        let Some(kind) = label_kind(token) else { return };
+        if names.contains_key(token) {
+            return;
+        }
+        let count = counts.entry(kind).or_insert(0);
+        let name = if kind == "L" { format!(".L{}", *count + 1) } else { format!(".LC{count}") };
+        *count += 1;
+        names.insert(token.to_owned(), name);
+    };
+    for line in &lines {
+        if let Line::Label(label) = line {
+            define(label, &mut names);
+        }
+    }
+    for line in &lines {
+        match line {
+            Line::Instruction { operands: text, .. } | Line::Data { value: text, .. } => {
+                tokens(text).iter().for_each(|t| define(t, &mut names))
+            }
+            _ => {}
+        }
+    }
+    let apply = |token: &str| Some(names.get(token).cloned().unwrap_or_else(|| demangle(token)));
+    lines
+        .into_iter()
+        .map(|line| match line {
+            Line::Label(label) => Line::Label(apply(&label).unwrap_or(label)),
+            Line::Instruction { mnemonic, operands } => {
+                Line::Instruction { mnemonic, operands: map_tokens(&operands, apply) }
+            }
+            Line::Data { directive, value } => Line::Data { directive, value: map_tokens(&value, apply) },
+            other => other,
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::asm::parse::parse;
+
+    const GCC: &str = "\
+\t.text
+.LHOTB0:
+\t.type\t_Z1fPZ1fvE5Frame.actor, @function
+_Z1fPZ1fvE5Frame.actor:
+\tmovzx\teax, WORD PTR 40[rdi]
+\tlea\trdx, .L5[rip]
+\tjmp\trax
+\t.section\t.rodata
+.L5:
+\t.long\t.L10-.L5
+\t.long\t.L3-.L5
+\t.text
+.L10:
+\tmov\tWORD PTR 40[rdi], 2
+\tret
+.L16:
+\tret
+\t.section\t.text.unlikely
+\t.type\t_Z1fPZ1fvE5Frame.actor.cold, @function
+_Z1fPZ1fvE5Frame.actor.cold:
+.L3:
+\tud2
+\t.text
+\t.size\t_Z1fPZ1fvE5Frame.actor, .-_Z1fPZ1fvE5Frame.actor
+\t.size\t_Z1fPZ1fvE5Frame.actor.cold, .-_Z1fPZ1fvE5Frame.actor.cold
+\t.type\t_Z1fv, @function
+_Z1fv:
+\tcall\t_Znwm@PLT
+\tret
+\t.size\t_Z1fv, .-_Z1fv
+";
+
+    #[test]
+    fn functions_run_from_their_label_to_their_size_and_cold_parts_stay_inside() {
+        let statements = parse(GCC);
+        let names: Vec<String> = functions(&statements).into_iter().map(|f| f.name).collect();
+        assert_eq!(names, ["f(f()::Frame*) [clone .actor]", "f()"]);
+    }
+
+    #[test]
+    fn referenced_labels_are_kept_and_renumbered_and_symbols_demangled() {
+        let statements = parse(GCC);
+        let actor = &functions(&statements)[0];
+        let listing = listing(&statements, actor, "p".into());
+        assert_eq!(
+            listing.to_string(),
+            "\
+f(f()::Frame*) [clone .actor]:
+        movzx   eax, WORD PTR 40[rdi]
+        lea     rdx, .L1[rip]
+        jmp     rax
+.L1:
+        .long   .L2-.L1
+        .long   .L3-.L1
+.L2:
+        mov     WORD PTR 40[rdi], 2
+        ret
+        ret
+f(f()::Frame*) [clone .actor] [clone .cold]:
+.L3:
+        ud2
+"
+        );
+        let ramp = listing_of(&statements, 1);
+        assert!(ramp.contains("call    operator new(unsigned long)@PLT"), "{ramp}");
+    }
+
+    fn listing_of(statements: &[Statement], index: usize) -> String {
+        listing(statements, &functions(statements)[index], "p".into()).to_string()
+    }
+}

@@ -1,0 +1,135 @@
+//! The pinned g++ and one compilation of a C++ source to Intel-syntax assembly.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use crate::{Chapter, Error, Workspace};
+
+/// The checkout's `gxx-toolchain.toml`, read when this crate is compiled.
+const TOOLCHAIN_FILE: &str = include_str!("../../../../gxx-toolchain.toml");
+
+/// The flags of every C++ listing. `-fno-exceptions` and `-fno-asynchronous-unwind-tables` keep
+/// the listing to the coroutine's own code (no exception tables, no CFI); `-g0` and
+/// `-fno-ident` keep paths and the compiler's banner out of the `.s`.
+pub const FLAGS: [&str; 7] =
+    ["-std=c++20", "-O2", "-masm=intel", "-fno-exceptions", "-fno-asynchronous-unwind-tables", "-g0", "-fno-ident"];
+
+/// The pinned C++ compiler, as `gxx-toolchain.toml` names it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Pin {
+    /// `12.2.0`: what `g++ -dumpfullversion` must print.
+    pub release: String,
+    /// `g++-12`: the command run.
+    pub command: String,
+    /// `g++-12`: the Debian package that provides it.
+    pub debian_package: String,
+}
+
+/// The pin from `gxx-toolchain.toml`.
+pub fn pinned() -> Pin {
+    let table: toml::Table = TOOLCHAIN_FILE.parse().expect("gxx-toolchain.toml is valid TOML");
+    let field =
+        |key: &str| table["gxx"][key].as_str().unwrap_or_else(|| panic!("gxx-toolchain.toml: gxx.{key}")).to_owned();
+    Pin { release: field("release"), command: field("command"), debian_package: field("debian-package") }
+}
+
+impl Pin {
+    /// How the snapshots name the compiler: the same on every machine (no Debian revision).
+    pub fn describe(&self) -> String {
+        format!("g++ {}", self.release)
+    }
+}
+
+/// Refuses a g++ whose `-dumpfullversion` is not the pinned release.
+pub(crate) fn check_release(pin: &Pin, dumped: &str) -> Result<(), Error> {
+    let found = dumped.trim();
+    if found == pin.release {
+        Ok(())
+    } else {
+        Err(Error::GxxMismatch { pinned: pin.release.clone(), command: pin.command.clone(), found: found.to_owned() })
+    }
+}
+
+/// Runs the pinned g++ (refusing any other) on `source`, a path inside the chapter, and returns
+/// the assembly it wrote.
+pub fn assembly(workspace: &Workspace, chapter: &Chapter, source: &Path) -> Result<String, Error> {
+    let out = run(workspace, chapter, source, "s", &["-S"])?;
+    std::fs::read_to_string(&out).map_err(|e| Error::Workspace(format!("{}: {e}", out.display())))
+}
+
+/// Compiles and links `source` (a program of the chapter, with a `main`) with the listings' flags,
+/// and returns the path of the executable: a program that measures at run time what a listing
+/// shows is built exactly as the listing was.
+pub fn executable(chapter: &str, source: &str) -> Result<PathBuf, Error> {
+    let workspace = Workspace::this_checkout();
+    let chapter = workspace.chapter(chapter)?;
+    run(&workspace, &chapter, Path::new(source), "", &[])
+}
+
+/// One run of the pinned g++ on `source`, writing `target/listings/cpp/<crate>/<stem>[.extension]`.
+fn run(
+    workspace: &Workspace,
+    chapter: &Chapter,
+    source: &Path,
+    extension: &str,
+    extra: &[&str],
+) -> Result<PathBuf, Error> {
+    let pin = pinned();
+    let gxx = |args: &[&str]| {
+        let mut command = Command::new(&pin.command);
+        command.current_dir(&chapter.dir).env_clear().env("LC_ALL", "C").args(args);
+        if let Some(path) = std::env::var_os("PATH") {
+            command.env("PATH", path);
+        }
+        command
+    };
+    let missing = |e: std::io::Error| Error::Spawn {
+        program: pin.command.clone(),
+        reason: format!(
+            "{e} (install Debian's {} package: `apt-get install {}`)",
+            pin.debian_package, pin.debian_package
+        ),
+    };
+    let version = gxx(&["-dumpfullversion"]).output().map_err(missing)?;
+    check_release(&pin, &String::from_utf8_lossy(&version.stdout))?;
+
+    if !chapter.dir.join(source).is_file() {
+        return Err(Error::Workspace(format!("no C++ source {} in {}", source.display(), chapter.slug)));
+    }
+    let out_dir = workspace.root.join("target/listings/cpp").join(chapter.crate_name());
+    std::fs::create_dir_all(&out_dir).map_err(|e| Error::Workspace(format!("{}: {e}", out_dir.display())))?;
+    let out: PathBuf = out_dir.join(source.with_extension(extension).file_name().unwrap_or_default());
+    let mut command = gxx(&FLAGS);
+    command.args(extra).arg("-o").arg(&out).arg(source);
+    let output = command.output().map_err(missing)?;
+    if !output.status.success() {
+        return Err(Error::Build {
+            chapter: chapter.slug.clone(),
+            stderr: String::from_utf8_lossy(&output.stderr).into_owned(),
+        });
+    }
+    Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_pin_comes_from_gxx_toolchain_toml() {
+        let pin = pinned();
+        assert_eq!(pin.release, "12.2.0");
+        assert_eq!(pin.command, "g++-12");
+        assert_eq!(pin.describe(), "g++ 12.2.0");
+    }
+
+    #[test]
+    fn another_gxx_is_refused_with_one_message_naming_both_versions() {
+        let pin = pinned();
+        assert_eq!(check_release(&pin, "12.2.0\n"), Ok(()));
+        let message = check_release(&pin, "13.3.0\n").unwrap_err().to_string();
+        assert!(message.contains("pinned to g++ 12.2.0"), "{message}");
+        assert!(message.contains("13.3.0"), "{message}");
+        assert!(!message.contains('\n'), "one line: {message}");
+    }
+}

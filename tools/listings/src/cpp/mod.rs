@@ -1,0 +1,110 @@
+//! C++ listings, for the appendix that sets a C++20 coroutine beside a Rust future.
+//!
+//! The same rules as the Rust listings: one pinned compiler (`gxx-toolchain.toml`, refused
+//! otherwise), its version in the snapshot's header, no path of the machine, labels renumbered
+//! per listing, every symbol demangled (`cpp_demangle`). The source is a file of a chapter
+//! (`chapters/<chapter>/cpp/<name>.cpp`) compiled alone by g++ with [`gxx::FLAGS`], `-S`.
+//!
+//! ```text
+//! g++ -S (gxx.rs) → parse (asm/parse.rs, shared) → functions, filter, renumber (filter.rs) → Listing
+//! ```
+
+pub mod filter;
+pub mod gxx;
+
+use std::collections::HashMap;
+use std::path::Path;
+use std::sync::{Arc, Mutex, OnceLock};
+
+use crate::asm::parse::{Statement, parse};
+use crate::workspace::closest;
+use crate::{Error, Listing, Workspace};
+
+/// The assembly of `function` (demangled, as `c++filt` prints it, or the part before its
+/// parameters when that is unambiguous: `three_awaits`) in the chapter's C++ file `source`
+/// (`cpp/three_awaits.cpp`).
+pub fn asm(chapter: &str, source: &str, function: &str) -> Result<Listing, Error> {
+    let workspace = Workspace::this_checkout();
+    let chapter = workspace.chapter(chapter)?;
+    let statements = compiled(&workspace, &chapter, source)?;
+    let functions = filter::functions(&statements);
+    let wanted = function.trim();
+    let exact: Vec<&filter::CppFunction> = functions.iter().filter(|f| f.name == wanted).collect();
+    let by_prefix: Vec<&filter::CppFunction> =
+        functions.iter().filter(|f| f.name.split('(').next() == Some(wanted)).collect();
+    let selected = match (exact.as_slice(), by_prefix.as_slice()) {
+        ([one], _) | ([], [one]) => *one,
+        ([], []) => {
+            let known: Vec<String> = functions.iter().map(|f| f.name.clone()).collect();
+            return Err(Error::UnknownFunction {
+                given: wanted.to_owned(),
+                chapter: format!("{} ({source})", chapter.slug),
+                closest: closest(wanted, &known),
+                known,
+            });
+        }
+        (_, several) => {
+            return Err(Error::AmbiguousFunction {
+                given: wanted.to_owned(),
+                chapter: format!("{} ({source})", chapter.slug),
+                matches: several.iter().map(|f| f.name.clone()).collect(),
+            });
+        }
+    };
+    let provenance = format!("{} · {} · {} · {source}", selected.name, gxx::pinned().describe(), gxx::FLAGS.join(" "));
+    Ok(filter::listing(&statements, selected, provenance))
+}
+
+/// Every function of the chapter's C++ file, by the names [`asm`] accepts.
+pub fn functions(chapter: &str, source: &str) -> Result<Vec<String>, Error> {
+    let workspace = Workspace::this_checkout();
+    let chapter = workspace.chapter(chapter)?;
+    let statements = compiled(&workspace, &chapter, source)?;
+    Ok(filter::functions(&statements).into_iter().map(|f| f.name).collect())
+}
+
+/// The source file a C++ listing's provenance names (its last field).
+pub fn source_of(provenance: &str) -> Option<&str> {
+    provenance.rsplit(" · ").next().filter(|source| source.ends_with(".cpp"))
+}
+
+type Cache = Mutex<HashMap<(String, String), Arc<OnceLock<Result<Arc<Vec<Statement>>, Error>>>>>;
+
+/// Compiles and parses one C++ file once per process.
+fn compiled(workspace: &Workspace, chapter: &crate::Chapter, source: &str) -> Result<Arc<Vec<Statement>>, Error> {
+    static CACHE: OnceLock<Cache> = OnceLock::new();
+    let slot = CACHE
+        .get_or_init(Default::default)
+        .lock()
+        .expect("C++ listing cache poisoned")
+        .entry((chapter.slug.clone(), source.to_owned()))
+        .or_default()
+        .clone();
+    slot.get_or_init(|| Ok(Arc::new(parse(&gxx::assembly(workspace, chapter, Path::new(source))?)))).clone()
+}
+
+/// Checks a C++ [`Listing`] against its snapshot `tests/snapshots/<package>__cpp-asm__<name>.snap`,
+/// like [`assert_asm_snapshot!`](crate::assert_asm_snapshot).
+#[macro_export]
+macro_rules! assert_cpp_asm_snapshot {
+    ($name:expr, $listing:expr $(,)?) => {{
+        let listing: &$crate::Listing = &$listing;
+        $crate::snapshot_settings(&listing.provenance).bind(|| {
+            $crate::insta::assert_snapshot!(
+                $crate::snapshot_name(env!("CARGO_PKG_NAME"), $crate::ListingKind::CppAsm, $name),
+                listing.to_string()
+            );
+        });
+    }};
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_source_is_the_last_field_of_a_cpp_provenance() {
+        assert_eq!(source_of("f() · g++ 12.2.0 · -O2 · cpp/three_awaits.cpp"), Some("cpp/three_awaits.cpp"));
+        assert_eq!(source_of("f · rustc 1.95.0 · -C opt-level=3"), None);
+    }
+}

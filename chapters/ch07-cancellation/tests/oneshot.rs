@@ -1,0 +1,49 @@
+//! A leaf future dropped while its waker is registered elsewhere: chapter 3's one-shot channel,
+//! whose receiver now takes its waker back when it is dropped. (A wake that arrives after the
+//! drop anyway is the example `late_wake`, checked in `tests/examples.rs`.)
+
+use std::future::Future;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::Arc;
+use std::task::{Context, Poll, Wake, Waker};
+
+use ch07_cancellation::oneshot;
+
+/// A waker that counts its wakes.
+#[derive(Default)]
+struct CountWakes(AtomicUsize);
+
+impl Wake for CountWakes {
+    fn wake(self: Arc<Self>) {
+        self.0.fetch_add(1, Ordering::SeqCst);
+    }
+}
+
+#[test]
+fn a_receiver_dropped_while_its_waker_is_in_the_slot_takes_the_waker_back() {
+    let counter = Arc::new(CountWakes::default());
+    let waker = Waker::from(Arc::clone(&counter));
+    let (sender, receiver) = oneshot::<u32>();
+    let mut receiver = Box::pin(receiver);
+    assert_eq!(receiver.as_mut().poll(&mut Context::from_waker(&waker)), Poll::Pending);
+    assert_eq!(Arc::strong_count(&counter), 3, "the test's, `waker`, and the clone in the slot");
+    drop(receiver);
+    assert_eq!(Arc::strong_count(&counter), 2, "the receiver's drop released the slot's clone");
+    assert_eq!(sender.send(7), Err(7), "nobody will receive the value: it comes back");
+    assert_eq!(counter.0.load(Ordering::SeqCst), 0, "and nobody is woken");
+}
+
+#[test]
+fn a_send_to_a_receiver_that_waits_wakes_it_once() {
+    let counter = Arc::new(CountWakes::default());
+    let waker = Waker::from(Arc::clone(&counter));
+    let (sender, receiver) = oneshot::<u32>();
+    let mut receiver = Box::pin(receiver);
+    let mut cx = Context::from_waker(&waker);
+    assert_eq!(receiver.as_mut().poll(&mut cx), Poll::Pending);
+    assert_eq!(sender.send(7), Ok(()));
+    assert_eq!(counter.0.load(Ordering::SeqCst), 1);
+    assert_eq!(receiver.as_mut().poll(&mut cx), Poll::Ready(Some(7)));
+    drop((receiver, waker));
+    assert_eq!(Arc::strong_count(&counter), 1, "every clone was woken or dropped");
+}

@@ -128,16 +128,19 @@ fn pinning_on_the_stack_is_forty_bytes_of_the_frame_and_the_pin_is_their_address
     let code = instructions(&listing);
     assert_eq!(code[0], ("sub", "rsp, 40"), "the future is the frame: {listing}");
     for expected in [
-        ("mov", "qword ptr [rsp + 24], rdi"), // the upvar `seen`, at 24 as in the table
-        ("mov", "byte ptr [rsp + 33], 0"),    // the tag: Unresumed
-        ("mov", "rdi, rsp"),                  // the Pin<&mut dyn Future> is the address …
+        ("mov", "qword ptr [rsp + 24], rdi"),  // the upvar `seen`, at 24 as in the table
+        ("mov", "byte ptr [rsp + 33], 0"),     // the tag: Unresumed
+        ("mov", "rdi, rsp"),                   // the Pin<&mut dyn Future> is the address …
         ("lea", "rsi, [rip + .L__unnamed_1]"), // … and the vtable
     ] {
         assert!(code.contains(&expected), "{expected:?}: {listing}");
     }
     assert_eq!(code.iter().filter(|(m, _)| *m == "mov" || *m == "lea").count(), 5, "nothing else: {listing}");
     let vtable = listing.data_after(".L__unnamed_1");
-    assert_eq!(vtable.first().copied(), Some("core::ptr::drop_in_place<ch06_pinning::points_into_itself::{{closure}}>"));
+    assert_eq!(
+        vtable.first().copied(),
+        Some("core::ptr::drop_in_place<ch06_pinning::points_into_itself::{{closure}}>")
+    );
     assert_eq!(vtable.last().copied(), Some("ch06_pinning::points_into_itself::{{closure}}"));
     assert_asm_snapshot!("poll_on_the_stack", listing);
 }
@@ -146,12 +149,9 @@ fn pinning_on_the_stack_is_forty_bytes_of_the_frame_and_the_pin_is_their_address
 fn box_pin_allocates_forty_bytes_aligned_to_8_and_writes_only_the_argument_and_state_0() {
     let listing = asm("boxed_points_into_itself", AsmOptions { source: false, data: true });
     let code = instructions(&listing);
-    for expected in [
-        ("mov", "edi, 40"),
-        ("mov", "esi, 8"),
-        ("mov", "qword ptr [rax + 24], rbx"),
-        ("mov", "byte ptr [rax + 33], 0"),
-    ] {
+    for expected in
+        [("mov", "edi, 40"), ("mov", "esi, 8"), ("mov", "qword ptr [rax + 24], rbx"), ("mov", "byte ptr [rax + 33], 0")]
+    {
         assert!(code.contains(&expected), "{expected:?}: {listing}");
     }
     let stores_into_the_box: Vec<_> = code.iter().filter(|(_, operands)| operands.contains("ptr [rax")).collect();
@@ -166,14 +166,22 @@ fn the_projection_of_count_polls_is_two_offsets_from_one_pointer() {
     let listing = asm("poll_counted_yield", AsmOptions::default());
     let code = instructions(&listing);
     for expected in [
-        ("mov", "ebx, dword ptr [rdi]"),        // `polls`, at offset 0 …
-        ("inc", "ebx"),                         // … plus one
-        ("mov", "dword ptr [rdi], ebx"),        // … stored back
-        ("movzx", "ebp, byte ptr [rdi + 4]"),   // `inner`, the YieldOnce, at offset 4
-        ("mov", "byte ptr [rdi + 4], 1"),       // yielded = true
-        ("call", "qword ptr [rcx + 16]"),       // wake_by_ref
+        ("mov", "ebx, dword ptr [rdi]"),      // `polls`, at offset 0 …
+        ("inc", "ebx"),                       // … plus one
+        ("mov", "dword ptr [rdi], ebx"),      // … stored back
+        ("movzx", "ebp, byte ptr [rdi + 4]"), // `inner`, the YieldOnce, at offset 4
+        ("mov", "byte ptr [rdi + 4], 1"),     // yielded = true
+        ("call", "qword ptr [rcx + 16]"),     // wake_by_ref
     ] {
         assert!(code.contains(&expected), "{expected:?}: {listing}");
     }
     assert_asm_snapshot!("poll_counted_yield", listing);
+}
+
+// ---- Drop glue (chapter 7 cites this) -------------------------------------------------------------
+
+#[test]
+fn a_future_that_saves_nothing_to_drop_still_has_drop_glue_and_it_is_a_single_ret() {
+    let listing = asm("drop_in_place<points_into_itself::{{closure}}>", AsmOptions::default());
+    assert_eq!(instructions(&listing), [("ret", "")], "{listing}");
 }

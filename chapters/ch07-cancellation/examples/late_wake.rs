@@ -31,7 +31,8 @@ impl Wake for GatedWake {
 fn main() {
     let (entered, has_entered) = mpsc::channel();
     let (open_gate, gate) = mpsc::channel();
-    let gated = Arc::new(GatedWake { entered: Mutex::new(entered), gate: Mutex::new(gate), wakes: AtomicUsize::new(0) });
+    let gated =
+        Arc::new(GatedWake { entered: Mutex::new(entered), gate: Mutex::new(gate), wakes: AtomicUsize::new(0) });
     let waker = Waker::from(Arc::clone(&gated));
 
     // A receiver dropped while it waits: its drop takes the waker back.

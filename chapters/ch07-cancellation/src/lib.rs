@@ -243,6 +243,7 @@ pub fn oneshot<T>() -> (Sender<T>, Receiver<T>) {
     (Sender { shared: Arc::clone(&shared) }, Receiver { shared })
 }
 
+// ANCHOR: send
 impl<T> Sender<T> {
     /// Stores the value, and dropping `self` wakes the receiver; if the receiver is gone, the
     /// value comes back instead.
@@ -255,6 +256,7 @@ impl<T> Sender<T> {
         Ok(())
     }
 }
+// ANCHOR_END: send
 
 impl<T> Drop for Sender<T> {
     fn drop(&mut self) {
@@ -288,7 +290,9 @@ impl<T> Future for Receiver<T> {
         Poll::Pending
     }
 }
+// ANCHOR_END: oneshot
 
+// ANCHOR: receiver_drop
 /// What chapter 3's receiver lacked. A receiver dropped while its waker sits in the slot takes
 /// the waker back: otherwise the slot would keep the waker (and whatever task it holds alive)
 /// until the sender goes, and the sender would wake a task that no longer waits for anything.
@@ -304,7 +308,7 @@ impl<T> Drop for Receiver<T> {
         drop(waker);
     }
 }
-// ANCHOR_END: oneshot
+// ANCHOR_END: receiver_drop
 
 // ANCHOR: rc
 /// The `Rc` is used after the await, so it is saved in the future: the future is not `Send`.

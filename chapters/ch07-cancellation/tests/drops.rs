@@ -83,3 +83,15 @@ fn every_name_that_was_made_is_dropped_exactly_once_wherever_the_future_is_cance
         assert_eq!(dropped, *made, "after {polls} polls");
     }
 }
+
+fn needs_drop_of<T>(_: &T) -> bool {
+    std::mem::needs_drop::<T>()
+}
+
+#[test]
+fn every_future_of_an_async_body_counts_as_needing_a_drop_even_when_nothing_it_saves_does() {
+    assert!(needs_drop_of(&async {}));
+    // Saves a `u8` and a `YieldOnce`, neither of which needs a drop.
+    assert!(needs_drop_of(&ch07_cancellation::rc_dropped_in_a_block_before_await()));
+    assert!(!needs_drop_of(&ch07_cancellation::YieldOnce::default()), "a plain struct of a bool does not");
+}

@@ -81,7 +81,10 @@ fn the_drop_glue_switches_on_the_state_and_drops_exactly_what_each_state_holds()
         assert!(mir.contains(debug), "`{debug}` missing from:\n{mir}");
     }
     let dispatch = mir_block(mir, "bb0");
-    assert_eq!(dispatch, ["_60 = discriminant((*_1));", "switchInt(move _60) -> [0: bb17, 3: bb20, 4: bb21, 5: bb22, otherwise: bb23];"]);
+    assert_eq!(
+        dispatch,
+        ["_60 = discriminant((*_1));", "switchInt(move _60) -> [0: bb17, 3: bb20, 4: bb21, 5: bb22, otherwise: bb23];"]
+    );
 
     // Follow each state to its drops. The blocks a state passes through on the way only end the
     // storage of the resume function's temporaries (StorageLive/StorageDead), which drop nothing.
@@ -110,6 +113,20 @@ fn the_drop_glue_switches_on_the_state_and_drops_exactly_what_each_state_holds()
     assert_eq!(drops_from("bb21"), [second, first, argument], "Suspend1");
     assert_eq!(drops_from("bb22"), [first, argument], "Suspend2");
     assert!(drops_from("bb23").is_empty(), "Returned and Panicked: nothing");
+    // If a drop panics, the cleanup blocks drop what is left, in the same order; a drop that
+    // panics during that cleanup terminates the program.
+    assert_eq!(
+        mir_block(mir, "bb2").last(),
+        Some(&"drop((((*_1) as variant#4).2: Named)) -> [return: bb3, unwind: bb10];")
+    );
+    assert_eq!(
+        mir_block(mir, "bb10").last(),
+        Some(&"drop((((*_1) as variant#5).1: Named)) -> [return: bb11, unwind terminate(cleanup)];")
+    );
+    assert_eq!(
+        mir_block(mir, "bb11").last(),
+        Some(&"drop((((*_1) as variant#5).0: Named)) -> [return: bb12, unwind terminate(cleanup)];")
+    );
     assert_stage_snapshot!("held_across_awaits_drop_glue", glue);
 }
 
@@ -136,6 +153,28 @@ fn the_drop_glue_in_machine_code_jumps_on_the_tag_at_48_to_calls_at_the_offsets_
     let returned_or_panicked = asm_block(&listing, ".LBB0_4");
     assert_eq!(returned_or_panicked.last(), Some(&("ret", "")), "Returned and Panicked: nothing");
     assert!(returned_or_panicked.iter().all(|(m, _)| *m != "call"));
+    // Landing pads: a panic in `second`'s drop still drops `first` and the argument; a panic in
+    // `first`'s drop, the argument; then unwinding goes on.
+    assert_eq!(
+        asm_block(&listing, ".LBB0_5"),
+        [("mov", "r14, rax"), ("lea", "rdi, [rbx + 32]"), ("call", DROP_NAMED), ("jmp", ".LBB0_7")]
+    );
+    assert_eq!(asm_block(&listing, ".LBB0_6"), [("mov", "r14, rax")]);
+    assert_eq!(
+        asm_block(&listing, ".LBB0_7"),
+        [
+            ("add", "rbx, 16"),
+            ("mov", "rdi, rbx"),
+            ("call", DROP_NAMED),
+            ("mov", "rdi, r14"),
+            ("call", "_Unwind_Resume@PLT")
+        ]
+    );
+    assert_eq!(
+        asm_block(&listing, ".LBB0_8"),
+        [("call", "qword ptr [rip + core::panicking::panic_in_cleanup@GOTPCREL]")],
+        "a panic while unwinding"
+    );
     assert_asm_snapshot!("drop_held_across_awaits", listing);
 }
 

@@ -3,8 +3,8 @@
 //! drop anyway is the example `late_wake`, checked in `tests/examples.rs`.)
 
 use std::future::Future;
-use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::task::{Context, Poll, Wake, Waker};
 
 use ch07_cancellation::oneshot;

@@ -30,6 +30,28 @@ fn asm_prints_exactly_the_listing_the_chapter_snapshot_checks() {
 }
 
 #[test]
+fn drop_glue_prints_exactly_the_mir_a_chapter_snapshot_checks_and_refuses_an_unknown_future() {
+    let output = xtask(&["drop-glue", "ch07", "held_across_awaits"]);
+    assert!(output.status.success(), "{}", stderr(&output));
+    let snapshot = Path::new(env!("CARGO_MANIFEST_DIR")).join(
+        "../../chapters/ch07-cancellation/tests/snapshots/ch07-cancellation__mir__held_across_awaits_drop_glue.snap",
+    );
+    let snapshot = std::fs::read_to_string(snapshot).unwrap();
+    let body = snapshot.splitn(3, "---\n").nth(2).unwrap();
+    assert_eq!(stdout(&output), body);
+
+    let output = xtask(&["drop-glue", "ch07", "held_across_await"]);
+    assert_eq!(output.status.code(), Some(2));
+    assert!(
+        stderr(&output).starts_with(
+            "error: no drop glue `drop_in_place::<{async fn body of held_across_await()}>` in ch07-cancellation (did you mean drop_in_place::<{async fn body of held_across_awaits()}>"
+        ),
+        "{}",
+        stderr(&output)
+    );
+}
+
+#[test]
 fn list_names_every_function_with_code_of_its_own() {
     let output = xtask(&["asm", "ch01-the-experiment", "--list"]);
     assert!(output.status.success(), "{}", stderr(&output));

@@ -2,6 +2,7 @@
 //! each test asserts the claims the page makes of one listing (MIR, HIR, layout or assembly),
 //! then snapshots the whole listing the page shows.
 
+use listings::lowering::type_sizes::table_row;
 use listings::{AsmOptions, Listing, Stage, StageListing, assert_asm_snapshot, assert_stage_snapshot};
 
 const CHAPTER: &str = env!("CARGO_PKG_NAME");
@@ -18,15 +19,9 @@ fn instructions(listing: &Listing) -> Vec<(&str, &str)> {
     listing.instructions().collect()
 }
 
-/// The cells of the layout table's row for `bytes` (`"16..24"`), one per variant, trimmed;
-/// trailing empty cells are not printed, so they are not returned either.
+/// The cells of the layout table's row for `bytes`, one per variant (see `table_row`).
 fn layout_row(layout: &StageListing, bytes: &str) -> Vec<String> {
-    let row = layout
-        .text
-        .lines()
-        .find(|line| line.split('│').next().map(str::trim) == Some(bytes))
-        .unwrap_or_else(|| panic!("no row {bytes} in:\n{}", layout.text));
-    row.split('│').skip(1).map(|cell| cell.trim().to_owned()).collect()
+    table_row(&layout.text, bytes).unwrap_or_else(|| panic!("no row {bytes} in:\n{}", layout.text))
 }
 
 // ---- MIR: the pointer is made, and stored, in the first resume ----------------------------------

@@ -3,6 +3,7 @@
 //! assembly, the MIR that decides `Send`), then snapshots the whole listing the page shows.
 
 use listings::asm::Line;
+use listings::lowering::type_sizes::table_row;
 use listings::{AsmOptions, Listing, Stage, StageListing, assert_asm_snapshot, assert_stage_snapshot};
 
 const CHAPTER: &str = env!("CARGO_PKG_NAME");
@@ -11,15 +12,9 @@ fn stage(stage: Stage, subject: &str) -> StageListing {
     listings::stage(CHAPTER, stage, subject).unwrap_or_else(|error| panic!("{error}"))
 }
 
-/// The cells of the layout table's row for `bytes` (`"16..32"`), one per variant, trimmed;
-/// trailing empty cells are not printed, so they are not returned either.
+/// The cells of the layout table's row for `bytes`, one per variant (see `table_row`).
 fn layout_row(layout: &StageListing, bytes: &str) -> Vec<String> {
-    let row = layout
-        .text
-        .lines()
-        .find(|line| line.split('│').next().map(str::trim) == Some(bytes))
-        .unwrap_or_else(|| panic!("no row {bytes} in:\n{}", layout.text));
-    row.split('│').skip(1).map(|cell| cell.trim().to_owned()).collect()
+    table_row(&layout.text, bytes).unwrap_or_else(|| panic!("no row {bytes} in:\n{}", layout.text))
 }
 
 /// The statements and terminator of one basic block of a MIR body, trimmed.

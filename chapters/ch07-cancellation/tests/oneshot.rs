@@ -3,11 +3,12 @@
 //! drop anyway is the example `late_wake`, checked in `tests/examples.rs`.)
 
 use std::future::Future;
+use std::pin::Pin;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::task::{Context, Poll, Wake, Waker};
 
-use ch07_cancellation::oneshot;
+use ch07_cancellation::{Receiver, Sender, oneshot};
 
 /// A waker that counts its wakes.
 #[derive(Default)]
@@ -19,14 +20,20 @@ impl Wake for CountWakes {
     }
 }
 
-#[test]
-fn a_receiver_dropped_while_its_waker_is_in_the_slot_takes_the_waker_back() {
+/// A channel whose receiver has been polled once with a counting waker, and is pending.
+fn pending_receiver() -> (Arc<CountWakes>, Waker, Sender<u32>, Pin<Box<Receiver<u32>>>) {
     let counter = Arc::new(CountWakes::default());
     let waker = Waker::from(Arc::clone(&counter));
     let (sender, receiver) = oneshot::<u32>();
     let mut receiver = Box::pin(receiver);
     assert_eq!(receiver.as_mut().poll(&mut Context::from_waker(&waker)), Poll::Pending);
-    assert_eq!(Arc::strong_count(&counter), 3, "the test's, `waker`, and the clone in the slot");
+    (counter, waker, sender, receiver)
+}
+
+#[test]
+fn a_receiver_dropped_while_its_waker_is_in_the_slot_takes_the_waker_back() {
+    let (counter, _waker, sender, receiver) = pending_receiver();
+    assert_eq!(Arc::strong_count(&counter), 3, "the test's, `_waker`, and the clone in the slot");
     drop(receiver);
     assert_eq!(Arc::strong_count(&counter), 2, "the receiver's drop released the slot's clone");
     assert_eq!(sender.send(7), Err(7), "nobody will receive the value: it comes back");
@@ -35,15 +42,10 @@ fn a_receiver_dropped_while_its_waker_is_in_the_slot_takes_the_waker_back() {
 
 #[test]
 fn a_send_to_a_receiver_that_waits_wakes_it_once() {
-    let counter = Arc::new(CountWakes::default());
-    let waker = Waker::from(Arc::clone(&counter));
-    let (sender, receiver) = oneshot::<u32>();
-    let mut receiver = Box::pin(receiver);
-    let mut cx = Context::from_waker(&waker);
-    assert_eq!(receiver.as_mut().poll(&mut cx), Poll::Pending);
+    let (counter, waker, sender, mut receiver) = pending_receiver();
     assert_eq!(sender.send(7), Ok(()));
     assert_eq!(counter.0.load(Ordering::SeqCst), 1);
-    assert_eq!(receiver.as_mut().poll(&mut cx), Poll::Ready(Some(7)));
+    assert_eq!(receiver.as_mut().poll(&mut Context::from_waker(&waker)), Poll::Ready(Some(7)));
     drop((receiver, waker));
     assert_eq!(Arc::strong_count(&counter), 1, "every clone was woken or dropped");
 }

@@ -44,6 +44,9 @@ fn mir_of_points_into_itself_stores_a_reference_to_the_futures_own_buffer_into_t
         // After the await, `view[15]` is read through the stored reference.
         "_23 = copy (((*_21) as variant#3).1: &[u8; 16]);\n        _19 = copy (*_23)[_17];",
         "switchInt(move _20) -> [0: bb1, 1: bb17, 2: bb16, 3: bb15, otherwise: bb10];",
+        // The `.await` pins its awaitee, a field of the pinned future, with `new_unchecked`.
+        "bb7: {\n        _12 = &mut (((*_21) as variant#3).2: YieldOnce);\n        \
+         _11 = Pin::<&mut YieldOnce>::new_unchecked(copy _12)",
     ] {
         assert!(text.contains(piece), "`{piece}` missing from:\n{text}");
     }
@@ -87,6 +90,7 @@ fn the_first_resume_stores_the_futures_own_address_at_offset_16_and_the_next_one
     assert_eq!(listing.jump_tables()[0].len(), 4, "Unresumed, Returned, Panicked, Suspend0");
     // State 0: sixteen sevens at offset 0, then the future's address (rbx) into `view` at 16
     // and into `seen`.
+    assert!(code.contains(&("mov", "rax, qword ptr [rbx + 24]")), "the upvar `seen`, at 24: {listing}");
     let pointer_stored = code.windows(4).any(|w| {
         w == [
             ("movups", "xmmword ptr [rbx], xmm0"),
@@ -167,6 +171,8 @@ fn the_projection_of_count_polls_is_two_offsets_from_one_pointer() {
         ("movzx", "ebp, byte ptr [rdi + 4]"), // `inner`, the YieldOnce, at offset 4
         ("mov", "byte ptr [rdi + 4], 1"),     // yielded = true
         ("call", "qword ptr [rcx + 16]"),     // wake_by_ref
+        ("movzx", "eax, bpl"),                // Poll's tag in eax …
+        ("mov", "edx, ebx"),                  // … and the count in edx
     ] {
         assert!(code.contains(&expected), "{expected:?}: {listing}");
     }

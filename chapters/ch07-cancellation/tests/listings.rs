@@ -81,33 +81,45 @@ fn the_drop_glue_switches_on_the_state_and_drops_exactly_what_each_state_holds()
         ["_60 = discriminant((*_1));", "switchInt(move _60) -> [0: bb17, 3: bb20, 4: bb21, 5: bb22, otherwise: bb23];"]
     );
 
-    // Follow each state to its drops. The blocks a state passes through on the way only end the
-    // storage of the resume function's temporaries (StorageLive/StorageDead), which drop nothing.
-    let drops_from = |start: &str| -> Vec<String> {
-        let mut dropped = Vec::new();
+    // Follow each state to its drops: the blocks it passes through, and the places it drops. The
+    // blocks on the way that are not drops only end the storage of the resume function's
+    // temporaries (StorageLive/StorageDead, nop), which drops nothing.
+    let path_from = |start: &str| -> (Vec<String>, Vec<String>) {
+        let (mut blocks, mut dropped) = (Vec::new(), Vec::new());
         let mut block = start.to_owned();
         loop {
+            blocks.push(block.clone());
             let statements = mir_block(mir, &block);
             let terminator = statements.last().copied().unwrap_or_default();
-            if let Some(place) = terminator.strip_prefix("drop(").and_then(|rest| rest.split_once(") -> [return: ")) {
-                dropped.push(place.0.to_owned());
-                block = place.1.split(',').next().unwrap().to_owned();
+            if let Some((place, rest)) = terminator.strip_prefix("drop(").and_then(|t| t.split_once(") -> [return: ")) {
+                dropped.push(place.to_owned());
+                block = rest.split(',').next().unwrap().to_owned();
             } else if let Some(next) = terminator.strip_prefix("goto -> ") {
                 block = next.trim_end_matches(';').to_owned();
             } else {
                 assert_eq!(terminator, "return;", "{block}");
-                return dropped;
+                return (blocks, dropped);
             }
         }
+    };
+    // The blocks the page's table names: from the switch's target to the last drop.
+    let blocks_until = |start: &str, last: &str| -> Vec<String> {
+        let (blocks, _) = path_from(start);
+        let end = blocks.iter().position(|b| b == last).unwrap_or_else(|| panic!("{last} not on {blocks:?}"));
+        blocks[..=end].to_vec()
     };
     let upvar = "((*_1).0: Named)";
     let (argument, first, second) =
         ("(((*_1) as variant#5).0: Named)", "(((*_1) as variant#5).1: Named)", "(((*_1) as variant#4).2: Named)");
-    assert_eq!(drops_from("bb17"), [upvar], "Unresumed: the captured argument, nothing else");
-    assert_eq!(drops_from("bb20"), [first, argument], "Suspend0");
-    assert_eq!(drops_from("bb21"), [second, first, argument], "Suspend1");
-    assert_eq!(drops_from("bb22"), [first, argument], "Suspend2");
-    assert!(drops_from("bb23").is_empty(), "Returned and Panicked: nothing");
+    assert_eq!(path_from("bb17").1, [upvar], "Unresumed: the captured argument, nothing else");
+    assert_eq!(blocks_until("bb17", "bb19"), ["bb17", "bb19"]);
+    assert_eq!(path_from("bb20").1, [first, argument], "Suspend0");
+    assert_eq!(blocks_until("bb20", "bb6"), ["bb20", "bb4", "bb5", "bb6"]);
+    assert_eq!(path_from("bb21").1, [second, first, argument], "Suspend1");
+    assert_eq!(blocks_until("bb21", "bb6"), ["bb21", "bb2", "bb3", "bb5", "bb6"]);
+    assert_eq!(path_from("bb22").1, [first, argument], "Suspend2");
+    assert_eq!(blocks_until("bb22", "bb6"), ["bb22", "bb1", "bb5", "bb6"]);
+    assert_eq!(path_from("bb23"), (vec!["bb23".to_owned()], vec![]), "Returned and Panicked: nothing");
     // If a drop panics, the cleanup blocks drop what is left, in the same order; a drop that
     // panics during that cleanup terminates the program.
     assert_eq!(
@@ -195,6 +207,11 @@ fn an_rc_in_a_block_that_ends_before_the_await_is_a_local_of_the_resume_function
 fn an_rc_borrowed_then_dropped_before_the_await_stays_a_field_of_the_future() {
     let mir = stage(Stage::Mir, "rc_borrowed_then_dropped_before_await::{closure#0}");
     assert!(mir.text.contains("debug shared => (((*_18) as variant#3).0: std::rc::Rc<u8>);"), "{}", mir.text);
+    // `*shared` borrows the Rc for `Deref::deref` …
+    let borrow = "_4 = &(((*_18) as variant#3).0: std::rc::Rc<u8>);\n        _3 = <Rc<u8> as Deref>::deref(move _4)";
+    assert!(mir.text.contains(borrow), "{}", mir.text);
+    // … and `drop` moves it out, which does not end its storage.
+    assert!(mir.text.contains("_5 = std::mem::drop::<Rc<u8>>(move _6)"), "{}", mir.text);
     let layout = stage(Stage::TypeSizes, "rc_borrowed_then_dropped_before_await");
     assert_eq!(layout_row(&layout, "0..8"), ["", "local shared"], "8 bytes of the future are the dropped Rc's");
 }

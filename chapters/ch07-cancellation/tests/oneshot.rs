@@ -21,18 +21,25 @@ impl Wake for CountWakes {
 }
 
 /// A channel whose receiver has been polled once with a counting waker, and is pending.
-fn pending_receiver() -> (Arc<CountWakes>, Waker, Sender<u32>, Pin<Box<Receiver<u32>>>) {
+struct Waiting {
+    counter: Arc<CountWakes>,
+    waker: Waker,
+    sender: Sender<u32>,
+    receiver: Pin<Box<Receiver<u32>>>,
+}
+
+fn pending_receiver() -> Waiting {
     let counter = Arc::new(CountWakes::default());
     let waker = Waker::from(Arc::clone(&counter));
     let (sender, receiver) = oneshot::<u32>();
     let mut receiver = Box::pin(receiver);
     assert_eq!(receiver.as_mut().poll(&mut Context::from_waker(&waker)), Poll::Pending);
-    (counter, waker, sender, receiver)
+    Waiting { counter, waker, sender, receiver }
 }
 
 #[test]
 fn a_receiver_dropped_while_its_waker_is_in_the_slot_takes_the_waker_back() {
-    let (counter, _waker, sender, receiver) = pending_receiver();
+    let Waiting { counter, waker: _waker, sender, receiver } = pending_receiver();
     assert_eq!(Arc::strong_count(&counter), 3, "the test's, `_waker`, and the clone in the slot");
     drop(receiver);
     assert_eq!(Arc::strong_count(&counter), 2, "the receiver's drop released the slot's clone");
@@ -42,7 +49,7 @@ fn a_receiver_dropped_while_its_waker_is_in_the_slot_takes_the_waker_back() {
 
 #[test]
 fn a_send_to_a_receiver_that_waits_wakes_it_once() {
-    let (counter, waker, sender, mut receiver) = pending_receiver();
+    let Waiting { counter, waker, sender, mut receiver } = pending_receiver();
     assert_eq!(sender.send(7), Ok(()));
     assert_eq!(counter.0.load(Ordering::SeqCst), 1);
     assert_eq!(receiver.as_mut().poll(&mut Context::from_waker(&waker)), Poll::Ready(Some(7)));

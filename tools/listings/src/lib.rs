@@ -93,8 +93,9 @@ pub fn assembly_text(chapter: &str, flags: &CodegenFlags) -> Result<String, Erro
 }
 
 /// The listing of `subject` at one of the compiler's intermediate stages: a MIR body
-/// (`hello_world::{closure#0}`), a HIR item (`hello_world`) or a type's layout
-/// (`{async fn body of hello_world()}`, or just `hello_world` for an async fn's future).
+/// (`hello_world::{closure#0}`), a HIR item (`hello_world`), a type's layout
+/// (`{async fn body of hello_world()}`, or just `hello_world` for an async fn's future) or a
+/// type's drop glue (named the same ways).
 pub fn stage(chapter: &str, stage: Stage, subject: &str) -> Result<StageListing, Error> {
     let workspace = Workspace::this_checkout();
     let chapter = workspace.chapter(chapter)?;
@@ -105,6 +106,7 @@ pub fn stage(chapter: &str, stage: Stage, subject: &str) -> Result<StageListing,
         Stage::TypeSizes if !subject.starts_with('{') && !names.iter().any(|n| n == subject) => {
             format!("{{async fn body of {subject}()}}")
         }
+        Stage::DropGlue => lowering::drop_glue::subject(subject, &names),
         _ => subject.to_owned(),
     };
     let name = lowering::select(&wanted, &names, stage.noun(), &chapter.slug)?;

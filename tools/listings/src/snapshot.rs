@@ -86,7 +86,8 @@ impl From<crate::Stage> for ListingKind {
     fn from(stage: crate::Stage) -> Self {
         match stage {
             crate::Stage::Hir => ListingKind::Hir,
-            crate::Stage::Mir => ListingKind::Mir,
+            // Drop glue is MIR too: `{{#mir …}}` shows it, and its snapshot header names the flags.
+            crate::Stage::Mir | crate::Stage::DropGlue => ListingKind::Mir,
             crate::Stage::TypeSizes => ListingKind::TypeSizes,
         }
     }

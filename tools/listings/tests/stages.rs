@@ -1,5 +1,6 @@
 //! The intermediate stages on chapter 1's `async fn`, checked for what the book says of them:
-//! the `.await` desugaring in HIR, the state machine in MIR, the layout in the type sizes.
+//! the `.await` desugaring in HIR, the state machine in MIR, the layout in the type sizes, the
+//! drop glue of the future.
 
 use listings::{Stage, stage, stage_subjects};
 
@@ -57,6 +58,18 @@ fn type_sizes_give_the_futures_variants_and_a_table() {
 }
 
 #[test]
+fn drop_glue_is_named_by_the_type_it_drops_and_switches_on_the_futures_state() {
+    let glue = text(Stage::DropGlue, "hello_world");
+    assert!(glue.starts_with("fn drop_in_place(_1: *mut {async fn body of hello_world()}) -> () {\n"), "{glue}");
+    // Unresumed and Suspend0 have blocks of their own; Returned and Panicked drop nothing.
+    assert!(glue.contains("switchInt(move _26) -> [0: bb4, 3: bb7, otherwise: bb8];"), "{glue}");
+    assert_eq!(text(Stage::DropGlue, "{async fn body of hello_world()}"), glue, "the type names it too");
+    let subjects = stage_subjects("ch01", Stage::DropGlue).unwrap();
+    assert!(subjects.contains(&"drop_in_place::<Waker>".to_owned()), "{subjects:?}");
+    assert!(subjects.windows(2).all(|w| w[0] < w[1]), "sorted by name: {subjects:?}");
+}
+
+#[test]
 fn each_stage_lists_what_it_has_and_refuses_what_it_has_not() {
     assert!(stage_subjects("ch01", Stage::Mir).unwrap().contains(&"hello_world::{closure#0}".to_owned()));
     assert!(stage_subjects("ch01", Stage::Hir).unwrap().contains(&"hello_world".to_owned()));
@@ -64,6 +77,13 @@ fn each_stage_lists_what_it_has_and_refuses_what_it_has_not() {
     assert!(
         error.starts_with(
             "no MIR body `hello_wrld::{closure#0}` in ch01-the-experiment (did you mean hello_world::{closure#0}"
+        ),
+        "{error}"
+    );
+    let error = stage("ch01", Stage::DropGlue, "hello_wrld").unwrap_err().to_string();
+    assert!(
+        error.starts_with(
+            "no drop glue `drop_in_place::<{async fn body of hello_wrld()}>` in ch01-the-experiment (did you mean drop_in_place::<{async fn body of hello_world()}>"
         ),
         "{error}"
     );

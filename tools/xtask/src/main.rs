@@ -41,6 +41,9 @@ enum Command {
     Hir(StageArgs),
     /// Print a type's layout: size, variants, field offsets, and a table (`-Zprint-type-sizes`).
     TypeSizes(StageArgs),
+    /// Print the MIR of a type's drop glue, `drop_in_place::<T>`; an async fn's name stands for its
+    /// future (`-Zdump-mir`, under RUSTC_BOOTSTRAP=1).
+    DropGlue(StageArgs),
 }
 
 /// The compiler's intermediate stages, each a subcommand: `cargo xtask mir ch01 'hello_world::{closure#0}'`.
@@ -71,6 +74,7 @@ fn main() -> ExitCode {
         Command::Mir(args) => print_stage(Stage::Mir, args),
         Command::Hir(args) => print_stage(Stage::Hir, args),
         Command::TypeSizes(args) => print_stage(Stage::TypeSizes, args),
+        Command::DropGlue(args) => print_stage(Stage::DropGlue, args),
     }
 }
 

@@ -16,17 +16,42 @@ fn stderr(output: &Output) -> &str {
     std::str::from_utf8(&output.stderr).unwrap()
 }
 
+/// The body of a chapter's snapshot (`path` under `chapters/`): what the book shows.
+fn snapshot_body(path: &str) -> String {
+    let snapshot = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../chapters").join(path);
+    let snapshot = std::fs::read_to_string(snapshot).unwrap();
+    // insta's header is the text between the first two `---` lines.
+    snapshot.splitn(3, "---\n").nth(2).unwrap().to_owned()
+}
+
 #[test]
 fn asm_prints_exactly_the_listing_the_chapter_snapshot_checks() {
     let output = xtask(&["asm", "ch01", "hello_world::{{closure}}", "--source"]);
     assert!(output.status.success(), "{}", stderr(&output));
-    let snapshot = Path::new(env!("CARGO_MANIFEST_DIR")).join(
-        "../../chapters/ch01-the-experiment/tests/snapshots/ch01-the-experiment__asm__hello_world_state_machine.snap",
+    assert_eq!(
+        stdout(&output),
+        snapshot_body("ch01-the-experiment/tests/snapshots/ch01-the-experiment__asm__hello_world_state_machine.snap")
     );
-    let snapshot = std::fs::read_to_string(snapshot).unwrap();
-    // insta's header is the text between the first two `---` lines.
-    let body = snapshot.splitn(3, "---\n").nth(2).unwrap();
-    assert_eq!(stdout(&output), body);
+}
+
+#[test]
+fn drop_glue_prints_exactly_the_mir_a_chapter_snapshot_checks_and_refuses_an_unknown_future() {
+    let output = xtask(&["drop-glue", "ch07", "held_across_awaits"]);
+    assert!(output.status.success(), "{}", stderr(&output));
+    assert_eq!(
+        stdout(&output),
+        snapshot_body("ch07-cancellation/tests/snapshots/ch07-cancellation__mir__held_across_awaits_drop_glue.snap")
+    );
+
+    let output = xtask(&["drop-glue", "ch07", "held_across_await"]);
+    assert_eq!(output.status.code(), Some(2));
+    assert!(
+        stderr(&output).starts_with(
+            "error: no drop glue `drop_in_place::<{async fn body of held_across_await()}>` in ch07-cancellation (did you mean drop_in_place::<{async fn body of held_across_awaits()}>"
+        ),
+        "{}",
+        stderr(&output)
+    );
 }
 
 #[test]

@@ -14,6 +14,10 @@ pub enum Stage {
     Mir,
     /// `-Zprint-type-sizes`: every type's size, variants and fields.
     TypeSizes,
+    /// `-Zdump-mir` of the drop glue (`drop_in_place::<T>`) of every type whose drop the crate's
+    /// code generation needs: an async fn's future is dropped by a body the coroutine transform
+    /// writes, which `--emit=mir` does not print.
+    DropGlue,
 }
 
 impl Stage {
@@ -25,6 +29,9 @@ impl Stage {
             Stage::TypeSizes => {
                 "--edition 2024 --crate-type lib -C opt-level=0 -Zprint-type-sizes (RUSTC_BOOTSTRAP=1); tag offsets from -C debuginfo=2"
             }
+            Stage::DropGlue => {
+                "--edition 2024 --crate-type lib --emit=obj -C opt-level=0 -Zdump-mir='drop_in_place & runtime-optimized' (RUSTC_BOOTSTRAP=1)"
+            }
         }
     }
 
@@ -34,11 +41,12 @@ impl Stage {
             Stage::Hir => "HIR item",
             Stage::Mir => "MIR body",
             Stage::TypeSizes => "type",
+            Stage::DropGlue => "drop glue",
         }
     }
 
     fn needs_bootstrap(self) -> bool {
-        matches!(self, Stage::Hir | Stage::TypeSizes)
+        matches!(self, Stage::Hir | Stage::TypeSizes | Stage::DropGlue)
     }
 }
 
@@ -82,6 +90,17 @@ pub fn output(workspace: &Workspace, chapter: &Chapter, stage: Stage, rustc: &Ru
             ));
             None
         }
+        Stage::DropGlue => {
+            // Drop glue is built for code generation only, so the crate is compiled to an object
+            // file; `-Zdump-mir` writes each `drop_in_place::<T>` body, after its last pass, into a
+            // folder of its own, emptied first so that no body of an older build is read back.
+            let dumps = out.with_extension("dumps");
+            let _ = std::fs::remove_dir_all(&dumps);
+            command.args(["-C", "opt-level=0", "-Zdump-mir=drop_in_place & runtime-optimized"]);
+            command.arg(format!("-Zdump-mir-dir={}", dumps.display()));
+            command.arg(format!("--emit=obj={}", out.with_extension("o").display()));
+            Some(dumps)
+        }
     };
     let output = command
         .output()
@@ -93,6 +112,7 @@ pub fn output(workspace: &Workspace, chapter: &Chapter, stage: Stage, rustc: &Ru
         });
     }
     match written {
+        Some(dumps) if stage == Stage::DropGlue => read_dumps(&dumps),
         Some(path) => read(&path),
         None => {
             // rustc's print-out, then one `tag-offset` line per async fn (see type_sizes.rs).
@@ -103,6 +123,15 @@ pub fn output(workspace: &Workspace, chapter: &Chapter, stage: Stage, rustc: &Ru
             Ok(printout)
         }
     }
+}
+
+/// Every dumped body, one after the other (in the order of their file names, so that the text is
+/// the same on every file system).
+fn read_dumps(folder: &Path) -> Result<String, Error> {
+    let entries = std::fs::read_dir(folder).map_err(|e| Error::Workspace(format!("{}: {e}", folder.display())))?;
+    let mut files: Vec<_> = entries.filter_map(Result::ok).map(|entry| entry.path()).collect();
+    files.sort();
+    files.iter().map(|file| read(file)).collect::<Result<Vec<_>, _>>().map(|bodies| bodies.join("\n"))
 }
 
 fn read(path: &Path) -> Result<String, Error> {

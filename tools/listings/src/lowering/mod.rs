@@ -1,14 +1,15 @@
 //! Listings of the compiler's intermediate stages: HIR (the desugared source), MIR after the
-//! coroutine transform, and the layout of types (`-Zprint-type-sizes`).
+//! coroutine transform, the layout of types (`-Zprint-type-sizes`), and the MIR of drop glue.
 //!
 //! These come from `rustc` run directly on the chapter's `src/lib.rs` (a chapter library is one
 //! file that needs only std, see ARCHITECTURE.md), from the workspace root so that paths in the
-//! output are relative. HIR and type sizes need `-Z` flags: on a stable compiler that takes
-//! `RUSTC_BOOTSTRAP=1`, which is set here, for those two stages only, and nowhere else in the
-//! project.
+//! output are relative. HIR, type sizes and drop glue need `-Z` flags: on a stable compiler that
+//! takes `RUSTC_BOOTSTRAP=1`, which is set here, for those three stages only, and nowhere else in
+//! the project.
 
 mod compile;
 mod debuginfo;
+pub mod drop_glue;
 pub mod hir;
 pub mod mir;
 pub mod type_sizes;
@@ -20,6 +21,7 @@ pub fn items(stage: Stage, output: &str) -> Vec<(String, String)> {
     match stage {
         Stage::Hir => hir::items(output).into_iter().map(|i| (i.name, i.text)).collect(),
         Stage::Mir => mir::bodies(output).into_iter().map(|b| (b.name, b.text)).collect(),
+        Stage::DropGlue => drop_glue::bodies(output).into_iter().map(|b| (b.name, b.text)).collect(),
         Stage::TypeSizes => type_sizes::layouts(output)
             .into_iter()
             .map(|layout| {

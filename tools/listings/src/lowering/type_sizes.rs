@@ -180,6 +180,14 @@ impl TypeLayout {
     }
 }
 
+/// The cells of the row for `bytes` (`"16..24"`) of a table made by [`TypeLayout::table`], one per
+/// variant, trimmed. A row leaves out its trailing empty cells, and so does this. `None` if there
+/// is no such row. (For the tests of a chapter, which state where a field lies in each variant.)
+pub fn table_row(table: &str, bytes: &str) -> Option<Vec<String>> {
+    let row = table.lines().find(|line| line.split('│').next().map(str::trim) == Some(bytes))?;
+    Some(row.split('│').skip(1).map(|cell| cell.trim().to_owned()).collect())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -241,6 +249,15 @@ bytes │ Unresumed │ Suspend0
 2 bytes in all, alignment 1; the tag: 1 byte(s) at offset 0 (the `__state` member of the debug information)
 "
         );
+    }
+
+    #[test]
+    fn a_row_of_the_table_reads_back_as_its_cells_without_the_empty_ones_at_the_end() {
+        let table = layouts(PRINTOUT)[0].table();
+        assert_eq!(table_row(&table, "4..8").unwrap(), ["", "local x"]);
+        assert_eq!(table_row(&table, "0..4").unwrap(), ["upvar x", "upvar x"]);
+        assert_eq!(table_row(&table, "72..76").unwrap(), Vec::<String>::new());
+        assert_eq!(table_row(&table, "8..9"), None);
     }
 
     #[test]

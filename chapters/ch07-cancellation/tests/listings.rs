@@ -1,0 +1,217 @@
+//! What chapter 7 says about dropping a suspended future, checked on the pinned compiler: each
+//! test asserts the claims the page makes of one listing (layout, drop glue in MIR and in
+//! assembly, the MIR that decides `Send`), then snapshots the whole listing the page shows.
+
+use listings::asm::Line;
+use listings::lowering::type_sizes::table_row;
+use listings::{AsmOptions, Listing, Stage, StageListing, assert_asm_snapshot, assert_stage_snapshot};
+
+const CHAPTER: &str = env!("CARGO_PKG_NAME");
+
+fn stage(stage: Stage, subject: &str) -> StageListing {
+    listings::stage(CHAPTER, stage, subject).unwrap_or_else(|error| panic!("{error}"))
+}
+
+/// The cells of the layout table's row for `bytes`, one per variant (see `table_row`).
+fn layout_row(layout: &StageListing, bytes: &str) -> Vec<String> {
+    table_row(&layout.text, bytes).unwrap_or_else(|| panic!("no row {bytes} in:\n{}", layout.text))
+}
+
+/// The statements and terminator of one basic block of a MIR body, trimmed.
+fn mir_block<'a>(mir: &'a str, block: &str) -> Vec<&'a str> {
+    let header = [format!("    {block}: {{"), format!("    {block} (cleanup): {{")];
+    let mut lines = mir.lines().skip_while(|line| !header.iter().any(|h| h == line));
+    assert!(lines.next().is_some(), "no block {block} in:\n{mir}");
+    lines.take_while(|line| *line != "    }").map(str::trim).collect()
+}
+
+/// The instructions from `label` to the next label (a fall-through continues past it).
+fn asm_block<'a>(listing: &'a Listing, label: &str) -> Vec<(&'a str, &'a str)> {
+    let mut lines = listing.lines.iter().skip_while(|line| !matches!(line, Line::Label(l) if l == label));
+    assert!(lines.next().is_some(), "no label {label} in:\n{listing}");
+    lines
+        .take_while(|line| !matches!(line, Line::Label(_)))
+        .filter_map(|line| match line {
+            Line::Instruction { mnemonic, operands } => Some((mnemonic.as_str(), operands.as_str())),
+            _ => None,
+        })
+        .collect()
+}
+
+const DROP_NAMED: &str = "qword ptr [rip + <ch07_cancellation::Named as core::ops::drop::Drop>::drop@GOTPCREL]";
+
+// ---- The layout: what each suspended state holds ------------------------------------------------
+
+#[test]
+fn the_future_of_held_across_awaits_holds_different_names_in_each_suspended_state() {
+    let layout = stage(Stage::TypeSizes, "held_across_awaits");
+    assert!(layout.text.starts_with("type: `{async fn body of held_across_awaits()}`: 80 bytes, alignment: 8 bytes\n"));
+    // Columns: Unresumed, Suspend0, Suspend1, Suspend2, Returned, Panicked.
+    assert_eq!(layout_row(&layout, "0..16"), ["upvar argument"; 6], "the captured argument, in every state");
+    assert_eq!(layout_row(&layout, "16..32"), ["", "local argument", "local argument", "local argument"]);
+    assert_eq!(layout_row(&layout, "32..48"), ["", "local first", "local first", "local first"]);
+    assert_eq!(layout_row(&layout, "48..49"), ["tag"; 6]);
+    assert_eq!(layout_row(&layout, "56..57"), ["", "local __awaitee", "local __awaitee", "local __awaitee"]);
+    assert_eq!(layout_row(&layout, "64..80"), ["", "", "local second"], "second only in Suspend1");
+    assert!(layout.text.contains("the tag: 1 byte(s) at offset 48"), "{}", layout.text);
+    assert_stage_snapshot!("held_across_awaits", layout);
+}
+
+// ---- The drop glue in MIR -----------------------------------------------------------------------
+
+#[test]
+fn the_drop_glue_switches_on_the_state_and_drops_exactly_what_each_state_holds() {
+    let glue = stage(Stage::DropGlue, "held_across_awaits");
+    let mir = glue.text.as_str();
+    assert!(mir.starts_with("fn drop_in_place(_1: *mut {async fn body of held_across_awaits()}) -> () {\n"));
+    for debug in [
+        // The body's variables, as the coroutine's MIR names them: the drop glue is a copy of the
+        // coroutine's body (it even keeps `_task_context`, which it never uses).
+        "debug _task_context => _2;",
+        "debug argument => ((*_1).0: Named);",
+        "debug argument => (((*_1) as variant#5).0: Named);",
+        "debug first => (((*_1) as variant#5).1: Named);",
+        "debug second => (((*_1) as variant#4).2: Named);",
+    ] {
+        assert!(mir.contains(debug), "`{debug}` missing from:\n{mir}");
+    }
+    let dispatch = mir_block(mir, "bb0");
+    assert_eq!(
+        dispatch,
+        ["_60 = discriminant((*_1));", "switchInt(move _60) -> [0: bb17, 3: bb20, 4: bb21, 5: bb22, otherwise: bb23];"]
+    );
+
+    // Follow each state to its drops: the blocks it passes through, and the places it drops. The
+    // blocks on the way that are not drops only end the storage of the resume function's
+    // temporaries (StorageLive/StorageDead, nop), which drops nothing.
+    let path_from = |start: &str| -> (Vec<String>, Vec<String>) {
+        let (mut blocks, mut dropped) = (Vec::new(), Vec::new());
+        let mut block = start.to_owned();
+        loop {
+            blocks.push(block.clone());
+            let statements = mir_block(mir, &block);
+            let terminator = statements.last().copied().unwrap_or_default();
+            if let Some((place, rest)) = terminator.strip_prefix("drop(").and_then(|t| t.split_once(") -> [return: ")) {
+                dropped.push(place.to_owned());
+                block = rest.split(',').next().unwrap().to_owned();
+            } else if let Some(next) = terminator.strip_prefix("goto -> ") {
+                block = next.trim_end_matches(';').to_owned();
+            } else {
+                assert_eq!(terminator, "return;", "{block}");
+                return (blocks, dropped);
+            }
+        }
+    };
+    // The blocks the page's table names: from the switch's target to the last drop.
+    let blocks_until = |start: &str, last: &str| -> Vec<String> {
+        let (blocks, _) = path_from(start);
+        let end = blocks.iter().position(|b| b == last).unwrap_or_else(|| panic!("{last} not on {blocks:?}"));
+        blocks[..=end].to_vec()
+    };
+    let upvar = "((*_1).0: Named)";
+    let (argument, first, second) =
+        ("(((*_1) as variant#5).0: Named)", "(((*_1) as variant#5).1: Named)", "(((*_1) as variant#4).2: Named)");
+    assert_eq!(path_from("bb17").1, [upvar], "Unresumed: the captured argument, nothing else");
+    assert_eq!(blocks_until("bb17", "bb19"), ["bb17", "bb19"]);
+    assert_eq!(path_from("bb20").1, [first, argument], "Suspend0");
+    assert_eq!(blocks_until("bb20", "bb6"), ["bb20", "bb4", "bb5", "bb6"]);
+    assert_eq!(path_from("bb21").1, [second, first, argument], "Suspend1");
+    assert_eq!(blocks_until("bb21", "bb6"), ["bb21", "bb2", "bb3", "bb5", "bb6"]);
+    assert_eq!(path_from("bb22").1, [first, argument], "Suspend2");
+    assert_eq!(blocks_until("bb22", "bb6"), ["bb22", "bb1", "bb5", "bb6"]);
+    assert_eq!(path_from("bb23"), (vec!["bb23".to_owned()], vec![]), "Returned and Panicked: nothing");
+    // If a drop panics, the cleanup blocks drop what is left, in the same order; a drop that
+    // panics during that cleanup terminates the program.
+    assert_eq!(
+        mir_block(mir, "bb2").last(),
+        Some(&"drop((((*_1) as variant#4).2: Named)) -> [return: bb3, unwind: bb10];")
+    );
+    assert_eq!(
+        mir_block(mir, "bb10").last(),
+        Some(&"drop((((*_1) as variant#5).1: Named)) -> [return: bb11, unwind terminate(cleanup)];")
+    );
+    assert_eq!(
+        mir_block(mir, "bb11").last(),
+        Some(&"drop((((*_1) as variant#5).0: Named)) -> [return: bb12, unwind terminate(cleanup)];")
+    );
+    assert_stage_snapshot!("held_across_awaits_drop_glue", glue);
+}
+
+// ---- The drop glue in machine code ----------------------------------------------------------------
+
+#[test]
+fn the_drop_glue_in_machine_code_jumps_on_the_tag_at_48_to_calls_at_the_offsets_of_the_layout() {
+    let listing = listings::asm(CHAPTER, "drop_in_place<held_across_awaits::{{closure}}>", &AsmOptions::default())
+        .unwrap_or_else(|error| panic!("{error}"));
+    let code: Vec<(&str, &str)> = listing.instructions().collect();
+    let dispatch =
+        code.windows(3).any(|w| w == [("movzx", "eax, byte ptr [rdi + 48]"), ("cmp", "rax, 5"), ("ja", ".LBB0_4")]);
+    assert!(dispatch, "the tag at 48; above 5, nothing to do: {listing}");
+    let table: Vec<&str> = listing.jump_tables()[0].iter().map(|entry| entry.split('-').next().unwrap()).collect();
+    assert_eq!(table, [".LBB0_3", ".LBB0_4", ".LBB0_4", ".LBB0_2", ".LBB0_1", ".LBB0_2"], "states 0 to 5");
+    // Suspend1: `second` at 64, then on into Suspend0's and Suspend2's block.
+    assert_eq!(asm_block(&listing, ".LBB0_1"), [("lea", "rdi, [rbx + 64]"), ("call", DROP_NAMED)]);
+    // Suspend0 and Suspend2: `first` at 32, then the body's `argument` at 16, as a tail call.
+    assert_eq!(asm_block(&listing, ".LBB0_2"), [("lea", "rdi, [rbx + 32]"), ("call", DROP_NAMED), ("add", "rbx, 16")]);
+    // Unresumed lands here directly, with rbx still the future: the upvar at 0.
+    let tail = asm_block(&listing, ".LBB0_3");
+    assert_eq!(tail.first(), Some(&("mov", "rdi, rbx")));
+    assert_eq!(tail.last(), Some(&("jmp", DROP_NAMED)));
+    let returned_or_panicked = asm_block(&listing, ".LBB0_4");
+    assert_eq!(returned_or_panicked.last(), Some(&("ret", "")), "Returned and Panicked: nothing");
+    assert!(returned_or_panicked.iter().all(|(m, _)| *m != "call"));
+    // Landing pads: a panic in `second`'s drop still drops `first` and the argument; a panic in
+    // `first`'s drop, the argument; then unwinding goes on.
+    assert_eq!(
+        asm_block(&listing, ".LBB0_5"),
+        [("mov", "r14, rax"), ("lea", "rdi, [rbx + 32]"), ("call", DROP_NAMED), ("jmp", ".LBB0_7")]
+    );
+    assert_eq!(asm_block(&listing, ".LBB0_6"), [("mov", "r14, rax")]);
+    assert_eq!(
+        asm_block(&listing, ".LBB0_7"),
+        [
+            ("add", "rbx, 16"),
+            ("mov", "rdi, rbx"),
+            ("call", DROP_NAMED),
+            ("mov", "rdi, r14"),
+            ("call", "_Unwind_Resume@PLT")
+        ]
+    );
+    assert_eq!(
+        asm_block(&listing, ".LBB0_8"),
+        [("call", "qword ptr [rip + core::panicking::panic_in_cleanup@GOTPCREL]")],
+        "a panic while unwinding"
+    );
+    assert_asm_snapshot!("drop_held_across_awaits", listing);
+}
+
+// ---- What the saved locals decide: Send -------------------------------------------------------
+
+#[test]
+fn an_rc_used_after_the_await_is_a_field_of_the_future() {
+    let mir = stage(Stage::Mir, "rc_held_across_await::{closure#0}");
+    assert!(mir.text.contains("debug shared => (((*_16) as variant#3).0: std::rc::Rc<u8>);"), "{}", mir.text);
+    assert_stage_snapshot!("rc_held_across_await", mir);
+}
+
+#[test]
+fn an_rc_in_a_block_that_ends_before_the_await_is_a_local_of_the_resume_function() {
+    let mir = stage(Stage::Mir, "rc_dropped_in_a_block_before_await::{closure#0}");
+    assert!(mir.text.contains("debug shared => _3;"), "{}", mir.text);
+    assert!(mir.text.contains("debug value => (((*_17) as variant#3).0: u8);"), "only the byte is saved");
+    assert!(!mir.text.contains("variant#3).0: std::rc::Rc"), "{}", mir.text);
+    assert_stage_snapshot!("rc_dropped_in_a_block_before_await", mir);
+}
+
+#[test]
+fn an_rc_borrowed_then_dropped_before_the_await_stays_a_field_of_the_future() {
+    let mir = stage(Stage::Mir, "rc_borrowed_then_dropped_before_await::{closure#0}");
+    assert!(mir.text.contains("debug shared => (((*_18) as variant#3).0: std::rc::Rc<u8>);"), "{}", mir.text);
+    // `*shared` borrows the Rc for `Deref::deref` …
+    let borrow = "_4 = &(((*_18) as variant#3).0: std::rc::Rc<u8>);\n        _3 = <Rc<u8> as Deref>::deref(move _4)";
+    assert!(mir.text.contains(borrow), "{}", mir.text);
+    // … and `drop` moves it out, which does not end its storage.
+    assert!(mir.text.contains("_5 = std::mem::drop::<Rc<u8>>(move _6)"), "{}", mir.text);
+    let layout = stage(Stage::TypeSizes, "rc_borrowed_then_dropped_before_await");
+    assert_eq!(layout_row(&layout, "0..8"), ["", "local shared"], "8 bytes of the future are the dropped Rc's");
+}

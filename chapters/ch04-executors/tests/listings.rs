@@ -55,7 +55,13 @@ fn loops(listing: &Listing) -> Vec<(String, Vec<String>)> {
 
 /// The rendered listing's lines with single spaces, numbered from 1 as a part counts them.
 fn numbered_lines(listing: &Listing) -> Vec<(usize, String)> {
-    listing.rendered_lines().iter().map(|line| line.split_whitespace().collect::<Vec<_>>().join(" ")).zip(1..).map(|(l, n)| (n, l)).collect()
+    listing
+        .rendered_lines()
+        .iter()
+        .map(|line| line.split_whitespace().collect::<Vec<_>>().join(" "))
+        .zip(1..)
+        .map(|(l, n)| (n, l))
+        .collect()
 }
 
 /// The number of the first line after line `after` for which `wanted` holds.
@@ -256,15 +262,21 @@ fn waking_a_task_inlines_all_three_flavours_of_the_channel_send() {
     }
     // The part the page shows: from the block that stores the message into its slot, sets the
     // slot's WRITE bit and notifies the receiver, to the jump after the notification.
-    let write_bit = first_line_after(&listing, 0, |line| line.starts_with("lock or qword ptr [") && line.ends_with("+ 8], 1"));
+    let write_bit =
+        first_line_after(&listing, 0, |line| line.starts_with("lock or qword ptr [") && line.ends_with("+ 8], 1"));
     let first = numbered_lines(&listing)
         .into_iter()
         .filter(|(n, line)| *n < write_bit && line.starts_with(".LBB"))
         .map(|(n, _)| n)
         .last()
         .expect("the block of the write");
-    let notify = first_line_after(&listing, write_bit, |line| line.starts_with("call") && line.contains("SyncWaker>::notify"));
-    let list_push = Part::of_asm(&listing, "list_push", first..=first_line_after(&listing, notify, |line| line.starts_with("jmp ")));
+    let notify =
+        first_line_after(&listing, write_bit, |line| line.starts_with("call") && line.contains("SyncWaker>::notify"));
+    let list_push = Part::of_asm(
+        &listing,
+        "list_push",
+        first..=first_line_after(&listing, notify, |line| line.starts_with("jmp ")),
+    );
     let window = shown(&list_push);
     assert!(
         in_order(

@@ -16,7 +16,8 @@ impl<K: Eq + Hash, V: Clone> Memo<K, V> {
 
     /// The value for `key`, computed by the first caller; the others wait for it.
     pub fn get(&self, key: K, compute: impl FnOnce() -> V) -> V {
-        let slot = self.slots.lock().expect("a memo's lock is never held across a panic").entry(key).or_default().clone();
+        let slot =
+            self.slots.lock().expect("a memo's lock is never held across a panic").entry(key).or_default().clone();
         slot.get_or_init(compute).clone()
     }
 }

@@ -149,10 +149,8 @@ impl FromStr for Provenance {
             }
             Origin::Asm { flags, options }
         } else {
-            let edition = how
-                .strip_prefix("--edition ")
-                .and_then(|rest| rest.split_whitespace().next())
-                .ok_or_else(not_one)?;
+            let edition =
+                how.strip_prefix("--edition ").and_then(|rest| rest.split_whitespace().next()).ok_or_else(not_one)?;
             let stage = Stage::ALL
                 .into_iter()
                 .find(|stage| stage.describe(edition) == how)
@@ -177,7 +175,10 @@ mod tests {
         let asm = |opt_level: &str, source, data| Provenance {
             subject: "ch01_the_experiment::noop_clone".into(),
             compiler: "rustc 1.95.0 (59807616e 2026-04-14)".into(),
-            origin: Origin::Asm { flags: CodegenFlags::with_opt_level(opt_level), options: AsmOptions { source, data } },
+            origin: Origin::Asm {
+                flags: CodegenFlags::with_opt_level(opt_level),
+                options: AsmOptions { source, data },
+            },
             excerpt: None,
         };
         let mut all = vec![asm("3", false, false), asm("3", true, true), asm("z", false, true), asm("s", true, false)];
@@ -231,6 +232,9 @@ mod tests {
             "cargo xtask asm ch01 '<T as Into<U>>::into' --data --opt-level z"
         );
         let mir = every_kind().into_iter().find(|p| p.kind() == ListingKind::Mir).unwrap();
-        assert_eq!(mir.command("ch05-lowering", "hello_world::{closure#0}"), "cargo xtask mir ch05 'hello_world::{closure#0}'");
+        assert_eq!(
+            mir.command("ch05-lowering", "hello_world::{closure#0}"),
+            "cargo xtask mir ch05 'hello_world::{closure#0}'"
+        );
     }
 }

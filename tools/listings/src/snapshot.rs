@@ -261,7 +261,8 @@ fn parse_snapshot(text: &str) -> Result<StoredListing, String> {
 /// that nothing checks any more.
 pub fn unchecked_snapshots(workspace: &Workspace, references: &str) -> Result<Vec<PathBuf>, crate::Error> {
     let canonical = |path: &Path| path.canonicalize().unwrap_or_else(|_| path.to_owned());
-    let asserted: HashSet<PathBuf> = references.lines().filter(|l| !l.is_empty()).map(|l| canonical(Path::new(l))).collect();
+    let asserted: HashSet<PathBuf> =
+        references.lines().filter(|l| !l.is_empty()).map(|l| canonical(Path::new(l))).collect();
     let mut unchecked = Vec::new();
     for chapter in workspace.chapters()? {
         for entry in std::fs::read_dir(chapter.snapshot_dir()).into_iter().flatten().filter_map(Result::ok) {

@@ -30,7 +30,12 @@ fn layout<'a>(layouts: &'a [TypeLayout], name: &str) -> &'a TypeLayout {
 /// The rendered cells of one row of a type's table, by its byte range.
 fn row(layout: &TypeLayout, bytes: std::ops::Range<u64>) -> Vec<Cell> {
     let table = layout.table();
-    table.rows.into_iter().find(|r| r.bytes == bytes).unwrap_or_else(|| panic!("no row {bytes:?}: {}", layout.table())).cells
+    table
+        .rows
+        .into_iter()
+        .find(|r| r.bytes == bytes)
+        .unwrap_or_else(|| panic!("no row {bytes:?}: {}", layout.table()))
+        .cells
 }
 
 #[test]

@@ -17,7 +17,10 @@ fn listing(function: &str, options: AsmOptions) -> Result<String, Error> {
     let program = program();
     let selected = program.select(function, "tiny", &mut || Ok(Default::default()))?;
     let lines = asm::lines(&program, selected, &tiny(), &Workspace::this_checkout().root, &options);
-    Ok(std::iter::once(format!("{}:", selected.name)).chain(lines.iter().map(ToString::to_string)).map(|l| l + "\n").collect())
+    Ok(std::iter::once(format!("{}:", selected.name))
+        .chain(lines.iter().map(ToString::to_string))
+        .map(|l| l + "\n")
+        .collect())
 }
 
 const STATE_MACHINE: &str = "\
@@ -175,15 +178,26 @@ fn instances_are_told_apart_by_their_type_arguments_where_the_debug_information_
     let program = program();
     let arguments = || -> Result<listings::asm::TypeArguments, Error> {
         Ok([
-            ("_ZN50_$LT$T$u20$as$u20$core..convert..Into$LT$U$GT$$GT$4into17h3333333333333333E".to_owned(), "u64, u64".to_owned()),
-            ("_ZN50_$LT$T$u20$as$u20$core..convert..Into$LT$U$GT$$GT$4into17h4444444444444444E".to_owned(), "(), ()".to_owned()),
+            (
+                "_ZN50_$LT$T$u20$as$u20$core..convert..Into$LT$U$GT$$GT$4into17h3333333333333333E".to_owned(),
+                "u64, u64".to_owned(),
+            ),
+            (
+                "_ZN50_$LT$T$u20$as$u20$core..convert..Into$LT$U$GT$$GT$4into17h4444444444444444E".to_owned(),
+                "(), ()".to_owned(),
+            ),
         ]
         .into())
     };
     let error = program.select("<T as Into<U>>::into", "tiny", &mut { arguments }).unwrap_err();
     let Error::Ambiguous { candidates, .. } = &error else { panic!("{error:?}") };
-    assert_eq!(candidates, &["<T as core::convert::Into<U>>::into::<u64, u64>", "<T as core::convert::Into<U>>::into::<(), ()>"]);
-    for (spelling, symbol_end) in [("<T as Into<U>>::into::<u64, u64>", "3333E"), ("<T as core::convert::Into<U>>::into::<(), ()>", "4444E")] {
+    assert_eq!(
+        candidates,
+        &["<T as core::convert::Into<U>>::into::<u64, u64>", "<T as core::convert::Into<U>>::into::<(), ()>"]
+    );
+    for (spelling, symbol_end) in
+        [("<T as Into<U>>::into::<u64, u64>", "3333E"), ("<T as core::convert::Into<U>>::into::<(), ()>", "4444E")]
+    {
         let selected = program.select(spelling, "tiny", &mut { arguments }).unwrap_or_else(|e| panic!("{e}"));
         assert!(selected.symbol.ends_with(symbol_end), "{spelling}: {}", selected.symbol);
     }
@@ -200,13 +214,19 @@ fn an_exact_v0_closure_spelling_selects_exactly_one_closure() {
         assert!(text.contains(code), "{spelling}: {text}");
     }
     // The legacy spelling cannot tell the siblings apart, and says so.
-    assert!(matches!(listing("first_of::{{closure}}::{{closure}}", AsmOptions::default()), Err(Error::Ambiguous { .. })));
+    assert!(matches!(
+        listing("first_of::{{closure}}::{{closure}}", AsmOptions::default()),
+        Err(Error::Ambiguous { .. })
+    ));
 }
 
 #[test]
 fn an_alias_is_selectable_and_its_listing_says_whose_code_it_is() {
     let text = listing("tiny::alias", AsmOptions::default()).unwrap();
-    assert_eq!(text, "tiny::alias:\n        ; an alias: LLVM merged this function into tiny::noop, whose code follows\n        ret\n");
+    assert_eq!(
+        text,
+        "tiny::alias:\n        ; an alias: LLVM merged this function into tiny::noop, whose code follows\n        ret\n"
+    );
     let program = program();
     let alias = program.functions().iter().find(|f| f.name == "tiny::alias").unwrap();
     assert_eq!(alias.alias_of.as_deref(), Some("tiny::noop"));

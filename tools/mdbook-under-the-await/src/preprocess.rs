@@ -57,7 +57,7 @@ fn expand(page: &str, workspace: &Workspace, page_dir: &Path) -> (String, Vec<(u
             "mir" => Some(listing::render_stage(ListingKind::Mir, &found.arguments(), workspace)),
             "hir" => Some(listing::render_stage(ListingKind::Hir, &found.arguments(), workspace)),
             "type-sizes" => Some(listing::render_stage(ListingKind::TypeSizes, &found.arguments(), workspace)),
-            "include" | "rustdoc_include" => {
+            "include" | "rustdoc_include" | "playground" | "playpen" => {
                 if let Err(message) = includes::check(&found, page_dir) {
                     problems.push((line, message));
                 }

@@ -30,7 +30,13 @@ enum Raw<'a> {
 }
 
 /// The lines of `function`'s listing. `root` is the checkout, where the source files are.
-pub fn filter(program: &Program, function: &Function, chapter: &Chapter, root: &Path, options: &AsmOptions) -> Vec<Line> {
+pub fn filter(
+    program: &Program,
+    function: &Function,
+    chapter: &Chapter,
+    root: &Path,
+    options: &AsmOptions,
+) -> Vec<Line> {
     // The function's own label is rendered as the listing's title.
     let body = &program.statements[function.body.start + 1..function.body.end];
     let constants = referenced_constants(program, body, options);

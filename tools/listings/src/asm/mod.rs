@@ -27,6 +27,12 @@ pub struct AsmOptions {
 
 /// The lines of `function`'s listing in an already compiled and parsed crate. `root` is the
 /// checkout the source lines are read from.
-pub fn lines(program: &Program, function: &Function, chapter: &Chapter, root: &Path, options: &AsmOptions) -> Vec<Line> {
+pub fn lines(
+    program: &Program,
+    function: &Function,
+    chapter: &Chapter,
+    root: &Path,
+    options: &AsmOptions,
+) -> Vec<Line> {
     filter::filter(program, function, chapter, root, options)
 }

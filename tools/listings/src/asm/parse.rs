@@ -369,7 +369,10 @@ mod tests {
     #[test]
     fn labels_are_classified_once_by_their_spelling() {
         assert_eq!(one(".LBB2_1:"), Statement::Label(Label { name: ".LBB2_1".into(), kind: SymbolKind::Block }));
-        assert_eq!(one("\"weird name\":"), Statement::Label(Label { name: "weird name".into(), kind: SymbolKind::Plain }));
+        assert_eq!(
+            one("\"weird name\":"),
+            Statement::Label(Label { name: "weird name".into(), kind: SymbolKind::Plain })
+        );
         for (name, kind) in [
             (".LJTI0_0", SymbolKind::JumpTable),
             (".Ltmp3", SymbolKind::Temporary),

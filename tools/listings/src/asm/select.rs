@@ -114,7 +114,10 @@ impl Program {
             && let Ok(n) = n.parse::<usize>()
         {
             let matches = self.matching(name);
-            if n >= 1 && n <= matches.len() && matches.iter().all(|&f| self.functions[f].name == self.functions[matches[0]].name) {
+            if n >= 1
+                && n <= matches.len()
+                && matches.iter().all(|&f| self.functions[f].name == self.functions[matches[0]].name)
+            {
                 return Ok(&self.functions[matches[n - 1]]);
             }
         }
@@ -162,7 +165,8 @@ impl Program {
         arguments: &mut dyn FnMut() -> Result<TypeArguments, Error>,
     ) -> Result<&Function, Error> {
         // A full name beats a short spelling that other functions share.
-        let exact: Vec<usize> = matches.iter().copied().filter(|&f| self.functions[f].name == normalise(query)).collect();
+        let exact: Vec<usize> =
+            matches.iter().copied().filter(|&f| self.functions[f].name == normalise(query)).collect();
         let matches = if exact.len() == 1 { &exact[..] } else { matches };
         if let [only] = matches {
             return Ok(&self.functions[*only]);

@@ -26,7 +26,9 @@ impl Stage {
         let flags = match self {
             Stage::Hir => "-Zunpretty=hir (RUSTC_BOOTSTRAP=1)",
             Stage::Mir => "--emit=mir -C opt-level=0",
-            Stage::TypeSizes => "-C opt-level=0 -Zprint-type-sizes (RUSTC_BOOTSTRAP=1); tag offsets from -C debuginfo=2",
+            Stage::TypeSizes => {
+                "-C opt-level=0 -Zprint-type-sizes (RUSTC_BOOTSTRAP=1); tag offsets from -C debuginfo=2"
+            }
         };
         format!("--edition {edition} --crate-type lib {flags}")
     }

@@ -50,7 +50,14 @@ impl StageOutput {
     }
 
     /// The listing of the subject a reader means by `query` (see [`select`]).
-    pub fn listing(&self, stage: Stage, query: &str, chapter: &str, compiler: &str, edition: &str) -> Result<StageListing, Error> {
+    pub fn listing(
+        &self,
+        stage: Stage,
+        query: &str,
+        chapter: &str,
+        compiler: &str,
+        edition: &str,
+    ) -> Result<StageListing, Error> {
         let names = self.subjects();
         let name = select(stage, query, &names, chapter)?;
         let (text, layout) = self.rendered(name).expect("a selected subject exists");
@@ -60,7 +67,14 @@ impl StageOutput {
             origin: crate::provenance::Origin::Stage { stage, edition: edition.to_owned() },
             excerpt: None,
         };
-        Ok(StageListing { stage, subject: name.to_owned(), text, layout, command: provenance.command(chapter, query), provenance })
+        Ok(StageListing {
+            stage,
+            subject: name.to_owned(),
+            text,
+            layout,
+            command: provenance.command(chapter, query),
+            provenance,
+        })
     }
 }
 

@@ -221,7 +221,9 @@ impl TypeLayout {
                     .map(|(_, first, fields)| {
                         let in_tag = tag.as_ref().is_some_and(|tag| tag.start <= bytes.start && bytes.end <= tag.end);
                         match fields.iter().find(|f| covers(f, &bytes)) {
-                            Some(f) if f.offset == bytes.start && (f.size > 0 || bytes.is_empty()) => Cell::Starts(f.label()),
+                            Some(f) if f.offset == bytes.start && (f.size > 0 || bytes.is_empty()) => {
+                                Cell::Starts(f.label())
+                            }
                             Some(_) => Cell::Continues,
                             None if in_tag && *first && !bytes.is_empty() => Cell::Tag,
                             None => Cell::Empty,
@@ -245,11 +247,17 @@ impl TypeLayout {
             (Some(bytes), Some(TagPlace::FromDebugInfo(offset))) => Some(format!(
                 "the tag: {bytes} byte(s) at offset {offset} (the `__state` member of the debug information)"
             )),
-            (Some(bytes), Some(TagPlace::First)) => Some(format!("the tag: {bytes} byte(s) at offset 0, before every variant's fields")),
+            (Some(bytes), Some(TagPlace::First)) => {
+                Some(format!("the tag: {bytes} byte(s) at offset 0, before every variant's fields"))
+            }
             (Some(bytes), None) => Some(format!("the tag: {bytes} byte(s), at an offset the print-out does not give")),
             (None, _) => None,
         };
-        let columns = if lanes.is_empty() { vec!["fields".to_owned()] } else { lanes.into_iter().map(|(name, _, _)| name).collect() };
+        let columns = if lanes.is_empty() {
+            vec!["fields".to_owned()]
+        } else {
+            lanes.into_iter().map(|(name, _, _)| name).collect()
+        };
         LayoutTable { columns, rows, size: self.size, align: self.align, tag }
     }
 
@@ -330,7 +338,9 @@ impl fmt::Display for LayoutTable {
             .rows
             .iter()
             .map(|row| {
-                std::iter::once(format!("{}..{}", row.bytes.start, row.bytes.end)).chain(row.cells.iter().map(text)).collect()
+                std::iter::once(format!("{}..{}", row.bytes.start, row.bytes.end))
+                    .chain(row.cells.iter().map(text))
+                    .collect()
             })
             .collect();
         let header: Vec<String> = std::iter::once("bytes".to_owned()).chain(self.columns.iter().cloned()).collect();

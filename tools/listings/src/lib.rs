@@ -83,6 +83,18 @@ pub fn package_asm(package: &str, function: &str, options: &AsmOptions) -> Resul
     listing(&workspace, &pseudo_chapter, &Package::named(package), function, options, &CodegenFlags::default())
 }
 
+/// The whole `.s` of a package of the lockfile (`regex-syntax`), compiled with the listing flags.
+pub fn package_assembly_text(package: &str) -> Result<String, Error> {
+    let workspace = Workspace::this_checkout();
+    compile::compile(
+        &workspace,
+        &Package::named(package),
+        &CodegenFlags::default(),
+        &rustc(&workspace)?,
+        Emit::Assembly,
+    )
+}
+
 /// The parsed assembly of a package (a chapter's, or one of the lockfile), compiled with `flags`.
 pub fn program(package: &str, flags: &CodegenFlags) -> Result<Arc<Program>, Error> {
     compiled_program(&Workspace::this_checkout(), &Package::named(package), flags)
@@ -169,15 +181,17 @@ fn compiled_program(workspace: &Workspace, package: &Package, flags: &CodegenFla
     })
 }
 
+/// Symbol → type arguments of every function of a package (see [`asm::instances`]).
+pub fn type_arguments_of(package: &str) -> Result<TypeArguments, Error> {
+    type_arguments(&Workspace::this_checkout(), &Package::named(package), &CodegenFlags::default())
+}
+
 /// The type arguments of every generic instance of a package, from the debug information of a
 /// build that writes LLVM IR (made only when a name turns out to be ambiguous).
 fn type_arguments(workspace: &Workspace, package: &Package, flags: &CodegenFlags) -> Result<TypeArguments, Error> {
-    static ARGUMENTS: LazyLock<Memo<(Package, CodegenFlags), Result<Arc<TypeArguments>, Error>>> =
-        LazyLock::new(Memo::new);
-    ARGUMENTS
-        .get((package.clone(), flags.clone()), || {
-            let ir = compile::compile(workspace, package, flags, &rustc(workspace)?, Emit::LlvmIr)?;
-            Ok(Arc::new(asm::instances::type_arguments(&ir)))
-        })
-        .map(|arguments| (*arguments).clone())
+    static ARGUMENTS: LazyLock<Memo<(Package, CodegenFlags), Result<TypeArguments, Error>>> = LazyLock::new(Memo::new);
+    ARGUMENTS.get((package.clone(), flags.clone()), || {
+        let ir = compile::compile(workspace, package, flags, &rustc(workspace)?, Emit::LlvmIr)?;
+        Ok(asm::instances::type_arguments(&ir))
+    })
 }

@@ -177,7 +177,7 @@ fn a_name_shared_by_two_instances_is_refused_as_ambiguous_saying_how_to_ask_for_
 fn instances_are_told_apart_by_their_type_arguments_where_the_debug_information_gives_them() {
     let program = program();
     let arguments = || -> Result<listings::asm::TypeArguments, Error> {
-        Ok([
+        Ok(std::sync::Arc::new(std::collections::HashMap::from([
             (
                 "_ZN50_$LT$T$u20$as$u20$core..convert..Into$LT$U$GT$$GT$4into17h3333333333333333E".to_owned(),
                 "u64, u64".to_owned(),
@@ -186,8 +186,7 @@ fn instances_are_told_apart_by_their_type_arguments_where_the_debug_information_
                 "_ZN50_$LT$T$u20$as$u20$core..convert..Into$LT$U$GT$$GT$4into17h4444444444444444E".to_owned(),
                 "(), ()".to_owned(),
             ),
-        ]
-        .into())
+        ])))
     };
     let error = program.select("<T as Into<U>>::into", "tiny", &mut { arguments }).unwrap_err();
     let Error::Ambiguous { candidates, .. } = &error else { panic!("{error:?}") };

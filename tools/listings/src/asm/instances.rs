@@ -11,7 +11,7 @@ use super::select::TypeArguments;
 /// Symbol → type arguments (`regex_syntax::hir::Hir`; empty for a function that has none) of
 /// every function the LLVM IR describes.
 pub fn type_arguments(llvm_ir: &str) -> TypeArguments {
-    llvm_ir
+    let arguments = llvm_ir
         .lines()
         .filter(|line| line.contains("!DISubprogram(name: \""))
         .filter_map(|line| {
@@ -20,7 +20,8 @@ pub fn type_arguments(llvm_ir: &str) -> TypeArguments {
             let arguments = name.find('<').map_or("", |open| name[open + 1..].strip_suffix('>').unwrap_or(""));
             Some((symbol.to_owned(), arguments.to_owned()))
         })
-        .collect()
+        .collect();
+    std::sync::Arc::new(arguments)
 }
 
 /// The value of `key: "…"` in a metadata node.

@@ -41,7 +41,7 @@ pub enum Directive {
     FunctionType(String),
     /// `.size sym, .Lfunc_end2-sym`: where a function (or object) ends.
     Size(String),
-    /// `.section`, `.p2align`, `.cfi_*`, `.globl` and the rest: nothing in a listing.
+    /// `.section`, `.p2align`, `.cfi_*`, `.globl` and the rest, by name: nothing in a listing.
     Other(String),
 }
 
@@ -202,11 +202,24 @@ const STRING_DIRECTIVES: &[&str] = &[".ascii", ".asciz", ".string"];
 
 /// Parses a whole assembly file. Blank lines and comments (`# %bb.0:`) produce nothing; the
 /// inline-asm markers `#APP` and `#NO_APP` are kept.
+///
+/// Half the lines of a large `.s` are DWARF (`.section .debug_info` and the like): data that no
+/// listing shows or refers to, whose operands are therefore not scanned for symbols.
 pub fn parse(text: &str) -> Vec<Statement> {
-    text.lines().filter_map(parse_line).collect()
+    let mut in_debug_section = false;
+    let mut statements = Vec::with_capacity(text.len() / 24);
+    for line in text.lines() {
+        if let Some(section) = line.trim_start().strip_prefix(".section") {
+            in_debug_section = section.trim_start().starts_with(".debug");
+        } else if line.trim_start().starts_with(".text") {
+            in_debug_section = false;
+        }
+        statements.extend(parse_line(line, in_debug_section));
+    }
+    statements
 }
 
-fn parse_line(line: &str) -> Option<Statement> {
+fn parse_line(line: &str, in_debug_section: bool) -> Option<Statement> {
     let trimmed = line.trim();
     match trimmed {
         "#APP" => return Some(Statement::InlineAsm(InlineAsmMarker::Begin)),
@@ -232,7 +245,7 @@ fn parse_line(line: &str) -> Option<Statement> {
     }
     if head.starts_with('.') {
         return Some(match DATA_DIRECTIVES.contains(&head) {
-            true if STRING_DIRECTIVES.contains(&head) => {
+            true if in_debug_section || STRING_DIRECTIVES.contains(&head) => {
                 Statement::Data { directive: head.to_owned(), value: Operands::literal(rest) }
             }
             true => Statement::Data { directive: head.to_owned(), value: Operands::parse(rest) },
@@ -278,7 +291,7 @@ fn is_symbol(word: &str) -> bool {
 }
 
 fn parse_directive(head: &str, rest: &str) -> Directive {
-    let other = || Directive::Other(format!("{head} {rest}").trim_end().to_owned());
+    let other = || Directive::Other(head.to_owned());
     match head {
         ".file" => parse_file(rest).unwrap_or_else(other),
         ".loc" => {

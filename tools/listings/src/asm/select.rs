@@ -40,7 +40,7 @@ pub struct Function {
 
 /// What a function's generic instance is instantiated with: symbol → its type arguments
 /// (`regex_syntax::hir::Hir`), for names that legacy mangling prints alike.
-pub type TypeArguments = HashMap<String, String>;
+pub type TypeArguments = std::sync::Arc<HashMap<String, String>>;
 
 impl Program {
     pub fn parse(text: &str) -> Program {
@@ -215,6 +215,8 @@ fn split_type_arguments(query: &str) -> Option<(&str, &str)> {
     let mut depth = 0;
     for (at, c) in inner.char_indices().rev() {
         match c {
+            // The arrow of a function type, `fn(&T) -> bool`, is no bracket.
+            '>' if inner[..at].ends_with('-') => {}
             '>' => depth += 1,
             '<' if depth == 0 => {
                 let name = inner[..at].strip_suffix("::")?;
@@ -333,5 +335,6 @@ mod tests {
             Some(("<alloc::raw_vec::RawVec<T,A>>::grow_one", "u8, alloc::alloc::Global"))
         );
         assert_eq!(split_type_arguments("<T as Into<U>>::into"), None);
+        assert_eq!(split_type_arguments("f::<u8, fn(&u8) -> bool>"), Some(("f", "u8, fn(&u8) -> bool")));
     }
 }

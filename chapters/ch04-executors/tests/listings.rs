@@ -266,9 +266,9 @@ fn waking_a_task_inlines_all_three_flavours_of_the_channel_send() {
         first_line_after(&listing, 0, |line| line.starts_with("lock or qword ptr [") && line.ends_with("+ 8], 1"));
     let first = numbered_lines(&listing)
         .into_iter()
-        .filter(|(n, line)| *n < write_bit && line.starts_with(".LBB"))
+        .rev()
+        .find(|(n, line)| *n < write_bit && line.starts_with(".LBB"))
         .map(|(n, _)| n)
-        .last()
         .expect("the block of the write");
     let notify =
         first_line_after(&listing, write_bit, |line| line.starts_with("call") && line.contains("SyncWaker>::notify"));

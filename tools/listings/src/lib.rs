@@ -158,15 +158,18 @@ pub fn stage_subjects(chapter: &str, stage: Stage) -> Result<Vec<String>, Error>
     Ok(stage_output(&workspace, &chapter, stage)?.subjects())
 }
 
+/// A result computed at most once per process and key.
+type Memoised<K, V> = LazyLock<Memo<K, Result<V, Error>>>;
+
 /// The pinned compiler, checked once per process.
 fn rustc(workspace: &Workspace) -> Result<Rustc, Error> {
-    static RUSTC: LazyLock<Memo<(), Result<Rustc, Error>>> = LazyLock::new(Memo::new);
+    static RUSTC: Memoised<(), Rustc> = LazyLock::new(Memo::new);
     RUSTC.get((), || Rustc::for_listings(workspace))
 }
 
 /// Runs a stage once per process and chapter.
 fn stage_output(workspace: &Workspace, chapter: &Chapter, stage: Stage) -> Result<Arc<StageOutput>, Error> {
-    static OUTPUTS: LazyLock<Memo<(String, Stage), Result<Arc<StageOutput>, Error>>> = LazyLock::new(Memo::new);
+    static OUTPUTS: Memoised<(String, Stage), Arc<StageOutput>> = LazyLock::new(Memo::new);
     OUTPUTS.get((chapter.slug.clone(), stage), || {
         lowering::output(workspace, chapter, stage, &rustc(workspace)?).map(Arc::new)
     })
@@ -174,7 +177,7 @@ fn stage_output(workspace: &Workspace, chapter: &Chapter, stage: Stage) -> Resul
 
 /// Compiles and parses a package once per process and flag set.
 fn compiled_program(workspace: &Workspace, package: &Package, flags: &CodegenFlags) -> Result<Arc<Program>, Error> {
-    static PROGRAMS: LazyLock<Memo<(Package, CodegenFlags), Result<Arc<Program>, Error>>> = LazyLock::new(Memo::new);
+    static PROGRAMS: Memoised<(Package, CodegenFlags), Arc<Program>> = LazyLock::new(Memo::new);
     PROGRAMS.get((package.clone(), flags.clone()), || {
         let text = compile::compile(workspace, package, flags, &rustc(workspace)?, Emit::Assembly)?;
         Ok(Arc::new(Program::parse(&text)))
@@ -189,7 +192,7 @@ pub fn type_arguments_of(package: &str) -> Result<TypeArguments, Error> {
 /// The type arguments of every generic instance of a package, from the debug information of a
 /// build that writes LLVM IR (made only when a name turns out to be ambiguous).
 fn type_arguments(workspace: &Workspace, package: &Package, flags: &CodegenFlags) -> Result<TypeArguments, Error> {
-    static ARGUMENTS: LazyLock<Memo<(Package, CodegenFlags), Result<TypeArguments, Error>>> = LazyLock::new(Memo::new);
+    static ARGUMENTS: Memoised<(Package, CodegenFlags), TypeArguments> = LazyLock::new(Memo::new);
     ARGUMENTS.get((package.clone(), flags.clone()), || {
         let ir = compile::compile(workspace, package, flags, &rustc(workspace)?, Emit::LlvmIr)?;
         Ok(asm::instances::type_arguments(&ir))

@@ -1,5 +1,7 @@
 //! `cargo xtask …`: the project's own command line (the alias lives in `.cargo/config.toml`).
 
+mod serve;
+
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
@@ -43,6 +45,12 @@ enum Command {
     TypeSizes(StageArgs),
     /// Fail on a chapter snapshot that no test asserted in the run that wrote REFERENCES
     /// (`INSTA_SNAPSHOT_REFERENCES_FILE`), or that a failed run left pending: `ci/test` runs it.
+    /// Serve the book at http://127.0.0.1:PORT, rebuilding and reloading it on every save
+    /// (`ci/serve-book` runs it).
+    ServeBook {
+        #[arg(long, default_value_t = 3000)]
+        port: u16,
+    },
     CheckSnapshots {
         /// The file insta wrote, one asserted snapshot's path a line.
         references: std::path::PathBuf,
@@ -78,6 +86,7 @@ fn main() -> ExitCode {
         Command::Hir(args) => print_stage(Stage::Hir, args),
         Command::TypeSizes(args) => print_stage(Stage::TypeSizes, args),
         Command::CheckSnapshots { references } => check_snapshots(&references),
+        Command::ServeBook { port } => serve::serve_book(&Workspace::this_checkout().root, port),
     }
 }
 

@@ -29,7 +29,8 @@ enum Raw<'a> {
     Comment(String),
 }
 
-/// The lines of `function`'s listing. `root` is the checkout, where the source files are.
+/// The lines of `function`'s listing. `root` is the checkout, where the source files are read
+/// from for `options.source`.
 pub fn filter(
     program: &Program,
     function: &Function,

@@ -8,12 +8,10 @@ mod select;
 pub mod symbols;
 
 pub use filter::EMPTY_INLINE_ASM;
+/// The lines of a function's listing in an already compiled and parsed crate.
+pub use filter::filter as lines;
 pub use listing::{ConstantKind, Line, Listing, is_source_line};
 pub use select::{Function, Program, TypeArguments};
-
-use std::path::Path;
-
-use crate::Chapter;
 
 /// What a listing shows besides the function's own code.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Hash)]
@@ -23,16 +21,4 @@ pub struct AsmOptions {
     /// Show the constants the code refers to (a waker vtable's four `.quad`s, strings), not
     /// only the jump tables.
     pub data: bool,
-}
-
-/// The lines of `function`'s listing in an already compiled and parsed crate. `root` is the
-/// checkout the source lines are read from.
-pub fn lines(
-    program: &Program,
-    function: &Function,
-    chapter: &Chapter,
-    root: &Path,
-    options: &AsmOptions,
-) -> Vec<Line> {
-    filter::filter(program, function, chapter, root, options)
 }

@@ -154,6 +154,12 @@ fn the_driver_polls_twice_through_the_dyn_future_vtable_and_drops_the_waker_thro
     ] {
         assert!(listing.instructions().any(|i| i == store_then_reload), "{store_then_reload:?}: {listing}");
     }
+    let black_box =
+        ["lea rax, [rsp + 24]", "; #APP #NO_APP (empty inline asm: black_box)", "mov rbx, qword ptr [rsp + 24]"];
+    assert!(
+        printed_lines(&listing).windows(3).any(|w| w == black_box),
+        "black_box's empty asm block sits between handing over the address and reloading: {listing}"
+    );
     // After the ret: the allocation error, three landing pads, their shared tail, the abort.
     assert_eq!(
         block(&listing, ".LBB0_5"),

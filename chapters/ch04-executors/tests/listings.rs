@@ -2,7 +2,7 @@
 //! asserts the claim the book makes, then snapshots the whole listing the book shows.
 
 use listings::asm::Line;
-use listings::{AsmOptions, Listing, assert_asm_snapshot};
+use listings::{AsmOptions, Listing, Part, assert_asm_snapshot, assert_part_snapshot};
 
 const CHAPTER: &str = env!("CARGO_PKG_NAME");
 
@@ -53,15 +53,29 @@ fn loops(listing: &Listing) -> Vec<(String, Vec<String>)> {
     found
 }
 
-/// Lines `range` (1-based, as the page's `lines=A-B` counts them) of the rendered listing,
-/// with single spaces.
-fn window(listing: &Listing, range: std::ops::RangeInclusive<usize>) -> Vec<String> {
-    let rendered = listing.to_string();
-    let lines: Vec<&str> = rendered.lines().collect();
-    lines[*range.start() - 1..*range.end()]
+/// The rendered listing's lines with single spaces, numbered from 1 as a part counts them.
+fn numbered_lines(listing: &Listing) -> Vec<(usize, String)> {
+    listing
+        .rendered_lines()
         .iter()
         .map(|line| line.split_whitespace().collect::<Vec<_>>().join(" "))
+        .zip(1..)
+        .map(|(l, n)| (n, l))
         .collect()
+}
+
+/// The number of the first line after line `after` for which `wanted` holds.
+fn first_line_after(listing: &Listing, after: usize, wanted: impl Fn(&str) -> bool) -> usize {
+    numbered_lines(listing)
+        .into_iter()
+        .find(|(n, line)| *n > after && wanted(line))
+        .map(|(n, _)| n)
+        .unwrap_or_else(|| panic!("no such line after line {after}:\n{listing}"))
+}
+
+/// A part's lines with single spaces.
+fn shown(part: &Part) -> Vec<String> {
+    part.lines().iter().map(|line| line.split_whitespace().collect::<Vec<_>>().join(" ")).collect()
 }
 
 /// Whether `needles` appear in `haystack` in this order (not necessarily next to each other),
@@ -144,9 +158,6 @@ fn unpark_is_one_exchange_and_a_system_call_only_if_the_thread_was_parked() {
     assert_asm_snapshot!("unparker_wake_by_ref", listing);
 }
 
-/// The lines of the `block_on_dyn` listing that the page shows: the two loops.
-const BLOCK_ON_LOOP_LINES: std::ops::RangeInclusive<usize> = 45..=60;
-
 #[test]
 fn block_on_parks_only_while_the_flag_it_exchanges_with_zero_was_down() {
     let listing = asm("block_on_dyn", AsmOptions { source: true, data: false });
@@ -174,11 +185,16 @@ fn block_on_parks_only_while_the_flag_it_exchanges_with_zero_was_down() {
     assert!(in_order(flag_loop, &expected), "swap(false), poll again if it was up, else park: {flag_loop:?}");
     // The loop polls through a register (the vtable's fourth slot) and then tests the tag.
     assert!(in_order(&all, &["call r", "test al, 1", "je ", "xor eax, eax", "xchg byte ptr ["]), "{listing}");
-    // The page shows the two loops: from the poll loop's label to the flag loop's `jmp`.
-    let shown = window(&listing, BLOCK_ON_LOOP_LINES);
-    assert!(shown[0].ends_with(':') && in_order(&shown, &["call r", "test al, 1"]), "{shown:#?}");
-    assert_eq!(shown.last().unwrap(), &format!("jmp {flag_label}"));
+    // The page shows the two loops: from the poll loop's label (where the flag loop's `jne`
+    // goes back to poll) to the flag loop's `jmp`.
+    let poll_label = flag_loop.iter().find_map(|i| i.strip_prefix("jne ")).expect("the flag loop's jne").to_owned();
+    let first = first_line_after(&listing, 0, |line| line == format!("{poll_label}:"));
+    let last = first_line_after(&listing, first, |line| line == format!("jmp {flag_label}"));
+    let loops = Part::of_asm(&listing, "loops", first..=last);
+    let shown = shown(&loops);
+    assert!(in_order(&shown, &["call r", "test al, 1", "je ", "xor eax, eax", "xchg byte ptr ["]), "{shown:#?}");
     assert_asm_snapshot!("block_on_dyn", listing);
+    assert_part_snapshot!("block_on_dyn", loops);
 }
 
 #[test]
@@ -196,9 +212,6 @@ fn the_flagged_waker_unparks_only_when_it_raises_the_flag() {
     assert_eq!(all.len(), 13, "the page compares the run queue's waker with these 13 instructions");
     assert_asm_snapshot!("thread_waker_wake_by_ref", listing);
 }
-
-/// The lines of the `task_poll` listing that the page shows: all but the unwinding paths.
-const TASK_POLL_LINES: std::ops::RangeInclusive<usize> = 1..=111;
 
 #[test]
 fn one_turn_of_the_run_queue_locks_clones_the_arc_polls_through_the_vtable_and_allocates_nothing() {
@@ -230,15 +243,14 @@ fn one_turn_of_the_run_queue_locks_clones_the_arc_polls_through_the_vtable_and_a
             "alloc::task::raw_waker::drop_waker"
         ]
     );
-    // The page shows the listing up to the `ret`; the landing pads after it only unwind.
-    let shown = window(&listing, TASK_POLL_LINES);
-    assert_eq!(shown.last().unwrap(), "ret");
-    assert_eq!(shown.iter().filter(|line| *line == "ret").count(), 1);
+    // The page shows the listing up to its one `ret`; the cold paths and landing pads after it
+    // only panic or unwind.
+    let one_turn = Part::of_asm(&listing, "one_turn", 1..=first_line_after(&listing, 0, |line| line == "ret"));
+    assert!(shown(&one_turn).iter().all(|i| !i.starts_with("call") || !i.contains("_Unwind_Resume")), "{one_turn:?}");
+    assert_eq!(all.iter().filter(|i| *i == "ret").count(), 1, "one way out: {listing}");
     assert_asm_snapshot!("task_poll", listing);
+    assert_part_snapshot!("task_poll", one_turn);
 }
-
-/// The lines of the `task_wake_by_ref` listing that the page shows: the list flavour's write.
-const LIST_WRITE_LINES: std::ops::RangeInclusive<usize> = 671..=678;
 
 #[test]
 fn waking_a_task_inlines_all_three_flavours_of_the_channel_send() {
@@ -248,10 +260,24 @@ fn waking_a_task_inlines_all_three_flavours_of_the_channel_send() {
     for slow_path in ["array::Channel<T>::send::{{closure}}", "zero::Channel<T>::send::{{closure}}"] {
         assert!(all.iter().any(|i| i.starts_with("call") && i.contains(slow_path)), "{slow_path}");
     }
-    // The window the page shows: the message stored into its slot, the slot's WRITE bit set,
-    // the receiver notified.
-    let window = window(&listing, LIST_WRITE_LINES);
-    assert!(window[0].starts_with(".LBB"), "{window:#?}");
+    // The part the page shows: from the block that stores the message into its slot, sets the
+    // slot's WRITE bit and notifies the receiver, to the jump after the notification.
+    let write_bit =
+        first_line_after(&listing, 0, |line| line.starts_with("lock or qword ptr [") && line.ends_with("+ 8], 1"));
+    let first = numbered_lines(&listing)
+        .into_iter()
+        .rev()
+        .find(|(n, line)| *n < write_bit && line.starts_with(".LBB"))
+        .map(|(n, _)| n)
+        .expect("the block of the write");
+    let notify =
+        first_line_after(&listing, write_bit, |line| line.starts_with("call") && line.contains("SyncWaker>::notify"));
+    let list_push = Part::of_asm(
+        &listing,
+        "list_push",
+        first..=first_line_after(&listing, notify, |line| line.starts_with("jmp ")),
+    );
+    let window = shown(&list_push);
     assert!(
         in_order(
             &window,
@@ -266,4 +292,5 @@ fn waking_a_task_inlines_all_three_flavours_of_the_channel_send() {
     assert!(all.contains(&"mov edi, 504".to_owned()));
     assert!(all.contains(&"pause".to_owned()));
     assert_asm_snapshot!("task_wake_by_ref", listing);
+    assert_part_snapshot!("task_wake_by_ref", list_push);
 }

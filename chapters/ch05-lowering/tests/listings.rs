@@ -2,7 +2,9 @@
 //! each test asserts the claim the page makes on one listing (HIR, MIR, type sizes or
 //! assembly), then snapshots the whole listing the page shows.
 
-use listings::{AsmOptions, Listing, Stage, StageListing, assert_asm_snapshot, assert_stage_snapshot};
+use listings::{
+    AsmOptions, Listing, Part, Stage, StageListing, assert_asm_snapshot, assert_part_snapshot, assert_stage_snapshot,
+};
 
 const CHAPTER: &str = env!("CARGO_PKG_NAME");
 
@@ -27,8 +29,7 @@ fn mir_line<'a>(mir: &'a str, prefix: &str) -> &'a str {
 
 /// The `(kind, name, offset, size)` of every field of one variant of a future's layout.
 fn variant_fields(future: &str, variant: &str) -> Vec<(String, String, u64, u64)> {
-    let workspace_layouts = listings::lowering::type_sizes::layouts(&printout_of(future));
-    let layout = workspace_layouts.into_iter().next().unwrap_or_else(|| panic!("no layout of {future}"));
+    let layout = stage(Stage::TypeSizes, future).layout.unwrap_or_else(|| panic!("no layout of {future}"));
     let variant = layout
         .variants
         .iter()
@@ -37,12 +38,14 @@ fn variant_fields(future: &str, variant: &str) -> Vec<(String, String, u64, u64)
     variant.fields.iter().map(|f| (f.kind.clone(), f.name.clone(), f.offset, f.size)).collect()
 }
 
-/// The print-out of one type, back in `-Zprint-type-sizes` form, so that it can be parsed into
-/// offsets again.
-fn printout_of(future: &str) -> String {
-    let listing = stage(Stage::TypeSizes, future);
-    let printed = listing.text.split("\n\n").next().unwrap_or_default();
-    printed.lines().map(|line| format!("print-type-size {line}\n")).collect()
+/// The lines `first..=last` of a MIR body from the line `scope 1 {` (its first scope) to the
+/// `}` that closes the basic block containing `statement`: the part of a body the page shows.
+fn scopes_to_the_block_of(mir: &StageListing, name: &str, statement: &str) -> Part {
+    let lines: Vec<&str> = mir.text.lines().collect();
+    let first = lines.iter().position(|line| line.trim() == "scope 1 {").expect("a first scope") + 1;
+    let at = lines.iter().position(|line| line.contains(statement)).unwrap_or_else(|| panic!("{statement}"));
+    let last = at + lines[at..].iter().position(|line| *line == "    }").expect("the block's end") + 1;
+    Part::of_stage(mir, name, first..=last)
 }
 
 fn first_line(listing: &StageListing) -> &str {
@@ -177,7 +180,11 @@ fn mir_keeps_a_borrowed_buffer_in_the_coroutine_even_after_it_was_dropped_before
             "_6 = std::mem::drop::<Kilobyte>(move _7)",
         ],
     );
+    let shown = scopes_to_the_block_of(&mir, "built_borrowed_dropped", "std::mem::drop::<Kilobyte>");
+    assert!(shown.text.contains("debug buffer => (((*_19) as variant#3).0: Kilobyte);"), "{}", shown.text);
+    assert!(shown.text.contains("Kilobyte(move _3);") && shown.text.trim_end().ends_with('}'), "{}", shown.text);
     assert_stage_snapshot!("buffer_borrowed_then_dropped_before_await", mir);
+    assert_part_snapshot!("buffer_borrowed_then_dropped_before_await", shown);
 }
 
 #[test]
@@ -186,7 +193,10 @@ fn mir_leaves_a_buffer_that_was_never_borrowed_on_the_stack() {
     assert_eq!(mir_line(&mir.text, "debug buffer =>"), "debug buffer => _3;", "an ordinary MIR local");
     assert_contains_all(&mir.text, &["_3 = [const 7_u8; 1024];", "_4 = copy _3[_5];"]);
     assert!(!mir.text.contains("&_3"), "never borrowed");
+    let shown = scopes_to_the_block_of(&mir, "read_in_place", "BitXor(");
+    assert!(shown.text.contains("debug buffer => _3;") && shown.text.contains("_4 = copy _3[_5];"), "{}", shown.text);
     assert_stage_snapshot!("buffer_read_without_borrow_before_await", mir);
+    assert_part_snapshot!("buffer_read_without_borrow_before_await", shown);
 }
 
 // ---- Type sizes: the layout -------------------------------------------------------------------

@@ -2,7 +2,6 @@
 //! each test asserts the claims the page makes of one listing (MIR, HIR, layout or assembly),
 //! then snapshots the whole listing the page shows.
 
-use listings::lowering::type_sizes::table_row;
 use listings::{AsmOptions, Listing, Stage, StageListing, assert_asm_snapshot, assert_stage_snapshot};
 
 const CHAPTER: &str = env!("CARGO_PKG_NAME");
@@ -19,9 +18,12 @@ fn instructions(listing: &Listing) -> Vec<(&str, &str)> {
     listing.instructions().collect()
 }
 
-/// The cells of the layout table's row for `bytes`, one per variant (see `table_row`).
+/// The cells of the layout table's row for `bytes` (`"16..24"`), one per column.
 fn layout_row(layout: &StageListing, bytes: &str) -> Vec<String> {
-    table_row(&layout.text, bytes).unwrap_or_else(|| panic!("no row {bytes} in:\n{}", layout.text))
+    let (start, end) = bytes.split_once("..").expect("a byte range, A..B");
+    let range = start.parse().unwrap()..end.parse().unwrap();
+    let table = layout.layout.as_ref().expect("a type's listing has its layout").table();
+    table.row(range).unwrap_or_else(|| panic!("no row {bytes} in:\n{}", layout.text))
 }
 
 // ---- MIR: the pointer is made, and stored, in the first resume ----------------------------------

@@ -3,7 +3,6 @@
 //! assembly, the MIR that decides `Send`), then snapshots the whole listing the page shows.
 
 use listings::asm::Line;
-use listings::lowering::type_sizes::table_row;
 use listings::{AsmOptions, Listing, Stage, StageListing, assert_asm_snapshot, assert_stage_snapshot};
 
 const CHAPTER: &str = env!("CARGO_PKG_NAME");
@@ -12,9 +11,12 @@ fn stage(stage: Stage, subject: &str) -> StageListing {
     listings::stage(CHAPTER, stage, subject).unwrap_or_else(|error| panic!("{error}"))
 }
 
-/// The cells of the layout table's row for `bytes`, one per variant (see `table_row`).
+/// The cells of the layout table's row for `bytes` (`"16..24"`), one per column.
 fn layout_row(layout: &StageListing, bytes: &str) -> Vec<String> {
-    table_row(&layout.text, bytes).unwrap_or_else(|| panic!("no row {bytes} in:\n{}", layout.text))
+    let (start, end) = bytes.split_once("..").expect("a byte range, A..B");
+    let range = start.parse().unwrap()..end.parse().unwrap();
+    let table = layout.layout.as_ref().expect("a type's listing has its layout").table();
+    table.row(range).unwrap_or_else(|| panic!("no row {bytes} in:\n{}", layout.text))
 }
 
 /// The statements and terminator of one basic block of a MIR body, trimmed.

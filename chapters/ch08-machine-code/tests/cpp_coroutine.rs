@@ -56,7 +56,8 @@ fn the_cpp_functions_are_the_ramp_the_actor_and_the_destroyer() {
 #[test]
 fn the_ramp_allocates_the_frame_and_stores_the_resume_and_destroy_pointers_first() {
     let ramp = cpp(RAMP);
-    assert!(ramp.provenance.contains(" · g++ 12.2.0 · -std=c++20 -O2 -masm=intel"), "{}", ramp.provenance);
+    assert_eq!(ramp.provenance.compiler, "g++ 12.2.0");
+    assert!(ramp.provenance.to_string().contains(" · g++ 12.2.0 · -std=c++20 -O2 -masm=intel"), "{}", ramp.provenance);
     assert!(has(&ramp, ("mov", "edi, 72")) && has(&ramp, ("call", "operator new(unsigned long)@PLT")), "{ramp}");
     assert!(has(&ramp, ("lea", &format!("rcx, {ACTOR}[rip]"))) && has(&ramp, ("lea", &format!("rdx, {DESTROY}[rip]"))));
     assert!(has(&ramp, ("movups", "XMMWORD PTR [rax], xmm0")), "both pointers in one 16-byte store at 0: {ramp}");
@@ -183,11 +184,17 @@ fn the_table_sets_the_rust_future_beside_the_cpp_frame() {
         vec!["`middle`".to_owned(), field("Suspend2", "local", "middle"), cpp_word("middle at")],
     ];
     let table = GeneratedTable {
-        provenance: format!(
-            "three_awaits in Rust and in C++ · {} · {}; the Rust layout from -Zprint-type-sizes, the C++ frame measured at run time by cpp/frame_layout.cpp",
-            rust.provenance.split(" · ").nth(1).unwrap_or_default(),
-            listings::cpp::gxx::pinned().describe(),
-        ),
+        provenance: listings::Provenance {
+            subject: "three_awaits in Rust and in C++".to_owned(),
+            compiler: rust.provenance.compiler.clone(),
+            origin: listings::Origin::Table {
+                how: format!(
+                    "{}; the Rust layout from -Zprint-type-sizes, the C++ frame measured at run time by cpp/frame_layout.cpp",
+                    listings::cpp::gxx::pinned().describe()
+                ),
+            },
+            excerpt: None,
+        },
         header: vec!["".to_owned(), "Rust future".to_owned(), "C++ coroutine frame (g++)".to_owned()],
         rows,
     };

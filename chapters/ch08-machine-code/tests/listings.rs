@@ -55,10 +55,15 @@ fn figures(function: &str, opt_level: &str) -> (Listing, CodeFigures) {
     (listing, figures)
 }
 
-fn provenance_of_table(what: &str, flags_note: &str) -> String {
-    let listing = asm(RESUME);
-    let rustc = listing.provenance.split(" · ").nth(1).unwrap_or_default().to_owned();
-    format!("{what} · {rustc} · {flags_note}; bytes from the object file of the same compilation")
+fn provenance_of_table(what: &str, flags_note: &str) -> listings::Provenance {
+    listings::Provenance {
+        subject: what.to_owned(),
+        compiler: asm(RESUME).provenance.compiler,
+        origin: listings::Origin::Table {
+            how: format!("{flags_note}; bytes from the object file of the same compilation"),
+        },
+        excerpt: None,
+    }
 }
 
 // ---- One function at six optimisation levels ----------------------------------------------------
@@ -241,16 +246,7 @@ fn layout_offsets(future: &str, variant: &str) -> Vec<(String, u64)> {
 
 fn type_layout(future: &str) -> listings::lowering::type_sizes::TypeLayout {
     let listing = listings::stage(CHAPTER, Stage::TypeSizes, future).unwrap_or_else(|error| panic!("{error}"));
-    // Back into `-Zprint-type-sizes` form (with the tag line the stage adds), to parse the offsets.
-    let printed = listing.text.split("\n\n").next().unwrap_or_default();
-    let mut printout: String = printed.lines().map(|line| format!("print-type-size {line}\n")).collect();
-    if let Some(tag) = listing.text.split("at offset ").nth(1).and_then(|rest| rest.split(' ').next()) {
-        printout.push_str(&format!("tag-offset `{}`: {tag} bytes\n", listing.subject));
-    }
-    listings::lowering::type_sizes::layouts(&printout)
-        .into_iter()
-        .next()
-        .unwrap_or_else(|| panic!("no layout of {future}"))
+    listing.layout.unwrap_or_else(|| panic!("no layout of {future}"))
 }
 
 fn offset_of(future: &str, variant: &str, field: &str) -> u64 {
@@ -277,7 +273,7 @@ fn three_awaits_keeps_kept_and_middle_in_the_future_and_the_layout_table_says_wh
 fn the_offsets_of_kept_and_middle_in_the_listings_memory_operands_are_the_layouts() {
     let kept = offset_of("three_awaits", "Suspend2", "kept");
     let middle = offset_of("three_awaits", "Suspend2", "middle");
-    let tag = type_layout("three_awaits").tag_offset.expect("the tag's offset");
+    let tag = type_layout("three_awaits").tag.expect("the tag's place").offset();
     // Every optimised level, since each listing is a different reading of the same layout.
     for level in ["1", "2", "3", "s", "z"] {
         let listing = asm_at(RESUME, level);
@@ -395,7 +391,7 @@ fn a_function_boundary_keeps_the_resume_function_and_the_caller_calls_it_in_a_lo
             (m == "lea").then(|| o.strip_prefix("rbx, [rsp + ")?.strip_suffix(']')?.parse::<u64>().ok())?
         })
         .expect("lea rbx, [rsp + N]");
-    let tag = type_layout("three_awaits").tag_offset.unwrap();
+    let tag = type_layout("three_awaits").tag.unwrap().offset();
     assert!(has(&caller, ("mov", &format!("byte ptr [rsp + {}], 0", future_at + tag))), "state 0: {caller}");
     assert_asm_snapshot!("poll_never_inlined", boundary);
     assert_asm_snapshot!("run_across_a_function_boundary", caller);
@@ -459,11 +455,11 @@ fn the_callers_table_says_which_callers_keep_the_state_machine() {
 /// Where the tags of the nest lie inside `outer`'s future: its own, `middle`'s inside `outer`'s
 /// awaitee, `leaf`'s inside `middle`'s awaitee, each computed from the layouts alone.
 fn nested_tag_offsets() -> [u64; 3] {
-    let outer_tag = type_layout("outer").tag_offset.unwrap();
+    let outer_tag = type_layout("outer").tag.unwrap().offset();
     let middle_at = offset_of("outer", "Suspend0", "__awaitee");
-    let middle_tag = middle_at + type_layout("middle").tag_offset.unwrap();
+    let middle_tag = middle_at + type_layout("middle").tag.unwrap().offset();
     let leaf_at = middle_at + offset_of("middle", "Suspend0", "__awaitee");
-    let leaf_tag = leaf_at + type_layout("leaf").tag_offset.unwrap();
+    let leaf_tag = leaf_at + type_layout("leaf").tag.unwrap().offset();
     [outer_tag, middle_tag, leaf_tag]
 }
 

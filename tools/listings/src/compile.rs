@@ -1,134 +1,93 @@
-//! Step 1 of the pipeline: compile one chapter crate to x86-64 assembly, reproducibly.
+//! Step 1 of the pipeline: compile one crate (a chapter, or a package of the lockfile) to x86-64
+//! assembly, reproducibly.
 //!
 //! Nothing about the machine may reach the output: not the user's `RUSTFLAGS` or cargo config,
 //! not a rustc wrapper, not the path of the checkout or of `CARGO_HOME`. So the child cargo
 //! gets a cleared environment, every profile key again on its command line (`--config` beats
-//! every config file), and path remapping.
+//! every config file), and path remapping (`child.rs`).
+//!
+//! When nothing the crate is built from changed since the last build with the same command, the
+//! `.s` is read without asking cargo (see [`Stamp`]): cargo's own freshness check costs as much
+//! as everything else a `cargo xtask asm` does.
 
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::process::Command;
+use std::time::SystemTime;
 
-use crate::{Chapter, Error, Rustc, Workspace};
+use crate::child::{isolated, path_remaps, read, run};
+use crate::flags::TARGET;
+use crate::{CodegenFlags, Error, Rustc, Workspace};
 
-/// The target every listing is for.
-pub const TARGET: &str = "x86_64-unknown-linux-gnu";
-
-/// What may vary between two compilations of the same chapter. Each flag set gets its own
-/// target directory: two sets sharing one would overwrite each other's `.s`.
+/// What to compile: a package of the workspace's lockfile, and the name of its library crate.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub struct CodegenFlags {
-    /// `3` for the book's listings; `s` or `z` to compare with a listing made for size.
-    pub opt_level: String,
+pub struct Package {
+    /// `ch01-the-experiment`, `regex-syntax`.
+    pub name: String,
+    /// `ch01_the_experiment`, `regex_syntax`.
+    pub crate_name: String,
 }
 
-impl Default for CodegenFlags {
-    fn default() -> Self {
-        CodegenFlags { opt_level: "3".to_owned() }
-    }
-}
-
-impl CodegenFlags {
-    /// The profile keys, as `--config` arguments. Release-like, one codegen unit so that the
-    /// whole crate is one `.s` and LLVM sees every function at once, and line tables for the
-    /// source interleaving (they do not change the generated code).
-    fn profile(&self) -> Vec<String> {
-        let opt_level = match self.opt_level.as_str() {
-            level @ ("s" | "z") => format!("\"{level}\""),
-            level => level.to_owned(),
-        };
-        [
-            "inherits=\"release\"".to_owned(),
-            format!("opt-level={opt_level}"),
-            "codegen-units=1".to_owned(),
-            "debug=\"line-tables-only\"".to_owned(),
-            "incremental=false".to_owned(),
-            "lto=false".to_owned(),
-            "panic=\"unwind\"".to_owned(),
-            "overflow-checks=false".to_owned(),
-            "debug-assertions=false".to_owned(),
-            "strip=\"none\"".to_owned(),
-        ]
-        .into_iter()
-        .map(|key| format!("profile.listings.{key}"))
-        .collect()
-    }
-
-    /// Flags handed to rustc for the chapter crate itself.
-    fn rustc_args(&self) -> [&'static str; 4] {
-        ["-C", "llvm-args=-x86-asm-syntax=intel", "-C", "target-cpu=x86-64"]
-    }
-
-    /// How the snapshots describe these flags: the same on every machine, so no paths.
-    pub fn describe(&self) -> String {
-        format!(
-            "--target {TARGET} -C opt-level={} -C codegen-units=1 -C debuginfo=line-tables-only \
-             -C target-cpu=x86-64 -C llvm-args=-x86-asm-syntax=intel (Intel syntax), paths remapped",
-            self.opt_level
-        )
-    }
-
-    pub(crate) fn target_dir(&self, workspace: &Workspace) -> PathBuf {
-        workspace.root.join("target/listings").join(format!("asm-opt{}", self.opt_level))
+impl Package {
+    pub fn named(name: &str) -> Package {
+        Package { name: name.to_owned(), crate_name: name.replace('-', "_") }
     }
 }
 
-/// Compiles `chapter`'s library and returns its assembly text.
-pub fn assembly(
+/// What the compiler writes for a package besides the `.s`.
+pub enum Emit {
+    /// The assembly, which every listing is cut from.
+    Assembly,
+    /// The LLVM IR, whose debug information names each function's type arguments.
+    LlvmIr,
+}
+
+/// Compiles `package`'s library and returns the text of what `emit` asks for.
+pub fn compile(
     workspace: &Workspace,
-    chapter: &Chapter,
+    package: &Package,
     flags: &CodegenFlags,
     rustc: &Rustc,
+    emit: Emit,
 ) -> Result<String, Error> {
-    let target_dir = flags.target_dir(workspace);
-    let asm_path = target_dir.join(format!("{}.s", chapter.crate_name()));
-    build(workspace, chapter, flags, rustc, &asm_path)?;
-    if !asm_path.is_file() || !object_path(&asm_path).is_file() {
+    let (target_dir, extension, emit_flag) = match emit {
+        Emit::Assembly => (flags.target_dir(workspace), "s", "asm"),
+        // A build of its own: emitting IR renames anonymous constants in the `.s`.
+        Emit::LlvmIr => (flags.target_dir(workspace).with_extension("ir"), "ll", "llvm-ir"),
+    };
+    let output = target_dir.join(format!("{}.{extension}", package.crate_name));
+    let mut command = cargo(workspace, rustc);
+    command.args(["rustc", "--quiet", "--color", "never", "--locked", "--package", &package.name, "--lib"]);
+    command.args(["--profile", "listings", "--target", TARGET, "--target-dir"]).arg(&target_dir);
+    for key in flags.profile_config() {
+        command.arg("--config").arg(key);
+    }
+    command.arg("--").arg(format!("--emit={emit_flag}={}", output.display()));
+    // The assembly's compilation also writes the object file: the real sizes of the functions the
+    // `.s` shows (`object_code.rs`), of exactly the same code.
+    let object = matches!(emit, Emit::Assembly).then(|| object_path(&output));
+    if let Some(object) = &object {
+        command.arg(format!("--emit=obj={}", object.display()));
+    }
+    command.args(flags.rustc_args());
+    let outputs_exist = || output.is_file() && object.as_ref().is_none_or(|o| o.is_file());
+
+    let stamp = Stamp::new(&target_dir, package, &command, rustc);
+    if outputs_exist() && stamp.is_fresh(workspace) {
+        return read(&output);
+    }
+    let started = SystemTime::now();
+    run(&mut command, &package.name)?;
+    if !outputs_exist() {
         // Cargo considers the crate fresh (the `.s` and `.o` are not among its outputs) and will
         // not run rustc again, so a deleted file would never come back: clean the crate and
         // rebuild.
-        run(
-            cargo(workspace, rustc)
-                .args([
-                    "clean",
-                    "--quiet",
-                    "--package",
-                    &chapter.slug,
-                    "--profile",
-                    "listings",
-                    "--target",
-                    TARGET,
-                    "--target-dir",
-                ])
-                .arg(&target_dir),
-            chapter,
-        )?;
-        build(workspace, chapter, flags, rustc, &asm_path)?;
+        let mut clean = cargo(workspace, rustc);
+        clean.args(["clean", "--quiet", "--package", &package.name, "--profile", "listings", "--target", TARGET]);
+        run(clean.arg("--target-dir").arg(&target_dir), &package.name)?;
+        run(&mut command, &package.name)?;
     }
-    std::fs::read_to_string(&asm_path)
-        .map_err(|e| Error::Build { chapter: chapter.slug.clone(), stderr: format!("{}: {e}", asm_path.display()) })
-}
-
-fn build(
-    workspace: &Workspace,
-    chapter: &Chapter,
-    flags: &CodegenFlags,
-    rustc: &Rustc,
-    asm_path: &Path,
-) -> Result<(), Error> {
-    let mut command = cargo(workspace, rustc);
-    command.args(["rustc", "--quiet", "--color", "never", "--package", &chapter.slug, "--lib"]);
-    command.args(["--profile", "listings", "--target", TARGET, "--target-dir"]).arg(flags.target_dir(workspace));
-    for key in flags.profile() {
-        command.arg("--config").arg(key);
-    }
-    // The object file is written by the same compilation: the real sizes of the functions the
-    // `.s` shows (`object_code.rs`).
-    command
-        .arg("--")
-        .arg(format!("--emit=asm={}", asm_path.display()))
-        .arg(format!("--emit=obj={}", object_path(asm_path).display()))
-        .args(flags.rustc_args());
-    run(&mut command, chapter).map(|_| ())
+    stamp.write(started);
+    read(&output)
 }
 
 /// `…/ch08_machine_code.o` beside `…/ch08_machine_code.s`.
@@ -140,24 +99,11 @@ pub fn object_path(asm_path: &Path) -> PathBuf {
 /// from the caller but what is needed to find the toolchain and the crate cache.
 fn cargo(workspace: &Workspace, rustc: &Rustc) -> Command {
     let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
-    let mut command = Command::new(cargo);
-    command.current_dir(&workspace.root).env_clear();
-    for kept in ["PATH", "HOME", "CARGO_HOME", "RUSTUP_HOME", "RUSTUP_TOOLCHAIN"] {
-        if let Some(value) = std::env::var_os(kept) {
-            command.env(kept, value);
-        }
-    }
-    let cargo_home = std::env::var_os("CARGO_HOME")
-        .map(PathBuf::from)
-        .or_else(|| std::env::var_os("HOME").map(|home| PathBuf::from(home).join(".cargo")));
+    let mut command = isolated(cargo, workspace);
     // An empty CARGO_ENCODED_RUSTFLAGS would already override RUSTFLAGS and every config
     // file's rustflags; this one carries only the path remapping, for the dependencies too.
-    let mut remaps = vec![format!("--remap-path-prefix={}=.", workspace.root.display())];
-    if let Some(home) = cargo_home {
-        remaps.push(format!("--remap-path-prefix={}=/cargo-home", home.display()));
-    }
     command
-        .env("CARGO_ENCODED_RUSTFLAGS", remaps.join("\u{1f}"))
+        .env("CARGO_ENCODED_RUSTFLAGS", path_remaps(workspace).join("\u{1f}"))
         .env("RUSTC", &rustc.path)
         .env("RUSTC_WRAPPER", "")
         .env("RUSTC_WORKSPACE_WRAPPER", "")
@@ -165,16 +111,80 @@ fn cargo(workspace: &Workspace, rustc: &Rustc) -> Command {
     command
 }
 
-fn run(command: &mut Command, chapter: &Chapter) -> Result<Output, Error> {
-    let output = command
-        .output()
-        .map_err(|e| Error::Spawn { program: format!("{:?}", command.get_program()), reason: e.to_string() })?;
-    if output.status.success() {
-        Ok(output)
-    } else {
-        Err(Error::Build {
-            chapter: chapter.slug.clone(),
-            stderr: String::from_utf8_lossy(&output.stderr).into_owned(),
-        })
+/// What the last successful build ran, and when it started. The output is fresh if the same
+/// command would run again and no file the crate is built from (rustc's dep-info lists them,
+/// with the manifests, the lockfile and the toolchain pin) changed since that build started.
+struct Stamp {
+    path: PathBuf,
+    fingerprint: String,
+    dep_info: PathBuf,
+}
+
+impl Stamp {
+    fn new(target_dir: &Path, package: &Package, command: &Command, rustc: &Rustc) -> Stamp {
+        Stamp {
+            path: target_dir.join(format!("{}.stamp", package.crate_name)),
+            fingerprint: format!("{} {command:?}", rustc.version_line),
+            dep_info: target_dir.join(TARGET).join("listings").join(format!("lib{}.d", package.crate_name)),
+        }
+    }
+
+    fn is_fresh(&self, workspace: &Workspace) -> bool {
+        let Ok(text) = std::fs::read_to_string(&self.path) else { return false };
+        let Some((fingerprint, started)) = text.rsplit_once('\n') else { return false };
+        let Ok(nanos) = started.trim().parse::<u64>() else { return false };
+        let built = SystemTime::UNIX_EPOCH + std::time::Duration::from_nanos(nanos);
+        let Ok(dep_info) = std::fs::read_to_string(&self.dep_info) else { return false };
+        let inputs = dep_info_inputs(&dep_info);
+        fingerprint == self.fingerprint
+            && !inputs.is_empty()
+            && inputs
+                .iter()
+                .map(PathBuf::from)
+                .chain(["Cargo.toml", "Cargo.lock", "rust-toolchain.toml"].map(|f| workspace.root.join(f)))
+                .chain(inputs.iter().filter_map(|input| manifest_beside(Path::new(input))))
+                .all(|input| std::fs::metadata(&input).and_then(|m| m.modified()).is_ok_and(|changed| changed < built))
+    }
+
+    fn write(&self, started: SystemTime) {
+        let nanos = started.duration_since(SystemTime::UNIX_EPOCH).map_or(0, |d| d.as_nanos());
+        // A stamp that cannot be written only costs the next run a cargo check.
+        let _ = std::fs::write(&self.path, format!("{}\n{nanos}", self.fingerprint));
+    }
+}
+
+/// The package manifest of a source file: the `Cargo.toml` of the nearest folder that has one.
+fn manifest_beside(source: &Path) -> Option<PathBuf> {
+    source.ancestors().skip(1).map(|dir| dir.join("Cargo.toml")).find(|manifest| manifest.is_file())
+}
+
+/// The prerequisites of a Makefile-style dep-info file (`target: a.rs b.rs`), `\ ` unescaped.
+fn dep_info_inputs(dep_info: &str) -> Vec<String> {
+    let Some(line) = dep_info.lines().next() else { return Vec::new() };
+    let Some((_, prerequisites)) = line.split_once(": ") else { return Vec::new() };
+    let mut inputs = Vec::new();
+    let mut current = String::new();
+    let mut chars = prerequisites.chars();
+    while let Some(c) = chars.next() {
+        match c {
+            '\\' => current.extend(chars.next()),
+            ' ' => inputs.extend((!current.is_empty()).then(|| std::mem::take(&mut current))),
+            c => current.push(c),
+        }
+    }
+    inputs.extend((!current.is_empty()).then_some(current));
+    inputs
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn dep_info_lists_every_input_with_escaped_spaces() {
+        assert_eq!(
+            dep_info_inputs("/t/libx.rlib: /w/src/lib.rs /w/my\\ dir/a.rs\n\n/w/src/lib.rs:\n"),
+            ["/w/src/lib.rs", "/w/my dir/a.rs"]
+        );
     }
 }

@@ -30,11 +30,16 @@ pub enum Error {
     #[error("no {what} `{given}` in {chapter}{}; there are: {}", closest_hint(closest), known.join(", "))]
     UnknownSubject { given: String, chapter: String, what: String, closest: Vec<String>, known: Vec<String> },
 
-    #[error("`{given}` names {} functions in {chapter}; be more specific: {}", matches.len(), matches.join(" | "))]
-    AmbiguousFunction { given: String, chapter: String, matches: Vec<String> },
+    /// `what` is plural: `functions`, `MIR bodies`. Each candidate is spelled as it may be
+    /// asked for.
+    #[error("{}", ambiguous_message(given, chapter, what, candidates))]
+    Ambiguous { given: String, chapter: String, what: String, candidates: Vec<String> },
 
     #[error("compiling {chapter} for its listings failed:\n{stderr}")]
     Build { chapter: String, stderr: String },
+
+    #[error("cannot read {path}: {reason}")]
+    Read { path: String, reason: String },
 
     #[error("{0}")]
     Workspace(String),
@@ -45,6 +50,14 @@ fn closest_hint(closest: &[String]) -> String {
         [] => String::new(),
         names => format!(" (did you mean {}?)", names.join(" or ")),
     }
+}
+
+fn ambiguous_message(given: &str, chapter: &str, what: &str, candidates: &[String]) -> String {
+    let mut message = format!("`{given}` names {} {what} in {chapter}; ask for one of them:", candidates.len());
+    for candidate in candidates {
+        let _ = write!(message, "\n  {candidate}");
+    }
+    message
 }
 
 fn unknown_function_message(given: &str, chapter: &str, closest: &[String], known: &[String]) -> String {

@@ -57,8 +57,9 @@ impl CodeFigures {
 /// A generated table as a page shows it: a header row and body rows, printed as markdown.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct GeneratedTable {
-    /// What the table is of, the compiler and the flags, in one line: the snapshot's header.
-    pub provenance: String,
+    /// What the table is of, the compiler and how it was made (an [`Origin::Table`](crate::Origin)):
+    /// the snapshot's header.
+    pub provenance: crate::Provenance,
     pub header: Vec<String>,
     pub rows: Vec<Vec<String>>,
 }
@@ -107,10 +108,11 @@ impl fmt::Display for GeneratedTable {
 macro_rules! assert_table_snapshot {
     ($name:expr, $table:expr $(,)?) => {{
         let table: &$crate::GeneratedTable = &$table;
-        $crate::snapshot_settings(&table.provenance).bind(|| {
+        $crate::snapshot_settings(&table.provenance, None).bind(|| {
             $crate::insta::assert_snapshot!(
                 $crate::snapshot_name(env!("CARGO_PKG_NAME"), $crate::ListingKind::Table, $name),
-                table.to_string()
+                table.to_string(),
+                table.provenance.command(env!("CARGO_PKG_NAME"), $name).as_str()
             );
         });
     }};
@@ -121,8 +123,12 @@ mod tests {
     use super::*;
     use crate::asm::Line;
 
+    fn provenance() -> crate::Provenance {
+        "f · rustc 1.95.0 (x) · table: by hand".parse().unwrap()
+    }
+
     fn listing(lines: Vec<Line>) -> Listing {
-        Listing { function: "f".into(), lines, provenance: "f".into() }
+        Listing { function: "f".into(), lines, provenance: provenance(), command: String::new() }
     }
 
     fn instruction(mnemonic: &str, operands: &str) -> Line {
@@ -136,7 +142,7 @@ mod tests {
             instruction("call", "qword ptr [rcx + 16]"),
             Line::Label(".LBB0_1".into()),
             instruction("ret", ""),
-            Line::Label(".LJTI0_0".into()),
+            Line::DataLabel { name: ".LJTI0_0".into(), kind: crate::asm::ConstantKind::JumpTable },
             Line::Data { directive: ".long".into(), value: ".LBB0_1-.LJTI0_0".into() },
             Line::Data { directive: ".long".into(), value: ".LBB0_1-.LJTI0_0".into() },
         ]);
@@ -153,7 +159,7 @@ mod tests {
     #[test]
     fn a_table_prints_as_markdown_with_aligned_columns() {
         let table = GeneratedTable {
-            provenance: "p".into(),
+            provenance: provenance(),
             header: vec!["opt-level".into(), "bytes".into()],
             rows: vec![vec!["0".into(), "1024".into()], vec!["z".into(), "7".into()]],
         };

@@ -6,45 +6,59 @@
 //! ```text
 //! compile (compile.rs) → parse (asm/parse.rs) → select (asm/select.rs)
 //!         → filter + renumber + demangle (asm/filter.rs) → render (asm/listing.rs)
+//!         → snapshot, with its provenance and command (snapshot.rs, provenance.rs)
 //! ```
 //!
-//! Chapter tests call [`asm`] and [`assert_asm_snapshot!`]; the `xtask` command line calls the
+//! Chapter tests call [`asm`], [`stage`] and [`assert_asm_snapshot!`],
+//! [`assert_stage_snapshot!`], [`assert_part_snapshot!`]; the `xtask` command line calls the
 //! same functions, so what a reader regenerates is exactly what the tests check.
 
 pub mod asm;
+mod child;
 mod compile;
 pub mod cpp;
 mod error;
 mod examples;
 pub mod figures;
+mod flags;
 pub mod lowering;
+mod memo;
 pub mod object_code;
+mod provenance;
 mod snapshot;
 mod toolchain;
 mod workspace;
 
 pub use asm::{AsmOptions, Listing};
-pub use compile::CodegenFlags;
+pub use compile::Package;
 pub use error::Error;
 pub use examples::built_example;
 pub use figures::{CodeFigures, GeneratedTable};
-pub use lowering::{Stage, StageListing};
+pub use flags::{CodegenFlags, OPT_LEVELS, TARGET};
+pub use lowering::{Stage, StageListing, TypeLayout};
 pub use object_code::MachineCode;
-pub use snapshot::{ListingKind, StoredListing, read_snapshot, snapshot_name, snapshot_settings};
+pub use provenance::{Excerpt, Origin, Provenance};
+pub use snapshot::{
+    ListingKind, Part, StoredListing, read_snapshot, snapshot_name, snapshot_settings, unchecked_snapshots,
+};
 pub use toolchain::{Rustc, pinned_release};
 pub use workspace::{Chapter, Workspace, closest as closest_names};
 
 /// Re-exported so that [`assert_asm_snapshot!`] works in crates that only depend on `listings`.
 pub use insta;
 
-use std::collections::HashMap;
-use std::sync::{Arc, Mutex, OnceLock};
+use std::sync::{Arc, LazyLock};
+
+use asm::{Program, TypeArguments};
+use compile::Emit;
+use lowering::StageOutput;
+use memo::Memo;
 
 /// The assembly of `function` in `chapter`, compiled with the listing flags.
 ///
 /// `chapter` is a folder name under `chapters/` (`ch01-the-experiment`), its crate name
 /// (`ch01_the_experiment`) or its number prefix (`ch01`). `function` is a demangled path as a
-/// reader writes it; see [`asm::select`] for the forms accepted.
+/// reader writes it; see [`asm::Program::select`] for the forms accepted.
 ///
 /// The chapter is compiled at most once per process and per flag set, however many listings
 /// are taken from it.
@@ -62,8 +76,59 @@ pub fn asm_with_flags(
 ) -> Result<Listing, Error> {
     let workspace = Workspace::this_checkout();
     let chapter = workspace.chapter(chapter)?;
-    let program = compiled_program(&workspace, &chapter, flags)?;
-    asm::listing(&program, &chapter, function, options)
+    listing(&workspace, &chapter, &Package::named(&chapter.slug), function, options, flags)
+}
+
+/// The listing of `function` in a package of the workspace's lockfile that is not a chapter
+/// (`regex-syntax`), compiled with the listing flags: what the tests hold the pipeline to on
+/// code nobody here wrote.
+pub fn package_asm(package: &str, function: &str, options: &AsmOptions) -> Result<Listing, Error> {
+    let workspace = Workspace::this_checkout();
+    let pseudo_chapter = Chapter { slug: package.to_owned(), dir: workspace.root.join("target") };
+    listing(&workspace, &pseudo_chapter, &Package::named(package), function, options, &CodegenFlags::default())
+}
+
+/// The whole `.s` of a package of the lockfile (`regex-syntax`), compiled with the listing flags.
+pub fn package_assembly_text(package: &str) -> Result<String, Error> {
+    let workspace = Workspace::this_checkout();
+    compile::compile(
+        &workspace,
+        &Package::named(package),
+        &CodegenFlags::default(),
+        &rustc(&workspace)?,
+        Emit::Assembly,
+    )
+}
+
+/// The parsed assembly of a package (a chapter's, or one of the lockfile), compiled with `flags`.
+pub fn program(package: &str, flags: &CodegenFlags) -> Result<Arc<Program>, Error> {
+    compiled_program(&Workspace::this_checkout(), &Package::named(package), flags)
+}
+
+fn listing(
+    workspace: &Workspace,
+    chapter: &Chapter,
+    package: &Package,
+    function: &str,
+    options: &AsmOptions,
+    flags: &CodegenFlags,
+) -> Result<Listing, Error> {
+    let program = compiled_program(workspace, package, flags)?;
+    let mut arguments = || type_arguments(workspace, package, flags);
+    let selected = program.select(function, &chapter.slug, &mut arguments)?;
+    let lines = asm::lines(&program, selected, chapter, &workspace.root, options);
+    let provenance = Provenance {
+        subject: selected.name.clone(),
+        compiler: rustc(workspace)?.version_line,
+        origin: Origin::Asm { flags: flags.clone(), options: options.clone() },
+        excerpt: None,
+    };
+    Ok(Listing {
+        function: selected.name.clone(),
+        lines,
+        command: provenance.command(&chapter.slug, function),
+        provenance,
+    })
 }
 
 /// The machine code of `function` as the object file of the listing's own compilation holds it:
@@ -71,9 +136,11 @@ pub fn asm_with_flags(
 pub fn machine_code(chapter: &str, function: &str, flags: &CodegenFlags) -> Result<MachineCode, Error> {
     let workspace = Workspace::this_checkout();
     let chapter = workspace.chapter(chapter)?;
-    let program = compiled_program(&workspace, &chapter, flags)?;
-    let selected = program.select(function, &chapter.slug)?;
-    let asm_path = flags.target_dir(&workspace).join(format!("{}.s", chapter.crate_name()));
+    let package = Package::named(&chapter.slug);
+    let program = compiled_program(&workspace, &package, flags)?;
+    let mut arguments = || type_arguments(&workspace, &package, flags);
+    let selected = program.select(function, &chapter.slug, &mut arguments)?;
+    let asm_path = flags.target_dir(&workspace).join(format!("{}.s", package.crate_name));
     object_code::read(&compile::object_path(&asm_path), &selected.symbol)
 }
 
@@ -81,93 +148,71 @@ pub fn machine_code(chapter: &str, function: &str, flags: &CodegenFlags) -> Resu
 pub fn asm_functions(chapter: &str) -> Result<Vec<String>, Error> {
     let workspace = Workspace::this_checkout();
     let chapter = workspace.chapter(chapter)?;
-    let program = compiled_program(&workspace, &chapter, &CodegenFlags::default())?;
+    let program = compiled_program(&workspace, &Package::named(&chapter.slug), &CodegenFlags::default())?;
     Ok(program.functions().iter().map(|f| f.name.clone()).collect())
 }
 
-/// The whole `.s` of a chapter, compiled now (no cache): what every listing is cut from.
+/// The whole `.s` of a chapter: what every listing is cut from.
 pub fn assembly_text(chapter: &str, flags: &CodegenFlags) -> Result<String, Error> {
     let workspace = Workspace::this_checkout();
     let chapter = workspace.chapter(chapter)?;
-    compile::assembly(&workspace, &chapter, flags, &Rustc::for_listings(&workspace)?)
+    compile::compile(&workspace, &Package::named(&chapter.slug), flags, &rustc(&workspace)?, Emit::Assembly)
 }
 
 /// The listing of `subject` at one of the compiler's intermediate stages: a MIR body
-/// (`hello_world::{closure#0}`), a HIR item (`hello_world`), a type's layout
-/// (`{async fn body of hello_world()}`, or just `hello_world` for an async fn's future) or a
-/// type's drop glue (named the same ways).
+/// (`hello_world::{closure#0}`), a HIR item (`hello_world`) or a type's layout
+/// (`{async fn body of hello_world()}`, or just `hello_world` for an async fn's future).
 pub fn stage(chapter: &str, stage: Stage, subject: &str) -> Result<StageListing, Error> {
     let workspace = Workspace::this_checkout();
     let chapter = workspace.chapter(chapter)?;
-    let (output, rustc_version) = stage_output(&workspace, &chapter, stage)?;
-    let items = lowering::items(stage, &output);
-    let names: Vec<String> = items.iter().map(|(name, _)| name.clone()).collect();
-    let wanted = match stage {
-        Stage::TypeSizes if !subject.starts_with('{') && !names.iter().any(|n| n == subject) => {
-            format!("{{async fn body of {subject}()}}")
-        }
-        Stage::DropGlue => lowering::drop_glue::subject(subject, &names),
-        _ => subject.to_owned(),
-    };
-    let name = lowering::select(&wanted, &names, stage.noun(), &chapter.slug)?;
-    let text = items.iter().find(|(n, _)| n == name).map(|(_, text)| text.clone()).unwrap_or_default();
-    Ok(StageListing {
-        stage,
-        subject: name.to_owned(),
-        provenance: format!("{name} · {rustc_version} · {}", stage.describe()),
-        text,
-    })
+    let output = stage_output(&workspace, &chapter, stage)?;
+    output.listing(stage, subject, &chapter.slug, &rustc(&workspace)?.version_line, &chapter.edition()?)
 }
 
 /// Every subject [`stage`] accepts for the chapter, in the compiler's order.
 pub fn stage_subjects(chapter: &str, stage: Stage) -> Result<Vec<String>, Error> {
     let workspace = Workspace::this_checkout();
     let chapter = workspace.chapter(chapter)?;
-    let (output, _) = stage_output(&workspace, &chapter, stage)?;
-    Ok(lowering::items(stage, &output).into_iter().map(|(name, _)| name).collect())
+    Ok(stage_output(&workspace, &chapter, stage)?.subjects())
 }
 
-type StageCache = Mutex<HashMap<(String, Stage), Arc<OnceLock<Result<(Arc<String>, String), Error>>>>>;
+/// A result computed at most once per process and key.
+type Memoised<K, V> = LazyLock<Memo<K, Result<V, Error>>>;
+
+/// The pinned compiler, checked once per process.
+fn rustc(workspace: &Workspace) -> Result<Rustc, Error> {
+    static RUSTC: Memoised<(), Rustc> = LazyLock::new(Memo::new);
+    RUSTC.get((), || Rustc::for_listings(workspace))
+}
 
 /// Runs a stage once per process and chapter.
-fn stage_output(workspace: &Workspace, chapter: &Chapter, stage: Stage) -> Result<(Arc<String>, String), Error> {
-    static CACHE: OnceLock<StageCache> = OnceLock::new();
-    let slot = CACHE
-        .get_or_init(Default::default)
-        .lock()
-        .expect("stage cache poisoned")
-        .entry((chapter.slug.clone(), stage))
-        .or_default()
-        .clone();
-    slot.get_or_init(|| {
-        let rustc = Rustc::for_listings(workspace)?;
-        let output = lowering::output(workspace, chapter, stage, &rustc)?;
-        Ok((Arc::new(output), rustc.version_line))
+fn stage_output(workspace: &Workspace, chapter: &Chapter, stage: Stage) -> Result<Arc<StageOutput>, Error> {
+    static OUTPUTS: Memoised<(String, Stage), Arc<StageOutput>> = LazyLock::new(Memo::new);
+    OUTPUTS.get((chapter.slug.clone(), stage), || {
+        lowering::output(workspace, chapter, stage, &rustc(workspace)?).map(Arc::new)
     })
-    .clone()
 }
 
-type ProgramCache = Mutex<HashMap<(String, CodegenFlags), Arc<OnceLock<Result<Arc<asm::Program>, Error>>>>>;
-
-/// Compiles and parses a chapter once per process: the tests of one chapter run in parallel
-/// threads and must not each start a cargo build.
-fn compiled_program(
-    workspace: &Workspace,
-    chapter: &Chapter,
-    flags: &CodegenFlags,
-) -> Result<Arc<asm::Program>, Error> {
-    static CACHE: OnceLock<ProgramCache> = OnceLock::new();
-    let slot = CACHE
-        .get_or_init(Default::default)
-        .lock()
-        .expect("listing cache poisoned")
-        .entry((chapter.slug.clone(), flags.clone()))
-        .or_default()
-        .clone();
-    slot.get_or_init(|| {
-        let rustc = Rustc::for_listings(workspace)?;
-        let text = compile::assembly(workspace, chapter, flags, &rustc)?;
-        Ok(Arc::new(asm::Program::parse(&text, rustc.version_line, flags.clone())))
+/// Compiles and parses a package once per process and flag set.
+fn compiled_program(workspace: &Workspace, package: &Package, flags: &CodegenFlags) -> Result<Arc<Program>, Error> {
+    static PROGRAMS: Memoised<(Package, CodegenFlags), Arc<Program>> = LazyLock::new(Memo::new);
+    PROGRAMS.get((package.clone(), flags.clone()), || {
+        let text = compile::compile(workspace, package, flags, &rustc(workspace)?, Emit::Assembly)?;
+        Ok(Arc::new(Program::parse(&text)))
     })
-    .clone()
+}
+
+/// Symbol → type arguments of every function of a package (see [`asm::instances`]).
+pub fn type_arguments_of(package: &str) -> Result<TypeArguments, Error> {
+    type_arguments(&Workspace::this_checkout(), &Package::named(package), &CodegenFlags::default())
+}
+
+/// The type arguments of every generic instance of a package, from the debug information of a
+/// build that writes LLVM IR (made only when a name turns out to be ambiguous).
+fn type_arguments(workspace: &Workspace, package: &Package, flags: &CodegenFlags) -> Result<TypeArguments, Error> {
+    static ARGUMENTS: Memoised<(Package, CodegenFlags), TypeArguments> = LazyLock::new(Memo::new);
+    ARGUMENTS.get((package.clone(), flags.clone()), || {
+        let ir = compile::compile(workspace, package, flags, &rustc(workspace)?, Emit::LlvmIr)?;
+        Ok(asm::instances::type_arguments(&ir))
+    })
 }

@@ -2,17 +2,33 @@
 //!
 //! The snapshot files are the single source of what the book prints: the tests write and check
 //! them, the book's preprocessor reads them. Their names and header format are defined here
-//! only.
+//! only. A header records the listing's [`Provenance`] (as insta's `description`) and the
+//! command that prints the listing again (as insta's `expression`):
+//!
+//! ```text
+//! ---
+//! source: chapters/ch01-the-experiment/tests/listings.rs
+//! description: "ch01_the_experiment::noop_clone · rustc 1.95.0 (…) · --target … · with the constants it refers to"
+//! expression: cargo xtask asm ch01 noop_clone --data
+//! ---
+//! ```
+//!
+//! A page that shows only part of a long listing names a [`Part`]: a range of its lines that
+//! the test defines by content, where it asserts what the part shows, and snapshots beside the
+//! whole listing as `<listing>@<part>.snap`. The range has no other home.
 
+use std::collections::HashSet;
+use std::ops::RangeInclusive;
 use std::path::{Path, PathBuf};
 
-use crate::Chapter;
+use crate::provenance::{Excerpt, Provenance};
+use crate::{Chapter, Workspace};
 
 /// Checks a [`Listing`](crate::Listing) against its snapshot
 /// `tests/snapshots/<package>__asm__<name>.snap`.
 ///
-/// The snapshot's header records the function, the compiler and the flags; its body is exactly
-/// what the book shows. Use it in a chapter's tests:
+/// The snapshot's header records the function, the compiler, the flags and the command that
+/// prints the listing; its body is exactly what the book shows. Use it in a chapter's tests:
 ///
 /// ```no_run
 /// let listing = listings::asm(env!("CARGO_PKG_NAME"), "noop", &Default::default()).unwrap();
@@ -22,10 +38,11 @@ use crate::Chapter;
 macro_rules! assert_asm_snapshot {
     ($name:expr, $listing:expr $(,)?) => {{
         let listing: &$crate::Listing = &$listing;
-        $crate::snapshot_settings(&listing.provenance).bind(|| {
+        $crate::snapshot_settings(&listing.provenance, None).bind(|| {
             $crate::insta::assert_snapshot!(
                 $crate::snapshot_name(env!("CARGO_PKG_NAME"), $crate::ListingKind::Asm, $name),
-                listing.to_string()
+                listing.to_string(),
+                listing.command.as_str()
             );
         });
     }};
@@ -37,26 +54,102 @@ macro_rules! assert_asm_snapshot {
 macro_rules! assert_stage_snapshot {
     ($name:expr, $listing:expr $(,)?) => {{
         let listing: &$crate::StageListing = &$listing;
-        $crate::snapshot_settings(&listing.provenance).bind(|| {
+        $crate::snapshot_settings(&listing.provenance, None).bind(|| {
             $crate::insta::assert_snapshot!(
                 $crate::snapshot_name(env!("CARGO_PKG_NAME"), $crate::ListingKind::from(listing.stage), $name),
-                listing.to_string()
+                listing.to_string(),
+                listing.command.as_str()
             );
         });
     }};
 }
 
-/// How every listing snapshot is written: named by the caller (no module prefix), no Rust
-/// expression in the header, and the provenance (function, compiler, flags) as its description.
-pub fn snapshot_settings(provenance: &str) -> insta::Settings {
+/// Checks a [`Part`](crate::Part) of the listing `$listing_name` against its snapshot
+/// `tests/snapshots/<package>__<kind>__<listing>@<part>.snap`, which `{{#asm CHAPTER LISTING
+/// part=PART}}` (and `{{#mir …}}` etc.) shows.
+///
+/// ```no_run
+/// let listing = listings::asm(env!("CARGO_PKG_NAME"), "block_on_dyn", &Default::default()).unwrap();
+/// let lines = listing.rendered_lines();
+/// let first = lines.iter().position(|l| l.starts_with(".LBB")).unwrap() + 1;
+/// let part = listings::Part::of_asm(&listing, "loops", first..=lines.len());
+/// listings::assert_part_snapshot!("block_on_dyn", part);
+/// ```
+#[macro_export]
+macro_rules! assert_part_snapshot {
+    ($listing_name:expr, $part:expr $(,)?) => {{
+        let part: &$crate::Part = &$part;
+        $crate::snapshot_settings(&part.provenance, Some(&part.name)).bind(|| {
+            $crate::insta::assert_snapshot!(
+                $crate::snapshot_name(env!("CARGO_PKG_NAME"), part.provenance.kind(), $listing_name),
+                part.text.clone(),
+                part.command.as_str()
+            );
+        });
+    }};
+}
+
+/// How every listing snapshot is written: named by the caller (no module prefix), the
+/// provenance as its description, a part's name as the file's `@suffix`.
+pub fn snapshot_settings(provenance: &Provenance, part: Option<&str>) -> insta::Settings {
     let mut settings = insta::Settings::clone_current();
     settings.set_prepend_module_to_snapshot(false);
-    settings.set_omit_expression(true);
-    settings.set_description(provenance.to_owned());
+    settings.set_omit_expression(false);
+    settings.set_description(provenance.to_string());
+    if let Some(part) = part {
+        settings.set_snapshot_suffix(part);
+    }
     settings
 }
 
-/// What a listing shows; part of its snapshot's name.
+/// A named range of a listing's lines, for a page that shows only part of it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Part {
+    /// `loops`: what the page names it by.
+    pub name: String,
+    /// The lines, as the book shows them.
+    pub text: String,
+    /// The listing's provenance, with the range of lines (1-based, title included) it covers.
+    pub provenance: Provenance,
+    pub command: String,
+}
+
+impl Part {
+    /// Lines `lines` (1-based, counting the title line) of an assembly listing.
+    pub fn of_asm(listing: &crate::Listing, name: &str, lines: RangeInclusive<usize>) -> Part {
+        Part::of_text(&listing.to_string(), name, lines, &listing.provenance, &listing.command)
+    }
+
+    /// Lines `lines` (1-based) of a MIR, HIR or type-size listing.
+    pub fn of_stage(listing: &crate::StageListing, name: &str, lines: RangeInclusive<usize>) -> Part {
+        Part::of_text(&listing.to_string(), name, lines, &listing.provenance, &listing.command)
+    }
+
+    fn of_text(text: &str, name: &str, lines: RangeInclusive<usize>, provenance: &Provenance, command: &str) -> Part {
+        let all: Vec<&str> = text.lines().collect();
+        let (first, last) = (*lines.start(), *lines.end());
+        assert!(
+            1 <= first && first <= last && last <= all.len(),
+            "part `{name}`: lines {first}..={last} do not lie within the listing's {} lines",
+            all.len()
+        );
+        let mut provenance = provenance.clone();
+        provenance.excerpt = Some(Excerpt { first, last, of: all.len() });
+        Part {
+            name: name.to_owned(),
+            text: all[first - 1..last].iter().map(|line| format!("{line}\n")).collect(),
+            provenance,
+            command: command.to_owned(),
+        }
+    }
+
+    /// The part's lines.
+    pub fn lines(&self) -> Vec<&str> {
+        self.text.lines().collect()
+    }
+}
+
+/// What a listing shows; part of its snapshot's name, and the `cargo xtask` subcommand.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ListingKind {
     Asm,
@@ -93,7 +186,8 @@ impl From<crate::Stage> for ListingKind {
     }
 }
 
-/// `ch01-the-experiment__asm__noop`: the snapshot's name (its file is that plus `.snap`).
+/// `ch01-the-experiment__asm__noop`: the snapshot's name (its file is that plus `.snap`, or
+/// `@part.snap` for a part).
 pub fn snapshot_name(chapter_slug: &str, kind: ListingKind, name: &str) -> String {
     format!("{chapter_slug}__{}__{name}", kind.as_str())
 }
@@ -101,17 +195,11 @@ pub fn snapshot_name(chapter_slug: &str, kind: ListingKind, name: &str) -> Strin
 /// A listing as its snapshot stores it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct StoredListing {
-    /// The header's description: `function · rustc … · flags[ · extras]`.
-    pub provenance: String,
+    pub provenance: Provenance,
+    /// The command that prints the listing again, from the header.
+    pub command: Option<String>,
     /// Exactly what the test compared: the listing's text.
     pub body: String,
-}
-
-impl StoredListing {
-    /// The function the listing is of (the first field of the provenance).
-    pub fn function(&self) -> &str {
-        self.provenance.split(" · ").next().unwrap_or_default()
-    }
 }
 
 impl Chapter {
@@ -119,64 +207,133 @@ impl Chapter {
         self.dir.join("tests/snapshots")
     }
 
-    pub fn snapshot_path(&self, kind: ListingKind, name: &str) -> PathBuf {
-        self.snapshot_dir().join(format!("{}.snap", snapshot_name(&self.slug, kind, name)))
+    /// The file of a listing's snapshot, or of one of its parts.
+    pub fn snapshot_path(&self, kind: ListingKind, name: &str, part: Option<&str>) -> PathBuf {
+        let suffix = part.map(|part| format!("@{part}")).unwrap_or_default();
+        self.snapshot_dir().join(format!("{}{suffix}.snap", snapshot_name(&self.slug, kind, name)))
     }
 
     /// The names of the chapter's listings of one kind, sorted.
     pub fn listing_names(&self, kind: ListingKind) -> Vec<String> {
-        let prefix = format!("{}__{}__", self.slug, kind.as_str());
+        self.snapshot_stems(&format!("{}__{}__", self.slug, kind.as_str()))
+            .into_iter()
+            .filter(|stem| !stem.contains('@'))
+            .collect()
+    }
+
+    /// The names of one listing's parts, sorted.
+    pub fn part_names(&self, kind: ListingKind, name: &str) -> Vec<String> {
+        self.snapshot_stems(&format!("{}@", snapshot_name(&self.slug, kind, name)))
+    }
+
+    fn snapshot_stems(&self, prefix: &str) -> Vec<String> {
         let mut names: Vec<String> = std::fs::read_dir(self.snapshot_dir())
             .into_iter()
             .flatten()
             .filter_map(Result::ok)
             .filter_map(|entry| entry.file_name().into_string().ok())
-            .filter_map(|file| file.strip_suffix(".snap")?.strip_prefix(&prefix).map(str::to_owned))
+            .filter_map(|file| file.strip_suffix(".snap")?.strip_prefix(prefix).map(str::to_owned))
             .collect();
         names.sort();
         names
     }
 }
 
-/// Reads a snapshot file written by [`assert_asm_snapshot!`].
+/// Reads a snapshot file written by [`assert_asm_snapshot!`] and its kin.
 pub fn read_snapshot(path: &Path) -> Result<StoredListing, String> {
     let text = std::fs::read_to_string(path).map_err(|e| format!("cannot read {}: {e}", path.display()))?;
-    parse_snapshot(&text).ok_or_else(|| format!("{} is not an insta snapshot with a description", path.display()))
+    parse_snapshot(&text).map_err(|e| format!("{}: {e}", path.display()))
 }
 
 /// insta's format: `---`, a YAML header, `---`, then the body.
-fn parse_snapshot(text: &str) -> Option<StoredListing> {
-    let rest = text.strip_prefix("---\n")?;
-    let (header, body) = rest.split_once("\n---\n")?;
-    let description = header.lines().find_map(|line| line.strip_prefix("description: "))?;
-    // insta quotes the description as a YAML double-quoted string, whose escapes are JSON's.
-    let provenance = match description.starts_with('"') {
-        true => serde_json::from_str(description).ok()?,
-        false => description.to_owned(),
+fn parse_snapshot(text: &str) -> Result<StoredListing, String> {
+    let not_one = || "not an insta snapshot with a description".to_owned();
+    let rest = text.strip_prefix("---\n").ok_or_else(not_one)?;
+    let (header, body) = rest.split_once("\n---\n").ok_or_else(not_one)?;
+    let field = |key: &str| {
+        header.lines().find_map(|line| line.strip_prefix(key)).map(|value| match value.starts_with('"') {
+            // insta quotes a YAML string in double quotes, whose escapes are JSON's.
+            true => serde_json::from_str(value).map_err(|e| format!("`{key}` is not a quoted string: {e}")),
+            false => Ok(value.to_owned()),
+        })
     };
-    Some(StoredListing { provenance, body: body.to_owned() })
+    let provenance = field("description: ").ok_or_else(not_one)??.parse()?;
+    let command = field("expression: ").transpose()?;
+    Ok(StoredListing { provenance, command, body: body.to_owned() })
+}
+
+/// The snapshot files of the book's chapters that no test asserted, given the file insta
+/// writes when `INSTA_SNAPSHOT_REFERENCES_FILE` names it (one asserted snapshot's path a line),
+/// and any `.snap.new` a failed run left behind. Such a file would let the book show a listing
+/// that nothing checks any more.
+pub fn unchecked_snapshots(workspace: &Workspace, references: &str) -> Result<Vec<PathBuf>, crate::Error> {
+    let canonical = |path: &Path| path.canonicalize().unwrap_or_else(|_| path.to_owned());
+    let asserted: HashSet<PathBuf> =
+        references.lines().filter(|l| !l.is_empty()).map(|l| canonical(Path::new(l))).collect();
+    let mut unchecked = Vec::new();
+    for chapter in workspace.chapters()? {
+        for entry in std::fs::read_dir(chapter.snapshot_dir()).into_iter().flatten().filter_map(Result::ok) {
+            let path = entry.path();
+            let name = path.file_name().and_then(|n| n.to_str()).unwrap_or_default();
+            let pending = name.ends_with(".snap.new") || name.ends_with(".pending-snap");
+            if pending || (name.ends_with(".snap") && !asserted.contains(&canonical(&path))) {
+                unchecked.push(path.strip_prefix(&workspace.root).unwrap_or(&path).to_owned());
+            }
+        }
+    }
+    unchecked.sort();
+    Ok(unchecked)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
+    const HEADER: &str = "---\nsource: chapters/x/tests/listings.rs\ndescription: \"f · rustc 1.95.0 (x) · --target x86_64-unknown-linux-gnu -C opt-level=3 -C codegen-units=1 -C debuginfo=line-tables-only -C target-cpu=x86-64 -C llvm-args=-x86-asm-syntax=intel (Intel syntax), paths remapped\"\nexpression: cargo xtask asm ch01 f\n---\n";
+
     #[test]
-    fn a_snapshot_splits_into_provenance_and_body() {
-        let text = "---\nsource: chapters/x/tests/listings.rs\ndescription: \"f · rustc 1.95.0 · -C opt-level=3\"\n---\nf:\n        ret\n";
-        let stored = parse_snapshot(text).unwrap();
-        assert_eq!(stored.provenance, "f · rustc 1.95.0 · -C opt-level=3");
-        assert_eq!(stored.function(), "f");
+    fn a_snapshot_splits_into_provenance_command_and_body() {
+        let stored = parse_snapshot(&format!("{HEADER}f:\n        ret\n")).unwrap();
+        assert_eq!(stored.provenance.subject, "f");
+        assert_eq!(stored.provenance.release(), "1.95.0");
+        assert_eq!(stored.command.as_deref(), Some("cargo xtask asm ch01 f"));
         assert_eq!(stored.body, "f:\n        ret\n");
     }
 
     #[test]
     fn a_file_without_a_header_is_not_a_snapshot() {
-        assert_eq!(parse_snapshot("f:\n        ret\n"), None);
+        assert!(parse_snapshot("f:\n        ret\n").is_err());
     }
 
     #[test]
     fn snapshot_names_carry_chapter_kind_and_name() {
         assert_eq!(snapshot_name("ch01-the-experiment", ListingKind::Asm, "noop"), "ch01-the-experiment__asm__noop");
+        let chapter = Chapter { slug: "ch04-executors".into(), dir: "/c".into() };
+        assert_eq!(
+            chapter.snapshot_path(ListingKind::Asm, "block_on_dyn", Some("loops")),
+            Path::new("/c/tests/snapshots/ch04-executors__asm__block_on_dyn@loops.snap")
+        );
+    }
+
+    #[test]
+    fn a_snapshot_no_test_asserted_is_reported_and_an_asserted_one_is_not() {
+        let root = std::env::temp_dir().join(format!("listings-unchecked-{}", std::process::id()));
+        let snapshots = root.join("chapters/ch09-x/tests/snapshots");
+        std::fs::create_dir_all(&snapshots).unwrap();
+        std::fs::write(root.join("chapters/ch09-x/Cargo.toml"), "").unwrap();
+        for file in ["ch09-x__asm__kept.snap", "ch09-x__asm__renamed_away.snap", "ch09-x__asm__failed.snap.new"] {
+            std::fs::write(snapshots.join(file), HEADER).unwrap();
+        }
+        let workspace = Workspace { root: root.clone() };
+        let references = format!("{}\n", snapshots.join("ch09-x__asm__kept.snap").display());
+        let unchecked = unchecked_snapshots(&workspace, &references).unwrap();
+        std::fs::remove_dir_all(&root).unwrap();
+        assert_eq!(
+            unchecked,
+            [
+                PathBuf::from("chapters/ch09-x/tests/snapshots/ch09-x__asm__failed.snap.new"),
+                PathBuf::from("chapters/ch09-x/tests/snapshots/ch09-x__asm__renamed_away.snap"),
+            ]
+        );
     }
 }

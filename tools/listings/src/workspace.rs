@@ -23,6 +23,33 @@ impl Chapter {
     pub fn crate_name(&self) -> String {
         self.slug.replace('-', "_")
     }
+
+    /// The Rust edition the chapter is written in: its `Cargo.toml`'s, or the workspace's when
+    /// it inherits it. The stages and Compiler Explorer compile the chapter with it.
+    pub fn edition(&self) -> Result<String, Error> {
+        let manifest = |path: std::path::PathBuf| -> Result<toml::Table, Error> {
+            let text = std::fs::read_to_string(&path)
+                .map_err(|e| Error::Read { path: path.display().to_string(), reason: e.to_string() })?;
+            text.parse().map_err(|e| Error::Workspace(format!("{}: {e}", path.display())))
+        };
+        let own = manifest(self.dir.join("Cargo.toml"))?;
+        let edition = &own.get("package").and_then(|p| p.get("edition"));
+        let edition = match edition {
+            Some(toml::Value::String(edition)) => return Ok(edition.clone()),
+            Some(toml::Value::Table(inherit)) if inherit.get("workspace") == Some(&toml::Value::Boolean(true)) => {
+                let root = self.dir.ancestors().find(|dir| dir.join("Cargo.lock").is_file()).unwrap_or(&self.dir);
+                manifest(root.join("Cargo.toml"))?
+                    .get("workspace")
+                    .and_then(|w| w.get("package"))
+                    .and_then(|p| p.get("edition"))
+                    .and_then(|e| e.as_str())
+                    .map(str::to_owned)
+            }
+            // Cargo's default when a manifest names none.
+            _ => Some("2015".to_owned()),
+        };
+        edition.ok_or_else(|| Error::Workspace(format!("{}: no edition in the workspace's Cargo.toml", self.slug)))
+    }
 }
 
 impl Workspace {
@@ -36,7 +63,7 @@ impl Workspace {
     pub fn chapters(&self) -> Result<Vec<Chapter>, Error> {
         let folder = self.root.join("chapters");
         let entries = std::fs::read_dir(&folder)
-            .map_err(|e| Error::Workspace(format!("cannot read {}: {e}", folder.display())))?;
+            .map_err(|e| Error::Read { path: folder.display().to_string(), reason: e.to_string() })?;
         let mut chapters: Vec<Chapter> = entries
             .filter_map(Result::ok)
             .map(|entry| entry.path())

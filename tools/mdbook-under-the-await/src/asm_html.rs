@@ -182,7 +182,8 @@ fn string_end(text: &str) -> usize {
 }
 
 fn token(word: &str) -> String {
-    if is_register(word) || SIZES.contains(&word) {
+    // g++ writes sizes in capitals (`WORD PTR`), LLVM in lower case.
+    if is_register(word) || SIZES.contains(&word.to_ascii_lowercase().as_str()) {
         span("hljs-built_in", word)
     } else if is_number(word) {
         span("hljs-number", word)

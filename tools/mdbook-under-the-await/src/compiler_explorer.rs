@@ -63,13 +63,6 @@ pub fn compiler_id(release: &str) -> String {
     format!("r{}", release.replace('.', ""))
 }
 
-/// The options rustc gets on Compiler Explorer for a listing made at `opt_level`: the book's
-/// flags that change code generation (CE adds `--emit asm`, Intel syntax and `--crate-type rlib`
-/// itself).
-pub fn options(opt_level: &str) -> String {
-    format!("--edition 2024 -C opt-level={opt_level} -C codegen-units=1 -C target-cpu=x86-64")
-}
-
 /// The source, compiler id and options a link carries: the inverse of [`link`].
 pub fn decode(link: &str) -> Result<(String, String, String), String> {
     let encoded = link.strip_prefix(SITE).ok_or("not a Compiler Explorer client-state link")?;
@@ -88,7 +81,8 @@ mod tests {
     #[test]
     fn a_link_round_trips_the_source_compiler_and_options() {
         let source = "pub async fn f() {}\n// quotes \" and backslashes \\ and ünicode\n";
-        let url = link(source, "1.95.0", &options("3"));
+        let options = listings::CodegenFlags::default().compiler_explorer_options("2024");
+        let url = link(source, "1.95.0", &options);
         assert!(url.starts_with("https://godbolt.org/clientstate/"));
         assert!(url.is_ascii() && !url.contains(char::is_whitespace), "{url}");
         let (decoded_source, compiler, decoded_options) = decode(&url).unwrap();

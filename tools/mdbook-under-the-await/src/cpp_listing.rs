@@ -5,8 +5,10 @@
 
 use listings::{ListingKind, Workspace};
 
-use crate::compiler_explorer;
-use crate::listing::{caption, figure, stored_listing};
+use std::collections::BTreeMap;
+
+use crate::listing::{asm_figure, caption, stored_listing};
+use crate::{asm_html, compiler_explorer};
 
 pub fn render_cpp_asm(arguments: &[String], workspace: &Workspace) -> Result<String, String> {
     let (chapter, name, stored, options) = stored_listing(ListingKind::CppAsm, arguments, workspace, "none")?;
@@ -19,14 +21,13 @@ pub fn render_cpp_asm(arguments: &[String], workspace: &Workspace) -> Result<Str
         .map_err(|e| format!("cannot read {source_path} of {}: {e}", chapter.slug))?;
     let pin = listings::cpp::gxx::pinned();
     let explorer = compiler_explorer::cpp_link(&source, &pin.release, &listings::cpp::gxx::FLAGS.join(" "));
-    Ok(figure(
-        "cpp-asm",
+    Ok(asm_figure(
         &format!("cpp-listing-{}-{name}", chapter.slug),
-        "x86asm",
-        stored.body.trim_end(),
+        &asm_html::render(stored.body.trim_end(), &BTreeMap::new()),
+        "",
         &format!(
             "{} · <a class=\"compiler-explorer\" href=\"{explorer}\">Open in Compiler Explorer</a>",
-            caption(&stored, "")
+            caption(&stored)
         ),
     ))
 }

@@ -16,6 +16,6 @@ pub fn render_table(arguments: &[String], workspace: &Workspace) -> Result<Strin
         "<figure class=\"listing listing-table\" id=\"table-{}-{name}\">\n\n{}\n<figcaption>{}</figcaption>\n</figure>\n",
         chapter.slug,
         stored.body.trim_end(),
-        caption(&stored, "")
+        caption(&stored)
     ))
 }

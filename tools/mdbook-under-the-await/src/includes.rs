@@ -1,5 +1,6 @@
-//! mdBook's own `{{#include}}` and `{{#rustdoc_include}}`, checked before mdBook expands them:
-//! mdBook only logs a missing file or anchor and goes on, leaving a hole in the page.
+//! mdBook's own `{{#include}}`, `{{#rustdoc_include}}` and `{{#playground}}`, checked before
+//! mdBook expands them: mdBook only logs a missing file or anchor and goes on, leaving a hole in
+//! the page.
 
 use std::path::Path;
 
@@ -8,7 +9,8 @@ use crate::directive::Directive;
 /// What is wrong with one include, if anything. `page_dir` is the folder of the page, which
 /// include paths are relative to.
 pub fn check(directive: &Directive<'_>, page_dir: &Path) -> Result<(), String> {
-    let argument = directive.raw_arguments.trim();
+    // mdBook reads the first word as the file and ignores the rest (a playground's properties).
+    let argument = directive.raw_arguments.split_whitespace().next().unwrap_or_default();
     let (path, selector) = match argument.split_once(':') {
         Some((path, selector)) => (path, Some(selector)),
         None => (argument, None),
@@ -18,6 +20,10 @@ pub fn check(directive: &Directive<'_>, page_dir: &Path) -> Result<(), String> {
     }
     let file = page_dir.join(path);
     let text = std::fs::read_to_string(&file).map_err(|e| format!("cannot include {path}: {e}"))?;
+    if directive.name == "playground" || directive.name == "playpen" {
+        // mdBook includes the whole file: a `:` is part of its name.
+        return Ok(());
+    }
     match selector {
         None | Some("") => Ok(()),
         Some(selector) if selector.starts_with(|c: char| c.is_ascii_digit() || c == ':') => {
@@ -89,6 +95,8 @@ mod tests {
             "{{#include code.rs:waker}}",
             "{{#include code.rs:2:3}}",
             "{{#include code.rs::2}}",
+            "{{ #include code.rs:waker }}",
+            "{{#playground code.rs editable}}",
         ] {
             assert_eq!(check_in_fixture(page), Ok(()), "{page}");
         }
@@ -97,6 +105,10 @@ mod tests {
     #[test]
     fn a_missing_file_anchor_or_line_is_an_error_naming_it() {
         assert!(check_in_fixture("{{#include nothing.rs}}").unwrap_err().starts_with("cannot include nothing.rs"));
+        assert!(check_in_fixture("{{ #include nothing.rs }}").unwrap_err().starts_with("cannot include nothing.rs"));
+        assert!(
+            check_in_fixture("{{#playground gone.rs editable}}").unwrap_err().starts_with("cannot include gone.rs")
+        );
         assert_eq!(
             check_in_fixture("{{#include code.rs:wakr}}").unwrap_err(),
             "code.rs: no `ANCHOR: wakr` in the file; anchors there: waker, open"

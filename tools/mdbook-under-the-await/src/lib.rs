@@ -1,16 +1,17 @@
 //! The book's mdBook preprocessor (the binary `mdbook-under-the-await`, registered in `book.toml`).
 //!
 //! It runs before mdBook's own `links` preprocessor and
-//! - renders `{{#asm …}}` listings from the chapters' checked snapshots (and the one
-//!   `{{#historical-asm …}}`), and `{{#asm-line …}}` quotes of single lines that must still be
-//!   in their listing; `{{#table …}}` tables generated from listings, and `{{#cpp-asm …}}` /
-//!   `{{#cpp-asm-line …}}` for the C++ listings of the appendix,
+//! - renders `{{#asm …}}`, `{{#mir …}}`, `{{#hir …}}` and `{{#type-sizes …}}` listings from the
+//!   chapters' checked snapshots (and the one `{{#historical-asm …}}`), `{{#asm-line …}}` quotes
+//!   of single lines that must still be in their listing, `{{#table …}}` tables generated from
+//!   listings, and `{{#cpp-asm …}}` / `{{#cpp-asm-line …}}` for the C++ listings of the appendix,
 //! - checks every `{{#include …}}` (file, anchor, lines), every internal link (page and
 //!   fragment), every `cargo run -p … --example …` the prose tells readers to type, and that
 //!   every term of the glossary is used somewhere in the book,
 //!
 //! and fails the build with `file:line: message` for each problem, where mdBook alone would log
-//! a warning and render a page with a hole in it.
+//! a warning and render a page with a hole in it. It refuses to run under any mdBook but the one
+//! it was built against.
 
 pub mod asm_html;
 pub mod commands;
@@ -28,3 +29,42 @@ mod preprocess;
 pub mod quote;
 
 pub use preprocess::preprocess;
+
+use mdbook_preprocessor::book::Book;
+use mdbook_preprocessor::errors::{Error, Result};
+use mdbook_preprocessor::{MDBOOK_VERSION, Preprocessor, PreprocessorContext};
+
+/// The preprocessor, as mdBook's `Preprocessor` trait sees it.
+pub struct UnderTheAwait;
+
+impl Preprocessor for UnderTheAwait {
+    fn name(&self) -> &str {
+        "under-the-await"
+    }
+
+    /// The book with its directives expanded, or every problem, one `file:line: message` a line.
+    fn run(&self, context: &PreprocessorContext, mut book: Book) -> Result<Book> {
+        check_mdbook_version(&context.mdbook_version).map_err(Error::msg)?;
+        let src = context.root.join(&context.config.book.src);
+        let problems = preprocess(&context.root, &src, &mut book);
+        if problems.is_empty() {
+            return Ok(book);
+        }
+        let mut message: Vec<String> = problems.iter().map(ToString::to_string).collect();
+        message.push(format!("{} problem(s) in the book's sources; the book was not built", problems.len()));
+        Err(Error::msg(message.join("\n")))
+    }
+}
+
+/// The mdBook this preprocessor was built against (`mdbook-preprocessor`'s pinned version,
+/// which `ci/common.sh` installs too; a test holds the two equal) is the only one it runs under:
+/// its book format, markdown options and heading ids are that version's.
+pub fn check_mdbook_version(running: &str) -> std::result::Result<(), String> {
+    match running == MDBOOK_VERSION {
+        true => Ok(()),
+        false => Err(format!(
+            "this book's preprocessor was built for mdBook {MDBOOK_VERSION} but mdBook {running} is running it; \
+             install mdBook {MDBOOK_VERSION} (`cargo install mdbook --version {MDBOOK_VERSION} --locked`, or run ci/serve-book)"
+        )),
+    }
+}

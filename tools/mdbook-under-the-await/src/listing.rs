@@ -1,37 +1,40 @@
 //! The listing directives: a checked snapshot of compiler output, rendered with its caption.
 //!
-//! `{{#asm CHAPTER NAME [no-source] [lines=A-B]}}` shows the snapshot
+//! `{{#asm CHAPTER NAME [no-source] [part=PART] [note="LINE" "text"]…}}` shows the snapshot
 //! `chapters/<chapter>/tests/snapshots/<chapter>__asm__<NAME>.snap` — the text the chapter's
-//! tests compare on every run, never insta's header — highlighted as x86 assembly, with a
+//! tests compare on every run, never insta's header — as HTML of the preprocessor's own
+//! (`asm_html.rs`: lines that wrap, source-line groups), with checked notes (`notes.rs`) and a
 //! caption naming the function, the compiler and the flags, and a Compiler Explorer link.
+//! `part=PART` shows the part of the listing that the chapter's test defines and snapshots as
+//! `<NAME>@<PART>.snap`: a page names a part, never a range of lines, so that a listing that
+//! grows cannot shift what the page shows.
 //!
 //! `{{#mir CHAPTER NAME}}`, `{{#hir CHAPTER NAME}}` and `{{#type-sizes CHAPTER NAME}}` show the
-//! snapshots of the compiler's intermediate stages the same way (`lines=A-B` applies to them too).
+//! snapshots of the compiler's intermediate stages the same way (`part=PART` applies to them too).
 //!
 //! `{{#historical-asm PATH "caption"}}` shows a listing that nothing regenerates (the seed
 //! note's), labelled as such.
 
 use std::path::Path;
 
-use listings::{ListingKind, StoredListing, Workspace, asm::is_source_line, read_snapshot};
+use listings::{Excerpt, ListingKind, Origin, StoredListing, Workspace, asm::is_source_line, read_snapshot};
 
 use crate::notes::{self, Note};
 use crate::{asm_html, compiler_explorer};
 
-const ASM_OPTIONS: &str = "`no-source`, `lines=A-B`, `note=\"LINE\" \"text\"`";
+const ASM_OPTIONS: &str = "`no-source`, `part=PART`, `note=\"LINE\" \"text\"`";
 
-const STAGE_OPTIONS: &str = "`lines=A-B`";
+const STAGE_OPTIONS: &str = "`part=PART`";
 
 pub fn render_asm(arguments: &[String], workspace: &Workspace) -> Result<String, String> {
     let (chapter, name, stored, options) = stored_listing(ListingKind::Asm, arguments, workspace, ASM_OPTIONS)?;
     let mut lines: Vec<&str> = stored.body.lines().collect();
-    let mut note = String::new();
     let mut notes = Vec::new();
     let mut options = options.iter();
     while let Some(option) = options.next() {
         match option.as_str() {
             "no-source" => lines.retain(|line| !is_source_line(line)),
-            range if range.starts_with("lines=") => note = select_lines(&mut lines, range)?,
+            part if part.starts_with("part=") => {}
             anchor if anchor.starts_with("note=") => {
                 let Some(text) = options.next() else {
                     return Err(format!("`{anchor}` needs its text after it: note=\"LINE\" \"text\""));
@@ -43,15 +46,19 @@ pub fn render_asm(arguments: &[String], workspace: &Workspace) -> Result<String,
     }
     let body = lines.join("\n");
     let placed = notes::place(&notes, &body).map_err(|e| format!("{{{{#asm {} {name}}}}}: {e}", chapter.slug))?;
+    let Origin::Asm { flags, .. } = &stored.provenance.origin else {
+        return Err(format!("the snapshot of `{name}` in {} is not an assembly listing", chapter.slug));
+    };
     let source = std::fs::read_to_string(chapter.dir.join("src/lib.rs")).map_err(|e| e.to_string())?;
-    let explorer = compiler_explorer::link(&source, release(&stored), &compiler_explorer::options(opt_level(&stored)));
+    let options = flags.compiler_explorer_options(&chapter.edition().map_err(|e| e.to_string())?);
+    let explorer = compiler_explorer::link(&source, stored.provenance.release(), &options);
     Ok(asm_figure(
         &format!("listing-{}-{name}", chapter.slug),
         &asm_html::render(&body, &placed),
         &notes::markdown_list(&notes),
         &format!(
             "{} · <a class=\"compiler-explorer\" href=\"{explorer}\">Open in Compiler Explorer</a>",
-            caption(&stored, &note)
+            caption(&stored)
         ),
     ))
 }
@@ -59,18 +66,8 @@ pub fn render_asm(arguments: &[String], workspace: &Workspace) -> Result<String,
 /// `{{#mir …}}`, `{{#hir …}}`, `{{#type-sizes …}}`.
 pub fn render_stage(kind: ListingKind, arguments: &[String], workspace: &Workspace) -> Result<String, String> {
     let (chapter, name, stored, options) = stored_listing(kind, arguments, workspace, STAGE_OPTIONS)?;
-    let mut lines: Vec<&str> = stored.body.lines().collect();
-    let mut note = String::new();
-    for option in options {
-        match option.as_str() {
-            range if range.starts_with("lines=") => note = select_lines(&mut lines, range)?,
-            other => {
-                return Err(format!(
-                    "unknown option `{other}` of {{{{#{}}}}}; the options are {STAGE_OPTIONS}",
-                    kind.as_str()
-                ));
-            }
-        }
+    if let Some(other) = options.iter().find(|option| !option.starts_with("part=")) {
+        return Err(format!("unknown option `{other}` of {{{{#{}}}}}; the options are {STAGE_OPTIONS}", kind.as_str()));
     }
     // highlight.js's Rust grammar reads MIR and HIR well enough; a layout is a plain table.
     let language = if kind == ListingKind::TypeSizes { "text" } else { "rust" };
@@ -78,24 +75,27 @@ pub fn render_stage(kind: ListingKind, arguments: &[String], workspace: &Workspa
         kind.as_str(),
         &format!("{}-{}-{name}", kind.as_str(), chapter.slug),
         language,
-        &lines.join("\n"),
-        &caption(&stored, &note),
+        stored.body.trim_end_matches('\n'),
+        &caption(&stored),
     ))
 }
 
-/// The snapshot a directive names, or an error saying which listings exist.
+/// The snapshot a directive names (the part's, with `part=PART`), or an error saying which
+/// listings or parts exist.
 pub(crate) fn stored_listing<'a>(
     kind: ListingKind,
     arguments: &'a [String],
     workspace: &Workspace,
     options_help: &str,
-) -> Result<(listings::Chapter, &'a str, StoredListing, &'a [String]), String> {
+) -> Result<(listings::Chapter, String, StoredListing, &'a [String]), String> {
     let [chapter, name, options @ ..] = arguments else {
         return Err(format!("usage: {{{{#{} CHAPTER LISTING [{options_help}]}}}}", kind.as_str()));
     };
     let chapter = workspace.chapter(chapter).map_err(|e| e.to_string())?;
-    let path = chapter.snapshot_path(kind, name);
-    if !path.is_file() {
+    let part = options.iter().find_map(|option| option.strip_prefix("part="));
+    let relative = |path: &Path| path.strip_prefix(&workspace.root).unwrap_or(path).display().to_string();
+    let listing_path = chapter.snapshot_path(kind, name, None);
+    if !listing_path.is_file() {
         let known = chapter.listing_names(kind);
         return Err(format!(
             "no {} listing `{name}` in {}{} (no file {}); its listings are: {}",
@@ -109,28 +109,40 @@ pub(crate) fn stored_listing<'a>(
             },
             chapter.slug,
             listings::closest_names(name, &known).first().map(|c| format!(" (did you mean {c}?)")).unwrap_or_default(),
-            path.strip_prefix(&workspace.root).unwrap_or(&path).display(),
+            relative(&listing_path),
             known.join(", ")
         ));
     }
+    let path = chapter.snapshot_path(kind, name, part);
+    if let Some(part) = part
+        && !path.is_file()
+    {
+        let known = chapter.part_names(kind, name);
+        return Err(format!(
+            "no part `{part}` of the listing `{name}` in {} (no file {}); its parts are: {}",
+            chapter.slug,
+            relative(&path),
+            if known.is_empty() {
+                "none (a test defines them with listings::Part)".to_owned()
+            } else {
+                known.join(", ")
+            }
+        ));
+    }
     let stored = read_snapshot(&path)?;
-    Ok((chapter, name.as_str(), stored, options))
+    Ok((chapter, name.clone(), stored, options))
 }
 
-fn select_lines(lines: &mut Vec<&str>, option: &str) -> Result<String, String> {
-    let (first, last) = parse_range(&option["lines=".len()..], lines.len())?;
-    let note = format!(" · lines {first}–{last} of {}", lines.len());
-    *lines = lines[first - 1..last].to_vec();
-    Ok(note)
-}
-
-/// `<code>function</code> · rustc … · flags[ · lines …]`.
-pub(crate) fn caption(stored: &StoredListing, note: &str) -> String {
-    format!(
-        "<code>{}</code> · {}{note}",
-        escape(stored.function()),
-        escape(stored.provenance.split(" · ").skip(1).collect::<Vec<_>>().join(" · ").as_str()),
-    )
+/// `<code>function</code> · rustc … · flags[ · lines A–B of N]`.
+pub(crate) fn caption(stored: &StoredListing) -> String {
+    let mut how = stored.provenance.clone();
+    let excerpt = how.excerpt.take();
+    let mut caption =
+        format!("<code>{}</code> · {} · {}", escape(&how.subject), escape(&how.compiler), escape(&how.how()));
+    if let Some(Excerpt { first, last, of }) = excerpt {
+        caption.push_str(&format!(" · lines {first}–{last} of {of}"));
+    }
+    caption
 }
 
 pub fn render_historical_asm(arguments: &[String], page_dir: &Path) -> Result<String, String> {
@@ -153,7 +165,7 @@ pub fn render_historical_asm(arguments: &[String], page_dir: &Path) -> Result<St
 /// A figure of assembly rendered by [`asm_html`]: the `<pre>` is HTML already, so it must stay
 /// on one line of the page (a blank line would end mdBook's HTML block); the notes are markdown,
 /// between blank lines, so that their inline code renders.
-fn asm_figure(id: &str, code: &str, notes: &str, caption: &str) -> String {
+pub(crate) fn asm_figure(id: &str, code: &str, notes: &str, caption: &str) -> String {
     let notes =
         if notes.is_empty() { String::new() } else { format!("<div class=\"listing-notes\">\n\n{notes}\n</div>\n") };
     format!(
@@ -169,36 +181,6 @@ pub(crate) fn figure(kind: &str, id: &str, language: &str, code: &str, caption: 
     )
 }
 
-fn parse_range(range: &str, len: usize) -> Result<(usize, usize), String> {
-    let parsed = range.split_once('-').and_then(|(a, b)| Some((a.parse::<usize>().ok()?, b.parse::<usize>().ok()?)));
-    match parsed {
-        Some((first, last)) if 1 <= first && first <= last && last <= len => Ok((first, last)),
-        _ => Err(format!("`lines={range}` is not a range A-B within the listing's {len} lines")),
-    }
-}
-
-/// `rustc 1.95.0 (59807616e 2026-04-14)` → `1.95.0`.
-fn release(stored: &StoredListing) -> &str {
-    stored.provenance.split(" · ").nth(1).and_then(|rustc| rustc.split_whitespace().nth(1)).unwrap_or("unknown")
-}
-
-fn opt_level(stored: &StoredListing) -> &str {
-    stored.provenance.split_once("-C opt-level=").and_then(|(_, rest)| rest.split_whitespace().next()).unwrap_or("3")
-}
-
 pub(crate) fn escape(text: &str) -> String {
     text.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;")
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn ranges_must_lie_within_the_listing() {
-        assert_eq!(parse_range("2-4", 10), Ok((2, 4)));
-        assert!(parse_range("0-4", 10).is_err());
-        assert!(parse_range("4-2", 10).is_err());
-        assert!(parse_range("2-11", 10).unwrap_err().contains("within the listing's 10 lines"));
-    }
 }

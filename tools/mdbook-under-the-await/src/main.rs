@@ -1,30 +1,38 @@
-//! `mdbook-under-the-await`: mdBook's preprocessor protocol around [`preprocess`].
+//! `mdbook-under-the-await`: mdBook's preprocessor protocol around [`UnderTheAwait`].
 
 use std::process::ExitCode;
 
-use mdbook_under_the_await::preprocess;
+use mdbook_preprocessor::Preprocessor;
+use mdbook_under_the_await::UnderTheAwait;
 
 fn main() -> ExitCode {
+    let preprocessor = UnderTheAwait;
     // `mdbook-under-the-await supports <renderer>`: every renderer gets markdown it can use.
-    if std::env::args().nth(1).as_deref() == Some("supports") {
-        return ExitCode::SUCCESS;
+    let arguments: Vec<String> = std::env::args().skip(1).collect();
+    if let [supports, renderer] = arguments.as_slice()
+        && supports == "supports"
+    {
+        return match preprocessor.supports_renderer(renderer) {
+            Ok(true) => ExitCode::SUCCESS,
+            _ => ExitCode::FAILURE,
+        };
     }
-    let (context, mut book) = match mdbook_preprocessor::parse_input(std::io::stdin()) {
+    let (context, book) = match mdbook_preprocessor::parse_input(std::io::stdin()) {
         Ok(input) => input,
         Err(error) => {
             eprintln!("error: mdbook-under-the-await expects mdBook's preprocessor input on stdin: {error:#}");
             return ExitCode::FAILURE;
         }
     };
-    let src = context.root.join(&context.config.book.src);
-    let problems = preprocess(&context.root, &src, &mut book);
-    if !problems.is_empty() {
-        for problem in &problems {
-            eprintln!("error: {problem}");
+    let book = match preprocessor.run(&context, book) {
+        Ok(book) => book,
+        Err(error) => {
+            for line in error.to_string().lines() {
+                eprintln!("error: {line}");
+            }
+            return ExitCode::FAILURE;
         }
-        eprintln!("error: {} problem(s) in the book's sources; the book was not built", problems.len());
-        return ExitCode::FAILURE;
-    }
+    };
     match serde_json::to_writer(std::io::stdout().lock(), &book) {
         Ok(()) => ExitCode::SUCCESS,
         Err(error) => {

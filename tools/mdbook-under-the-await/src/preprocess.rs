@@ -74,7 +74,7 @@ fn expand(page: &str, workspace: &Workspace, page_dir: &Path) -> (String, Vec<(u
             "table" => Some(generated_table::render_table(&found.arguments(), workspace)),
             "cpp-asm" => Some(cpp_listing::render_cpp_asm(&found.arguments(), workspace)),
             "cpp-asm-line" => Some(quote::render_cpp_asm_line(&found.arguments(), workspace)),
-            "include" | "rustdoc_include" => {
+            "include" | "rustdoc_include" | "playground" | "playpen" => {
                 if let Err(message) = includes::check(&found, page_dir) {
                     problems.push((line, message));
                 }

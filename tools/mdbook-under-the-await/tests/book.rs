@@ -122,11 +122,47 @@ fn the_compiler_explorer_link_carries_the_chapter_source_and_the_listing_flags()
 }
 
 #[test]
-fn no_source_and_lines_show_part_of_a_listing() {
-    let content = rendered("{{#asm ch01 dummy_future_poll no-source lines=2-4}}\n");
+fn a_part_shows_the_lines_its_test_defined_and_says_where_they_lie() {
+    let root = workspace_root();
+    let content = rendered("{{#asm ch04 block_on_dyn part=loops no-source}}\n");
     let code = first_asm_listing_text(&content);
-    assert_eq!(code, "        movzx   eax, byte ptr [rdi]\n        cmp     al, 1\n        je      .LBB0_1");
-    assert!(content.contains("lines 2–4 of 11"), "{content}");
+    let part = listings::read_snapshot(
+        &root.join("chapters/ch04-executors/tests/snapshots/ch04-executors__asm__block_on_dyn@loops.snap"),
+    )
+    .unwrap();
+    let without_source: Vec<&str> = part.body.lines().filter(|line| !listings::asm::is_source_line(line)).collect();
+    assert_eq!(code, without_source.join("\n"));
+    let excerpt = part.provenance.excerpt.expect("a part's provenance says which lines it shows");
+    assert!(content.contains(&format!("lines {}–{} of {}", excerpt.first, excerpt.last, excerpt.of)), "{content}");
+}
+
+#[test]
+fn a_line_range_is_no_longer_accepted_and_a_missing_part_names_the_parts() {
+    let found = problems(
+        &workspace_root(),
+        book_with_page("{{#asm ch04 block_on_dyn lines=45-60}}\n{{#asm ch04 block_on_dyn part=loop}}\n"),
+    );
+    assert_eq!(
+        found,
+        [
+            "book/ch01-the-experiment.md:1: unknown option `lines=45-60` of {{#asm}}; the options are `no-source`, `part=PART`, `note=\"LINE\" \"text\"`",
+            "book/ch01-the-experiment.md:2: no part `loop` of the listing `block_on_dyn` in ch04-executors (no file chapters/ch04-executors/tests/snapshots/ch04-executors__asm__block_on_dyn@loop.snap); its parts are: loops",
+        ]
+    );
+}
+
+#[test]
+fn an_include_written_with_spaces_is_checked_like_any_other() {
+    let page = "```rust,ignore\n{{ #include ../chapters/ch01-the-experiment/src/lib.rs:no_such_anchor }}\n```\n";
+    let found = problems(&workspace_root(), book_with_page(page));
+    assert_eq!(found.len(), 1, "{found:?}");
+    assert!(
+        found[0].starts_with(
+            "book/ch01-the-experiment.md:2: ../chapters/ch01-the-experiment/src/lib.rs: no `ANCHOR: no_such_anchor`"
+        ),
+        "{}",
+        found[0]
+    );
 }
 
 #[test]
@@ -204,7 +240,7 @@ fn an_unknown_chapter_or_option_fails_naming_what_exists() {
     );
     assert_eq!(
         found[1],
-        "book/ch01-the-experiment.md:2: unknown option `colour` of {{#asm}}; the options are `no-source`, `lines=A-B`, `note=\"LINE\" \"text\"`"
+        "book/ch01-the-experiment.md:2: unknown option `colour` of {{#asm}}; the options are `no-source`, `part=PART`, `note=\"LINE\" \"text\"`"
     );
 }
 
@@ -215,9 +251,15 @@ fn a_deleted_snapshot_fails_the_build() {
     let snapshots = root.join("chapters/ch09-gone/tests/snapshots");
     std::fs::create_dir_all(&snapshots).unwrap();
     std::fs::create_dir_all(root.join("book")).unwrap();
-    std::fs::write(root.join("chapters/ch09-gone/Cargo.toml"), "").unwrap();
     let snapshot = snapshots.join("ch09-gone__asm__f.snap");
-    std::fs::write(&snapshot, "---\ndescription: \"f · rustc 1.95.0 (x) · -C opt-level=3\"\n---\nf:\n        ret\n")
+    let provenance = listings::Provenance {
+        subject: "f".into(),
+        compiler: "rustc 1.95.0 (x)".into(),
+        origin: listings::Origin::Asm { flags: Default::default(), options: Default::default() },
+        excerpt: None,
+    };
+    std::fs::write(&snapshot, format!("---\ndescription: \"{provenance}\"\n---\nf:\n        ret\n")).unwrap();
+    std::fs::write(root.join("chapters/ch09-gone/Cargo.toml"), "[package]\nname = \"ch09-gone\"\nedition = \"2024\"\n")
         .unwrap();
     std::fs::create_dir_all(root.join("chapters/ch09-gone/src")).unwrap();
     std::fs::write(root.join("chapters/ch09-gone/src/lib.rs"), "pub fn f() {}\n").unwrap();
@@ -270,22 +312,55 @@ fn a_glossary_term_no_page_uses_fails_with_file_and_line() {
     );
 }
 
-#[test]
-fn the_preprocessor_binary_exits_non_zero_with_one_line_per_problem() {
-    let root = workspace_root();
+/// mdBook's book JSON with `content` as its one page, as `mdbook_version` would send it.
+fn preprocessor_input(content: &str, mdbook_version: &str) -> Vec<u8> {
     let mut config = Config::default();
     config.book.src = "book".into();
-    let context = PreprocessorContext::new(root.clone(), config, "html".into());
-    let input = serde_json::to_vec(&(context, book_with_page("{{#asm ch01 nope}}\n[x](#y)\n"))).unwrap();
+    let mut context = PreprocessorContext::new(workspace_root(), config, "html".into());
+    context.mdbook_version = mdbook_version.to_owned();
+    serde_json::to_vec(&(context, book_with_page(content))).unwrap()
+}
 
+fn run_preprocessor(input: &[u8]) -> std::process::Output {
     let mut child = Command::new(env!("CARGO_BIN_EXE_mdbook-under-the-await"))
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
         .spawn()
         .unwrap();
-    std::io::Write::write_all(&mut child.stdin.take().unwrap(), &input).unwrap();
-    let output = child.wait_with_output().unwrap();
+    std::io::Write::write_all(&mut child.stdin.take().unwrap(), input).unwrap();
+    child.wait_with_output().unwrap()
+}
+
+#[test]
+fn another_mdbook_version_is_refused_with_one_message_naming_both() {
+    let output = run_preprocessor(&preprocessor_input("# Page\n", "0.5.5"));
+    assert_eq!(output.status.code(), Some(1));
+    let stderr = String::from_utf8(output.stderr).unwrap();
+    assert_eq!(stderr.lines().count(), 1, "{stderr}");
+    assert!(
+        stderr
+            .starts_with("error: this book's preprocessor was built for mdBook 0.5.4 but mdBook 0.5.5 is running it;"),
+        "{stderr}"
+    );
+    assert!(output.stdout.is_empty());
+}
+
+#[test]
+fn the_mdbook_that_ci_installs_is_the_one_the_preprocessor_was_built_for() {
+    let common = std::fs::read_to_string(workspace_root().join("ci/common.sh")).unwrap();
+    let installed = common
+        .lines()
+        .find_map(|line| line.strip_prefix("MDBOOK_VERSION=\""))
+        .and_then(|rest| rest.strip_suffix('"'))
+        .expect("ci/common.sh pins MDBOOK_VERSION");
+    assert_eq!(installed, mdbook_preprocessor::MDBOOK_VERSION);
+}
+
+#[test]
+fn the_preprocessor_binary_exits_non_zero_with_one_line_per_problem() {
+    let output =
+        run_preprocessor(&preprocessor_input("{{#asm ch01 nope}}\n[x](#y)\n", mdbook_preprocessor::MDBOOK_VERSION));
 
     assert_eq!(output.status.code(), Some(1));
     let stderr = String::from_utf8(output.stderr).unwrap();
@@ -313,7 +388,7 @@ fn a_generated_table_renders_as_a_markdown_table_with_its_caption() {
 fn a_cpp_listing_links_to_compiler_explorer_with_its_source_gcc_and_its_flags() {
     let root = workspace_root();
     let content = rendered("{{#cpp-asm ch08 three_awaits_destroy}}\n");
-    assert!(content.contains("        or      WORD PTR 40[rdi], 1"), "{content}");
+    assert!(first_asm_listing_text(&content).contains("        or      WORD PTR 40[rdi], 1"), "{content}");
     assert!(content.contains("· g++ 12.2.0 · -std=c++20 -O2"), "{content}");
     let href = content.split("class=\"compiler-explorer\" href=\"").nth(1).unwrap().split('"').next().unwrap();
     let (source, compiler, options) = compiler_explorer::decode(href).unwrap();

@@ -1,9 +1,11 @@
 //! `cargo xtask …`: the project's own command line (the alias lives in `.cargo/config.toml`).
 
+mod serve;
+
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
-use listings::{AsmOptions, CodegenFlags, Stage};
+use listings::{AsmOptions, CodegenFlags, OPT_LEVELS, Stage, Workspace};
 
 #[derive(Parser)]
 #[command(name = "xtask", bin_name = "cargo xtask", about = "Tools of Under the Await")]
@@ -32,7 +34,7 @@ enum Command {
         #[arg(long)]
         data: bool,
         /// Optimisation level of the compile (the book's listings use 3).
-        #[arg(long, default_value = "3", value_parser = ["0", "1", "2", "3", "s", "z"])]
+        #[arg(long, default_value = "3", value_parser = clap::builder::PossibleValuesParser::new(OPT_LEVELS))]
         opt_level: String,
     },
     /// Print a MIR body after all passes, the coroutine transform included (`--emit=mir`, opt-level 0).
@@ -44,6 +46,18 @@ enum Command {
     /// Print the MIR of a type's drop glue, `drop_in_place::<T>`; an async fn's name stands for its
     /// future (`-Zdump-mir`, under RUSTC_BOOTSTRAP=1).
     DropGlue(StageArgs),
+    /// Serve the book at http://127.0.0.1:PORT, rebuilding and reloading it on every save
+    /// (`ci/serve-book` runs it).
+    ServeBook {
+        #[arg(long, default_value_t = 3000)]
+        port: u16,
+    },
+    /// Fail on a chapter snapshot that no test asserted in the run that wrote REFERENCES
+    /// (`INSTA_SNAPSHOT_REFERENCES_FILE`), or that a failed run left pending: `ci/test` runs it.
+    CheckSnapshots {
+        /// The file insta wrote, one asserted snapshot's path a line.
+        references: std::path::PathBuf,
+    },
 }
 
 /// The compiler's intermediate stages, each a subcommand: `cargo xtask mir ch01 'hello_world::{closure#0}'`.
@@ -62,7 +76,7 @@ struct StageArgs {
 fn main() -> ExitCode {
     match Cli::parse().command {
         Command::Asm { chapter, function: Some(function), source, data, opt_level, .. } => {
-            let flags = CodegenFlags { opt_level };
+            let flags = CodegenFlags::with_opt_level(&opt_level);
             report(
                 listings::asm_with_flags(&chapter, &function, &AsmOptions { source, data }, &flags)
                     .map(|listing| print!("{listing}")),
@@ -75,6 +89,29 @@ fn main() -> ExitCode {
         Command::Hir(args) => print_stage(Stage::Hir, args),
         Command::TypeSizes(args) => print_stage(Stage::TypeSizes, args),
         Command::DropGlue(args) => print_stage(Stage::DropGlue, args),
+        Command::CheckSnapshots { references } => check_snapshots(&references),
+        Command::ServeBook { port } => serve::serve_book(&Workspace::this_checkout().root, port),
+    }
+}
+
+fn check_snapshots(references: &std::path::Path) -> ExitCode {
+    let Ok(text) = std::fs::read_to_string(references) else {
+        eprintln!(
+            "error: cannot read {}: run the tests with INSTA_SNAPSHOT_REFERENCES_FILE set to it first (ci/test does)",
+            references.display()
+        );
+        return ExitCode::FAILURE;
+    };
+    match listings::unchecked_snapshots(&Workspace::this_checkout(), &text) {
+        Ok(unchecked) if unchecked.is_empty() => ExitCode::SUCCESS,
+        Ok(unchecked) => {
+            for path in &unchecked {
+                eprintln!("error: {}: no test asserts this snapshot (delete it, or assert it again)", path.display());
+            }
+            eprintln!("error: {} snapshot(s) that the book could show but nothing checks", unchecked.len());
+            ExitCode::FAILURE
+        }
+        Err(error) => report(Err(error)),
     }
 }
 
@@ -98,7 +135,7 @@ fn report(result: Result<(), listings::Error>) -> ExitCode {
                 listings::Error::UnknownChapter { .. }
                 | listings::Error::UnknownFunction { .. }
                 | listings::Error::UnknownSubject { .. }
-                | listings::Error::AmbiguousFunction { .. } => ExitCode::from(2),
+                | listings::Error::Ambiguous { .. } => ExitCode::from(2),
                 _ => ExitCode::FAILURE,
             }
         }

@@ -130,3 +130,20 @@ fn another_compiler_gets_one_message_naming_both_versions() {
     assert!(message.lines().count() <= 3, "one message, not a wall: {message}");
     assert!(stdout(&output).is_empty());
 }
+
+#[test]
+fn check_snapshots_fails_naming_every_snapshot_no_test_asserted() {
+    let references = std::env::temp_dir().join(format!("under-the-await-no-references-{}", std::process::id()));
+    std::fs::write(&references, "").unwrap();
+    let output = xtask(&["check-snapshots", references.to_str().unwrap()]);
+    std::fs::remove_file(&references).unwrap();
+    assert_eq!(output.status.code(), Some(1));
+    let message = stderr(&output);
+    assert!(
+        message.contains(
+            "error: chapters/ch01-the-experiment/tests/snapshots/ch01-the-experiment__asm__noop.snap: no test asserts this snapshot"
+        ),
+        "{message}"
+    );
+    assert!(message.trim_end().ends_with("snapshot(s) that the book could show but nothing checks"), "{message}");
+}

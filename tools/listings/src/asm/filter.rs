@@ -1,127 +1,153 @@
 //! Step 4: from one function's statements to the lines a reader sees, the way Compiler
 //! Explorer filters: no directives, no comments, no debug-info labels; every basic-block label
 //! kept (a landing pad is reached only from the exception table, so "unreferenced" would drop
-//! it); jump tables always and other constants on request; labels renumbered; symbols demangled.
+//! it); jump tables always and other constants on request; inline-asm markers kept as one
+//! comment line; labels renumbered; symbols demangled.
 
 use std::collections::{HashMap, HashSet, VecDeque};
 use std::path::Path;
 
 use super::AsmOptions;
-use super::listing::{Line, Listing};
-use super::parse::{Directive, Statement};
+use super::listing::{ConstantKind, Line};
+use super::parse::{Directive, InlineAsmMarker, Operands, Statement, SymbolKind};
 use super::select::{Function, Program};
-use super::symbols::{demangle, map_tokens, tokens};
+use super::symbols::demangle;
 use crate::Chapter;
 
-const STRING_DIRECTIVES: &[&str] = &[".ascii", ".asciz", ".string"];
+/// What an empty `#APP` / `#NO_APP` pair becomes: in the book's crates only
+/// `std::hint::black_box` leaves one (an empty `asm!` that the optimiser may not look through).
+pub const EMPTY_INLINE_ASM: &str = "#APP #NO_APP (empty inline asm: black_box)";
+const INLINE_ASM_BEGINS: &str = "#APP (inline asm begins)";
+const INLINE_ASM_ENDS: &str = "#NO_APP (inline asm ends)";
 
+/// A line before renumbering and demangling: operands still typed.
+enum Raw<'a> {
+    Label(&'a str, SymbolKind),
+    Instruction(&'a str, &'a Operands),
+    Data(&'a str, &'a Operands),
+    Source(String, String),
+    Comment(String),
+}
+
+/// The lines of `function`'s listing. `root` is the checkout, where the source files are read
+/// from for `options.source`.
 pub fn filter(
     program: &Program,
     function: &Function,
     chapter: &Chapter,
-    workspace_root: &Path,
+    root: &Path,
     options: &AsmOptions,
-) -> Listing {
+) -> Vec<Line> {
     // The function's own label is rendered as the listing's title.
     let body = &program.statements[function.body.start + 1..function.body.end];
     let constants = referenced_constants(program, body, options);
-    let mut lines = Vec::new();
-    let mut source = SourceLines::new(program, chapter, workspace_root);
-    let referenced: HashSet<String> = body
+    let referenced: HashSet<&str> = body
         .iter()
-        .chain(constants.iter().flat_map(|label| program.data[label].clone().map(|at| &program.statements[at])))
-        .flat_map(symbol_tokens)
+        .chain(constants.iter().flat_map(|label| &program.statements[program.data[*label].clone()]))
+        .flat_map(symbol_words)
+        .map(|(word, _)| word)
         .collect();
+    let mut lines = Vec::new();
+    if let Some(target) = &function.alias_of {
+        lines.push(Raw::Comment(format!("an alias: LLVM merged this function into {target}, whose code follows")));
+    }
+    let mut source = SourceLines::new(program, chapter, root);
     for statement in body {
         match statement {
-            Statement::Label(label) if label.starts_with(".LBB") || referenced.contains(label) => {
-                lines.push(Line::Label(label.clone()));
+            Statement::Label(label) if label.kind == SymbolKind::Block || referenced.contains(label.name.as_str()) => {
+                lines.push(Raw::Label(&label.name, label.kind));
             }
             Statement::Instruction { mnemonic, operands } => {
                 if options.source {
                     lines.extend(source.next_line());
                 }
-                lines.push(Line::Instruction { mnemonic: mnemonic.clone(), operands: operands.clone() });
+                lines.push(Raw::Instruction(mnemonic, operands));
             }
-            Statement::Data { directive, value } => {
-                lines.push(Line::Data { directive: directive.clone(), value: value.clone() })
-            }
+            Statement::Data { directive, value } => lines.push(Raw::Data(directive, value)),
             Statement::Directive(Directive::Loc { file, line }) => source.at(*file, *line),
+            Statement::InlineAsm(InlineAsmMarker::Begin) => lines.push(Raw::Comment(INLINE_ASM_BEGINS.to_owned())),
+            Statement::InlineAsm(InlineAsmMarker::End) => match lines.last_mut() {
+                Some(Raw::Comment(begins)) if begins == INLINE_ASM_BEGINS => *begins = EMPTY_INLINE_ASM.to_owned(),
+                _ => lines.push(Raw::Comment(INLINE_ASM_ENDS.to_owned())),
+            },
             _ => {}
         }
     }
     for label in &constants {
-        lines.push(Line::Label(label.clone()));
-        for statement in &program.statements[program.data[label].clone()] {
+        lines.push(Raw::Label(label, SymbolKind::of(label)));
+        for statement in &program.statements[program.data[*label].clone()] {
             if let Statement::Data { directive, value } = statement {
-                lines.push(Line::Data { directive: directive.clone(), value: value.clone() });
+                lines.push(Raw::Data(directive, value));
             }
         }
     }
-    let lines = rename(lines);
-    let provenance =
-        format!("{} · {} · {}{}", function.name, program.rustc_version, program.flags.describe(), options.describe());
-    Listing { function: function.name.clone(), lines, provenance }
+    renumber_and_demangle(lines)
 }
 
 /// The constants a listing shows after the code, in the order the code first refers to them:
 /// jump tables always (they are the control flow), other constants with `options.data`, and
 /// what those constants refer to in turn (a panic location's file name, say).
-fn referenced_constants(program: &Program, body: &[Statement], options: &AsmOptions) -> Vec<String> {
-    let mut queue: VecDeque<String> = body.iter().flat_map(symbol_tokens).collect();
-    let mut found = Vec::new();
-    while let Some(token) = queue.pop_front() {
-        let Some(range) = program.data.get(&token) else { continue };
-        if found.contains(&token) || !(token.starts_with(".LJTI") || options.data) {
+fn referenced_constants<'a>(program: &'a Program, body: &'a [Statement], options: &AsmOptions) -> Vec<&'a str> {
+    let mut queue: VecDeque<(&str, SymbolKind)> = body.iter().flat_map(symbol_words).collect();
+    let mut found: Vec<&str> = Vec::new();
+    while let Some((word, kind)) = queue.pop_front() {
+        let Some((label, range)) = program.data.get_key_value(word) else { continue };
+        if found.contains(&word) || !(kind == SymbolKind::JumpTable || options.data) {
             continue;
         }
-        queue.extend(program.statements[range.clone()].iter().flat_map(symbol_tokens));
-        found.push(token);
+        queue.extend(program.statements[range.clone()].iter().flat_map(symbol_words));
+        found.push(label);
     }
     found
 }
 
-/// The symbol-like tokens a statement refers to (none for string data).
-fn symbol_tokens(statement: &Statement) -> Vec<String> {
-    match statement {
-        Statement::Instruction { operands, .. } => tokens(operands),
-        Statement::Data { directive, value } if !STRING_DIRECTIVES.contains(&directive.as_str()) => tokens(value),
-        _ => Vec::new(),
-    }
+/// The symbol-like words a statement refers to (none for string data).
+fn symbol_words(statement: &Statement) -> impl Iterator<Item = (&str, SymbolKind)> {
+    let operands = match statement {
+        Statement::Instruction { operands, .. } => Some(operands),
+        Statement::Data { value, .. } => Some(value),
+        _ => None,
+    };
+    operands.into_iter().flat_map(Operands::words)
 }
 
-/// Gives local labels numbers that depend only on this listing — block labels, jump tables and
-/// anonymous constants each counted in the order they are defined here, then in the order they
-/// are referenced — so that adding a function elsewhere in the chapter changes no snapshot.
-/// Every other symbol is demangled.
-fn rename(lines: Vec<Line>) -> Vec<Line> {
+/// Gives local labels numbers that depend only on this listing — block labels, jump tables,
+/// debug temporaries and anonymous constants each counted in the order they are defined here,
+/// then in the order they are referenced — so that adding a function elsewhere in the chapter
+/// changes no snapshot. Every mangled symbol is demangled.
+fn renumber_and_demangle(lines: Vec<Raw<'_>>) -> Vec<Line> {
     let mut renamer = Renamer::default();
     for line in &lines {
-        if let Line::Label(label) = line {
-            renamer.define(label);
+        if let Raw::Label(name, kind) = line {
+            renamer.define(name, *kind);
         }
     }
     for line in &lines {
-        match line {
-            Line::Instruction { operands: text, .. } => tokens(text).iter().for_each(|t| renamer.define(t)),
-            Line::Data { directive, value } if !STRING_DIRECTIVES.contains(&directive.as_str()) => {
-                tokens(value).iter().for_each(|t| renamer.define(t))
-            }
-            _ => {}
+        if let Raw::Instruction(_, operands) | Raw::Data(_, operands) = line {
+            operands.words().for_each(|(word, kind)| renamer.define(word, kind));
         }
     }
     lines
         .into_iter()
         .map(|line| match line {
-            Line::Label(label) => Line::Label(renamer.apply(&label)),
-            Line::Instruction { mnemonic, operands } => {
-                Line::Instruction { mnemonic, operands: map_tokens(&operands, |t| Some(renamer.apply(t))) }
-            }
-            Line::Data { directive, value } if !STRING_DIRECTIVES.contains(&directive.as_str()) => {
-                let value = map_tokens(&value, |t| Some(renamer.apply(t)));
-                Line::Data { directive, value }
-            }
-            other => other,
+            Raw::Label(name, SymbolKind::Block) => Line::Label(renamer.apply(name, SymbolKind::Block)),
+            Raw::Label(name, kind) => Line::DataLabel {
+                name: renamer.apply(name, kind),
+                kind: match kind {
+                    SymbolKind::JumpTable => ConstantKind::JumpTable,
+                    _ => ConstantKind::Constant,
+                },
+            },
+            Raw::Instruction(mnemonic, operands) => Line::Instruction {
+                mnemonic: mnemonic.to_owned(),
+                operands: operands.render(|word, kind| Some(renamer.apply(word, kind))),
+            },
+            Raw::Data(directive, value) => Line::Data {
+                directive: directive.to_owned(),
+                value: value.render(|word, kind| Some(renamer.apply(word, kind))),
+            },
+            Raw::Source(location, text) => Line::Source { location, text },
+            Raw::Comment(text) => Line::Comment(text),
         })
         .collect()
 }
@@ -129,44 +155,31 @@ fn rename(lines: Vec<Line>) -> Vec<Line> {
 #[derive(Default)]
 struct Renamer {
     names: HashMap<String, String>,
-    counts: HashMap<&'static str, usize>,
+    counts: HashMap<SymbolKind, usize>,
 }
 
 impl Renamer {
-    fn define(&mut self, label: &str) {
-        let Some(kind) = local_label_kind(label) else { return };
-        if self.names.contains_key(label) {
+    fn define(&mut self, label: &str, kind: SymbolKind) {
+        if !kind.is_local() || self.names.contains_key(label) {
             return;
         }
         let count = self.counts.entry(kind).or_insert(0);
         let name = match kind {
-            "LBB" => format!(".LBB0_{}", *count + 1),
-            "LJTI" => format!(".LJTI0_{count}"),
-            "Ltmp" => format!(".Ltmp{count}"),
+            SymbolKind::Block => format!(".LBB0_{}", *count + 1),
+            SymbolKind::JumpTable => format!(".LJTI0_{count}"),
+            SymbolKind::Temporary => format!(".Ltmp{count}"),
             _ => format!(".L__unnamed_{}", *count + 1),
         };
         *count += 1;
         self.names.insert(label.to_owned(), name);
     }
 
-    fn apply(&self, token: &str) -> String {
-        self.names.get(token).cloned().or_else(|| demangle(token)).unwrap_or_else(|| token.to_owned())
+    fn apply(&self, word: &str, kind: SymbolKind) -> String {
+        match kind {
+            SymbolKind::Mangled => demangle(word).unwrap_or_else(|| word.to_owned()),
+            _ => self.names.get(word).cloned().unwrap_or_else(|| word.to_owned()),
+        }
     }
-}
-
-/// Which numbering a local label belongs to; `None` for anything that is not a local label.
-fn local_label_kind(label: &str) -> Option<&'static str> {
-    let local = label.strip_prefix(".L")?;
-    Some(if local.starts_with("BB") {
-        "LBB"
-    } else if local.starts_with("JTI") {
-        "LJTI"
-    } else if local.starts_with("tmp") {
-        "Ltmp"
-    } else {
-        // `.Lanon.<crate hash>.N`, `.L__unnamed_N`, `.Lalloc_…`: anonymous constants.
-        "Lconst"
-    })
 }
 
 /// Tracks `.loc` and yields a `; file:line  text` line each time the code moves to another
@@ -174,22 +187,22 @@ fn local_label_kind(label: &str) -> Option<&'static str> {
 struct SourceLines<'a> {
     program: &'a Program,
     chapter: &'a Chapter,
-    workspace_root: &'a Path,
+    root: &'a Path,
     current: Option<(u32, u32)>,
     shown: Option<(u32, u32)>,
     texts: HashMap<u32, Option<Vec<String>>>,
 }
 
 impl<'a> SourceLines<'a> {
-    fn new(program: &'a Program, chapter: &'a Chapter, workspace_root: &'a Path) -> Self {
-        SourceLines { program, chapter, workspace_root, current: None, shown: None, texts: HashMap::new() }
+    fn new(program: &'a Program, chapter: &'a Chapter, root: &'a Path) -> Self {
+        SourceLines { program, chapter, root, current: None, shown: None, texts: HashMap::new() }
     }
 
     fn at(&mut self, file: u32, line: u32) {
         self.current = (line > 0).then_some((file, line));
     }
 
-    fn next_line(&mut self) -> Option<Line> {
+    fn next_line(&mut self) -> Option<Raw<'static>> {
         let (file, line) = self.current?;
         if self.shown == Some((file, line)) {
             return None;
@@ -198,7 +211,7 @@ impl<'a> SourceLines<'a> {
         let texts = self.texts.entry(file).or_insert_with(|| {
             // Paths inside the checkout are relative once remapped; absolute ones are std's.
             (!path.starts_with('/'))
-                .then(|| std::fs::read_to_string(self.workspace_root.join(path)).ok())
+                .then(|| std::fs::read_to_string(self.root.join(path)).ok())
                 .flatten()
                 .map(|text| text.lines().map(str::to_owned).collect())
         });
@@ -206,6 +219,6 @@ impl<'a> SourceLines<'a> {
         self.shown = Some((file, line));
         let chapter_prefix = format!("chapters/{}/", self.chapter.slug);
         let location = format!("{}:{line}", path.strip_prefix(&chapter_prefix).unwrap_or(path));
-        Some(Line::Source { location, text })
+        Some(Raw::Source(location, text))
     }
 }

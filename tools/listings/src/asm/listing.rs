@@ -2,19 +2,31 @@
 
 use std::fmt;
 
+use crate::provenance::Provenance;
+
 /// The assembly of one function as the book shows it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Listing {
     /// The demangled name, printed as the listing's first label.
     pub function: String,
     pub lines: Vec<Line>,
-    /// Function, compiler and flags, in one line: recorded in the snapshot's header.
-    pub provenance: String,
+    /// Function, compiler, flags and options: recorded in the snapshot's header, with the
+    /// command that prints the listing again.
+    pub provenance: Provenance,
+    /// The command that prints this listing again: `cargo xtask asm ch01 noop_clone --data`.
+    pub command: String,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Line {
+    /// A basic block's label: `.LBB0_3`.
     Label(String),
+    /// The label of a constant shown after the code: a jump table (`.LJTI0_0`) or another
+    /// constant (`.L__unnamed_1`, a vtable).
+    DataLabel {
+        name: String,
+        kind: ConstantKind,
+    },
     Instruction {
         mnemonic: String,
         operands: String,
@@ -28,6 +40,15 @@ pub enum Line {
         location: String,
         text: String,
     },
+    /// What the listing says of itself where the assembly has no instruction to show: an
+    /// inline-asm block (`#APP` … `#NO_APP`), an alias.
+    Comment(String),
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ConstantKind {
+    JumpTable,
+    Constant,
 }
 
 impl Listing {
@@ -43,7 +64,7 @@ impl Listing {
     pub fn data_after(&self, label: &str) -> Vec<&str> {
         self.lines
             .iter()
-            .skip_while(|line| !matches!(line, Line::Label(l) if l == label))
+            .skip_while(|line| !matches!(line, Line::Label(l) | Line::DataLabel { name: l, .. } if l == label))
             .skip(1)
             .map_while(|line| match line {
                 Line::Data { value, .. } => Some(value.as_str()),
@@ -57,10 +78,15 @@ impl Listing {
         self.lines
             .iter()
             .filter_map(|line| match line {
-                Line::Label(label) if label.starts_with(".LJTI") => Some(self.data_after(label)),
+                Line::DataLabel { name, kind: ConstantKind::JumpTable } => Some(self.data_after(name)),
                 _ => None,
             })
             .collect()
+    }
+
+    /// The listing as the book prints it, one string a line (the title first).
+    pub fn rendered_lines(&self) -> Vec<String> {
+        self.to_string().lines().map(str::to_owned).collect()
     }
 }
 
@@ -85,12 +111,13 @@ impl fmt::Display for Listing {
 impl fmt::Display for Line {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            Line::Label(label) => write!(f, "{label}:"),
+            Line::Label(label) | Line::DataLabel { name: label, .. } => write!(f, "{label}:"),
             Line::Instruction { mnemonic, operands } if operands.is_empty() => write!(f, "        {mnemonic}"),
             // Operands start in column 16, or one space after a mnemonic too long for that.
             Line::Instruction { mnemonic, operands } => write!(f, "        {mnemonic:<7} {operands}"),
             Line::Data { directive, value } => write!(f, "        {directive:<7} {value}"),
             Line::Source { location, text } => write!(f, "        ; {location}  {text}"),
+            Line::Comment(text) => write!(f, "        ; {text}"),
         }
     }
 }

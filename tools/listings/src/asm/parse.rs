@@ -1,17 +1,34 @@
 //! Step 2: read the `.s` file once into typed statements. Nothing after this step looks at
-//! the text of a line again.
+//! the text of a line again: labels and the symbols operands refer to are classified here, and a
+//! line of no shape this parser knows is kept as [`Statement::Unknown`] instead of being guessed
+//! at (a test holds that every chapter's assembly has none).
+
+use std::ops::Range;
 
 /// One line of GNU assembler input, as LLVM writes it for x86-64 in Intel syntax.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Statement {
     /// `name:` — a function symbol, a basic block (`.LBB2_1`), a jump table, a constant.
-    Label(String),
-    /// `mov rax, qword ptr [rdi]` — mnemonic and operands, operands as one string.
-    Instruction { mnemonic: String, operands: String },
+    Label(Label),
+    /// `mov rax, qword ptr [rdi]` — the mnemonic (with its prefix: `lock cmpxchg`) and operands.
+    Instruction { mnemonic: String, operands: Operands },
     /// A directive that emits bytes: `.quad sym`, `.long .LBB2_1-.LJTI2_0`, `.ascii "…"`.
-    Data { directive: String, value: String },
+    Data { directive: String, value: Operands },
+    /// `alias = target`: LLVM's function merging made `alias` another name of `target`'s code.
+    Alias { alias: String, target: String },
+    /// `#APP` / `#NO_APP`: the start and end of an inline-asm block (`std::hint::black_box`
+    /// leaves an empty one).
+    InlineAsm(InlineAsmMarker),
     /// Every other directive, kept only as far as a later step needs it.
     Directive(Directive),
+    /// A line of no known shape, kept whole so that a check can name it.
+    Unknown(String),
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum InlineAsmMarker {
+    Begin,
+    End,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -24,8 +41,154 @@ pub enum Directive {
     FunctionType(String),
     /// `.size sym, .Lfunc_end2-sym`: where a function (or object) ends.
     Size(String),
-    /// `.section`, `.p2align`, `.cfi_*`, `.globl` and the rest: nothing in a listing.
+    /// `.section`, `.p2align`, `.cfi_*`, `.globl` and the rest, by name: nothing in a listing.
     Other(String),
+}
+
+/// A label and what kind of thing it names, decided once from its spelling.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct Label {
+    pub name: String,
+    pub kind: SymbolKind,
+}
+
+/// What a name in the assembly stands for. Local labels (`.L…`) are LLVM's own and numbered per
+/// file; everything else is a symbol of the program or a word of an operand (a register).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum SymbolKind {
+    /// `.LBB2_1`: a basic block.
+    Block,
+    /// `.LJTI2_0`: a jump table.
+    JumpTable,
+    /// `.Ltmp3`, `.Lfunc_begin0`, `.Lfunc_end0`, `.Lexception0`, …: bookkeeping for debug
+    /// information and unwinding, never shown.
+    Temporary,
+    /// `.L__unnamed_1`, `.Lanon.<hash>.3`, `.Lalloc_<hash>`, `.LCPI0_0`: an anonymous constant.
+    Constant,
+    /// `_ZN…E` or `_R…`: a Rust symbol, shown demangled.
+    Mangled,
+    /// Any other word: a C symbol (`memcpy`), a register, `ptr`.
+    Plain,
+}
+
+const TEMPORARY_PREFIXES: &[&str] = &[
+    ".Ltmp",
+    ".Lfunc_begin",
+    ".Lfunc_end",
+    ".Lexception",
+    ".Lcst_",
+    ".Lttbase",
+    ".Lsec_end",
+    ".Ldebug_",
+    ".Linfo_string",
+    ".Lnames",
+    ".Lline_table_start",
+    ".Lcu_begin",
+    ".Lset",
+];
+
+impl SymbolKind {
+    /// The kind of a name, from its spelling alone.
+    pub fn of(name: &str) -> SymbolKind {
+        if let Some(local) = name.strip_prefix(".L") {
+            if local.starts_with("BB") {
+                SymbolKind::Block
+            } else if local.starts_with("JTI") {
+                SymbolKind::JumpTable
+            } else if TEMPORARY_PREFIXES.iter().any(|prefix| name.starts_with(prefix)) {
+                SymbolKind::Temporary
+            } else {
+                SymbolKind::Constant
+            }
+        } else if name.starts_with("_ZN") || name.starts_with("_R") {
+            SymbolKind::Mangled
+        } else {
+            SymbolKind::Plain
+        }
+    }
+
+    /// Whether LLVM numbers it per file, so that a listing must number it again.
+    pub fn is_local(self) -> bool {
+        matches!(self, SymbolKind::Block | SymbolKind::JumpTable | SymbolKind::Temporary | SymbolKind::Constant)
+    }
+}
+
+impl Label {
+    pub fn new(name: &str) -> Label {
+        Label { name: name.to_owned(), kind: SymbolKind::of(name) }
+    }
+}
+
+/// An operand string, with the symbol-like words in it found and classified once:
+/// `qword ptr [rip + .LJTI2_0]` has the words `qword`, `ptr`, `rip` (plain) and `.LJTI2_0`.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Operands {
+    text: String,
+    words: Vec<Word>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct Word {
+    span: Range<usize>,
+    kind: SymbolKind,
+}
+
+impl Operands {
+    /// Operands whose words are symbols or registers.
+    pub fn parse(text: &str) -> Operands {
+        let is_word_char = |b: u8| b.is_ascii_alphanumeric() || matches!(b, b'_' | b'.' | b'$');
+        let bytes = text.as_bytes();
+        let mut words = Vec::new();
+        let mut at = 0;
+        while at < bytes.len() {
+            if !is_word_char(bytes[at]) {
+                at += 1;
+                continue;
+            }
+            let start = at;
+            while at < bytes.len() && is_word_char(bytes[at]) {
+                at += 1;
+            }
+            // A number (`4`, `0x10`) is no symbol.
+            if !bytes[start].is_ascii_digit() {
+                words.push(Word { span: start..at, kind: SymbolKind::of(&text[start..at]) });
+            }
+        }
+        Operands { text: text.to_owned(), words }
+    }
+
+    /// A string literal's operands: one piece of text with no words in it.
+    pub fn literal(text: &str) -> Operands {
+        Operands { text: text.to_owned(), words: Vec::new() }
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.text
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.text.is_empty()
+    }
+
+    /// The words, in order, with their kinds.
+    pub fn words(&self) -> impl Iterator<Item = (&str, SymbolKind)> {
+        self.words.iter().map(|word| (&self.text[word.span.clone()], word.kind))
+    }
+
+    /// The text with each word replaced by what `rename` makes of it (`None` keeps it).
+    pub fn render(&self, mut rename: impl FnMut(&str, SymbolKind) -> Option<String>) -> String {
+        let mut out = String::with_capacity(self.text.len());
+        let mut copied = 0;
+        for word in &self.words {
+            if let Some(renamed) = rename(&self.text[word.span.clone()], word.kind) {
+                out.push_str(&self.text[copied..word.span.start]);
+                out.push_str(&renamed);
+                copied = word.span.end;
+            }
+        }
+        out.push_str(&self.text[copied..]);
+        out
+    }
 }
 
 const PREFIXES: &[&str] = &["lock", "rep", "repe", "repne", "repz", "repnz", "notrack"];
@@ -35,42 +198,100 @@ const DATA_DIRECTIVES: &[&str] = &[
     ".uleb128", ".sleb128",
 ];
 
-/// Parses a whole assembly file. Blank lines and comments (`#APP`, `# %bb.0:`) produce nothing.
+const STRING_DIRECTIVES: &[&str] = &[".ascii", ".asciz", ".string"];
+
+/// Parses a whole assembly file. Blank lines and comments (`# %bb.0:`) produce nothing; the
+/// inline-asm markers `#APP` and `#NO_APP` are kept.
+///
+/// Half the lines of a large `.s` are DWARF (`.section .debug_info` and the like): data that no
+/// listing shows or refers to, whose operands are therefore not scanned for symbols.
 pub fn parse(text: &str) -> Vec<Statement> {
-    text.lines().filter_map(parse_line).collect()
+    let mut in_debug_section = false;
+    let mut statements = Vec::with_capacity(text.len() / 24);
+    for line in text.lines() {
+        if let Some(section) = line.trim_start().strip_prefix(".section") {
+            in_debug_section = section.trim_start().starts_with(".debug");
+        } else if line.trim_start().starts_with(".text") {
+            in_debug_section = false;
+        }
+        statements.extend(parse_line(line, in_debug_section));
+    }
+    statements
 }
 
-fn parse_line(line: &str) -> Option<Statement> {
-    let line = strip_comment(line).trim();
+fn parse_line(line: &str, in_debug_section: bool) -> Option<Statement> {
+    let trimmed = line.trim();
+    match trimmed {
+        "#APP" => return Some(Statement::InlineAsm(InlineAsmMarker::Begin)),
+        "#NO_APP" => return Some(Statement::InlineAsm(InlineAsmMarker::End)),
+        _ => {}
+    }
+    let line = strip_comment(trimmed).trim_end();
     if line.is_empty() {
         return None;
     }
     if let Some(label) = line.strip_suffix(':').filter(|l| !l.contains(char::is_whitespace) || l.starts_with('"')) {
-        return Some(Statement::Label(unquote(label).to_owned()));
+        return Some(Statement::Label(Label::new(unquote(label))));
     }
     let (head, rest) = match line.split_once(char::is_whitespace) {
         Some((head, rest)) => (head, rest.trim()),
         None => (line, ""),
     };
-    if !head.starts_with('.') {
-        // A prefix belongs to the mnemonic: `lock inc qword ptr [rax]`, `rep stosq`.
-        if PREFIXES.contains(&head) && !rest.is_empty() {
-            let (instruction, operands) = rest.split_once(char::is_whitespace).unwrap_or((rest, ""));
-            return Some(Statement::Instruction {
-                mnemonic: format!("{head} {instruction}"),
-                operands: operands.trim().to_owned(),
-            });
-        }
-        return Some(Statement::Instruction { mnemonic: head.to_owned(), operands: rest.to_owned() });
+    if let Some(target) = rest.strip_prefix('=') {
+        return Some(match is_symbol(head) && is_symbol(target.trim()) {
+            true => Statement::Alias { alias: unquote(head).to_owned(), target: unquote(target.trim()).to_owned() },
+            false => Statement::Unknown(line.to_owned()),
+        });
     }
-    if DATA_DIRECTIVES.contains(&head) {
-        return Some(Statement::Data { directive: head.to_owned(), value: rest.to_owned() });
+    if head.starts_with('.') {
+        return Some(match DATA_DIRECTIVES.contains(&head) {
+            true if in_debug_section || STRING_DIRECTIVES.contains(&head) => {
+                Statement::Data { directive: head.to_owned(), value: Operands::literal(rest) }
+            }
+            true => Statement::Data { directive: head.to_owned(), value: Operands::parse(rest) },
+            false => Statement::Directive(parse_directive(head, rest)),
+        });
     }
-    Some(Statement::Directive(parse_directive(head, rest)))
+    if !is_mnemonic(head) {
+        return Some(Statement::Unknown(line.to_owned()));
+    }
+    // A prefix belongs to the mnemonic: `lock inc qword ptr [rax]`, `rep stosq`.
+    if PREFIXES.contains(&head)
+        && let Some((instruction, operands)) = split_instruction(rest)
+        && is_mnemonic(instruction)
+    {
+        return Some(Statement::Instruction {
+            mnemonic: format!("{head} {instruction}"),
+            operands: Operands::parse(operands),
+        });
+    }
+    Some(Statement::Instruction { mnemonic: head.to_owned(), operands: Operands::parse(rest) })
+}
+
+fn split_instruction(text: &str) -> Option<(&str, &str)> {
+    match text.split_once(char::is_whitespace) {
+        Some((instruction, operands)) => Some((instruction, operands.trim())),
+        None if !text.is_empty() => Some((text, "")),
+        None => None,
+    }
+}
+
+/// `mov`, `cvtsi2sd`, `data16`: lower-case letters and digits, starting with a letter.
+fn is_mnemonic(word: &str) -> bool {
+    word.starts_with(|c: char| c.is_ascii_lowercase())
+        && word.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit())
+}
+
+/// A symbol name as the assembler reads it, bare or quoted.
+fn is_symbol(word: &str) -> bool {
+    let word = unquote(word);
+    !word.is_empty()
+        && !word.starts_with(|c: char| c.is_ascii_digit())
+        && word.bytes().all(|b| b.is_ascii_alphanumeric() || matches!(b, b'_' | b'.' | b'$'))
 }
 
 fn parse_directive(head: &str, rest: &str) -> Directive {
-    let other = || Directive::Other(format!("{head} {rest}").trim_end().to_owned());
+    let other = || Directive::Other(head.to_owned());
     match head {
         ".file" => parse_file(rest).unwrap_or_else(other),
         ".loc" => {
@@ -103,10 +324,8 @@ fn parse_file(rest: &str) -> Option<Directive> {
     let strings: Vec<&str> = rest.split('"').skip(1).step_by(2).collect();
     let path = match strings.as_slice() {
         [".", name, ..] | ["", name, ..] | [name] => (*name).to_owned(),
-        [dir, name, ..] if name.starts_with('/') => {
-            let _ = dir;
-            (*name).to_owned()
-        }
+        // An absolute name does not depend on the directory.
+        [_, name, ..] if name.starts_with('/') => (*name).to_owned(),
         [dir, name, ..] => format!("{dir}/{name}"),
         [] => return None,
     };
@@ -119,6 +338,9 @@ fn unquote(symbol: &str) -> &str {
 
 /// Drops a `#` comment, but not a `#` inside a string literal.
 fn strip_comment(line: &str) -> &str {
+    if !line.contains('#') {
+        return line;
+    }
     let mut in_string = false;
     let mut escaped = false;
     for (at, c) in line.char_indices() {
@@ -143,52 +365,100 @@ mod tests {
         statements.remove(0)
     }
 
+    fn instruction(mnemonic: &str, operands: &str) -> Statement {
+        Statement::Instruction { mnemonic: mnemonic.into(), operands: Operands::parse(operands) }
+    }
+
     #[test]
     fn an_instruction_is_split_into_mnemonic_and_operands() {
-        assert_eq!(
-            one("\tmovzx\teax, byte ptr [rdi]"),
-            Statement::Instruction { mnemonic: "movzx".into(), operands: "eax, byte ptr [rdi]".into() }
-        );
-        assert_eq!(one("\tret"), Statement::Instruction { mnemonic: "ret".into(), operands: String::new() });
+        assert_eq!(one("\tmovzx\teax, byte ptr [rdi]"), instruction("movzx", "eax, byte ptr [rdi]"));
+        assert_eq!(one("\tret"), instruction("ret", ""));
+        assert_eq!(one("\tdata16"), instruction("data16", ""), "a lone prefix, as LLVM prints it");
     }
 
     #[test]
     fn a_prefix_is_part_of_the_mnemonic() {
-        assert_eq!(
-            one("\tlock\t\tinc\tqword ptr [rax]"),
-            Statement::Instruction { mnemonic: "lock inc".into(), operands: "qword ptr [rax]".into() }
-        );
-        assert_eq!(
-            one("\trep\t\tstosq"),
-            Statement::Instruction { mnemonic: "rep stosq".into(), operands: String::new() }
-        );
+        assert_eq!(one("\tlock\t\tinc\tqword ptr [rax]"), instruction("lock inc", "qword ptr [rax]"));
+        assert_eq!(one("\trep\t\tstosq"), instruction("rep stosq", ""));
     }
 
     #[test]
-    fn labels_plain_and_quoted() {
-        assert_eq!(one(".LBB2_1:"), Statement::Label(".LBB2_1".into()));
-        assert_eq!(one("\"weird name\":"), Statement::Label("weird name".into()));
+    fn labels_are_classified_once_by_their_spelling() {
+        assert_eq!(one(".LBB2_1:"), Statement::Label(Label { name: ".LBB2_1".into(), kind: SymbolKind::Block }));
+        assert_eq!(
+            one("\"weird name\":"),
+            Statement::Label(Label { name: "weird name".into(), kind: SymbolKind::Plain })
+        );
+        for (name, kind) in [
+            (".LJTI0_0", SymbolKind::JumpTable),
+            (".Ltmp3", SymbolKind::Temporary),
+            (".Lfunc_end0", SymbolKind::Temporary),
+            (".L__unnamed_2", SymbolKind::Constant),
+            (".Lanon.f9c5085501816999961f2ee8bfceb2b5.2", SymbolKind::Constant),
+            ("_ZN4tiny4noop17h1111111111111111E", SymbolKind::Mangled),
+            ("_RNvNtNtCsjrHSEGnQ3l9_3std2io5stdio6__print", SymbolKind::Mangled),
+            ("memcpy", SymbolKind::Plain),
+        ] {
+            assert_eq!(SymbolKind::of(name), kind, "{name}");
+        }
     }
 
     #[test]
-    fn data_directives_keep_their_value() {
+    fn operand_words_are_found_and_classified_and_numbers_are_not_words() {
+        let operands = Operands::parse("qword ptr [rip + .LJTI2_0] .LBB2_1-.LJTI2_0 _ZN1a17hE@GOTPCREL [rcx + 4*rax]");
+        let words: Vec<(&str, SymbolKind)> = operands.words().collect();
+        assert_eq!(
+            words,
+            [
+                ("qword", SymbolKind::Plain),
+                ("ptr", SymbolKind::Plain),
+                ("rip", SymbolKind::Plain),
+                (".LJTI2_0", SymbolKind::JumpTable),
+                (".LBB2_1", SymbolKind::Block),
+                (".LJTI2_0", SymbolKind::JumpTable),
+                ("_ZN1a17hE", SymbolKind::Mangled),
+                ("GOTPCREL", SymbolKind::Plain),
+                ("rcx", SymbolKind::Plain),
+                ("rax", SymbolKind::Plain),
+            ]
+        );
+        let renamed = operands.render(|word, kind| kind.is_local().then(|| format!("<{word}>")));
+        assert_eq!(renamed, "qword ptr [rip + <.LJTI2_0>] <.LBB2_1>-<.LJTI2_0> _ZN1a17hE@GOTPCREL [rcx + 4*rax]");
+    }
+
+    #[test]
+    fn data_directives_keep_their_value_and_strings_have_no_words() {
         assert_eq!(
             one("\t.quad\t_ZN4noop17hE"),
-            Statement::Data { directive: ".quad".into(), value: "_ZN4noop17hE".into() }
+            Statement::Data { directive: ".quad".into(), value: Operands::parse("_ZN4noop17hE") }
         );
+        let Statement::Data { value, .. } = one("\t.ascii\t\"hello, # world!\\n\"") else { panic!() };
+        assert_eq!(value.as_str(), "\"hello, # world!\\n\"");
+        assert_eq!(value.words().count(), 0);
+    }
+
+    #[test]
+    fn comments_and_blank_lines_produce_nothing_but_inline_asm_markers_are_kept() {
         assert_eq!(
-            one("\t.ascii\t\"hello, # world!\\n\""),
-            Statement::Data { directive: ".ascii".into(), value: "\"hello, # world!\\n\"".into() }
+            parse("\t#APP\n\n\t#NO_APP\n# %bb.0:\n"),
+            [Statement::InlineAsm(InlineAsmMarker::Begin), Statement::InlineAsm(InlineAsmMarker::End)]
+        );
+        assert_eq!(one("\tret # kill: something"), instruction("ret", ""));
+    }
+
+    #[test]
+    fn an_alias_line_names_its_target() {
+        assert_eq!(
+            one("_ZN3new17h1E = _ZN7builder17h2E"),
+            Statement::Alias { alias: "_ZN3new17h1E".into(), target: "_ZN7builder17h2E".into() }
         );
     }
 
     #[test]
-    fn comments_and_blank_lines_produce_nothing() {
-        assert!(parse("\t#APP\n\n\t#NO_APP\n# %bb.0:\n").is_empty());
-        assert_eq!(
-            one("\tret # kill: something"),
-            Statement::Instruction { mnemonic: "ret".into(), operands: String::new() }
-        );
+    fn a_line_of_no_known_shape_is_unknown_not_an_instruction() {
+        for line in ["_ZN3foo17h1E bar", "MOV rax, rbx", "x = 1 + 2", "= nothing"] {
+            assert_eq!(one(line), Statement::Unknown(line.into()), "{line}");
+        }
     }
 
     #[test]

@@ -1,41 +1,49 @@
-//! Step 3: find functions and constants in the parsed program, and pick one function by the
-//! name a reader gives.
+//! Step 3: find functions (aliases included) and constants in the parsed program, and pick one
+//! function by the name a reader gives.
 
 use std::collections::HashMap;
 use std::ops::Range;
 
-use super::parse::{Directive, Statement, parse};
-use super::symbols::{demangle, normalise, short};
-use crate::CodegenFlags;
+use super::parse::{Directive, Statement, SymbolKind, parse};
+use super::symbols::{collapse_closures, demangle, normalise, short};
 use crate::Error;
 use crate::workspace::closest;
 
-/// One compiled chapter: every statement of its `.s`, indexed.
+/// One compiled crate: every statement of its `.s`, indexed.
 #[derive(Debug)]
 pub struct Program {
     pub(crate) statements: Vec<Statement>,
     functions: Vec<Function>,
+    /// Every spelling a reader may use (see [`Program::select`]) → the functions it names.
+    spellings: HashMap<String, Vec<usize>>,
+    /// The same spellings with closures collapsed to `{{closure}}`.
+    collapsed: HashMap<String, Vec<usize>>,
     /// Label → the run of data statements after it (jump tables, vtables, strings).
     pub(crate) data: HashMap<String, Range<usize>>,
     /// `.file` index → path, for the source interleaving.
     pub(crate) files: HashMap<u32, String>,
-    pub rustc_version: String,
-    pub flags: CodegenFlags,
 }
 
-/// A function with code of its own in the chapter's assembly.
+/// A function with code in the crate's assembly.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Function {
-    /// The mangled symbol, as in the `.s`.
+    /// The symbol, as in the `.s`: what the compiler's other outputs (the LLVM IR) call it.
     pub symbol: String,
-    /// Demangled, normalised: `ch01_the_experiment::hello_world::{{closure}}`.
+    /// Demangled, without hash or crate disambiguators: `ch01_the_experiment::hello_world::{{closure}}`.
     pub name: String,
-    /// Statements from the function's label to its `.size`.
+    /// Statements from the label of the code to its `.size`.
     pub body: Range<usize>,
+    /// For an alias (`symbol = target`, written by LLVM's function merging), the name of the
+    /// function whose code this is.
+    pub alias_of: Option<String>,
 }
 
+/// What a function's generic instance is instantiated with: symbol → its type arguments
+/// (`regex_syntax::hir::Hir`), for names that legacy mangling prints alike.
+pub type TypeArguments = std::sync::Arc<HashMap<String, String>>;
+
 impl Program {
-    pub fn parse(text: &str, rustc_version: String, flags: CodegenFlags) -> Program {
+    pub fn parse(text: &str) -> Program {
         let statements = parse(text);
         let functions = find_functions(&statements);
         let data = find_data(&statements);
@@ -46,68 +54,185 @@ impl Program {
                 _ => None,
             })
             .collect();
-        Program { statements, functions, data, files, rustc_version, flags }
+        let mut spellings: HashMap<String, Vec<usize>> = HashMap::new();
+        let mut collapsed: HashMap<String, Vec<usize>> = HashMap::new();
+        for (at, function) in functions.iter().enumerate() {
+            for spelling in reader_spellings(&function.name) {
+                let entry = collapsed.entry(collapse_closures(&spelling)).or_default();
+                if entry.last() != Some(&at) {
+                    entry.push(at);
+                }
+                let entry = spellings.entry(spelling).or_default();
+                if entry.last() != Some(&at) {
+                    entry.push(at);
+                }
+            }
+        }
+        Program { statements, functions, spellings, collapsed, data, files }
     }
 
     pub fn functions(&self) -> &[Function] {
         &self.functions
     }
 
+    /// Statements that no step knows the shape of, with their place in the file's statements.
+    pub fn unknown_lines(&self) -> Vec<&str> {
+        self.statements
+            .iter()
+            .filter_map(|s| match s {
+                Statement::Unknown(line) => Some(line.as_str()),
+                _ => None,
+            })
+            .collect()
+    }
+
     /// Picks the function a reader means. Accepted, in this order of preference:
-    /// the full demangled path (`ch01_the_experiment::hello_world::{{closure}}`, or its v0
-    /// spelling `ch01_the_experiment[…]::hello_world::{closure#0}`), the same with every path
-    /// cut to its last segment (`hello_world::{{closure}}`, `<DummyFuture as Future>::poll`),
-    /// and for a trait method, `Type::method` (`DummyFuture::poll`).
-    pub fn select(&self, query: &str, chapter: &str) -> Result<&Function, Error> {
-        // `name#2`: the second of several instances that demangle to the same name (generic
-        // functions instantiated twice: legacy symbol names do not show type arguments).
-        let (query, instance) = match query.trim().rsplit_once('#') {
-            Some((name, n)) if !name.ends_with('{') && n.parse::<usize>().is_ok_and(|n| n > 0) => {
-                (name, n.parse().ok())
-            }
-            _ => (query, None),
-        };
-        let wanted = normalise(query);
-        let matches: Vec<&Function> = match self.functions.iter().filter(|f| f.name == wanted).collect::<Vec<_>>() {
-            exact if !exact.is_empty() => exact,
-            _ => self.functions.iter().filter(|f| reader_spellings(&f.name).contains(&wanted)).collect(),
-        };
-        match (matches.as_slice(), instance) {
-            ([function], None | Some(1)) => Ok(function),
-            (several, Some(n)) if n <= several.len() && several.iter().all(|f| f.name == several[0].name) => {
-                Ok(several[n - 1])
-            }
-            ([], _) => {
-                let known: Vec<String> = self.functions.iter().map(|f| f.name.clone()).collect();
-                let shorts: Vec<String> = known.iter().map(|n| short(n)).collect();
-                let closest_short = closest(&short(&wanted), &shorts);
-                Err(Error::UnknownFunction {
-                    given: query.to_owned(),
-                    chapter: chapter.to_owned(),
-                    closest: closest_short,
-                    known,
-                })
-            }
-            (several, _) => Err(Error::AmbiguousFunction {
-                given: query.to_owned(),
-                chapter: chapter.to_owned(),
-                matches: several
-                    .iter()
-                    .enumerate()
-                    .map(|(i, f)| match several.iter().filter(|g| g.name == f.name).count() {
-                        1 => f.name.clone(),
-                        _ => format!("{}#{}", f.name, several[..=i].iter().filter(|g| g.name == f.name).count()),
-                    })
-                    .collect(),
-            }),
+    /// - the full demangled path (`ch01_the_experiment::hello_world::{{closure}}`, or a v0
+    ///   spelling such as `first_of::{closure#0}::{closure#1}` where the symbols are v0), with or
+    ///   without crate disambiguators and hash;
+    /// - the same with every path cut to its last segment (`hello_world::{{closure}}`,
+    ///   `<DummyFuture as Future>::poll`), any tail of a plain path (`Executor::run`), and for a
+    ///   trait method, `Type::method` (`DummyFuture::poll`);
+    /// - a v0 closure spelling where the symbols are legacy ones (`{closure#0}` read as `{{closure}}`);
+    ///
+    /// and for generic instances that legacy mangling prints alike, the same followed by
+    /// `::<type arguments>` (`RawVec<T,A>::grow_one::<u8, alloc::alloc::Global>`) or by `#k`,
+    /// the k-th in file order. `arguments` gives the type arguments when they are needed.
+    pub fn select(
+        &self,
+        query: &str,
+        chapter: &str,
+        arguments: &mut dyn FnMut() -> Result<TypeArguments, Error>,
+    ) -> Result<&Function, Error> {
+        let query = query.trim();
+        let matches = self.matching(query);
+        if !matches.is_empty() {
+            return self.one_of(query, &matches, chapter, arguments);
         }
+        // `name#2`: the second of several instances that demangle to the same name.
+        if let Some((name, n)) = query.rsplit_once('#')
+            && let Ok(n) = n.parse::<usize>()
+        {
+            let matches = self.matching(name);
+            if n >= 1
+                && n <= matches.len()
+                && matches.iter().all(|&f| self.functions[f].name == self.functions[matches[0]].name)
+            {
+                return Ok(&self.functions[matches[n - 1]]);
+            }
+        }
+        // `name::<args>`: one instance by its type arguments.
+        if let Some((name, wanted)) = split_type_arguments(query) {
+            let matches = self.matching(name);
+            if !matches.is_empty() {
+                let arguments = arguments()?;
+                let by_arguments: Vec<usize> = matches
+                    .iter()
+                    .copied()
+                    .filter(|&f| {
+                        arguments.get(&self.functions[f].symbol).is_some_and(|a| a == wanted || short(a) == wanted)
+                    })
+                    .collect();
+                if !by_arguments.is_empty() {
+                    return self.one_of(query, &by_arguments, chapter, &mut || Ok(arguments.clone()));
+                }
+            }
+        }
+        let known: Vec<String> = self.functions.iter().map(|f| f.name.clone()).collect();
+        let shorts: Vec<String> = known.iter().map(|n| short(n)).collect();
+        Err(Error::UnknownFunction {
+            given: query.to_owned(),
+            chapter: chapter.to_owned(),
+            closest: closest(&short(&normalise(query)), &shorts),
+            known,
+        })
+    }
+
+    /// The functions a spelling names: exactly, else with closures collapsed on both sides.
+    fn matching(&self, query: &str) -> Vec<usize> {
+        let wanted = normalise(query);
+        if let Some(found) = self.spellings.get(&wanted) {
+            return found.clone();
+        }
+        self.collapsed.get(&collapse_closures(&wanted)).cloned().unwrap_or_default()
+    }
+
+    fn one_of(
+        &self,
+        query: &str,
+        matches: &[usize],
+        chapter: &str,
+        arguments: &mut dyn FnMut() -> Result<TypeArguments, Error>,
+    ) -> Result<&Function, Error> {
+        // A full name beats a short spelling that other functions share.
+        let exact: Vec<usize> =
+            matches.iter().copied().filter(|&f| self.functions[f].name == normalise(query)).collect();
+        let matches = if exact.len() == 1 { &exact[..] } else { matches };
+        if let [only] = matches {
+            return Ok(&self.functions[*only]);
+        }
+        let arguments = arguments().unwrap_or_default();
+        Err(Error::Ambiguous {
+            given: query.to_owned(),
+            chapter: chapter.to_owned(),
+            what: "functions".to_owned(),
+            candidates: self.candidates(matches, &arguments),
+        })
+    }
+
+    /// How to ask for each of several functions: by its type arguments where they tell it apart,
+    /// else by its place among the functions of the same name.
+    fn candidates(&self, matches: &[usize], arguments: &TypeArguments) -> Vec<String> {
+        matches
+            .iter()
+            .enumerate()
+            .map(|(i, &f)| {
+                let function = &self.functions[f];
+                let same_name: Vec<usize> =
+                    matches.iter().copied().filter(|&g| self.functions[g].name == function.name).collect();
+                if same_name.len() == 1 {
+                    return function.name.clone();
+                }
+                let own = arguments.get(&function.symbol).filter(|a| !a.is_empty());
+                let unique = own.is_some_and(|own| {
+                    same_name.iter().filter(|&&g| arguments.get(&self.functions[g].symbol) == Some(own)).count() == 1
+                });
+                match own {
+                    Some(own) if unique => format!("{}::<{own}>", function.name),
+                    _ => {
+                        let k = matches[..=i].iter().filter(|&&g| self.functions[g].name == function.name).count();
+                        format!("{}#{k}", function.name)
+                    }
+                }
+            })
+            .collect()
     }
 }
 
-/// The short spellings a reader may use for a function's name.
+/// `name::<args>` → (`name`, `args`), for the outermost trailing `::<…>`.
+fn split_type_arguments(query: &str) -> Option<(&str, &str)> {
+    let inner = query.strip_suffix('>')?;
+    let mut depth = 0;
+    for (at, c) in inner.char_indices().rev() {
+        match c {
+            // The arrow of a function type, `fn(&T) -> bool`, is no bracket.
+            '>' if inner[..at].ends_with('-') => {}
+            '>' => depth += 1,
+            '<' if depth == 0 => {
+                let name = inner[..at].strip_suffix("::")?;
+                return Some((name, inner[at + 1..].trim()));
+            }
+            '<' => depth -= 1,
+            _ => {}
+        }
+    }
+    None
+}
+
+/// The spellings a reader may use for a function's name: the full name and the short ones.
 fn reader_spellings(name: &str) -> Vec<String> {
     let short_name = short(name);
-    let mut spellings = vec![short_name.clone()];
+    let mut spellings = vec![name.to_owned(), short_name.clone()];
     // `Executor::run` for `ch04_executors::Executor::run`: any tail of a plain path.
     if !name.contains(['<', '{', ' ']) {
         let segments: Vec<&str> = name.split("::").collect();
@@ -120,31 +245,69 @@ fn reader_spellings(name: &str) -> Vec<String> {
     {
         spellings.push(format!("{self_type}::{method}"));
     }
+    spellings.dedup();
     spellings
 }
 
 /// A function runs from its label to the `.size` directive naming it; `.type sym,@function`
-/// says which labels are functions.
+/// says which labels are functions. An alias (`sym = target`) of a function is a function too,
+/// with its target's code.
 fn find_functions(statements: &[Statement]) -> Vec<Function> {
+    let mut is_function: std::collections::HashSet<&str> = std::collections::HashSet::new();
     let mut starts: HashMap<&str, usize> = HashMap::new();
     let mut functions = Vec::new();
-    let mut is_function: Vec<&str> = Vec::new();
+    let mut aliases: Vec<(&str, &str)> = Vec::new();
     for (at, statement) in statements.iter().enumerate() {
         match statement {
-            Statement::Directive(Directive::FunctionType(symbol)) => is_function.push(symbol),
-            Statement::Label(label) if is_function.contains(&label.as_str()) => {
-                starts.insert(label, at);
+            Statement::Directive(Directive::FunctionType(symbol)) => {
+                is_function.insert(symbol);
+            }
+            Statement::Label(label) if is_function.contains(label.name.as_str()) => {
+                starts.insert(&label.name, at);
             }
             Statement::Directive(Directive::Size(symbol)) => {
                 if let Some(start) = starts.remove(symbol.as_str()) {
-                    let name = demangle(symbol).map(|n| normalise(&n)).unwrap_or_else(|| symbol.clone());
-                    functions.push(Function { symbol: symbol.clone(), name, body: start..at });
+                    functions.push(Function {
+                        symbol: symbol.clone(),
+                        name: display_name(symbol),
+                        body: start..at,
+                        alias_of: None,
+                    });
                 }
             }
+            Statement::Alias { alias, target } => aliases.push((alias, target)),
             _ => {}
         }
     }
+    let by_symbol: HashMap<String, usize> = functions.iter().enumerate().map(|(i, f)| (f.symbol.clone(), i)).collect();
+    let targets: HashMap<&str, &str> = aliases.iter().copied().collect();
+    for (alias, target) in aliases.iter().filter(|(alias, _)| is_function.contains(alias)) {
+        // An alias may name another alias: follow the chain to the code (a few steps at most).
+        let mut code = *target;
+        for _ in 0..8 {
+            match targets.get(code) {
+                Some(next) => code = next,
+                None => break,
+            }
+        }
+        if let Some(&target) = by_symbol.get(code) {
+            let target = &functions[target];
+            functions.push(Function {
+                symbol: (*alias).to_owned(),
+                name: display_name(alias),
+                body: target.body.clone(),
+                alias_of: Some(target.name.clone()),
+            });
+        }
+    }
     functions
+}
+
+fn display_name(symbol: &str) -> String {
+    match SymbolKind::of(symbol) {
+        SymbolKind::Mangled => demangle(symbol).map(|n| normalise(&n)).unwrap_or_else(|| symbol.to_owned()),
+        _ => symbol.to_owned(),
+    }
 }
 
 /// Every label directly followed by data directives, with the run of data it labels.
@@ -154,9 +317,24 @@ fn find_data(statements: &[Statement]) -> HashMap<String, Range<usize>> {
         if let Statement::Label(label) = statement {
             let len = statements[at + 1..].iter().take_while(|s| matches!(s, Statement::Data { .. })).count();
             if len > 0 {
-                data.insert(label.clone(), at + 1..at + 1 + len);
+                data.insert(label.name.clone(), at + 1..at + 1 + len);
             }
         }
     }
     data
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn type_arguments_are_split_off_at_the_outermost_trailing_turbofish() {
+        assert_eq!(
+            split_type_arguments("<alloc::raw_vec::RawVec<T,A>>::grow_one::<u8, alloc::alloc::Global>"),
+            Some(("<alloc::raw_vec::RawVec<T,A>>::grow_one", "u8, alloc::alloc::Global"))
+        );
+        assert_eq!(split_type_arguments("<T as Into<U>>::into"), None);
+        assert_eq!(split_type_arguments("f::<u8, fn(&u8) -> bool>"), Some(("f", "u8, fn(&u8) -> bool")));
+    }
 }

@@ -9,9 +9,9 @@
 
 use std::collections::HashMap;
 
-use crate::asm::parse::{Directive, Statement};
-use crate::asm::symbols::{map_tokens, tokens};
+use crate::asm::parse::{Directive, Operands, Statement};
 use crate::asm::{Line, Listing};
+use crate::provenance::Provenance;
 
 /// A function of the `.s`: its mangled symbol, demangled name and statements.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -30,8 +30,8 @@ pub fn functions(statements: &[Statement]) -> Vec<CppFunction> {
     for (at, statement) in statements.iter().enumerate() {
         match statement {
             Statement::Directive(Directive::FunctionType(symbol)) => is_function.push(symbol),
-            Statement::Label(label) if is_function.contains(&label.as_str()) => {
-                starts.entry(label).or_insert(at);
+            Statement::Label(label) if is_function.contains(&label.name.as_str()) => {
+                starts.entry(label.name.as_str()).or_insert(at);
             }
             Statement::Directive(Directive::Size(symbol)) if !symbol.ends_with(".cold") => {
                 if let Some(start) = starts.remove(symbol.as_str()) {
@@ -58,32 +58,41 @@ pub fn demangle(symbol: &str) -> String {
 
 /// The listing of `function`: its instructions, the data inside it (jump tables), the labels
 /// something refers to, renumbered; symbols demangled.
-pub fn listing(statements: &[Statement], function: &CppFunction, provenance: String) -> Listing {
+pub fn listing(statements: &[Statement], function: &CppFunction, provenance: Provenance, command: String) -> Listing {
     let body = &statements[function.body.start + 1..function.body.end];
-    let referenced: Vec<String> = body
+    let referenced: Vec<&str> = body
         .iter()
         .flat_map(|statement| match statement {
-            Statement::Instruction { operands, .. } => tokens(operands),
-            Statement::Data { value, .. } => tokens(value),
+            Statement::Instruction { operands, .. } | Statement::Data { value: operands, .. } => words(operands),
             _ => Vec::new(),
         })
         .collect();
     let mut lines = Vec::new();
     for statement in body {
         match statement {
-            Statement::Label(label) if label.ends_with(".cold") || referenced.contains(label) => {
-                lines.push(Line::Label(label.clone()))
+            Statement::Label(label) if label.name.ends_with(".cold") || referenced.contains(&label.name.as_str()) => {
+                lines.push(Label(label.name.clone()))
             }
             Statement::Instruction { mnemonic, operands } => {
-                lines.push(Line::Instruction { mnemonic: mnemonic.clone(), operands: operands.clone() })
+                lines.push(Instruction(mnemonic.clone(), operands.clone()))
             }
-            Statement::Data { directive, value } => {
-                lines.push(Line::Data { directive: directive.clone(), value: value.clone() })
-            }
+            Statement::Data { directive, value } => lines.push(Data(directive.clone(), value.clone())),
             _ => {}
         }
     }
-    Listing { function: function.name.clone(), lines: rename(lines), provenance }
+    Listing { function: function.name.clone(), lines: rename(lines), provenance, command }
+}
+
+/// A line of a C++ listing before its labels are renumbered: the operands still parsed.
+enum Raw {
+    Label(String),
+    Instruction(String, Operands),
+    Data(String, Operands),
+}
+use Raw::{Data, Instruction, Label};
+
+fn words(operands: &Operands) -> Vec<&str> {
+    operands.words().map(|(word, _)| word).collect()
 }
 
 /// Which numbering a GCC local label belongs to.
@@ -100,7 +109,7 @@ fn label_kind(token: &str) -> Option<&'static str> {
 
 /// `.L<n>` labels numbered from 1 and `.LC<n>` from 0, each in the order they are defined in the
 /// listing, then referenced; every other symbol demangled.
-fn rename(lines: Vec<Line>) -> Vec<Line> {
+fn rename(lines: Vec<Raw>) -> Vec<Line> {
     let mut names: HashMap<String, String> = HashMap::new();
     let mut counts: HashMap<&str, usize> = HashMap::new();
     let mut define = |token: &str, names: &mut HashMap<String, String>| {
@@ -114,28 +123,22 @@ fn rename(lines: Vec<Line>) -> Vec<Line> {
         names.insert(token.to_owned(), name);
     };
     for line in &lines {
-        if let Line::Label(label) = line {
+        if let Label(label) = line {
             define(label, &mut names);
         }
     }
     for line in &lines {
-        match line {
-            Line::Instruction { operands: text, .. } | Line::Data { value: text, .. } => {
-                tokens(text).iter().for_each(|t| define(t, &mut names))
-            }
-            _ => {}
+        if let Instruction(_, operands) | Data(_, operands) = line {
+            words(operands).iter().for_each(|t| define(t, &mut names))
         }
     }
-    let apply = |token: &str| Some(names.get(token).cloned().unwrap_or_else(|| demangle(token)));
+    let apply = |token: &str, _| Some(names.get(token).cloned().unwrap_or_else(|| demangle(token)));
     lines
         .into_iter()
         .map(|line| match line {
-            Line::Label(label) => Line::Label(apply(&label).unwrap_or(label)),
-            Line::Instruction { mnemonic, operands } => {
-                Line::Instruction { mnemonic, operands: map_tokens(&operands, apply) }
-            }
-            Line::Data { directive, value } => Line::Data { directive, value: map_tokens(&value, apply) },
-            other => other,
+            Label(label) => Line::Label(names.get(&label).cloned().unwrap_or_else(|| demangle(&label))),
+            Instruction(mnemonic, operands) => Line::Instruction { mnemonic, operands: operands.render(apply) },
+            Data(directive, value) => Line::Data { directive, value: value.render(apply) },
         })
         .collect()
 }
@@ -189,7 +192,7 @@ _Z1fv:
     fn referenced_labels_are_kept_and_renumbered_and_symbols_demangled() {
         let statements = parse(GCC);
         let actor = &functions(&statements)[0];
-        let listing = listing(&statements, actor, "p".into());
+        let listing = listing(&statements, actor, provenance(), String::new());
         assert_eq!(
             listing.to_string(),
             "\
@@ -214,6 +217,15 @@ f(f()::Frame*) [clone .actor] [clone .cold]:
     }
 
     fn listing_of(statements: &[Statement], index: usize) -> String {
-        listing(statements, &functions(statements)[index], "p".into()).to_string()
+        listing(statements, &functions(statements)[index], provenance(), String::new()).to_string()
+    }
+
+    fn provenance() -> Provenance {
+        Provenance {
+            subject: "f".into(),
+            compiler: "g++ 12.2.0".into(),
+            origin: crate::Origin::Cpp { flags: "-O2".into(), source: "cpp/f.cpp".into() },
+            excerpt: None,
+        }
     }
 }

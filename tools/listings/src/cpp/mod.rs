@@ -18,7 +18,7 @@ use std::sync::{Arc, Mutex, OnceLock};
 
 use crate::asm::parse::{Statement, parse};
 use crate::workspace::closest;
-use crate::{Error, Listing, Workspace};
+use crate::{Error, Listing, Origin, Provenance, Workspace};
 
 /// The assembly of `function` (demangled, as `c++filt` prints it, or the part before its
 /// parameters when that is unambiguous: `three_awaits`) in the chapter's C++ file `source`
@@ -44,15 +44,22 @@ pub fn asm(chapter: &str, source: &str, function: &str) -> Result<Listing, Error
             });
         }
         (_, several) => {
-            return Err(Error::AmbiguousFunction {
+            return Err(Error::Ambiguous {
                 given: wanted.to_owned(),
                 chapter: format!("{} ({source})", chapter.slug),
-                matches: several.iter().map(|f| f.name.clone()).collect(),
+                what: "functions".to_owned(),
+                candidates: several.iter().map(|f| f.name.clone()).collect(),
             });
         }
     };
-    let provenance = format!("{} · {} · {} · {source}", selected.name, gxx::pinned().describe(), gxx::FLAGS.join(" "));
-    Ok(filter::listing(&statements, selected, provenance))
+    let provenance = Provenance {
+        subject: selected.name.clone(),
+        compiler: gxx::pinned().describe(),
+        origin: Origin::Cpp { flags: gxx::FLAGS.join(" "), source: source.to_owned() },
+        excerpt: None,
+    };
+    let command = provenance.command(&chapter.slug, function);
+    Ok(filter::listing(&statements, selected, provenance, command))
 }
 
 /// Every function of the chapter's C++ file, by the names [`asm`] accepts.
@@ -63,9 +70,12 @@ pub fn functions(chapter: &str, source: &str) -> Result<Vec<String>, Error> {
     Ok(filter::functions(&statements).into_iter().map(|f| f.name).collect())
 }
 
-/// The source file a C++ listing's provenance names (its last field).
-pub fn source_of(provenance: &str) -> Option<&str> {
-    provenance.rsplit(" · ").next().filter(|source| source.ends_with(".cpp"))
+/// The source file a C++ listing's provenance names.
+pub fn source_of(provenance: &Provenance) -> Option<&str> {
+    match &provenance.origin {
+        Origin::Cpp { source, .. } => Some(source),
+        _ => None,
+    }
 }
 
 type Cache = Mutex<HashMap<(String, String), Arc<OnceLock<Result<Arc<Vec<Statement>>, Error>>>>>;
@@ -89,10 +99,11 @@ fn compiled(workspace: &Workspace, chapter: &crate::Chapter, source: &str) -> Re
 macro_rules! assert_cpp_asm_snapshot {
     ($name:expr, $listing:expr $(,)?) => {{
         let listing: &$crate::Listing = &$listing;
-        $crate::snapshot_settings(&listing.provenance).bind(|| {
+        $crate::snapshot_settings(&listing.provenance, None).bind(|| {
             $crate::insta::assert_snapshot!(
                 $crate::snapshot_name(env!("CARGO_PKG_NAME"), $crate::ListingKind::CppAsm, $name),
-                listing.to_string()
+                listing.to_string(),
+                listing.command.as_str()
             );
         });
     }};
@@ -104,7 +115,10 @@ mod tests {
 
     #[test]
     fn the_source_is_the_last_field_of_a_cpp_provenance() {
-        assert_eq!(source_of("f() · g++ 12.2.0 · -O2 · cpp/three_awaits.cpp"), Some("cpp/three_awaits.cpp"));
-        assert_eq!(source_of("f · rustc 1.95.0 · -C opt-level=3"), None);
+        let cpp: Provenance = "f() · g++ 12.2.0 · -O2 · cpp/three_awaits.cpp".parse().unwrap();
+        assert_eq!(source_of(&cpp), Some("cpp/three_awaits.cpp"));
+        let rust: Provenance =
+            "f · rustc 1.95.0 (x) · --edition 2024 --crate-type lib --emit=mir -C opt-level=0".parse().unwrap();
+        assert_eq!(source_of(&rust), None);
     }
 }

@@ -1,9 +1,10 @@
-//! Running rustc for one stage on one chapter.
+//! Running rustc for one stage on one chapter, and reading what it wrote into typed items.
 
-use std::path::Path;
-use std::process::Command;
-
+use crate::child::{isolated, path_remaps, read, run};
 use crate::{Chapter, Error, Rustc, Workspace};
+
+use super::debuginfo::async_fn_tag_offsets;
+use super::{StageOutput, drop_glue, hir, mir, type_sizes};
 
 /// A stage of the compiler whose output a listing shows.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -21,17 +22,59 @@ pub enum Stage {
 }
 
 impl Stage {
-    /// The flags, as the snapshots and captions describe them.
-    pub fn describe(self) -> &'static str {
-        match self {
-            Stage::Hir => "--edition 2024 --crate-type lib -Zunpretty=hir (RUSTC_BOOTSTRAP=1)",
-            Stage::Mir => "--edition 2024 --crate-type lib --emit=mir -C opt-level=0",
+    pub const ALL: [Stage; 4] = [Stage::Hir, Stage::Mir, Stage::TypeSizes, Stage::DropGlue];
+
+    /// The flags, as the snapshots and captions describe them (next to [`Stage::flags`], which
+    /// passes them).
+    pub fn describe(self, edition: &str) -> String {
+        let flags = match self {
+            Stage::Hir => "-Zunpretty=hir (RUSTC_BOOTSTRAP=1)",
+            Stage::Mir => "--emit=mir -C opt-level=0",
             Stage::TypeSizes => {
-                "--edition 2024 --crate-type lib -C opt-level=0 -Zprint-type-sizes (RUSTC_BOOTSTRAP=1); tag offsets from -C debuginfo=2"
+                "-C opt-level=0 -Zprint-type-sizes (RUSTC_BOOTSTRAP=1); tag offsets from -C debuginfo=2"
             }
             Stage::DropGlue => {
-                "--edition 2024 --crate-type lib --emit=obj -C opt-level=0 -Zdump-mir='drop_in_place & runtime-optimized' (RUSTC_BOOTSTRAP=1)"
+                "--emit=obj -C opt-level=0 -Zdump-mir='drop_in_place & runtime-optimized' (RUSTC_BOOTSTRAP=1)"
             }
+        };
+        format!("--edition {edition} --crate-type lib {flags}")
+    }
+
+    /// The flags that make rustc write the stage's output to `out` (a path without extension).
+    fn flags(self, out: &std::path::Path) -> Vec<String> {
+        let path = |extension: &str| out.with_extension(extension).display().to_string();
+        match self {
+            Stage::Hir => vec!["-Zunpretty=hir".into(), "-o".into(), path("hir")],
+            Stage::Mir => vec!["-C".into(), "opt-level=0".into(), format!("--emit=mir={}", path("mir"))],
+            // The LLVM IR, with debug information, says where each async fn's tag lies.
+            Stage::TypeSizes => vec![
+                "-C".into(),
+                "opt-level=0".into(),
+                "-Zprint-type-sizes".into(),
+                "-C".into(),
+                "debuginfo=2".into(),
+                format!("--emit=link={},llvm-ir={}", path("rlib"), path("ll")),
+            ],
+            // Drop glue is built for code generation only, so the crate is compiled to an object
+            // file; `-Zdump-mir` writes each `drop_in_place::<T>` body, after its last pass, into
+            // a folder of its own (emptied first by `output`).
+            Stage::DropGlue => vec![
+                "-C".into(),
+                "opt-level=0".into(),
+                "-Zdump-mir=drop_in_place & runtime-optimized".into(),
+                format!("-Zdump-mir-dir={}", path("dumps")),
+                format!("--emit=obj={}", path("o")),
+            ],
+        }
+    }
+
+    /// The `cargo xtask` subcommand that prints the stage: `hir`, `mir`, `type-sizes`, `drop-glue`.
+    pub fn subcommand(self) -> &'static str {
+        match self {
+            Stage::Hir => "hir",
+            Stage::Mir => "mir",
+            Stage::TypeSizes => "type-sizes",
+            Stage::DropGlue => "drop-glue",
         }
     }
 
@@ -45,95 +88,62 @@ impl Stage {
         }
     }
 
+    /// The same, for several.
+    pub fn plural_noun(self) -> &'static str {
+        match self {
+            Stage::Hir => "HIR items",
+            Stage::Mir => "MIR bodies",
+            Stage::TypeSizes => "types",
+            Stage::DropGlue => "drop glues",
+        }
+    }
+
     fn needs_bootstrap(self) -> bool {
         matches!(self, Stage::Hir | Stage::TypeSizes | Stage::DropGlue)
     }
 }
 
-/// The stage's whole output for the chapter's library.
-pub fn output(workspace: &Workspace, chapter: &Chapter, stage: Stage, rustc: &Rustc) -> Result<String, Error> {
+/// The stage's whole output for the chapter's library, parsed.
+pub fn output(workspace: &Workspace, chapter: &Chapter, stage: Stage, rustc: &Rustc) -> Result<StageOutput, Error> {
     let out_dir = workspace.root.join("target/listings").join(format!("{stage:?}").to_lowercase());
-    std::fs::create_dir_all(&out_dir).map_err(|e| Error::Workspace(format!("{}: {e}", out_dir.display())))?;
+    std::fs::create_dir_all(&out_dir)
+        .map_err(|e| Error::Read { path: out_dir.display().to_string(), reason: e.to_string() })?;
     let source = chapter.dir.join("src/lib.rs");
     let source = source.strip_prefix(&workspace.root).unwrap_or(&source);
     let out = out_dir.join(chapter.crate_name());
 
-    let mut command = Command::new(&rustc.path);
-    command.current_dir(&workspace.root).env_clear();
-    for kept in ["PATH", "HOME", "RUSTUP_HOME", "RUSTUP_TOOLCHAIN"] {
-        if let Some(value) = std::env::var_os(kept) {
-            command.env(kept, value);
-        }
+    if stage == Stage::DropGlue {
+        // No body of an older build may be read back.
+        let _ = std::fs::remove_dir_all(out.with_extension("dumps"));
     }
+    let mut command = isolated(&rustc.path, workspace);
     if stage.needs_bootstrap() {
         // The one place the project uses RUSTC_BOOTSTRAP: `-Z` flags that only print.
         command.env("RUSTC_BOOTSTRAP", "1");
     }
-    command.args(["--edition", "2024", "--crate-type", "lib", "--crate-name"]).arg(chapter.crate_name());
-    command.arg(format!("--remap-path-prefix={}=.", workspace.root.display()));
-    command.arg(source);
-    let written = match stage {
-        Stage::Hir => {
-            command.arg("-Zunpretty=hir").arg("-o").arg(out.with_extension("hir"));
-            Some(out.with_extension("hir"))
-        }
-        Stage::Mir => {
-            command.args(["-C", "opt-level=0"]).arg(format!("--emit=mir={}", out.with_extension("mir").display()));
-            Some(out.with_extension("mir"))
-        }
+    command.args(["--edition", &chapter.edition()?, "--crate-type", "lib", "--crate-name", &chapter.crate_name()]);
+    command.args(path_remaps(workspace)).arg(source).args(stage.flags(&out));
+    let output = run(&mut command, &chapter.slug)?;
+    Ok(match stage {
+        Stage::Hir => StageOutput::Hir(hir::items(&read(&out.with_extension("hir"))?)),
+        Stage::Mir => StageOutput::Mir(mir::bodies(&read(&out.with_extension("mir"))?)),
         Stage::TypeSizes => {
-            // The LLVM IR, with debug information, says where each async fn's tag lies.
-            command.args(["-C", "opt-level=0", "-C", "debuginfo=2", "-Zprint-type-sizes"]).arg(format!(
-                "--emit=link={},llvm-ir={}",
-                out.with_extension("rlib").display(),
-                out.with_extension("ll").display()
-            ));
-            None
-        }
-        Stage::DropGlue => {
-            // Drop glue is built for code generation only, so the crate is compiled to an object
-            // file; `-Zdump-mir` writes each `drop_in_place::<T>` body, after its last pass, into a
-            // folder of its own, emptied first so that no body of an older build is read back.
-            let dumps = out.with_extension("dumps");
-            let _ = std::fs::remove_dir_all(&dumps);
-            command.args(["-C", "opt-level=0", "-Zdump-mir=drop_in_place & runtime-optimized"]);
-            command.arg(format!("-Zdump-mir-dir={}", dumps.display()));
-            command.arg(format!("--emit=obj={}", out.with_extension("o").display()));
-            Some(dumps)
-        }
-    };
-    let output = command
-        .output()
-        .map_err(|e| Error::Spawn { program: rustc.path.display().to_string(), reason: e.to_string() })?;
-    if !output.status.success() {
-        return Err(Error::Build {
-            chapter: chapter.slug.clone(),
-            stderr: String::from_utf8_lossy(&output.stderr).into_owned(),
-        });
-    }
-    match written {
-        Some(dumps) if stage == Stage::DropGlue => read_dumps(&dumps),
-        Some(path) => read(&path),
-        None => {
-            // rustc's print-out, then one `tag-offset` line per async fn (see type_sizes.rs).
-            let mut printout = String::from_utf8_lossy(&output.stdout).into_owned();
-            for (name, offset) in super::debuginfo::async_fn_tag_offsets(&read(&out.with_extension("ll"))?) {
-                printout.push_str(&format!("{}`{name}`: {offset} bytes\n", super::type_sizes::TAG_OFFSET));
+            let mut layouts = type_sizes::layouts(&String::from_utf8_lossy(&output.stdout));
+            for (name, offset) in async_fn_tag_offsets(&read(&out.with_extension("ll"))?) {
+                layouts.iter_mut().filter(|layout| layout.name == name).for_each(|layout| layout.place_tag(offset));
             }
-            Ok(printout)
+            StageOutput::TypeSizes(layouts)
         }
-    }
+        Stage::DropGlue => StageOutput::DropGlue(drop_glue::bodies(&read_dumps(&out.with_extension("dumps"))?)),
+    })
 }
 
 /// Every dumped body, one after the other (in the order of their file names, so that the text is
 /// the same on every file system).
-fn read_dumps(folder: &Path) -> Result<String, Error> {
-    let entries = std::fs::read_dir(folder).map_err(|e| Error::Workspace(format!("{}: {e}", folder.display())))?;
+fn read_dumps(folder: &std::path::Path) -> Result<String, Error> {
+    let entries = std::fs::read_dir(folder)
+        .map_err(|e| Error::Read { path: folder.display().to_string(), reason: e.to_string() })?;
     let mut files: Vec<_> = entries.filter_map(Result::ok).map(|entry| entry.path()).collect();
     files.sort();
     files.iter().map(|file| read(file)).collect::<Result<Vec<_>, _>>().map(|bodies| bodies.join("\n"))
-}
-
-fn read(path: &Path) -> Result<String, Error> {
-    std::fs::read_to_string(path).map_err(|e| Error::Workspace(format!("{}: {e}", path.display())))
 }

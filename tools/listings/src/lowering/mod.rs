@@ -15,29 +15,72 @@ pub mod mir;
 pub mod type_sizes;
 
 pub use compile::{Stage, output};
-
-/// The stage's output as (name, text) items, in the compiler's order.
-pub fn items(stage: Stage, output: &str) -> Vec<(String, String)> {
-    match stage {
-        Stage::Hir => hir::items(output).into_iter().map(|i| (i.name, i.text)).collect(),
-        Stage::Mir => mir::bodies(output).into_iter().map(|b| (b.name, b.text)).collect(),
-        Stage::DropGlue => drop_glue::bodies(output).into_iter().map(|b| (b.name, b.text)).collect(),
-        Stage::TypeSizes => type_sizes::layouts(output)
-            .into_iter()
-            .map(|layout| {
-                let text = format!(
-                    "{}
-{}",
-                    layout.printed,
-                    layout.table()
-                );
-                (layout.name, text)
-            })
-            .collect(),
-    }
-}
+pub use type_sizes::TypeLayout;
 
 use crate::Error;
+use crate::provenance::Provenance;
+
+/// A stage's whole output for one chapter, parsed once.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum StageOutput {
+    Hir(Vec<hir::Item>),
+    Mir(Vec<mir::Body>),
+    TypeSizes(Vec<TypeLayout>),
+    DropGlue(Vec<mir::Body>),
+}
+
+impl StageOutput {
+    /// Every subject, in the compiler's order.
+    pub fn subjects(&self) -> Vec<String> {
+        match self {
+            StageOutput::Hir(items) => items.iter().map(|i| i.name.clone()).collect(),
+            StageOutput::Mir(bodies) | StageOutput::DropGlue(bodies) => bodies.iter().map(|b| b.name.clone()).collect(),
+            StageOutput::TypeSizes(layouts) => layouts.iter().map(|l| l.name.clone()).collect(),
+        }
+    }
+
+    /// The text of the subject `name` as a listing shows it, and its layout for a type.
+    fn rendered(&self, name: &str) -> Option<(String, Option<TypeLayout>)> {
+        match self {
+            StageOutput::Hir(items) => items.iter().find(|i| i.name == name).map(|i| (i.text.clone(), None)),
+            StageOutput::Mir(bodies) | StageOutput::DropGlue(bodies) => {
+                bodies.iter().find(|b| b.name == name).map(|b| (b.text.clone(), None))
+            }
+            StageOutput::TypeSizes(layouts) => layouts
+                .iter()
+                .find(|l| l.name == name)
+                .map(|l| (format!("{}\n{}", l.printed, l.table()), Some(l.clone()))),
+        }
+    }
+
+    /// The listing of the subject a reader means by `query` (see [`select`]).
+    pub fn listing(
+        &self,
+        stage: Stage,
+        query: &str,
+        chapter: &str,
+        compiler: &str,
+        edition: &str,
+    ) -> Result<StageListing, Error> {
+        let names = self.subjects();
+        let name = select(stage, query, &names, chapter)?;
+        let (text, layout) = self.rendered(name).expect("a selected subject exists");
+        let provenance = Provenance {
+            subject: name.to_owned(),
+            compiler: compiler.to_owned(),
+            origin: crate::provenance::Origin::Stage { stage, edition: edition.to_owned() },
+            excerpt: None,
+        };
+        Ok(StageListing {
+            stage,
+            subject: name.to_owned(),
+            text,
+            layout,
+            command: provenance.command(chapter, query),
+            provenance,
+        })
+    }
+}
 
 /// One item of a stage's output, as the book shows it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -45,9 +88,14 @@ pub struct StageListing {
     pub stage: Stage,
     /// What it is of: `hello_world::{closure#0}`, `hello_world`, `{async fn body of hello_world()}`.
     pub subject: String,
+    /// The listing's text, exactly as the book shows it.
     pub text: String,
-    /// Subject, compiler and flags, one line: recorded in the snapshot's header.
-    pub provenance: String,
+    /// For a type, its layout: what a test asserts on.
+    pub layout: Option<TypeLayout>,
+    /// Subject, compiler and flags: recorded in the snapshot's header.
+    pub provenance: Provenance,
+    /// The command that prints the listing again: `cargo xtask mir ch01 'hello_world::{closure#0}'`.
+    pub command: String,
 }
 
 impl std::fmt::Display for StageListing {
@@ -61,26 +109,38 @@ impl std::fmt::Display for StageListing {
 }
 
 /// Picks one of `names` for `query`: the exact name, else the only name `query` ends a path of
-/// (`closure#0}` no, `hello_world::{closure#0}` yes), else an error naming the closest.
-pub(crate) fn select<'a>(query: &str, names: &'a [String], what: &str, chapter: &str) -> Result<&'a str, Error> {
-    if let Some(exact) = names.iter().find(|name| *name == query) {
-        return Ok(exact);
+/// (`closure#0}` no, `hello_world::{closure#0}` yes), else, for a type, the future of the async
+/// fn `query` names (`hello_world` → `{async fn body of hello_world()}`); else an error naming
+/// the closest.
+pub fn select<'a>(stage: Stage, query: &str, names: &'a [String], chapter: &str) -> Result<&'a str, Error> {
+    let by_name = |query: &str| -> Vec<&'a String> {
+        match names.iter().find(|name| *name == query) {
+            Some(exact) => vec![exact],
+            None => names.iter().filter(|name| name.ends_with(&format!("::{query}"))).collect(),
+        }
+    };
+    let query = &match stage {
+        Stage::DropGlue => drop_glue::subject(query, names),
+        _ => query.to_owned(),
+    };
+    let mut found = by_name(query);
+    if found.is_empty() && stage == Stage::TypeSizes && !query.starts_with('{') {
+        found = by_name(&format!("{{async fn body of {query}()}}"));
     }
-    let suffix = format!("::{query}");
-    let by_suffix: Vec<&String> = names.iter().filter(|name| name.ends_with(&suffix)).collect();
-    match by_suffix.as_slice() {
+    match found.as_slice() {
         [only] => Ok(only),
         [] => Err(Error::UnknownSubject {
             given: query.to_owned(),
             chapter: chapter.to_owned(),
-            what: what.to_owned(),
+            what: stage.noun().to_owned(),
             closest: crate::workspace::closest(query, names),
             known: names.to_vec(),
         }),
-        several => Err(Error::AmbiguousFunction {
+        several => Err(Error::Ambiguous {
             given: query.to_owned(),
             chapter: chapter.to_owned(),
-            matches: several.iter().map(|s| s.to_string()).collect(),
+            what: stage.plural_noun().to_owned(),
+            candidates: several.iter().map(|s| s.to_string()).collect(),
         }),
     }
 }

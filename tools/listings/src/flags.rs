@@ -1,0 +1,168 @@
+//! The flags a listing is compiled with, written down once: the cargo profile keys, what rustc
+//! gets, how a snapshot describes them and what Compiler Explorer gets are all derived from the
+//! tables below. The workspace `Cargo.toml` repeats the profile (so that `cargo build --profile
+//! listings` by hand gives the same code); a test holds the two in step.
+
+use std::path::PathBuf;
+
+use crate::Workspace;
+
+/// The target every listing is for.
+pub const TARGET: &str = "x86_64-unknown-linux-gnu";
+
+/// What may vary between two compilations of the same chapter. Each flag set gets its own
+/// target directory: two sets sharing one would overwrite each other's `.s`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct CodegenFlags {
+    /// `3` for the book's listings; `0`, `1`, `2`, `s` or `z` to compare.
+    pub opt_level: String,
+}
+
+/// The optimisation levels rustc knows, as `-C opt-level` spells them.
+pub const OPT_LEVELS: &[&str] = &["0", "1", "2", "3", "s", "z"];
+
+/// One key of the `listings` profile besides `opt-level`.
+struct ProfileKey {
+    key: &'static str,
+    /// As TOML: `1`, `"line-tables-only"`, `false`.
+    value: &'static str,
+    /// How rustc spells it, where it changes the code and so belongs in a description.
+    rustc: Option<&'static str>,
+    /// Whether Compiler Explorer is given it too (it is, where it changes the code it shows).
+    explorer: bool,
+}
+
+/// Release-like; one codegen unit, so that the whole crate is one `.s` and LLVM sees every
+/// function at once; line tables for the source interleaving (they do not change the code).
+const PROFILE: &[ProfileKey] = &[
+    ProfileKey { key: "codegen-units", value: "1", rustc: Some("-C codegen-units=1"), explorer: true },
+    ProfileKey {
+        key: "debug",
+        value: "\"line-tables-only\"",
+        rustc: Some("-C debuginfo=line-tables-only"),
+        explorer: false,
+    },
+    ProfileKey { key: "incremental", value: "false", rustc: None, explorer: false },
+    ProfileKey { key: "lto", value: "false", rustc: None, explorer: false },
+    ProfileKey { key: "panic", value: "\"unwind\"", rustc: None, explorer: false },
+    ProfileKey { key: "overflow-checks", value: "false", rustc: None, explorer: false },
+    ProfileKey { key: "debug-assertions", value: "false", rustc: None, explorer: false },
+    ProfileKey { key: "strip", value: "\"none\"", rustc: None, explorer: false },
+];
+
+/// Flags handed to rustc for the listed crate itself: (flag, whether Compiler Explorer gets it).
+/// Compiler Explorer chooses the assembly syntax with its own "Intel" filter.
+const RUSTC_ARGS: &[(&str, bool)] = &[("target-cpu=x86-64", true), ("llvm-args=-x86-asm-syntax=intel", false)];
+
+impl Default for CodegenFlags {
+    fn default() -> Self {
+        CodegenFlags { opt_level: "3".to_owned() }
+    }
+}
+
+impl CodegenFlags {
+    pub fn with_opt_level(opt_level: &str) -> CodegenFlags {
+        CodegenFlags { opt_level: opt_level.to_owned() }
+    }
+
+    /// The profile keys, as `--config` arguments (which beat every config file).
+    pub(crate) fn profile_config(&self) -> Vec<String> {
+        let opt_level = match self.opt_level.as_str() {
+            level @ ("s" | "z") => format!("\"{level}\""),
+            level => level.to_owned(),
+        };
+        ["inherits=\"release\"".to_owned(), format!("opt-level={opt_level}")]
+            .into_iter()
+            .chain(PROFILE.iter().map(|key| format!("{}={}", key.key, key.value)))
+            .map(|key| format!("profile.listings.{key}"))
+            .collect()
+    }
+
+    /// Flags handed to rustc for the listed crate itself, after cargo's.
+    pub(crate) fn rustc_args(&self) -> Vec<String> {
+        RUSTC_ARGS.iter().flat_map(|(flag, _)| ["-C".to_owned(), (*flag).to_owned()]).collect()
+    }
+
+    /// How the snapshots describe these flags: the same on every machine, so no paths.
+    pub fn describe(&self) -> String {
+        let mut flags = vec![format!("--target {TARGET}"), format!("-C opt-level={}", self.opt_level)];
+        flags.extend(PROFILE.iter().filter_map(|key| key.rustc.map(str::to_owned)));
+        flags.extend(RUSTC_ARGS.iter().map(|(flag, _)| format!("-C {flag}")));
+        format!("{} (Intel syntax), paths remapped", flags.join(" "))
+    }
+
+    /// The options rustc gets on Compiler Explorer for a listing made with these flags: those
+    /// that change the code (Compiler Explorer adds `--emit asm`, the syntax and `--crate-type`).
+    pub fn compiler_explorer_options(&self, edition: &str) -> String {
+        let mut options = vec![format!("--edition {edition}"), format!("-C opt-level={}", self.opt_level)];
+        options.extend(PROFILE.iter().filter(|key| key.explorer).filter_map(|key| key.rustc.map(str::to_owned)));
+        options.extend(RUSTC_ARGS.iter().filter(|(_, explorer)| *explorer).map(|(flag, _)| format!("-C {flag}")));
+        options.join(" ")
+    }
+
+    /// The command-line options of `cargo xtask asm` that ask for these flags.
+    pub(crate) fn command_options(&self) -> Vec<String> {
+        match self.opt_level.as_str() {
+            "3" => Vec::new(),
+            level => vec!["--opt-level".to_owned(), level.to_owned()],
+        }
+    }
+
+    /// Inverse of [`CodegenFlags::describe`].
+    pub(crate) fn from_description(description: &str) -> Option<CodegenFlags> {
+        let opt_level = description.split_once("-C opt-level=")?.1.split_whitespace().next()?;
+        let flags = CodegenFlags::with_opt_level(opt_level);
+        (flags.describe() == description).then_some(flags)
+    }
+
+    pub(crate) fn target_dir(&self, workspace: &Workspace) -> PathBuf {
+        workspace.root.join("target/listings").join(format!("asm-opt{}", self.opt_level))
+    }
+
+    /// The profile keys as the workspace `Cargo.toml` writes them: `(key, TOML value)`.
+    pub fn profile_keys(&self) -> Vec<(String, String)> {
+        [("inherits".to_owned(), "\"release\"".to_owned()), ("opt-level".to_owned(), self.opt_level.clone())]
+            .into_iter()
+            .chain(PROFILE.iter().map(|key| (key.key.to_owned(), key.value.to_owned())))
+            .collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_description_names_the_flags_that_change_the_code() {
+        assert_eq!(
+            CodegenFlags::default().describe(),
+            "--target x86_64-unknown-linux-gnu -C opt-level=3 -C codegen-units=1 -C debuginfo=line-tables-only \
+             -C target-cpu=x86-64 -C llvm-args=-x86-asm-syntax=intel (Intel syntax), paths remapped"
+        );
+        assert_eq!(
+            CodegenFlags::from_description(&CodegenFlags::with_opt_level("z").describe()),
+            Some(CodegenFlags::with_opt_level("z"))
+        );
+    }
+
+    #[test]
+    fn compiler_explorer_gets_the_flags_that_change_the_code_it_shows() {
+        assert_eq!(
+            CodegenFlags::with_opt_level("z").compiler_explorer_options("2024"),
+            "--edition 2024 -C opt-level=z -C codegen-units=1 -C target-cpu=x86-64"
+        );
+    }
+
+    #[test]
+    fn the_workspace_manifest_repeats_exactly_the_listing_profile() {
+        let manifest: toml::Table =
+            std::fs::read_to_string(Workspace::this_checkout().root.join("Cargo.toml")).unwrap().parse().unwrap();
+        let written = manifest["profile"]["listings"].as_table().expect("[profile.listings]");
+        let written: Vec<(String, String)> = written.iter().map(|(k, v)| (k.clone(), v.to_string())).collect();
+        let mut expected = CodegenFlags::default().profile_keys();
+        let mut written = written;
+        expected.sort();
+        written.sort();
+        assert_eq!(written, expected);
+    }
+}

@@ -1,0 +1,23 @@
+//! Work done at most once per process and key: the tests of one chapter run in parallel threads
+//! and must not each start a compiler for the same chapter.
+
+use std::collections::HashMap;
+use std::hash::Hash;
+use std::sync::{Arc, Mutex, OnceLock};
+
+pub struct Memo<K, V> {
+    slots: Mutex<HashMap<K, Arc<OnceLock<V>>>>,
+}
+
+impl<K: Eq + Hash, V: Clone> Memo<K, V> {
+    pub fn new() -> Self {
+        Memo { slots: Mutex::new(HashMap::new()) }
+    }
+
+    /// The value for `key`, computed by the first caller; the others wait for it.
+    pub fn get(&self, key: K, compute: impl FnOnce() -> V) -> V {
+        let slot =
+            self.slots.lock().expect("a memo's lock is never held across a panic").entry(key).or_default().clone();
+        slot.get_or_init(compute).clone()
+    }
+}

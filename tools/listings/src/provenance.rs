@@ -1,0 +1,287 @@
+//! Where a listing comes from: what it is of, which compiler made it and how. One type, written
+//! into every snapshot's header (`Display`) and read back by the book (`FromStr`), and the
+//! command that prints the listing again.
+
+use std::fmt;
+use std::str::FromStr;
+
+use crate::{AsmOptions, CodegenFlags, ListingKind, Stage};
+
+/// `ch01_the_experiment::noop_clone · rustc 1.95.0 (59807616e 2026-04-14) · --target … · with the
+/// constants it refers to`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Provenance {
+    /// The function, MIR body, HIR item or type the listing is of.
+    pub subject: String,
+    /// `rustc 1.95.0 (59807616e 2026-04-14)`.
+    pub compiler: String,
+    pub origin: Origin,
+    /// For a [`Part`](crate::Part): the lines of the whole listing it shows.
+    pub excerpt: Option<Excerpt>,
+}
+
+/// Lines `first` to `last` (1-based) of a listing of `of` lines.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Excerpt {
+    pub first: usize,
+    pub last: usize,
+    pub of: usize,
+}
+
+/// How the compiler was asked for the listing.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Origin {
+    Asm {
+        flags: CodegenFlags,
+        options: AsmOptions,
+    },
+    Stage {
+        stage: Stage,
+        edition: String,
+    },
+    /// A C++ listing: the pinned g++ with `flags` on the chapter's file `source`
+    /// (`cpp/three_awaits.cpp`); the compiler field reads `g++ 12.2.0`.
+    Cpp {
+        flags: String,
+        source: String,
+    },
+    /// A table a chapter's test generated from listings and measurements; `how` says, in words,
+    /// from what (`--target … -C opt-level=<row> …; bytes from the object file …`).
+    Table {
+        how: String,
+    },
+}
+
+const SEPARATOR: &str = " · ";
+const TABLE: &str = "table: ";
+const GXX: &str = "g++ ";
+const WITH_CONSTANTS: &str = "with the constants it refers to";
+const WITH_SOURCE: &str = "with source lines";
+
+impl Provenance {
+    /// `1.95.0`, from the compiler's version line.
+    pub fn release(&self) -> &str {
+        self.compiler.split_whitespace().nth(1).unwrap_or("unknown")
+    }
+
+    /// The flags as the caption shows them: everything after the subject and the compiler.
+    pub fn how(&self) -> String {
+        let text = self.to_string();
+        text.splitn(3, SEPARATOR).nth(2).unwrap_or_default().to_owned()
+    }
+
+    pub fn kind(&self) -> ListingKind {
+        match &self.origin {
+            Origin::Asm { .. } => ListingKind::Asm,
+            Origin::Stage { stage, .. } => ListingKind::from(*stage),
+            Origin::Cpp { .. } => ListingKind::CppAsm,
+            Origin::Table { .. } => ListingKind::Table,
+        }
+    }
+
+    /// The command that prints this listing again, for a reader and for the snapshot's header:
+    /// `cargo xtask asm ch01 noop_clone --data`. `query` is the name the listing was asked for by.
+    pub fn command(&self, chapter_slug: &str, query: &str) -> String {
+        let subcommand = match &self.origin {
+            Origin::Asm { .. } => "asm",
+            Origin::Stage { stage, .. } => stage.subcommand(),
+            // Made by a chapter's test from several listings or by g++: the test makes it again.
+            Origin::Cpp { .. } | Origin::Table { .. } => return format!("cargo test -p {chapter_slug}"),
+        };
+        let mut words = vec!["cargo".to_owned(), "xtask".to_owned(), subcommand.to_owned()];
+        words.push(chapter_short_name(chapter_slug).to_owned());
+        words.push(shell_quote(query));
+        if let Origin::Asm { flags, options } = &self.origin {
+            if options.source {
+                words.push("--source".to_owned());
+            }
+            if options.data {
+                words.push("--data".to_owned());
+            }
+            words.extend(flags.command_options());
+        }
+        words.join(" ")
+    }
+}
+
+/// `ch01` for `ch01-the-experiment`: the shortest name `cargo xtask` accepts for a chapter.
+fn chapter_short_name(slug: &str) -> &str {
+    match slug.split_once('-') {
+        Some((number, _)) if number.starts_with("ch") && number[2..].bytes().all(|b| b.is_ascii_digit()) => number,
+        _ => slug,
+    }
+}
+
+/// A word as a POSIX shell reads it back unchanged.
+fn shell_quote(word: &str) -> String {
+    let plain = !word.is_empty() && word.bytes().all(|b| b.is_ascii_alphanumeric() || b"_-:./,=@".contains(&b));
+    match plain {
+        true => word.to_owned(),
+        false => format!("'{}'", word.replace('\'', r"'\''")),
+    }
+}
+
+impl fmt::Display for Provenance {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}{SEPARATOR}{}{SEPARATOR}", self.subject, self.compiler)?;
+        match &self.origin {
+            Origin::Asm { flags, options } => {
+                f.write_str(&flags.describe())?;
+                if options.data {
+                    write!(f, "{SEPARATOR}{WITH_CONSTANTS}")?;
+                }
+                if options.source {
+                    write!(f, "{SEPARATOR}{WITH_SOURCE}")?;
+                }
+                Ok(())
+            }
+            Origin::Stage { stage, edition } => f.write_str(&stage.describe(edition)),
+            Origin::Cpp { flags, source } => write!(f, "{flags}{SEPARATOR}{source}"),
+            Origin::Table { how } => write!(f, "{TABLE}{how}"),
+        }?;
+        match self.excerpt {
+            Some(Excerpt { first, last, of }) => write!(f, "{SEPARATOR}lines {first}–{last} of {of}"),
+            None => Ok(()),
+        }
+    }
+}
+
+/// `lines 45–60 of 200`.
+fn parse_excerpt(text: &str) -> Option<Excerpt> {
+    let (range, of) = text.strip_prefix("lines ")?.split_once(" of ")?;
+    let (first, last) = range.split_once('–')?;
+    Some(Excerpt { first: first.parse().ok()?, last: last.parse().ok()?, of: of.parse().ok()? })
+}
+
+impl FromStr for Provenance {
+    type Err = String;
+
+    fn from_str(text: &str) -> Result<Provenance, String> {
+        let not_one = || format!("`{text}` is not a listing's provenance (subject · compiler · flags)");
+        let mut fields = text.split(SEPARATOR);
+        let (Some(subject), Some(compiler), Some(how)) = (fields.next(), fields.next(), fields.next()) else {
+            return Err(not_one());
+        };
+        let mut extras: Vec<&str> = fields.collect();
+        let excerpt = extras.last().and_then(|last| parse_excerpt(last));
+        if excerpt.is_some() {
+            extras.pop();
+        }
+        let origin = if let Some(how) = how.strip_prefix(TABLE) {
+            // Words, which may contain the separator themselves.
+            Origin::Table { how: std::iter::once(how).chain(extras).collect::<Vec<_>>().join(SEPARATOR) }
+        } else if compiler.starts_with(GXX) {
+            let [source] = extras[..] else { return Err(not_one()) };
+            Origin::Cpp { flags: how.to_owned(), source: source.to_owned() }
+        } else if let Some(flags) = CodegenFlags::from_description(how) {
+            let mut options = AsmOptions::default();
+            for extra in extras {
+                match extra {
+                    WITH_CONSTANTS => options.data = true,
+                    WITH_SOURCE => options.source = true,
+                    other => return Err(format!("unknown option `{other}` in the provenance `{text}`")),
+                }
+            }
+            Origin::Asm { flags, options }
+        } else {
+            let edition =
+                how.strip_prefix("--edition ").and_then(|rest| rest.split_whitespace().next()).ok_or_else(not_one)?;
+            let stage = Stage::ALL
+                .into_iter()
+                .find(|stage| stage.describe(edition) == how)
+                .ok_or_else(|| format!("unknown flags `{how}` in the provenance `{text}`"))?;
+            if !extras.is_empty() {
+                return Err(not_one());
+            }
+            Origin::Stage { stage, edition: edition.to_owned() }
+        };
+        if !compiler.starts_with("rustc ") && !compiler.starts_with(GXX) {
+            return Err(not_one());
+        }
+        Ok(Provenance { subject: subject.to_owned(), compiler: compiler.to_owned(), origin, excerpt })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn every_kind() -> Vec<Provenance> {
+        let asm = |opt_level: &str, source, data| Provenance {
+            subject: "ch01_the_experiment::noop_clone".into(),
+            compiler: "rustc 1.95.0 (59807616e 2026-04-14)".into(),
+            origin: Origin::Asm {
+                flags: CodegenFlags::with_opt_level(opt_level),
+                options: AsmOptions { source, data },
+            },
+            excerpt: None,
+        };
+        let mut all = vec![asm("3", false, false), asm("3", true, true), asm("z", false, true), asm("s", true, false)];
+        all.extend(Stage::ALL.into_iter().map(|stage| Provenance {
+            subject: "hello_world::{closure#0}".into(),
+            compiler: "rustc 1.95.0 (59807616e 2026-04-14)".into(),
+            origin: Origin::Stage { stage, edition: "2024".into() },
+            excerpt: None,
+        }));
+        all.push(Provenance {
+            subject: "three_awaits(unsigned long)".into(),
+            compiler: "g++ 12.2.0".into(),
+            origin: Origin::Cpp { flags: "-std=c++20 -O2 -masm=intel".into(), source: "cpp/three_awaits.cpp".into() },
+            excerpt: None,
+        });
+        all.push(Provenance {
+            subject: "six callers of three_awaits".into(),
+            compiler: "rustc 1.95.0 (59807616e 2026-04-14)".into(),
+            origin: Origin::Table { how: "g++ 12.2.0 · -C opt-level=3; bytes from the object file".into() },
+            excerpt: None,
+        });
+        let mut part = all[1].clone();
+        part.excerpt = Some(Excerpt { first: 45, last: 60, of: 200 });
+        all.push(part);
+        all
+    }
+
+    #[test]
+    fn every_provenance_reads_back_as_itself() {
+        for provenance in every_kind() {
+            assert_eq!(provenance.to_string().parse::<Provenance>(), Ok(provenance.clone()), "{provenance}");
+        }
+    }
+
+    #[test]
+    fn the_header_text_is_what_the_snapshots_have_always_said() {
+        assert_eq!(
+            every_kind()[2].to_string(),
+            "ch01_the_experiment::noop_clone · rustc 1.95.0 (59807616e 2026-04-14) · --target x86_64-unknown-linux-gnu \
+             -C opt-level=z -C codegen-units=1 -C debuginfo=line-tables-only -C target-cpu=x86-64 \
+             -C llvm-args=-x86-asm-syntax=intel (Intel syntax), paths remapped · with the constants it refers to"
+        );
+        assert_eq!(every_kind()[2].release(), "1.95.0");
+    }
+
+    #[test]
+    fn text_that_is_no_provenance_is_refused_saying_so() {
+        for text in ["f", "f · rustc 1.95.0 · -C opt-level=3", "f · rustc 1.95.0 · --edition 2024 -Zfoo"] {
+            assert!(text.parse::<Provenance>().is_err(), "{text}");
+        }
+    }
+
+    #[test]
+    fn the_command_names_the_chapter_the_query_and_the_options_quoted_for_a_shell() {
+        let [plain, both, size, ..] = &every_kind()[..] else { unreachable!() };
+        assert_eq!(plain.command("ch01-the-experiment", "noop_clone"), "cargo xtask asm ch01 noop_clone");
+        assert_eq!(
+            both.command("ch01-the-experiment", "hello_world::{{closure}}"),
+            "cargo xtask asm ch01 'hello_world::{{closure}}' --source --data"
+        );
+        assert_eq!(
+            size.command("ch01-the-experiment", "<T as Into<U>>::into"),
+            "cargo xtask asm ch01 '<T as Into<U>>::into' --data --opt-level z"
+        );
+        let mir = every_kind().into_iter().find(|p| p.kind() == ListingKind::Mir).unwrap();
+        assert_eq!(
+            mir.command("ch05-lowering", "hello_world::{closure#0}"),
+            "cargo xtask mir ch05 'hello_world::{closure#0}'"
+        );
+    }
+}

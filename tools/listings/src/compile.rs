@@ -53,6 +53,27 @@ impl CodegenFlags {
         .collect()
     }
 
+    /// The same profile as rustc flags, for a file compiled without cargo (an exercise's
+    /// source, see `standalone.rs`): each entry says what the `profile()` key of the same
+    /// line says. `standalone_listing_equals_the_cargo_listing` in `tests/standalone.rs`
+    /// holds the two to the same code.
+    pub(crate) fn standalone_rustc_args(&self) -> Vec<String> {
+        let mut args: Vec<String> = [
+            format!("opt-level={}", self.opt_level),
+            "codegen-units=1".to_owned(),
+            "debuginfo=line-tables-only".to_owned(),
+            "panic=unwind".to_owned(),
+            "overflow-checks=off".to_owned(),
+            "debug-assertions=off".to_owned(),
+            "strip=none".to_owned(),
+        ]
+        .into_iter()
+        .flat_map(|flag| ["-C".to_owned(), flag])
+        .collect();
+        args.extend(self.rustc_args().map(str::to_owned));
+        args
+    }
+
     /// Flags handed to rustc for the chapter crate itself.
     fn rustc_args(&self) -> [&'static str; 4] {
         ["-C", "llvm-args=-x86-asm-syntax=intel", "-C", "target-cpu=x86-64"]

@@ -17,6 +17,7 @@ mod error;
 mod examples;
 pub mod lowering;
 mod snapshot;
+mod standalone;
 mod toolchain;
 mod workspace;
 
@@ -26,6 +27,7 @@ pub use error::Error;
 pub use examples::built_example;
 pub use lowering::{Stage, StageListing};
 pub use snapshot::{ListingKind, StoredListing, read_snapshot, snapshot_name, snapshot_settings};
+pub use standalone::asm_of_file;
 pub use toolchain::{Rustc, pinned_release};
 pub use workspace::{Chapter, Workspace, closest as closest_names};
 

@@ -1,0 +1,57 @@
+//! The one place where quiz checks read what a chapter shows: its listing snapshots, read back
+//! into the listings library's own types. The snapshot files are what the book renders and
+//! what the chapter's tests compare the compiler against, so a quiz checked here can never say
+//! something the page's listings do not.
+
+use listings::asm::parse::{Statement, parse};
+use listings::asm::{Line, Listing, is_source_line};
+use listings::lowering::type_sizes::{TypeLayout, layouts};
+use listings::{ListingKind, Workspace, read_snapshot};
+
+/// The assembly listing `chapters/<chapter>/tests/snapshots/<chapter>__asm__<name>.snap`.
+pub fn asm(chapter: &str, name: &str) -> Listing {
+    let body = snapshot_body(chapter, ListingKind::Asm, name);
+    let mut lines = body.lines();
+    let function = lines.next().and_then(|title| title.strip_suffix(':')).unwrap_or_default().to_owned();
+    let lines = lines.filter_map(listing_line).collect();
+    Listing { function, lines, provenance: String::new() }
+}
+
+/// The text of a MIR or HIR snapshot.
+pub fn stage_text(chapter: &str, kind: ListingKind, name: &str) -> String {
+    snapshot_body(chapter, kind, name)
+}
+
+/// The layout a type-size snapshot shows, its tag offset included.
+pub fn type_layout(chapter: &str, name: &str) -> TypeLayout {
+    let body = snapshot_body(chapter, ListingKind::TypeSizes, name);
+    // The snapshot is rustc's print-out without its `print-type-size ` prefixes, a blank
+    // line, then the table, whose last line says where the tag lies.
+    let printout: String = body.lines().take_while(|l| !l.is_empty()).map(|l| format!("print-type-size {l}\n")).collect();
+    let mut layout = layouts(&printout).into_iter().next().unwrap_or_else(|| panic!("no layout in {chapter}/{name}"));
+    layout.tag_offset = body
+        .lines()
+        .last()
+        .and_then(|line| line.split_once(" at offset "))
+        .and_then(|(_, rest)| rest.split_whitespace().next()?.parse().ok());
+    layout
+}
+
+fn snapshot_body(chapter: &str, kind: ListingKind, name: &str) -> String {
+    let chapter = Workspace::this_checkout().chapter(chapter).unwrap_or_else(|e| panic!("{e}"));
+    let path = chapter.snapshot_path(kind, name);
+    read_snapshot(&path).unwrap_or_else(|e| panic!("{e}")).body
+}
+
+fn listing_line(text: &str) -> Option<Line> {
+    if is_source_line(text) {
+        let (location, text) = text.trim_start().strip_prefix("; ")?.split_once("  ")?;
+        return Some(Line::Source { location: location.to_owned(), text: text.to_owned() });
+    }
+    match parse(text).into_iter().next()? {
+        Statement::Label(label) => Some(Line::Label(label)),
+        Statement::Instruction { mnemonic, operands } => Some(Line::Instruction { mnemonic, operands }),
+        Statement::Data { directive, value } => Some(Line::Data { directive, value }),
+        Statement::Directive(_) => None,
+    }
+}

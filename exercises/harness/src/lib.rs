@@ -1,6 +1,6 @@
 //! What the exercises' tests share, in one place (std only).
 //!
-//! - [`WakeLog`]: a waker that counts what is done to it, to check the waker contract from the
+//! - [`WakeLog`], [`waker_fn`]: wakers that count, or act, to check the waker contract from the
 //!   outside.
 //! - [`poll_once`], [`poll_to_end`]: polling by hand.
 //! - [`block_on_or_give_up`]: an executor that sleeps until woken, on a thread of its own, and
@@ -18,45 +18,63 @@ use std::task::{Context, Poll, Wake, Waker};
 use std::thread;
 use std::time::Duration;
 
-/// A waker that counts its clones, wakes and drops, through std's [`Wake`] (so that the
-/// counting itself is certainly right).
+/// One task's waker, counted from the outside: how often it was woken, and how many handles
+/// of it exist. Built on std's [`Wake`], so that the counting itself is certainly right.
 #[derive(Debug, Default)]
 pub struct WakeLog {
-    clones: AtomicUsize,
+    task: Arc<LoggedTask>,
+}
+
+#[derive(Debug, Default)]
+struct LoggedTask {
     wakes: AtomicUsize,
-    drops: AtomicUsize,
 }
 
-/// A waker made by [`WakeLog::waker`]. Its clones count as clones, its drops as drops.
-struct Logged {
-    log: Arc<WakeLog>,
-}
-
-impl Wake for Logged {
+impl Wake for LoggedTask {
     fn wake(self: Arc<Self>) {
         self.wake_by_ref();
     }
 
     fn wake_by_ref(self: &Arc<Self>) {
-        self.log.wakes.fetch_add(1, Ordering::SeqCst);
+        self.wakes.fetch_add(1, Ordering::SeqCst);
     }
 }
 
 impl WakeLog {
-    pub fn new() -> Arc<WakeLog> {
-        Arc::default()
+    pub fn new() -> WakeLog {
+        WakeLog::default()
     }
 
-    /// A waker that reports to this log. Each call makes a new task's waker, which never
-    /// `will_wake` the wakers of other calls.
-    pub fn waker(self: &Arc<Self>) -> Waker {
-        Waker::from(Arc::new(Logged { log: Arc::clone(self) }))
+    /// A handle of this task's waker. Handles of one log `will_wake` each other; handles of two
+    /// logs never do.
+    pub fn waker(&self) -> Waker {
+        Waker::from(Arc::clone(&self.task))
     }
 
-    /// How many times a waker of this log was woken, by value or by reference.
+    /// How many times the task was woken, by value or by reference.
     pub fn wakes(&self) -> usize {
-        self.wakes.load(Ordering::SeqCst)
+        self.task.wakes.load(Ordering::SeqCst)
     }
+
+    /// How many wakers of this task exist now: every clone adds one, every drop and every wake
+    /// by value takes one away.
+    pub fn wakers_alive(&self) -> usize {
+        Arc::strong_count(&self.task) - 1
+    }
+}
+
+/// A waker whose wake-ups run `on_wake` (on whatever thread wakes it).
+pub fn waker_fn(on_wake: impl Fn() + Send + Sync + 'static) -> Waker {
+    struct OnWake<F>(F);
+    impl<F: Fn() + Send + Sync + 'static> Wake for OnWake<F> {
+        fn wake(self: Arc<Self>) {
+            (self.0)();
+        }
+        fn wake_by_ref(self: &Arc<Self>) {
+            (self.0)();
+        }
+    }
+    Waker::from(Arc::new(OnWake(on_wake)))
 }
 
 /// Polls `future` once with `waker`.

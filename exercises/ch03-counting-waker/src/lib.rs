@@ -38,7 +38,7 @@ unsafe fn counting_clone(data: *const ()) -> RawWaker {
     }
     RawWaker::new(data, &VTABLE)
     // exercise: starter
-    // todo!("count the clone, take a strong count for the new waker, return a RawWaker ({data:?})")
+    // todo!("count the clone, take a strong count for the new waker, return a RawWaker")
     // exercise: end
 }
 
@@ -50,7 +50,7 @@ unsafe fn counting_wake(data: *const ()) {
     let counts = unsafe { Arc::from_raw(data.cast::<Counts>()) };
     counts.wakes.fetch_add(1, Ordering::Relaxed);
     // exercise: starter
-    // todo!("count the wake and give this waker's strong count back ({data:?})")
+    // todo!("count the wake and give this waker's strong count back")
     // exercise: end
 }
 
@@ -61,7 +61,7 @@ unsafe fn counting_wake_by_ref(data: *const ()) {
     let counts = unsafe { &*data.cast::<Counts>() };
     counts.wakes_by_ref.fetch_add(1, Ordering::Relaxed);
     // exercise: starter
-    // todo!("count the wake; the waker keeps its strong count ({data:?})")
+    // todo!("count the wake; the waker keeps its strong count")
     // exercise: end
 }
 
@@ -72,6 +72,6 @@ unsafe fn counting_drop(data: *const ()) {
     let counts = unsafe { Arc::from_raw(data.cast::<Counts>()) };
     counts.drops.fetch_add(1, Ordering::Relaxed);
     // exercise: starter
-    // todo!("count the drop and give this waker's strong count back ({data:?})")
+    // todo!("count the drop and give this waker's strong count back")
     // exercise: end
 }

@@ -86,7 +86,7 @@ impl Future for Wait {
         }
         Poll::Pending
         // exercise: starter
-        // todo!("Ready if raised; otherwise keep this poll's waker and say Pending ({cx:?})")
+        // todo!("Ready if raised; otherwise keep this poll's waker and say Pending")
         // exercise: end
     }
 }

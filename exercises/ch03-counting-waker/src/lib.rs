@@ -38,7 +38,8 @@ unsafe fn counting_clone(data: *const ()) -> RawWaker {
     }
     RawWaker::new(data, &VTABLE)
     // exercise: starter
-    // todo!("count the clone, take a strong count for the new waker, return a RawWaker")
+    // // Not yet counted, and no strong count taken for the new waker.
+    // RawWaker::new(data, &VTABLE)
     // exercise: end
 }
 
@@ -50,7 +51,8 @@ unsafe fn counting_wake(data: *const ()) {
     let counts = unsafe { Arc::from_raw(data.cast::<Counts>()) };
     counts.wakes.fetch_add(1, Ordering::Relaxed);
     // exercise: starter
-    // todo!("count the wake and give this waker's strong count back")
+    // // Not yet counted; the strong count is not given back.
+    // let _ = data;
     // exercise: end
 }
 
@@ -61,7 +63,8 @@ unsafe fn counting_wake_by_ref(data: *const ()) {
     let counts = unsafe { &*data.cast::<Counts>() };
     counts.wakes_by_ref.fetch_add(1, Ordering::Relaxed);
     // exercise: starter
-    // todo!("count the wake; the waker keeps its strong count")
+    // // Not yet counted.
+    // let _ = data;
     // exercise: end
 }
 
@@ -72,6 +75,7 @@ unsafe fn counting_drop(data: *const ()) {
     let counts = unsafe { Arc::from_raw(data.cast::<Counts>()) };
     counts.drops.fetch_add(1, Ordering::Relaxed);
     // exercise: starter
-    // todo!("count the drop and give this waker's strong count back")
+    // // Not yet counted; the strong count is not given back.
+    // let _ = data;
     // exercise: end
 }

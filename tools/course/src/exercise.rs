@@ -163,18 +163,40 @@ fn split_heading(text: &str) -> Option<(String, String)> {
 /// Its manifest points at the exercise's test files and its dev-dependencies by relative
 /// paths, has a `[workspace]` of its own (it is no member of the book's workspace), and the
 /// checkout's `Cargo.lock` is copied beside it so that it builds with the same crate versions.
-pub fn write_package(root: &Path, exercise: &Exercise, dest: &Path, lib: &str) -> Result<(), String> {
-    let io = |path: &Path, e: std::io::Error| format!("{}: {e}", path.display());
+///
+/// `kind` names what the package holds (`my`, `starter`, `solution`): packages of one exercise
+/// share the checkout's target folder, and cargo tells their builds apart by package name, not
+/// by folder.
+pub fn write_package(root: &Path, exercise: &Exercise, kind: &str, dest: &Path, lib: &str) -> Result<(), String> {
     std::fs::create_dir_all(dest.join("src")).map_err(|e| io(dest, e))?;
-    let lib_path = dest.join("src/lib.rs");
-    std::fs::write(&lib_path, lib).map_err(|e| io(&lib_path, e))?;
-    let manifest = manifest(root, exercise, dest)?;
-    std::fs::write(dest.join("Cargo.toml"), manifest).map_err(|e| io(dest, e))?;
-    std::fs::copy(root.join("Cargo.lock"), dest.join("Cargo.lock")).map_err(|e| io(dest, e))?;
-    Ok(())
+    write_if_changed(&dest.join("src/lib.rs"), lib)?;
+    write_if_changed(&dest.join("README.md"), &format!("# {}\n\n{}", exercise.title, exercise.statement))?;
+    refresh_manifest(root, exercise, kind, dest)
 }
 
-fn manifest(root: &Path, exercise: &Exercise, dest: &Path) -> Result<String, String> {
+/// Writes the manifest and the lock file of a package at `dest` again, leaving its `src/lib.rs`
+/// alone: the exercise's tests may have changed since the package was written.
+pub fn refresh_manifest(root: &Path, exercise: &Exercise, kind: &str, dest: &Path) -> Result<(), String> {
+    let manifest = manifest(root, exercise, kind, dest)?;
+    write_if_changed(&dest.join("Cargo.toml"), &manifest)?;
+    let lock = std::fs::read_to_string(root.join("Cargo.lock")).map_err(|e| io(root, e))?;
+    write_if_changed(&dest.join("Cargo.lock"), &lock)
+}
+
+/// Leaves a file that already says `text` untouched, so that cargo finds the package fresh
+/// and a second check of the same file rebuilds nothing.
+fn write_if_changed(path: &Path, text: &str) -> Result<(), String> {
+    if std::fs::read_to_string(path).is_ok_and(|old| old == text) {
+        return Ok(());
+    }
+    std::fs::write(path, text).map_err(|e| io(path, e))
+}
+
+fn io(path: &Path, e: std::io::Error) -> String {
+    format!("{}: {e}", path.display())
+}
+
+fn manifest(root: &Path, exercise: &Exercise, kind: &str, dest: &Path) -> Result<String, String> {
     let exercise_manifest = read_toml(&exercise.dir.join("Cargo.toml"))?;
     if exercise_manifest.get("dependencies").is_some_and(|d| d.as_table().is_some_and(|t| !t.is_empty())) {
         return Err(format!("{}: an exercise's library needs nothing but std, so it has no [dependencies]", exercise.name));
@@ -190,8 +212,10 @@ fn manifest(root: &Path, exercise: &Exercise, dest: &Path) -> Result<String, Str
         "# Written by `cargo xtask exercise`: a package that tests src/lib.rs with the tests of the\n\
          # exercise {name} ({exercise_dir}). Edit src/lib.rs; check it with\n\
          # `cargo xtask exercise check {name}`.\n\n\
-         [package]\nname = \"{name}\"\nversion = \"0.0.0\"\nedition = \"2024\"\npublish = false\n\n",
+         [package]\nname = \"{kind}-{name}\"\nversion = \"0.0.0\"\nedition = \"2024\"\npublish = false\n\n\
+         [lib]\nname = \"{crate_name}\"\n\n",
         name = exercise.name,
+        crate_name = exercise.crate_name(),
         exercise_dir = relative(root, &exercise.dir).display(),
     );
     for test in exercise.test_files() {

@@ -5,6 +5,8 @@ use std::process::ExitCode;
 use clap::{Parser, Subcommand};
 use listings::{AsmOptions, CodegenFlags, Stage};
 
+mod exercise;
+
 #[derive(Parser)]
 #[command(name = "xtask", bin_name = "cargo xtask", about = "Tools of Under the Await")]
 struct Cli {
@@ -41,6 +43,11 @@ enum Command {
     Hir(StageArgs),
     /// Print a type's layout: size, variants, field offsets, and a table (`-Zprint-type-sizes`).
     TypeSizes(StageArgs),
+    /// The exercises: list, start, check your work, read its machine code.
+    Exercise {
+        #[command(subcommand)]
+        command: exercise::ExerciseCommand,
+    },
 }
 
 /// The compiler's intermediate stages, each a subcommand: `cargo xtask mir ch01 'hello_world::{closure#0}'`.
@@ -71,6 +78,7 @@ fn main() -> ExitCode {
         Command::Mir(args) => print_stage(Stage::Mir, args),
         Command::Hir(args) => print_stage(Stage::Hir, args),
         Command::TypeSizes(args) => print_stage(Stage::TypeSizes, args),
+        Command::Exercise { command } => exercise::run(command),
     }
 }
 

@@ -55,3 +55,50 @@ fn listing_line(text: &str) -> Option<Line> {
         Statement::Directive(_) => None,
     }
 }
+
+/// The functions of a waker's vtable, in the order `RawWakerVTable::new` takes them and, in
+/// this build, the order of their slots (chapter 2's tests pin that down).
+pub const WAKER_VTABLE: [&str; 4] = ["clone", "wake", "wake_by_ref", "drop"];
+
+/// The instructions of the block that starts at `label`, up to the next label.
+pub fn block<'a>(listing: &'a Listing, label: &str) -> Vec<(&'a str, &'a str)> {
+    listing
+        .lines
+        .iter()
+        .skip_while(|line| !matches!(line, Line::Label(l) if l == label))
+        .skip(1)
+        .take_while(|line| !matches!(line, Line::Label(_)))
+        .filter_map(|line| match line {
+            Line::Instruction { mnemonic, operands } => Some((mnemonic.as_str(), operands.as_str())),
+            _ => None,
+        })
+        .collect()
+}
+
+/// `qword ptr [rcx + 16]` → 16; `qword ptr [rax]` → 0.
+pub fn displacement(operand: &str) -> Option<u64> {
+    let inside = operand.split_once('[')?.1.split_once(']')?.0;
+    match inside.split_once(" + ") {
+        Some((_, number)) => number.trim().parse().ok(),
+        None => Some(0),
+    }
+}
+
+/// The waker function a call through `[reg + offset]` of a waker vtable reaches.
+pub fn waker_slot(operand: &str) -> Option<&'static str> {
+    let offset = displacement(operand)?;
+    (offset % 8 == 0).then(|| WAKER_VTABLE.get(offset as usize / 8).copied()).flatten()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn displacements_name_vtable_slots() {
+        assert_eq!(displacement("qword ptr [rcx + 16]"), Some(16));
+        assert_eq!(waker_slot("qword ptr [rax + 24]"), Some("drop"));
+        assert_eq!(waker_slot("qword ptr [rax]"), Some("clone"));
+        assert_eq!(waker_slot("qword ptr [rax + 32]"), None);
+    }
+}

@@ -1,16 +1,16 @@
 //! `{{#schedule}}`: the two-day course and the half-day workshop, made from the sections' times.
 //!
 //! The two-day course teaches every section, in the book's order, in four sessions of at most
-//! three hours; a chapter moves whole to the next session when it does not fit in what is left
-//! of one. The half-day workshop teaches the sections marked `workshop`, in one session of at
-//! most three and a quarter hours. Each session has a quarter-hour break once ninety minutes
-//! have been taught. The build fails when the times do not fit.
+//! three and a quarter hours; a session ends before the first section that would overrun it. The
+//! half-day workshop teaches the sections marked `workshop`, in one session of the same length.
+//! Each session has a quarter-hour break once ninety minutes have been taught. The build fails
+//! when the times do not fit.
 
 use std::fmt::Write as _;
 
 use super::sections::Section;
 
-const SESSION_MINUTES: u32 = 180;
+const SESSION_MINUTES: u32 = 195;
 const WORKSHOP_MINUTES: u32 = 195;
 const BREAK_AFTER: u32 = 90;
 const BREAK_MINUTES: u32 = 15;
@@ -52,31 +52,19 @@ pub fn render(sections: &[Section]) -> Result<String, String> {
 
 /// The sections of the two-day course, session by session.
 fn two_day_sessions(sections: &[Section]) -> Result<Vec<Vec<&Section>>, String> {
-    let mut chapters: Vec<Vec<&Section>> = Vec::new();
-    for section in sections {
-        match chapters.last_mut() {
-            Some(chapter) if chapter[0].chapter == section.chapter => chapter.push(section),
-            _ => chapters.push(vec![section]),
-        }
-    }
     let mut sessions: Vec<Vec<&Section>> = vec![Vec::new()];
-    for chapter in chapters {
-        let room = SESSION_MINUTES - total(sessions.last().unwrap());
-        if total(&chapter) > room && !sessions.last().unwrap().is_empty() && total(&chapter) <= SESSION_MINUTES {
+    for section in sections {
+        let current = sessions.last().unwrap();
+        if !current.is_empty() && total(current) + section.time.minutes > SESSION_MINUTES {
             sessions.push(Vec::new());
         }
-        for section in chapter {
-            if total(sessions.last().unwrap()) + section.time.minutes > SESSION_MINUTES {
-                sessions.push(Vec::new());
-            }
-            sessions.last_mut().unwrap().push(section);
-        }
+        sessions.last_mut().unwrap().push(section);
     }
     if sessions.len() > SESSIONS.len() {
         return Err(format!(
-            "the two-day course needs {} sessions of {} h for {}, and has {}: shorten some sections' times",
+            "the two-day course needs {} sessions of {} for {}, and has {}: shorten some sections' times",
             sessions.len(),
-            SESSION_MINUTES / 60,
+            hours(SESSION_MINUTES),
             hours(sections.iter().map(|s| s.time.minutes).sum()),
             SESSIONS.len()
         ));
@@ -144,17 +132,17 @@ mod tests {
     }
 
     #[test]
-    fn a_chapter_that_does_not_fit_moves_whole_to_the_next_session() {
+    fn a_session_ends_before_the_section_that_would_overrun_it() {
         let sections = [section("a", "A1", 100, true), section("b", "B1", 50, false), section("b", "B2", 50, false)];
         let sessions = two_day_sessions(&sections).unwrap();
-        assert_eq!(sessions.iter().map(|s| s.len()).collect::<Vec<_>>(), [1, 2]);
+        assert_eq!(sessions.iter().map(|s| s.len()).collect::<Vec<_>>(), [2, 1]);
     }
 
     #[test]
     fn too_much_for_two_days_fails_with_the_numbers() {
         let sections: Vec<Section> = (0..5).map(|i| section(&format!("c{i}"), "S", 170, false)).collect();
         let error = two_day_sessions(&sections).unwrap_err();
-        assert!(error.contains("needs 5 sessions of 3 h"), "{error}");
+        assert!(error.contains("needs 5 sessions of 3 h 15 min"), "{error}");
     }
 
     #[test]

@@ -34,6 +34,7 @@ pub struct Section {
     pub page_title: String,
     /// The top-level chapter the page belongs to (itself, or its parent for a sub-page).
     pub chapter: String,
+    /// The heading as written, markdown included: ``How `Poll<T>` comes back``.
     pub heading: String,
     /// The heading's id, as mdBook derives it.
     pub id: String,
@@ -156,6 +157,7 @@ pub fn untimed_page_problems(page: &str) -> Vec<(usize, String)> {
 
 struct Heading {
     offset: usize,
+    /// As written, without the `##`.
     text: String,
     id: String,
 }
@@ -163,11 +165,13 @@ struct Heading {
 /// The `##` headings with their offsets and mdBook ids (explicit `{#id}` kept).
 fn headings(page: &str) -> Vec<Heading> {
     let mut found = Vec::new();
+    let mut written = Vec::new();
     let mut current: Option<(usize, Option<String>, String)> = None;
     for (event, range) in Parser::new_ext(page, markdown_options()).into_offset_iter() {
         match event {
             Event::Start(Tag::Heading { level: HeadingLevel::H2, id, .. }) => {
                 current = Some((range.start, id.map(|id| id.to_string()), String::new()));
+                written.push(page[range].trim().trim_start_matches('#').trim().to_owned());
             }
             Event::Text(text) | Event::Code(text) => {
                 if let Some((_, _, content)) = current.as_mut() {
@@ -175,8 +179,10 @@ fn headings(page: &str) -> Vec<Heading> {
                 }
             }
             Event::End(TagEnd::Heading(HeadingLevel::H2)) => {
-                if let Some((offset, explicit, text)) = current.take() {
-                    let id = explicit.unwrap_or_else(|| id_from_content(&text));
+                if let Some((offset, explicit, content)) = current.take() {
+                    let id = explicit.unwrap_or_else(|| id_from_content(&content));
+                    let text = written.pop().unwrap_or(content);
+                    let text = text.split(" {#").next().unwrap_or_default().to_owned();
                     found.push(Heading { offset, text, id });
                 }
             }
@@ -203,6 +209,7 @@ mod tests {
         assert_eq!(sections.len(), 2);
         assert_eq!((sections[0].heading.as_str(), sections[0].time), ("One", Time { minutes: 20, workshop: true }));
         assert_eq!((sections[1].id.as_str(), sections[1].time.workshop), ("two-code", false));
+        assert_eq!(sections[1].heading, "Two `code`");
     }
 
     #[test]

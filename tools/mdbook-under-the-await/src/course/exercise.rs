@@ -34,7 +34,7 @@ pub fn render(root: &Path, name: &str) -> Result<String, String> {
          The first command writes the starter to `{STUDENT_DIR}/{name}/src/lib.rs`; the second builds \
          your file with the exercise's checks and says, in plain words, what is still wrong.\n\n\
          ```console\n$ cargo xtask exercise start {name}\n$ cargo xtask exercise check {name}\n```\n\n\
-         <p class=\"exercise-files\">Files: <a href=\"{EXERCISES_DIR}/{name}/README.md\">the task</a> · \
+         <p class=\"exercise-files\">Files: \
          <a href=\"{EXERCISES_DIR}/{name}/src/lib.rs\">the starter</a> · {tests} · \
          <a href=\"{EXERCISES_DIR}/{ARCHIVE}\">every starter (.tar.gz)</a> · in the repository: \
          <code>{EXERCISES_DIR}/{name}/</code></p>\n\n\

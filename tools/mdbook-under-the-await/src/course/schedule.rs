@@ -89,7 +89,7 @@ fn table(sections: &[&Section], start: u32) -> String {
             section.heading.replace('|', "\\|"),
             section.page.display(),
             section.id,
-            section.page_title.replace('|', "\\|"),
+            section.chapter.replace('|', "\\|"),
             section.time.minutes
         );
         clock += section.time.minutes;

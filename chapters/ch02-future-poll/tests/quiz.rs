@@ -18,7 +18,8 @@ fn writes(listing: &listings::Listing, registers: &[&str]) -> bool {
 #[test]
 fn every_quiz_answer_is_the_compilers() {
     let ref_after = asm(CHAPTER, "ref_after_poll");
-    let null_in_rax = ref_after.instructions().any(|i| i == ("xor", "eax, eax")) && !writes(&ref_after, &["rdx", "edx", "dl"]);
+    let null_in_rax =
+        ref_after.instructions().any(|i| i == ("xor", "eax, eax")) && !writes(&ref_after, &["rdx", "edx", "dl"]);
     let self_register = asm(CHAPTER, "array_after_poll")
         .instructions()
         .find_map(|(_, o)| o.split_once("byte ptr [")?.1.strip_suffix(" + 32]").map(str::to_owned))
@@ -42,7 +43,8 @@ fn every_quiz_answer_is_the_compilers() {
             ("poll-u64-size", size_of::<Poll<u64>>().into()),
             (
                 "ref-after-pending",
-                if null_in_rax { "a null pointer in `rax`" } else { "a tag word in `rax`, with `rdx` left as it was" }.into(),
+                if null_in_rax { "a null pointer in `rax`" } else { "a tag word in `rax`, with `rdx` left as it was" }
+                    .into(),
             ),
             ("array-self-register", Truth::Choice(self_register)),
             ("yield-now-slot", wake_slot.into()),

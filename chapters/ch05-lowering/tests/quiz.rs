@@ -13,7 +13,9 @@ fn every_quiz_answer_is_the_compilers() {
     let states = switch.matches(": bb").count() - usize::from(switch.contains("otherwise: bb"));
     let stored: Vec<u64> = mir
         .lines()
-        .filter_map(|l| l.trim().strip_prefix("discriminant((*_")?.split_once(")) = ")?.1.strip_suffix(';')?.parse().ok())
+        .filter_map(|l| {
+            l.trim().strip_prefix("discriminant((*_")?.split_once(")) = ")?.1.strip_suffix(';')?.parse().ok()
+        })
         .collect();
     let suspended: Vec<u64> = stored.iter().copied().filter(|state| *state >= 3).collect();
     let layout = type_layout(CHAPTER, "two_suspension_points");
@@ -24,7 +26,10 @@ fn every_quiz_answer_is_the_compilers() {
             ("second-await-state", (*suspended.iter().max().expect("a suspended state is stored")).into()),
             ("two-suspension-points-size", layout.size.into()),
             ("tag-offset", layout.tag_offset.expect("the tag's offset is known").into()),
-            ("borrowed-then-dropped-size", type_layout(CHAPTER, "buffer_borrowed_then_dropped_before_await").size.into()),
+            (
+                "borrowed-then-dropped-size",
+                type_layout(CHAPTER, "buffer_borrowed_then_dropped_before_await").size.into(),
+            ),
             ("option-of-future-size", size_of_val(&Some(ch05_lowering::hello_world())).into()),
         ],
     );

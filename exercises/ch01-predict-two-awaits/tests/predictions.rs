@@ -9,8 +9,14 @@ use listings::{AsmOptions, CodegenFlags, asm_of_file};
 /// The state machine's listing, from the very file under test.
 fn state_machine() -> listings::Listing {
     let source = Path::new(env!("CARGO_MANIFEST_DIR")).join("src/lib.rs");
-    asm_of_file(&source, "ch01_predict_two_awaits", "hello_twice::{{closure}}", &AsmOptions::default(), &CodegenFlags::default())
-        .unwrap_or_else(|e| panic!("{e}"))
+    asm_of_file(
+        &source,
+        "ch01_predict_two_awaits",
+        "hello_twice::{{closure}}",
+        &AsmOptions::default(),
+        &CodegenFlags::default(),
+    )
+    .unwrap_or_else(|e| panic!("{e}"))
 }
 
 #[test]

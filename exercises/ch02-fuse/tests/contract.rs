@@ -79,5 +79,9 @@ fn the_inner_future_is_dropped_as_soon_as_it_is_ready() {
     let mut fused = pin!(Fuse::new(inner));
     assert_eq!(Rc::strong_count(&held), 2);
     assert_eq!(poll_once(fused.as_mut(), Waker::noop()), Poll::Ready(7));
-    assert_eq!(Rc::strong_count(&held), 1, "the finished inner future (and what it held) is dropped by the poll that got Ready");
+    assert_eq!(
+        Rc::strong_count(&held),
+        1,
+        "the finished inner future (and what it held) is dropped by the poll that got Ready"
+    );
 }

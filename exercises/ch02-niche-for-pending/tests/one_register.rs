@@ -40,8 +40,14 @@ fn poll_of_its_output_is_one_word() {
 #[test]
 fn its_poll_answers_in_rax_alone() {
     let source = Path::new(env!("CARGO_MANIFEST_DIR")).join("src/lib.rs");
-    let listing = asm_of_file(&source, "ch02_niche_for_pending", "NonZeroAfter::poll", &AsmOptions::default(), &CodegenFlags::default())
-        .unwrap_or_else(|e| panic!("{e}"));
+    let listing = asm_of_file(
+        &source,
+        "ch02_niche_for_pending",
+        "NonZeroAfter::poll",
+        &AsmOptions::default(),
+        &CodegenFlags::default(),
+    )
+    .unwrap_or_else(|e| panic!("{e}"));
     let writes_rdx: Vec<String> = listing
         .instructions()
         .filter(|(mnemonic, operands)| {

@@ -7,7 +7,13 @@ use listings::{AsmOptions, CodegenFlags, Error, asm_of_file};
 #[test]
 fn wake_by_ref_compiles_to_one_locked_increment_and_a_return() {
     let source = Path::new(env!("CARGO_MANIFEST_DIR")).join("src/lib.rs");
-    let listing = match asm_of_file(&source, "ch03_counting_waker", "counting_wake_by_ref", &AsmOptions::default(), &CodegenFlags::default()) {
+    let listing = match asm_of_file(
+        &source,
+        "ch03_counting_waker",
+        "counting_wake_by_ref",
+        &AsmOptions::default(),
+        &CodegenFlags::default(),
+    ) {
         Ok(listing) => listing,
         Err(Error::UnknownFunction { known, .. }) => panic!(
             "counting_wake_by_ref has no machine code of its own: it compiled to the same code as another function \

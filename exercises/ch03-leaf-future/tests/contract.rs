@@ -53,7 +53,11 @@ fn polling_again_with_the_same_waker_does_not_clone_it_again() {
     for _ in 0..3 {
         let _ = poll_once(wait.as_mut(), &waker);
     }
-    assert_eq!(log.wakers_alive(), 2, "the test's waker and one stored clone: Waker::clone_from skips a clone that will_wake");
+    assert_eq!(
+        log.wakers_alive(),
+        2,
+        "the test's waker and one stored clone: Waker::clone_from skips a clone that will_wake"
+    );
 }
 
 #[test]

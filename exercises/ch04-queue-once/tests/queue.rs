@@ -135,5 +135,8 @@ fn a_wake_from_another_thread_queues_the_task_again() {
         executor.spawn(future);
         executor.run();
     });
-    assert!(ran.is_some() && *done.lock().unwrap(), "the task, woken from another thread, was polled again and finished");
+    assert!(
+        ran.is_some() && *done.lock().unwrap(),
+        "the task, woken from another thread, was polled again and finished"
+    );
 }

@@ -110,9 +110,14 @@ pub fn poll_catching<F: Future + ?Sized>(future: Pin<&mut F>, waker: &Waker) -> 
 /// What a run of [`block_on_or_give_up`] came to.
 #[derive(Debug, PartialEq, Eq)]
 pub enum Ending<T> {
-    Ready { output: T, polls: usize },
+    Ready {
+        output: T,
+        polls: usize,
+    },
     /// Still asleep `after` the last wake-up: the wake-up was lost, or never came.
-    Stalled { polls: usize },
+    Stalled {
+        polls: usize,
+    },
 }
 
 /// Runs `future` on a new thread with an executor that polls only when woken (a flag, then

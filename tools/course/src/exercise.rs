@@ -199,7 +199,10 @@ fn io(path: &Path, e: std::io::Error) -> String {
 fn manifest(root: &Path, exercise: &Exercise, kind: &str, dest: &Path) -> Result<String, String> {
     let exercise_manifest = read_toml(&exercise.dir.join("Cargo.toml"))?;
     if exercise_manifest.get("dependencies").is_some_and(|d| d.as_table().is_some_and(|t| !t.is_empty())) {
-        return Err(format!("{}: an exercise's library needs nothing but std, so it has no [dependencies]", exercise.name));
+        return Err(format!(
+            "{}: an exercise's library needs nothing but std, so it has no [dependencies]",
+            exercise.name
+        ));
     }
     let workspace_manifest = read_toml(&root.join("Cargo.toml"))?;
     let workspace_deps = workspace_manifest
@@ -312,8 +315,14 @@ mod tests {
 
     #[test]
     fn relative_paths_climb_to_the_common_folder() {
-        assert_eq!(relative(Path::new("/r/my-exercises/x"), Path::new("/r/exercises/x/tests/a.rs")), Path::new("../../exercises/x/tests/a.rs"));
-        assert_eq!(relative(Path::new("/r/target/a/b"), Path::new("/r/tools/listings")), Path::new("../../../tools/listings"));
+        assert_eq!(
+            relative(Path::new("/r/my-exercises/x"), Path::new("/r/exercises/x/tests/a.rs")),
+            Path::new("../../exercises/x/tests/a.rs")
+        );
+        assert_eq!(
+            relative(Path::new("/r/target/a/b"), Path::new("/r/tools/listings")),
+            Path::new("../../../tools/listings")
+        );
     }
 
     #[test]

@@ -27,7 +27,8 @@ pub fn type_layout(chapter: &str, name: &str) -> TypeLayout {
     let body = snapshot_body(chapter, ListingKind::TypeSizes, name);
     // The snapshot is rustc's print-out without its `print-type-size ` prefixes, a blank
     // line, then the table, whose last line says where the tag lies.
-    let printout: String = body.lines().take_while(|l| !l.is_empty()).map(|l| format!("print-type-size {l}\n")).collect();
+    let printout: String =
+        body.lines().take_while(|l| !l.is_empty()).map(|l| format!("print-type-size {l}\n")).collect();
     let mut layout = layouts(&printout).into_iter().next().unwrap_or_else(|| panic!("no layout in {chapter}/{name}"));
     layout.tag_offset = body
         .lines()

@@ -144,10 +144,9 @@ fn failure_messages(stdout: &str) -> Vec<(String, String)> {
     let mut current: Option<(String, Vec<&str>)> = None;
     for line in stdout.lines() {
         let header = line.strip_prefix("---- ").and_then(|rest| rest.strip_suffix(" stdout ----"));
-        if header.is_some() || line == "failures:" || line.starts_with("test result:") {
-            if let Some((name, lines)) = current.take() {
-                found.push((name, panic_message(&lines)));
-            }
+        let block_ends = header.is_some() || line == "failures:" || line.starts_with("test result:");
+        if block_ends && let Some((name, lines)) = current.take() {
+            found.push((name, panic_message(&lines)));
         }
         match (header, current.as_mut()) {
             (Some(name), _) => current = Some((name.to_owned(), Vec::new())),

@@ -134,12 +134,18 @@ mod tests {
 
     #[test]
     fn the_starter_keeps_the_shared_lines_and_uncomments_its_own() {
-        assert_eq!(cut(MARKED, Version::Starter).unwrap(), "fn shared() {}\nfn poll() -> u8 {\n    todo!(\"add one\")\n\n}\n");
+        assert_eq!(
+            cut(MARKED, Version::Starter).unwrap(),
+            "fn shared() {}\nfn poll() -> u8 {\n    todo!(\"add one\")\n\n}\n"
+        );
     }
 
     #[test]
     fn the_solution_drops_the_markers_and_the_starter() {
-        assert_eq!(cut(MARKED, Version::Solution).unwrap(), "fn shared() {}\nfn poll() -> u8 {\n    let x = 1;\n    x + 1\n}\n");
+        assert_eq!(
+            cut(MARKED, Version::Solution).unwrap(),
+            "fn shared() {}\nfn poll() -> u8 {\n    let x = 1;\n    x + 1\n}\n"
+        );
     }
 
     #[test]

@@ -150,7 +150,9 @@ impl Quiz {
                     Answer::Choice { choices, right }
                 }
                 (None, other) => {
-                    return Err(format!("question `{id}`: without `choices`, the answer is a whole number, not {other}"));
+                    return Err(format!(
+                        "question `{id}`: without `choices`, the answer is a whole number, not {other}"
+                    ));
                 }
                 (Some(_), other) => {
                     return Err(format!("question `{id}`: with `choices`, the answer is one of them, not {other}"));
@@ -189,7 +191,10 @@ impl Quiz {
                     choices[*right] == *truth
                 }
                 _ => {
-                    problems.push(format!("question `{}`: its check gives {truth}, a different kind of answer", question.id));
+                    problems.push(format!(
+                        "question `{}`: its check gives {truth}, a different kind of answer",
+                        question.id
+                    ));
                     continue;
                 }
             };
@@ -265,7 +270,8 @@ why = "Offset 24."
 
     #[test]
     fn a_malformed_quiz_is_refused_with_a_reason() {
-        let not_a_choice = "[[question]]\nid = \"a\"\nprompt = \"p\"\nchoices = [\"x\", \"y\"]\nanswer = \"z\"\nwhy = \"w\"\n";
+        let not_a_choice =
+            "[[question]]\nid = \"a\"\nprompt = \"p\"\nchoices = [\"x\", \"y\"]\nanswer = \"z\"\nwhy = \"w\"\n";
         assert!(Quiz::parse("c", not_a_choice).unwrap_err().contains("none of its choices"));
         let duplicate = format!("{QUIZ}\n[[question]]\nid = \"slot\"\nprompt = \"p\"\nanswer = 1\nwhy = \"w\"\n");
         assert!(Quiz::parse("c", &duplicate).unwrap_err().contains("two questions have the id `slot`"));

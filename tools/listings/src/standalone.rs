@@ -50,11 +50,7 @@ fn compile(
     static CALLS: AtomicUsize = AtomicUsize::new(0);
     let out_dir = workspace.root.join("target/listings/standalone");
     std::fs::create_dir_all(&out_dir).map_err(|e| Error::Workspace(format!("{}: {e}", out_dir.display())))?;
-    let out = out_dir.join(format!(
-        "{crate_name}-{}-{}.s",
-        std::process::id(),
-        CALLS.fetch_add(1, Ordering::Relaxed)
-    ));
+    let out = out_dir.join(format!("{crate_name}-{}-{}.s", std::process::id(), CALLS.fetch_add(1, Ordering::Relaxed)));
     let mut command = Command::new(&rustc.path);
     command.current_dir(&workspace.root).env_clear();
     for kept in ["PATH", "HOME", "RUSTUP_HOME", "RUSTUP_TOOLCHAIN"] {

@@ -142,7 +142,12 @@ fn check(root: &Path, exercise: &Exercise, file: Option<&Path>) -> Result<ExitCo
             package
         }
     };
-    println!("Checking {} against the checks of {}: {}\n", shown(root, &package.join("src/lib.rs")), exercise.name, exercise.title);
+    println!(
+        "Checking {} against the checks of {}: {}\n",
+        shown(root, &package.join("src/lib.rs")),
+        exercise.name,
+        exercise.title
+    );
     let run = run_tests(root, &package)?;
     print!("{}", run.explain(&exercise.name));
     Ok(if run.all_passed() { ExitCode::SUCCESS } else { ExitCode::FAILURE })
@@ -166,10 +171,21 @@ fn run_tests(root: &Path, package: &Path) -> Result<TestRun, String> {
 fn asm(root: &Path, exercise: &Exercise, function: &str, file: Option<&Path>) -> Result<ExitCode, Failure> {
     let file = file.map(Path::to_owned).unwrap_or_else(|| student_package(root, exercise).join("src/lib.rs"));
     if !file.is_file() {
-        return Err(format!("no file {}: start the exercise first (`cargo xtask exercise start {}`)", shown(root, &file), exercise.name).into());
+        return Err(format!(
+            "no file {}: start the exercise first (`cargo xtask exercise start {}`)",
+            shown(root, &file),
+            exercise.name
+        )
+        .into());
     }
-    let listing = listings::asm_of_file(&file, &exercise.crate_name(), function, &AsmOptions::default(), &CodegenFlags::default())
-        .map_err(|e| e.to_string())?;
+    let listing = listings::asm_of_file(
+        &file,
+        &exercise.crate_name(),
+        function,
+        &AsmOptions::default(),
+        &CodegenFlags::default(),
+    )
+    .map_err(|e| e.to_string())?;
     print!("{listing}");
     Ok(ExitCode::SUCCESS)
 }
@@ -190,11 +206,16 @@ fn verify(root: &Path) -> Result<ExitCode, Failure> {
             starter.passed() + starter.failed()
         );
         if !solution.all_passed() {
-            defects.push(format!("the solution of {} does not pass its checks:\n{}", exercise.name, solution.explain(&exercise.name)));
+            defects.push(format!(
+                "the solution of {} does not pass its checks:\n{}",
+                exercise.name,
+                solution.explain(&exercise.name)
+            ));
         }
         match (&starter.compile_errors, starter.failed()) {
             (Some(errors), _) => defects.push(format!("the starter of {} does not compile:\n{errors}", exercise.name)),
-            (None, 0) => defects.push(format!("the starter of {} already passes every check: there is nothing to do", exercise.name)),
+            (None, 0) => defects
+                .push(format!("the starter of {} already passes every check: there is nothing to do", exercise.name)),
             _ => {}
         }
     }

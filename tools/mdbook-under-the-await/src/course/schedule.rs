@@ -14,8 +14,12 @@ const SESSION_MINUTES: u32 = 195;
 const WORKSHOP_MINUTES: u32 = 195;
 const BREAK_AFTER: u32 = 90;
 const BREAK_MINUTES: u32 = 15;
-const SESSIONS: [(&str, u32); 4] =
-    [("Day 1, morning", 9 * 60), ("Day 1, afternoon", 13 * 60 + 30), ("Day 2, morning", 9 * 60), ("Day 2, afternoon", 13 * 60 + 30)];
+const SESSIONS: [(&str, u32); 4] = [
+    ("Day 1, morning", 9 * 60),
+    ("Day 1, afternoon", 13 * 60 + 30),
+    ("Day 2, morning", 9 * 60),
+    ("Day 2, afternoon", 13 * 60 + 30),
+];
 
 pub fn render(sections: &[Section]) -> Result<String, String> {
     if sections.is_empty() {

@@ -21,8 +21,7 @@ use pulldown_cmark::{Event, HeadingLevel, Parser, Tag, TagEnd};
 use crate::directive;
 use crate::links::{id_from_content, markdown_options};
 
-pub const NOTES_START: &str =
-    "<aside class=\"speaker-notes\" aria-label=\"Speaker notes\">\n<p class=\"speaker-notes-title\">Speaker notes</p>\n\n";
+pub const NOTES_START: &str = "<aside class=\"speaker-notes\" aria-label=\"Speaker notes\">\n<p class=\"speaker-notes-title\">Speaker notes</p>\n\n";
 pub const NOTES_END: &str = "\n\n</aside>";
 
 /// One `##` section of a taught page.
@@ -93,7 +92,10 @@ pub fn sections_of(
     let first = headings.first().map_or(page.len(), |h| h.offset);
     for name in ["time", "notes"] {
         if let Some((offset, _)) = in_range(&(0..first), name).first() {
-            problems.push((*offset, format!("`{{{{#{name}}}}}` before the page's first `##` heading belongs to no section")));
+            problems.push((
+                *offset,
+                format!("`{{{{#{name}}}}}` before the page's first `##` heading belongs to no section"),
+            ));
         }
     }
     for (index, heading) in headings.iter().enumerate() {
@@ -104,7 +106,10 @@ pub fn sections_of(
             [] => {
                 problems.push((
                     heading.offset,
-                    format!("section “{}” has no teaching time: add `{{{{#time N min}}}}` under its heading", heading.text),
+                    format!(
+                        "section “{}” has no teaching time: add `{{{{#time N min}}}}` under its heading",
+                        heading.text
+                    ),
                 ));
                 None
             }
@@ -129,7 +134,10 @@ pub fn sections_of(
             (1, 1) if closed[0].0 > opened[0].0 => {}
             _ => problems.push((
                 opened[0].0,
-                format!("the speaker notes of “{}” must be one `{{{{#notes}}}}` closed by one `{{{{#end-notes}}}}`", heading.text),
+                format!(
+                    "the speaker notes of “{}” must be one `{{{{#notes}}}}` closed by one `{{{{#end-notes}}}}`",
+                    heading.text
+                ),
             )),
         }
         if let Some(time) = time {
@@ -151,7 +159,12 @@ pub fn untimed_page_problems(page: &str) -> Vec<(usize, String)> {
     directive::find(page)
         .into_iter()
         .filter(|d| d.name == "time")
-        .map(|d| (d.span.start, "only the numbered chapters of SUMMARY.md are taught: this page cannot carry a time".to_owned()))
+        .map(|d| {
+            (
+                d.span.start,
+                "only the numbered chapters of SUMMARY.md are taught: this page cannot carry a time".to_owned(),
+            )
+        })
         .collect()
 }
 

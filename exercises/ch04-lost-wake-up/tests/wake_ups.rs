@@ -10,7 +10,7 @@ use std::thread;
 use std::time::Duration;
 
 use ch04_lost_wake_up::block_on;
-use exercise_harness::within;
+use exercise_harness::{WokenByAThread, within};
 
 const PATIENCE: Duration = Duration::from_secs(3);
 
@@ -46,34 +46,9 @@ fn a_wake_during_poll_is_not_lost() {
     );
 }
 
-/// Pending until a thread it starts on the first poll wakes it.
-struct WokenByAThread {
-    started: bool,
-    done: Arc<Mutex<bool>>,
-}
-
-impl Future for WokenByAThread {
-    type Output = ();
-    fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<()> {
-        if *self.done.lock().unwrap() {
-            return Poll::Ready(());
-        }
-        if !self.started {
-            self.started = true;
-            let (done, waker) = (Arc::clone(&self.done), cx.waker().clone());
-            thread::spawn(move || {
-                thread::sleep(Duration::from_millis(30));
-                *done.lock().unwrap() = true;
-                waker.wake();
-            });
-        }
-        Poll::Pending
-    }
-}
-
 #[test]
 fn a_wake_from_another_thread_ends_the_sleep() {
-    let future = WokenByAThread { started: false, done: Arc::default() };
+    let future = WokenByAThread::new(Duration::from_millis(30));
     assert_eq!(within(PATIENCE, || block_on(future)), Some(()), "block_on slept through a wake from another thread");
 }
 

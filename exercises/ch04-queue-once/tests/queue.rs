@@ -2,14 +2,13 @@
 
 use std::future::Future;
 use std::pin::Pin;
+use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
-use std::sync::{Arc, Mutex};
 use std::task::{Context, Poll};
-use std::thread;
 use std::time::Duration;
 
 use ch04_queue_once::Executor;
-use exercise_harness::within;
+use exercise_harness::{WokenByAThread, within};
 
 const PATIENCE: Duration = Duration::from_secs(3);
 
@@ -101,35 +100,10 @@ fn a_task_woken_three_times_before_its_turn_is_polled_once_for_them() {
     );
 }
 
-/// Pending until a thread, started by its first poll, wakes it.
-struct WokenByAThread {
-    started: bool,
-    done: Arc<Mutex<bool>>,
-}
-
-impl Future for WokenByAThread {
-    type Output = ();
-    fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<()> {
-        if *self.done.lock().unwrap() {
-            return Poll::Ready(());
-        }
-        if !self.started {
-            self.started = true;
-            let (done, waker) = (Arc::clone(&self.done), cx.waker().clone());
-            thread::spawn(move || {
-                thread::sleep(Duration::from_millis(20));
-                *done.lock().unwrap() = true;
-                waker.wake();
-            });
-        }
-        Poll::Pending
-    }
-}
-
 #[test]
 fn a_wake_from_another_thread_queues_the_task_again() {
-    let done = Arc::new(Mutex::new(false));
-    let future = WokenByAThread { started: false, done: Arc::clone(&done) };
+    let future = WokenByAThread::new(Duration::from_millis(20));
+    let done = future.woken();
     let ran = within(PATIENCE, move || {
         let executor = Executor::new();
         executor.spawn(future);

@@ -3,6 +3,7 @@
 //! - [`WakeLog`], [`waker_fn`]: wakers that count, or act, to check the waker contract from the
 //!   outside.
 //! - [`poll_once`], [`poll_to_end`]: polling by hand.
+//! - [`WokenByAThread`]: a leaf future woken from another thread.
 //! - [`block_on_or_give_up`]: an executor that sleeps until woken, on a thread of its own, and
 //!   reports a lost wake-up instead of hanging the test.
 //! - [`panic_message`]: what a panic said, to compare a hand-written future's panics with the
@@ -13,7 +14,7 @@ use std::future::Future;
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::pin::{Pin, pin};
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
-use std::sync::{Arc, mpsc};
+use std::sync::{Arc, Mutex, mpsc};
 use std::task::{Context, Poll, Wake, Waker};
 use std::thread;
 use std::time::Duration;
@@ -168,6 +169,47 @@ impl Wake for Flag {
         if !self.woken.swap(true, Ordering::Release) {
             self.thread.unpark();
         }
+    }
+}
+
+/// A future that is pending until a thread, started by its first poll, wakes it `after` a while:
+/// the wake-up from another thread that every executor must handle. `finished` says whether it
+/// returned `Ready`.
+#[derive(Debug)]
+pub struct WokenByAThread {
+    after: Duration,
+    started: bool,
+    done: Arc<Mutex<bool>>,
+}
+
+impl WokenByAThread {
+    pub fn new(after: Duration) -> WokenByAThread {
+        WokenByAThread { after, started: false, done: Arc::default() }
+    }
+
+    /// A handle that says whether the thread has woken it (and so whether it can finish).
+    pub fn woken(&self) -> Arc<Mutex<bool>> {
+        Arc::clone(&self.done)
+    }
+}
+
+impl Future for WokenByAThread {
+    type Output = ();
+
+    fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<()> {
+        if *self.done.lock().unwrap() {
+            return Poll::Ready(());
+        }
+        if !self.started {
+            self.started = true;
+            let (done, waker, after) = (Arc::clone(&self.done), cx.waker().clone(), self.after);
+            thread::spawn(move || {
+                thread::sleep(after);
+                *done.lock().unwrap() = true;
+                waker.wake();
+            });
+        }
+        Poll::Pending
     }
 }
 

@@ -199,9 +199,12 @@ async function checkPage(base, rel, failures) {
   const shot = rel.replace(/[\/\\]/g, '__').replace(/\.html$/, '');
   await page.screenshot({ path: path.join(shotDir, `${shot}.png`), fullPage: true });
   if (exercises || /instructors|schedule/.test(rel)) {
-    await page.setViewportSize({ width: 390, height: 844 });
-    await page.screenshot({ path: path.join(shotDir, `${shot}-phone.png`), fullPage: true });
-    await page.setViewportSize({ width: 1280, height: 900 });
+    // Loaded at phone width from the start, as a phone loads it (mdBook then hides the sidebar).
+    const phone = await context.newPage();
+    await phone.setViewportSize({ width: 390, height: 844 });
+    await phone.goto(base + rel, { waitUntil: 'load' });
+    await phone.screenshot({ path: path.join(shotDir, `${shot}-phone.png`), fullPage: true });
+    await phone.close();
   }
   const quizzes = await answerQuiz(page, fail);
 

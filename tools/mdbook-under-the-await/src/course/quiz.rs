@@ -57,7 +57,7 @@ pub fn render(root: &Path, chapter: &str) -> Result<String, String> {
     Ok(format!(
         "<section class=\"quiz\" id=\"quiz-{chapter}\" data-rustc=\"{rustc}\">\
          <p class=\"quiz-intro\">Answer, then press <em>Check</em>: each answer is what rustc {rustc} says, \
-         checked against this chapter's listings by the book's tests.</p>\
+         checked against this chapter's listings and measurements by the book's tests.</p>\
          <ol class=\"quiz-questions\">{questions}</ol>\
          <div class=\"quiz-answers\"><p>Answers</p><ol>{answers}</ol></div></section>\n"
     ))

@@ -85,10 +85,9 @@ fn unknown_quizzes_and_exercises_are_errors_naming_what_exists() {
 
 #[test]
 fn the_schedule_links_every_section_and_fits_two_days() {
-    let page = preprocessed(&format!(
-        "# P\n\n## A\n\n{{{{#time 30 min workshop}}}}\n\n{{{{#notes}}}}\nx\n{{{{#end-notes}}}}\n\n{{{{#schedule}}}}\n"
-    ))
-    .unwrap();
+    let page =
+        preprocessed("# P\n\n## A\n\n{{#time 30 min workshop}}\n\n{{#notes}}\nx\n{{#end-notes}}\n\n{{#schedule}}\n")
+            .unwrap();
     assert!(page.contains("## The two-day course"), "{page}");
     assert!(page.contains("| 09:00 | [A](ch01-the-experiment-practice.md#a) | Practice | 30 |"), "{page}");
     assert!(page.contains("## The half-day workshop"), "{page}");

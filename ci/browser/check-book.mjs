@@ -1,8 +1,10 @@
 #!/usr/bin/env node
 // Headless-Chromium check of a built mdBook (0.5.x) HTML folder.
-// Usage: node check-book.mjs BOOK_DIR SCREENSHOT_DIR
+// Usage: node check-book.mjs BOOK_DIR SCREENSHOT_DIR [SITE_PATH]
+// The book is served under SITE_PATH (default /under-the-await/), as GitHub Pages serves it under
+// /<repository>/, by a small static server that answers a missing page with 404.html, as Pages does.
 // For every chapter page listed in BOOK_DIR/toc.html:
-//   - load it over HTTP from `python3 -m http.server` bound to 127.0.0.1 (random free port)
+//   - load it over HTTP from that server, bound to 127.0.0.1 (random free port)
 //   - fail on console errors, uncaught page errors, failed / >=400 / non-local requests
 //   - fail if a code.language-x86asm block has no hljs-* span, if a listing figure has no
 //     assembly block, or if a regenerated listing has no Compiler Explorer link
@@ -13,23 +15,32 @@
 //     exactly the lines of that source line, in its colour, and nothing once the pointer leaves
 //   - fail if the lazily loaded search index (searchindex-<hash>.js) has 0 documents,
 //     or typing the page's title word into the search bar yields 0 results
-//   - save a full-page screenshot SCREENSHOT_DIR/<page>.png
+//   - save a full-page screenshot SCREENSHOT_DIR/<page>.png (and <page>-phone.png at 390 px for
+//     the course pages)
+//   - the course (course.js): the first question of each quiz answered wrong, then right, with the
+//     feedback and its explanation checked; every file an exercise links to served; speaker notes
+//     hidden from readers
+// Then, once: the instructor view (?instructor=on) shows the notes; print.html holds every
+// listing, quiz and exercise and, in print media, shows notes and quiz answers and hides the
+// buttons (its PDF is written to SCREENSHOT_DIR/print.pdf); a missing page under SITE_PATH gets
+// the styled 404 page.
 // Prints one "FAIL <page>: <reason>" line per failure and exits 1; exits 2 on setup errors.
 import { chromium } from 'playwright-core';
-import { spawn } from 'node:child_process';
 import fs from 'node:fs';
+import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
 
 const CHROMIUM = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
 const PAGE_TIMEOUT_MS = 15000;
-const OVERALL_TIMEOUT_MS = 180000;
+const OVERALL_TIMEOUT_MS = 420000;
 
-const [bookArg, shotArg] = process.argv.slice(2);
+const [bookArg, shotArg, siteArg] = process.argv.slice(2);
 if (!bookArg || !shotArg) {
-  console.error('usage: node check-book.mjs BOOK_DIR SCREENSHOT_DIR');
+  console.error('usage: node check-book.mjs BOOK_DIR SCREENSHOT_DIR [SITE_PATH]');
   process.exit(2);
 }
+const sitePath = (siteArg || '/under-the-await/').replace(/^\/*/, '/').replace(/\/*$/, '/');
 const bookDir = path.resolve(bookArg);
 const shotDir = path.resolve(shotArg);
 
@@ -38,7 +49,7 @@ let context = null;
 let userDataDir = null;
 async function cleanup() {
   try { if (context) await context.close(); } catch {}
-  if (server && server.exitCode === null) server.kill('SIGTERM');
+  if (server) server.close();
   if (userDataDir) fs.rmSync(userDataDir, { recursive: true, force: true });
 }
 function die(msg) {
@@ -61,22 +72,72 @@ function chapterPages() {
   return pages;
 }
 
-// python3 -m http.server on port 0; the chosen port is read from its banner.
+// A static server for BOOK_DIR under sitePath, on a free port of 127.0.0.1. A missing file is
+// answered with 404.html and status 404, as GitHub Pages does.
+const TYPES = { '.html': 'text/html; charset=utf-8', '.js': 'text/javascript', '.css': 'text/css',
+  '.svg': 'image/svg+xml', '.png': 'image/png', '.json': 'application/json', '.woff2': 'font/woff2',
+  '.woff': 'font/woff', '.ttf': 'font/ttf', '.gz': 'application/gzip', '.rs': 'text/plain; charset=utf-8',
+  '.md': 'text/plain; charset=utf-8', '.txt': 'text/plain; charset=utf-8' };
 function startServer() {
   return new Promise((resolve, reject) => {
-    server = spawn('python3', ['-u', '-m', 'http.server', '0', '--bind', '127.0.0.1', '--directory', bookDir],
-      { stdio: ['ignore', 'pipe', 'pipe'] });
-    let out = '';
-    const t = setTimeout(() => reject(new Error(`http.server did not start: ${out}`)), 10000);
-    server.on('error', e => { clearTimeout(t); reject(e); });
-    server.on('exit', c => { clearTimeout(t); reject(new Error(`http.server exited ${c}: ${out}`)); });
-    server.stdout.on('data', d => {
-      out += d;
-      const m = out.match(/port (\d+)/);
-      if (m) { clearTimeout(t); resolve(Number(m[1])); }
+    server = http.createServer((req, res) => {
+      const url = decodeURIComponent(new URL(req.url, 'http://127.0.0.1').pathname);
+      let file = null;
+      if (url.startsWith(sitePath)) {
+        file = path.join(bookDir, url.slice(sitePath.length));
+        if (!file.startsWith(bookDir)) file = null;
+        else if (file.endsWith('/') || (fs.existsSync(file) && fs.statSync(file).isDirectory())) file = path.join(file, 'index.html');
+      }
+      if (file && fs.existsSync(file)) {
+        res.writeHead(200, { 'content-type': TYPES[path.extname(file)] || 'application/octet-stream' });
+        fs.createReadStream(file).pipe(res);
+      } else {
+        res.writeHead(404, { 'content-type': TYPES['.html'] });
+        fs.createReadStream(path.join(bookDir, '404.html')).pipe(res);
+      }
     });
-    server.stderr.on('data', () => {}); // access log; drain it
+    server.on('error', reject);
+    server.listen(0, '127.0.0.1', () => resolve(server.address().port));
   });
+}
+
+// The first question of a quiz: a wrong answer, then the right one, and what the page says.
+async function answerQuiz(page, fail) {
+  const quizzes = await page.locator('section.quiz').count();
+  for (let q = 0; q < quizzes; q++) {
+    const question = page.locator('section.quiz').nth(q).locator('li.quiz-question').first();
+    const kind = await question.getAttribute('data-kind');
+    const answer = await question.getAttribute('data-answer');
+    const feedback = question.locator('.quiz-feedback');
+    const why = question.locator('.quiz-why');
+    const id = await question.getAttribute('id');
+    if (kind === 'number') {
+      await question.locator('input.quiz-number').fill(String(Number(answer) + 1));
+    } else {
+      const radios = question.locator('input[type=radio]');
+      const n = await radios.count();
+      for (let i = 0; i < n; i++) {
+        if ((await radios.nth(i).getAttribute('value')) !== answer) { await radios.nth(i).check(); break; }
+      }
+    }
+    await question.locator('button.quiz-check').click();
+    const wrongText = await feedback.textContent();
+    if (!(await feedback.evaluate(e => e.classList.contains('wrong'))) || !/^Not quite: .* says /.test(wrongText)) {
+      fail(`quiz ${id}: a wrong answer got "${wrongText}"`);
+    }
+    if (!(await why.isVisible())) fail(`quiz ${id}: no explanation after a wrong answer`);
+    if (kind === 'number') {
+      await question.locator('input.quiz-number').fill(answer);
+    } else {
+      await question.locator(`input[type=radio][value="${answer.replace(/"/g, '\\"')}"]`).check();
+    }
+    await question.locator('button.quiz-check').click();
+    const rightText = await feedback.textContent();
+    if (!(await feedback.evaluate(e => e.classList.contains('right'))) || rightText !== 'Right.') {
+      fail(`quiz ${id}: the right answer ${answer} got "${rightText}"`);
+    }
+  }
+  return quizzes;
 }
 
 async function checkPage(base, rel, failures) {
@@ -163,14 +224,32 @@ async function checkPage(base, rel, failures) {
     .map(pre => `${pre.closest('figure').id} (${pre.scrollWidth} > ${pre.clientWidth} px)`);
   for (const wide of await page.evaluate(OVERFLOW)) fail(`listing wider than its column at 1280 px: ${wide}`);
 
-  // (e) screenshots, before the search UI is opened: 1280 px, then phone width
+  // The course: notes hidden from readers, every exercise file served, quizzes answered.
+  const notesShown = await page.evaluate(() => Array.from(document.querySelectorAll('.speaker-notes'))
+    .filter(n => getComputedStyle(n).display !== 'none').length);
+  if (notesShown) fail(`${notesShown} speaker notes visible to a reader`);
+  const links = await page.evaluate(() => Array.from(document.querySelectorAll('.exercise a[href^="exercises/"]')).map(a => a.getAttribute('href')));
+  for (const href of new Set(links)) {
+    const res = await page.request.get(base + href);
+    if (res.status() !== 200) fail(`exercise link ${href}: HTTP ${res.status()}`);
+  }
+  const exercises = await page.locator('div.exercise').count();
+
+  // (e) screenshot, before the search UI is opened and before the quizzes are answered
   fs.mkdirSync(shotDir, { recursive: true });
   const shot = rel.replace(/[\/\\]/g, '__').replace(/\.html$/, '');
   await page.screenshot({ path: path.join(shotDir, `${shot}.png`), fullPage: true, timeout: 60000 });
-  await page.setViewportSize({ width: 390, height: 844 });
-  for (const wide of await page.evaluate(OVERFLOW)) fail(`listing wider than its column at 390 px: ${wide}`);
-  await page.screenshot({ path: path.join(shotDir, `${shot}-phone.png`), fullPage: true, timeout: 60000 });
-  await page.setViewportSize({ width: 1280, height: 900 });
+  {
+    // Loaded at phone width from the start, as a phone loads it (mdBook then hides the sidebar):
+    // no listing may be wider than its column there either.
+    const phone = await context.newPage();
+    await phone.setViewportSize({ width: 390, height: 844 });
+    await phone.goto(base + rel, { waitUntil: 'load' });
+    for (const wide of await phone.evaluate(OVERFLOW)) fail(`listing wider than its column at 390 px: ${wide}`);
+    await phone.screenshot({ path: path.join(shotDir, `${shot}-phone.png`), fullPage: true, timeout: 60000 });
+    await phone.close();
+  }
+  const quizzes = await answerQuiz(page, fail);
 
   // (c) search index: mdBook 0.5 injects searchindex-<hash>.js only when search is opened;
   // that script does window.search = Object.assign(window.search, {doc_urls, index, ...}).
@@ -196,13 +275,87 @@ async function checkPage(base, rel, failures) {
   }
   await page.waitForTimeout(200); // let late console errors arrive
   await page.close();
-  console.log(`checked ${rel}: asm blocks=${blocks.length}, listings=${figures.length}, notes=${notes.reduce((a, n) => a + n.listed, 0)}, hover=${hover ? `line ${hover.n} lit ${hover.members}` : 'none'}, search docs=${docs}, hits("${word}")=${hits}`);
+  console.log(`checked ${rel}: asm blocks=${blocks.length}, listings=${figures.length}, notes=${notes.reduce((a, n) => a + n.listed, 0)}, hover=${hover ? `line ${hover.n} lit ${hover.members}` : 'none'}, quizzes=${quizzes}, exercises=${exercises}, search docs=${docs}, hits("${word}")=${hits}`);
+  return { listings: figures.length, quizzes, exercises };
+}
+
+// A page opened with its own failure listeners; HTTP errors are the caller's to judge.
+async function openPage(url, fail) {
+  const page = await context.newPage();
+  page.setDefaultTimeout(PAGE_TIMEOUT_MS);
+  // mdBook's print.html calls window.print() once loaded; the PDF below is printed instead.
+  await page.addInitScript(() => { window.print = () => {}; });
+  page.on('console', msg => { if (msg.type() === 'error' && !/404/.test(msg.text())) fail(`console error: ${msg.text()}`); });
+  page.on('pageerror', err => fail(`uncaught page error: ${String(err.message || err).split('\n')[0]}`));
+  page.on('requestfailed', req => fail(`request failed: ${req.url()} (${req.failure()?.errorText})`));
+  const resp = await page.goto(url, { waitUntil: 'load' });
+  return { page, resp };
+}
+
+async function checkInstructorView(base, rel, failures) {
+  const fail = reason => failures.push(`FAIL instructor view (${rel}): ${reason}`);
+  const { page } = await openPage(`${base}${rel}?instructor=on`, fail);
+  const shown = await page.evaluate(() => Array.from(document.querySelectorAll('.speaker-notes'))
+    .filter(n => getComputedStyle(n).display !== 'none').length);
+  const total = await page.locator('.speaker-notes').count();
+  if (total === 0 || shown !== total) fail(`${shown} of ${total} speaker notes shown`);
+  if (!(await page.locator('.instructor-banner').isVisible())) fail('no instructor banner');
+  await page.screenshot({ path: path.join(shotDir, 'instructor-view.png'), fullPage: false });
+  await page.goto(`${base}${rel}?instructor=off`, { waitUntil: 'load' });
+  if (await page.locator('.speaker-notes').first().isVisible()) fail('notes still shown after ?instructor=off');
+  await page.close();
+  console.log(`checked the instructor view on ${rel}: ${total} notes`);
+}
+
+async function checkPrint(base, expected, failures) {
+  const fail = reason => failures.push(`FAIL print.html: ${reason}`);
+  const { page, resp } = await openPage(`${base}print.html`, fail);
+  if (!resp?.ok()) { fail(`status ${resp?.status()}`); await page.close(); return; }
+  const counts = await page.evaluate(() => ({
+    listings: document.querySelectorAll('figure.listing').length,
+    quizzes: document.querySelectorAll('section.quiz').length,
+    exercises: document.querySelectorAll('div.exercise').length,
+    starters: document.querySelectorAll('details.exercise-starter').length,
+    open: document.querySelectorAll('details.exercise-starter[open]').length,
+  }));
+  for (const what of ['listings', 'quizzes', 'exercises']) {
+    if (counts[what] !== expected[what]) fail(`${counts[what]} ${what}, the pages have ${expected[what]}`);
+  }
+  if (counts.open !== counts.starters) fail(`${counts.open} of ${counts.starters} exercise starters open for print`);
+  await page.emulateMedia({ media: 'print' });
+  const printed = await page.evaluate(() => {
+    const shown = sel => Array.from(document.querySelectorAll(sel)).filter(e => getComputedStyle(e).display !== 'none').length;
+    return { notes: shown('.speaker-notes'), allNotes: document.querySelectorAll('.speaker-notes').length,
+      answers: shown('.quiz-answers'), buttons: shown('.quiz-check'), solutions: shown('.exercise-solution') };
+  });
+  if (printed.notes !== printed.allNotes || printed.allNotes === 0) fail(`${printed.notes} of ${printed.allNotes} speaker notes printed`);
+  if (printed.answers !== expected.quizzes) fail(`${printed.answers} quizzes print their answers, of ${expected.quizzes}`);
+  if (printed.buttons) fail(`${printed.buttons} quiz buttons printed`);
+  if (printed.solutions) fail(`${printed.solutions} exercise solutions printed`);
+  await page.pdf({ path: path.join(shotDir, 'print.pdf'), format: 'A4', printBackground: true,
+    margin: { top: '15mm', bottom: '15mm', left: '12mm', right: '12mm' } });
+  await page.close();
+  console.log(`checked print.html: ${counts.listings} listings, ${counts.quizzes} quizzes, ${counts.exercises} exercises; print.pdf written`);
+}
+
+async function checkNotFound(base, failures) {
+  const fail = reason => failures.push(`FAIL 404: ${reason}`);
+  const { page, resp } = await openPage(`${base}no/such/page.html`, fail);
+  if (resp?.status() !== 404) fail(`a missing page answered ${resp?.status()}`);
+  const state = await page.evaluate(() => ({ title: document.title,
+    styled: getComputedStyle(document.querySelector('.sidebar') || document.body).position !== 'static',
+    sheets: Array.from(document.styleSheets).filter(s => { try { return s.cssRules.length > 0; } catch { return false; } }).length }));
+  if (!/Page not found/.test(state.title)) fail(`title "${state.title}"`);
+  if (!state.styled || state.sheets < 3) fail(`the 404 page under ${sitePath} is not styled (${state.sheets} style sheets)`);
+  await page.screenshot({ path: path.join(shotDir, '404.png') });
+  await page.close();
+  console.log(`checked the 404 page under ${sitePath}`);
 }
 
 try {
   const pages = chapterPages();
   const port = await startServer();
-  const base = `http://127.0.0.1:${port}/`;
+  const base = `http://127.0.0.1:${port}${sitePath}`;
   userDataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'check-book-profile-'));
   context = await chromium.launchPersistentContext(userDataDir, {
     executablePath: CHROMIUM,
@@ -213,9 +366,17 @@ try {
     timeout: 60000,
   });
   const failures = [];
+  const total = { listings: 0, quizzes: 0, exercises: 0 };
   for (const rel of pages) {
-    try { await checkPage(base, rel, failures); }
-    catch (e) { failures.push(`FAIL ${rel}: check aborted: ${String(e.message).split('\n')[0]}`); }
+    try {
+      const found = await checkPage(base, rel, failures);
+      for (const what of Object.keys(total)) total[what] += found[what];
+      if (/practice/.test(rel) && found.quizzes === 0) failures.push(`FAIL ${rel}: a practice page without a quiz`);
+    } catch (e) { failures.push(`FAIL ${rel}: check aborted: ${String(e.message).split('\n')[0]}`); }
+  }
+  for (const [name, check] of [['instructor view', () => checkInstructorView(base, pages.find(p => /^ch01/.test(p)) || pages[0], failures)],
+    ['print', () => checkPrint(base, total, failures)], ['404', () => checkNotFound(base, failures)]]) {
+    try { await check(); } catch (e) { failures.push(`FAIL ${name}: check aborted: ${String(e.message).split('\n')[0]}`); }
   }
   await cleanup();
   for (const f of failures) console.log(f);

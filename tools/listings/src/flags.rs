@@ -30,24 +30,46 @@ struct ProfileKey {
     rustc: Option<&'static str>,
     /// Whether Compiler Explorer is given it too (it is, where it changes the code it shows).
     explorer: bool,
+    /// The `-C` flag that asks rustc for the same when a file is compiled without cargo (an
+    /// exercise's, `standalone.rs`); none where rustc's own default already is the profile's.
+    standalone: Option<&'static str>,
 }
 
 /// Release-like; one codegen unit, so that the whole crate is one `.s` and LLVM sees every
 /// function at once; line tables for the source interleaving (they do not change the code).
 const PROFILE: &[ProfileKey] = &[
-    ProfileKey { key: "codegen-units", value: "1", rustc: Some("-C codegen-units=1"), explorer: true },
+    ProfileKey {
+        key: "codegen-units",
+        value: "1",
+        rustc: Some("-C codegen-units=1"),
+        explorer: true,
+        standalone: Some("codegen-units=1"),
+    },
     ProfileKey {
         key: "debug",
         value: "\"line-tables-only\"",
         rustc: Some("-C debuginfo=line-tables-only"),
         explorer: false,
+        standalone: Some("debuginfo=line-tables-only"),
     },
-    ProfileKey { key: "incremental", value: "false", rustc: None, explorer: false },
-    ProfileKey { key: "lto", value: "false", rustc: None, explorer: false },
-    ProfileKey { key: "panic", value: "\"unwind\"", rustc: None, explorer: false },
-    ProfileKey { key: "overflow-checks", value: "false", rustc: None, explorer: false },
-    ProfileKey { key: "debug-assertions", value: "false", rustc: None, explorer: false },
-    ProfileKey { key: "strip", value: "\"none\"", rustc: None, explorer: false },
+    ProfileKey { key: "incremental", value: "false", rustc: None, explorer: false, standalone: None },
+    ProfileKey { key: "lto", value: "false", rustc: None, explorer: false, standalone: None },
+    ProfileKey { key: "panic", value: "\"unwind\"", rustc: None, explorer: false, standalone: Some("panic=unwind") },
+    ProfileKey {
+        key: "overflow-checks",
+        value: "false",
+        rustc: None,
+        explorer: false,
+        standalone: Some("overflow-checks=off"),
+    },
+    ProfileKey {
+        key: "debug-assertions",
+        value: "false",
+        rustc: None,
+        explorer: false,
+        standalone: Some("debug-assertions=off"),
+    },
+    ProfileKey { key: "strip", value: "\"none\"", rustc: None, explorer: false, standalone: Some("strip=none") },
 ];
 
 /// Flags handed to rustc for the listed crate itself: (flag, whether Compiler Explorer gets it).
@@ -81,6 +103,18 @@ impl CodegenFlags {
     /// Flags handed to rustc for the listed crate itself, after cargo's.
     pub(crate) fn rustc_args(&self) -> Vec<String> {
         RUSTC_ARGS.iter().flat_map(|(flag, _)| ["-C".to_owned(), (*flag).to_owned()]).collect()
+    }
+
+    /// The same flags for rustc run on one file without cargo (an exercise's source,
+    /// `standalone.rs`): the profile's keys as `-C` flags, then [`CodegenFlags::rustc_args`].
+    /// `standalone_listing_equals_the_cargo_listing` in `tests/standalone.rs` holds the two paths
+    /// to the same code.
+    pub(crate) fn standalone_rustc_args(&self) -> Vec<String> {
+        std::iter::once(format!("opt-level={}", self.opt_level))
+            .chain(PROFILE.iter().filter_map(|key| key.standalone.map(str::to_owned)))
+            .flat_map(|flag| ["-C".to_owned(), flag])
+            .chain(self.rustc_args())
+            .collect()
     }
 
     /// How the snapshots describe these flags: the same on every machine, so no paths.

@@ -8,6 +8,8 @@
 //! - checks every `{{#include …}}` (file, anchor, lines), every internal link (page and
 //!   fragment), every `cargo run -p … --example …` the prose tells readers to type, and that
 //!   every term of the glossary is used somewhere in the book,
+//! - renders the course: quizzes, exercises, section times, speaker notes and the schedule
+//!   (`course/`),
 //!
 //! and fails the build with `file:line: message` for each problem, where mdBook alone would log
 //! a warning and render a page with a hole in it. It refuses to run under any mdBook but the one
@@ -16,6 +18,7 @@
 pub mod asm_html;
 pub mod commands;
 pub mod compiler_explorer;
+pub mod course;
 pub mod cpp_listing;
 pub mod diagnostic;
 pub mod directive;

@@ -7,14 +7,16 @@ use std::path::{Path, PathBuf};
 use listings::{ListingKind, Workspace};
 use mdbook_preprocessor::book::{Book, BookItem, Chapter};
 
+use crate::course::Course;
 use crate::diagnostic::{Diagnostic, line_of};
-use crate::{commands, cpp_listing, directive, generated_table, glossary, includes, links, listing, quote};
+use crate::{commands, course, cpp_listing, directive, generated_table, glossary, includes, links, listing, quote};
 
 /// `root` is the book's root (the workspace root: `book.toml` lives there), `src` its source
 /// folder. Returns every problem found; the book is only usable if there are none.
 pub fn preprocess(root: &Path, src: &Path, book: &mut Book) -> Vec<Diagnostic> {
     let workspace = Workspace { root: root.to_owned() };
     let mut problems = check_glossary(root, src, book);
+    let course = collect_course(root, src, book, &mut problems);
     book.for_each_chapter_mut(|chapter| {
         let file = chapter_file(root, src, chapter);
         let page_dir = file.parent().map(|dir| root.join(dir)).unwrap_or_else(|| src.to_owned());
@@ -24,7 +26,7 @@ pub fn preprocess(root: &Path, src: &Path, book: &mut Book) -> Vec<Diagnostic> {
             line: line_of(&chapter.content, offset),
             message,
         }));
-        let (content, found) = expand(&chapter.content, &workspace, &page_dir);
+        let (content, found) = expand(&chapter.content, &workspace, &page_dir, &course);
         chapter.content = content;
         problems.extend(found.into_iter().map(|(line, message)| Diagnostic { file: file.clone(), line, message }));
     });
@@ -58,7 +60,7 @@ fn check_glossary(root: &Path, src: &Path, book: &Book) -> Vec<Diagnostic> {
 
 /// The page with its listing directives replaced, and the problems found as (line, message).
 /// Lines refer to the page as written, before any expansion.
-fn expand(page: &str, workspace: &Workspace, page_dir: &Path) -> (String, Vec<(usize, String)>) {
+fn expand(page: &str, workspace: &Workspace, page_dir: &Path, course: &Course) -> (String, Vec<(usize, String)>) {
     let mut out = String::with_capacity(page.len());
     let mut problems = Vec::new();
     let mut copied_to = 0;
@@ -74,6 +76,7 @@ fn expand(page: &str, workspace: &Workspace, page_dir: &Path) -> (String, Vec<(u
             "table" => Some(generated_table::render_table(&found.arguments(), workspace)),
             "cpp-asm" => Some(cpp_listing::render_cpp_asm(&found.arguments(), workspace)),
             "cpp-asm-line" => Some(quote::render_cpp_asm_line(&found.arguments(), workspace)),
+            name if course::DIRECTIVES.contains(&name) => Some(course.render(&found, &workspace.root)),
             "include" | "rustdoc_include" | "playground" | "playpen" => {
                 if let Err(message) = includes::check(&found, page_dir) {
                     problems.push((line, message));
@@ -94,6 +97,35 @@ fn expand(page: &str, workspace: &Workspace, page_dir: &Path) -> (String, Vec<(u
     }
     out.push_str(&page[copied_to..]);
     (out, problems)
+}
+
+/// The timed sections of every numbered page (the course), before any page is expanded: the
+/// schedule needs all of them. Each missing or malformed time or note is a problem.
+fn collect_course(root: &Path, src: &Path, book: &Book, problems: &mut Vec<Diagnostic>) -> Course {
+    let mut sections = Vec::new();
+    for chapter in chapters(book) {
+        let Some(path) = &chapter.path else { continue };
+        let file = chapter_file(root, src, chapter);
+        let found = match chapter.number {
+            Some(_) => {
+                let top = chapter.parent_names.first().unwrap_or(&chapter.name);
+                match course::sections_of(&chapter.content, path, &chapter.name, top) {
+                    Ok(found) => {
+                        sections.extend(found);
+                        Vec::new()
+                    }
+                    Err(found) => found,
+                }
+            }
+            None => course::untimed_page_problems(&chapter.content),
+        };
+        problems.extend(found.into_iter().map(|(offset, message)| Diagnostic {
+            file: file.clone(),
+            line: line_of(&chapter.content, offset),
+            message,
+        }));
+    }
+    Course::new(sections)
 }
 
 /// `book/ch01-the-experiment.md`: the page's file relative to the book's root, for messages.

@@ -7,6 +7,8 @@ use std::process::ExitCode;
 use clap::{Parser, Subcommand};
 use listings::{AsmOptions, CodegenFlags, OPT_LEVELS, Stage, Workspace};
 
+mod exercise;
+
 #[derive(Parser)]
 #[command(name = "xtask", bin_name = "cargo xtask", about = "Tools of Under the Await")]
 struct Cli {
@@ -58,6 +60,11 @@ enum Command {
         /// The file insta wrote, one asserted snapshot's path a line.
         references: std::path::PathBuf,
     },
+    /// The exercises: list, start, check your work, read its machine code.
+    Exercise {
+        #[command(subcommand)]
+        command: exercise::ExerciseCommand,
+    },
 }
 
 /// The compiler's intermediate stages, each a subcommand: `cargo xtask mir ch01 'hello_world::{closure#0}'`.
@@ -91,6 +98,7 @@ fn main() -> ExitCode {
         Command::DropGlue(args) => print_stage(Stage::DropGlue, args),
         Command::CheckSnapshots { references } => check_snapshots(&references),
         Command::ServeBook { port } => serve::serve_book(&Workspace::this_checkout().root, port),
+        Command::Exercise { command } => exercise::run(command),
     }
 }
 

@@ -1,0 +1,130 @@
+//! The four functions against the contract of `RawWakerVTable`, counted from outside: the
+//! function counters, and the `Arc`'s strong count, which each waker must own exactly once.
+
+use std::sync::Arc;
+use std::sync::atomic::Ordering;
+use std::thread;
+
+use ch03_counting_waker::{Counts, counting_waker};
+
+/// `Counts` with one strong count kept by the test itself, so that a vtable that gives back
+/// too many cannot free the counters while the test reads them. A test that passes gives its
+/// count back; one that fails leaves it, and the counters, to the end of the program.
+struct Kept {
+    counts: Arc<Counts>,
+}
+
+impl Kept {
+    fn new() -> Kept {
+        let counts = Arc::new(Counts::default());
+        std::mem::forget(Arc::clone(&counts));
+        Kept { counts }
+    }
+
+    /// Strong counts owned by wakers (the test's own two not counted).
+    fn owned_by_wakers(&self) -> usize {
+        Arc::strong_count(&self.counts) - 2
+    }
+
+    fn get(&self, counter: fn(&Counts) -> &std::sync::atomic::AtomicUsize) -> usize {
+        counter(&self.counts).load(Ordering::Relaxed)
+    }
+}
+
+impl Drop for Kept {
+    fn drop(&mut self) {
+        if !thread::panicking() {
+            // SAFETY: the count `new` forgot, given back once.
+            unsafe { Arc::decrement_strong_count(Arc::as_ptr(&self.counts)) };
+        }
+    }
+}
+
+#[test]
+fn a_clone_counts_itself_and_owns_a_strong_count() {
+    let kept = Kept::new();
+    let waker = counting_waker(&kept.counts);
+    assert_eq!(kept.owned_by_wakers(), 1, "counting_waker's waker owns one strong count");
+    let clone = waker.clone();
+    assert_eq!(kept.get(|c| &c.clones), 1, "clone counts itself");
+    assert_eq!(kept.owned_by_wakers(), 2, "after waker.clone(), two wakers: two strong counts");
+    drop((waker, clone));
+}
+
+#[test]
+fn wake_counts_itself_and_gives_its_strong_count_back() {
+    let kept = Kept::new();
+    let waker = counting_waker(&kept.counts);
+    waker.wake();
+    assert_eq!(kept.get(|c| &c.wakes), 1, "wake counts itself");
+    assert_eq!(kept.owned_by_wakers(), 0, "wake consumes the waker: its strong count must be given back");
+    assert_eq!(kept.get(|c| &c.drops), 0, "a woken waker is not dropped as well");
+}
+
+#[test]
+fn wake_by_ref_counts_itself_and_keeps_the_strong_count() {
+    let kept = Kept::new();
+    let waker = counting_waker(&kept.counts);
+    waker.wake_by_ref();
+    waker.wake_by_ref();
+    assert_eq!(kept.get(|c| &c.wakes_by_ref), 2, "wake_by_ref counts itself");
+    assert_eq!(kept.owned_by_wakers(), 1, "wake_by_ref only borrows the waker: its strong count stays");
+    drop(waker);
+}
+
+#[test]
+fn drop_counts_itself_and_gives_the_strong_count_back() {
+    let kept = Kept::new();
+    drop(counting_waker(&kept.counts));
+    assert_eq!(kept.get(|c| &c.drops), 1, "drop counts itself");
+    assert_eq!(kept.owned_by_wakers(), 0, "a dropped waker gives its strong count back");
+}
+
+#[test]
+fn every_waker_that_begins_ends_exactly_once() {
+    let kept = Kept::new();
+    let waker = counting_waker(&kept.counts);
+    let first = waker.clone();
+    let second = first.clone();
+    second.wake_by_ref();
+    second.wake();
+    first.wake_by_ref();
+    drop(first);
+    drop(waker);
+    let (clones, wakes, drops) = (kept.get(|c| &c.clones), kept.get(|c| &c.wakes), kept.get(|c| &c.drops));
+    assert_eq!((clones, wakes, drops), (2, 1, 2), "(clones, wakes, drops)");
+    assert_eq!(1 + clones, wakes + drops, "made + clones = wakes + drops");
+    assert_eq!(kept.owned_by_wakers(), 0, "no waker left, no strong count left");
+}
+
+#[test]
+fn a_clone_will_wake_the_same_task() {
+    let kept = Kept::new();
+    let waker = counting_waker(&kept.counts);
+    let clone = waker.clone();
+    assert!(clone.will_wake(&waker), "same data pointer, same vtable: will_wake must say so");
+}
+
+#[test]
+fn wakers_cloned_and_woken_on_eight_threads_count_exactly() {
+    let kept = Kept::new();
+    let waker = counting_waker(&kept.counts);
+    let threads: Vec<_> = (0..8)
+        .map(|_| {
+            let waker = waker.clone();
+            thread::spawn(move || {
+                for _ in 0..1000 {
+                    let clone = waker.clone();
+                    clone.wake_by_ref();
+                    clone.wake();
+                }
+            })
+        })
+        .collect();
+    threads.into_iter().for_each(|t| t.join().expect("a waking thread panicked"));
+    assert_eq!(kept.get(|c| &c.clones), 8 + 8000);
+    assert_eq!(kept.get(|c| &c.wakes_by_ref), 8000);
+    assert_eq!(kept.get(|c| &c.wakes), 8000);
+    assert_eq!(kept.owned_by_wakers(), 1, "the original is all that is left");
+    drop(waker);
+}

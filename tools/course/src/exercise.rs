@@ -1,0 +1,340 @@
+//! The exercises, and the package a student works in.
+//!
+//! An exercise is a crate of the workspace, `exercises/chNN-name/`: `README.md` (the task, its
+//! `#` heading the title), `src/lib.rs` (the solution, with the starter in its markers, see
+//! [`markers`](crate::markers)) and `tests/` (the checks). The student never edits it. Their
+//! attempt is a package of its own, `my-exercises/chNN-name/`: the starter as `src/lib.rs`, and a
+//! manifest whose tests are the exercise's own files, so that a student's copy of the tests can
+//! neither drift nor be edited into passing.
+
+use std::collections::BTreeSet;
+use std::fmt;
+use std::path::{Component, Path, PathBuf};
+
+use crate::markers::{self, Version};
+
+/// Where exercises live, and where a student's attempts go, relative to the checkout.
+pub const EXERCISES_DIR: &str = "exercises";
+pub const STUDENT_DIR: &str = "my-exercises";
+
+/// One exercise of the repository.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Exercise {
+    /// `ch03-counting-waker`: its folder, its package, the name a student types.
+    pub name: String,
+    pub dir: PathBuf,
+    /// The `#` heading of its README.
+    pub title: String,
+    /// The README after its heading: the task, in plain words.
+    pub statement: String,
+}
+
+impl Exercise {
+    /// `ch03`: the chapter whose page sets it.
+    pub fn chapter_number(&self) -> &str {
+        self.name.split('-').next().unwrap_or_default()
+    }
+
+    /// `ch03_counting_waker`: the name its tests `use`.
+    pub fn crate_name(&self) -> String {
+        self.name.replace('-', "_")
+    }
+
+    /// The marked solution: the exercise crate's own library.
+    pub fn solution_file(&self) -> PathBuf {
+        self.dir.join("src/lib.rs")
+    }
+
+    /// The library as a student starts it.
+    pub fn starter(&self) -> Result<String, String> {
+        self.cut(Version::Starter)
+    }
+
+    /// The library as solved, without its markers.
+    pub fn solution(&self) -> Result<String, String> {
+        self.cut(Version::Solution)
+    }
+
+    fn cut(&self, version: Version) -> Result<String, String> {
+        let path = self.solution_file();
+        let text = std::fs::read_to_string(&path).map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+        markers::cut(&text, version).map_err(|e| format!("{}:{e}", path.display()))
+    }
+
+    /// The test files, by file name, sorted: `tests/contract.rs`, ….
+    pub fn test_files(&self) -> Vec<PathBuf> {
+        let mut files: Vec<PathBuf> = std::fs::read_dir(self.dir.join("tests"))
+            .into_iter()
+            .flatten()
+            .filter_map(Result::ok)
+            .map(|entry| entry.path())
+            .filter(|path| path.extension().is_some_and(|e| e == "rs"))
+            .collect();
+        files.sort();
+        files
+    }
+}
+
+/// A name that is no exercise, with the names that are.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct UnknownExercise {
+    pub given: String,
+    pub known: Vec<String>,
+    pub closest: Vec<String>,
+}
+
+impl fmt::Display for UnknownExercise {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "there is no exercise `{}`", self.given)?;
+        if let Some(closest) = self.closest.first() {
+            write!(f, " (did you mean {closest}?)")?;
+        }
+        write!(f, "; the exercises are: {}", self.known.join(", "))
+    }
+}
+
+/// Every exercise, in the book's order (by chapter, then name).
+pub fn exercises(root: &Path) -> Result<Vec<Exercise>, String> {
+    let folder = root.join(EXERCISES_DIR);
+    let entries = std::fs::read_dir(&folder).map_err(|e| format!("cannot read {}: {e}", folder.display()))?;
+    let mut found = Vec::new();
+    for dir in entries.filter_map(Result::ok).map(|entry| entry.path()) {
+        let Some(name) = dir.file_name().and_then(|n| n.to_str()).map(str::to_owned) else { continue };
+        if !is_exercise_name(&name) || !dir.join("Cargo.toml").is_file() {
+            continue;
+        }
+        let readme = dir.join("README.md");
+        let text = std::fs::read_to_string(&readme).map_err(|e| format!("cannot read {}: {e}", readme.display()))?;
+        let (title, statement) = split_heading(&text)
+            .ok_or_else(|| format!("{} must start with a `# ` heading: the exercise's title", readme.display()))?;
+        found.push(Exercise { name, dir, title, statement });
+    }
+    found.sort_by(|a, b| a.name.cmp(&b.name));
+    Ok(found)
+}
+
+/// The exercise a student means.
+pub fn find(root: &Path, name: &str) -> Result<Exercise, FindError> {
+    let all = exercises(root).map_err(FindError::Workspace)?;
+    let wanted = name.trim().trim_end_matches('/');
+    let wanted = wanted.rsplit('/').next().unwrap_or(wanted);
+    match all.iter().find(|exercise| exercise.name == wanted) {
+        Some(exercise) => Ok(exercise.clone()),
+        None => {
+            let known: Vec<String> = all.iter().map(|e| e.name.clone()).collect();
+            let closest = listings::closest_names(wanted, &known);
+            Err(FindError::Unknown(UnknownExercise { given: name.to_owned(), known, closest }))
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum FindError {
+    Unknown(UnknownExercise),
+    Workspace(String),
+}
+
+impl fmt::Display for FindError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            FindError::Unknown(unknown) => unknown.fmt(f),
+            FindError::Workspace(message) => f.write_str(message),
+        }
+    }
+}
+
+/// `chNN-` followed by a name: the folders of `exercises/` that are exercises (the shared
+/// test harness lives there too).
+fn is_exercise_name(name: &str) -> bool {
+    name.strip_prefix("ch").and_then(|rest| rest.split_once('-')).is_some_and(|(number, rest)| {
+        number.len() == 2 && number.bytes().all(|b| b.is_ascii_digit()) && !rest.is_empty()
+    })
+}
+
+fn split_heading(text: &str) -> Option<(String, String)> {
+    let (first, rest) = text.split_once('\n').unwrap_or((text, ""));
+    let title = first.strip_prefix("# ")?.trim().to_owned();
+    Some((title, rest.trim_start_matches('\n').to_owned()))
+}
+
+/// Writes a package at `dest` that tests `lib` (the text of a `src/lib.rs`) with `exercise`'s
+/// tests: the student's package, or the one the test command builds from a starter.
+///
+/// Its manifest points at the exercise's test files and its dev-dependencies by relative
+/// paths, has a `[workspace]` of its own (it is no member of the book's workspace), and the
+/// checkout's `Cargo.lock` is copied beside it so that it builds with the same crate versions.
+///
+/// `kind` names what the package holds (`my`, `starter`, `solution`): packages of one exercise
+/// share the checkout's target folder, and cargo tells their builds apart by package name, not
+/// by folder.
+pub fn write_package(root: &Path, exercise: &Exercise, kind: &str, dest: &Path, lib: &str) -> Result<(), String> {
+    std::fs::create_dir_all(dest.join("src")).map_err(|e| io(dest, e))?;
+    write_if_changed(&dest.join("src/lib.rs"), lib)?;
+    write_if_changed(&dest.join("README.md"), &format!("# {}\n\n{}", exercise.title, exercise.statement))?;
+    refresh_manifest(root, exercise, kind, dest)
+}
+
+/// Writes the manifest and the lock file of a package at `dest` again, leaving its `src/lib.rs`
+/// alone: the exercise's tests may have changed since the package was written.
+pub fn refresh_manifest(root: &Path, exercise: &Exercise, kind: &str, dest: &Path) -> Result<(), String> {
+    let manifest = manifest(root, exercise, kind, dest)?;
+    write_if_changed(&dest.join("Cargo.toml"), &manifest)?;
+    let lock = std::fs::read_to_string(root.join("Cargo.lock")).map_err(|e| io(root, e))?;
+    write_if_changed(&dest.join("Cargo.lock"), &lock)
+}
+
+/// Leaves a file that already says `text` untouched, so that cargo finds the package fresh
+/// and a second check of the same file rebuilds nothing.
+fn write_if_changed(path: &Path, text: &str) -> Result<(), String> {
+    if std::fs::read_to_string(path).is_ok_and(|old| old == text) {
+        return Ok(());
+    }
+    std::fs::write(path, text).map_err(|e| io(path, e))
+}
+
+fn io(path: &Path, e: std::io::Error) -> String {
+    format!("{}: {e}", path.display())
+}
+
+fn manifest(root: &Path, exercise: &Exercise, kind: &str, dest: &Path) -> Result<String, String> {
+    let exercise_manifest = read_toml(&exercise.dir.join("Cargo.toml"))?;
+    if exercise_manifest.get("dependencies").is_some_and(|d| d.as_table().is_some_and(|t| !t.is_empty())) {
+        return Err(format!(
+            "{}: an exercise's library needs nothing but std, so it has no [dependencies]",
+            exercise.name
+        ));
+    }
+    let workspace_manifest = read_toml(&root.join("Cargo.toml"))?;
+    let workspace_deps = workspace_manifest
+        .get("workspace")
+        .and_then(|w| w.get("dependencies"))
+        .and_then(|d| d.as_table())
+        .cloned()
+        .unwrap_or_default();
+    let mut out = format!(
+        "# Written by `cargo xtask exercise`: a package that tests src/lib.rs with the tests of the\n\
+         # exercise {name} ({exercise_dir}). Edit src/lib.rs; check it with\n\
+         # `cargo xtask exercise check {name}`.\n\n\
+         [package]\nname = \"{kind}-{name}\"\nversion = \"0.0.0\"\nedition = \"2024\"\npublish = false\n\n\
+         [lib]\nname = \"{crate_name}\"\n\n",
+        name = exercise.name,
+        crate_name = exercise.crate_name(),
+        exercise_dir = relative(root, &exercise.dir).display(),
+    );
+    for test in exercise.test_files() {
+        let stem = test.file_stem().and_then(|s| s.to_str()).unwrap_or_default();
+        out.push_str(&format!("[[test]]\nname = \"{stem}\"\npath = \"{}\"\n\n", slashes(&relative(dest, &test))));
+    }
+    out.push_str("[dev-dependencies]\n");
+    let dev = exercise_manifest.get("dev-dependencies").and_then(|d| d.as_table()).cloned().unwrap_or_default();
+    let names: BTreeSet<&String> = dev.keys().collect();
+    for name in names {
+        let spec = &dev[name];
+        let spec = match spec.get("workspace").and_then(|w| w.as_bool()) {
+            Some(true) => workspace_deps
+                .get(name)
+                .ok_or_else(|| format!("{name} is `workspace = true` but not in [workspace.dependencies]"))?,
+            _ => spec,
+        };
+        out.push_str(&format!("{name} = {}\n", dependency(spec, &exercise.dir, root, dest)?));
+    }
+    out.push_str("\n# Its own workspace: the book's does not list it.\n[workspace]\n");
+    Ok(out)
+}
+
+/// A dependency's spec, with a `path` made relative to `dest`. `path`s written in the
+/// exercise's manifest are relative to the exercise, those of the workspace to the checkout.
+fn dependency(spec: &toml::Value, exercise_dir: &Path, root: &Path, dest: &Path) -> Result<String, String> {
+    match spec {
+        toml::Value::String(version) => Ok(format!("\"{version}\"")),
+        toml::Value::Table(table) => {
+            let mut table = table.clone();
+            if let Some(path) = table.get("path").and_then(|p| p.as_str()) {
+                let base = if root.join(path).join("Cargo.toml").is_file() { root } else { exercise_dir };
+                let target = normalise(&base.join(path));
+                table.insert("path".to_owned(), toml::Value::String(slashes(&relative(dest, &target))));
+            }
+            table.remove("workspace");
+            let fields: Vec<String> = table.iter().map(|(key, value)| format!("{key} = {value}")).collect();
+            Ok(format!("{{ {} }}", fields.join(", ")))
+        }
+        other => Err(format!("unexpected dependency spec {other}")),
+    }
+}
+
+fn read_toml(path: &Path) -> Result<toml::Table, String> {
+    let text = std::fs::read_to_string(path).map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+    text.parse().map_err(|e| format!("{}: {e}", path.display()))
+}
+
+/// The path from folder `from` to `to`, both absolute.
+pub fn relative(from: &Path, to: &Path) -> PathBuf {
+    let (from, to) = (normalise(from), normalise(to));
+    let from: Vec<Component> = from.components().collect();
+    let to: Vec<Component> = to.components().collect();
+    let common = from.iter().zip(&to).take_while(|(a, b)| a == b).count();
+    let mut out = PathBuf::new();
+    for _ in common..from.len() {
+        out.push("..");
+    }
+    for component in &to[common..] {
+        out.push(component.as_os_str());
+    }
+    out
+}
+
+fn normalise(path: &Path) -> PathBuf {
+    let mut out = PathBuf::new();
+    for component in path.components() {
+        match component {
+            Component::ParentDir => {
+                out.pop();
+            }
+            Component::CurDir => {}
+            other => out.push(other),
+        }
+    }
+    out
+}
+
+fn slashes(path: &Path) -> String {
+    path.to_string_lossy().replace('\\', "/")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn exercise_folders_are_named_after_their_chapter() {
+        assert!(is_exercise_name("ch03-counting-waker"));
+        assert!(!is_exercise_name("harness"));
+        assert!(!is_exercise_name("ch3-x"));
+        assert!(!is_exercise_name("ch03-"));
+    }
+
+    #[test]
+    fn relative_paths_climb_to_the_common_folder() {
+        assert_eq!(
+            relative(Path::new("/r/my-exercises/x"), Path::new("/r/exercises/x/tests/a.rs")),
+            Path::new("../../exercises/x/tests/a.rs")
+        );
+        assert_eq!(
+            relative(Path::new("/r/target/a/b"), Path::new("/r/tools/listings")),
+            Path::new("../../../tools/listings")
+        );
+    }
+
+    #[test]
+    fn an_unknown_exercise_names_the_closest_and_all() {
+        let unknown = UnknownExercise {
+            given: "ch03-countng-waker".into(),
+            known: vec!["ch03-counting-waker".into(), "ch04-lost-wake-up".into()],
+            closest: vec!["ch03-counting-waker".into()],
+        };
+        assert_eq!(
+            unknown.to_string(),
+            "there is no exercise `ch03-countng-waker` (did you mean ch03-counting-waker?); the exercises are: ch03-counting-waker, ch04-lost-wake-up"
+        );
+    }
+}

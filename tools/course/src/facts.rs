@@ -1,0 +1,117 @@
+//! The one place where quiz checks read what a chapter shows: its listing snapshots, read back
+//! into the listings library's own types. The snapshot files are what the book renders and
+//! what the chapter's tests compare the compiler against, so a quiz checked here can never say
+//! something the page's listings do not.
+
+use listings::asm::parse::{Statement, SymbolKind, parse};
+use listings::asm::{ConstantKind, Line, Listing, is_source_line};
+use listings::lowering::type_sizes::{TypeLayout, layouts};
+use listings::{ListingKind, StoredListing, Workspace, read_snapshot};
+
+/// The assembly listing `chapters/<chapter>/tests/snapshots/<chapter>__asm__<name>.snap`.
+pub fn asm(chapter: &str, name: &str) -> Listing {
+    let stored = snapshot(chapter, ListingKind::Asm, name);
+    let mut lines = stored.body.lines();
+    let function = lines.next().and_then(|title| title.strip_suffix(':')).unwrap_or_default().to_owned();
+    let lines = lines.filter_map(listing_line).collect();
+    Listing { function, lines, provenance: stored.provenance, command: stored.command.unwrap_or_default() }
+}
+
+/// The text of a MIR or HIR snapshot.
+pub fn stage_text(chapter: &str, kind: ListingKind, name: &str) -> String {
+    snapshot(chapter, kind, name).body
+}
+
+/// The layout a type-size snapshot shows, its tag offset included.
+pub fn type_layout(chapter: &str, name: &str) -> TypeLayout {
+    let body = snapshot(chapter, ListingKind::TypeSizes, name).body;
+    // The snapshot is rustc's print-out without its `print-type-size ` prefixes, a blank
+    // line, then the table, whose last line says where the tag lies.
+    let printout: String =
+        body.lines().take_while(|l| !l.is_empty()).map(|l| format!("print-type-size {l}\n")).collect();
+    let mut layout = layouts(&printout).into_iter().next().unwrap_or_else(|| panic!("no layout in {chapter}/{name}"));
+    let tag_offset = body
+        .lines()
+        .last()
+        .and_then(|line| line.split_once(" at offset "))
+        .and_then(|(_, rest)| rest.split_whitespace().next()?.parse().ok());
+    if let Some(offset) = tag_offset {
+        layout.place_tag(offset);
+    }
+    layout
+}
+
+fn snapshot(chapter: &str, kind: ListingKind, name: &str) -> StoredListing {
+    let chapter = Workspace::this_checkout().chapter(chapter).unwrap_or_else(|e| panic!("{e}"));
+    let path = chapter.snapshot_path(kind, name, None);
+    read_snapshot(&path).unwrap_or_else(|e| panic!("{e}"))
+}
+
+fn listing_line(text: &str) -> Option<Line> {
+    if is_source_line(text) {
+        let (location, text) = text.trim_start().strip_prefix("; ")?.split_once("  ")?;
+        return Some(Line::Source { location: location.to_owned(), text: text.to_owned() });
+    }
+    if let Some(comment) = text.trim_start().strip_prefix("; ") {
+        return Some(Line::Comment(comment.to_owned()));
+    }
+    match parse(text).into_iter().next()? {
+        Statement::Label(label) => Some(match label.kind {
+            SymbolKind::JumpTable => Line::DataLabel { name: label.name, kind: ConstantKind::JumpTable },
+            SymbolKind::Constant => Line::DataLabel { name: label.name, kind: ConstantKind::Constant },
+            _ => Line::Label(label.name),
+        }),
+        Statement::Instruction { mnemonic, operands } => {
+            Some(Line::Instruction { mnemonic, operands: operands.as_str().to_owned() })
+        }
+        Statement::Data { directive, value } => Some(Line::Data { directive, value: value.as_str().to_owned() }),
+        _ => None,
+    }
+}
+
+/// The functions of a waker's vtable, in the order `RawWakerVTable::new` takes them and, in
+/// this build, the order of their slots (chapter 2's tests pin that down).
+pub const WAKER_VTABLE: [&str; 4] = ["clone", "wake", "wake_by_ref", "drop"];
+
+/// The instructions of the block that starts at `label`, up to the next label.
+pub fn block<'a>(listing: &'a Listing, label: &str) -> Vec<(&'a str, &'a str)> {
+    listing
+        .lines
+        .iter()
+        .skip_while(|line| !matches!(line, Line::Label(l) | Line::DataLabel { name: l, .. } if l == label))
+        .skip(1)
+        .take_while(|line| !matches!(line, Line::Label(_) | Line::DataLabel { .. }))
+        .filter_map(|line| match line {
+            Line::Instruction { mnemonic, operands } => Some((mnemonic.as_str(), operands.as_str())),
+            _ => None,
+        })
+        .collect()
+}
+
+/// `qword ptr [rcx + 16]` → 16; `qword ptr [rax]` → 0.
+pub fn displacement(operand: &str) -> Option<u64> {
+    let inside = operand.split_once('[')?.1.split_once(']')?.0;
+    match inside.split_once(" + ") {
+        Some((_, number)) => number.trim().parse().ok(),
+        None => Some(0),
+    }
+}
+
+/// The waker function a call through `[reg + offset]` of a waker vtable reaches.
+pub fn waker_slot(operand: &str) -> Option<&'static str> {
+    let offset = displacement(operand)?;
+    (offset % 8 == 0).then(|| WAKER_VTABLE.get(offset as usize / 8).copied()).flatten()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn displacements_name_vtable_slots() {
+        assert_eq!(displacement("qword ptr [rcx + 16]"), Some(16));
+        assert_eq!(waker_slot("qword ptr [rax + 24]"), Some("drop"));
+        assert_eq!(waker_slot("qword ptr [rax]"), Some("clone"));
+        assert_eq!(waker_slot("qword ptr [rax + 32]"), None);
+    }
+}

@@ -1,0 +1,242 @@
+//! What `cargo test` said about a student's file, read back into results, and told in plain
+//! words.
+//!
+//! libtest's human output is the only one a stable toolchain offers (its JSON format is
+//! unstable), and its shape has been the same for years: a `test NAME ... ok|FAILED|ignored`
+//! line per test, then a `---- NAME stdout ----` block per failure with the panic's message.
+
+use std::fmt::Write as _;
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TestRun {
+    /// rustc's errors, when the file (or the tests against it) did not compile.
+    pub compile_errors: Option<String>,
+    pub tests: Vec<TestResult>,
+    /// Test programs that died before they finished (a signal, an abort), as cargo named them.
+    pub crashes: Vec<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TestResult {
+    /// `a_clone_counts_itself_and_takes_a_strong_count`.
+    pub name: String,
+    pub outcome: Outcome,
+    /// For a failure, what the panic said (an assertion's message, a `todo!()`).
+    pub message: Option<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Outcome {
+    Passed,
+    Failed,
+    Ignored,
+}
+
+impl TestRun {
+    /// Reads the output of `cargo test --no-fail-fast` (libtest on stdout, cargo on stderr).
+    pub fn read(stdout: &str, stderr: &str) -> TestRun {
+        let compile_errors = stderr.contains("error: could not compile").then(|| compiler_errors(stderr));
+        let mut tests: Vec<TestResult> = stdout
+            .lines()
+            .filter_map(|line| {
+                let rest = line.strip_prefix("test ")?;
+                let (name, outcome) = rest.rsplit_once(" ... ")?;
+                let outcome = match outcome.trim() {
+                    "ok" => Outcome::Passed,
+                    "FAILED" => Outcome::Failed,
+                    "ignored" => Outcome::Ignored,
+                    _ => return None,
+                };
+                Some(TestResult { name: name.to_owned(), outcome, message: None })
+            })
+            .collect();
+        for (name, message) in failure_messages(stdout) {
+            if let Some(test) = tests.iter_mut().find(|t| t.name == name && t.message.is_none()) {
+                test.message = Some(message);
+            }
+        }
+        let crashes = stderr
+            .lines()
+            .filter(|line| line.contains("process didn't exit successfully") && line.contains("(signal: "))
+            .map(|line| line.trim().to_owned())
+            .collect();
+        TestRun { compile_errors, tests, crashes }
+    }
+
+    pub fn passed(&self) -> usize {
+        self.tests.iter().filter(|t| t.outcome == Outcome::Passed).count()
+    }
+
+    pub fn failed(&self) -> usize {
+        self.tests.iter().filter(|t| t.outcome == Outcome::Failed).count()
+    }
+
+    /// Compiled, ran, crashed nowhere, and every test passed.
+    pub fn all_passed(&self) -> bool {
+        self.compile_errors.is_none() && self.crashes.is_empty() && self.failed() == 0 && self.passed() > 0
+    }
+
+    /// The report a student reads: what passes, and for each check still failing, what it
+    /// checks and what went wrong.
+    pub fn explain(&self, exercise: &str) -> String {
+        let mut out = String::new();
+        if let Some(errors) = &self.compile_errors {
+            let _ = writeln!(out, "Your file does not compile yet. rustc says:\n\n{errors}");
+            let _ = writeln!(out, "Fix these first: no check of {exercise} can run before the file compiles.");
+            return out;
+        }
+        for test in &self.tests {
+            match test.outcome {
+                Outcome::Passed => {
+                    let _ = writeln!(out, "  ✓ {}", sentence(&test.name));
+                }
+                Outcome::Failed => {
+                    let _ = writeln!(out, "  ✗ {}", sentence(&test.name));
+                    if let Some(message) = &test.message {
+                        for line in plain_message(message).lines() {
+                            let _ = writeln!(out, "      {line}");
+                        }
+                    }
+                }
+                Outcome::Ignored => {}
+            }
+        }
+        for crash in &self.crashes {
+            let _ = writeln!(
+                out,
+                "  ✗ a test program crashed before it could finish: {crash}\n      \
+                 Unsafe code that frees, reads or writes memory it does not own does this; \
+                 check every `unsafe` block against its SAFETY comment."
+            );
+        }
+        let total = self.passed() + self.failed();
+        match (self.failed(), self.crashes.is_empty()) {
+            (0, true) if total > 0 => {
+                let _ = writeln!(out, "\nAll {total} checks of {exercise} pass. Well done.");
+            }
+            (0, true) => {
+                let _ = writeln!(out, "\nNo check ran: is the exercise's tests folder empty?");
+            }
+            (failed, _) => {
+                let _ = writeln!(out, "\n{} of {total} checks of {exercise} pass; {failed} still fail.", self.passed());
+            }
+        }
+        out
+    }
+}
+
+/// `a_clone_counts_itself` → `a clone counts itself`: the tests' names are sentences.
+pub fn sentence(test_name: &str) -> String {
+    test_name.rsplit("::").next().unwrap_or(test_name).replace('_', " ")
+}
+
+/// A panic's message, said for a student: an unfinished `todo!()` is called what it is.
+fn plain_message(message: &str) -> String {
+    match message.strip_prefix("not yet implemented") {
+        Some(rest) => format!("not written yet: this is still the starter's `todo!()`{rest}"),
+        None => message.to_owned(),
+    }
+}
+
+/// (test name, message) for every `---- NAME stdout ----` block.
+fn failure_messages(stdout: &str) -> Vec<(String, String)> {
+    let mut found = Vec::new();
+    let mut current: Option<(String, Vec<&str>)> = None;
+    for line in stdout.lines() {
+        let header = line.strip_prefix("---- ").and_then(|rest| rest.strip_suffix(" stdout ----"));
+        let block_ends = header.is_some() || line == "failures:" || line.starts_with("test result:");
+        if block_ends && let Some((name, lines)) = current.take() {
+            found.push((name, panic_message(&lines)));
+        }
+        match (header, current.as_mut()) {
+            (Some(name), _) => current = Some((name.to_owned(), Vec::new())),
+            (None, Some((_, lines))) => lines.push(line),
+            (None, None) => {}
+        }
+    }
+    if let Some((name, lines)) = current {
+        found.push((name, panic_message(&lines)));
+    }
+    found
+}
+
+/// The message of the first panic in a failure's captured output.
+fn panic_message(lines: &[&str]) -> String {
+    let start = lines.iter().position(|line| line.starts_with("thread '") && line.contains("panicked at "));
+    let Some(start) = start else { return lines.join("\n").trim().to_owned() };
+    lines[start + 1..]
+        .iter()
+        .take_while(|line| !line.starts_with("note: run with `RUST_BACKTRACE") && !line.starts_with("stack backtrace:"))
+        .copied()
+        .collect::<Vec<_>>()
+        .join("\n")
+        .trim()
+        .to_owned()
+}
+
+/// rustc's diagnostics from cargo's stderr, without cargo's progress lines.
+fn compiler_errors(stderr: &str) -> String {
+    stderr
+        .lines()
+        .filter(|line| {
+            let trimmed = line.trim_start();
+            !["Compiling ", "Blocking ", "Finished ", "Running ", "Updating ", "Locking ", "Downloaded ", "Adding "]
+                .iter()
+                .any(|progress| trimmed.starts_with(progress))
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
+        .trim()
+        .to_owned()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const STDOUT: &str = "\nrunning 3 tests\ntest a_clone_counts_itself ... ok\ntest wake_gives_its_count_back ... FAILED\n\
+test wake_by_ref_is_written ... FAILED\n\nfailures:\n\n---- wake_gives_its_count_back stdout ----\n\n\
+thread 'wake_gives_its_count_back' panicked at tests/contract.rs:40:5:\nassertion `left == right` failed: wake must give its strong count back\n  left: 3\n right: 2\n\
+note: run with `RUST_BACKTRACE=1` environment variable to display a backtrace\n\n---- wake_by_ref_is_written stdout ----\n\n\
+thread 'wake_by_ref_is_written' panicked at src/lib.rs:12:5:\nnot yet implemented: count the wake\n\n\nfailures:\n    wake_gives_its_count_back\n    wake_by_ref_is_written\n\n\
+test result: FAILED. 1 passed; 2 failed; 0 ignored; 0 measured; 0 filtered out; finished in 0.00s\n\n";
+
+    #[test]
+    fn results_and_panic_messages_are_read_from_libtests_output() {
+        let run = TestRun::read(STDOUT, "");
+        assert_eq!((run.passed(), run.failed()), (1, 2));
+        assert_eq!(
+            run.tests[1].message.as_deref(),
+            Some("assertion `left == right` failed: wake must give its strong count back\n  left: 3\n right: 2")
+        );
+        assert_eq!(run.tests[2].message.as_deref(), Some("not yet implemented: count the wake"));
+        assert!(!run.all_passed());
+    }
+
+    #[test]
+    fn the_explanation_names_each_check_in_words_and_calls_a_todo_unwritten() {
+        let text = TestRun::read(STDOUT, "").explain("ch03-counting-waker");
+        assert!(text.contains("  ✓ a clone counts itself\n"), "{text}");
+        assert!(text.contains("  ✗ wake gives its count back\n      assertion `left == right` failed"), "{text}");
+        assert!(text.contains("not written yet: this is still the starter's `todo!()`: count the wake"), "{text}");
+        assert!(text.ends_with("1 of 3 checks of ch03-counting-waker pass; 2 still fail.\n"), "{text}");
+    }
+
+    #[test]
+    fn a_compile_error_is_passed_on_without_cargos_progress_lines() {
+        let stderr = "   Compiling ch03-counting-waker v0.0.0\nerror[E0308]: mismatched types\n --> src/lib.rs:3:5\n\nerror: could not compile `ch03-counting-waker` (lib) due to 1 previous error\n";
+        let run = TestRun::read("", stderr);
+        let errors = run.compile_errors.as_deref().unwrap();
+        assert!(errors.starts_with("error[E0308]: mismatched types"), "{errors}");
+        assert!(run.explain("x").starts_with("Your file does not compile yet."));
+    }
+
+    #[test]
+    fn a_crashed_test_program_is_reported() {
+        let stderr = "error: test failed, to rerun pass `--test contract`\n\nCaused by:\n  process didn't exit successfully: `/t/contract-1` (signal: 11, SIGSEGV: invalid memory reference)\n";
+        let run = TestRun::read("running 2 tests\ntest a ... ok\n", stderr);
+        assert_eq!(run.crashes.len(), 1);
+        assert!(!run.all_passed());
+        assert!(run.explain("x").contains("a test program crashed"));
+    }
+}

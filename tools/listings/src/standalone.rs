@@ -1,0 +1,77 @@
+//! Listings of one source file that is not a chapter: an exercise's solution, or a student's
+//! attempt at it, so that an exercise can assert on the machine code of the student's own
+//! function.
+//!
+//! The file is compiled by rustc directly, as a library crate of its own, with the same code
+//! generation flags as the chapters (`CodegenFlags::standalone_rustc_args`), then goes through
+//! the same parse → select → filter steps as a chapter's assembly. Such a file must need
+//! nothing but `std`, which is the rule for chapter libraries too.
+
+use std::path::Path;
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+use crate::child::{isolated, path_remaps, read, run};
+use crate::flags::TARGET;
+use crate::{AsmOptions, Chapter, CodegenFlags, Error, Listing, Origin, Provenance, Rustc, Workspace, asm};
+
+/// The listing of `function` in the library crate `crate_name` whose root is `source`.
+///
+/// `function` is a name in any form [`asm`](crate::asm) accepts: `counting_wake_by_ref`,
+/// `NonZeroAfter::poll`. Nothing is cached: each call compiles the file again, so that a
+/// student's latest edit is what the test sees.
+pub fn asm_of_file(
+    source: &Path,
+    crate_name: &str,
+    function: &str,
+    options: &AsmOptions,
+    flags: &CodegenFlags,
+) -> Result<Listing, Error> {
+    let workspace = Workspace::this_checkout();
+    let rustc = Rustc::for_listings(&workspace)?;
+    let chapter = Chapter {
+        slug: source.display().to_string(),
+        dir: source.parent().and_then(Path::parent).unwrap_or(Path::new(".")).to_owned(),
+    };
+    let text = compile(&workspace, source, crate_name, flags, &rustc, &chapter)?;
+    let program = asm::Program::parse(&text);
+    // One file compiled once: no second build to tell generic instances apart by.
+    let mut no_arguments = || Ok(asm::TypeArguments::default());
+    let selected = program.select(function, &chapter.slug, &mut no_arguments)?;
+    let lines = asm::lines(&program, selected, &chapter, &workspace.root, options);
+    let provenance = Provenance {
+        subject: selected.name.clone(),
+        compiler: rustc.version_line.clone(),
+        origin: Origin::Asm { flags: flags.clone(), options: options.clone() },
+        excerpt: None,
+    };
+    let command = format!("rustc --crate-type lib {} {}", flags.standalone_rustc_args().join(" "), chapter.slug);
+    Ok(Listing { function: selected.name.clone(), lines, provenance, command })
+}
+
+fn compile(
+    workspace: &Workspace,
+    source: &Path,
+    crate_name: &str,
+    flags: &CodegenFlags,
+    rustc: &Rustc,
+    chapter: &Chapter,
+) -> Result<String, Error> {
+    // One file per call: tests of one exercise run in parallel threads, and a student's check
+    // may run beside the test command.
+    static CALLS: AtomicUsize = AtomicUsize::new(0);
+    let out_dir = workspace.root.join("target/listings/standalone");
+    std::fs::create_dir_all(&out_dir)
+        .map_err(|e| Error::Read { path: out_dir.display().to_string(), reason: e.to_string() })?;
+    let out = out_dir.join(format!("{crate_name}-{}-{}.s", std::process::id(), CALLS.fetch_add(1, Ordering::Relaxed)));
+    let mut command = isolated(&rustc.path, workspace);
+    command
+        .args(["--edition", "2024", "--crate-type", "lib", "--crate-name", crate_name, "--target", TARGET])
+        .args(flags.standalone_rustc_args())
+        .args(path_remaps(workspace))
+        .arg(format!("--emit=asm={}", out.display()))
+        .arg(source);
+    run(&mut command, &chapter.slug)?;
+    let text = read(&out);
+    let _ = std::fs::remove_file(&out);
+    text
+}

@@ -1,0 +1,294 @@
+//! `cargo xtask exercise …`: a student's commands (list, start, check, asm) and the test
+//! command's (verify, pack).
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, ExitCode};
+
+use clap::Subcommand;
+use course::exercise::{self, EXERCISES_DIR, Exercise, FindError, STUDENT_DIR};
+use course::libtest::TestRun;
+use listings::{AsmOptions, CodegenFlags, Workspace};
+
+#[derive(Subcommand)]
+pub enum ExerciseCommand {
+    /// List the exercises, chapter by chapter.
+    List,
+    /// Write an exercise's starter into my-exercises/NAME/ (your work is never overwritten).
+    Start {
+        /// The exercise, e.g. `ch03-counting-waker` (`cargo xtask exercise list` lists them).
+        name: String,
+        /// Start again from the starter; your file is kept as src/lib.rs.bak.
+        #[arg(long)]
+        force: bool,
+    },
+    /// Check your work on one exercise, and say in plain words what is still wrong.
+    Check {
+        name: String,
+        /// Check this file instead of my-exercises/NAME/src/lib.rs (e.g. from the starters' archive).
+        #[arg(long)]
+        file: Option<PathBuf>,
+    },
+    /// Print the x86-64 listing of a function of your file, exactly as the checks read it.
+    Asm {
+        name: String,
+        /// The function, e.g. `counting_wake_by_ref` or `'hello_twice::{{closure}}'`.
+        function: String,
+        /// The file to compile instead of my-exercises/NAME/src/lib.rs.
+        #[arg(long)]
+        file: Option<PathBuf>,
+    },
+    /// For the test command: every solution passes its checks; every starter compiles and fails them.
+    Verify,
+    /// Write, into DIR, the files each exercise's page links to and the starters' archive.
+    Pack { dir: PathBuf },
+}
+
+/// Exit codes: 0 done (or all checks pass), 1 checks fail or something broke, 2 unknown name.
+pub fn run(command: ExerciseCommand) -> ExitCode {
+    let root = Workspace::this_checkout().root;
+    let result = match command {
+        ExerciseCommand::List => list(&root),
+        ExerciseCommand::Start { name, force } => find(&root, &name).and_then(|e| start(&root, &e, force)),
+        ExerciseCommand::Check { name, file } => find(&root, &name).and_then(|e| check(&root, &e, file.as_deref())),
+        ExerciseCommand::Asm { name, function, file } => {
+            find(&root, &name).and_then(|e| asm(&root, &e, &function, file.as_deref()))
+        }
+        ExerciseCommand::Verify => verify(&root),
+        ExerciseCommand::Pack { dir } => pack(&root, &dir),
+    };
+    match result {
+        Ok(code) => code,
+        Err(Failure { message, code }) => {
+            eprintln!("error: {message}");
+            code
+        }
+    }
+}
+
+struct Failure {
+    message: String,
+    code: ExitCode,
+}
+
+impl From<String> for Failure {
+    fn from(message: String) -> Failure {
+        Failure { message, code: ExitCode::FAILURE }
+    }
+}
+
+fn find(root: &Path, name: &str) -> Result<Exercise, Failure> {
+    exercise::find(root, name).map_err(|error| match error {
+        FindError::Unknown(unknown) => Failure { message: unknown.to_string(), code: ExitCode::from(2) },
+        FindError::Workspace(message) => message.into(),
+    })
+}
+
+fn list(root: &Path) -> Result<ExitCode, Failure> {
+    for exercise in exercise::exercises(root)? {
+        println!("{:<28} {}", exercise.name, exercise.title);
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// The package name prefix of a student's own attempt.
+const MINE: &str = "my";
+
+fn student_package(root: &Path, exercise: &Exercise) -> PathBuf {
+    root.join(STUDENT_DIR).join(&exercise.name)
+}
+
+fn start(root: &Path, exercise: &Exercise, force: bool) -> Result<ExitCode, Failure> {
+    let package = student_package(root, exercise);
+    let lib = package.join("src/lib.rs");
+    if lib.exists() {
+        if !force {
+            return Err(format!(
+                "{} exists: your work on {}. Check it with `cargo xtask exercise check {}`, or start again with --force (your file is kept as src/lib.rs.bak)",
+                shown(root, &lib),
+                exercise.name,
+                exercise.name
+            )
+            .into());
+        }
+        std::fs::rename(&lib, lib.with_extension("rs.bak")).map_err(|e| format!("{}: {e}", lib.display()))?;
+    }
+    exercise::write_package(root, exercise, MINE, &package, &exercise.starter()?)?;
+    println!("{}: {}", exercise.name, exercise.title);
+    println!("The task is in {}; your file is {}.", shown(root, &package.join("README.md")), shown(root, &lib));
+    println!("Check it with: cargo xtask exercise check {}", exercise.name);
+    Ok(ExitCode::SUCCESS)
+}
+
+fn check(root: &Path, exercise: &Exercise, file: Option<&Path>) -> Result<ExitCode, Failure> {
+    let package = match file {
+        Some(file) => {
+            let text = std::fs::read_to_string(file).map_err(|e| format!("cannot read {}: {e}", file.display()))?;
+            let package = root.join("target/exercise-check/given").join(&exercise.name);
+            exercise::write_package(root, exercise, "given", &package, &text)?;
+            package
+        }
+        None => {
+            let package = student_package(root, exercise);
+            if !package.join("src/lib.rs").is_file() {
+                return Err(format!(
+                    "you have not started {} yet: `cargo xtask exercise start {}` writes its starter to {}",
+                    exercise.name,
+                    exercise.name,
+                    shown(root, &package.join("src/lib.rs"))
+                )
+                .into());
+            }
+            exercise::refresh_manifest(root, exercise, MINE, &package)?;
+            package
+        }
+    };
+    println!(
+        "Checking {} against the checks of {}: {}\n",
+        shown(root, &package.join("src/lib.rs")),
+        exercise.name,
+        exercise.title
+    );
+    let run = run_tests(root, &package)?;
+    print!("{}", run.explain(&exercise.name));
+    Ok(if run.all_passed() { ExitCode::SUCCESS } else { ExitCode::FAILURE })
+}
+
+/// `cargo test` of a package outside the workspace, in the checkout's target folder (the
+/// dependencies are then built once for the workspace and every exercise).
+fn run_tests(root: &Path, package: &Path) -> Result<TestRun, String> {
+    let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
+    let output = Command::new(cargo)
+        .current_dir(package)
+        .args(["test", "--no-fail-fast", "--color", "never", "--manifest-path"])
+        .arg(package.join("Cargo.toml"))
+        .env("CARGO_TARGET_DIR", root.join("target"))
+        .env_remove("RUSTFLAGS")
+        .output()
+        .map_err(|e| format!("could not run cargo: {e}"))?;
+    Ok(TestRun::read(&String::from_utf8_lossy(&output.stdout), &String::from_utf8_lossy(&output.stderr)))
+}
+
+fn asm(root: &Path, exercise: &Exercise, function: &str, file: Option<&Path>) -> Result<ExitCode, Failure> {
+    let file = file.map(Path::to_owned).unwrap_or_else(|| student_package(root, exercise).join("src/lib.rs"));
+    if !file.is_file() {
+        return Err(format!(
+            "no file {}: start the exercise first (`cargo xtask exercise start {}`)",
+            shown(root, &file),
+            exercise.name
+        )
+        .into());
+    }
+    let listing = listings::asm_of_file(
+        &file,
+        &exercise.crate_name(),
+        function,
+        &AsmOptions::default(),
+        &CodegenFlags::default(),
+    )
+    .map_err(|e| e.to_string())?;
+    print!("{listing}");
+    Ok(ExitCode::SUCCESS)
+}
+
+fn verify(root: &Path) -> Result<ExitCode, Failure> {
+    let exercises = exercise::exercises(root)?;
+    let mut defects = Vec::new();
+    for exercise in &exercises {
+        let solution = run_version(root, exercise, "solutions", &exercise.solution()?)?;
+        let starter = run_version(root, exercise, "starters", &exercise.starter()?)?;
+        let total = solution.passed() + solution.failed();
+        println!(
+            "{:<28} solution passes {}/{total}; starter compiles: {}, fails {} of {}",
+            exercise.name,
+            solution.passed(),
+            if starter.compile_errors.is_none() { "yes" } else { "NO" },
+            starter.failed(),
+            starter.passed() + starter.failed()
+        );
+        if !solution.all_passed() {
+            defects.push(format!(
+                "the solution of {} does not pass its checks:\n{}",
+                exercise.name,
+                solution.explain(&exercise.name)
+            ));
+        }
+        match (&starter.compile_errors, starter.failed()) {
+            (Some(errors), _) => defects.push(format!("the starter of {} does not compile:\n{errors}", exercise.name)),
+            (None, 0) => defects
+                .push(format!("the starter of {} already passes every check: there is nothing to do", exercise.name)),
+            _ => {}
+        }
+    }
+    if exercises.is_empty() {
+        defects.push(format!("no exercise found under {EXERCISES_DIR}/"));
+    }
+    if defects.is_empty() {
+        println!("{} exercises: every solution passes, every starter compiles and fails", exercises.len());
+        Ok(ExitCode::SUCCESS)
+    } else {
+        Err(defects.join("\n").into())
+    }
+}
+
+/// Writes `lib` as a package under target/exercise-check/<kind>/ and runs the exercise's tests.
+fn run_version(root: &Path, exercise: &Exercise, kind: &str, lib: &str) -> Result<TestRun, String> {
+    let package = root.join("target/exercise-check").join(kind).join(&exercise.name);
+    exercise::write_package(root, exercise, kind.trim_end_matches('s'), &package, lib)?;
+    run_tests(root, &package)
+}
+
+/// The name of the starters' archive in the built book.
+pub const ARCHIVE: &str = "under-the-await-exercises.tar.gz";
+
+fn pack(root: &Path, dir: &Path) -> Result<ExitCode, Failure> {
+    let exercises = exercise::exercises(root)?;
+    let staging = root.join("target/exercise-pack");
+    let _ = std::fs::remove_dir_all(&staging);
+    let write = |path: PathBuf, text: &str| -> Result<(), String> {
+        std::fs::create_dir_all(path.parent().unwrap()).map_err(|e| format!("{}: {e}", path.display()))?;
+        std::fs::write(&path, text).map_err(|e| format!("{}: {e}", path.display()))
+    };
+    let mut index = String::from(
+        "# Under the Await: exercise starters\n\nUnpack this archive at the root of a checkout of the book's repository: \
+         each folder under my-exercises/ is the starter of one exercise, where\n`cargo xtask exercise start NAME` \
+         would have put it. Edit its src/lib.rs, then check it with\n\n    cargo xtask exercise check NAME\n\n",
+    );
+    for exercise in &exercises {
+        let starter = exercise.starter()?;
+        let readme = format!("# {}\n\n{}", exercise.title, exercise.statement);
+        let student = staging.join(STUDENT_DIR).join(&exercise.name);
+        write(student.join("README.md"), &readme)?;
+        write(student.join("src/lib.rs"), &starter)?;
+        // What the book's page of the exercise links to: the task, the starter and the checks.
+        let published = dir.join(&exercise.name);
+        write(published.join("README.md"), &readme)?;
+        write(published.join("src/lib.rs"), &starter)?;
+        for test in exercise.test_files() {
+            let text = std::fs::read_to_string(&test).map_err(|e| format!("{}: {e}", test.display()))?;
+            write(published.join("tests").join(test.file_name().unwrap()), &text)?;
+        }
+        index.push_str(&format!("- {}: {}\n", exercise.name, exercise.title));
+    }
+    write(staging.join(STUDENT_DIR).join("README.md"), &index)?;
+    // GNU tar with fixed owners, times and order, and gzip without a time stamp: the same
+    // exercises give the same archive, byte for byte.
+    let archive = dir.join(ARCHIVE);
+    let status = Command::new("sh")
+        .current_dir(&staging)
+        .arg("-c")
+        .arg(format!(
+            "tar --sort=name --mtime=@0 --owner=0 --group=0 --numeric-owner --format=gnu -cf - {STUDENT_DIR} | gzip -n -9 > '{}'",
+            archive.display()
+        ))
+        .status()
+        .map_err(|e| format!("could not run tar: {e}"))?;
+    if !status.success() {
+        return Err(format!("tar/gzip failed writing {}", archive.display()).into());
+    }
+    println!("{} exercises: {} and their files in {}", exercises.len(), ARCHIVE, dir.display());
+    Ok(ExitCode::SUCCESS)
+}
+
+fn shown(root: &Path, path: &Path) -> String {
+    path.strip_prefix(root).unwrap_or(path).display().to_string()
+}

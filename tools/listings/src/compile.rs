@@ -31,7 +31,7 @@ impl CodegenFlags {
     /// The profile keys, as `--config` arguments. Release-like, one codegen unit so that the
     /// whole crate is one `.s` and LLVM sees every function at once, and line tables for the
     /// source interleaving (they do not change the generated code).
-    fn profile(&self) -> Vec<String> {
+    pub(crate) fn profile(&self) -> Vec<String> {
         let opt_level = match self.opt_level.as_str() {
             level @ ("s" | "z") => format!("\"{level}\""),
             level => level.to_owned(),
@@ -54,7 +54,7 @@ impl CodegenFlags {
     }
 
     /// Flags handed to rustc for the chapter crate itself.
-    fn rustc_args(&self) -> [&'static str; 4] {
+    pub(crate) fn rustc_args(&self) -> [&'static str; 4] {
         ["-C", "llvm-args=-x86-asm-syntax=intel", "-C", "target-cpu=x86-64"]
     }
 
@@ -126,7 +126,7 @@ fn build(
 
 /// A cargo of the pinned toolchain, in the workspace, with an environment that carries nothing
 /// from the caller but what is needed to find the toolchain and the crate cache.
-fn cargo(workspace: &Workspace, rustc: &Rustc) -> Command {
+pub(crate) fn cargo(workspace: &Workspace, rustc: &Rustc) -> Command {
     let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
     let mut command = Command::new(cargo);
     command.current_dir(&workspace.root).env_clear();
@@ -153,7 +153,7 @@ fn cargo(workspace: &Workspace, rustc: &Rustc) -> Command {
     command
 }
 
-fn run(command: &mut Command, chapter: &Chapter) -> Result<Output, Error> {
+pub(crate) fn run(command: &mut Command, chapter: &Chapter) -> Result<Output, Error> {
     let output = command
         .output()
         .map_err(|e| Error::Spawn { program: format!("{:?}", command.get_program()), reason: e.to_string() })?;

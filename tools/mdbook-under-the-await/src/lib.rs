@@ -4,6 +4,8 @@
 //! - renders `{{#asm …}}` listings from the chapters' checked snapshots (and the one
 //!   `{{#historical-asm …}}`), and `{{#asm-line …}}` quotes of single lines that must still be
 //!   in their listing,
+//! - renders `{{#figures …}}` tables and `{{#figure …}}` values from a chapter's measured
+//!   figures (`figures.toml`), refusing stale ones,
 //! - checks every `{{#include …}}` (file, anchor, lines), every internal link (page and
 //!   fragment), every `cargo run -p … --example …` the prose tells readers to type, and that
 //!   every term of the glossary is used somewhere in the book,
@@ -19,6 +21,7 @@ pub mod glossary;
 pub mod includes;
 pub mod links;
 pub mod listing;
+pub mod measured;
 mod preprocess;
 pub mod quote;
 

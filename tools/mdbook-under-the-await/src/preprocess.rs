@@ -8,7 +8,7 @@ use listings::{ListingKind, Workspace};
 use mdbook_preprocessor::book::{Book, BookItem, Chapter};
 
 use crate::diagnostic::{Diagnostic, line_of};
-use crate::{commands, directive, glossary, includes, links, listing, quote};
+use crate::{commands, directive, glossary, includes, links, listing, measured, quote};
 
 /// `root` is the book's root (the workspace root: `book.toml` lives there), `src` its source
 /// folder. Returns every problem found; the book is only usable if there are none.
@@ -71,6 +71,8 @@ fn expand(page: &str, workspace: &Workspace, page_dir: &Path) -> (String, Vec<(u
             "mir" => Some(listing::render_stage(ListingKind::Mir, &found.arguments(), workspace)),
             "hir" => Some(listing::render_stage(ListingKind::Hir, &found.arguments(), workspace)),
             "type-sizes" => Some(listing::render_stage(ListingKind::TypeSizes, &found.arguments(), workspace)),
+            "figures" => Some(measured::render_table(&found.arguments(), workspace)),
+            "figure" => Some(measured::render_value(&found.arguments(), workspace)),
             "include" | "rustdoc_include" => {
                 if let Err(message) = includes::check(&found, page_dir) {
                     problems.push((line, message));

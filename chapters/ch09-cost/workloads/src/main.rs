@@ -1,0 +1,50 @@
+//! `workload run WORKLOAD RUNS` and `workload time WORKLOAD RUNS`: the program callgrind watches
+//! (counting only inside the measured function, and only after `start_counting`), and the same
+//! runs timed natively.
+
+use std::process::ExitCode;
+use std::time::Instant;
+
+use ch09_cost_workloads::{Workload, start_counting, workload_named};
+
+fn main() -> ExitCode {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let args: Vec<&str> = args.iter().map(String::as_str).collect();
+    let result = match args.as_slice() {
+        ["run", name, runs] => workload_named(name).and_then(|workload| Ok(counted(workload, parse(runs)?))),
+        ["time", name, runs] => {
+            workload_named(name).and_then(|workload| Ok(println!("{:.3}", timed(workload, parse(runs)?))))
+        }
+        _ => Err(format!("unknown arguments {args:?}; usage: workload run|time WORKLOAD RUNS")),
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(message) => {
+            eprintln!("error: {message}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn parse(runs: &str) -> Result<u32, String> {
+    runs.parse().map_err(|_| format!("RUNS must be a whole number, not `{runs}`"))
+}
+
+/// A warm-up run, the marker callgrind zeroes its counts at, then the counted runs.
+fn counted(workload: &Workload, runs: u32) {
+    (workload.run)();
+    start_counting();
+    for _ in 0..runs {
+        (workload.run)();
+    }
+}
+
+/// Nanoseconds per run, natively, after a warm-up run.
+fn timed(workload: &Workload, runs: u32) -> f64 {
+    (workload.run)();
+    let started = Instant::now();
+    for _ in 0..runs {
+        (workload.run)();
+    }
+    started.elapsed().as_nanos() as f64 / f64::from(runs)
+}

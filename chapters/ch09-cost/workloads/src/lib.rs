@@ -287,7 +287,7 @@ pub fn counted() -> Vec<Counted> {
     all
 }
 
-// ANCHOR: sizes
+// ANCHOR: states
 /// The least a machine written by hand keeps for a future with one suspension point: its
 /// arguments before the first poll; while suspended, the locals still needed and the future it
 /// awaits; nothing once it has returned. The tag says which.
@@ -311,6 +311,8 @@ enum TwoAwaits<Arguments, Kept0, Awaitee0, Kept1, Awaitee1> {
 fn two_awaits_of<F>(_: &F) -> usize {
     size_of::<TwoAwaits<(), (), F, u8, F>>()
 }
+
+// ANCHOR_END: states
 
 /// A future of the book, the bytes rustc gives it, the bytes a hand-written machine needs, and
 /// where the difference goes.
@@ -389,7 +391,6 @@ pub fn sizes() -> Vec<Size> {
         },
     ]
 }
-// ANCHOR_END: sizes
 
 /// The workload of that name, or an error listing the names there are.
 pub fn workload_named(name: &str) -> Result<&'static Workload, String> {

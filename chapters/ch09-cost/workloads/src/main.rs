@@ -30,6 +30,7 @@ fn parse(runs: &str) -> Result<u32, String> {
     runs.parse().map_err(|_| format!("RUNS must be a whole number, not `{runs}`"))
 }
 
+// ANCHOR: counted
 /// A warm-up run, the marker callgrind zeroes its counts at, then the counted runs.
 fn counted(workload: &Workload, runs: u32) {
     (workload.run)();
@@ -38,6 +39,7 @@ fn counted(workload: &Workload, runs: u32) {
         (workload.run)();
     }
 }
+// ANCHOR_END: counted
 
 /// Nanoseconds per run, natively, after a warm-up run.
 fn timed(workload: &Workload, runs: u32) -> f64 {

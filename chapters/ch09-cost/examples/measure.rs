@@ -16,7 +16,9 @@ use std::path::Path;
 use std::process::{Command, ExitCode};
 use std::sync::Mutex;
 
-use ch09_cost_workloads::{START_COUNTING, WAKER_OPERATIONS, WORKLOADS, YIELDS, counted, sizes, workload_named};
+use ch09_cost_workloads::{
+    EXECUTORS, START_COUNTING, WAKER_OPERATIONS, WAKERS, WORKLOADS, YIELDS, counted, sizes, workload_named,
+};
 use figures::callgrind::Measured;
 use figures::{Callgrind, Figures, Input, LockedPackage, Provenance, Table, Value};
 
@@ -176,6 +178,10 @@ fn time_all(program: &Path) -> Result<BTreeMap<&'static str, f64>, String> {
     Ok(medians)
 }
 
+fn table(name: &str, columns: &[&str], rows: Vec<Vec<String>>) -> Table {
+    Table { name: name.to_owned(), columns: columns.iter().map(|column| (*column).to_owned()).collect(), rows }
+}
+
 /// A count of instructions as the tables show it: whole if it is, else to one decimal (an
 /// average over runs that differ, as when an allocator takes its slow path once in a while).
 fn instructions(count: f64) -> String {
@@ -245,22 +251,11 @@ fn derive(figures: &mut Figures, counts: &BTreeMap<&'static str, f64>, times: &B
         nanoseconds(time("poll-by-hand-3")),
         String::new(),
     ]);
-    figures.tables.push(Table {
-        name: "polls".to_owned(),
-        columns: ["poll", "`async fn`", "enum by hand", "difference"].map(str::to_owned).to_vec(),
-        rows: polls_rows,
-    });
+    figures.tables.push(table("polls", &["poll", "`async fn`", "enum by hand", "difference"], polls_rows));
 
     // Wakers.
-    let waker_labels = [
-        ("noop", "`Waker::noop()`", "waker-noop"),
-        ("by_hand", "chapter 3's `noop_waker()`, a static vtable", "waker-by-hand"),
-        ("arc_wake", "`Arc<Flag>` + `Wake`", "waker-arc-wake"),
-        ("arc_wake_only", "`Arc<FlagWakeOnly>` + `Wake`, default `wake_by_ref`", "waker-arc-wake-only"),
-        ("thread", "chapter 3's `ThreadWaker` (flag, then `unpark`)", "waker-thread"),
-    ];
     let mut waker_rows = Vec::new();
-    for (waker, label, workload) in waker_labels {
+    for (waker, label, workload) in WAKERS {
         let mut row = vec![label.to_owned()];
         for (operation, _) in WAKER_OPERATIONS {
             let name = format!("waker_{waker}_{operation}");
@@ -271,23 +266,15 @@ fn derive(figures: &mut Figures, counts: &BTreeMap<&'static str, f64>, times: &B
         row.push(nanoseconds(time(workload)));
         waker_rows.push(row);
     }
-    figures.tables.push(Table {
-        name: "wakers".to_owned(),
-        columns: ["waker", "`clone`", "`wake_by_ref`", "`drop`", "wall clock, ns: all three"]
-            .map(str::to_owned)
-            .to_vec(),
-        rows: waker_rows,
-    });
+    figures.tables.push(table(
+        "wakers",
+        &["waker", "`clone`", "`wake_by_ref`", "`drop`", "wall clock, ns: all three"],
+        waker_rows,
+    ));
 
     // Executors: a task that never yields, and the cost of each of YIELDS yields beyond it.
-    let executor_labels = [
-        ("block_on", "chapter 4's `block_on`", "task-block-on"),
-        ("futures_block_on", "`futures::executor::block_on`", "task-futures-block-on"),
-        ("local_pool", "`futures::executor::LocalPool`", "task-local-pool"),
-        ("run_queue", "chapter 4's run queue (`Executor`)", "task-run-queue"),
-    ];
     let mut executor_rows = Vec::new();
-    for (executor, label, workload) in executor_labels {
+    for (executor, label, workload, _) in EXECUTORS {
         let fixed = count(&format!("count_task_{executor}_0"));
         let per_yield = (count(&format!("count_task_{executor}_{YIELDS}")) - fixed) / f64::from(YIELDS);
         let wake = count(&format!("count_task_{executor}_{YIELDS}_wakes")) / f64::from(YIELDS);
@@ -306,20 +293,18 @@ fn derive(figures: &mut Figures, counts: &BTreeMap<&'static str, f64>, times: &B
             nanoseconds(time_per_yield),
         ]);
     }
-    figures.tables.push(Table {
-        name: "executors".to_owned(),
-        columns: [
+    figures.tables.push(table(
+        "executors",
+        &[
             "executor",
             "a task that never yields",
             "each yield",
             "of which the wake",
             "wall clock, ns: the task",
             "wall clock, ns: each yield",
-        ]
-        .map(str::to_owned)
-        .to_vec(),
-        rows: executor_rows,
-    });
+        ],
+        executor_rows,
+    ));
 
     // Sizes.
     let mut size_rows = Vec::new();
@@ -334,12 +319,10 @@ fn derive(figures: &mut Figures, counts: &BTreeMap<&'static str, f64>, times: &B
             size.why.to_owned(),
         ]);
     }
-    figures.tables.push(Table {
-        name: "sizes".to_owned(),
-        columns: ["future", "rustc, bytes", "by hand, bytes", "difference", "where the difference goes"]
-            .map(str::to_owned)
-            .to_vec(),
-        rows: size_rows,
-    });
+    figures.tables.push(table(
+        "sizes",
+        &["future", "rustc, bytes", "by hand, bytes", "difference", "where the difference goes"],
+        size_rows,
+    ));
     figures.values = values;
 }

@@ -163,7 +163,7 @@ fn opt_level(stored: &StoredListing) -> &str {
     stored.provenance.split_once("-C opt-level=").and_then(|(_, rest)| rest.split_whitespace().next()).unwrap_or("3")
 }
 
-fn escape(text: &str) -> String {
+pub(crate) fn escape(text: &str) -> String {
     text.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;")
 }
 

@@ -10,6 +10,8 @@
 use figures::{FILE_NAME, Figures, Provenance};
 use listings::Workspace;
 
+use crate::listing::escape;
+
 /// `{{#figures CHAPTER TABLE}}`: the table as markdown, with a caption that says what produced it.
 pub fn render_table(arguments: &[String], workspace: &Workspace) -> Result<String, String> {
     let [chapter, name] = arguments else {
@@ -87,10 +89,6 @@ fn row<S: AsRef<str>>(cells: &[S]) -> String {
 fn is_number(cell: &str) -> bool {
     let cell = cell.trim().trim_start_matches(['+', '-']);
     cell.is_empty() || cell == "–" || cell.parse::<f64>().is_ok()
-}
-
-fn escape(text: &str) -> String {
-    text.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;")
 }
 
 #[cfg(test)]

@@ -56,9 +56,12 @@ pub const ASYNC_POLL: &str = "ch05_lowering::two_suspension_points::{{closure}}"
 /// The same machine by hand, boxed the same way by this chapter's crate.
 pub const BY_HAND_POLL: &str = "<ch09_cost::TwoSuspensionPointsByHand as core::future::future::Future>::poll";
 
+/// A boxed `two_suspension_points`, as its crate makes it.
+type BoxedTask = Pin<Box<dyn Future<Output = (u64, u64)>>>;
+
 /// Makes a boxed future and polls it `polls` times with `Waker::noop()`, through its
 /// `dyn Future` vtable, as an executor polls a task.
-fn poll_times(make: fn(u64) -> Pin<Box<dyn Future<Output = (u64, u64)>>>, polls: usize) {
+fn poll_times(make: fn(u64) -> BoxedTask, polls: usize) {
     let mut cx = Context::from_waker(Waker::noop());
     let mut future = make(black_box(5));
     for _ in 0..polls {
@@ -229,12 +232,14 @@ pub struct Counted {
     pub function: &'static str,
 }
 
-pub const WAKERS: [(&str, &str); 5] = [
-    ("noop", "waker-noop"),
-    ("by_hand", "waker-by-hand"),
-    ("arc_wake", "waker-arc-wake"),
-    ("arc_wake_only", "waker-arc-wake-only"),
-    ("thread", "waker-thread"),
+/// The wakers of the waker table: the name of their figures, how the page calls them, and the
+/// workload that exercises them.
+pub const WAKERS: [(&str, &str, &str); 5] = [
+    ("noop", "`Waker::noop()`", "waker-noop"),
+    ("by_hand", "chapter 3's `noop_waker()`, a static vtable", "waker-by-hand"),
+    ("arc_wake", "`Arc<Flag>` + `Wake`", "waker-arc-wake"),
+    ("arc_wake_only", "`Arc<FlagWakeOnly>` + `Wake`, default `wake_by_ref`", "waker-arc-wake-only"),
+    ("thread", "chapter 3's `ThreadWaker` (flag, then `unpark`)", "waker-thread"),
 ];
 
 pub const WAKER_OPERATIONS: [(&str, &str); 3] = [
@@ -243,11 +248,13 @@ pub const WAKER_OPERATIONS: [(&str, &str); 3] = [
     ("drop", "ch03_wakers::drop_of"),
 ];
 
-pub const EXECUTORS: [(&str, &str, &str); 4] = [
-    ("block_on", "task-block-on", here!("drive_block_on")),
-    ("futures_block_on", "task-futures-block-on", here!("drive_futures_block_on")),
-    ("local_pool", "task-local-pool", here!("drive_local_pool")),
-    ("run_queue", "task-run-queue", here!("drive_run_queue")),
+/// The executors of the executor table: the name of their figures, how the page calls them, the
+/// workloads that drive them (`-0` and `-100` yields), and the function callgrind counts in.
+pub const EXECUTORS: [(&str, &str, &str, &str); 4] = [
+    ("block_on", "chapter 4's `block_on`", "task-block-on", here!("drive_block_on")),
+    ("futures_block_on", "`futures::executor::block_on`", "task-futures-block-on", here!("drive_futures_block_on")),
+    ("local_pool", "`futures::executor::LocalPool`", "task-local-pool", here!("drive_local_pool")),
+    ("run_queue", "chapter 4's run queue (`Executor`)", "task-run-queue", here!("drive_run_queue")),
 ];
 
 /// Every figure callgrind counts, by name.
@@ -265,12 +272,12 @@ pub fn counted() -> Vec<Counted> {
             });
         }
     }
-    for (waker, workload) in WAKERS {
+    for (waker, _, workload) in WAKERS {
         for (operation, function) in WAKER_OPERATIONS {
             all.push(Counted { name: leak(format!("waker_{waker}_{operation}")), workload, function });
         }
     }
-    for (executor, workload, function) in EXECUTORS {
+    for (executor, _, workload, function) in EXECUTORS {
         for yields in [0, YIELDS] {
             all.push(Counted {
                 name: leak(format!("count_task_{executor}_{yields}")),

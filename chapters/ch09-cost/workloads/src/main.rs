@@ -11,10 +11,8 @@ fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let args: Vec<&str> = args.iter().map(String::as_str).collect();
     let result = match args.as_slice() {
-        ["run", name, runs] => workload_named(name).and_then(|workload| Ok(counted(workload, parse(runs)?))),
-        ["time", name, runs] => {
-            workload_named(name).and_then(|workload| Ok(println!("{:.3}", timed(workload, parse(runs)?))))
-        }
+        ["run", name, runs] => run(name, runs, counted),
+        ["time", name, runs] => run(name, runs, |workload, runs| println!("{:.3}", timed(workload, runs))),
         _ => Err(format!("unknown arguments {args:?}; usage: workload run|time WORKLOAD RUNS")),
     };
     match result {
@@ -24,6 +22,13 @@ fn main() -> ExitCode {
             ExitCode::FAILURE
         }
     }
+}
+
+/// `what` on the workload named `name`, `runs` times, or what was wrong with the arguments.
+fn run(name: &str, runs: &str, what: fn(&Workload, u32)) -> Result<(), String> {
+    let workload = workload_named(name)?;
+    what(workload, parse(runs)?);
+    Ok(())
 }
 
 fn parse(runs: &str) -> Result<u32, String> {

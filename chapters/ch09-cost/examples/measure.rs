@@ -246,7 +246,7 @@ fn derive(figures: &mut Figures, counts: &BTreeMap<&'static str, f64>, times: &B
         String::new(),
     ]);
     polls_rows.push(vec![
-        "wall clock, ns: box the future, poll it three times, free it".to_owned(),
+        "wall clock, ns: box, poll three times, free".to_owned(),
         nanoseconds(time("poll-async-3")),
         nanoseconds(time("poll-by-hand-3")),
         String::new(),
@@ -266,11 +266,7 @@ fn derive(figures: &mut Figures, counts: &BTreeMap<&'static str, f64>, times: &B
         row.push(nanoseconds(time(workload)));
         waker_rows.push(row);
     }
-    figures.tables.push(table(
-        "wakers",
-        &["waker", "`clone`", "`wake_by_ref`", "`drop`", "wall clock, ns: all three"],
-        waker_rows,
-    ));
+    figures.tables.push(table("wakers", &["waker", "`clone`", "`wake_by_ref`", "`drop`", "all three, ns"], waker_rows));
 
     // Executors: a task that never yields, and the cost of each of YIELDS yields beyond it.
     let mut executor_rows = Vec::new();
@@ -295,14 +291,7 @@ fn derive(figures: &mut Figures, counts: &BTreeMap<&'static str, f64>, times: &B
     }
     figures.tables.push(table(
         "executors",
-        &[
-            "executor",
-            "a task that never yields",
-            "each yield",
-            "of which the wake",
-            "wall clock, ns: the task",
-            "wall clock, ns: each yield",
-        ],
+        &["executor", "one task", "per yield", "per wake", "one task, ns", "per yield, ns"],
         executor_rows,
     ));
 
@@ -321,7 +310,7 @@ fn derive(figures: &mut Figures, counts: &BTreeMap<&'static str, f64>, times: &B
     }
     figures.tables.push(table(
         "sizes",
-        &["future", "rustc, bytes", "by hand, bytes", "difference", "where the difference goes"],
+        &["future", "rustc", "by hand", "difference", "where the difference goes"],
         size_rows,
     ));
     figures.values = values;

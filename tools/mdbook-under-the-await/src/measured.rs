@@ -71,7 +71,7 @@ fn load(chapter: &str, workspace: &Workspace) -> Result<(String, Figures), Strin
 /// What the page says under every table: who counted, on what, with which compiler.
 fn caption(provenance: &Provenance) -> String {
     format!(
-        "Measured by <code>{}</code> on {}: instructions with callgrind ({}), code from {} · wall clock: {}",
+        "Measured by <code>{}</code> on {}: instructions counted by callgrind ({}) in code compiled by {} · wall clock, in nanoseconds: {}",
         escape(&provenance.command),
         escape(&provenance.cpu),
         escape(&provenance.valgrind),

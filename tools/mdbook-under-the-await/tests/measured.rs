@@ -93,8 +93,8 @@ fn a_table_renders_as_markdown_with_numbers_right_aligned_and_a_caption_naming_w
         "{page}"
     );
     let caption = page.split("<figcaption>").nth(1).unwrap();
-    assert!(caption.starts_with("Measured by <code>ci/bench-measured</code> on Some CPU, 2 logical CPUs: instructions with callgrind (valgrind-3.19.0), code from rustc "), "{caption}");
-    assert!(caption.contains("wall clock: median of 7 runs"), "{caption}");
+    assert!(caption.starts_with("Measured by <code>ci/bench-measured</code> on Some CPU, 2 logical CPUs: instructions counted by callgrind (valgrind-3.19.0) in code compiled by rustc "), "{caption}");
+    assert!(caption.contains("wall clock, in nanoseconds: median of 7 runs"), "{caption}");
 }
 
 #[test]

@@ -236,10 +236,10 @@ pub struct Counted {
 /// workload that exercises them.
 pub const WAKERS: [(&str, &str, &str); 5] = [
     ("noop", "`Waker::noop()`", "waker-noop"),
-    ("by_hand", "chapter 3's `noop_waker()`, a static vtable", "waker-by-hand"),
-    ("arc_wake", "`Arc<Flag>` + `Wake`", "waker-arc-wake"),
-    ("arc_wake_only", "`Arc<FlagWakeOnly>` + `Wake`, default `wake_by_ref`", "waker-arc-wake-only"),
-    ("thread", "chapter 3's `ThreadWaker` (flag, then `unpark`)", "waker-thread"),
+    ("by_hand", "chapter 3's `noop_waker()`", "waker-by-hand"),
+    ("arc_wake", "`Flag` (`Arc` + `Wake`)", "waker-arc-wake"),
+    ("arc_wake_only", "`FlagWakeOnly` (default `wake_by_ref`)", "waker-arc-wake-only"),
+    ("thread", "chapter 3's `ThreadWaker`", "waker-thread"),
 ];
 
 pub const WAKER_OPERATIONS: [(&str, &str); 3] = [
@@ -252,9 +252,9 @@ pub const WAKER_OPERATIONS: [(&str, &str); 3] = [
 /// workloads that drive them (`-0` and `-100` yields), and the function callgrind counts in.
 pub const EXECUTORS: [(&str, &str, &str, &str); 4] = [
     ("block_on", "chapter 4's `block_on`", "task-block-on", here!("drive_block_on")),
-    ("futures_block_on", "`futures::executor::block_on`", "task-futures-block-on", here!("drive_futures_block_on")),
-    ("local_pool", "`futures::executor::LocalPool`", "task-local-pool", here!("drive_local_pool")),
-    ("run_queue", "chapter 4's run queue (`Executor`)", "task-run-queue", here!("drive_run_queue")),
+    ("futures_block_on", "`futures`' `block_on`", "task-futures-block-on", here!("drive_futures_block_on")),
+    ("local_pool", "`futures`' `LocalPool`", "task-local-pool", here!("drive_local_pool")),
+    ("run_queue", "chapter 4's run queue", "task-run-queue", here!("drive_run_queue")),
 ];
 
 /// Every figure callgrind counts, by name.

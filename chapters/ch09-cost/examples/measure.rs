@@ -310,7 +310,7 @@ fn derive(figures: &mut Figures, counts: &BTreeMap<&'static str, f64>, times: &B
     }
     figures.tables.push(table(
         "sizes",
-        &["future", "rustc", "by hand", "difference", "where the difference goes"],
+        &["future", "rustc", "by hand", "difference", "where it goes"],
         size_rows,
     ));
     figures.values = values;

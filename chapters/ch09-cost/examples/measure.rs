@@ -274,9 +274,10 @@ fn derive(figures: &mut Figures, counts: &BTreeMap<&'static str, f64>, times: &B
         let fixed = count(&format!("count_task_{executor}_0"));
         let per_yield = (count(&format!("count_task_{executor}_{YIELDS}")) - fixed) / f64::from(YIELDS);
         let wake = count(&format!("count_task_{executor}_{YIELDS}_wakes")) / f64::from(YIELDS);
-        set(format!("task_{executor}"), fixed);
-        set(format!("task_{executor}_per_yield"), per_yield);
-        set(format!("task_{executor}_wake"), wake);
+        // Averages over runs: the prose quotes them to the whole instruction.
+        set(format!("task_{executor}"), fixed.round());
+        set(format!("task_{executor}_per_yield"), per_yield.round());
+        set(format!("task_{executor}_wake"), wake.round());
         let time_fixed = time(&format!("{workload}-0"));
         let time_per_yield =
             time(&format!("{workload}-{YIELDS}")).zip(time_fixed).map(|(all, fixed)| (all - fixed) / f64::from(YIELDS));
@@ -308,10 +309,6 @@ fn derive(figures: &mut Figures, counts: &BTreeMap<&'static str, f64>, times: &B
             size.why.to_owned(),
         ]);
     }
-    figures.tables.push(table(
-        "sizes",
-        &["future", "rustc", "by hand", "difference", "where it goes"],
-        size_rows,
-    ));
+    figures.tables.push(table("sizes", &["future", "rustc", "by hand", "difference", "where it goes"], size_rows));
     figures.values = values;
 }

@@ -58,8 +58,8 @@ impl Future for YieldOnce {
 // ANCHOR_END: yield_once
 
 // ANCHOR: by_hand
-/// Chapter 5's `two_suspension_points(before)` as a programmer would write it without `async`:
-/// one variant per place the body can be, each holding what is still needed from there on.
+/// Chapter 5's `two_suspension_points(before)` written by hand: one
+/// variant per place the body can be, with what it still needs.
 #[derive(Debug)]
 pub enum TwoSuspensionPointsByHand {
     /// Not polled yet: only the argument.
@@ -83,16 +83,19 @@ impl Future for TwoSuspensionPointsByHand {
 
     fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<(u64, u64)> {
         use TwoSuspensionPointsByHand::*;
-        let this = Pin::into_inner(self); // every field is Unpin, so the enum is too
+        let this = Pin::into_inner(self); // every field is Unpin
         loop {
             match this {
-                Start { before } => *this = AtFirstAwait { before: *before, awaitee: YieldOnce::default() },
+                Start { before } => {
+                    let before = *before;
+                    *this = AtFirstAwait { before, awaitee: YieldOnce::default() };
+                }
                 AtFirstAwait { before, awaitee } => {
                     if Pin::new(awaitee).poll(cx).is_pending() {
                         return Poll::Pending;
                     }
-                    let before = *before;
-                    *this = AtSecondAwait { before, between: black_box(before), awaitee: YieldOnce::default() };
+                    let (before, awaitee) = (*before, YieldOnce::default());
+                    *this = AtSecondAwait { before, between: black_box(before), awaitee };
                 }
                 AtSecondAwait { before, between, awaitee } => {
                     if Pin::new(awaitee).poll(cx).is_pending() {
@@ -102,7 +105,7 @@ impl Future for TwoSuspensionPointsByHand {
                     *this = Done;
                     return Poll::Ready(output);
                 }
-                Done => panic!("`TwoSuspensionPointsByHand` polled after it returned"),
+                Done => panic!("polled after it returned"),
             }
         }
     }

@@ -151,18 +151,6 @@ impl Wake for FlagWakeOnly {
     }
 }
 
-impl Flag {
-    pub fn is_raised(&self) -> bool {
-        self.raised.load(Ordering::Relaxed)
-    }
-}
-
-impl FlagWakeOnly {
-    pub fn is_raised(&self) -> bool {
-        self.raised.load(Ordering::Relaxed)
-    }
-}
-
 /// `Waker::from(Arc<Flag>)`, in a non-generic function: rustc emits std's four vtable functions
 /// for `Flag` in this crate, where the listings can show them.
 #[inline(never)]

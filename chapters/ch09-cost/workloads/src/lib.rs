@@ -352,7 +352,7 @@ pub fn sizes() -> Vec<Size> {
             name: "two_suspension_points",
             rustc: size_of_val(&ch05::two_suspension_points(5)),
             by_hand: size_of::<TwoAwaits<u64, u64, YieldOnce, (u64, u64), YieldOnce>>(),
-            why: "the argument twice; padding",
+            why: "the argument twice; the tag, padded",
         },
         Size {
             future: "`buffer_held_across_await`",

@@ -46,3 +46,13 @@ ensure_gxx() {
     else sudo apt-get update -qq && sudo apt-get install -y -qq "$package" >/dev/null; fi
   fi
 }
+
+# valgrind (Debian's package): the cost chapter counts instructions with its tool callgrind, and
+# ci/valgrind-examples runs every example under memcheck.
+ensure_valgrind() {
+  if ! command -v valgrind >/dev/null; then
+    say "installing valgrind (Debian package)"
+    if [ "$(id -u)" = 0 ]; then apt-get update -qq && apt-get install -y -qq valgrind >/dev/null
+    else sudo apt-get update -qq && sudo apt-get install -y -qq valgrind >/dev/null; fi
+  fi
+}

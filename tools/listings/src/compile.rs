@@ -97,7 +97,7 @@ pub fn object_path(asm_path: &Path) -> PathBuf {
 
 /// A cargo of the pinned toolchain, in the workspace, with an environment that carries nothing
 /// from the caller but what is needed to find the toolchain and the crate cache.
-fn cargo(workspace: &Workspace, rustc: &Rustc) -> Command {
+pub(crate) fn cargo(workspace: &Workspace, rustc: &Rustc) -> Command {
     let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
     let mut command = isolated(cargo, workspace);
     // An empty CARGO_ENCODED_RUSTFLAGS would already override RUSTFLAGS and every config

@@ -24,6 +24,7 @@ mod flags;
 pub mod lowering;
 mod memo;
 pub mod object_code;
+mod program;
 mod provenance;
 mod snapshot;
 mod standalone;
@@ -38,6 +39,7 @@ pub use figures::{CodeFigures, GeneratedTable};
 pub use flags::{CodegenFlags, OPT_LEVELS, TARGET};
 pub use lowering::{Stage, StageListing, TypeLayout};
 pub use object_code::MachineCode;
+pub use program::optimised_program;
 pub use provenance::{Excerpt, Origin, Provenance};
 pub use snapshot::{
     ListingKind, Part, StoredListing, read_snapshot, snapshot_name, snapshot_settings, unchecked_snapshots,

@@ -5,6 +5,8 @@
 //!   chapters' checked snapshots (and the one `{{#historical-asm …}}`), `{{#asm-line …}}` quotes
 //!   of single lines that must still be in their listing, `{{#table …}}` tables generated from
 //!   listings, and `{{#cpp-asm …}}` / `{{#cpp-asm-line …}}` for the C++ listings of the appendix,
+//! - renders `{{#figures …}}` tables and `{{#figure …}}` values from a chapter's measured
+//!   figures (`figures.toml`), refusing stale ones,
 //! - checks every `{{#include …}}` (file, anchor, lines), every internal link (page and
 //!   fragment), every `cargo run -p … --example …` the prose tells readers to type, and that
 //!   every term of the glossary is used somewhere in the book,
@@ -27,6 +29,7 @@ pub mod glossary;
 pub mod includes;
 pub mod links;
 pub mod listing;
+pub mod measured;
 pub mod notes;
 mod preprocess;
 pub mod quote;

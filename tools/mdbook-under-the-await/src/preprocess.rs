@@ -9,7 +9,9 @@ use mdbook_preprocessor::book::{Book, BookItem, Chapter};
 
 use crate::course::Course;
 use crate::diagnostic::{Diagnostic, line_of};
-use crate::{commands, course, cpp_listing, directive, generated_table, glossary, includes, links, listing, quote};
+use crate::{
+    commands, course, cpp_listing, directive, generated_table, glossary, includes, links, listing, measured, quote,
+};
 
 /// `root` is the book's root (the workspace root: `book.toml` lives there), `src` its source
 /// folder. Returns every problem found; the book is only usable if there are none.
@@ -77,6 +79,8 @@ fn expand(page: &str, workspace: &Workspace, page_dir: &Path, course: &Course) -
             "cpp-asm" => Some(cpp_listing::render_cpp_asm(&found.arguments(), workspace)),
             "cpp-asm-line" => Some(quote::render_cpp_asm_line(&found.arguments(), workspace)),
             name if course::DIRECTIVES.contains(&name) => Some(course.render(&found, &workspace.root)),
+            "figures" => Some(measured::render_table(&found.arguments(), workspace)),
+            "figure" => Some(measured::render_value(&found.arguments(), workspace)),
             "include" | "rustdoc_include" | "playground" | "playpen" => {
                 if let Err(message) = includes::check(&found, page_dir) {
                     problems.push((line, message));

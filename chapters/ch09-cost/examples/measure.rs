@@ -1,0 +1,314 @@
+//! The cost chapter's measurements: `cargo run -p ch09-cost --example measure`.
+//!
+//! With no argument it runs every workload of `ch09-cost-workloads` once, here, and prints the
+//! sizes of the book's futures against the least a hand-written machine needs: what a reader
+//! can see without valgrind (and what `ci/valgrind-examples` runs under memcheck).
+//!
+//! `figures OUT [--no-wall-clock]` makes every figure of the chapter and writes them to OUT
+//! (`ci/bench-cost` writes `chapters/ch09-cost/figures.toml`). It builds the program `workload`
+//! with the listings' flags, so that the functions it counts are the ones the listings show;
+//! runs it under callgrind once per counted figure, counting only inside the measured function
+//! and only after the warm-up; runs it natively for the wall-clock figures, keeping the median;
+//! and computes the sizes, which the compiler decides before any optimisation.
+
+use std::collections::BTreeMap;
+use std::path::Path;
+use std::process::{Command, ExitCode};
+use std::sync::Mutex;
+
+use ch09_cost_workloads::{
+    EXECUTORS, START_COUNTING, WAKER_OPERATIONS, WAKERS, WORKLOADS, YIELDS, counted, sizes, workload_named,
+};
+use figures::callgrind::Measured;
+use figures::{Callgrind, Figures, Input, LockedPackage, Provenance, Table, Value};
+
+fn main() -> ExitCode {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let args: Vec<&str> = args.iter().map(String::as_str).collect();
+    let result = match args.as_slice() {
+        [] => {
+            run_everything_once();
+            Ok(())
+        }
+        ["list"] => {
+            list();
+            Ok(())
+        }
+        ["figures", out] => regenerate(Path::new(out), true),
+        ["figures", out, "--no-wall-clock"] => regenerate(Path::new(out), false),
+        _ => Err(format!("unknown arguments {args:?}\n{USAGE}")),
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(message) => {
+            eprintln!("error: {message}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+const USAGE: &str = "usage: measure [list | figures OUT [--no-wall-clock]]";
+
+fn run_everything_once() {
+    for workload in WORKLOADS {
+        (workload.run)();
+    }
+    println!("ran each of the {} workloads once; `ci/bench-cost` counts their instructions", WORKLOADS.len());
+    println!();
+    println!("{:<46} {:>6} {:>8}", "future", "rustc", "by hand");
+    for size in sizes() {
+        println!("{:<46} {:>6} {:>8}", size.name, size.rustc, size.by_hand);
+    }
+}
+
+fn list() {
+    for figure in counted() {
+        println!("{}\t{}\t{}", figure.name, figure.workload, figure.function);
+    }
+}
+
+/// The sources the figures depend on: a change to any of them makes `figures.toml` stale.
+const INPUTS: &[&str] = &[
+    "chapters/ch09-cost/src/lib.rs",
+    "chapters/ch09-cost/examples/measure.rs",
+    "chapters/ch09-cost/workloads/src/lib.rs",
+    "chapters/ch09-cost/workloads/src/main.rs",
+    "chapters/ch01-the-experiment/src/lib.rs",
+    "chapters/ch03-wakers/src/lib.rs",
+    "chapters/ch04-executors/src/lib.rs",
+    "chapters/ch05-lowering/src/lib.rs",
+];
+
+/// The crates from crates.io whose code is measured.
+const PACKAGES: &[&str] = &["futures-core", "futures-executor", "futures-task", "futures-util"];
+
+/// How many times each wall-clock figure is taken; the median is kept.
+const TIMINGS: usize = 7;
+
+fn regenerate(out: &Path, wall_clock: bool) -> Result<(), String> {
+    let root = listings::Workspace::this_checkout().root;
+    let callgrind = Callgrind::find().map_err(|e| e.to_string())?;
+    let program = listings::optimised_program("ch09-cost-workloads", "workload").map_err(|e| e.to_string())?;
+    let compiler =
+        listings::Rustc::for_listings(&listings::Workspace::this_checkout()).map_err(|e| e.to_string())?.version_line;
+
+    let counts = count_all(&callgrind, &program)?;
+    let times = if wall_clock { time_all(&program)? } else { BTreeMap::new() };
+    let mut figures = Figures {
+        provenance: Provenance {
+            compiler,
+            valgrind: callgrind.version.clone(),
+            cpu: figures::machine::cpu(),
+            wall_clock: if wall_clock {
+                format!("median of {TIMINGS} runs of the program, natively")
+            } else {
+                "not measured".to_owned()
+            },
+            command: "ci/bench-cost".to_owned(),
+        },
+        values: BTreeMap::new(),
+        inputs: INPUTS
+            .iter()
+            .map(|path| Input::of(&root, path))
+            .collect::<Result<_, _>>()
+            .map_err(|e| e.to_string())?,
+        packages: PACKAGES
+            .iter()
+            .map(|name| LockedPackage::of(&root, name))
+            .collect::<Result<_, _>>()
+            .map_err(|e| e.to_string())?,
+        tables: Vec::new(),
+    };
+    derive(&mut figures, &counts, &times);
+    figures.write(out).map_err(|e| e.to_string())?;
+    eprintln!("wrote {}", out.display());
+    Ok(())
+}
+
+/// Every counted figure, per run, two callgrind runs at a time.
+fn count_all(callgrind: &Callgrind, program: &Path) -> Result<BTreeMap<&'static str, f64>, String> {
+    let queue = Mutex::new(counted());
+    let results = Mutex::new(BTreeMap::new());
+    let failures = Mutex::new(Vec::new());
+    std::thread::scope(|scope| {
+        for _ in 0..2 {
+            scope.spawn(|| {
+                loop {
+                    let Some(figure) = queue.lock().unwrap().pop() else { break };
+                    let workload = workload_named(figure.workload).expect("every counted figure names a workload");
+                    let runs = workload.counted_runs.to_string();
+                    let measured = Measured { function: figure.function, from: START_COUNTING };
+                    match callgrind.count(program, &["run", workload.name, &runs], &measured) {
+                        Ok(count) => {
+                            results
+                                .lock()
+                                .unwrap()
+                                .insert(figure.name, count as f64 / f64::from(workload.counted_runs));
+                        }
+                        Err(error) => failures.lock().unwrap().push(format!("{}: {error}", figure.name)),
+                    }
+                }
+            });
+        }
+    });
+    let failures = failures.into_inner().unwrap();
+    if failures.is_empty() { Ok(results.into_inner().unwrap()) } else { Err(failures.join("\n")) }
+}
+
+/// The median nanoseconds per run of every workload, one process per timing.
+fn time_all(program: &Path) -> Result<BTreeMap<&'static str, f64>, String> {
+    let mut medians = BTreeMap::new();
+    for workload in WORKLOADS {
+        let mut times = Vec::new();
+        for _ in 0..TIMINGS {
+            let output = Command::new(program)
+                .args(["time", workload.name, &workload.timed_runs.to_string()])
+                .output()
+                .map_err(|e| format!("{}: {e}", program.display()))?;
+            let text = String::from_utf8_lossy(&output.stdout);
+            let nanoseconds: f64 = text
+                .trim()
+                .parse()
+                .map_err(|_| format!("`{} time {}` printed {text:?}", program.display(), workload.name))?;
+            times.push(nanoseconds);
+        }
+        times.sort_by(f64::total_cmp);
+        medians.insert(workload.name, times[TIMINGS / 2]);
+    }
+    Ok(medians)
+}
+
+fn table(name: &str, columns: &[&str], rows: Vec<Vec<String>>) -> Table {
+    Table { name: name.to_owned(), columns: columns.iter().map(|column| (*column).to_owned()).collect(), rows }
+}
+
+/// A count of instructions as the tables show it: whole if it is, else to one decimal (an
+/// average over runs that differ, as when an allocator takes its slow path once in a while).
+fn instructions(count: f64) -> String {
+    if count.fract() == 0.0 { format!("{count}") } else { format!("{count:.1}") }
+}
+
+/// The chapter's figures from the raw counts and times: the named values the prose and the tests
+/// use, and the tables the page shows.
+fn derive(figures: &mut Figures, counts: &BTreeMap<&'static str, f64>, times: &BTreeMap<&'static str, f64>) {
+    let count = |name: &str| counts[name];
+    let mut values: BTreeMap<String, Value> = BTreeMap::new();
+    let mut set = |name: String, value: f64| {
+        let value =
+            if value.fract() == 0.0 && value >= 0.0 { Value::Count(value as u64) } else { Value::Decimal(value) };
+        values.insert(name, value);
+    };
+    let time = |workload: &str| times.get(workload).copied();
+    let nanoseconds = |value: Option<f64>| value.map_or_else(|| "–".to_owned(), |ns| format!("{ns:.1}"));
+
+    // Polls: the n-th poll is the difference between n and n - 1 polls of a new future.
+    let mut polls_rows = Vec::new();
+    let labels = [
+        "1: from the start to the first `.await`",
+        "2: from the first `.await` to the second",
+        "3: from the second `.await` to `Ready`",
+    ];
+    let mut totals = [0.0; 2];
+    for (index, label) in labels.iter().enumerate() {
+        let polls = index + 1;
+        let mut row = vec![(*label).to_owned()];
+        for (column, machine) in ["async", "by_hand"].into_iter().enumerate() {
+            let this = count(&format!("count_poll_{machine}_{polls}_polls"));
+            let before = if polls == 1 { 0.0 } else { count(&format!("count_poll_{machine}_{}_polls", polls - 1)) };
+            set(format!("poll_{machine}_{polls}"), this - before);
+            row.push(format!("{}", this - before));
+            totals[column] = this;
+        }
+        let difference = count(&format!("count_poll_async_{polls}_polls"))
+            - count(&format!("count_poll_by_hand_{polls}_polls"))
+            - if polls == 1 {
+                0.0
+            } else {
+                count(&format!("count_poll_async_{}_polls", polls - 1))
+                    - count(&format!("count_poll_by_hand_{}_polls", polls - 1))
+            };
+        row.push(format!("{difference:+}"));
+        polls_rows.push(row);
+    }
+    set("poll_async_total".to_owned(), totals[0]);
+    set("poll_by_hand_total".to_owned(), totals[1]);
+    set("poll_ratio".to_owned(), totals[0] / totals[1]);
+    polls_rows.push(vec![
+        "all three".to_owned(),
+        format!("{}", totals[0]),
+        format!("{}", totals[1]),
+        format!("{:+}", totals[0] - totals[1]),
+    ]);
+    polls_rows.push(vec![
+        "all three, as a ratio".to_owned(),
+        format!("{:.2}", totals[0] / totals[1]),
+        "1.00".to_owned(),
+        String::new(),
+    ]);
+    polls_rows.push(vec![
+        "wall clock, ns: box, poll three times, free".to_owned(),
+        nanoseconds(time("poll-async-3")),
+        nanoseconds(time("poll-by-hand-3")),
+        String::new(),
+    ]);
+    figures.tables.push(table("polls", &["poll", "`async fn`", "enum by hand", "difference"], polls_rows));
+
+    // Wakers.
+    let mut waker_rows = Vec::new();
+    for (waker, label, workload) in WAKERS {
+        let mut row = vec![label.to_owned()];
+        for (operation, _) in WAKER_OPERATIONS {
+            let name = format!("waker_{waker}_{operation}");
+            let value = count(&name);
+            set(name, value);
+            row.push(format!("{value}"));
+        }
+        row.push(nanoseconds(time(workload)));
+        waker_rows.push(row);
+    }
+    figures.tables.push(table("wakers", &["waker", "`clone`", "`wake_by_ref`", "`drop`", "all three, ns"], waker_rows));
+
+    // Executors: a task that never yields, and the cost of each of YIELDS yields beyond it.
+    let mut executor_rows = Vec::new();
+    for (executor, label, workload, _) in EXECUTORS {
+        let fixed = count(&format!("count_task_{executor}_0"));
+        let per_yield = (count(&format!("count_task_{executor}_{YIELDS}")) - fixed) / f64::from(YIELDS);
+        let wake = count(&format!("count_task_{executor}_{YIELDS}_wakes")) / f64::from(YIELDS);
+        // Averages over runs: the prose quotes them to the whole instruction.
+        set(format!("task_{executor}"), fixed.round());
+        set(format!("task_{executor}_per_yield"), per_yield.round());
+        set(format!("task_{executor}_wake"), wake.round());
+        let time_fixed = time(&format!("{workload}-0"));
+        let time_per_yield =
+            time(&format!("{workload}-{YIELDS}")).zip(time_fixed).map(|(all, fixed)| (all - fixed) / f64::from(YIELDS));
+        executor_rows.push(vec![
+            label.to_owned(),
+            instructions(fixed),
+            instructions(per_yield),
+            instructions(wake),
+            nanoseconds(time_fixed),
+            nanoseconds(time_per_yield),
+        ]);
+    }
+    figures.tables.push(table(
+        "executors",
+        &["executor", "one task", "per yield", "per wake", "one task, ns", "per yield, ns"],
+        executor_rows,
+    ));
+
+    // Sizes.
+    let mut size_rows = Vec::new();
+    for size in sizes() {
+        set(format!("size_{}", size.name), size.rustc as f64);
+        set(format!("size_{}_by_hand", size.name), size.by_hand as f64);
+        size_rows.push(vec![
+            size.future.to_owned(),
+            size.rustc.to_string(),
+            size.by_hand.to_string(),
+            format!("{:+}", size.rustc as i64 - size.by_hand as i64),
+            size.why.to_owned(),
+        ]);
+    }
+    figures.tables.push(table("sizes", &["future", "rustc", "by hand", "difference", "where it goes"], size_rows));
+    figures.values = values;
+}

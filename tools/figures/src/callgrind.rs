@@ -1,0 +1,124 @@
+//! Instruction counts from valgrind's callgrind, for one function of a program.
+//!
+//! callgrind runs the program on a simulated CPU and counts every instruction it executes
+//! (its event `Ir`); the count does not depend on the machine's load, unlike a time. Two options
+//! restrict it to what is measured:
+//!
+//! - `--collect-atstart=no --toggle-collect=F` counts only while the program is inside `F` and
+//!   whatever `F` calls, tail calls included, so the loop that calls `F` is not counted;
+//! - `--zero-before=M` throws the counts away when the program enters `M`, so a warm-up before
+//!   it (thread-locals made on first use, the first allocations) is not counted either.
+//!
+//! The function names are callgrind's demangled ones: `ch03_wakers::clone_of`,
+//! `<ch09_cost::TwoSuspensionPoints as core::future::future::Future>::poll`,
+//! `ch05_lowering::two_suspension_points::{{closure}}` (legacy symbols, without their hash).
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+use crate::Error;
+
+/// A valgrind that runs: its path and its version (`valgrind-3.19.0`).
+#[derive(Debug, Clone)]
+pub struct Callgrind {
+    valgrind: PathBuf,
+    pub version: String,
+}
+
+/// What to count in one run of a program.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Measured<'a> {
+    /// Only instructions executed inside this function (and its callees) count.
+    pub function: &'a str,
+    /// Counts made before the program enters this function are discarded.
+    pub from: &'a str,
+}
+
+impl Callgrind {
+    /// The `valgrind` on `PATH`, or an error saying how to install it.
+    pub fn find() -> Result<Callgrind, Error> {
+        let valgrind = PathBuf::from("valgrind");
+        let output = Command::new(&valgrind).arg("--version").output().map_err(|error| Error::ValgrindMissing {
+            program: valgrind.display().to_string(),
+            reason: error.to_string(),
+        })?;
+        let version = String::from_utf8_lossy(&output.stdout).trim().to_owned();
+        if !output.status.success() || !version.starts_with("valgrind-") {
+            return Err(Error::ValgrindMissing {
+                program: valgrind.display().to_string(),
+                reason: format!("`valgrind --version` printed {version:?}"),
+            });
+        }
+        Ok(Callgrind { valgrind, version })
+    }
+
+    /// The instructions `program args…` executes inside `measured.function`, counted from its
+    /// first entry into `measured.from` on.
+    pub fn count(&self, program: &Path, args: &[&str], measured: &Measured<'_>) -> Result<u64, Error> {
+        static RUNS: AtomicUsize = AtomicUsize::new(0);
+        let out = std::env::temp_dir().join(format!(
+            "callgrind.{}.{}.out",
+            std::process::id(),
+            RUNS.fetch_add(1, Ordering::Relaxed)
+        ));
+        let mut command = Command::new(&self.valgrind);
+        command
+            .arg("--tool=callgrind")
+            .arg(format!("--callgrind-out-file={}", out.display()))
+            .arg("--collect-atstart=no")
+            .arg(format!("--toggle-collect={}", measured.function))
+            .arg(format!("--zero-before={}", measured.from))
+            .arg(program)
+            .args(args);
+        let shown = format!("{} {}", program.display(), args.join(" "));
+        let output = command.output().map_err(|error| Error::Run {
+            command: format!("valgrind --tool=callgrind … {shown}"),
+            status: "not started".to_owned(),
+            stderr: error.to_string(),
+        })?;
+        let text = std::fs::read_to_string(&out);
+        let _ = std::fs::remove_file(&out);
+        if !output.status.success() {
+            return Err(Error::Run {
+                command: format!("valgrind --tool=callgrind … {shown}"),
+                status: output.status.to_string(),
+                stderr: String::from_utf8_lossy(&output.stderr).into_owned(),
+            });
+        }
+        let text = text
+            .map_err(|error| Error::CallgrindOutput { path: out.display().to_string(), reason: error.to_string() })?;
+        match total_instructions(&text) {
+            Some(0) => Err(Error::NothingCounted { function: measured.function.to_owned(), command: shown }),
+            Some(count) => Ok(count),
+            None => Err(Error::CallgrindOutput {
+                path: out.display().to_string(),
+                reason: "no `summary:` or `totals:` line".to_owned(),
+            }),
+        }
+    }
+}
+
+/// The total of the `Ir` event in a callgrind output file: its `totals:` line, or the older
+/// `summary:` line (the event list is `events: Ir` unless other events were asked for).
+pub fn total_instructions(callgrind_out: &str) -> Option<u64> {
+    let line = callgrind_out
+        .lines()
+        .find(|line| line.starts_with("totals:"))
+        .or_else(|| callgrind_out.lines().find(|line| line.starts_with("summary:")))?;
+    line.split_whitespace().nth(1)?.parse().ok()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_total_is_read_from_the_totals_or_the_summary_line() {
+        let out =
+            "# callgrind format\nversion: 1\ncmd:  ./t 1000\nevents: Ir\nfn=(1) t::clone_of\n0 6000\n\nsummary: 6000\n";
+        assert_eq!(total_instructions(out), Some(6000));
+        assert_eq!(total_instructions("events: Ir\nsummary: 12\ntotals: 12\n"), Some(12));
+        assert_eq!(total_instructions("events: Ir\n"), None);
+    }
+}

@@ -1,10 +1,12 @@
-//! `{{#schedule}}`: the two-day course and the half-day workshop, made from the sections' times.
+//! `{{#schedule}}`: the courses the book's times make, and the half-day workshop.
 //!
-//! The two-day course teaches every section, in the book's order, in four sessions of at most
+//! The three-day course teaches every section, in the book's order, in six sessions of at most
 //! three and a quarter hours; a session ends before the first section that would overrun it. The
-//! half-day workshop teaches the sections marked `workshop`, in one session of the same length.
-//! Each session has a quarter-hour break once ninety minutes have been taught. The build fails
-//! when the times do not fit.
+//! two-day course teaches the book's first part, chapters 1 to 5 (from the experiment to the
+//! lowering) and their practice pages, in four such sessions; chapters 6 to 9 build on it and
+//! make the third day. The half-day workshop teaches the sections marked `workshop`, in one
+//! session of the same length. Each session has a quarter-hour break once ninety minutes have
+//! been taught. The build fails when the times do not fit.
 
 use std::fmt::Write as _;
 
@@ -14,18 +16,26 @@ const SESSION_MINUTES: u32 = 195;
 const WORKSHOP_MINUTES: u32 = 195;
 const BREAK_AFTER: u32 = 90;
 const BREAK_MINUTES: u32 = 15;
-const SESSIONS: [(&str, u32); 4] = [
+const SESSIONS: [(&str, u32); 6] = [
     ("Day 1, morning", 9 * 60),
     ("Day 1, afternoon", 13 * 60 + 30),
     ("Day 2, morning", 9 * 60),
     ("Day 2, afternoon", 13 * 60 + 30),
+    ("Day 3, morning", 9 * 60),
+    ("Day 3, afternoon", 13 * 60 + 30),
 ];
+
+/// The last chapter of the book's first part, which the two-day course teaches.
+const FIRST_PART_LAST_CHAPTER: u32 = 5;
 
 pub fn render(sections: &[Section]) -> Result<String, String> {
     if sections.is_empty() {
         return Err("no timed section in the book: nothing to schedule".to_owned());
     }
-    let course = two_day_sessions(sections)?;
+    let all: Vec<&Section> = sections.iter().collect();
+    let first_part: Vec<&Section> = sections.iter().filter(|s| in_first_part(s)).collect();
+    let two_days = sessions(&first_part, 4, "two-day")?;
+    let three_days = sessions(&all, 6, "three-day")?;
     let workshop: Vec<&Section> = sections.iter().filter(|s| s.time.workshop).collect();
     let workshop_total = total(&workshop);
     if workshop_total > WORKSHOP_MINUTES {
@@ -35,13 +45,21 @@ pub fn render(sections: &[Section]) -> Result<String, String> {
         ));
     }
     let mut out = String::new();
-    let all: Vec<&Section> = sections.iter().collect();
     let _ = writeln!(
         out,
-        "## The two-day course\n\nEvery section of the book: {} of teaching in four sessions.\n",
+        "## The two-day course\n\nThe book's first part, chapters 1 to {FIRST_PART_LAST_CHAPTER} and their quizzes and exercises: {} of teaching in four sessions.\n",
+        hours(total(&first_part))
+    );
+    for ((name, start), session) in SESSIONS.iter().zip(&two_days) {
+        let _ = writeln!(out, "### {name}: {}\n", hours(total(session)));
+        out.push_str(&table(session, *start));
+    }
+    let _ = writeln!(
+        out,
+        "## The three-day course\n\nEvery section of the book: {} of teaching in six sessions. The first two days are the two-day course's, section for section, as far as its times allow.\n",
         hours(total(&all))
     );
-    for ((name, start), session) in SESSIONS.iter().zip(&course) {
+    for ((name, start), session) in SESSIONS.iter().zip(&three_days) {
         let _ = writeln!(out, "### {name}: {}\n", hours(total(session)));
         out.push_str(&table(session, *start));
     }
@@ -54,23 +72,32 @@ pub fn render(sections: &[Section]) -> Result<String, String> {
     Ok(out)
 }
 
-/// The sections of the two-day course, session by session.
-fn two_day_sessions(sections: &[Section]) -> Result<Vec<Vec<&Section>>, String> {
+/// Whether a section belongs to the book's first part: a page `chNN-…` with NN at most
+/// [`FIRST_PART_LAST_CHAPTER`].
+fn in_first_part(section: &Section) -> bool {
+    let name = section.page.file_name().and_then(|n| n.to_str()).unwrap_or_default();
+    name.strip_prefix("ch")
+        .and_then(|rest| rest.get(..2))
+        .and_then(|number| number.parse::<u32>().ok())
+        .is_some_and(|number| number <= FIRST_PART_LAST_CHAPTER)
+}
+
+/// `sections` cut into at most `limit` sessions of a course, session by session.
+fn sessions<'a>(sections: &[&'a Section], limit: usize, course: &str) -> Result<Vec<Vec<&'a Section>>, String> {
     let mut sessions: Vec<Vec<&Section>> = vec![Vec::new()];
-    for section in sections {
+    for &section in sections {
         let current = sessions.last().unwrap();
         if !current.is_empty() && total(current) + section.time.minutes > SESSION_MINUTES {
             sessions.push(Vec::new());
         }
         sessions.last_mut().unwrap().push(section);
     }
-    if sessions.len() > SESSIONS.len() {
+    if sessions.len() > limit {
         return Err(format!(
-            "the two-day course needs {} sessions of {} for {}, and has {}: shorten some sections' times",
+            "the {course} course needs {} sessions of {} for {}, and has {limit}: shorten some sections' times",
             sessions.len(),
             hours(SESSION_MINUTES),
             hours(sections.iter().map(|s| s.time.minutes).sum()),
-            SESSIONS.len()
         ));
     }
     Ok(sessions)
@@ -125,6 +152,7 @@ mod tests {
     use std::path::PathBuf;
 
     fn section(chapter: &str, heading: &str, minutes: u32, workshop: bool) -> Section {
+        let chapter = &format!("ch01-{chapter}");
         Section {
             page: PathBuf::from(format!("{chapter}.md")),
             page_title: chapter.to_owned(),
@@ -138,24 +166,37 @@ mod tests {
     #[test]
     fn a_session_ends_before_the_section_that_would_overrun_it() {
         let sections = [section("a", "A1", 100, true), section("b", "B1", 50, false), section("b", "B2", 50, false)];
-        let sessions = two_day_sessions(&sections).unwrap();
+        let sessions = sessions(&sections.iter().collect::<Vec<_>>(), 4, "two-day").unwrap();
         assert_eq!(sessions.iter().map(|s| s.len()).collect::<Vec<_>>(), [2, 1]);
     }
 
     #[test]
     fn too_much_for_two_days_fails_with_the_numbers() {
         let sections: Vec<Section> = (0..5).map(|i| section(&format!("c{i}"), "S", 170, false)).collect();
-        let error = two_day_sessions(&sections).unwrap_err();
+        let error = sessions(&sections.iter().collect::<Vec<_>>(), 4, "two-day").unwrap_err();
         assert!(error.contains("needs 5 sessions of 3 h 15 min"), "{error}");
+    }
+
+    #[test]
+    fn the_two_day_course_is_the_first_part_and_the_three_day_course_all_of_it() {
+        let mut late = section("x", "Late", 30, false);
+        late.page = PathBuf::from("ch06-pinning.md");
+        let sections = [section("a", "A1", 60, true), late];
+        assert!(in_first_part(&sections[0]) && !in_first_part(&sections[1]));
+        let text = render(&sections).unwrap();
+        let (two_days, three_days) = text.split_once("## The three-day course").unwrap();
+        assert!(!two_days.contains("[Late]"), "{text}");
+        assert!(three_days.contains("[Late](ch06-pinning.md#late)"), "{text}");
     }
 
     #[test]
     fn the_schedule_has_clock_times_a_break_and_links_to_sections() {
         let sections = [section("a", "A1", 60, true), section("a", "A2", 45, true), section("b", "B1", 30, false)];
         let text = render(&sections).unwrap();
-        assert!(text.contains("| 09:00 | [A1](a.md#a1) | a | 60 |"), "{text}");
+        assert!(text.contains("| 09:00 | [A1](ch01-a.md#a1) | ch01-a | 60 |"), "{text}");
         assert!(text.contains("| 10:45 | *break* | | 15 |"), "{text}");
-        assert!(text.contains("| 11:00 | [B1](b.md#b1) | b | 30 |"), "{text}");
+        assert!(text.contains("| 11:00 | [B1](ch01-b.md#b1) | ch01-b | 30 |"), "{text}");
+        assert!(text.contains("## The three-day course"), "{text}");
         assert!(text.contains("## The half-day workshop"), "{text}");
     }
 }

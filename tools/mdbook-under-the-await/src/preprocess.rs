@@ -60,6 +60,22 @@ fn check_glossary(root: &Path, src: &Path, book: &Book) -> Vec<Diagnostic> {
         .collect()
 }
 
+/// The directives the dispatch below renders, besides the course's: a name that is neither these,
+/// the course's nor mdBook's is a typo, and would otherwise stay on the page as text.
+const OUR_DIRECTIVES: &[&str] = &[
+    "asm",
+    "asm-line",
+    "historical-asm",
+    "mir",
+    "hir",
+    "type-sizes",
+    "table",
+    "cpp-asm",
+    "cpp-asm-line",
+    "figures",
+    "figure",
+];
+
 /// The page with its listing directives replaced, and the problems found as (line, message).
 /// Lines refer to the page as written, before any expansion.
 fn expand(page: &str, workspace: &Workspace, page_dir: &Path, course: &Course) -> (String, Vec<(usize, String)>) {
@@ -87,7 +103,18 @@ fn expand(page: &str, workspace: &Workspace, page_dir: &Path, course: &Course) -
                 }
                 None
             }
-            _ => None,
+            // mdBook's own `links` preprocessor expands it after this one.
+            "title" => None,
+            unknown => Some(Err(format!(
+                "unknown directive `{{{{#{unknown}}}}}`; this book's directives are {}, and mdBook's {}",
+                OUR_DIRECTIVES
+                    .iter()
+                    .chain(course::DIRECTIVES)
+                    .map(|d| format!("`{d}`"))
+                    .collect::<Vec<_>>()
+                    .join(", "),
+                ["include", "rustdoc_include", "playground", "playpen", "title"].map(|d| format!("`{d}`")).join(", ")
+            ))),
         };
         match rendered {
             Some(Ok(markdown)) => {

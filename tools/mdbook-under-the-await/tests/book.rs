@@ -303,6 +303,13 @@ fn a_broken_internal_link_or_anchor_fails_with_file_and_line() {
 }
 
 #[test]
+fn an_unknown_directive_fails_instead_of_staying_on_the_page_as_text() {
+    let found = problems(&workspace_root(), book_with_page("# T\n\n{{#asmline ch01 noop \"ret\"}}\n"));
+    assert_eq!(found.len(), 1, "{found:?}");
+    assert!(found[0].starts_with("book/ch01-the-experiment.md:3: unknown directive `{{#asmline}}`; this book's directives are `asm`, `asm-line`,"), "{}", found[0]);
+}
+
+#[test]
 fn a_glossary_term_no_page_uses_fails_with_file_and_line() {
     let glossary = "# Glossary\n\n| term | meaning | first explained in |\n|---|---|---|\n| coroutine | a | b |\n| frobnicator | c | d |\n";
     let book = Book::new_with_items(vec![

@@ -193,9 +193,11 @@ fn asm(root: &Path, exercise: &Exercise, function: &str, file: Option<&Path>) ->
 fn verify(root: &Path) -> Result<ExitCode, Failure> {
     let exercises = exercise::exercises(root)?;
     let mut defects = Vec::new();
-    for exercise in &exercises {
-        let solution = run_version(root, exercise, "solutions", &exercise.solution()?)?;
-        let starter = run_version(root, exercise, "starters", &exercise.starter()?)?;
+    // Each version is a `cargo test` of a package of its own: cargo builds one at a time (they
+    // share the target directory), but their tests, some of which wait out a timeout on purpose,
+    // run side by side.
+    let runs = run_all(root, &exercises)?;
+    for (exercise, (solution, starter)) in exercises.iter().zip(runs) {
         let total = solution.passed() + solution.failed();
         println!(
             "{:<28} solution passes {}/{total}; starter compiles: {}, fails {} of {}",
@@ -228,6 +230,40 @@ fn verify(root: &Path) -> Result<ExitCode, Failure> {
     } else {
         Err(defects.join("\n").into())
     }
+}
+
+/// The solution's and the starter's test runs of every exercise, in the exercises' order, at
+/// most [`AT_ONCE`] runs at a time.
+fn run_all(root: &Path, exercises: &[Exercise]) -> Result<Vec<(TestRun, TestRun)>, String> {
+    const AT_ONCE: usize = 4;
+    let jobs: Vec<(usize, &'static str, String)> = exercises
+        .iter()
+        .enumerate()
+        .flat_map(|(at, exercise)| [(at, "solutions", exercise.solution()), (at, "starters", exercise.starter())])
+        .map(|(at, kind, lib)| lib.map(|lib| (at, kind, lib)))
+        .collect::<Result<_, _>>()?;
+    let next = std::sync::atomic::AtomicUsize::new(0);
+    let results: std::sync::Mutex<Vec<Option<Result<TestRun, String>>>> =
+        std::sync::Mutex::new((0..jobs.len()).map(|_| None).collect());
+    std::thread::scope(|scope| {
+        for _ in 0..AT_ONCE.min(jobs.len()) {
+            scope.spawn(|| {
+                loop {
+                    let job = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                    let Some((at, kind, lib)) = jobs.get(job) else { break };
+                    let run = run_version(root, &exercises[*at], kind, lib);
+                    results.lock().unwrap_or_else(|p| p.into_inner())[job] = Some(run);
+                }
+            });
+        }
+    });
+    let mut results =
+        results.into_inner().unwrap_or_else(|p| p.into_inner()).into_iter().map(|r| r.expect("every job ran"));
+    let mut pairs = Vec::new();
+    while let (Some(solution), Some(starter)) = (results.next(), results.next()) {
+        pairs.push((solution?, starter?));
+    }
+    Ok(pairs)
 }
 
 /// Writes `lib` as a package under target/exercise-check/<kind>/ and runs the exercise's tests.

@@ -62,16 +62,25 @@ fn compile(
     let out_dir = workspace.root.join("target/listings/standalone");
     std::fs::create_dir_all(&out_dir)
         .map_err(|e| Error::Read { path: out_dir.display().to_string(), reason: e.to_string() })?;
-    let out = out_dir.join(format!("{crate_name}-{}-{}.s", std::process::id(), CALLS.fetch_add(1, Ordering::Relaxed)));
+    let call = format!("{crate_name}-{}-{}", std::process::id(), CALLS.fetch_add(1, Ordering::Relaxed));
+    let out = out_dir.join(format!("{call}.s"));
+    // rustc's intermediate files go to the output directory, by default the working directory:
+    // two versions of one exercise compiled at once would share their names there.
+    let scratch = out_dir.join(&call);
+    std::fs::create_dir_all(&scratch)
+        .map_err(|e| Error::Read { path: scratch.display().to_string(), reason: e.to_string() })?;
     let mut command = isolated(&rustc.path, workspace);
     command
         .args(["--edition", "2024", "--crate-type", "lib", "--crate-name", crate_name, "--target", TARGET])
         .args(flags.standalone_rustc_args())
         .args(path_remaps(workspace))
         .arg(format!("--emit=asm={}", out.display()))
+        .arg("--out-dir")
+        .arg(&scratch)
         .arg(source);
     run(&mut command, &chapter.slug)?;
     let text = read(&out);
     let _ = std::fs::remove_file(&out);
+    let _ = std::fs::remove_dir_all(&scratch);
     text
 }

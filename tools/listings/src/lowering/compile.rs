@@ -112,10 +112,6 @@ pub fn output(workspace: &Workspace, chapter: &Chapter, stage: Stage, rustc: &Ru
     let source = source.strip_prefix(&workspace.root).unwrap_or(&source);
     let out = out_dir.join(chapter.crate_name());
 
-    if stage == Stage::DropGlue {
-        // No body of an older build may be read back.
-        let _ = std::fs::remove_dir_all(out.with_extension("dumps"));
-    }
     let mut command = isolated(&rustc.path, workspace);
     if stage.needs_bootstrap() {
         // The one place the project uses RUSTC_BOOTSTRAP: `-Z` flags that only print.
@@ -123,12 +119,34 @@ pub fn output(workspace: &Workspace, chapter: &Chapter, stage: Stage, rustc: &Ru
     }
     command.args(["--edition", &chapter.edition()?, "--crate-type", "lib", "--crate-name", &chapter.crate_name()]);
     command.args(path_remaps(workspace)).arg(source).args(stage.flags(&out));
-    let output = run(&mut command, &chapter.slug)?;
+    // rustc writes its intermediate files (`<crate>.<crate>.<hash>-cgu.0.rcgu.o`) into the output
+    // directory, the working directory unless told otherwise: two stages of one chapter compiled
+    // at once would write, and delete, the same file there. Each stage has a folder of its own.
+    command.arg("--out-dir").arg(&out_dir);
+
+    // The stage reads one file and nothing else (a chapter's library needs only std): the same
+    // command on the same source gives the same output, which the last run left in `out_dir`.
+    let stamp = out.with_extension("stamp");
+    let fingerprint = fingerprint(&command, &std::fs::read(workspace.root.join(source)).unwrap_or_default());
+    let printout = out.with_extension("printout");
+    if std::fs::read_to_string(&stamp).ok().as_deref() != Some(fingerprint.as_str()) {
+        let _ = std::fs::remove_file(&stamp);
+        if stage == Stage::DropGlue {
+            // No body of an older build may be read back.
+            let _ = std::fs::remove_dir_all(out.with_extension("dumps"));
+        }
+        let output = run(&mut command, &chapter.slug)?;
+        // `-Zprint-type-sizes` prints to standard output: kept for the next run like the files.
+        std::fs::write(&printout, &output.stdout)
+            .map_err(|e| Error::Read { path: printout.display().to_string(), reason: e.to_string() })?;
+        // A stamp that cannot be written only costs the next run a compilation.
+        let _ = std::fs::write(&stamp, &fingerprint);
+    }
     Ok(match stage {
         Stage::Hir => StageOutput::Hir(hir::items(&read(&out.with_extension("hir"))?)),
         Stage::Mir => StageOutput::Mir(mir::bodies(&read(&out.with_extension("mir"))?)),
         Stage::TypeSizes => {
-            let mut layouts = type_sizes::layouts(&String::from_utf8_lossy(&output.stdout));
+            let mut layouts = type_sizes::layouts(&read(&printout)?);
             for (name, offset) in async_fn_tag_offsets(&read(&out.with_extension("ll"))?) {
                 layouts.iter_mut().filter(|layout| layout.name == name).for_each(|layout| layout.place_tag(offset));
             }
@@ -136,6 +154,16 @@ pub fn output(workspace: &Workspace, chapter: &Chapter, stage: Stage, rustc: &Ru
         }
         Stage::DropGlue => StageOutput::DropGlue(drop_glue::bodies(&read_dumps(&out.with_extension("dumps"))?)),
     })
+}
+
+/// What decides a stage's output: the whole command (rustc, its environment and arguments) and
+/// the source it reads. A hash is enough: the stamp only saves a compilation when nothing changed.
+fn fingerprint(command: &std::process::Command, source: &[u8]) -> String {
+    use std::hash::{Hash, Hasher};
+    let mut hasher = std::hash::DefaultHasher::new();
+    format!("{command:?}").hash(&mut hasher);
+    source.hash(&mut hasher);
+    format!("{:016x} {} bytes\n", hasher.finish(), source.len())
 }
 
 /// Every dumped body, one after the other (in the order of their file names, so that the text is

@@ -404,11 +404,12 @@ impl States {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use listings::lowering::debuginfo::StateSource;
 
     const BODY: &str = "fn f::{closure#0}(_1: Pin<&mut {async fn body of f()}>, _2: &mut Context<'_>) -> Poll<()> {
     bb0: {
         _5 = discriminant((*_6));
-        switchInt(move _5) -> [0: bb1, 1: bb5, 2: bb6, 3: bb2, otherwise: bb7];
+        switchInt(move _5) -> [0: bb1, 1: bb5, 2: bb6, 3: bb9, otherwise: bb7];
     }
 
     bb1: {
@@ -447,15 +448,75 @@ mod tests {
         discriminant((*_6)) = 3;
         return;
     }
+
+    bb9: {
+        _4 = move _2;
+        goto -> bb1;
+    }
 }
 ";
 
     #[test]
     fn blocks_and_their_successors_are_read_from_the_body() {
         let blocks = blocks(BODY);
-        assert_eq!(blocks.len(), 9);
+        assert_eq!(blocks.len(), 10);
         assert_eq!(blocks[1].successors(), ["bb2", "bb4"]);
         assert!(blocks[4].cleanup);
         assert_eq!(blocks[5].successors(), ["bb5"], "`unwind continue` goes to no block");
+    }
+
+    fn states() -> States {
+        let provenance = listings::Provenance {
+            subject: "f::{closure#0}".into(),
+            compiler: "rustc 1.95.0".into(),
+            origin: listings::Origin::Stage { stage: listings::Stage::Mir, edition: "2024".into() },
+            excerpt: None,
+        };
+        let mir = StageListing {
+            stage: listings::Stage::Mir,
+            subject: "f::{closure#0}".into(),
+            text: BODY.into(),
+            layout: None,
+            provenance,
+            command: String::new(),
+        };
+        let printout = "print-type-size type: `{async fn body of f()}`: 2 bytes, alignment: 1 bytes\n";
+        let mut future = listings::lowering::type_sizes::layouts(printout).remove(0);
+        let state = |value, variant: &str, line| StateSource { value, variant: variant.into(), line };
+        future.states = vec![
+            state(0, "Unresumed", Some(1)),
+            state(1, "Returned", Some(3)),
+            state(2, "Panicked", Some(3)),
+            state(3, "Suspend0", Some(2)),
+        ];
+        States::of(&mir, &future, "async fn f() {\n    g().await;\n}\n").unwrap()
+    }
+
+    #[test]
+    fn each_poll_ends_where_the_block_it_reaches_writes_the_tag() {
+        let states = states();
+        assert_eq!(
+            states.named_transitions(),
+            [
+                ("Unresumed", "Returned", Exit::Ready),
+                ("Unresumed", "Panicked", Exit::Unwind),
+                ("Unresumed", "Suspend0", Exit::Pending),
+                ("Suspend0", "Returned", Exit::Ready),
+                ("Suspend0", "Panicked", Exit::Unwind),
+                ("Suspend0", "Suspend0", Exit::Pending),
+            ]
+        );
+    }
+
+    #[test]
+    fn a_suspension_point_carries_its_await_line_and_the_finished_states_their_panics() {
+        let states = states();
+        let names: Vec<&str> = states.states.iter().map(|s| s.variant.as_str()).collect();
+        assert_eq!(names, ["Unresumed", "Suspend0", "Returned", "Panicked"], "in reading order");
+        assert_eq!(states.state("Suspend0").unwrap().source.as_deref(), Some("g().await;"));
+        assert_eq!(states.state("Returned").unwrap().panics.as_deref(), Some("`async fn` resumed after completion"));
+        let svg = states.svg("s");
+        assert!(svg.contains(">line 2: g().await;</text>"), "{svg}");
+        assert_eq!(svg.matches("class=\"picture-edge-unwind\"").count(), 2 + 1, "two arcs, and the legend");
     }
 }

@@ -2,23 +2,9 @@
 //! future whose type sizes the page prints, and the states of every coroutine whose MIR it
 //! prints. `{{#type-sizes …}}` and `{{#picture …}}` show them.
 
-use pictures::assert_picture_snapshot;
 use pictures::layout::{Layout, What};
-use pictures::states::{Exit, States};
-
-const CHAPTER: &str = env!("CARGO_PKG_NAME");
-
-fn layout_picture(future: &str) -> Layout {
-    let (layout, listing) = Layout::of_subject(CHAPTER, future).unwrap_or_else(|e| panic!("{e}"));
-    assert_picture_snapshot!(&format!("layout_{future}"), layout.picture(CHAPTER, future, &listing));
-    layout
-}
-
-fn states_picture(function: &str, listing_name: &str) -> States {
-    let (states, mir) = States::of_async_fn(CHAPTER, function).unwrap_or_else(|e| panic!("{e}"));
-    assert_picture_snapshot!(&format!("states_{listing_name}"), states.picture(CHAPTER, listing_name, &mir));
-    states
-}
+use pictures::states::Exit;
+use pictures::{assert_layout_picture, assert_states_picture};
 
 /// What each row has over `bytes`, by row: `("Suspend0", "__awaitee")`, `("Unresumed", "tag")`.
 fn over(layout: &Layout, bytes: std::ops::Range<u64>) -> Vec<(String, String)> {
@@ -31,7 +17,7 @@ fn over(layout: &Layout, bytes: std::ops::Range<u64>) -> Vec<(String, String)> {
 
 #[test]
 fn hello_worlds_future_is_drawn_as_a_tag_in_every_state_and_the_awaitee_in_suspend0_only() {
-    let layout = layout_picture("hello_world");
+    let layout = assert_layout_picture!("hello_world");
     assert_eq!(layout.columns, [0..1, 1..2]);
     let tags = over(&layout, 0..1);
     assert_eq!(tags.len(), 4, "{tags:?}");
@@ -41,7 +27,7 @@ fn hello_worlds_future_is_drawn_as_a_tag_in_every_state_and_the_awaitee_in_suspe
 
 #[test]
 fn two_suspension_points_has_its_tag_at_byte_16_between_hatched_padding_and_shares_the_awaitees_bytes() {
-    let layout = layout_picture("two_suspension_points");
+    let layout = assert_layout_picture!("two_suspension_points");
     assert!(over(&layout, 16..17).iter().all(|(_, what)| what == "tag"));
     assert!(over(&layout, 17..24).iter().all(|(_, what)| what == "padding"));
     let shared: Vec<_> = layout.shared().into_iter().map(|(bytes, users)| (bytes, users.len())).collect();
@@ -50,13 +36,16 @@ fn two_suspension_points_has_its_tag_at_byte_16_between_hatched_padding_and_shar
 
 #[test]
 fn the_buffer_futures_are_drawn_with_the_kilobyte_only_where_it_is_held() {
-    assert_eq!(over(&layout_picture("buffer_held_across_await"), 1..1025), [("Suspend0".into(), "buffer".into())]);
     assert_eq!(
-        over(&layout_picture("buffer_borrowed_then_dropped_before_await"), 1..1025),
+        over(&assert_layout_picture!("buffer_held_across_await"), 1..1025),
+        [("Suspend0".into(), "buffer".into())]
+    );
+    assert_eq!(
+        over(&assert_layout_picture!("buffer_borrowed_then_dropped_before_await"), 1..1025),
         [("Suspend0".into(), "buffer".into())]
     );
     for small in ["buffer_in_block_before_await", "buffer_read_without_borrow_before_await"] {
-        let layout = layout_picture(small);
+        let layout = assert_layout_picture!(small);
         assert_eq!(layout.size, 3, "{small}");
         assert_eq!(over(&layout, 1..2), [("Suspend0".into(), "checksum".into())], "{small}");
     }
@@ -64,7 +53,7 @@ fn the_buffer_futures_are_drawn_with_the_kilobyte_only_where_it_is_held() {
 
 #[test]
 fn two_big_awaits_share_the_same_kilobyte_of_bytes() {
-    let layout = layout_picture("two_big_awaits_in_sequence");
+    let layout = assert_layout_picture!("two_big_awaits_in_sequence");
     assert_eq!(
         over(&layout, 2..1028),
         [("Suspend0".into(), "__awaitee".into()), ("Suspend1".into(), "__awaitee".into())]
@@ -73,7 +62,7 @@ fn two_big_awaits_share_the_same_kilobyte_of_bytes() {
 
 #[test]
 fn the_argument_is_drawn_twice_once_captured_and_once_as_a_saved_local() {
-    let layout = layout_picture("argument_counted_twice");
+    let layout = assert_layout_picture!("argument_counted_twice");
     let suspend0: Vec<(std::ops::Range<u64>, String)> = layout
         .row("Suspend0")
         .unwrap()
@@ -92,7 +81,7 @@ fn the_argument_is_drawn_twice_once_captured_and_once_as_a_saved_local() {
 
 #[test]
 fn hello_world_is_drawn_with_one_suspension_point_at_its_await_and_a_panic_edge_from_each_live_state() {
-    let states = states_picture("hello_world", "hello_world_state_machine");
+    let states = assert_states_picture!("hello_world", "hello_world_state_machine");
     let suspend0 = states.state("Suspend0").unwrap();
     assert_eq!(suspend0.value, 3);
     assert!(suspend0.source.as_deref().unwrap().contains(".await"), "{suspend0:?}");
@@ -112,7 +101,7 @@ fn hello_world_is_drawn_with_one_suspension_point_at_its_await_and_a_panic_edge_
 
 #[test]
 fn two_suspension_points_are_drawn_in_order_each_at_its_own_await() {
-    let states = states_picture("two_suspension_points", "two_suspension_points_state_machine");
+    let states = assert_states_picture!("two_suspension_points", "two_suspension_points_state_machine");
     let names: Vec<&str> = states.states.iter().map(|s| s.variant.as_str()).collect();
     assert_eq!(names, ["Unresumed", "Suspend0", "Suspend1", "Returned", "Panicked"]);
     let (first, second) = (states.state("Suspend0").unwrap(), states.state("Suspend1").unwrap());
@@ -124,7 +113,7 @@ fn two_suspension_points_are_drawn_in_order_each_at_its_own_await() {
 #[test]
 fn the_buffer_coroutines_whose_mir_the_page_shows_have_their_states_drawn() {
     for function in ["buffer_borrowed_then_dropped_before_await", "buffer_read_without_borrow_before_await"] {
-        let states = states_picture(function, function);
+        let states = assert_states_picture!(function, function);
         assert_eq!(states.states.len(), 4, "{function}: one suspension point");
         assert!(states.named_transitions().contains(&("Suspend0", "Returned", Exit::Ready)), "{function}");
     }

@@ -1,21 +1,14 @@
 //! The pictures of this chapter, drawn from the listings its page shows (`{{#type-sizes …}}` and
 //! `{{#picture …}}` show them).
 
-use pictures::assert_picture_snapshot;
 use pictures::jump_table::JumpTable;
-use pictures::layout::Layout;
+use pictures::{assert_layout_picture, assert_picture_snapshot};
 
 const CHAPTER: &str = env!("CARGO_PKG_NAME");
 
-fn layout_picture(future: &str) -> Layout {
-    let (layout, listing) = Layout::of_subject(CHAPTER, future).unwrap_or_else(|e| panic!("{e}"));
-    assert_picture_snapshot!(&format!("layout_{future}"), layout.picture(CHAPTER, future, &listing));
-    layout
-}
-
 #[test]
 fn three_awaits_is_drawn_with_kept_in_the_two_later_states_and_the_tag_at_24() {
-    let layout = layout_picture("three_awaits");
+    let layout = assert_layout_picture!("three_awaits");
     assert_eq!(layout.over("Suspend0", 16..24), None);
     for state in ["Suspend1", "Suspend2"] {
         assert_eq!(layout.over(state, 16..24), Some("kept"), "{state}");
@@ -25,9 +18,9 @@ fn three_awaits_is_drawn_with_kept_in_the_two_later_states_and_the_tag_at_24() {
 
 #[test]
 fn each_nested_future_is_drawn_holding_the_next_one_as_its_awaitee() {
-    let outer = layout_picture("outer");
-    let middle = layout_picture("middle");
-    let leaf = layout_picture("leaf");
+    let outer = assert_layout_picture!("outer");
+    let middle = assert_layout_picture!("middle");
+    let leaf = assert_layout_picture!("leaf");
     assert_eq!(outer.over("Suspend0", 4..12), Some("__awaitee"));
     assert_eq!(outer.columns.iter().find(|c| **c == (4..12)).map(|c| c.end - c.start), Some(middle.size));
     assert_eq!(middle.over("Suspend0", 4..6), Some("__awaitee"));

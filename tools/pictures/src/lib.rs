@@ -128,6 +128,36 @@ macro_rules! assert_picture_snapshot {
     }};
 }
 
+/// Draws the layout of `subject` (an `async fn`, for its future) from the type-sizes listing of
+/// the calling chapter, checks it against its snapshot `layout_<subject>`, and returns it.
+#[macro_export]
+macro_rules! assert_layout_picture {
+    ($subject:expr $(,)?) => {{
+        let (subject, chapter): (&str, &str) = ($subject, env!("CARGO_PKG_NAME"));
+        let (layout, listing) =
+            $crate::layout::Layout::of_subject(chapter, subject).unwrap_or_else(|error| panic!("{error}"));
+        $crate::assert_picture_snapshot!(&format!("layout_{subject}"), layout.picture(chapter, subject, &listing));
+        layout
+    }};
+}
+
+/// Draws the states of the `async fn` `function` of the calling chapter from the MIR of its
+/// resume function (the listing `listing_name`), checks them against the snapshot
+/// `states_<listing_name>`, and returns them.
+#[macro_export]
+macro_rules! assert_states_picture {
+    ($function:expr, $listing_name:expr $(,)?) => {{
+        let (function, listing_name, chapter): (&str, &str, &str) = ($function, $listing_name, env!("CARGO_PKG_NAME"));
+        let (states, mir) =
+            $crate::states::States::of_async_fn(chapter, function).unwrap_or_else(|error| panic!("{error}"));
+        $crate::assert_picture_snapshot!(
+            &format!("states_{listing_name}"),
+            states.picture(chapter, listing_name, &mir)
+        );
+        states
+    }};
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

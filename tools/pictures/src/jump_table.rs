@@ -49,6 +49,16 @@ pub struct Target {
     pub calls: Option<String>,
 }
 
+/// `DummyFuture::poll` for `<ch01_the_experiment::DummyFuture as core::future::future::Future>::poll`,
+/// `panic_const_async_fn_resumed` for `core::panicking::panic_const::panic_const_async_fn_resumed`.
+fn short_name(path: &str) -> String {
+    let method = path.rsplit("::").next().unwrap_or(path);
+    match path.strip_prefix('<').and_then(|rest| rest.split_once(" as ")) {
+        Some((self_type, _)) => format!("{}::{method}", self_type.rsplit("::").next().unwrap_or(self_type)),
+        None => method.to_owned(),
+    }
+}
+
 impl JumpTable {
     pub fn of(listing: &Listing, future: &TypeLayout) -> Result<JumpTable, String> {
         let function = &listing.function;
@@ -132,8 +142,7 @@ impl JumpTable {
                 Line::Instruction { mnemonic, operands } if mnemonic == "call" => {
                     if let Some(target) = current.and_then(|i| targets.get_mut(i)).filter(|t| t.calls.is_none()) {
                         let callee = operands.trim_start_matches("qword ptr [rip + ").trim_end_matches(']');
-                        let callee = callee.split('@').next().unwrap_or(callee);
-                        target.calls = Some(callee.rsplit("::").next().unwrap_or(callee).to_owned());
+                        target.calls = Some(short_name(callee.split('@').next().unwrap_or(callee)));
                     }
                 }
                 _ => {}
@@ -246,5 +255,23 @@ impl JumpTable {
         let rows = self.entries.len().max(self.targets.len());
         let title = format!("The jump table of {}: from the state byte's value to a label", self.function);
         svg.finish(target_x + target_width + 8.0, top + rows as f64 * ROW + 4.0, &title, &self.description())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_callee_is_named_by_its_type_and_method_or_its_last_segment() {
+        assert_eq!(
+            short_name("<ch01_the_experiment::DummyFuture as core::future::future::Future>::poll"),
+            "DummyFuture::poll"
+        );
+        assert_eq!(
+            short_name("core::panicking::panic_const::panic_const_async_fn_resumed"),
+            "panic_const_async_fn_resumed"
+        );
+        assert_eq!(short_name("_Unwind_Resume"), "_Unwind_Resume");
     }
 }

@@ -11,6 +11,10 @@
 //   - fail if a listing is wider than its column (at 1280 px and at phone width, 390 px): a
 //     long line must wrap, not hide its end
 //   - fail if a listing's checked notes and its marked lines disagree in number
+//   - fail if a picture (figure.picture) has no rendered SVG, no title named by aria-labelledby,
+//     no text labels, text not in the theme's colour, or is wider than the content column, at
+//     1280 px, at 390 px and in the coal theme; screenshot each: SCREENSHOT_DIR/pictures/<id>.png,
+//     <id>-dark.png and <id>-phone.png
 //   - on the first assembly listing with source lines: pointing at a source line must light up
 //     exactly the lines of that source line, in its colour, and nothing once the pointer leaves
 //   - fail if the lazily loaded search index (searchindex-<hash>.js) has 0 documents,
@@ -21,7 +25,7 @@
 //     feedback and its explanation checked; every file an exercise links to served; speaker notes
 //     hidden from readers
 // Then, once: the instructor view (?instructor=on) shows the notes; print.html holds every
-// listing, quiz and exercise and, in print media, shows notes and quiz answers and hides the
+// listing, picture, quiz and exercise and, in print media, shows notes and quiz answers and hides the
 // buttons (its PDF is written to SCREENSHOT_DIR/print.pdf); a missing page under SITE_PATH gets
 // the styled 404 page.
 // Prints one "FAIL <page>: <reason>" line per failure and exits 1; exits 2 on setup errors.
@@ -140,6 +144,42 @@ async function answerQuiz(page, fail) {
   return quizzes;
 }
 
+// Pictures drawn from the compiler's output (tools/pictures, {{#picture}} and {{#type-sizes}}):
+// each an inline SVG that is rendered, lies inside the content column, has its title (named by
+// aria-labelledby for screen readers), labels as text, and text in the theme's colour.
+const PICTURES = () => {
+  const column = document.querySelector('main').getBoundingClientRect();
+  const colour = getComputedStyle(document.querySelector('main')).color;
+  return Array.from(document.querySelectorAll('figure.picture')).map(f => {
+    const svg = f.querySelector('svg');
+    const box = svg ? svg.getBoundingClientRect() : { width: 0, height: 0, left: 0, right: 0 };
+    const title = svg?.querySelector(':scope > title');
+    const text = svg?.querySelector('text');
+    return { id: f.id, svg: !!svg, title: title?.textContent || '',
+      named: !!title && (svg.getAttribute('aria-labelledby') || '').split(' ').includes(title.id),
+      texts: svg ? svg.querySelectorAll('text').length : 0, width: box.width, height: box.height,
+      inside: box.left >= column.left - 1 && box.right <= column.right + 1,
+      themed: !!text && getComputedStyle(text).fill === colour };
+  });
+};
+function checkPictures(pictures, where, fail) {
+  for (const p of pictures) {
+    if (!p.svg) fail(`picture ${p.id} has no SVG`);
+    else if (!(p.width > 0 && p.height > 0)) fail(`picture ${p.id} is not rendered ${where} (${p.width}x${p.height})`);
+    if (!p.title || !p.named) fail(`picture ${p.id} has no title named by aria-labelledby`);
+    if (p.texts === 0) fail(`picture ${p.id} has no text labels`);
+    if (!p.inside) fail(`picture ${p.id} is wider than the content column ${where}`);
+    if (!p.themed) fail(`picture ${p.id}'s text is not in the theme's colour ${where}`);
+  }
+}
+// One screenshot per picture, for a person to look at: SCREENSHOT_DIR/pictures/<id>[-dark|-phone].png.
+async function shootPictures(page, suffix) {
+  const ids = await page.evaluate(() => Array.from(document.querySelectorAll('figure.picture')).map(f => f.id));
+  fs.mkdirSync(path.join(shotDir, 'pictures'), { recursive: true });
+  for (const id of ids) await page.locator(`#${id}`).screenshot({ path: path.join(shotDir, 'pictures', `${id}${suffix}.png`) });
+  return ids.length;
+}
+
 async function checkPage(base, rel, failures) {
   const fail = reason => failures.push(`FAIL ${rel}: ${reason}`);
   const page = await context.newPage();
@@ -224,6 +264,20 @@ async function checkPage(base, rel, failures) {
     .map(pre => `${pre.closest('figure').id} (${pre.scrollWidth} > ${pre.clientWidth} px)`);
   for (const wide of await page.evaluate(OVERFLOW)) fail(`listing wider than its column at 1280 px: ${wide}`);
 
+  const pictures = await page.evaluate(PICTURES);
+  checkPictures(pictures, 'at 1280 px', fail);
+  if (pictures.length) {
+    await shootPictures(page, '');
+    // The same pictures in a dark theme: their text must follow it.
+    const dark = await context.newPage();
+    await dark.addInitScript(() => localStorage.setItem('mdbook-theme', 'coal'));
+    await dark.goto(base + rel, { waitUntil: 'load' });
+    checkPictures(await dark.evaluate(PICTURES), 'in the coal theme', fail);
+    await shootPictures(dark, '-dark');
+    await dark.evaluate(() => localStorage.removeItem('mdbook-theme'));
+    await dark.close();
+  }
+
   // The course: notes hidden from readers, every exercise file served, quizzes answered.
   const notesShown = await page.evaluate(() => Array.from(document.querySelectorAll('.speaker-notes'))
     .filter(n => getComputedStyle(n).display !== 'none').length);
@@ -246,6 +300,8 @@ async function checkPage(base, rel, failures) {
     await phone.setViewportSize({ width: 390, height: 844 });
     await phone.goto(base + rel, { waitUntil: 'load' });
     for (const wide of await phone.evaluate(OVERFLOW)) fail(`listing wider than its column at 390 px: ${wide}`);
+    checkPictures(await phone.evaluate(PICTURES), 'at 390 px', fail);
+    await shootPictures(phone, '-phone');
     await phone.screenshot({ path: path.join(shotDir, `${shot}-phone.png`), fullPage: true, timeout: 60000 });
     await phone.close();
   }
@@ -275,8 +331,8 @@ async function checkPage(base, rel, failures) {
   }
   await page.waitForTimeout(200); // let late console errors arrive
   await page.close();
-  console.log(`checked ${rel}: asm blocks=${blocks.length}, listings=${figures.length}, notes=${notes.reduce((a, n) => a + n.listed, 0)}, hover=${hover ? `line ${hover.n} lit ${hover.members}` : 'none'}, quizzes=${quizzes}, exercises=${exercises}, search docs=${docs}, hits("${word}")=${hits}`);
-  return { listings: figures.length, quizzes, exercises };
+  console.log(`checked ${rel}: asm blocks=${blocks.length}, listings=${figures.length}, pictures=${pictures.length}, notes=${notes.reduce((a, n) => a + n.listed, 0)}, hover=${hover ? `line ${hover.n} lit ${hover.members}` : 'none'}, quizzes=${quizzes}, exercises=${exercises}, search docs=${docs}, hits("${word}")=${hits}`);
+  return { listings: figures.length, pictures: pictures.length, quizzes, exercises };
 }
 
 // A page opened with its own failure listeners; HTTP errors are the caller's to judge.
@@ -313,12 +369,13 @@ async function checkPrint(base, expected, failures) {
   if (!resp?.ok()) { fail(`status ${resp?.status()}`); await page.close(); return; }
   const counts = await page.evaluate(() => ({
     listings: document.querySelectorAll('figure.listing').length,
+    pictures: document.querySelectorAll('figure.picture svg > title').length,
     quizzes: document.querySelectorAll('section.quiz').length,
     exercises: document.querySelectorAll('div.exercise').length,
     starters: document.querySelectorAll('details.exercise-starter').length,
     open: document.querySelectorAll('details.exercise-starter[open]').length,
   }));
-  for (const what of ['listings', 'quizzes', 'exercises']) {
+  for (const what of ['listings', 'pictures', 'quizzes', 'exercises']) {
     if (counts[what] !== expected[what]) fail(`${counts[what]} ${what}, the pages have ${expected[what]}`);
   }
   if (counts.open !== counts.starters) fail(`${counts.open} of ${counts.starters} exercise starters open for print`);
@@ -326,16 +383,18 @@ async function checkPrint(base, expected, failures) {
   const printed = await page.evaluate(() => {
     const shown = sel => Array.from(document.querySelectorAll(sel)).filter(e => getComputedStyle(e).display !== 'none').length;
     return { notes: shown('.speaker-notes'), allNotes: document.querySelectorAll('.speaker-notes').length,
+      pictures: shown('figure.picture svg'),
       answers: shown('.quiz-answers'), buttons: shown('.quiz-check'), solutions: shown('.exercise-solution') };
   });
   if (printed.notes !== printed.allNotes || printed.allNotes === 0) fail(`${printed.notes} of ${printed.allNotes} speaker notes printed`);
+  if (printed.pictures !== expected.pictures) fail(`${printed.pictures} pictures printed, of ${expected.pictures}`);
   if (printed.answers !== expected.quizzes) fail(`${printed.answers} quizzes print their answers, of ${expected.quizzes}`);
   if (printed.buttons) fail(`${printed.buttons} quiz buttons printed`);
   if (printed.solutions) fail(`${printed.solutions} exercise solutions printed`);
   await page.pdf({ path: path.join(shotDir, 'print.pdf'), format: 'A4', printBackground: true,
     margin: { top: '15mm', bottom: '15mm', left: '12mm', right: '12mm' } });
   await page.close();
-  console.log(`checked print.html: ${counts.listings} listings, ${counts.quizzes} quizzes, ${counts.exercises} exercises; print.pdf written`);
+  console.log(`checked print.html: ${counts.listings} listings, ${counts.pictures} pictures, ${counts.quizzes} quizzes, ${counts.exercises} exercises; print.pdf written`);
 }
 
 async function checkNotFound(base, failures) {
@@ -366,7 +425,7 @@ try {
     timeout: 60000,
   });
   const failures = [];
-  const total = { listings: 0, quizzes: 0, exercises: 0 };
+  const total = { listings: 0, pictures: 0, quizzes: 0, exercises: 0 };
   for (const rel of pages) {
     try {
       const found = await checkPage(base, rel, failures);

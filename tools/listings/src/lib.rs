@@ -40,7 +40,7 @@ pub use flags::{CodegenFlags, OPT_LEVELS, TARGET};
 pub use lowering::{Stage, StageListing, TypeLayout};
 pub use object_code::MachineCode;
 pub use program::optimised_program;
-pub use provenance::{Excerpt, Origin, Provenance};
+pub use provenance::{DrawnFrom, Excerpt, Origin, Provenance};
 pub use snapshot::{
     ListingKind, Part, StoredListing, read_snapshot, snapshot_name, snapshot_settings, unchecked_snapshots,
 };

@@ -50,10 +50,25 @@ pub enum Origin {
     Table {
         how: String,
     },
+    /// A picture a chapter's test drew from listings (the `pictures` crate): the snapshots it was
+    /// drawn from, each with the digest of its body then, so that the book can refuse a picture
+    /// whose listing has changed since.
+    Picture {
+        drawn_from: Vec<DrawnFrom>,
+    },
+}
+
+/// One snapshot a picture was drawn from: `ch05-lowering__type-sizes__hello_world`, and the
+/// digest of its body when the picture was drawn.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DrawnFrom {
+    pub snapshot: String,
+    pub digest: String,
 }
 
 const SEPARATOR: &str = " · ";
 const TABLE: &str = "table: ";
+const PICTURE: &str = "picture drawn from ";
 const GXX: &str = "g++ ";
 const WITH_CONSTANTS: &str = "with the constants it refers to";
 const WITH_SOURCE: &str = "with source lines";
@@ -76,6 +91,7 @@ impl Provenance {
             Origin::Stage { stage, .. } => ListingKind::from(*stage),
             Origin::Cpp { .. } => ListingKind::CppAsm,
             Origin::Table { .. } => ListingKind::Table,
+            Origin::Picture { .. } => ListingKind::Picture,
         }
     }
 
@@ -87,6 +103,7 @@ impl Provenance {
             Origin::Stage { stage, .. } => stage.subcommand(),
             // Made by a chapter's test from several listings or by g++: the test makes it again.
             Origin::Cpp { .. } | Origin::Table { .. } => return format!("cargo test -p {chapter_slug}"),
+            Origin::Picture { .. } => return format!("cargo test -p {chapter_slug} --test pictures"),
         };
         let mut words = vec!["cargo".to_owned(), "xtask".to_owned(), subcommand.to_owned()];
         words.push(chapter_short_name(chapter_slug).to_owned());
@@ -138,6 +155,10 @@ impl fmt::Display for Provenance {
             Origin::Stage { stage, edition } => f.write_str(&stage.describe(edition)),
             Origin::Cpp { flags, source } => write!(f, "{flags}{SEPARATOR}{source}"),
             Origin::Table { how } => write!(f, "{TABLE}{how}"),
+            Origin::Picture { drawn_from } => {
+                let sources: Vec<String> = drawn_from.iter().map(|d| format!("{}#{}", d.snapshot, d.digest)).collect();
+                write!(f, "{PICTURE}{}", sources.join(", "))
+            }
         }?;
         match self.excerpt {
             Some(Excerpt { first, last, of }) => write!(f, "{SEPARATOR}lines {first}–{last} of {of}"),
@@ -170,6 +191,15 @@ impl FromStr for Provenance {
         let origin = if let Some(how) = how.strip_prefix(TABLE) {
             // Words, which may contain the separator themselves.
             Origin::Table { how: std::iter::once(how).chain(extras).collect::<Vec<_>>().join(SEPARATOR) }
+        } else if let Some(sources) = how.strip_prefix(PICTURE) {
+            let drawn_from = sources
+                .split(", ")
+                .map(|source| {
+                    let (snapshot, digest) = source.split_once('#').ok_or_else(not_one)?;
+                    Ok(DrawnFrom { snapshot: snapshot.to_owned(), digest: digest.to_owned() })
+                })
+                .collect::<Result<_, String>>()?;
+            Origin::Picture { drawn_from }
         } else if compiler.starts_with(GXX) {
             let [source] = extras[..] else { return Err(not_one()) };
             Origin::Cpp { flags: how.to_owned(), source: source.to_owned() }
@@ -233,6 +263,17 @@ mod tests {
             subject: "six callers of three_awaits".into(),
             compiler: "rustc 1.95.0 (59807616e 2026-04-14)".into(),
             origin: Origin::Table { how: "g++ 12.2.0 · -C opt-level=3; bytes from the object file".into() },
+            excerpt: None,
+        });
+        all.push(Provenance {
+            subject: "layout of {async fn body of hello_world()}".into(),
+            compiler: "rustc 1.95.0 (59807616e 2026-04-14)".into(),
+            origin: Origin::Picture {
+                drawn_from: vec![
+                    DrawnFrom { snapshot: "ch05-lowering__type-sizes__hello_world".into(), digest: "0123abcd".into() },
+                    DrawnFrom { snapshot: "ch05-lowering__mir__hello_world".into(), digest: "4567ef01".into() },
+                ],
+            },
             excerpt: None,
         });
         let mut part = all[1].clone();

@@ -160,6 +160,8 @@ pub enum ListingKind {
     Table,
     /// A C++ listing made by the pinned g++ (`cpp/`).
     CppAsm,
+    /// An SVG picture drawn from listings (the `pictures` crate).
+    Picture,
 }
 
 impl ListingKind {
@@ -171,6 +173,7 @@ impl ListingKind {
             ListingKind::TypeSizes => "type-sizes",
             ListingKind::Table => "table",
             ListingKind::CppAsm => "cpp-asm",
+            ListingKind::Picture => "picture",
         }
     }
 }

@@ -5,6 +5,9 @@
 //!   chapters' checked snapshots (and the one `{{#historical-asm …}}`), `{{#asm-line …}}` quotes
 //!   of single lines that must still be in their listing, `{{#table …}}` tables generated from
 //!   listings, and `{{#cpp-asm …}}` / `{{#cpp-asm-line …}}` for the C++ listings of the appendix,
+//! - renders `{{#picture …}}` pictures drawn from the compiler's output (SVG snapshots of the
+//!   `pictures` crate, refused when a listing they were drawn from has changed), and shows every
+//!   `{{#type-sizes …}}` layout as its picture with the listing folded (`picture.rs`),
 //! - renders `{{#figures …}}` tables and `{{#figure …}}` values from a chapter's measured
 //!   figures (`figures.toml`), refusing stale ones,
 //! - checks every `{{#include …}}` (file, anchor, lines), every internal link (page and
@@ -31,6 +34,7 @@ pub mod links;
 pub mod listing;
 pub mod measured;
 pub mod notes;
+pub mod picture;
 mod preprocess;
 pub mod quote;
 

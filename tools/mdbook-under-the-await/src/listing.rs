@@ -106,11 +106,12 @@ pub(crate) fn stored_listing<'a>(
                 ListingKind::TypeSizes => "type-size",
                 ListingKind::Table => "generated table",
                 ListingKind::CppAsm => "C++ assembly",
+                ListingKind::Picture => "picture",
             },
             chapter.slug,
             listings::closest_names(name, &known).first().map(|c| format!(" (did you mean {c}?)")).unwrap_or_default(),
             relative(&listing_path),
-            known.join(", ")
+            if known.is_empty() { "none".to_owned() } else { known.join(", ") }
         ));
     }
     let path = chapter.snapshot_path(kind, name, part);

@@ -10,7 +10,8 @@ use mdbook_preprocessor::book::{Book, BookItem, Chapter};
 use crate::course::Course;
 use crate::diagnostic::{Diagnostic, line_of};
 use crate::{
-    commands, course, cpp_listing, directive, generated_table, glossary, includes, links, listing, measured, quote,
+    commands, course, cpp_listing, directive, generated_table, glossary, includes, links, listing, measured, picture,
+    quote,
 };
 
 /// `root` is the book's root (the workspace root: `book.toml` lives there), `src` its source
@@ -90,7 +91,8 @@ fn expand(page: &str, workspace: &Workspace, page_dir: &Path, course: &Course) -
             "historical-asm" => Some(listing::render_historical_asm(&found.arguments(), page_dir)),
             "mir" => Some(listing::render_stage(ListingKind::Mir, &found.arguments(), workspace)),
             "hir" => Some(listing::render_stage(ListingKind::Hir, &found.arguments(), workspace)),
-            "type-sizes" => Some(listing::render_stage(ListingKind::TypeSizes, &found.arguments(), workspace)),
+            "type-sizes" => Some(picture::render_type_sizes(&found.arguments(), workspace)),
+            "picture" => Some(picture::render_picture(&found.arguments(), workspace)),
             "table" => Some(generated_table::render_table(&found.arguments(), workspace)),
             "cpp-asm" => Some(cpp_listing::render_cpp_asm(&found.arguments(), workspace)),
             "cpp-asm-line" => Some(quote::render_cpp_asm_line(&found.arguments(), workspace)),

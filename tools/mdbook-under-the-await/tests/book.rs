@@ -276,7 +276,7 @@ fn a_deleted_snapshot_fails_the_build() {
     assert_eq!(
         after,
         [
-            "book/ch01-the-experiment.md:1: no assembly listing `f` in ch09-gone (no file chapters/ch09-gone/tests/snapshots/ch09-gone__asm__f.snap); its listings are: "
+            "book/ch01-the-experiment.md:1: no assembly listing `f` in ch09-gone (no file chapters/ch09-gone/tests/snapshots/ch09-gone__asm__f.snap); its listings are: none"
         ]
     );
 }

@@ -3,7 +3,7 @@
 use crate::child::{isolated, path_remaps, read, run};
 use crate::{Chapter, Error, Rustc, Workspace};
 
-use super::debuginfo::async_fn_tag_offsets;
+use super::debuginfo::{async_fn_states, async_fn_tag_offsets};
 use super::{StageOutput, drop_glue, hir, mir, type_sizes};
 
 /// A stage of the compiler whose output a listing shows.
@@ -147,8 +147,15 @@ pub fn output(workspace: &Workspace, chapter: &Chapter, stage: Stage, rustc: &Ru
         Stage::Mir => StageOutput::Mir(mir::bodies(&read(&out.with_extension("mir"))?)),
         Stage::TypeSizes => {
             let mut layouts = type_sizes::layouts(&read(&printout)?);
-            for (name, offset) in async_fn_tag_offsets(&read(&out.with_extension("ll"))?) {
+            let llvm_ir = read(&out.with_extension("ll"))?;
+            for (name, offset) in async_fn_tag_offsets(&llvm_ir) {
                 layouts.iter_mut().filter(|layout| layout.name == name).for_each(|layout| layout.place_tag(offset));
+            }
+            for (name, states) in async_fn_states(&llvm_ir) {
+                layouts
+                    .iter_mut()
+                    .filter(|layout| layout.name == name)
+                    .for_each(|layout| layout.states = states.clone());
             }
             StageOutput::TypeSizes(layouts)
         }

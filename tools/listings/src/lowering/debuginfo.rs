@@ -42,6 +42,75 @@ pub fn async_fn_tag_offsets(llvm_ir: &str) -> Vec<(String, u64)> {
     offsets
 }
 
+/// One state of an `async fn`'s future as its debug information describes it: the value its tag
+/// holds in that state, the variant's name and the source line rustc gives the variant (for a
+/// `SuspendN`, the line of its `.await`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StateSource {
+    pub value: u64,
+    pub variant: String,
+    pub line: Option<u32>,
+}
+
+/// (`{async fn body of NAME()}`, its states in the order of their tag values) for every `async fn`
+/// whose future has debug information. The variant part of `{async_fn_env#0}` lists one member
+/// per state, whose `extraData` is the tag's value, whose `line` is the state's source line and
+/// whose base type is the variant (`Suspend0`):
+///
+/// ```text
+/// !16 = !DICompositeType(tag: DW_TAG_variant_part, scope: !12, …, elements: !17, …, discriminator: !48)
+/// !17 = !{!18, !25, !29, !33, !42}
+/// !33 = !DIDerivedType(tag: DW_TAG_member, name: "3", scope: !16, file: !19, line: 89, baseType: !34, …, extraData: i8 3)
+/// !34 = !DICompositeType(tag: DW_TAG_structure_type, name: "Suspend0", scope: !12, …)
+/// ```
+pub fn async_fn_states(llvm_ir: &str) -> Vec<(String, Vec<StateSource>)> {
+    let metadata: HashMap<&str, &str> =
+        llvm_ir.lines().filter_map(|line| line.strip_prefix('!')?.split_once(" = ")).collect();
+    let node = |reference: &str| metadata.get(reference.trim_start_matches('!')).copied();
+    let list = |reference: &str| -> Vec<&str> {
+        node(reference)
+            .and_then(|text| text.strip_prefix("!{")?.strip_suffix('}'))
+            .map(|items| items.split(", ").filter(|item| !item.is_empty()).collect())
+            .unwrap_or_default()
+    };
+    let mut found: HashMap<String, Vec<Vec<StateSource>>> = HashMap::new();
+    for coroutine in metadata
+        .values()
+        .filter(|node| node.contains("DW_TAG_structure_type") && field(node, "name") == Some("\"{async_fn_env#0}\""))
+    {
+        let Some(function) = field(coroutine, "scope").and_then(node).and_then(|namespace| field(namespace, "name"))
+        else {
+            continue;
+        };
+        let parts = field(coroutine, "elements").map(list).unwrap_or_default();
+        let Some(part) = parts.iter().filter_map(|p| node(p)).find(|p| p.contains("DW_TAG_variant_part")) else {
+            continue;
+        };
+        let mut states: Vec<StateSource> = field(part, "elements")
+            .map(list)
+            .unwrap_or_default()
+            .into_iter()
+            .filter_map(node)
+            .filter_map(|member| {
+                let value = field(member, "extraData")?.rsplit(' ').next()?.parse().ok()?;
+                let variant = field(member, "baseType").and_then(node).and_then(|v| field(v, "name"))?;
+                let file = field(member, "file").and_then(node).and_then(|f| field(f, "filename"));
+                let line = match file {
+                    Some("\"<unknown>\"") | None => None,
+                    Some(_) => field(member, "line").and_then(|l| l.parse().ok()),
+                };
+                Some(StateSource { value, variant: variant.trim_matches('"').to_owned(), line })
+            })
+            .collect();
+        states.sort_by_key(|state| state.value);
+        found.entry(format!("{{async fn body of {}()}}", function.trim_matches('"'))).or_default().push(states);
+    }
+    let mut states: Vec<(String, Vec<StateSource>)> =
+        found.into_iter().filter(|(_, all)| all.len() == 1).map(|(name, mut all)| (name, all.remove(0))).collect();
+    states.sort_by(|a, b| a.0.cmp(&b.0));
+    states
+}
+
 /// The value of `key: value` in a metadata node's field list.
 fn field<'a>(node: &'a str, key: &str) -> Option<&'a str> {
     let pattern = format!("{key}: ");
@@ -66,13 +135,21 @@ fn field<'a>(node: &'a str, key: &str) -> Option<&'a str> {
 mod tests {
     use super::*;
 
-    const IR: &str = r#"!12 = !DICompositeType(tag: DW_TAG_structure_type, name: "{async_fn_env#0}", scope: !13, file: !2, size: 320, align: 64)
+    const IR: &str = r#"!12 = !DICompositeType(tag: DW_TAG_structure_type, name: "{async_fn_env#0}", scope: !13, file: !2, size: 320, align: 64, elements: !15)
 !13 = !DINamespace(name: "two_suspension_points", scope: !14)
 !14 = !DINamespace(name: "ch05_lowering", scope: null)
 !48 = !DIDerivedType(tag: DW_TAG_member, name: "__state", scope: !12, file: !2, baseType: !49, size: 8, align: 8, offset: 128, flags: DIFlagArtificial)
 !58 = !DICompositeType(tag: DW_TAG_structure_type, name: "{async_fn_env#0}", scope: !59, file: !2, size: 16, align: 8)
 !59 = !DINamespace(name: "hello_world", scope: !14)
 !83 = !DIDerivedType(tag: DW_TAG_member, name: "__state", scope: !58, file: !2, baseType: !49, size: 8, align: 8, flags: DIFlagArtificial)
+!15 = !{!16}
+!16 = !DICompositeType(tag: DW_TAG_variant_part, scope: !12, file: !2, size: 320, align: 64, elements: !17, discriminator: !48)
+!17 = !{!18, !33}
+!18 = !DIDerivedType(tag: DW_TAG_member, name: "0", scope: !16, file: !19, line: 88, baseType: !20, size: 320, align: 64, extraData: i8 0)
+!19 = !DIFile(filename: "chapters/ch05-lowering/src/lib.rs", directory: ".")
+!20 = !DICompositeType(tag: DW_TAG_structure_type, name: "Unresumed", scope: !12, file: !2, size: 320, align: 64, elements: !24)
+!33 = !DIDerivedType(tag: DW_TAG_member, name: "3", scope: !16, file: !19, line: 89, baseType: !34, size: 320, align: 64, extraData: i8 3)
+!34 = !DICompositeType(tag: DW_TAG_structure_type, name: "Suspend0", scope: !12, file: !2, size: 320, align: 64, elements: !24)
 !90 = !DIDerivedType(tag: DW_TAG_member, name: "__state", scope: !91, file: !2, baseType: !49, size: 8, align: 8, offset: 64)
 !91 = !DICompositeType(tag: DW_TAG_structure_type, name: "{async_block_env#0}", scope: !59, file: !2, size: 16, align: 8)
 "#;
@@ -86,5 +163,20 @@ mod tests {
                 ("{async fn body of two_suspension_points()}".to_owned(), 16)
             ]
         );
+    }
+
+    #[test]
+    fn each_state_has_its_tag_value_variant_and_source_line() {
+        let states = async_fn_states(IR);
+        let (name, two) = &states[0];
+        assert_eq!(name, "{async fn body of two_suspension_points()}");
+        assert_eq!(
+            two,
+            &[
+                StateSource { value: 0, variant: "Unresumed".into(), line: Some(88) },
+                StateSource { value: 3, variant: "Suspend0".into(), line: Some(89) },
+            ]
+        );
+        assert_eq!(states.len(), 1, "hello_world's future has no variant part in this excerpt");
     }
 }

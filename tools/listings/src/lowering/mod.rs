@@ -8,7 +8,7 @@
 //! the project.
 
 mod compile;
-mod debuginfo;
+pub mod debuginfo;
 pub mod drop_glue;
 pub mod hir;
 pub mod mir;

@@ -29,6 +29,9 @@ pub struct TypeLayout {
     pub variants: Vec<Variant>,
     /// The print-out of this type, without the `print-type-size` prefixes.
     pub printed: String,
+    /// For an `async fn`'s future, its states as the debug information describes them (tag
+    /// value, variant, source line); empty where that is not known.
+    pub states: Vec<super::debuginfo::StateSource>,
 }
 
 /// Where a type's tag lies, and how that is known.
@@ -93,6 +96,7 @@ pub fn layouts(printout: &str) -> Vec<TypeLayout> {
                 tag: None,
                 variants: Vec::new(),
                 printed: String::new(),
+                states: Vec::new(),
             });
         }
         let Some(layout) = layouts.last_mut() else { continue };

@@ -1,0 +1,26 @@
+//! The pictures of this chapter, drawn from the listings its page shows (`{{#type-sizes …}}` and
+//! `{{#picture …}}` show them).
+
+use pictures::states::Exit;
+use pictures::{assert_layout_picture, assert_states_picture};
+
+#[test]
+fn the_future_held_across_three_awaits_is_drawn_with_second_only_in_suspend1() {
+    let layout = assert_layout_picture!("held_across_awaits");
+    assert_eq!(layout.over("Suspend1", 64..80), Some("second"));
+    for state in ["Suspend0", "Suspend2"] {
+        assert_eq!(layout.over(state, 64..80), None, "{state}");
+    }
+    assert_eq!(layout.over("Returned", 48..49), Some("tag"));
+}
+
+#[test]
+fn the_two_rc_coroutines_whose_mir_the_page_shows_have_their_states_drawn() {
+    for function in ["rc_held_across_await", "rc_dropped_in_a_block_before_await"] {
+        let states = assert_states_picture!(function, function);
+        assert!(states.state("Suspend0").is_some_and(|s| s.line.is_some()), "{function}: {states:?}");
+        let unwinds =
+            states.named_transitions().into_iter().filter(|(_, to, exit)| *to == "Panicked" && *exit == Exit::Unwind);
+        assert_eq!(unwinds.count(), 2, "{function}: a panic from Unresumed or Suspend0 poisons the future");
+    }
+}

@@ -1,0 +1,277 @@
+//! A state machine's jump table: for each value of the state byte, the table's entry and the
+//! label it sends the poll to.
+//!
+//! Drawn from an assembly listing (with its source lines) of a resume function that dispatches
+//! through a jump table: `movzx eax, byte ptr [rdi + N]` loads the state byte, `movsxd rax,
+//! dword ptr [rcx + 4*rax]` reads entry `rax` of the table, whose `.long .LBB0_k-.LJTI0_0`
+//! entries are in the listing. The state byte's offset is checked against the tag's place in
+//! the future's layout, and the states are named by its debug information; a dispatch that
+//! changes the index between the load and the table read is refused, since entry `i` would then
+//! not be state `i`.
+
+use listings::asm::Line;
+use listings::{Listing, ListingKind, TypeLayout};
+
+use crate::svg::{Anchor, FONT, SMALL, Svg, text_width};
+use crate::{Picture, Source, picture_id};
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct JumpTable {
+    pub function: String,
+    /// The load of the state byte: `movzx eax, byte ptr [rdi + 24]`.
+    pub dispatch: String,
+    /// The state byte's offset in the future.
+    pub state_offset: u64,
+    /// `.LJTI0_0`.
+    pub table: String,
+    /// Entry `i` is where a poll in state `i` goes.
+    pub entries: Vec<Entry>,
+    /// The labels the entries name, in the listing's order, with what each block does first.
+    pub targets: Vec<Target>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Entry {
+    /// The state byte's value, and the entry's index.
+    pub value: u64,
+    /// `Suspend0`, from the debug information.
+    pub state: String,
+    pub label: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Target {
+    pub label: String,
+    /// The block's source line: the one before its first instruction, or else the one in effect
+    /// where it starts: `src/lib.rs:95  fut.await;`.
+    pub source: Option<String>,
+    /// The first function the block calls, shortened to its last segment.
+    pub calls: Option<String>,
+}
+
+/// `DummyFuture::poll` for `<ch01_the_experiment::DummyFuture as core::future::future::Future>::poll`,
+/// `panic_const_async_fn_resumed` for `core::panicking::panic_const::panic_const_async_fn_resumed`.
+fn short_name(path: &str) -> String {
+    let method = path.rsplit("::").next().unwrap_or(path);
+    match path.strip_prefix('<').and_then(|rest| rest.split_once(" as ")) {
+        Some((self_type, _)) => format!("{}::{method}", self_type.rsplit("::").next().unwrap_or(self_type)),
+        None => method.to_owned(),
+    }
+}
+
+impl JumpTable {
+    pub fn of(listing: &Listing, future: &TypeLayout) -> Result<JumpTable, String> {
+        let function = &listing.function;
+        let instructions: Vec<(&str, &str)> = listing.instructions().collect();
+        let read = instructions
+            .iter()
+            .position(|(m, o)| *m == "movsxd" && o.contains("dword ptr [") && o.contains("+ 4*"))
+            .ok_or_else(|| format!("{function}: no read of a jump table's entry (`movsxd …, dword ptr [… + 4*…]`)"))?;
+        let index = instructions[read].1.rsplit("4*").next().unwrap_or_default().trim_end_matches(']').to_owned();
+        let low = format!("e{}", &index[1..]);
+        let load = instructions[..read]
+            .iter()
+            .rposition(|(m, o)| o.split_once(", ").is_some_and(|(d, _)| d == index || d == low) && !m.is_empty())
+            .ok_or_else(|| format!("{function}: nothing loads the index {index}"))?;
+        let (mnemonic, operands) = instructions[load];
+        let dispatch = format!("{mnemonic} {operands}");
+        let state_offset = operands
+            .strip_prefix(&format!("{low}, byte ptr [rdi"))
+            .filter(|_| mnemonic == "movzx")
+            .and_then(|rest| rest.strip_suffix(']'))
+            .and_then(|rest| match rest.strip_prefix(" + ") {
+                Some(n) => n.parse().ok(),
+                None => rest.is_empty().then_some(0),
+            })
+            .ok_or_else(|| {
+                format!("{function}: the index comes from `{dispatch}`, not from the future's state byte")
+            })?;
+        let tag =
+            future.tag.map(|t| t.offset()).ok_or_else(|| format!("{}: the tag's place is not known", future.name))?;
+        if state_offset != tag {
+            return Err(format!(
+                "{function}: `{dispatch}` reads byte {state_offset}, but the tag of {} is at {tag}",
+                future.name
+            ));
+        }
+        let table = listing
+            .lines
+            .iter()
+            .find_map(|line| match line {
+                Line::DataLabel { name, kind: listings::asm::ConstantKind::JumpTable } => Some(name.clone()),
+                _ => None,
+            })
+            .ok_or_else(|| format!("{function}: the listing has no jump table"))?;
+        let entries = listing
+            .data_after(&table)
+            .into_iter()
+            .enumerate()
+            .map(|(value, entry)| {
+                let label = entry.split('-').next().unwrap_or(entry).to_owned();
+                let state =
+                    future.states.iter().find(|s| s.value == value as u64).map(|s| s.variant.clone()).ok_or_else(
+                        || format!("{function}: entry {value} of {table}, but {} has no state {value}", future.name),
+                    )?;
+                Ok(Entry { value: value as u64, state, label })
+            })
+            .collect::<Result<Vec<Entry>, String>>()?;
+        let mut targets: Vec<Target> = Vec::new();
+        let mut source = None;
+        let mut current: Option<usize> = None;
+        // Whether the current block has had an instruction: a source line before its first one
+        // is the block's own.
+        let mut started = false;
+        for line in &listing.lines {
+            if matches!(line, Line::Instruction { .. }) {
+                started = true;
+            }
+            match line {
+                Line::Source { location, text } => {
+                    source = Some(format!("{location}  {text}"));
+                    if let Some(target) = current.and_then(|i| targets.get_mut(i)).filter(|_| !started) {
+                        target.source = source.clone();
+                    }
+                }
+                Line::Label(label) => {
+                    (current, started) = (None, false);
+                    if entries.iter().any(|e| e.label == *label) {
+                        targets.push(Target { label: label.clone(), source: source.clone(), calls: None });
+                        current = Some(targets.len() - 1);
+                    }
+                }
+                Line::Instruction { mnemonic, operands } if mnemonic == "call" => {
+                    if let Some(target) = current.and_then(|i| targets.get_mut(i)).filter(|t| t.calls.is_none()) {
+                        let callee = operands.trim_start_matches("qword ptr [rip + ").trim_end_matches(']');
+                        target.calls = Some(short_name(callee.split('@').next().unwrap_or(callee)));
+                    }
+                }
+                _ => {}
+            }
+        }
+        for entry in &entries {
+            if !targets.iter().any(|t| t.label == entry.label) {
+                return Err(format!(
+                    "{function}: entry {} of {table} names {}, which is not in the listing",
+                    entry.value, entry.label
+                ));
+            }
+        }
+        Ok(JumpTable { function: function.clone(), dispatch, state_offset, table, entries, targets })
+    }
+
+    pub fn description(&self) -> String {
+        let mut text = format!(
+            "{} loads the state byte at offset {} ({}) and jumps through the table {}.",
+            self.function, self.state_offset, self.dispatch, self.table
+        );
+        for entry in &self.entries {
+            text.push_str(&format!(" State {} ({}) goes to {}.", entry.value, entry.state, entry.label));
+        }
+        for target in &self.targets {
+            if let Some(source) = &target.source {
+                text.push_str(&format!(" {} starts in {source}", target.label));
+                if let Some(call) = &target.calls {
+                    text.push_str(&format!(" and calls {call}"));
+                }
+                text.push('.');
+            }
+        }
+        text
+    }
+
+    /// The picture, for the assembly listing `listing_name` of the chapter `chapter_slug`.
+    pub fn picture(&self, chapter_slug: &str, listing_name: &str, listing: &Listing) -> Picture {
+        let text = listing.to_string();
+        Picture::new(
+            self.svg(&picture_id(chapter_slug, &format!("jump_table_{listing_name}"))),
+            &format!("jump table of {}", self.function),
+            &listing.provenance.compiler,
+            chapter_slug,
+            &[Source { kind: ListingKind::Asm, name: listing_name, text: &text }],
+        )
+    }
+
+    fn svg(&self, id: &str) -> String {
+        const ROW: f64 = 34.0;
+        let mut svg = Svg::new(id, "picture-jump-table");
+        let top = 44.0;
+        let entry_text = |e: &Entry| format!("{} · {}", e.value, e.state);
+        let entry_width = self.entries.iter().map(|e| text_width(&entry_text(e), FONT)).fold(0.0, f64::max) + 20.0;
+        let slot_text = |e: &Entry| format!("+{}: {}", e.value * 4, e.label);
+        let slot_width = self.entries.iter().map(|e| text_width(&slot_text(e), FONT)).fold(0.0, f64::max) + 20.0;
+        let target_lines = |t: &Target| {
+            let source = t.source.as_deref().map(|s| s.rsplit_once("  ").map_or(s, |(_, text)| text)).unwrap_or("");
+            let line = t.source.as_deref().and_then(|s| s.split("  ").next()).unwrap_or("");
+            let second = match &t.calls {
+                Some(call) => format!("{line} · calls {call}"),
+                None => line.to_owned(),
+            };
+            (format!("{}  {source}", t.label), second)
+        };
+        let target_width = self
+            .targets
+            .iter()
+            .map(|t| {
+                let (a, b) = target_lines(t);
+                text_width(&a, FONT).max(text_width(&b, SMALL))
+            })
+            .fold(0.0, f64::max)
+            + 20.0;
+        let (state_x, slot_x) = (8.0, 8.0 + entry_width + 28.0);
+        let target_x = slot_x + slot_width + 80.0;
+        svg.text(
+            state_x,
+            14.0,
+            Anchor::Start,
+            "picture-small",
+            &format!("{} reads the state byte (offset {})", self.dispatch, self.state_offset),
+        );
+        svg.text(state_x, top - 8.0, Anchor::Start, "picture-small", "state byte");
+        svg.text(slot_x, top - 8.0, Anchor::Start, "picture-small", &format!("{}, 4 bytes an entry", self.table));
+        svg.text(target_x, top - 8.0, Anchor::Start, "picture-small", "labels, in the listing's order");
+        for (i, entry) in self.entries.iter().enumerate() {
+            let y = top + i as f64 * ROW;
+            svg.rect(state_x, y, entry_width, ROW - 6.0, "picture-box picture-tag", None);
+            svg.text(state_x + 10.0, y + 18.0, Anchor::Start, "picture-label", &entry_text(entry));
+            svg.line((state_x + entry_width, y + 14.0), (slot_x, y + 14.0), "picture-rule");
+            svg.rect(slot_x, y, slot_width, ROW - 6.0, "picture-box picture-slot", None);
+            svg.text(slot_x + 10.0, y + 18.0, Anchor::Start, "picture-label", &slot_text(entry));
+            let Some(t) = self.targets.iter().position(|t| t.label == entry.label) else { continue };
+            let ty = top + t as f64 * ROW + 14.0;
+            let (x1, x2) = (slot_x + slot_width, target_x - 1.0);
+            svg.arrow(
+                &format!("M{x1},{} C{},{} {},{ty} {x2},{ty}", y + 14.0, x1 + 40.0, y + 14.0, x2 - 40.0),
+                "picture-arrow",
+                &format!("state {} ({}) jumps to {}", entry.value, entry.state, entry.label),
+            );
+        }
+        for (i, target) in self.targets.iter().enumerate() {
+            let y = top + i as f64 * ROW;
+            let (first, second) = target_lines(target);
+            svg.rect(target_x, y, target_width, ROW - 6.0, "picture-box picture-node", None);
+            svg.text(target_x + 10.0, y + 13.0, Anchor::Start, "picture-label", &first);
+            svg.text(target_x + 10.0, y + 24.0, Anchor::Start, "picture-small", &second);
+        }
+        let rows = self.entries.len().max(self.targets.len());
+        let title = format!("The jump table of {}: from the state byte's value to a label", self.function);
+        svg.finish(target_x + target_width + 8.0, top + rows as f64 * ROW + 4.0, &title, &self.description())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_callee_is_named_by_its_type_and_method_or_its_last_segment() {
+        assert_eq!(
+            short_name("<ch01_the_experiment::DummyFuture as core::future::future::Future>::poll"),
+            "DummyFuture::poll"
+        );
+        assert_eq!(
+            short_name("core::panicking::panic_const::panic_const_async_fn_resumed"),
+            "panic_const_async_fn_resumed"
+        );
+        assert_eq!(short_name("_Unwind_Resume"), "_Unwind_Resume");
+    }
+}

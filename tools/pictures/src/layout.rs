@@ -1,0 +1,451 @@
+//! The layout of a type, a future above all: a byte ruler across, one row per variant, each
+//! field a box over its bytes, the tag where the debug information puts it, padding hatched, and
+//! under each run of bytes that more than one variant uses, how many do.
+//!
+//! It is drawn from the type-sizes listing's [`LayoutTable`], in which every byte lies in exactly
+//! one row and every field has a cell: the table's rows are the picture's columns of bytes, its
+//! columns (one per variant, more for a union's overlapping fields) the picture's rows.
+//!
+//! The columns are not to scale: a future of 2050 bytes with a 1-byte tag would leave the tag a
+//! hairline. A column's width grows with the logarithm of its byte count, and widens to fit the
+//! name of a field that lies in it alone; the ruler labels every boundary with its offset.
+
+use std::ops::Range;
+
+use listings::lowering::type_sizes::{Cell, LayoutTable};
+use listings::{ListingKind, StageListing, TypeLayout};
+
+use crate::svg::{Anchor, FONT, SMALL, Svg, text_width};
+use crate::{Picture, Source, picture_id};
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Layout {
+    pub type_name: String,
+    pub size: u64,
+    pub align: u64,
+    /// The byte ranges the ruler divides the type into: the table's rows.
+    pub columns: Vec<Range<u64>>,
+    pub rows: Vec<VariantRow>,
+    /// What the table's footer says of the tag.
+    pub tag_note: Option<String>,
+}
+
+/// One variant (or one lane of a variant whose fields overlap).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct VariantRow {
+    pub name: String,
+    pub boxes: Vec<ByteBox>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ByteBox {
+    pub bytes: Range<u64>,
+    pub what: What,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum What {
+    /// `upvar` (an argument the future captured), `local` (a local saved across an await) or
+    /// `field`.
+    Field {
+        kind: String,
+        name: String,
+    },
+    Tag,
+    Padding,
+    /// Unused bytes where the tag, whose offset is not known, may lie.
+    TagOrPadding,
+}
+
+impl What {
+    fn label(&self) -> &str {
+        match self {
+            What::Field { name, .. } => name,
+            What::Tag => "tag",
+            What::Padding | What::TagOrPadding => "",
+        }
+    }
+
+    fn words(&self) -> String {
+        match self {
+            What::Field { kind, name } => format!("{kind} {name}"),
+            What::Tag => "the tag".to_owned(),
+            What::Padding => "padding".to_owned(),
+            What::TagOrPadding => "padding, or the tag".to_owned(),
+        }
+    }
+}
+
+impl Layout {
+    /// The layout of the type a type-sizes listing shows.
+    pub fn of(listing: &StageListing) -> Result<Layout, String> {
+        let layout =
+            listing.layout.as_ref().ok_or_else(|| format!("`{}` is not a type-sizes listing", listing.subject))?;
+        Ok(Layout::of_type(layout))
+    }
+
+    /// The layout of `subject` (an `async fn`, for its future) in `chapter`, and the type-sizes
+    /// listing it is drawn from.
+    pub fn of_subject(chapter: &str, subject: &str) -> Result<(Layout, StageListing), String> {
+        let listing = listings::stage(chapter, listings::Stage::TypeSizes, subject).map_err(|e| e.to_string())?;
+        Ok((Layout::of(&listing)?, listing))
+    }
+
+    /// What `row` has over `bytes`: a field's name, `tag` or `padding`; `None` for nothing.
+    pub fn over(&self, row: &str, bytes: Range<u64>) -> Option<&str> {
+        let found = self.row(row)?.boxes.iter().find(|b| b.bytes.start <= bytes.start && bytes.end <= b.bytes.end)?;
+        Some(match &found.what {
+            What::Field { name, .. } => name,
+            What::Tag => "tag",
+            What::Padding | What::TagOrPadding => "padding",
+        })
+    }
+
+    pub fn of_type(layout: &TypeLayout) -> Layout {
+        let table: LayoutTable = layout.table();
+        let rows = table
+            .columns
+            .iter()
+            .enumerate()
+            .map(|(column, name)| {
+                let mut boxes: Vec<ByteBox> = Vec::new();
+                for row in &table.rows {
+                    let what = match &row.cells[column] {
+                        Cell::Empty => continue,
+                        Cell::Continues => {
+                            if let Some(last) = boxes.last_mut() {
+                                last.bytes.end = row.bytes.end;
+                            }
+                            continue;
+                        }
+                        Cell::Starts(label) => {
+                            let (kind, name) = label.split_once(' ').unwrap_or(("field", label));
+                            What::Field { kind: kind.to_owned(), name: name.to_owned() }
+                        }
+                        Cell::Tag => What::Tag,
+                        Cell::Padding => What::Padding,
+                        Cell::TagOrPadding => What::TagOrPadding,
+                    };
+                    match boxes.last_mut() {
+                        // A tag or padding over several rows is one box; a field starts anew.
+                        Some(last)
+                            if !matches!(what, What::Field { .. })
+                                && last.what == what
+                                && last.bytes.end == row.bytes.start =>
+                        {
+                            last.bytes.end = row.bytes.end
+                        }
+                        _ => boxes.push(ByteBox { bytes: row.bytes.clone(), what }),
+                    }
+                }
+                VariantRow { name: name.clone(), boxes }
+            })
+            .collect();
+        Layout {
+            type_name: layout.name.clone(),
+            size: layout.size,
+            align: layout.align,
+            columns: table.rows.iter().map(|row| row.bytes.clone()).collect(),
+            rows,
+            tag_note: table.tag,
+        }
+    }
+
+    pub fn row(&self, name: &str) -> Option<&VariantRow> {
+        self.rows.iter().find(|row| row.name == name)
+    }
+
+    /// Each column of bytes that a field of more than one row lies over, with those rows.
+    pub fn shared(&self) -> Vec<(Range<u64>, Vec<&str>)> {
+        self.columns
+            .iter()
+            .filter_map(|bytes| {
+                let users: Vec<&str> = self
+                    .rows
+                    .iter()
+                    .filter(|row| {
+                        row.boxes.iter().any(|b| {
+                            matches!(b.what, What::Field { .. })
+                                && b.bytes.start <= bytes.start
+                                && bytes.end <= b.bytes.end
+                        })
+                    })
+                    .map(|row| row.name.as_str())
+                    .collect();
+                (users.len() > 1 && !bytes.is_empty()).then(|| (bytes.clone(), users))
+            })
+            .collect()
+    }
+
+    /// The layout in words: the SVG's description.
+    pub fn description(&self) -> String {
+        let mut text = format!("{}: {} bytes, alignment {}.", self.type_name, self.size, self.align);
+        if let Some(tag) = &self.tag_note {
+            text.push_str(&format!(" {}{}.", tag[..1].to_uppercase(), &tag[1..]));
+        }
+        for row in &self.rows {
+            let fields: Vec<String> = row
+                .boxes
+                .iter()
+                .filter(|b| matches!(b.what, What::Field { .. }))
+                .map(|b| format!("{} at bytes {}..{}", b.what.words(), b.bytes.start, b.bytes.end))
+                .collect();
+            let fields = if fields.is_empty() { "no field".to_owned() } else { fields.join(", ") };
+            text.push_str(&format!(" {}: {fields}.", row.name));
+        }
+        let padding: Vec<String> = self
+            .rows
+            .first()
+            .into_iter()
+            .flat_map(|row| &row.boxes)
+            .filter(|b| matches!(b.what, What::Padding | What::TagOrPadding))
+            .map(|b| format!("{}..{}", b.bytes.start, b.bytes.end))
+            .collect();
+        if !padding.is_empty() {
+            text.push_str(&format!(" Padding at bytes {}.", padding.join(" and ")));
+        }
+        for (bytes, users) in self.shared() {
+            text.push_str(&format!(" Bytes {}..{} are used by {}.", bytes.start, bytes.end, users.join(", ")));
+        }
+        text
+    }
+
+    /// The picture, for the listing `listing_name` of the chapter `chapter_slug`.
+    pub fn picture(&self, chapter_slug: &str, listing_name: &str, listing: &StageListing) -> Picture {
+        let id = picture_id(chapter_slug, &format!("layout_{listing_name}"));
+        let text = listing.to_string();
+        Picture::new(
+            self.svg(&id),
+            &format!("layout of {}", self.type_name),
+            &listing.provenance.compiler,
+            chapter_slug,
+            &[Source { kind: ListingKind::TypeSizes, name: listing_name, text: &text }],
+        )
+    }
+
+    fn widths(&self) -> Vec<f64> {
+        let mut widths: Vec<f64> = self
+            .columns
+            .iter()
+            .map(|bytes| match bytes.end - bytes.start {
+                0 => 14.0,
+                n => 36.0 + 14.0 * (n as f64).log2(),
+            })
+            .collect();
+        for b in self.rows.iter().flat_map(|row| &row.boxes) {
+            let needed = text_width(b.what.label(), FONT) + 12.0;
+            let spanned: Vec<usize> = self.columns_of(&b.bytes).collect();
+            let have: f64 = spanned.iter().map(|&i| widths[i]).sum();
+            if let Some(&last) = spanned.last()
+                && have < needed
+            {
+                widths[last] += needed - have;
+            }
+        }
+        widths
+    }
+
+    fn columns_of<'a>(&'a self, bytes: &'a Range<u64>) -> impl Iterator<Item = usize> + 'a {
+        self.columns
+            .iter()
+            .enumerate()
+            .filter(move |(_, c)| {
+                bytes.start <= c.start && c.end <= bytes.end && (c.start < c.end || bytes.start == bytes.end)
+            })
+            .map(|(i, _)| i)
+    }
+
+    fn svg(&self, id: &str) -> String {
+        const ROW: f64 = 28.0;
+        const GAP: f64 = 8.0;
+        let mut svg = Svg::new(id, "picture-layout");
+        let gutter = self.rows.iter().map(|r| text_width(&r.name, FONT)).fold(0.0, f64::max) + 20.0;
+        let widths = self.widths();
+        let mut x = vec![gutter];
+        for w in &widths {
+            x.push(x.last().unwrap() + w);
+        }
+        let right = *x.last().unwrap();
+        let top = 34.0;
+        let bottom = top + self.rows.len() as f64 * (ROW + GAP);
+        // Columns of bytes, banded so that the same bytes read down every row.
+        for (i, _) in self.columns.iter().enumerate() {
+            let class = if i % 2 == 0 { "picture-band" } else { "picture-band picture-band-odd" };
+            svg.rect(x[i], top - 6.0, widths[i], bottom - top + 6.0, class, None);
+        }
+        // The ruler: every boundary, labelled with its offset.
+        svg.line((gutter, 24.0), (right, 24.0), "picture-rule");
+        let mut boundaries: Vec<(u64, f64)> = Vec::new();
+        for (i, bytes) in self.columns.iter().enumerate() {
+            boundaries.push((bytes.start, x[i]));
+        }
+        boundaries.push((self.size, right));
+        boundaries.dedup_by_key(|(offset, _)| *offset);
+        for (offset, at) in &boundaries {
+            svg.line((*at, 20.0), (*at, 28.0), "picture-rule");
+            svg.text(*at, 15.0, Anchor::Middle, "picture-small", &offset.to_string());
+        }
+        svg.text(gutter - 8.0, 15.0, Anchor::End, "picture-small", "byte");
+        for (r, row) in self.rows.iter().enumerate() {
+            let y = top + r as f64 * (ROW + GAP);
+            svg.text(gutter - 8.0, y + ROW / 2.0 + 4.0, Anchor::End, "picture-label", &row.name);
+            for b in &row.boxes {
+                let spanned: Vec<usize> = self.columns_of(&b.bytes).collect();
+                let (Some(&first), Some(&last)) = (spanned.first(), spanned.last()) else { continue };
+                let (left, width) = (x[first] + 1.5, x[last + 1] - x[first] - 3.0);
+                let tooltip = format!(
+                    "{}: bytes {}..{} ({} byte{}) in {}",
+                    b.what.words(),
+                    b.bytes.start,
+                    b.bytes.end,
+                    b.bytes.end - b.bytes.start,
+                    if b.bytes.end - b.bytes.start == 1 { "" } else { "s" },
+                    row.name
+                );
+                match &b.what {
+                    What::Padding | What::TagOrPadding => svg.hatched(left, y, width, ROW, "picture-padding", &tooltip),
+                    What::Tag => svg.rect(left, y, width, ROW, "picture-box picture-tag", Some(&tooltip)),
+                    What::Field { kind, .. } => {
+                        svg.rect(left, y, width, ROW, &format!("picture-box picture-{kind}"), Some(&tooltip))
+                    }
+                }
+                if !b.what.label().is_empty() {
+                    svg.text(left + width / 2.0, y + ROW / 2.0 + 4.0, Anchor::Middle, "picture-label", b.what.label());
+                }
+            }
+        }
+        // Under each column that several rows use: how many.
+        let shared = self.shared();
+        for (bytes, users) in &shared {
+            let Some(i) = self.columns.iter().position(|c| c == bytes) else { continue };
+            let y = bottom + 2.0;
+            svg.line((x[i] + 3.0, y), (x[i + 1] - 3.0, y), "picture-shared");
+            svg.text((x[i] + x[i + 1]) / 2.0, y + 13.0, Anchor::Middle, "picture-small", &format!("×{}", users.len()));
+        }
+        // The legend: what the boxes are.
+        let mut legend_y = bottom + if shared.is_empty() { 12.0 } else { 30.0 };
+        let kinds: Vec<(&str, &str)> = {
+            let all: Vec<&What> = self.rows.iter().flat_map(|r| &r.boxes).map(|b| &b.what).collect();
+            let has = |f: &dyn Fn(&What) -> bool| all.iter().any(|w| f(w));
+            let mut kinds = Vec::new();
+            if has(&|w| matches!(w, What::Field { kind, .. } if kind == "upvar")) {
+                kinds.push(("picture-box picture-upvar", "upvar: an argument, captured"));
+            }
+            if has(&|w| matches!(w, What::Field { kind, .. } if kind == "local")) {
+                kinds.push(("picture-box picture-local", "local: saved across an await"));
+            }
+            if has(&|w| matches!(w, What::Field { kind, .. } if kind == "field")) {
+                kinds.push(("picture-box picture-field", "field"));
+            }
+            if has(&|w| *w == What::Tag) {
+                kinds.push(("picture-box picture-tag", "tag: which state"));
+            }
+            if has(&|w| matches!(w, What::Padding | What::TagOrPadding)) {
+                kinds.push(("picture-padding", "padding"));
+            }
+            if !shared.is_empty() {
+                kinds.push(("", "×N: bytes N rows use"));
+            }
+            kinds
+        };
+        let mut legend_x = 8.0;
+        let mut width = right + 8.0_f64.max(text_width(&self.size.to_string(), SMALL) / 2.0 + 4.0);
+        for (class, words) in kinds {
+            let item = 18.0 + text_width(words, SMALL) + 16.0;
+            if legend_x + item > width.max(560.0) {
+                legend_x = 8.0;
+                legend_y += 18.0;
+            }
+            match class {
+                "" => {}
+                "picture-padding" => svg.hatched(legend_x, legend_y, 12.0, 12.0, class, words),
+                class => svg.rect(legend_x, legend_y, 12.0, 12.0, class, None),
+            }
+            svg.text(legend_x + 18.0, legend_y + 10.0, Anchor::Start, "picture-small", words);
+            legend_x += item;
+            width = width.max(legend_x);
+        }
+        let height = legend_y + 20.0;
+        let title = format!("Layout of {}: {} bytes, alignment {}", self.type_name, self.size, self.align);
+        svg.finish(width, height, &title, &self.description())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use listings::lowering::type_sizes::layouts;
+
+    const TWO_AWAITS: &str = "\
+print-type-size type: `{async fn body of two()}`: 40 bytes, alignment: 8 bytes
+print-type-size     discriminant: 1 bytes
+print-type-size     variant `Unresumed`: 8 bytes
+print-type-size         upvar `.before`: 8 bytes, offset: 0 bytes, alignment: 8 bytes
+print-type-size     variant `Suspend0`: 25 bytes
+print-type-size         upvar `.before`: 8 bytes, offset: 0 bytes, alignment: 8 bytes
+print-type-size         local `.before`: 8 bytes
+print-type-size         padding: 8 bytes
+print-type-size         local `.__awaitee`: 1 bytes, alignment: 1 bytes
+print-type-size     variant `Suspend1`: 40 bytes
+print-type-size         upvar `.before`: 8 bytes, offset: 0 bytes, alignment: 8 bytes
+print-type-size         local `.before`: 8 bytes
+print-type-size         padding: 8 bytes
+print-type-size         local `.__awaitee`: 1 bytes, alignment: 1 bytes
+print-type-size         padding: 7 bytes
+print-type-size         local `.between`: 8 bytes, alignment: 8 bytes
+print-type-size     variant `Returned`: 8 bytes
+print-type-size         upvar `.before`: 8 bytes, offset: 0 bytes, alignment: 8 bytes
+";
+
+    fn two_awaits() -> Layout {
+        let mut layout = layouts(TWO_AWAITS).remove(0);
+        layout.place_tag(16);
+        Layout::of_type(&layout)
+    }
+
+    #[test]
+    fn each_variant_is_a_row_of_its_fields_at_their_offsets_with_the_tag_where_it_was_placed() {
+        let layout = two_awaits();
+        let names: Vec<&str> = layout.rows.iter().map(|r| r.name.as_str()).collect();
+        assert_eq!(names, ["Unresumed", "Suspend0", "Suspend1", "Returned"]);
+        let suspend1: Vec<(Range<u64>, &str)> =
+            layout.row("Suspend1").unwrap().boxes.iter().map(|b| (b.bytes.clone(), b.what.label())).collect();
+        assert_eq!(
+            suspend1,
+            [
+                (0..8, "before"),
+                (8..16, "before"),
+                (16..17, "tag"),
+                (17..24, ""),
+                (24..25, "__awaitee"),
+                (25..32, ""),
+                (32..40, "between")
+            ]
+        );
+    }
+
+    #[test]
+    fn bytes_that_several_variants_use_are_counted_as_shared() {
+        let layout = two_awaits();
+        let shared = layout.shared();
+        let spans: Vec<(Range<u64>, usize)> = shared.iter().map(|(b, users)| (b.clone(), users.len())).collect();
+        assert_eq!(spans, [(0..8, 4), (8..16, 2), (24..25, 2)]);
+    }
+
+    #[test]
+    fn the_svg_labels_every_field_and_hatches_the_padding() {
+        let layout = two_awaits();
+        let svg = layout.svg("p");
+        for label in [">__awaitee</text>", ">between</text>", ">tag</text>", ">Suspend1</text>", ">40</text>"] {
+            assert!(svg.contains(label), "{label} missing from {svg}");
+        }
+        assert_eq!(
+            svg.matches("fill=\"url(#p-hatch)\"").count(),
+            4 * 2 + 1,
+            "two runs of padding in four rows, and the legend"
+        );
+        assert!(
+            svg.contains("<title id=\"p-title\">Layout of {async fn body of two()}: 40 bytes, alignment 8</title>")
+        );
+    }
+}

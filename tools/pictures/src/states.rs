@@ -1,0 +1,522 @@
+//! The states of a coroutine and where a poll can take it, from the MIR of its resume function.
+//!
+//! After the coroutine transform, the resume function (`f::{closure#0}`) starts by reading the
+//! tag, `_25 = discriminant((*_26))`, and switching on it, `switchInt(move _25) -> [0: bb1, 1:
+//! bb22, …]`: one entry block per state. It leaves a state by writing the tag,
+//! `discriminant((*_26)) = 3`, in a block that also sets the result (`_0 = Poll::…::Pending`
+//! or `Ready(…)`) and returns, or in a cleanup block that goes on unwinding (the state that
+//! means "panicked"). So the transitions are found by walking the control-flow graph from each
+//! state's entry block to the blocks that write the tag; an entry that only reaches
+//! `assert(const false, "…")` panics with that message, whatever polls it.
+//!
+//! Which value is which state, and the source line of each `.await`, come from the debug
+//! information of the future's type ([`TypeLayout::states`]); the line's text from the chapter's
+//! source file.
+
+use std::collections::{BTreeSet, HashMap};
+
+use listings::{ListingKind, StageListing, TypeLayout};
+
+use crate::svg::{Anchor, FONT, SMALL, Svg, text_width};
+use crate::{Picture, Source, picture_id};
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct States {
+    /// The resume function: `two_suspension_points::{closure#0}`.
+    pub body: String,
+    /// In reading order: `Unresumed`, the suspension points, `Returned`, `Panicked`.
+    pub states: Vec<State>,
+    pub transitions: Vec<Transition>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct State {
+    /// The tag's value in this state.
+    pub value: u64,
+    pub variant: String,
+    /// The source line the debug information gives the state: a suspension point's `.await`.
+    pub line: Option<u32>,
+    /// That line's text, trimmed.
+    pub source: Option<String>,
+    /// The message a poll in this state panics with, if that is all it can do.
+    pub panics: Option<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Exit {
+    /// The poll returns `Pending`: the future is suspended in the new state.
+    Pending,
+    /// The poll returns `Ready`.
+    Ready,
+    /// A panic unwinds out of the poll.
+    Unwind,
+}
+
+/// A poll that starts in state `from` can end in state `to`, as `exit` says.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Transition {
+    pub from: u64,
+    pub to: u64,
+    pub exit: Exit,
+}
+
+/// One basic block of a MIR body.
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct Block {
+    name: String,
+    cleanup: bool,
+    statements: Vec<String>,
+}
+
+impl Block {
+    fn terminator(&self) -> &str {
+        self.statements.last().map_or("", String::as_str)
+    }
+
+    /// The blocks the terminator may go to: every `bbN` after its `->`.
+    fn successors(&self) -> Vec<String> {
+        let Some((_, targets)) = self.terminator().rsplit_once(" -> ") else { return Vec::new() };
+        targets
+            .split(|c: char| !c.is_ascii_alphanumeric())
+            .filter(|word| {
+                word.strip_prefix("bb").is_some_and(|n| !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()))
+            })
+            .map(str::to_owned)
+            .collect()
+    }
+}
+
+fn blocks(body: &str) -> Vec<Block> {
+    let mut blocks: Vec<Block> = Vec::new();
+    let mut open = false;
+    for line in body.lines() {
+        if let Some(header) = line.strip_prefix("    bb").and_then(|rest| rest.strip_suffix(": {")) {
+            let (number, cleanup) = match header.split_once(' ') {
+                Some((number, "(cleanup)")) => (number, true),
+                _ => (header, false),
+            };
+            blocks.push(Block { name: format!("bb{number}"), cleanup, statements: Vec::new() });
+            open = true;
+        } else if line == "    }" {
+            open = false;
+        } else if open && let Some(block) = blocks.last_mut() {
+            block.statements.push(line.trim().to_owned());
+        }
+    }
+    blocks
+}
+
+impl States {
+    /// The states of the future of the `async fn` `function` of `chapter`, and the MIR listing of
+    /// its resume function they are drawn from.
+    pub fn of_async_fn(chapter: &str, function: &str) -> Result<(States, StageListing), String> {
+        let mir = listings::stage(chapter, listings::Stage::Mir, &format!("{function}::{{closure#0}}"))
+            .map_err(|e| e.to_string())?;
+        let future = crate::future_layout(chapter, function)?;
+        let workspace = listings::Workspace::this_checkout();
+        let path = workspace.chapter(chapter).map_err(|e| e.to_string())?.dir.join("src/lib.rs");
+        let source = std::fs::read_to_string(&path).map_err(|e| format!("{}: {e}", path.display()))?;
+        Ok((States::of(&mir, &future, &source)?, mir))
+    }
+
+    /// The states of the coroutine whose resume function `mir` is, named by `future`'s debug
+    /// information; `source` is the chapter's source file, for the text of each state's line.
+    pub fn of(mir: &StageListing, future: &TypeLayout, source: &str) -> Result<States, String> {
+        let body = &mir.subject;
+        let blocks = blocks(&mir.text);
+        let by_name: HashMap<&str, &Block> = blocks.iter().map(|b| (b.name.as_str(), b)).collect();
+        // The dispatch: `_N = discriminant(PLACE);` and `switchInt(move _N) -> [0: bbA, …]`.
+        let (place, entries) = blocks
+            .iter()
+            .find_map(|block| {
+                let switched = block.terminator().strip_prefix("switchInt(move ")?.split(')').next()?;
+                let place = block.statements.iter().find_map(|s| {
+                    s.strip_prefix(&format!("{switched} = discriminant("))?.strip_suffix(");").map(str::to_owned)
+                })?;
+                let arms = block.terminator().split_once("-> [")?.1.trim_end_matches("];");
+                let entries: Vec<(u64, String)> = arms
+                    .split(", ")
+                    .filter_map(|arm| {
+                        let (value, target) = arm.split_once(": ")?;
+                        Some((value.parse().ok()?, target.to_owned()))
+                    })
+                    .collect();
+                Some((place, entries))
+            })
+            .ok_or_else(|| format!("{body}: no switch on the coroutine's tag (`switchInt` on a `discriminant(…)`)"))?;
+        let sets = format!("discriminant({place}) = ");
+        let mut transitions = BTreeSet::new();
+        let mut panics: HashMap<u64, String> = HashMap::new();
+        for (from, entry) in &entries {
+            let mut seen: BTreeSet<&str> = BTreeSet::new();
+            let mut next = vec![entry.as_str()];
+            while let Some(name) = next.pop() {
+                if !seen.insert(name) {
+                    continue;
+                }
+                let block = by_name.get(name).ok_or_else(|| format!("{body}: no block {name}"))?;
+                let written =
+                    block.statements.iter().find_map(|s| s.strip_prefix(&sets)?.strip_suffix(';')?.parse().ok());
+                if let Some(to) = written {
+                    let result = block.statements.iter().find(|s| s.starts_with("_0 = "));
+                    let exit = match result {
+                        _ if block.cleanup => Exit::Unwind,
+                        Some(result) if result.contains("::Pending") => Exit::Pending,
+                        Some(_) => Exit::Ready,
+                        None => return Err(format!("{body}: {name} writes the tag {to} but sets no result")),
+                    };
+                    transitions.insert(Transition { from: *from, to, exit });
+                    continue;
+                }
+                if let Some(message) = block.terminator().strip_prefix("assert(const false, \"") {
+                    panics.insert(*from, message.split("\")").next().unwrap_or(message).to_owned());
+                }
+                next.extend(
+                    block.successors().iter().filter_map(|s| by_name.get_key_value(s.as_str()).map(|(k, _)| *k)),
+                );
+            }
+        }
+        if future.states.is_empty() {
+            return Err(format!("{}: its debug information names no states", future.name));
+        }
+        let lines: Vec<&str> = source.lines().collect();
+        let mut states: Vec<State> = future
+            .states
+            .iter()
+            .map(|state| State {
+                value: state.value,
+                variant: state.variant.clone(),
+                line: state.line,
+                source: state.line.and_then(|l| lines.get(l as usize - 1)).map(|text| text.trim().to_owned()),
+                panics: panics.get(&state.value).cloned(),
+            })
+            .collect();
+        let order = |variant: &str| match variant {
+            "Unresumed" => (0, 0),
+            "Returned" => (2, 0),
+            "Panicked" => (3, 0),
+            other => (1, other.trim_start_matches("Suspend").parse().unwrap_or(0)),
+        };
+        states.sort_by_key(|state| order(&state.variant));
+        for (value, _) in &entries {
+            if !states.iter().any(|s| s.value == *value) {
+                return Err(format!("{body}: the tag value {value} is no state of {}", future.name));
+            }
+        }
+        Ok(States { body: body.clone(), states, transitions: transitions.into_iter().collect() })
+    }
+
+    pub fn state(&self, variant: &str) -> Option<&State> {
+        self.states.iter().find(|s| s.variant == variant)
+    }
+
+    /// The transitions as (from, to, exit) with the states' names.
+    pub fn named_transitions(&self) -> Vec<(&str, &str, Exit)> {
+        let name = |value: u64| self.states.iter().find(|s| s.value == value).map_or("?", |s| s.variant.as_str());
+        self.transitions.iter().map(|t| (name(t.from), name(t.to), t.exit)).collect()
+    }
+
+    /// `two_suspension_points`, from `two_suspension_points::{closure#0}`.
+    fn function(&self) -> &str {
+        self.body.strip_suffix("::{closure#0}").unwrap_or(&self.body)
+    }
+
+    pub fn description(&self) -> String {
+        let mut text = format!(
+            "The states of the future of {}, from the MIR of {}: a poll starts in the state the tag names and ends in the state it writes.",
+            self.function(),
+            self.body
+        );
+        for state in &self.states {
+            text.push_str(&format!(" {} (tag {})", state.variant, state.value));
+            if let (Some(line), Some(source)) = (state.line, &state.source)
+                && state.variant.starts_with("Suspend")
+            {
+                text.push_str(&format!(", suspended at line {line}, {source}"));
+            }
+            if let Some(message) = &state.panics {
+                text.push_str(&format!(", where a poll panics with \"{message}\""));
+            }
+            text.push('.');
+        }
+        for (from, to, exit) in self.named_transitions() {
+            let how = match exit {
+                Exit::Pending => "returning Pending",
+                Exit::Ready => "returning Ready",
+                Exit::Unwind => "when a panic unwinds",
+            };
+            text.push_str(&format!(" {from} to {to}, {how}."));
+        }
+        text
+    }
+
+    /// The picture, for the MIR listing `listing_name` of the chapter `chapter_slug`.
+    pub fn picture(&self, chapter_slug: &str, listing_name: &str, mir: &StageListing) -> Picture {
+        let name = format!("states_{listing_name}");
+        let text = mir.to_string();
+        Picture::new(
+            self.svg(&picture_id(chapter_slug, &name)),
+            &format!("states of {}", self.body),
+            &mir.provenance.compiler,
+            chapter_slug,
+            &[Source { kind: ListingKind::Mir, name: listing_name, text: &text }],
+        )
+    }
+
+    fn lines_of(state: &State) -> (String, String) {
+        let first = format!("{} · tag {}", state.variant, state.value);
+        let second = match (&state.panics, state.variant.as_str(), state.line, &state.source) {
+            (Some(message), ..) => format!("polled again: panics, {message}"),
+            (None, "Unresumed", ..) => "created, not polled yet".to_owned(),
+            (None, _, Some(line), Some(source)) => {
+                let source: String = if source.chars().count() > 44 {
+                    source.chars().take(43).chain(['…']).collect()
+                } else {
+                    source.clone()
+                };
+                format!("line {line}: {source}")
+            }
+            _ => String::new(),
+        };
+        (first, second)
+    }
+
+    fn svg(&self, id: &str) -> String {
+        const NODE: f64 = 42.0;
+        const GAP: f64 = 30.0;
+        const LANE: f64 = 14.0;
+        let mut svg = Svg::new(id, "picture-states");
+        let left = 56.0;
+        let texts: Vec<(String, String)> = self.states.iter().map(Self::lines_of).collect();
+        let node_width =
+            texts.iter().map(|(a, b)| text_width(a, FONT).max(text_width(b, SMALL)) + 20.0).fold(240.0, f64::max);
+        let right = left + node_width;
+        let top = 34.0;
+        let index = |value: u64| self.states.iter().position(|s| s.value == value).unwrap_or(0);
+        let y_of = |i: usize| top + i as f64 * (NODE + GAP);
+        // Lanes on the right: the shortest arcs nearest the nodes, unwinding outermost.
+        let mut arcs: Vec<(usize, usize, Transition)> =
+            self.transitions.iter().filter(|t| t.from != t.to).map(|t| (index(t.from), index(t.to), *t)).collect();
+        arcs.sort_by_key(|(a, b, t)| (t.exit == Exit::Unwind, a.abs_diff(*b), *a));
+        let mut lanes: Vec<Vec<(usize, usize)>> = Vec::new();
+        let mut placed: Vec<(usize, usize, Transition, usize)> = Vec::new();
+        let first_unwind_lane = std::cell::Cell::new(0);
+        for (a, b, t) in arcs {
+            let (low, high) = (a.min(b), a.max(b));
+            let start = if t.exit == Exit::Unwind { first_unwind_lane.get() } else { 0 };
+            let lane = (start..)
+                .find(|&lane| lanes.get(lane).is_none_or(|used| used.iter().all(|&(l, h)| high < l || h < low)))
+                .unwrap_or(0);
+            if lanes.len() <= lane {
+                lanes.resize(lane + 1, Vec::new());
+            }
+            lanes[lane].push((low, high));
+            if t.exit != Exit::Unwind {
+                first_unwind_lane.set(first_unwind_lane.get().max(lane + 1));
+            }
+            placed.push((a, b, t, lane));
+        }
+        // Ports: each arc's end points spread over the right side of its two nodes.
+        let mut ports: HashMap<usize, Vec<usize>> = HashMap::new();
+        for (n, (a, b, _, _)) in placed.iter().enumerate() {
+            ports.entry(*a).or_default().push(n);
+            ports.entry(*b).or_default().push(n);
+        }
+        // At each node, the arcs to nodes above leave from the top, outermost first, and the
+        // arcs to nodes below from the bottom, outermost last: no two cross at the node.
+        for (node, list) in ports.iter_mut() {
+            list.sort_by_key(|&n| {
+                let (a, b, _, lane) = placed[n];
+                let other = if a == *node { b } else { a };
+                if other < *node { (0, usize::MAX - lane) } else { (1, lane) }
+            });
+        }
+        let port_y = |node: usize, arc: usize| {
+            let list = &ports[&node];
+            let k = list.iter().position(|&n| n == arc).unwrap_or(0);
+            y_of(node) + NODE * (k as f64 + 1.0) / (list.len() as f64 + 1.0)
+        };
+        // The start: calling the function makes the future, in its first state.
+        svg.arrow(
+            &format!("M{},6 L{},{}", left + 24.0, left + 24.0, top - 1.0),
+            "picture-arrow",
+            "calling the async fn makes the future",
+        );
+        svg.text(
+            left + 32.0,
+            17.0,
+            Anchor::Start,
+            "picture-small",
+            &format!("{}(…) makes the future", self.function()),
+        );
+        for (i, (state, (first, second))) in self.states.iter().zip(&texts).enumerate() {
+            let y = y_of(i);
+            svg.rect(left, y, node_width, NODE, "picture-box picture-node", None);
+            svg.text(left + 10.0, y + 17.0, Anchor::Start, "picture-label", first);
+            svg.text(left + 10.0, y + 33.0, Anchor::Start, "picture-small", second);
+            // A poll that returns Pending again: a loop on the left.
+            if let Some(t) = self.transitions.iter().find(|t| t.from == state.value && t.to == state.value) {
+                let (y1, y2) = (y + 12.0, y + NODE - 12.0);
+                svg.arrow(
+                    &format!("M{left},{y1} C{},{y1} {},{y2} {left},{y2}", left - 40.0, left - 40.0),
+                    "picture-edge-pending",
+                    &format!("{}: polled again, still Pending", state.variant),
+                );
+                let _ = t;
+            }
+        }
+        let mut width = right;
+        for (n, (a, b, t, lane)) in placed.iter().enumerate() {
+            let x = right + 12.0 + *lane as f64 * LANE;
+            width = width.max(x);
+            let (y1, y2) = (port_y(*a, n), port_y(*b, n));
+            let class = match t.exit {
+                Exit::Pending => "picture-edge-pending",
+                Exit::Ready => "picture-edge-ready",
+                Exit::Unwind => "picture-edge-unwind",
+            };
+            let (from, to) = (&self.states[*a].variant, &self.states[*b].variant);
+            let words = match t.exit {
+                Exit::Pending => format!("from {from}, a poll returns Pending and leaves the future in {to}"),
+                Exit::Ready => format!("from {from}, a poll returns Ready and leaves the future in {to}"),
+                Exit::Unwind => format!("from {from}, a panic unwinds and leaves the future in {to}"),
+            };
+            svg.arrow(&format!("M{right},{y1} H{x} V{y2} H{}", right + 1.0), class, &words);
+        }
+        // The legend.
+        let legend_y = y_of(self.states.len()) + 4.0;
+        let mut x = 8.0;
+        for (class, words) in [
+            ("picture-edge-pending", "returns Pending"),
+            ("picture-edge-ready", "returns Ready"),
+            ("picture-edge-unwind", "a panic unwinds"),
+        ] {
+            svg.line((x, legend_y + 6.0), (x + 22.0, legend_y + 6.0), class);
+            svg.text(x + 28.0, legend_y + 10.0, Anchor::Start, "picture-small", words);
+            x += 28.0 + text_width(words, SMALL) + 18.0;
+        }
+        let width = (width + 16.0).max(x);
+        let title = format!("States of the future of {}, and where a poll takes it", self.function());
+        svg.finish(width, legend_y + 22.0, &title, &self.description())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use listings::lowering::debuginfo::StateSource;
+
+    const BODY: &str = "fn f::{closure#0}(_1: Pin<&mut {async fn body of f()}>, _2: &mut Context<'_>) -> Poll<()> {
+    bb0: {
+        _5 = discriminant((*_6));
+        switchInt(move _5) -> [0: bb1, 1: bb5, 2: bb6, 3: bb9, otherwise: bb7];
+    }
+
+    bb1: {
+        _3 = poll(move _4) -> [return: bb2, unwind: bb4];
+    }
+
+    bb2: {
+        switchInt(move _3) -> [0: bb3, 1: bb8, otherwise: bb7];
+    }
+
+    bb3: {
+        _0 = Poll::<()>::Ready(const ());
+        discriminant((*_6)) = 1;
+        return;
+    }
+
+    bb4 (cleanup): {
+        discriminant((*_6)) = 2;
+        resume;
+    }
+
+    bb5: {
+        assert(const false, \"`async fn` resumed after completion\") -> [success: bb5, unwind continue];
+    }
+
+    bb6: {
+        assert(const false, \"`async fn` resumed after panicking\") -> [success: bb6, unwind continue];
+    }
+
+    bb7: {
+        unreachable;
+    }
+
+    bb8: {
+        _0 = Poll::<()>::Pending;
+        discriminant((*_6)) = 3;
+        return;
+    }
+
+    bb9: {
+        _4 = move _2;
+        goto -> bb1;
+    }
+}
+";
+
+    #[test]
+    fn blocks_and_their_successors_are_read_from_the_body() {
+        let blocks = blocks(BODY);
+        assert_eq!(blocks.len(), 10);
+        assert_eq!(blocks[1].successors(), ["bb2", "bb4"]);
+        assert!(blocks[4].cleanup);
+        assert_eq!(blocks[5].successors(), ["bb5"], "`unwind continue` goes to no block");
+    }
+
+    fn states() -> States {
+        let provenance = listings::Provenance {
+            subject: "f::{closure#0}".into(),
+            compiler: "rustc 1.95.0".into(),
+            origin: listings::Origin::Stage { stage: listings::Stage::Mir, edition: "2024".into() },
+            excerpt: None,
+        };
+        let mir = StageListing {
+            stage: listings::Stage::Mir,
+            subject: "f::{closure#0}".into(),
+            text: BODY.into(),
+            layout: None,
+            provenance,
+            command: String::new(),
+        };
+        let printout = "print-type-size type: `{async fn body of f()}`: 2 bytes, alignment: 1 bytes\n";
+        let mut future = listings::lowering::type_sizes::layouts(printout).remove(0);
+        let state = |value, variant: &str, line| StateSource { value, variant: variant.into(), line };
+        future.states = vec![
+            state(0, "Unresumed", Some(1)),
+            state(1, "Returned", Some(3)),
+            state(2, "Panicked", Some(3)),
+            state(3, "Suspend0", Some(2)),
+        ];
+        States::of(&mir, &future, "async fn f() {\n    g().await;\n}\n").unwrap()
+    }
+
+    #[test]
+    fn each_poll_ends_where_the_block_it_reaches_writes_the_tag() {
+        let states = states();
+        assert_eq!(
+            states.named_transitions(),
+            [
+                ("Unresumed", "Returned", Exit::Ready),
+                ("Unresumed", "Panicked", Exit::Unwind),
+                ("Unresumed", "Suspend0", Exit::Pending),
+                ("Suspend0", "Returned", Exit::Ready),
+                ("Suspend0", "Panicked", Exit::Unwind),
+                ("Suspend0", "Suspend0", Exit::Pending),
+            ]
+        );
+    }
+
+    #[test]
+    fn a_suspension_point_carries_its_await_line_and_the_finished_states_their_panics() {
+        let states = states();
+        let names: Vec<&str> = states.states.iter().map(|s| s.variant.as_str()).collect();
+        assert_eq!(names, ["Unresumed", "Suspend0", "Returned", "Panicked"], "in reading order");
+        assert_eq!(states.state("Suspend0").unwrap().source.as_deref(), Some("g().await;"));
+        assert_eq!(states.state("Returned").unwrap().panics.as_deref(), Some("`async fn` resumed after completion"));
+        let svg = states.svg("s");
+        assert!(svg.contains(">line 2: g().await;</text>"), "{svg}");
+        assert_eq!(svg.matches("class=\"picture-edge-unwind\"").count(), 2 + 1, "two arcs, and the legend");
+    }
+}

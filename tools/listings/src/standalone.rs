@@ -6,8 +6,12 @@
 //! generation flags as the chapters (`CodegenFlags::standalone_rustc_args`), then goes through
 //! the same parse → select → filter steps as a chapter's assembly. Such a file must need
 //! nothing but `std`, which is the rule for chapter libraries too.
+//!
+//! [`program_of_file`] links the same file, compiled the same way, into a program, so that an
+//! exercise can count the instructions its functions execute (with callgrind, as chapter 9
+//! counts the chapters' own).
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
 
 use crate::child::{isolated, path_remaps, read, run};
@@ -46,6 +50,74 @@ pub fn asm_of_file(
     };
     let command = format!("rustc --crate-type lib {} {}", flags.standalone_rustc_args().join(" "), chapter.slug);
     Ok(Listing { function: selected.name.clone(), lines, provenance, command })
+}
+
+/// A program whose `main` is the text `main`, linked with the library crate `crate_name`
+/// whose root is `source`; both are compiled with the flags of [`asm_of_file`], so a
+/// non-generic function of the library runs the machine code its listing shows. `main` uses
+/// the library as `crate_name::…`. Nothing is cached: each call compiles both again, into a
+/// folder of its own under `target/listings/standalone/`, which goes when the `BuiltProgram` does.
+pub fn program_of_file(
+    source: &Path,
+    crate_name: &str,
+    main: &str,
+    flags: &CodegenFlags,
+) -> Result<BuiltProgram, Error> {
+    let workspace = Workspace::this_checkout();
+    let rustc = Rustc::for_listings(&workspace)?;
+    let slug = source.display().to_string();
+    let dir = fresh_dir(&workspace, &format!("{crate_name}-program"))?;
+    let library = dir.join(format!("lib{crate_name}.rlib"));
+    let mut command = isolated(&rustc.path, &workspace);
+    command
+        .args(["--edition", "2024", "--crate-type", "rlib", "--crate-name", crate_name, "--target", TARGET])
+        .args(flags.standalone_rustc_args())
+        .args(path_remaps(&workspace))
+        .arg(format!("--emit=link={}", library.display()))
+        .arg(source);
+    run(&mut command, &slug)?;
+    let main_file = dir.join("main.rs");
+    std::fs::write(&main_file, main)
+        .map_err(|e| Error::Workspace(format!("cannot write {}: {e}", main_file.display())))?;
+    let program = dir.join("program");
+    let mut command = isolated(&rustc.path, &workspace);
+    command
+        .args(["--edition", "2024", "--crate-type", "bin", "--crate-name", "program", "--target", TARGET])
+        .args(flags.standalone_rustc_args())
+        .args(path_remaps(&workspace))
+        .arg("--extern")
+        .arg(format!("{crate_name}={}", library.display()))
+        .arg(format!("--emit=link={}", program.display()))
+        .arg(&main_file);
+    run(&mut command, &slug)?;
+    Ok(BuiltProgram { path: program, dir })
+}
+
+/// A program built by [`program_of_file`]; its folder is removed when it is dropped.
+#[derive(Debug)]
+pub struct BuiltProgram {
+    pub path: PathBuf,
+    dir: PathBuf,
+}
+
+impl Drop for BuiltProgram {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.dir);
+    }
+}
+
+/// An empty folder under `target/listings/standalone/`, named for this call: tests of one
+/// exercise run in parallel threads, and a student's check may run beside the test command.
+fn fresh_dir(workspace: &Workspace, name: &str) -> Result<PathBuf, Error> {
+    static CALLS: AtomicUsize = AtomicUsize::new(0);
+    let dir = workspace.root.join("target/listings/standalone").join(format!(
+        "{name}-{}-{}",
+        std::process::id(),
+        CALLS.fetch_add(1, Ordering::Relaxed)
+    ));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).map_err(|e| Error::Workspace(format!("cannot create {}: {e}", dir.display())))?;
+    Ok(dir)
 }
 
 fn compile(

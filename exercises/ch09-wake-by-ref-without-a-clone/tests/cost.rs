@@ -61,8 +61,9 @@ fn the_vtables_wake_by_ref_takes_no_lock_and_calls_nothing() {
     );
 }
 
-/// `program flag|wake-only` wakes a waker by reference ten times, after a warm-up, through a
-/// call site like chapter 3's `wake_by_ref_of`. `Flag` is chapter 9's, written again here.
+/// `program flag|wake-only RUNS` wakes a waker by reference RUNS times, after a warm-up, through
+/// a call site like chapter 3's `wake_by_ref_of`. `Flag` is chapter 9's, written again here.
+const RUNS: u64 = 10;
 const PROGRAM: &str = r#"
 use std::hint::black_box;
 use std::sync::Arc;
@@ -102,10 +103,11 @@ fn main() {
         Some("wake-only") => ch09_wake_by_ref_without_a_clone::flag_wake_only_waker(Arc::default()),
         other => panic!("which waker? {other:?}"),
     };
+    let runs: usize = std::env::args().nth(2).and_then(|n| n.parse().ok()).expect("program WAKER RUNS");
     let waker = black_box(waker);
     wake_by_ref_of(&waker);
     start_counting();
-    for _ in 0..10 {
+    for _ in 0..runs {
         wake_by_ref_of(&waker);
     }
 }
@@ -118,9 +120,10 @@ fn a_wake_by_reference_costs_what_it_costs_chapter_9s_flag() {
     let callgrind = Callgrind::find().unwrap_or_else(|e| panic!("{e}"));
     let measured = Measured { function: "program::wake_by_ref_of", from: "program::start_counting" };
     let per_wake = |waker: &str| {
-        let total = callgrind.count(&program.path, &[waker], &measured).unwrap_or_else(|e| panic!("{e}"));
-        assert_eq!(total % 10, 0, "{total} instructions in ten wakes: every wake should count the same");
-        total / 10
+        let total =
+            callgrind.count(&program.path, &[waker, &RUNS.to_string()], &measured).unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(total % RUNS, 0, "{total} instructions in {RUNS} wakes: every wake should count the same");
+        total / RUNS
     };
     let (yours, flags) = (per_wake("wake-only"), per_wake("flag"));
     assert_eq!(

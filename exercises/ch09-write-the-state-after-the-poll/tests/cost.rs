@@ -5,7 +5,6 @@ use std::future::Future;
 use std::hint::black_box;
 use std::path::{Path, PathBuf};
 use std::pin::pin;
-use std::sync::OnceLock;
 
 use ch09_write_the_state_after_the_poll::{PREDICTIONS, TwoSuspensionPointsByHand, YieldOnce};
 use exercise_harness::{WakeLog, poll_once, poll_to_end};
@@ -45,8 +44,8 @@ fn saved_on_entry(listing: &Listing) -> Vec<String> {
         .collect()
 }
 
-/// The program callgrind runs: `program N` polls a new boxed future N times with
-/// `Waker::noop()`, through its vtable, `RUNS` times after a warm-up, as chapter 9's workloads do.
+/// The program callgrind runs: `program N RUNS` polls a new boxed future N times with
+/// `Waker::noop()`, through its vtable, RUNS times after a warm-up, as chapter 9's workloads do.
 const RUNS: u64 = 10;
 const PROGRAM: &str = r#"
 use std::hint::black_box;
@@ -67,28 +66,31 @@ fn polls(n: usize) {
 }
 
 fn main() {
-    let n: usize = std::env::args().nth(1).and_then(|n| n.parse().ok()).expect("how many polls");
+    let number = |at: usize| -> usize {
+        std::env::args().nth(at).and_then(|n| n.parse().ok()).expect("program POLLS RUNS")
+    };
+    let (n, runs) = (number(1), number(2));
     polls(3);
     start_counting();
-    for _ in 0..10 {
+    for _ in 0..runs {
         polls(n);
     }
 }
 "#;
 
-fn program() -> &'static BuiltProgram {
-    static PROGRAM_BUILT: OnceLock<BuiltProgram> = OnceLock::new();
-    PROGRAM_BUILT.get_or_init(|| {
-        listings::program_of_file(&source(), CRATE, PROGRAM, &CodegenFlags::default()).unwrap_or_else(|e| panic!("{e}"))
-    })
+/// The program, built from src/lib.rs with the listings' flags (removed again when dropped).
+fn program() -> BuiltProgram {
+    listings::program_of_file(&source(), CRATE, PROGRAM, &CodegenFlags::default()).unwrap_or_else(|e| panic!("{e}"))
 }
 
 /// The instructions `polls` polls of a new future execute inside your `poll`.
-fn counted(polls: usize) -> u64 {
+fn counted(program: &BuiltProgram, polls: usize) -> u64 {
     let callgrind = Callgrind::find().unwrap_or_else(|e| panic!("{e}"));
     let function = format!("<{CRATE}::TwoSuspensionPointsByHand as core::future::future::Future>::poll");
     let measured = Measured { function: &function, from: "program::start_counting" };
-    let total = callgrind.count(&program().path, &[&polls.to_string()], &measured).unwrap_or_else(|e| panic!("{e}"));
+    let total = callgrind
+        .count(&program.path, &[&polls.to_string(), &RUNS.to_string()], &measured)
+        .unwrap_or_else(|e| panic!("{e}"));
     assert_eq!(total % RUNS, 0, "{total} instructions in {RUNS} runs: every run should count the same");
     total / RUNS
 }
@@ -151,9 +153,10 @@ fn chapter_9s_polls(name: &str) -> String {
 
 #[test]
 fn the_count_prediction_matches_callgrind() {
-    let three = counted(3);
+    let program = program();
+    let three = counted(&program, 3);
     if PREDICTIONS.three_polls != three {
-        let (one, two) = (counted(1), counted(2));
+        let (one, two) = (counted(&program, 1), counted(&program, 2));
         panic!(
             "you predicted {} instructions for three polls; callgrind counted {three}: {one} for the first poll, \
              {} for the second, {} for the third (chapter 9 counted {} for its enum, {} for rustc's machine). \

@@ -3,10 +3,14 @@
 //! what the chapter's tests compare the compiler against, so a quiz checked here can never say
 //! something the page's listings do not.
 
+use std::io::Write as _;
+use std::process::{Command, Stdio};
+use std::sync::atomic::{AtomicUsize, Ordering};
+
 use listings::asm::parse::{Statement, SymbolKind, parse};
 use listings::asm::{ConstantKind, Line, Listing, is_source_line};
 use listings::lowering::type_sizes::{TypeLayout, layouts};
-use listings::{ListingKind, StoredListing, Workspace, read_snapshot};
+use listings::{ListingKind, Rustc, StoredListing, Workspace, read_snapshot};
 
 /// The assembly listing `chapters/<chapter>/tests/snapshots/<chapter>__asm__<name>.snap`.
 pub fn asm(chapter: &str, name: &str) -> Listing {
@@ -39,6 +43,51 @@ pub fn type_layout(chapter: &str, name: &str) -> TypeLayout {
         layout.place_tag(offset);
     }
     layout
+}
+
+/// The offset of the field `kind name` (`local buffer`, `upvar seen`) in the variant `variant`
+/// (`Suspend0`) of a layout.
+pub fn field_offset(layout: &TypeLayout, variant: &str, kind: &str, name: &str) -> u64 {
+    layout
+        .variants
+        .iter()
+        .filter(|v| v.name.as_deref() == Some(variant))
+        .flat_map(|v| &v.fields)
+        .find(|field| field.kind == kind && field.name == name)
+        .unwrap_or_else(|| panic!("no {kind} `{name}` in the variant {variant} of {}", layout.name))
+        .offset
+}
+
+/// Whether the pinned rustc accepts `source`, a std-only library of edition 2024, as it is
+/// (`Ok`), or the first error it reports (`Err("error[E0277]: …")`). Only type checking runs
+/// (`--emit=metadata`): for questions about what compiles.
+pub fn compiles(source: &str) -> Result<(), String> {
+    static CALLS: AtomicUsize = AtomicUsize::new(0);
+    let workspace = Workspace::this_checkout();
+    let rustc = Rustc::for_listings(&workspace).unwrap_or_else(|e| panic!("{e}"));
+    let out = std::env::temp_dir().join(format!(
+        "course-compiles-{}-{}",
+        std::process::id(),
+        CALLS.fetch_add(1, Ordering::Relaxed)
+    ));
+    std::fs::create_dir_all(&out).unwrap_or_else(|e| panic!("{}: {e}", out.display()));
+    let mut child = Command::new(&rustc.path)
+        .args(["--edition", "2024", "--crate-type", "lib", "--crate-name", "snippet", "--emit=metadata", "--out-dir"])
+        .arg(&out)
+        .args(["--error-format", "short", "-"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap_or_else(|e| panic!("cannot run {}: {e}", rustc.path.display()));
+    child.stdin.take().expect("piped").write_all(source.as_bytes()).expect("rustc reads the snippet");
+    let output = child.wait_with_output().expect("rustc finishes");
+    let _ = std::fs::remove_dir_all(&out);
+    if output.status.success() {
+        return Ok(());
+    }
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    Err(stderr.lines().find(|line| line.contains("error")).unwrap_or(&stderr).to_owned())
 }
 
 fn snapshot(chapter: &str, kind: ListingKind, name: &str) -> StoredListing {

@@ -73,6 +73,8 @@ pub fn program_of_file(
         .args(["--edition", "2024", "--crate-type", "rlib", "--crate-name", crate_name, "--target", TARGET])
         .args(flags.standalone_rustc_args())
         .args(path_remaps(&workspace))
+        .arg("--out-dir")
+        .arg(&dir)
         .arg(format!("--emit=link={}", library.display()))
         .arg(source);
     run(&mut command, &slug)?;
@@ -87,6 +89,8 @@ pub fn program_of_file(
         .args(path_remaps(&workspace))
         .arg("--extern")
         .arg(format!("{crate_name}={}", library.display()))
+        .arg("--out-dir")
+        .arg(&dir)
         .arg(format!("--emit=link={}", program.display()))
         .arg(&main_file);
     run(&mut command, &slug)?;
@@ -106,8 +110,8 @@ impl Drop for BuiltProgram {
     }
 }
 
-/// An empty folder under `target/listings/standalone/`, named for this call: tests of one
-/// exercise run in parallel threads, and a student's check may run beside the test command.
+/// An empty folder under `target/listings/standalone/`, named for this call and this process,
+/// for everything one compilation writes.
 fn fresh_dir(workspace: &Workspace, name: &str) -> Result<PathBuf, Error> {
     static CALLS: AtomicUsize = AtomicUsize::new(0);
     let dir = workspace.root.join("target/listings/standalone").join(format!(
@@ -128,22 +132,22 @@ fn compile(
     rustc: &Rustc,
     chapter: &Chapter,
 ) -> Result<String, Error> {
-    // One file per call: tests of one exercise run in parallel threads, and a student's check
-    // may run beside the test command.
-    static CALLS: AtomicUsize = AtomicUsize::new(0);
-    let out_dir = workspace.root.join("target/listings/standalone");
-    std::fs::create_dir_all(&out_dir)
-        .map_err(|e| Error::Read { path: out_dir.display().to_string(), reason: e.to_string() })?;
-    let out = out_dir.join(format!("{crate_name}-{}-{}.s", std::process::id(), CALLS.fetch_add(1, Ordering::Relaxed)));
+    // A folder per call, for the output and for rustc's intermediate files (named after the
+    // crate, in `--out-dir`): tests of one exercise run in parallel threads, and a student's
+    // check may run beside the test command.
+    let dir = fresh_dir(workspace, crate_name)?;
+    let out = dir.join(format!("{crate_name}.s"));
     let mut command = isolated(&rustc.path, workspace);
     command
         .args(["--edition", "2024", "--crate-type", "lib", "--crate-name", crate_name, "--target", TARGET])
         .args(flags.standalone_rustc_args())
         .args(path_remaps(workspace))
+        .arg("--out-dir")
+        .arg(&dir)
         .arg(format!("--emit=asm={}", out.display()))
         .arg(source);
-    run(&mut command, &chapter.slug)?;
-    let text = read(&out);
-    let _ = std::fs::remove_file(&out);
+    let compiled = run(&mut command, &chapter.slug);
+    let text = compiled.and_then(|_| read(&out));
+    let _ = std::fs::remove_dir_all(&dir);
     text
 }

@@ -62,9 +62,9 @@ pub const PREDICTIONS: Predictions = Predictions {
     // Three fixed states and one per await; the fourth suspension point is state 3 + 3.
     jump_table_entries: 7,
     fourth_await_state: 6,
-    // The body's `seed` now lives until the third await, beside `kept` and `middle`, so the
-    // prefix grows by a word: upvar 0..8, seed 8..16, kept 16..24, middle 24..32, then the
-    // tag at 32, the awaitee at 40 and `late` at 48, in the fourth await's variant alone.
+    // The layout as `-Zprint-type-sizes` prints it: the upvar 0..8, the body's `seed` 8..16
+    // (now needed until the third await), `kept` 16..24, `middle` 24..32, the tag at 32, the
+    // awaitee at 40 and `late` 48..56, in the fourth await's variant alone.
     tag_offset: 32,
     kept_offset: 16,
     future_bytes: 56,

@@ -62,15 +62,9 @@ pub fn field_offset(layout: &TypeLayout, variant: &str, kind: &str, name: &str) 
 /// (`Ok`), or the first error it reports (`Err("error[E0277]: …")`). Only type checking runs
 /// (`--emit=metadata`): for questions about what compiles.
 pub fn compiles(source: &str) -> Result<(), String> {
-    static CALLS: AtomicUsize = AtomicUsize::new(0);
     let workspace = Workspace::this_checkout();
     let rustc = Rustc::for_listings(&workspace).unwrap_or_else(|e| panic!("{e}"));
-    let out = std::env::temp_dir().join(format!(
-        "course-compiles-{}-{}",
-        std::process::id(),
-        CALLS.fetch_add(1, Ordering::Relaxed)
-    ));
-    std::fs::create_dir_all(&out).unwrap_or_else(|e| panic!("{}: {e}", out.display()));
+    let out = scratch_dir();
     let mut child = Command::new(&rustc.path)
         .args(["--edition", "2024", "--crate-type", "lib", "--crate-name", "snippet", "--emit=metadata", "--out-dir"])
         .arg(&out)
@@ -88,6 +82,57 @@ pub fn compiles(source: &str) -> Result<(), String> {
     }
     let stderr = String::from_utf8_lossy(&output.stderr);
     Err(stderr.lines().find(|line| line.contains("error")).unwrap_or(&stderr).to_owned())
+}
+
+/// The x86-64 listing of `function` in `source`, a std-only library compiled as an exercise's
+/// file is (`listings::asm_of_file`: the chapters' flags, `opt-level=3`): for a question about a
+/// case the chapter's rules predict but its crate does not compile, shown in the question.
+pub fn asm_of_snippet(source: &str, function: &str) -> Listing {
+    let dir = scratch_dir();
+    let file = dir.join("snippet.rs");
+    std::fs::write(&file, source).unwrap_or_else(|e| panic!("{}: {e}", file.display()));
+    let listing = listings::asm_of_file(
+        &file,
+        "snippet",
+        function,
+        &listings::AsmOptions::default(),
+        &listings::CodegenFlags::default(),
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+    listing.unwrap_or_else(|e| panic!("{e}"))
+}
+
+/// The MIR rustc prints for `source`, a std-only library of edition 2024, with the flags of the
+/// chapters' MIR listings (`--emit=mir -C opt-level=0`).
+pub fn mir_of_snippet(source: &str) -> String {
+    let dir = scratch_dir();
+    let (file, out) = (dir.join("snippet.rs"), dir.join("snippet.mir"));
+    std::fs::write(&file, source).unwrap_or_else(|e| panic!("{}: {e}", file.display()));
+    let rustc = Rustc::for_listings(&Workspace::this_checkout()).unwrap_or_else(|e| panic!("{e}"));
+    let output = Command::new(&rustc.path)
+        .args(["--edition", "2024", "--crate-type", "lib", "--crate-name", "snippet", "-C", "opt-level=0", "--out-dir"])
+        .arg(&dir)
+        .arg(format!("--emit=mir={}", out.display()))
+        .arg(&file)
+        .output()
+        .unwrap_or_else(|e| panic!("cannot run {}: {e}", rustc.path.display()));
+    let mir = std::fs::read_to_string(&out);
+    let _ = std::fs::remove_dir_all(&dir);
+    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    mir.unwrap_or_else(|e| panic!("{}: {e}", out.display()))
+}
+
+/// An empty folder of this process's own, for one compilation.
+fn scratch_dir() -> std::path::PathBuf {
+    static CALLS: AtomicUsize = AtomicUsize::new(0);
+    let dir = std::env::temp_dir().join(format!(
+        "course-facts-{}-{}",
+        std::process::id(),
+        CALLS.fetch_add(1, Ordering::Relaxed)
+    ));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap_or_else(|e| panic!("{}: {e}", dir.display()));
+    dir
 }
 
 fn snapshot(chapter: &str, kind: ListingKind, name: &str) -> StoredListing {

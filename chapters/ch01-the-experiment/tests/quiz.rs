@@ -68,8 +68,10 @@ fn every_quiz_answer_is_the_compilers() {
     let push_pop = loads_constants_with_push_and_pop(&for_size) && !loads_constants_with_push_and_pop(&driver);
     assert_eq!(size_of::<Poll<()>>(), 1);
     let inlined = asm(CHAPTER, "poll_hello_world_twice_inlined");
-    let both: Vec<u16> =
-        inlined.instructions().filter_map(|(m, o)| (m == "mov").then(|| o.strip_prefix("bp, ")?.parse().ok())?).collect();
+    let both: Vec<u16> = inlined
+        .instructions()
+        .filter_map(|(m, o)| (m == "mov").then(|| o.strip_prefix("bp, ")?.parse().ok())?)
+        .collect();
     assert!(both.len() == 2 && both.contains(&257), "the two answers built in bp, 257 among them: {both:?}");
     let other = both.iter().find(|value| **value != 257).copied().unwrap();
     assert_eq!(two_polls(other), "`[Pending, Ready(())]`", "the other path, the page says, is the answer given");

@@ -83,7 +83,11 @@ fn probe<T>(_: &T) -> UnpinProbe<T> {
 #[test]
 fn it_is_ready_with_both_outputs_once_both_futures_are() {
     let joined = join(After { left: 1, value: 4 }, After { left: 3, value: 9 });
-    assert_eq!(poll_to_end(joined, 10), Some((4, (4, 9))), "(polls, outputs): four polls, as many as the slower one needs");
+    assert_eq!(
+        poll_to_end(joined, 10),
+        Some((4, (4, 9))),
+        "(polls, outputs): four polls, as many as the slower one needs"
+    );
 }
 
 #[test]

@@ -6,6 +6,7 @@ use std::collections::HashMap;
 use std::path::Path;
 use std::pin::pin;
 use std::ptr;
+use std::sync::OnceLock;
 use std::task::{Poll, Waker};
 
 use ch06_predict_the_self_pointer::{PREDICTIONS, points_at_the_second};
@@ -14,17 +15,21 @@ use listings::{AsmOptions, CodegenFlags, Listing, asm_of_file};
 
 const LOOK: &str = "See `cargo xtask exercise asm ch06-predict-the-self-pointer 'points_at_the_second::{{closure}}'`";
 
-/// The state machine's listing, from the very file under test.
-fn state_machine() -> Listing {
-    let source = Path::new(env!("CARGO_MANIFEST_DIR")).join("src/lib.rs");
-    asm_of_file(
-        &source,
-        "ch06_predict_the_self_pointer",
-        "points_at_the_second::{{closure}}",
-        &AsmOptions::default(),
-        &CodegenFlags::default(),
-    )
-    .unwrap_or_else(|e| panic!("{e}"))
+/// The state machine's listing, from the very file under test: compiled once for all the
+/// checks of this run.
+fn state_machine() -> &'static Listing {
+    static LISTING: OnceLock<Listing> = OnceLock::new();
+    LISTING.get_or_init(|| {
+        let source = Path::new(env!("CARGO_MANIFEST_DIR")).join("src/lib.rs");
+        asm_of_file(
+            &source,
+            "ch06_predict_the_self_pointer",
+            "points_at_the_second::{{closure}}",
+            &AsmOptions::default(),
+            &CodegenFlags::default(),
+        )
+        .unwrap_or_else(|e| panic!("{e}"))
+    })
 }
 
 /// `qword ptr [rbx + 32]` → ("rbx", 32); `[rbx]` → ("rbx", 0).
@@ -105,7 +110,8 @@ fn the_target_prediction_matches_the_pointer_a_run_reports() {
 #[test]
 fn the_slot_prediction_matches_the_store_in_the_machine_code() {
     let listing = state_machine();
-    let (slot, target) = pointer_store(&listing).unwrap_or_else(|| panic!("no store of the pointer found in:\n{listing}"));
+    let (slot, target) =
+        pointer_store(listing).unwrap_or_else(|| panic!("no store of the pointer found in:\n{listing}"));
     let seen = Cell::new(0);
     let mut future = pin!(points_at_the_second(&seen));
     let _ = poll_once(future.as_mut(), Waker::noop());

@@ -47,7 +47,11 @@ fn recv_within(receiver: &mut Receiver<&'static str>, polls: u32) -> Option<Opti
 fn a_value_sent_before_the_receive_is_received_and_acknowledged_once() {
     let (sender, mut receiver) = oneshot();
     let receipt = sender.send("hello");
-    assert_eq!(poll_to_end(receiver.recv(), 10), Some((2, Some("hello"))), "(polls, value): the acknowledgement takes one");
+    assert_eq!(
+        poll_to_end(receiver.recv(), 10),
+        Some((2, Some("hello"))),
+        "(polls, value): the acknowledgement takes one"
+    );
     assert_eq!(receipt.acknowledgements(), 1);
 }
 

@@ -2,6 +2,7 @@
 //! `opt-level=3`, the chapter's level, and its size.
 
 use std::path::Path;
+use std::sync::OnceLock;
 
 use ch08_predict_a_fourth_await::{PREDICTIONS, four_awaits};
 use exercise_harness::poll_to_end;
@@ -10,17 +11,21 @@ use listings::{AsmOptions, CodegenFlags, Listing, asm_of_file};
 
 const LOOK: &str = "See `cargo xtask exercise asm ch08-predict-a-fourth-await 'four_awaits::{{closure}}'`";
 
-/// The resume function's listing, with the Rust lines, from the very file under test.
-fn resume_function() -> Listing {
-    let source = Path::new(env!("CARGO_MANIFEST_DIR")).join("src/lib.rs");
-    asm_of_file(
-        &source,
-        "ch08_predict_a_fourth_await",
-        "four_awaits::{{closure}}",
-        &AsmOptions { source: true, data: false },
-        &CodegenFlags::default(),
-    )
-    .unwrap_or_else(|e| panic!("{e}"))
+/// The resume function's listing, with the Rust lines, from the very file under test: compiled
+/// once for all the checks of this run.
+fn resume_function() -> &'static Listing {
+    static LISTING: OnceLock<Listing> = OnceLock::new();
+    LISTING.get_or_init(|| {
+        let source = Path::new(env!("CARGO_MANIFEST_DIR")).join("src/lib.rs");
+        asm_of_file(
+            &source,
+            "ch08_predict_a_fourth_await",
+            "four_awaits::{{closure}}",
+            &AsmOptions { source: true, data: false },
+            &CodegenFlags::default(),
+        )
+        .unwrap_or_else(|e| panic!("{e}"))
+    })
 }
 
 /// `byte ptr [rbx + 32]` → 32.
@@ -55,7 +60,7 @@ fn the_jump_table_and_state_predictions_match_the_listing() {
         "you predicted {} entries; the jump table has {entries}: one per state. {LOOK}",
         PREDICTIONS.jump_table_entries
     );
-    let tag = format!("byte ptr [rbx + {}], ", tag_offset(&listing));
+    let tag = format!("byte ptr [rbx + {}], ", tag_offset(listing));
     let stored: Vec<u8> = listing
         .instructions()
         .filter_map(|(mnemonic, operands)| (mnemonic == "mov").then(|| operands.strip_prefix(&tag)?.parse().ok())?)
@@ -71,7 +76,7 @@ fn the_jump_table_and_state_predictions_match_the_listing() {
 
 #[test]
 fn the_tag_prediction_matches_the_first_load() {
-    let tag = tag_offset(&resume_function());
+    let tag = tag_offset(resume_function());
     assert_eq!(
         PREDICTIONS.tag_offset, tag,
         "you predicted the tag at {}; the resume function loads it from offset {tag}. What lies before it, and \

@@ -5,6 +5,7 @@ use std::future::Future;
 use std::hint::black_box;
 use std::path::{Path, PathBuf};
 use std::pin::pin;
+use std::sync::OnceLock;
 
 use ch09_write_the_state_after_the_poll::{PREDICTIONS, TwoSuspensionPointsByHand, YieldOnce};
 use exercise_harness::{WakeLog, poll_once, poll_to_end};
@@ -27,10 +28,14 @@ fn source() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("src/lib.rs")
 }
 
-/// The listing of your `poll`, compiled from src/lib.rs with the chapters' flags.
-fn listing() -> Listing {
-    listings::asm_of_file(&source(), CRATE, POLL, &AsmOptions::default(), &CodegenFlags::default())
-        .unwrap_or_else(|e| panic!("{e}"))
+/// The listing of your `poll`, compiled from src/lib.rs with the chapters' flags, once for all
+/// the checks of this run.
+fn listing() -> &'static Listing {
+    static LISTING: OnceLock<Listing> = OnceLock::new();
+    LISTING.get_or_init(|| {
+        listings::asm_of_file(&source(), CRATE, POLL, &AsmOptions::default(), &CodegenFlags::default())
+            .unwrap_or_else(|e| panic!("{e}"))
+    })
 }
 
 const CALLEE_SAVED: [&str; 6] = ["rbx", "rbp", "r12", "r13", "r14", "r15"];
@@ -115,7 +120,7 @@ fn it_behaves_as_rustcs_state_machine() {
 #[test]
 fn it_keeps_the_futures_address_across_the_awaited_poll() {
     let listing = listing();
-    let saved = saved_on_entry(&listing);
+    let saved = saved_on_entry(listing);
     let kept = listing.instructions().find_map(|(mnemonic, operands)| {
         let (to, from) = operands.split_once(',')?;
         (mnemonic == "mov" && from.trim() == "rsi" && saved.contains(&to.trim().to_owned()))
@@ -132,7 +137,7 @@ fn it_keeps_the_futures_address_across_the_awaited_poll() {
 #[test]
 fn the_register_prediction_matches_the_listing() {
     let listing = listing();
-    let saved = saved_on_entry(&listing);
+    let saved = saved_on_entry(listing);
     assert_eq!(
         PREDICTIONS.callee_saved_registers,
         saved.len(),

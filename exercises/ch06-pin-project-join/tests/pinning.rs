@@ -2,60 +2,16 @@
 //! again, the futures inside it pinned where `Join` is, and `Unpin` exactly when they are.
 
 use std::cell::Cell;
-use std::future::{Future, ready};
+use std::future::ready;
 use std::marker::PhantomData;
 use std::pin::{Pin, pin};
 use std::ptr;
-use std::task::{Context, Poll, Waker};
+use std::task::{Poll, Waker};
 
 use ch06_pin_project_join::join;
-use exercise_harness::{poll_catching, poll_once, poll_to_end};
-
-/// Pending `left` times, then ready with `value`.
-struct After {
-    left: u8,
-    value: u8,
-}
-
-impl Future for After {
-    type Output = u8;
-    fn poll(mut self: Pin<&mut Self>, _cx: &mut Context<'_>) -> Poll<u8> {
-        if self.left == 0 {
-            return Poll::Ready(self.value);
-        }
-        self.left -= 1;
-        Poll::Pending
-    }
-}
-
-/// Pending once.
-#[derive(Default)]
-struct YieldOnce {
-    yielded: bool,
-}
-
-impl Future for YieldOnce {
-    type Output = ();
-    fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<()> {
-        if self.yielded {
-            return Poll::Ready(());
-        }
-        self.yielded = true;
-        cx.waker().wake_by_ref();
-        Poll::Pending
-    }
-}
-
-/// Chapter 6's future that points into itself: it stores the address of its own `buffer` in
-/// its own `view` on its first poll, reports that address through `seen`, and reads through
-/// it after the await.
-async fn points_into_itself(seen: &Cell<usize>, fill: u8) -> u8 {
-    let buffer = [fill; 16];
-    let view: &[u8; 16] = &buffer;
-    seen.set(ptr::from_ref(view).addr());
-    YieldOnce::default().await;
-    view[15]
-}
+// Chapter 6's own futures: the leaf, and the `async fn` whose future points into itself.
+use ch06_pinning::{YieldOnce, points_into_itself};
+use exercise_harness::{After, poll_catching, poll_once, poll_to_end};
 
 /// Whether `T: Unpin`, as the compiler decides it where the macro is used: an inherent method
 /// whose bound holds is chosen before a trait's method of the same name (the `impls` crate's
@@ -110,7 +66,7 @@ fn a_future_that_is_ready_is_never_polled_again() {
 #[test]
 fn the_futures_inside_stay_pinned_where_join_is() {
     let (seen_a, seen_b) = (Cell::new(0), Cell::new(0));
-    let mut joined = pin!(join(points_into_itself(&seen_a, 1), points_into_itself(&seen_b, 2)));
+    let mut joined = pin!(join(points_into_itself(&seen_a), points_into_itself(&seen_b)));
     assert_eq!(poll_once(joined.as_mut(), Waker::noop()), Poll::Pending);
     let start = ptr::from_ref(&*joined).addr();
     let inside = start..start + size_of_val(&*joined);
@@ -120,7 +76,7 @@ fn the_futures_inside_stay_pinned_where_join_is() {
         seen_a.get(),
         seen_b.get()
     );
-    assert_eq!(poll_once(joined.as_mut(), Waker::noop()), Poll::Ready((1, 2)), "and read through it, in place");
+    assert_eq!(poll_once(joined.as_mut(), Waker::noop()), Poll::Ready((7, 7)), "and read through it, in place");
 }
 
 #[test]
@@ -134,7 +90,7 @@ fn join_is_unpin_when_both_futures_are() {
 #[test]
 fn join_of_a_future_that_points_into_itself_is_not_unpin() {
     let seen = Cell::new(0);
-    let joined = join(points_into_itself(&seen, 1), ready(2));
+    let joined = join(points_into_itself(&seen), ready(2));
     assert!(
         !probe(&joined).is_unpin(),
         "Join<an async fn's future, _> is Unpin: safe code could now pin it with Pin::new, poll it, and \

@@ -2,34 +2,19 @@
 //! received once and acknowledged once, and a cancelled receive leaves no waker in the slot.
 
 use std::future::Future;
-use std::pin::{Pin, pin};
+use std::pin::pin;
 use std::task::{Context, Poll, Waker};
 
+// Chapter 7's stand-in for a timer: ready on its n-th poll, pending (and waking its task) before.
+use ch07_cancellation::Deadline;
 use ch07_receive_without_losing::{Receiver, oneshot};
 use exercise_harness::{WakeLog, poll_once, poll_to_end};
-
-/// Chapter 7's stand-in for a timer: ready on its `polls`-th poll.
-struct Deadline {
-    polls_left: u32,
-}
-
-impl Future for Deadline {
-    type Output = ();
-    fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<()> {
-        self.polls_left = self.polls_left.saturating_sub(1);
-        if self.polls_left == 0 {
-            return Poll::Ready(());
-        }
-        cx.waker().wake_by_ref();
-        Poll::Pending
-    }
-}
 
 /// A receive with a deadline of `polls` polls, the deadline polled first (as a `select` that
 /// favours its timer does): `Some(result)` if the receive finished in time, `None` if it was
 /// cut short, and then dropped wherever it was.
 fn recv_within(receiver: &mut Receiver<&'static str>, polls: u32) -> Option<Option<&'static str>> {
-    let mut deadline = pin!(Deadline { polls_left: polls });
+    let mut deadline = pin!(Deadline::after_polls(polls));
     let mut receive = pin!(receiver.recv());
     let mut cx = Context::from_waker(Waker::noop());
     for _ in 0..polls {

@@ -68,29 +68,17 @@ pub fn program_of_file(
     let slug = source.display().to_string();
     let dir = fresh_dir(&workspace, &format!("{crate_name}-program"))?;
     let library = dir.join(format!("lib{crate_name}.rlib"));
-    let mut command = isolated(&rustc.path, &workspace);
-    command
-        .args(["--edition", "2024", "--crate-type", "rlib", "--crate-name", crate_name, "--target", TARGET])
-        .args(flags.standalone_rustc_args())
-        .args(path_remaps(&workspace))
-        .arg("--out-dir")
-        .arg(&dir)
-        .arg(format!("--emit=link={}", library.display()))
-        .arg(source);
+    let mut command = rustc_in(&dir, &workspace, &rustc, "rlib", crate_name, flags);
+    command.arg(format!("--emit=link={}", library.display())).arg(source);
     run(&mut command, &slug)?;
     let main_file = dir.join("main.rs");
     std::fs::write(&main_file, main)
         .map_err(|e| Error::Workspace(format!("cannot write {}: {e}", main_file.display())))?;
     let program = dir.join("program");
-    let mut command = isolated(&rustc.path, &workspace);
+    let mut command = rustc_in(&dir, &workspace, &rustc, "bin", "program", flags);
     command
-        .args(["--edition", "2024", "--crate-type", "bin", "--crate-name", "program", "--target", TARGET])
-        .args(flags.standalone_rustc_args())
-        .args(path_remaps(&workspace))
         .arg("--extern")
         .arg(format!("{crate_name}={}", library.display()))
-        .arg("--out-dir")
-        .arg(&dir)
         .arg(format!("--emit=link={}", program.display()))
         .arg(&main_file);
     run(&mut command, &slug)?;
@@ -108,6 +96,26 @@ impl Drop for BuiltProgram {
     fn drop(&mut self) {
         let _ = std::fs::remove_dir_all(&self.dir);
     }
+}
+
+/// rustc, isolated and with the chapters' flags, compiling one crate of edition 2024 whose
+/// intermediate files go to `dir`; the caller adds what to emit and the source.
+fn rustc_in(
+    dir: &Path,
+    workspace: &Workspace,
+    rustc: &Rustc,
+    crate_type: &str,
+    crate_name: &str,
+    flags: &CodegenFlags,
+) -> std::process::Command {
+    let mut command = isolated(&rustc.path, workspace);
+    command
+        .args(["--edition", "2024", "--crate-type", crate_type, "--crate-name", crate_name, "--target", TARGET])
+        .args(flags.standalone_rustc_args())
+        .args(path_remaps(workspace))
+        .arg("--out-dir")
+        .arg(dir);
+    command
 }
 
 /// An empty folder under `target/listings/standalone/`, named for this call and this process,
@@ -137,15 +145,8 @@ fn compile(
     // check may run beside the test command.
     let dir = fresh_dir(workspace, crate_name)?;
     let out = dir.join(format!("{crate_name}.s"));
-    let mut command = isolated(&rustc.path, workspace);
-    command
-        .args(["--edition", "2024", "--crate-type", "lib", "--crate-name", crate_name, "--target", TARGET])
-        .args(flags.standalone_rustc_args())
-        .args(path_remaps(workspace))
-        .arg("--out-dir")
-        .arg(&dir)
-        .arg(format!("--emit=asm={}", out.display()))
-        .arg(source);
+    let mut command = rustc_in(&dir, workspace, rustc, "lib", crate_name, flags);
+    command.arg(format!("--emit=asm={}", out.display())).arg(source);
     let compiled = run(&mut command, &chapter.slug);
     let text = compiled.and_then(|_| read(&out));
     let _ = std::fs::remove_dir_all(&dir);

@@ -2,6 +2,10 @@
 //! into the listings library's own types. The snapshot files are what the book renders and
 //! what the chapter's tests compare the compiler against, so a quiz checked here can never say
 //! something the page's listings do not.
+//!
+//! A question may also take a chapter's rules one step past what its crate compiles (another
+//! `Poll<T>`, a third `.await`); its check then asks the pinned rustc directly, on a snippet of the
+//! code the question describes: [`compiles`], [`asm_of_snippet`], [`mir_of_snippet`].
 
 use std::io::Write as _;
 use std::process::{Command, Stdio};

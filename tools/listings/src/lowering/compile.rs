@@ -123,6 +123,13 @@ pub fn output(workspace: &Workspace, chapter: &Chapter, stage: Stage, rustc: &Ru
     }
     command.args(["--edition", &chapter.edition()?, "--crate-type", "lib", "--crate-name", &chapter.crate_name()]);
     command.args(path_remaps(workspace)).arg(source).args(stage.flags(&out));
+    if matches!(stage, Stage::TypeSizes | Stage::DropGlue) {
+        // The stages that build objects: rustc writes each one's intermediate files, named after
+        // the crate alone, into its output directory, which is the working directory (the
+        // checkout) unless given. Two stages of one chapter run at once in a test process, and
+        // would write and delete the same files there.
+        command.arg("--out-dir").arg(&out_dir);
+    }
     let output = run(&mut command, &chapter.slug)?;
     Ok(match stage {
         Stage::Hir => StageOutput::Hir(hir::items(&read(&out.with_extension("hir"))?)),

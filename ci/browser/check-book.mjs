@@ -23,7 +23,8 @@
 //     the course pages)
 //   - the course (course.js): the first question of each quiz answered wrong, then right, with the
 //     feedback and its explanation checked; every file an exercise links to served; speaker notes
-//     hidden from readers
+//     hidden from readers; every chapter page followed by its practice page, with a quiz and two
+//     exercises or more
 // Then, once: the instructor view (?instructor=on) shows the notes; print.html holds every
 // listing, picture, quiz and exercise and, in print media, shows notes and quiz answers and hides the
 // buttons (its PDF is written to SCREENSHOT_DIR/print.pdf); a missing page under SITE_PATH gets
@@ -426,12 +427,23 @@ try {
   });
   const failures = [];
   const total = { listings: 0, pictures: 0, quizzes: 0, exercises: 0 };
+  const course = new Map();
   for (const rel of pages) {
     try {
       const found = await checkPage(base, rel, failures);
       for (const what of Object.keys(total)) total[what] += found[what];
+      course.set(rel, found);
       if (/practice/.test(rel) && found.quizzes === 0) failures.push(`FAIL ${rel}: a practice page without a quiz`);
     } catch (e) { failures.push(`FAIL ${rel}: check aborted: ${String(e.message).split('\n')[0]}`); }
+  }
+  // Every chapter, those added later included, has its practice page in the table of contents,
+  // with a quiz and two exercises or more (issue 10).
+  for (const rel of pages.filter(p => /^ch\d\d-.*\.html$/.test(p) && !/-practice\.html$/.test(p))) {
+    const practice = course.get(rel.replace(/\.html$/, '-practice.html'));
+    if (!practice) failures.push(`FAIL ${rel}: no practice page (${rel.replace(/\.html$/, '-practice.html')}) in the table of contents`);
+    else if (practice.quizzes < 1 || practice.exercises < 2) {
+      failures.push(`FAIL ${rel}: its practice page has ${practice.quizzes} quiz(zes) and ${practice.exercises} exercise(s); a chapter needs a quiz and two exercises`);
+    }
   }
   for (const [name, check] of [['instructor view', () => checkInstructorView(base, pages.find(p => /^ch01/.test(p)) || pages[0], failures)],
     ['print', () => checkPrint(base, total, failures)], ['404', () => checkNotFound(base, failures)]]) {

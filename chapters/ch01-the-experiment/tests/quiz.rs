@@ -1,6 +1,8 @@
 //! The chapter's quiz against the compiler: each answer of `quiz.toml` is computed again from
 //! the snapshots the page shows, or measured.
 
+use std::task::Poll;
+
 use course::Truth;
 use course::facts::{asm, block, waker_slot};
 use listings::Listing;
@@ -22,6 +24,24 @@ fn jump_table_target(listing: &Listing, index: usize) -> &'static str {
     } else {
         "to the code that makes the `DummyFuture`, then polls it"
     }
+}
+
+/// The byte a `Poll<()>` is stored as, as this compiler lays it out.
+fn byte_of(poll: Poll<()>) -> u8 {
+    // SAFETY: `Poll<()>` is one byte (asserted below), and every value of it is a valid `u8`.
+    unsafe { std::mem::transmute::<Poll<()>, u8>(poll) }
+}
+
+/// The two answers a `[Poll<()>; 2]` built as the 16-bit immediate `value` holds, in the
+/// quiz's words: the first element is the low byte (x86-64 is little-endian).
+fn two_polls(value: u16) -> String {
+    let name = |byte: u8| match byte {
+        b if b == byte_of(Poll::Ready(())) => "Ready(())",
+        b if b == byte_of(Poll::Pending) => "Pending",
+        other => panic!("{other} is no Poll<()>"),
+    };
+    let [low, high] = value.to_le_bytes();
+    format!("`[{}, {}]`", name(low), name(high))
 }
 
 fn loads_constants_with_push_and_pop(listing: &Listing) -> bool {
@@ -46,12 +66,22 @@ fn every_quiz_answer_is_the_compilers() {
         .expect("DummyFuture::poll loads 11");
     let for_size = asm(CHAPTER, "poll_hello_world_twice_opt_level_z");
     let push_pop = loads_constants_with_push_and_pop(&for_size) && !loads_constants_with_push_and_pop(&driver);
+    assert_eq!(size_of::<Poll<()>>(), 1);
+    let inlined = asm(CHAPTER, "poll_hello_world_twice_inlined");
+    let both: Vec<u16> = inlined
+        .instructions()
+        .filter_map(|(m, o)| (m == "mov").then(|| o.strip_prefix("bp, ")?.parse().ok())?)
+        .collect();
+    assert!(both.len() == 2 && both.contains(&257), "the two answers built in bp, 257 among them: {both:?}");
+    let other = both.iter().find(|value| **value != 257).copied().unwrap();
+    assert_eq!(two_polls(other), "`[Pending, Ready(())]`", "the other path, the page says, is the answer given");
     course::quiz::assert_answers(
         CHAPTER,
         &[
             ("jump-table-entries", state_machine.jump_tables()[0].len().into()),
             ("third-entry", jump_table_target(&state_machine, 2).into()),
             ("future-size", size_of_val(&ch01_the_experiment::hello_world()).into()),
+            ("inlined-257", Truth::Choice(two_polls(257))),
             ("driver-drop-slot", drop_slot.into()),
             ("poll-u8-value-register", Truth::Choice(value_register)),
             (

@@ -4,7 +4,7 @@
 use std::task::Waker;
 
 use ch03_wakers::CountingWaker;
-use course::facts::{asm, displacement};
+use course::facts::{asm, asm_of_snippet, displacement};
 
 const CHAPTER: &str = env!("CARGO_PKG_NAME");
 
@@ -27,6 +27,29 @@ fn every_quiz_answer_is_the_compilers() {
     second.wake_by_ref();
     drop(second);
     drop(waker);
+    let twice = asm_of_snippet(
+        "#[inline(never)]\npub fn wake_twice(waker: &std::task::Waker) {\n    waker.wake_by_ref();\n    waker.wake_by_ref();\n}\n",
+        "wake_twice",
+    );
+    // Transfers through a register or a vtable slot, in order: `call r14`, `jmp rax`.
+    let through_the_vtable: Vec<(&str, &str)> = twice
+        .instructions()
+        .filter(|(m, o)| (*m == "call" || *m == "jmp") && !o.starts_with(".L") && !o.contains("rip"))
+        .collect();
+    let two_wakes = match through_the_vtable.iter().map(|(m, _)| *m).collect::<Vec<_>>().as_slice() {
+        ["jmp", "jmp"] => "two `jmp`s through the vtable",
+        ["call", "jmp"] => {
+            // The same slot twice: the register the `call` used went on to the `jmp`.
+            let slot_kept =
+                twice.instructions().any(|(m, o)| m == "mov" && o == format!("rax, {}", through_the_vtable[0].1));
+            assert!(slot_kept, "the jump goes through the slot the call used: {twice}");
+            "a `call` through the vtable, then a `jmp` through the same slot"
+        }
+        ["call", "call"] => "two `call`s through the vtable, then a `ret`",
+        ["call"] => "one `call`: the compiler merges the two wakes",
+        other => panic!("no choice says {other:?}: {twice}"),
+    };
+
     course::quiz::assert_answers(
         CHAPTER,
         &[
@@ -35,6 +58,7 @@ fn every_quiz_answer_is_the_compilers() {
             ("wake-slot-offset", wake_offset.into()),
             ("will-wake-calls", calls.into()),
             ("counting-drops", counting.counts().drops.into()),
+            ("two-wakes-by-ref", two_wakes.into()),
         ],
     );
 }

@@ -4,8 +4,10 @@
 use std::future::Future;
 use std::pin::Pin;
 use std::sync::Arc;
-use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::task::{Context, Poll};
+use std::thread;
+use std::time::{Duration, Instant};
 
 use ch04_executors::Executor;
 use course::facts::{asm, block, displacement};
@@ -24,6 +26,32 @@ impl Future for WakesTwiceThenWaits {
         }
         Poll::Pending
     }
+}
+
+/// Runs the question's thread: two `unpark`s, then two `park`s. Returns how many of the parks
+/// returned before anything else unparked it (then unparks it, so that it ends).
+fn parks_returned_after_two_unparks() -> usize {
+    let returned = std::sync::Arc::new([AtomicBool::new(false), AtomicBool::new(false)]);
+    let seen = std::sync::Arc::clone(&returned);
+    let parked = thread::spawn(move || {
+        thread::current().unpark();
+        thread::current().unpark();
+        for flag in seen.iter() {
+            thread::park();
+            flag.store(true, Ordering::SeqCst);
+        }
+    });
+    let deadline = Instant::now() + Duration::from_secs(5);
+    while !returned[0].load(Ordering::SeqCst) && Instant::now() < deadline {
+        thread::sleep(Duration::from_millis(1));
+    }
+    // Time for the second park to return, if a token were left for it (std's park on Linux
+    // loops on spurious futex wake-ups, so it returns only for an unpark).
+    thread::sleep(Duration::from_millis(100));
+    let count = returned.iter().filter(|flag| flag.load(Ordering::SeqCst)).count();
+    parked.thread().unpark();
+    parked.join().unwrap();
+    count
 }
 
 #[test]
@@ -56,6 +84,7 @@ fn every_quiz_answer_is_the_compilers() {
             ("flag-offset", flag.into()),
             ("unpark-awake-thread", awake_cost.into()),
             ("woken-twice-polls", polls.load(Ordering::SeqCst).into()),
+            ("two-unparks-two-parks", parks_returned_after_two_unparks().into()),
         ],
     );
 }

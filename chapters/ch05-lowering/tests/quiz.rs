@@ -1,16 +1,49 @@
 //! The chapter's quiz against the compiler: each answer of `quiz.toml` is computed again from
 //! the snapshots the page shows, or measured.
 
-use course::facts::{stage_text, type_layout};
+use course::facts::{mir_of_snippet, stage_text, type_layout};
 use listings::ListingKind;
 
 const CHAPTER: &str = env!("CARGO_PKG_NAME");
 
+/// The states the first `switchInt` of a resume function lists, `otherwise` aside.
+fn states_switched_on(mir: &str) -> usize {
+    let switch = mir.lines().find(|l| l.contains("switchInt(")).expect("the state machine switches on its state");
+    switch.matches(": bb").count() - usize::from(switch.contains("otherwise: bb"))
+}
+
+/// Three awaits of the chapter's leaf, compiled as the chapter's MIR listings are.
+const THREE_AWAITS: &str = r#"
+use std::future::Future;
+use std::pin::Pin;
+use std::task::{Context, Poll};
+
+#[derive(Default)]
+pub struct YieldOnce { yielded: bool }
+
+impl Future for YieldOnce {
+    type Output = ();
+    fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<()> {
+        if self.yielded { return Poll::Ready(()); }
+        self.yielded = true;
+        cx.waker().wake_by_ref();
+        Poll::Pending
+    }
+}
+
+pub async fn three_awaits() {
+    YieldOnce::default().await;
+    YieldOnce::default().await;
+    YieldOnce::default().await;
+}
+"#;
+
 #[test]
 fn every_quiz_answer_is_the_compilers() {
     let mir = stage_text(CHAPTER, ListingKind::Mir, "two_suspension_points_state_machine");
-    let switch = mir.lines().find(|l| l.contains("switchInt(")).expect("the state machine switches on its state");
-    let states = switch.matches(": bb").count() - usize::from(switch.contains("otherwise: bb"));
+    let states = states_switched_on(&mir);
+    let three_mir = mir_of_snippet(THREE_AWAITS);
+    let resume = three_mir.split("fn three_awaits::{closure#0}(").nth(1).expect("the resume function's MIR");
     let stored: Vec<u64> = mir
         .lines()
         .filter_map(|l| {
@@ -31,6 +64,8 @@ fn every_quiz_answer_is_the_compilers() {
                 type_layout(CHAPTER, "buffer_borrowed_then_dropped_before_await").size.into(),
             ),
             ("option-of-future-size", size_of_val(&Some(ch05_lowering::hello_world())).into()),
+            ("argument-counted-twice-size", type_layout(CHAPTER, "argument_counted_twice").size.into()),
+            ("three-awaits-states", states_switched_on(resume).into()),
         ],
     );
 }

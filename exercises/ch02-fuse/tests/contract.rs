@@ -1,29 +1,12 @@
 //! `Fuse` against the caller's rule of `Future::poll`: after `Ready`, stop.
 
-use std::future::{Future, ready};
-use std::pin::{Pin, pin};
+use std::future::ready;
+use std::pin::pin;
 use std::rc::Rc;
-use std::task::{Context, Poll, Waker};
+use std::task::{Poll, Waker};
 
 use ch02_fuse::Fuse;
-use exercise_harness::{poll_catching, poll_once};
-
-/// Pending `left` times, then ready with `value`.
-struct After {
-    left: u8,
-    value: u8,
-}
-
-impl Future for After {
-    type Output = u8;
-    fn poll(mut self: Pin<&mut Self>, _cx: &mut Context<'_>) -> Poll<u8> {
-        if self.left == 0 {
-            return Poll::Ready(self.value);
-        }
-        self.left -= 1;
-        Poll::Pending
-    }
-}
+use exercise_harness::{After, poll_catching, poll_once};
 
 #[test]
 fn it_is_pending_while_the_inner_future_is_then_ready_with_its_output() {

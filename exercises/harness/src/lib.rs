@@ -2,7 +2,7 @@
 //!
 //! - [`WakeLog`], [`waker_fn`]: wakers that count, or act, to check the waker contract from the
 //!   outside.
-//! - [`poll_once`], [`poll_to_end`]: polling by hand.
+//! - [`poll_once`], [`poll_to_end`]: polling by hand; [`After`], a leaf future to poll.
 //! - [`WokenByAThread`]: a leaf future woken from another thread.
 //! - [`block_on_or_give_up`]: an executor that sleeps until woken, on a thread of its own, and
 //!   reports a lost wake-up instead of hanging the test.
@@ -76,6 +76,27 @@ pub fn waker_fn(on_wake: impl Fn() + Send + Sync + 'static) -> Waker {
         }
     }
     Waker::from(Arc::new(OnWake(on_wake)))
+}
+
+/// A leaf future that is pending `left` times, then ready with `value`, for ever after: it
+/// keeps no contract of its own about polls after `Ready`, so a check can see whether the code
+/// under test polls it again.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct After {
+    pub left: u8,
+    pub value: u8,
+}
+
+impl Future for After {
+    type Output = u8;
+
+    fn poll(mut self: Pin<&mut Self>, _cx: &mut Context<'_>) -> Poll<u8> {
+        if self.left == 0 {
+            return Poll::Ready(self.value);
+        }
+        self.left -= 1;
+        Poll::Pending
+    }
 }
 
 /// Polls `future` once with `waker`.

@@ -2,11 +2,19 @@
 //! into the listings library's own types. The snapshot files are what the book renders and
 //! what the chapter's tests compare the compiler against, so a quiz checked here can never say
 //! something the page's listings do not.
+//!
+//! A question may also take a chapter's rules one step past what its crate compiles (another
+//! `Poll<T>`, a third `.await`); its check then asks the pinned rustc directly, on a snippet of the
+//! code the question describes: [`compiles`], [`asm_of_snippet`], [`mir_of_snippet`].
+
+use std::io::Write as _;
+use std::process::{Command, Stdio};
+use std::sync::atomic::{AtomicUsize, Ordering};
 
 use listings::asm::parse::{Statement, SymbolKind, parse};
 use listings::asm::{ConstantKind, Line, Listing, is_source_line};
 use listings::lowering::type_sizes::{TypeLayout, layouts};
-use listings::{ListingKind, StoredListing, Workspace, read_snapshot};
+use listings::{ListingKind, Rustc, StoredListing, Workspace, read_snapshot};
 
 /// The assembly listing `chapters/<chapter>/tests/snapshots/<chapter>__asm__<name>.snap`.
 pub fn asm(chapter: &str, name: &str) -> Listing {
@@ -39,6 +47,96 @@ pub fn type_layout(chapter: &str, name: &str) -> TypeLayout {
         layout.place_tag(offset);
     }
     layout
+}
+
+/// The offset of the field `kind name` (`local buffer`, `upvar seen`) in the variant `variant`
+/// (`Suspend0`) of a layout.
+pub fn field_offset(layout: &TypeLayout, variant: &str, kind: &str, name: &str) -> u64 {
+    layout
+        .variants
+        .iter()
+        .filter(|v| v.name.as_deref() == Some(variant))
+        .flat_map(|v| &v.fields)
+        .find(|field| field.kind == kind && field.name == name)
+        .unwrap_or_else(|| panic!("no {kind} `{name}` in the variant {variant} of {}", layout.name))
+        .offset
+}
+
+/// Whether the pinned rustc accepts `source`, a std-only library of edition 2024, as it is
+/// (`Ok`), or the first error it reports (`Err("error[E0277]: …")`). Only type checking runs
+/// (`--emit=metadata`): for questions about what compiles.
+pub fn compiles(source: &str) -> Result<(), String> {
+    let workspace = Workspace::this_checkout();
+    let rustc = Rustc::for_listings(&workspace).unwrap_or_else(|e| panic!("{e}"));
+    let out = scratch_dir();
+    let mut child = Command::new(&rustc.path)
+        .args(["--edition", "2024", "--crate-type", "lib", "--crate-name", "snippet", "--emit=metadata", "--out-dir"])
+        .arg(&out)
+        .args(["--error-format", "short", "-"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap_or_else(|e| panic!("cannot run {}: {e}", rustc.path.display()));
+    child.stdin.take().expect("piped").write_all(source.as_bytes()).expect("rustc reads the snippet");
+    let output = child.wait_with_output().expect("rustc finishes");
+    let _ = std::fs::remove_dir_all(&out);
+    if output.status.success() {
+        return Ok(());
+    }
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    Err(stderr.lines().find(|line| line.contains("error")).unwrap_or(&stderr).to_owned())
+}
+
+/// The x86-64 listing of `function` in `source`, a std-only library compiled as an exercise's
+/// file is (`listings::asm_of_file`: the chapters' flags, `opt-level=3`): for a question about a
+/// case the chapter's rules predict but its crate does not compile, shown in the question.
+pub fn asm_of_snippet(source: &str, function: &str) -> Listing {
+    let dir = scratch_dir();
+    let file = dir.join("snippet.rs");
+    std::fs::write(&file, source).unwrap_or_else(|e| panic!("{}: {e}", file.display()));
+    let listing = listings::asm_of_file(
+        &file,
+        "snippet",
+        function,
+        &listings::AsmOptions::default(),
+        &listings::CodegenFlags::default(),
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+    listing.unwrap_or_else(|e| panic!("{e}"))
+}
+
+/// The MIR rustc prints for `source`, a std-only library of edition 2024, with the flags of the
+/// chapters' MIR listings (`--emit=mir -C opt-level=0`).
+pub fn mir_of_snippet(source: &str) -> String {
+    let dir = scratch_dir();
+    let (file, out) = (dir.join("snippet.rs"), dir.join("snippet.mir"));
+    std::fs::write(&file, source).unwrap_or_else(|e| panic!("{}: {e}", file.display()));
+    let rustc = Rustc::for_listings(&Workspace::this_checkout()).unwrap_or_else(|e| panic!("{e}"));
+    let output = Command::new(&rustc.path)
+        .args(["--edition", "2024", "--crate-type", "lib", "--crate-name", "snippet", "-C", "opt-level=0", "--out-dir"])
+        .arg(&dir)
+        .arg(format!("--emit=mir={}", out.display()))
+        .arg(&file)
+        .output()
+        .unwrap_or_else(|e| panic!("cannot run {}: {e}", rustc.path.display()));
+    let mir = std::fs::read_to_string(&out);
+    let _ = std::fs::remove_dir_all(&dir);
+    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    mir.unwrap_or_else(|e| panic!("{}: {e}", out.display()))
+}
+
+/// An empty folder of this process's own, for one compilation.
+fn scratch_dir() -> std::path::PathBuf {
+    static CALLS: AtomicUsize = AtomicUsize::new(0);
+    let dir = std::env::temp_dir().join(format!(
+        "course-facts-{}-{}",
+        std::process::id(),
+        CALLS.fetch_add(1, Ordering::Relaxed)
+    ));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap_or_else(|e| panic!("{}: {e}", dir.display()));
+    dir
 }
 
 fn snapshot(chapter: &str, kind: ListingKind, name: &str) -> StoredListing {

@@ -8,7 +8,7 @@
 //! - [`quiz`]: a chapter's questions (`chapters/chNN-slug/quiz.toml`) and the check that every
 //!   answer is what the compiler says.
 //! - [`facts`]: the one place where quiz checks read the chapters' listings: snapshots in,
-//!   typed listings and layouts out.
+//!   typed listings and layouts out; and the pinned rustc asked about a snippet.
 //!
 //! The book's preprocessor renders exercises and quizzes from these types, `cargo xtask
 //! exercise …` runs the exercises, and each chapter's `tests/quiz.rs` checks its quiz.

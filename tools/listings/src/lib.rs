@@ -44,7 +44,7 @@ pub use provenance::{DrawnFrom, Excerpt, Origin, Provenance};
 pub use snapshot::{
     ListingKind, Part, StoredListing, read_snapshot, snapshot_name, snapshot_settings, unchecked_snapshots,
 };
-pub use standalone::asm_of_file;
+pub use standalone::{BuiltProgram, asm_of_file, program_of_file};
 pub use toolchain::{Rustc, pinned_release};
 pub use workspace::{Chapter, Workspace, closest as closest_names};
 

@@ -1,12 +1,13 @@
 //! `{{#schedule}}`: the courses the book's times make, and the half-day workshop.
 //!
-//! The three-day course teaches every section, in the book's order, in six sessions of at most
-//! three and a quarter hours; a session ends before the first section that would overrun it. The
-//! two-day course teaches the book's first part, chapters 1 to 5 (from the experiment to the
-//! lowering) and their practice pages, in four such sessions; chapters 6 to 9 build on it and
-//! make the third day. The half-day workshop teaches the sections marked `workshop`, in one
-//! session of the same length. Each session has a quarter-hour break once ninety minutes have
-//! been taught. The build fails when the times do not fit.
+//! The two-day course teaches the book's first part, chapters 1 to 5 (from the experiment to the
+//! lowering) and their practice pages, in the book's order, in four sessions of at most three and
+//! a quarter hours; a session ends before the first section that would overrun it. The four-day
+//! course is the two-day course, then the second part, chapters 6 to 9 and their practice pages,
+//! from the third morning on, in at most four more such sessions. The half-day workshop teaches
+//! the sections marked `workshop`, in one session of the same length. Each session has a
+//! quarter-hour break once ninety minutes have been taught. The build fails when the times do not
+//! fit.
 
 use std::fmt::Write as _;
 
@@ -16,13 +17,15 @@ const SESSION_MINUTES: u32 = 195;
 const WORKSHOP_MINUTES: u32 = 195;
 const BREAK_AFTER: u32 = 90;
 const BREAK_MINUTES: u32 = 15;
-const SESSIONS: [(&str, u32); 6] = [
+const SESSIONS: [(&str, u32); 8] = [
     ("Day 1, morning", 9 * 60),
     ("Day 1, afternoon", 13 * 60 + 30),
     ("Day 2, morning", 9 * 60),
     ("Day 2, afternoon", 13 * 60 + 30),
     ("Day 3, morning", 9 * 60),
     ("Day 3, afternoon", 13 * 60 + 30),
+    ("Day 4, morning", 9 * 60),
+    ("Day 4, afternoon", 13 * 60 + 30),
 ];
 
 /// The last chapter of the book's first part, which the two-day course teaches.
@@ -32,10 +35,22 @@ pub fn render(sections: &[Section]) -> Result<String, String> {
     if sections.is_empty() {
         return Err("no timed section in the book: nothing to schedule".to_owned());
     }
-    let all: Vec<&Section> = sections.iter().collect();
-    let first_part: Vec<&Section> = sections.iter().filter(|s| in_first_part(s)).collect();
+    let (first_part, second_part): (Vec<&Section>, Vec<&Section>) = sections.iter().partition(|s| in_first_part(s));
     let two_days = sessions(&first_part, 4, "two-day")?;
-    let three_days = sessions(&all, 6, "three-day")?;
+    let days_three_and_four = sessions(&second_part, 4, "four-day course's third and fourth day of the")?;
+    let by_chapter = chapters(&second_part);
+    let mut longest: Vec<u32> = by_chapter.iter().map(|(_, minutes)| *minutes).collect();
+    longest.sort_unstable_by(|a, b| b.cmp(a));
+    let two_longest: u32 = longest.iter().take(2).sum();
+    if two_longest > 2 * SESSION_MINUTES {
+        return Err(format!(
+            "a three-day course (the first part and any two chapters of the second) no longer fits: the two longest \
+             chapters of the second part take {} with their practice pages, more than a day's {} (book/instructors.md \
+             promises that every pair fits)",
+            hours(two_longest),
+            hours(2 * SESSION_MINUTES)
+        ));
+    }
     let workshop: Vec<&Section> = sections.iter().filter(|s| s.time.workshop).collect();
     let workshop_total = total(&workshop);
     if workshop_total > WORKSHOP_MINUTES {
@@ -56,13 +71,33 @@ pub fn render(sections: &[Section]) -> Result<String, String> {
     }
     let _ = writeln!(
         out,
-        "## The three-day course\n\nEvery section of the book: {} of teaching in six sessions. The first two days are the two-day course's, section for section, as far as its times allow.\n",
-        hours(total(&all))
+        "## The four-day course\n\nEvery section of the book: the two-day course above, then the second part, chapters {} to 9 and their quizzes and exercises, from the third morning on: {} of teaching in {}.{}\n",
+        FIRST_PART_LAST_CHAPTER + 1,
+        hours(total(&second_part)),
+        match days_three_and_four.len() {
+            1 => "one more session",
+            2 => "two more sessions",
+            3 => "three more sessions",
+            _ => "four more sessions",
+        },
+        if days_three_and_four.len() < 4 {
+            " The last afternoon is left free: for questions, a project of the group's own, or a chapter taken again."
+        } else {
+            ""
+        }
     );
-    for ((name, start), session) in SESSIONS.iter().zip(&three_days) {
+    for ((name, start), session) in SESSIONS[4..].iter().zip(&days_three_and_four) {
         let _ = writeln!(out, "### {name}: {}\n", hours(total(session)));
         out.push_str(&table(session, *start));
     }
+    let _ = writeln!(
+        out,
+        "### The second part, chapter by chapter\n\nEach chapter stands on the first part, not on the others: a three-day course is the two-day course and any two of them, which the build checks fit in one day.\n\n| chapter | with its quiz and exercises |\n|---|---|"
+    );
+    for (chapter, minutes) in &by_chapter {
+        let _ = writeln!(out, "| {} | {} |", chapter.replace('|', "\\|"), hours(*minutes));
+    }
+    out.push('\n');
     let _ = writeln!(
         out,
         "## The half-day workshop\n\nThe sections marked for it: {} of teaching, from 09:00 with one break.\n",
@@ -82,25 +117,41 @@ fn in_first_part(section: &Section) -> bool {
         .is_some_and(|number| number <= FIRST_PART_LAST_CHAPTER)
 }
 
-/// `sections` cut into at most `limit` sessions of a course, session by session.
+/// `sections` cut into at most `limit` sessions of a course: as few sessions as sessions of
+/// [`SESSION_MINUTES`] allow, and those as even as the sections' boundaries allow, so that a
+/// course never ends on a session of a quarter of an hour.
 fn sessions<'a>(sections: &[&'a Section], limit: usize, course: &str) -> Result<Vec<Vec<&'a Section>>, String> {
+    let fewest = pack(sections, SESSION_MINUTES);
+    if fewest.len() > limit {
+        return Err(format!(
+            "the {course} course needs {} sessions of {} for {}, and has {limit}: shorten some sections' times",
+            fewest.len(),
+            hours(SESSION_MINUTES),
+            hours(total(sections)),
+        ));
+    }
+    // The shortest session length that still packs the sections into as few sessions: it is
+    // at least the average and the longest section, and at most a full session.
+    let longest = sections.iter().map(|s| s.time.minutes).max().unwrap_or(0);
+    let shortest_possible = total(sections).div_ceil(fewest.len().max(1) as u32).max(longest);
+    Ok((shortest_possible..SESSION_MINUTES)
+        .map(|length| pack(sections, length))
+        .find(|packed| packed.len() == fewest.len())
+        .unwrap_or(fewest))
+}
+
+/// `sections` in order, a new session starting before the first section that would make the
+/// current one longer than `length` minutes.
+fn pack<'a>(sections: &[&'a Section], length: u32) -> Vec<Vec<&'a Section>> {
     let mut sessions: Vec<Vec<&Section>> = vec![Vec::new()];
     for &section in sections {
         let current = sessions.last().unwrap();
-        if !current.is_empty() && total(current) + section.time.minutes > SESSION_MINUTES {
+        if !current.is_empty() && total(current) + section.time.minutes > length {
             sessions.push(Vec::new());
         }
         sessions.last_mut().unwrap().push(section);
     }
-    if sessions.len() > limit {
-        return Err(format!(
-            "the {course} course needs {} sessions of {} for {}, and has {limit}: shorten some sections' times",
-            sessions.len(),
-            hours(SESSION_MINUTES),
-            hours(sections.iter().map(|s| s.time.minutes).sum()),
-        ));
-    }
-    Ok(sessions)
+    sessions
 }
 
 /// One session as a markdown table with clock times, and its break.
@@ -128,6 +179,18 @@ fn table(sections: &[&Section], start: u32) -> String {
     }
     let _ = writeln!(out, "| {} | *end* | | |\n", clock_time(clock));
     out
+}
+
+/// Each chapter's minutes, its practice page's included, in the book's order.
+fn chapters(sections: &[&Section]) -> Vec<(String, u32)> {
+    let mut chapters: Vec<(String, u32)> = Vec::new();
+    for section in sections {
+        match chapters.iter_mut().find(|(chapter, _)| *chapter == section.chapter) {
+            Some((_, minutes)) => *minutes += section.time.minutes,
+            None => chapters.push((section.chapter.clone(), section.time.minutes)),
+        }
+    }
+    chapters
 }
 
 fn total(sections: &[&Section]) -> u32 {
@@ -166,8 +229,18 @@ mod tests {
     #[test]
     fn a_session_ends_before_the_section_that_would_overrun_it() {
         let sections = [section("a", "A1", 100, true), section("b", "B1", 50, false), section("b", "B2", 50, false)];
-        let sessions = sessions(&sections.iter().collect::<Vec<_>>(), 4, "two-day").unwrap();
-        assert_eq!(sessions.iter().map(|s| s.len()).collect::<Vec<_>>(), [2, 1]);
+        let packed = pack(&sections.iter().collect::<Vec<_>>(), SESSION_MINUTES);
+        assert_eq!(packed.iter().map(|s| s.len()).collect::<Vec<_>>(), [2, 1]);
+    }
+
+    #[test]
+    fn sessions_are_as_few_as_full_sessions_allow_and_as_even_as_the_sections_allow() {
+        // 200 minutes need two sessions; 150 + 50 would do, 100 + 100 is what a course wants.
+        let sections = [section("a", "A1", 100, true), section("b", "B1", 50, false), section("b", "B2", 50, false)];
+        let even = sessions(&sections.iter().collect::<Vec<_>>(), 4, "two-day").unwrap();
+        assert_eq!(even.iter().map(|s| total(s)).collect::<Vec<_>>(), [100, 100]);
+        let one = [section("a", "A1", 60, true)];
+        assert_eq!(sessions(&one.iter().collect::<Vec<_>>(), 4, "two-day").unwrap().len(), 1);
     }
 
     #[test]
@@ -178,15 +251,45 @@ mod tests {
     }
 
     #[test]
-    fn the_two_day_course_is_the_first_part_and_the_three_day_course_all_of_it() {
+    fn the_two_day_course_is_the_first_part_and_the_four_day_course_adds_the_second_from_the_third_morning() {
         let mut late = section("x", "Late", 30, false);
         late.page = PathBuf::from("ch06-pinning.md");
         let sections = [section("a", "A1", 60, true), late];
         assert!(in_first_part(&sections[0]) && !in_first_part(&sections[1]));
         let text = render(&sections).unwrap();
-        let (two_days, three_days) = text.split_once("## The three-day course").unwrap();
+        let (two_days, four_days) = text.split_once("## The four-day course").unwrap();
         assert!(!two_days.contains("[Late]"), "{text}");
-        assert!(three_days.contains("[Late](ch06-pinning.md#late)"), "{text}");
+        assert!(four_days.contains("### Day 3, morning: 0 h 30 min\n"), "{text}");
+        assert!(four_days.contains("0 h 30 min of teaching in one more session."), "{text}");
+        assert!(four_days.contains("| 09:00 | [Late](ch06-pinning.md#late) | ch01-x | 30 |"), "{text}");
+        assert!(four_days.contains("The last afternoon is left free"), "{text}");
+        assert!(four_days.contains("| ch01-x | 0 h 30 min |"), "{text}");
+    }
+
+    #[test]
+    fn two_chapters_of_the_second_part_that_do_not_fit_in_a_day_fail_the_build() {
+        let sections: Vec<Section> = (0..3)
+            .map(|i| {
+                let mut late = section(&format!("c{i}"), "S", 190 + 10 * i, false);
+                late.page = PathBuf::from(format!("ch0{}-x.md", 6 + i));
+                late
+            })
+            .collect();
+        let error = render(&sections).unwrap_err();
+        assert!(error.contains("the two longest chapters of the second part take 6 h 50 min"), "{error}");
+    }
+
+    #[test]
+    fn a_second_part_longer_than_two_days_fails_with_the_numbers() {
+        let sections: Vec<Section> = (0..5)
+            .map(|i| {
+                let mut late = section(&format!("c{i}"), "S", 170, false);
+                late.page = PathBuf::from(format!("ch0{}-x.md", 6 + i % 4));
+                late
+            })
+            .collect();
+        let error = render(&sections).unwrap_err();
+        assert!(error.contains("needs 5 sessions of 3 h 15 min"), "{error}");
     }
 
     #[test]
@@ -196,7 +299,7 @@ mod tests {
         assert!(text.contains("| 09:00 | [A1](ch01-a.md#a1) | ch01-a | 60 |"), "{text}");
         assert!(text.contains("| 10:45 | *break* | | 15 |"), "{text}");
         assert!(text.contains("| 11:00 | [B1](ch01-b.md#b1) | ch01-b | 30 |"), "{text}");
-        assert!(text.contains("## The three-day course"), "{text}");
+        assert!(text.contains("## The four-day course"), "{text}");
         assert!(text.contains("## The half-day workshop"), "{text}");
     }
 }

@@ -8,14 +8,17 @@ fn main() {
     let text = listings::package_assembly_text("regex-syntax").unwrap_or_else(|e| panic!("{e}"));
     let runs = 5;
     let started = Instant::now();
-    let mut functions = 0;
+    let (mut functions, mut aliases, mut instructions) = (0, 0, 0);
     for _ in 0..runs {
-        functions = listings::asm::Program::parse(&text).functions().len();
+        let program = listings::asm::Program::parse(&text);
+        functions = program.functions().len();
+        aliases = program.functions().iter().filter(|f| f.alias_of.is_some()).count();
+        instructions = program.instruction_count();
     }
     let each = started.elapsed().as_secs_f64() / f64::from(runs);
     let lines = text.lines().count();
     println!(
-        "parse: {:.1} MB, {lines} lines, {functions} functions: {:.0} ms a parse ({} build of the listings library)",
+        "parse: {:.1} MB, {lines} lines, {functions} functions ({aliases} aliases), {instructions} instructions: {:.0} ms a parse ({} build of the listings library)",
         text.len() as f64 / 1e6,
         each * 1000.0,
         if cfg!(debug_assertions) { "debug" } else { "optimised" }

@@ -97,6 +97,8 @@ fn every_function_of_a_third_party_crate_is_selectable_by_its_own_name_and_rende
     assert_eq!(functions.len(), raw.len(), "every function of the .s, aliases included, and no other");
     assert!(functions.len() > 300, "{} functions", functions.len());
     assert!(functions.iter().filter(|f| f.alias_of.is_some()).count() > 0, "the corpus has aliases");
+    let raw_count: usize = functions.iter().filter(|f| f.alias_of.is_none()).map(|f| raw[&f.symbol].len()).sum();
+    assert_eq!(program.instruction_count(), raw_count, "instructions, an alias's counted once under its target");
 
     let mut selected = 0;
     let mut arguments = || -> Result<listings::asm::TypeArguments, Error> {

@@ -75,6 +75,20 @@ impl Program {
         &self.functions
     }
 
+    /// How many instructions the functions hold: an alias adds none (its code is its target's).
+    pub fn instruction_count(&self) -> usize {
+        self.functions
+            .iter()
+            .filter(|function| function.alias_of.is_none())
+            .map(|function| {
+                self.statements[function.body.clone()]
+                    .iter()
+                    .filter(|s| matches!(s, Statement::Instruction { .. }))
+                    .count()
+            })
+            .sum()
+    }
+
     /// Statements that no step knows the shape of, with their place in the file's statements.
     pub fn unknown_lines(&self) -> Vec<&str> {
         self.statements

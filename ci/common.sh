@@ -27,6 +27,8 @@ ensure_toolchain() {
 }
 
 # mdBook $MDBOOK_VERSION: the one on PATH if it is that version, otherwise built once into target/tools.
+# Only ci/bench-pipeline needs the binary (plain mdBook is its baseline): the book itself is built
+# by `cargo xtask build-book`, mdBook's library at the same version.
 ensure_mdbook() {
   if [ "$(mdbook --version 2>/dev/null)" != "mdbook v$MDBOOK_VERSION" ]; then
     say "installing mdBook $MDBOOK_VERSION into target/tools (once)"

@@ -38,7 +38,12 @@ pub enum ExerciseCommand {
         file: Option<PathBuf>,
     },
     /// For the test command: every solution passes its checks; every starter compiles and fails them.
-    Verify,
+    Verify {
+        /// Check the starters only. `ci/test` asks for this: the exercises are members of the
+        /// workspace, so its `cargo test --workspace` has just run every solution's checks.
+        #[arg(long)]
+        starters_only: bool,
+    },
     /// Write, into DIR, the files each exercise's page links to and the starters' archive.
     Pack { dir: PathBuf },
 }
@@ -53,7 +58,7 @@ pub fn run(command: ExerciseCommand) -> ExitCode {
         ExerciseCommand::Asm { name, function, file } => {
             find(&root, &name).and_then(|e| asm(&root, &e, &function, file.as_deref()))
         }
-        ExerciseCommand::Verify => verify(&root),
+        ExerciseCommand::Verify { starters_only } => verify(&root, starters_only),
         ExerciseCommand::Pack { dir } => pack(&root, &dir),
     };
     match result {
@@ -190,24 +195,33 @@ fn asm(root: &Path, exercise: &Exercise, function: &str, file: Option<&Path>) ->
     Ok(ExitCode::SUCCESS)
 }
 
-fn verify(root: &Path) -> Result<ExitCode, Failure> {
+fn verify(root: &Path, starters_only: bool) -> Result<ExitCode, Failure> {
     let exercises = exercise::exercises(root)?;
     let mut defects = Vec::new();
+    let kinds: &[&str] = if starters_only { &["starters"] } else { &["solutions", "starters"] };
     // Each version is a `cargo test` of a package of its own: cargo builds one at a time (they
     // share the target directory), but their tests, some of which wait out a timeout on purpose,
     // run side by side.
-    let runs = run_all(root, &exercises)?;
-    for (exercise, (solution, starter)) in exercises.iter().zip(runs) {
-        let total = solution.passed() + solution.failed();
+    let mut runs = run_all(root, &exercises, kinds)?.into_iter();
+    for exercise in &exercises {
+        let solution = if starters_only { None } else { runs.next() };
+        let starter = runs.next().expect("a run of every starter");
+        let solution_line = match &solution {
+            Some(solution) => {
+                format!("solution passes {}/{}", solution.passed(), solution.passed() + solution.failed())
+            }
+            None => "solution checked by cargo test".to_owned(),
+        };
         println!(
-            "{:<28} solution passes {}/{total}; starter compiles: {}, fails {} of {}",
+            "{:<28} {solution_line}; starter compiles: {}, fails {} of {}",
             exercise.name,
-            solution.passed(),
             if starter.compile_errors.is_none() { "yes" } else { "NO" },
             starter.failed(),
             starter.passed() + starter.failed()
         );
-        if !solution.all_passed() {
+        if let Some(solution) = solution
+            && !solution.all_passed()
+        {
             defects.push(format!(
                 "the solution of {} does not pass its checks:\n{}",
                 exercise.name,
@@ -225,22 +239,29 @@ fn verify(root: &Path) -> Result<ExitCode, Failure> {
         defects.push(format!("no exercise found under {EXERCISES_DIR}/"));
     }
     if defects.is_empty() {
-        println!("{} exercises: every solution passes, every starter compiles and fails", exercises.len());
+        match starters_only {
+            true => println!("{} exercises: every starter compiles and fails", exercises.len()),
+            false => println!("{} exercises: every solution passes, every starter compiles and fails", exercises.len()),
+        }
         Ok(ExitCode::SUCCESS)
     } else {
         Err(defects.join("\n").into())
     }
 }
 
-/// The solution's and the starter's test runs of every exercise, in the exercises' order, at
-/// most [`AT_ONCE`] runs at a time.
-fn run_all(root: &Path, exercises: &[Exercise]) -> Result<Vec<(TestRun, TestRun)>, String> {
+/// The test runs of the given versions (`solutions`, `starters`) of every exercise, in the
+/// exercises' order and then the kinds' order, at most [`AT_ONCE`] runs at a time.
+fn run_all(root: &Path, exercises: &[Exercise], kinds: &[&'static str]) -> Result<Vec<TestRun>, String> {
     const AT_ONCE: usize = 4;
     let jobs: Vec<(usize, &'static str, String)> = exercises
         .iter()
         .enumerate()
-        .flat_map(|(at, exercise)| [(at, "solutions", exercise.solution()), (at, "starters", exercise.starter())])
-        .map(|(at, kind, lib)| lib.map(|lib| (at, kind, lib)))
+        .flat_map(|(at, exercise)| {
+            kinds.iter().map(move |&kind| {
+                let lib = if kind == "solutions" { exercise.solution() } else { exercise.starter() };
+                lib.map(|lib| (at, kind, lib))
+            })
+        })
         .collect::<Result<_, _>>()?;
     let next = std::sync::atomic::AtomicUsize::new(0);
     let results: std::sync::Mutex<Vec<Option<Result<TestRun, String>>>> =
@@ -257,13 +278,7 @@ fn run_all(root: &Path, exercises: &[Exercise]) -> Result<Vec<(TestRun, TestRun)
             });
         }
     });
-    let mut results =
-        results.into_inner().unwrap_or_else(|p| p.into_inner()).into_iter().map(|r| r.expect("every job ran"));
-    let mut pairs = Vec::new();
-    while let (Some(solution), Some(starter)) = (results.next(), results.next()) {
-        pairs.push((solution?, starter?));
-    }
-    Ok(pairs)
+    results.into_inner().unwrap_or_else(|p| p.into_inner()).into_iter().map(|r| r.expect("every job ran")).collect()
 }
 
 /// Writes `lib` as a package under target/exercise-check/<kind>/ and runs the exercise's tests.

@@ -26,9 +26,17 @@ ensure_toolchain() {
   esac
 }
 
+# The book's tools, in one cargo call: the preprocessor, xtask (serve-book) and book-build (mdBook's
+# library). tools/mdbook-under-the-await/run builds the same three, so that cargo resolves their
+# dependencies' features as `cargo test --workspace` does and reuses that build; built alone, the
+# preprocessor got features of its own and some twenty crates were compiled again.
+build_book_tools() {
+  (cd "$ROOT" && cargo build --quiet --locked --package mdbook-under-the-await --package xtask --package book-build)
+}
+
 # mdBook $MDBOOK_VERSION: the one on PATH if it is that version, otherwise built once into target/tools.
 # Only ci/bench-pipeline needs the binary (plain mdBook is its baseline): the book itself is built
-# by `cargo xtask build-book`, mdBook's library at the same version.
+# by tools/book-build, mdBook's library at the same version.
 ensure_mdbook() {
   if [ "$(mdbook --version 2>/dev/null)" != "mdbook v$MDBOOK_VERSION" ]; then
     say "installing mdBook $MDBOOK_VERSION into target/tools (once)"

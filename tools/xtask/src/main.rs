@@ -1,6 +1,5 @@
 //! `cargo xtask …`: the project's own command line (the alias lives in `.cargo/config.toml`).
 
-mod build_book;
 mod serve;
 
 use std::process::ExitCode;
@@ -49,9 +48,6 @@ enum Command {
     /// Print the MIR of a type's drop glue, `drop_in_place::<T>`; an async fn's name stands for its
     /// future (`-Zdump-mir`, under RUSTC_BOOTSTRAP=1).
     DropGlue(StageArgs),
-    /// Build the book into target/book/ as `mdbook build` does, with mdBook's own library; any
-    /// warning or error mdBook logs fails it (`ci/build-book` runs it).
-    BuildBook,
     /// Serve the book at http://127.0.0.1:PORT, rebuilding and reloading it on every save
     /// (`ci/serve-book` runs it).
     ServeBook {
@@ -101,13 +97,6 @@ fn main() -> ExitCode {
         Command::TypeSizes(args) => print_stage(Stage::TypeSizes, args),
         Command::DropGlue(args) => print_stage(Stage::DropGlue, args),
         Command::CheckSnapshots { references } => check_snapshots(&references),
-        Command::BuildBook => match build_book::build(&Workspace::this_checkout().root) {
-            Ok(()) => ExitCode::SUCCESS,
-            Err(error) => {
-                eprintln!("error: {error}");
-                ExitCode::FAILURE
-            }
-        },
         Command::ServeBook { port } => serve::serve_book(&Workspace::this_checkout().root, port),
         Command::Exercise { command } => exercise::run(command),
     }

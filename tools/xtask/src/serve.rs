@@ -1,14 +1,14 @@
 //! `cargo xtask serve-book`: the book at http://127.0.0.1:PORT, rebuilt and reloaded within a
 //! fraction of a second of a save. `mdbook serve` waits a full second after the last change
 //! before it rebuilds (its watcher debounces by one second, `mdbook/src/cmd/watch/native.rs`),
-//! so this loop watches the sources itself every 50 ms, builds the book (`build_book`, mdBook's library), and tells open pages
+//! so this loop watches the sources itself every 50 ms, builds the book with `book-build` (mdBook's library), and tells open pages
 //! to reload through a server-sent event. Only std: a static file server for one reader.
 
 use std::collections::HashMap;
 use std::io::{BufRead, BufReader, Write};
 use std::net::{TcpListener, TcpStream};
 use std::path::{Path, PathBuf};
-use std::process::ExitCode;
+use std::process::{Command, ExitCode};
 use std::sync::{Arc, Condvar, Mutex};
 use std::time::{Duration, SystemTime};
 
@@ -45,11 +45,13 @@ pub fn serve_book(root: &Path, port: u16) -> ExitCode {
     ExitCode::SUCCESS
 }
 
+/// One build by `book-build` (tools/book-build), which ci/serve-book builds before it starts this.
 fn build(root: &Path) -> bool {
-    match crate::build_book::build(root) {
-        Ok(()) => true,
+    let book_build = root.join("target/debug/book-build");
+    match Command::new(&book_build).arg(root).status() {
+        Ok(status) => status.success(),
         Err(error) => {
-            eprintln!("error: {error}");
+            eprintln!("error: cannot run {}: {error} (ci/serve-book builds it)", book_build.display());
             false
         }
     }

@@ -1,4 +1,4 @@
-//! `cargo xtask build-book`: the book built exactly as `mdbook build` builds it, by mdBook's own
+//! The book built exactly as `mdbook build` builds it, by mdBook's own
 //! library at the version the preprocessor is built against (`mdbook build` is `MDBook::load`
 //! then `build`, `mdbook/src/cmd/build.rs`). The test command and the Pages workflow build the
 //! site this way, so a fresh machine compiles mdBook's crates once, inside the workspace's build,
@@ -60,7 +60,7 @@ mod tests {
 
     /// A book of one page in a scratch folder, with the given page text.
     fn scratch_book(name: &str, page: &str) -> std::path::PathBuf {
-        let root = std::env::temp_dir().join(format!("xtask-build-book-{name}-{}", std::process::id()));
+        let root = std::env::temp_dir().join(format!("book-build-{name}-{}", std::process::id()));
         let _ = std::fs::remove_dir_all(&root);
         std::fs::create_dir_all(root.join("src")).unwrap();
         std::fs::write(root.join("book.toml"), "[book]\ntitle = \"scratch\"\n").unwrap();

@@ -39,9 +39,14 @@ pub fn terms(glossary: &str) -> Vec<(usize, String)> {
 
 /// Whether `page` uses `term`: case aside, as a whole word, or its plural.
 pub fn uses(page: &str, term: &str) -> bool {
-    let (page, term) = (page.to_lowercase(), term.to_lowercase());
+    uses_lowercase(&page.to_lowercase(), &term.to_lowercase())
+}
+
+/// [`uses`], for a page and a term already in lower case: the book's pages are lowered once, not
+/// once for each of the glossary's fifty terms.
+fn uses_lowercase(page: &str, term: &str) -> bool {
     let word_char = |c: char| c.is_alphanumeric() || c == '_';
-    page.match_indices(&term).any(|(at, _)| {
+    page.match_indices(term).any(|(at, _)| {
         let before = page[..at].chars().next_back();
         let rest = &page[at + term.len()..];
         let rest = rest
@@ -59,9 +64,13 @@ pub fn unused_terms(glossary: &str, pages: &[&str]) -> Vec<(usize, String)> {
     if found.is_empty() {
         return vec![(0, format!("{PAGE} has no table of terms (| term | meaning | first explained in |)"))];
     }
+    let pages: Vec<String> = pages.iter().map(|page| page.to_lowercase()).collect();
     found
         .into_iter()
-        .filter(|(_, term)| !pages.iter().any(|page| uses(page, term)))
+        .filter(|(_, term)| {
+            let term = term.to_lowercase();
+            !pages.iter().any(|page| uses_lowercase(page, &term))
+        })
         .map(|(offset, term)| (offset, format!("the glossary's term `{term}` is used on no other page of the book")))
         .collect()
 }

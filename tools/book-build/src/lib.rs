@@ -30,13 +30,28 @@ impl<S: Subscriber> Layer<S> for CountComplaints {
     }
 }
 
+/// Standard error through `eprint!`, which libtest captures: a test's expected warnings stay out
+/// of the test command's output unless the test fails.
+struct Eprint;
+
+impl std::io::Write for Eprint {
+    fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
+        eprint!("{}", String::from_utf8_lossy(bytes));
+        Ok(bytes.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
 /// Prints mdBook's log as `mdbook` does (INFO and above, to standard error) and counts its
 /// complaints. Once per process; a second call changes nothing.
 fn log_like_mdbook() {
     let printed = tracing_subscriber::fmt::layer()
         .without_time()
         .with_ansi(false)
-        .with_writer(std::io::stderr)
+        .with_writer(|| Eprint)
         .with_filter(tracing_subscriber::filter::LevelFilter::INFO);
     let _ = tracing::subscriber::set_global_default(tracing_subscriber::registry().with(printed).with(CountComplaints));
 }

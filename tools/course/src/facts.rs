@@ -92,9 +92,7 @@ pub fn compiles(source: &str) -> Result<(), String> {
 /// file is (`listings::asm_of_file`: the chapters' flags, `opt-level=3`): for a question about a
 /// case the chapter's rules predict but its crate does not compile, shown in the question.
 pub fn asm_of_snippet(source: &str, function: &str) -> Listing {
-    let dir = scratch_dir();
-    let file = dir.join("snippet.rs");
-    std::fs::write(&file, source).unwrap_or_else(|e| panic!("{}: {e}", file.display()));
+    let file = snippet_file(source);
     let listing = listings::asm_of_file(
         &file,
         "snippet",
@@ -102,8 +100,27 @@ pub fn asm_of_snippet(source: &str, function: &str) -> Listing {
         &listings::AsmOptions::default(),
         &listings::CodegenFlags::default(),
     );
-    let _ = std::fs::remove_dir_all(&dir);
     listing.unwrap_or_else(|e| panic!("{e}"))
+}
+
+/// `source` as a file whose path depends on its text alone, so that the listings library, which
+/// keeps what it compiled by path and content, compiles a snippet once and not on every run.
+/// Written under another name and renamed: a test asking for the same snippet reads a whole file.
+fn snippet_file(source: &str) -> std::path::PathBuf {
+    use std::hash::{Hash, Hasher};
+    let mut hasher = std::hash::DefaultHasher::new();
+    source.hash(&mut hasher);
+    let dir = std::env::temp_dir().join("course-snippets").join(format!("{:016x}", hasher.finish()));
+    let file = dir.join("snippet.rs");
+    if std::fs::read_to_string(&file).is_ok_and(|text| text == source) {
+        return file;
+    }
+    std::fs::create_dir_all(&dir).unwrap_or_else(|e| panic!("{}: {e}", dir.display()));
+    let partial = scratch_dir().join("snippet.rs");
+    std::fs::write(&partial, source).unwrap_or_else(|e| panic!("{}: {e}", partial.display()));
+    std::fs::rename(&partial, &file).unwrap_or_else(|e| panic!("{}: {e}", file.display()));
+    let _ = std::fs::remove_dir_all(partial.parent().expect("a scratch folder"));
+    file
 }
 
 /// The MIR rustc prints for `source`, a std-only library of edition 2024, with the flags of the

@@ -14,7 +14,7 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::SystemTime;
 
-use crate::child::{isolated, path_remaps, read, run};
+use crate::child::{fingerprint, isolated, path_remaps, read, run};
 use crate::flags::TARGET;
 use crate::{CodegenFlags, Error, Rustc, Workspace};
 
@@ -124,8 +124,8 @@ impl Stamp {
     fn new(target_dir: &Path, package: &Package, command: &Command, rustc: &Rustc) -> Stamp {
         Stamp {
             path: target_dir.join(format!("{}.stamp", package.crate_name)),
-            fingerprint: format!("{} {command:?}", rustc.version_line),
-            dep_info: target_dir.join(TARGET).join("listings").join(format!("lib{}.d", package.crate_name)),
+            fingerprint: fingerprint(command, rustc),
+            dep_info: dep_info_path(&target_dir.join(TARGET).join("listings"), &package.crate_name),
         }
     }
 
@@ -153,13 +153,35 @@ impl Stamp {
     }
 }
 
+/// The dep-info file of a crate's last build: cargo copies it to `lib<crate>.d` for a package of
+/// the workspace only; a package of the lockfile (the corpus's `regex-syntax`) has just its
+/// `deps/<crate>-<hash>.d`, the newest of which is the last build's.
+fn dep_info_path(profile_dir: &Path, crate_name: &str) -> PathBuf {
+    let uplifted = profile_dir.join(format!("lib{crate_name}.d"));
+    if uplifted.is_file() {
+        return uplifted;
+    }
+    let prefix = format!("{crate_name}-");
+    std::fs::read_dir(profile_dir.join("deps"))
+        .into_iter()
+        .flatten()
+        .filter_map(Result::ok)
+        .map(|entry| entry.path())
+        .filter(|path| {
+            path.extension().is_some_and(|e| e == "d")
+                && path.file_name().and_then(|n| n.to_str()).is_some_and(|n| n.starts_with(&prefix))
+        })
+        .max_by_key(|path| std::fs::metadata(path).and_then(|m| m.modified()).ok())
+        .unwrap_or(uplifted)
+}
+
 /// The package manifest of a source file: the `Cargo.toml` of the nearest folder that has one.
 fn manifest_beside(source: &Path) -> Option<PathBuf> {
     source.ancestors().skip(1).map(|dir| dir.join("Cargo.toml")).find(|manifest| manifest.is_file())
 }
 
 /// The prerequisites of a Makefile-style dep-info file (`target: a.rs b.rs`), `\ ` unescaped.
-fn dep_info_inputs(dep_info: &str) -> Vec<String> {
+pub(crate) fn dep_info_inputs(dep_info: &str) -> Vec<String> {
     let Some(line) = dep_info.lines().next() else { return Vec::new() };
     let Some((_, prerequisites)) = line.split_once(": ") else { return Vec::new() };
     let mut inputs = Vec::new();
@@ -179,6 +201,21 @@ fn dep_info_inputs(dep_info: &str) -> Vec<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_lockfile_package_s_dep_info_is_its_newest_in_deps_and_a_member_s_the_uplifted_one() {
+        let dir = std::env::temp_dir().join(format!("listings-dep-info-{}", std::process::id()));
+        let deps = dir.join("deps");
+        std::fs::create_dir_all(&deps).unwrap();
+        for name in ["regex_syntax-0ld.d", "regex_syntax-n3w.d", "regex_syntax_x-n3w.d", "regex_syntax-n3w.rmeta"] {
+            std::fs::write(deps.join(name), "").unwrap();
+            std::thread::sleep(std::time::Duration::from_millis(20));
+        }
+        assert_eq!(dep_info_path(&dir, "regex_syntax"), deps.join("regex_syntax-n3w.d"));
+        std::fs::write(dir.join("libregex_syntax.d"), "").unwrap();
+        assert_eq!(dep_info_path(&dir, "regex_syntax"), dir.join("libregex_syntax.d"));
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
 
     #[test]
     fn dep_info_lists_every_input_with_escaped_spaces() {

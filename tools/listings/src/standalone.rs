@@ -10,6 +10,11 @@
 //! [`program_of_file`] links the same file, compiled the same way, into a program, so that an
 //! exercise can count the instructions its functions execute (with callgrind, as chapter 9
 //! counts the chapters' own).
+//!
+//! What a compilation writes is kept by content (`target/listings/standalone/kept/`): the key
+//! hashes the compiler's version, the whole command and the bytes of every file rustc read
+//! (its dep-info lists them), so a student's latest edit is always compiled, and the same file
+//! checked again, by the test command or by a second `cargo xtask exercise check`, is not.
 
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -21,8 +26,7 @@ use crate::{AsmOptions, Chapter, CodegenFlags, Error, Listing, Origin, Provenanc
 /// The listing of `function` in the library crate `crate_name` whose root is `source`.
 ///
 /// `function` is a name in any form [`asm`](crate::asm) accepts: `counting_wake_by_ref`,
-/// `NonZeroAfter::poll`. Nothing is cached: each call compiles the file again, so that a
-/// student's latest edit is what the test sees.
+/// `NonZeroAfter::poll`. The file is compiled again whenever its bytes changed ([`Kept`]).
 pub fn asm_of_file(
     source: &Path,
     crate_name: &str,
@@ -55,8 +59,9 @@ pub fn asm_of_file(
 /// A program whose `main` is the text `main`, linked with the library crate `crate_name`
 /// whose root is `source`; both are compiled with the flags of [`asm_of_file`], so a
 /// non-generic function of the library runs the machine code its listing shows. `main` uses
-/// the library as `crate_name::…`. Nothing is cached: each call compiles both again, into a
-/// folder of its own under `target/listings/standalone/`, which goes when the `BuiltProgram` does.
+/// the library as `crate_name::…`. Each call gets a copy of the program in a folder of its own
+/// under `target/listings/standalone/`, which goes when the `BuiltProgram` does; the program is
+/// built again only when the library's or `main`'s bytes changed ([`Kept`]).
 pub fn program_of_file(
     source: &Path,
     crate_name: &str,
@@ -67,22 +72,53 @@ pub fn program_of_file(
     let rustc = Rustc::for_listings(&workspace)?;
     let slug = source.display().to_string();
     let dir = fresh_dir(&workspace, &format!("{crate_name}-program"))?;
-    let library = dir.join(format!("lib{crate_name}.rlib"));
-    let mut command = rustc_in(&dir, &workspace, &rustc, "rlib", crate_name, flags);
-    command.arg(format!("--emit=link={}", library.display())).arg(source);
+    let program = dir.join("program");
+    let library_command = |dir: &Path| {
+        let mut command = rustc_in(dir, &workspace, &rustc, "rlib", crate_name, flags);
+        command.arg(format!("--emit=link={}", dir.join(format!("lib{crate_name}.rlib")).display())).arg(source);
+        command
+    };
+    let kept = Kept::new(
+        &workspace,
+        "program",
+        &[
+            &library_command(Path::new(KEY_DIR)),
+            &main_command(Path::new(KEY_DIR), &workspace, &rustc, crate_name, flags),
+        ],
+        &rustc,
+        &[main.as_bytes()],
+    );
+    if kept.copy_to(&program) {
+        return Ok(BuiltProgram { path: program, dir });
+    }
+    let mut command = library_command(&dir);
+    command.arg(format!("--emit=dep-info={}", dir.join("library.d").display()));
     run(&mut command, &slug)?;
     let main_file = dir.join("main.rs");
     std::fs::write(&main_file, main)
         .map_err(|e| Error::Workspace(format!("cannot write {}: {e}", main_file.display())))?;
-    let program = dir.join("program");
-    let mut command = rustc_in(&dir, &workspace, &rustc, "bin", "program", flags);
+    let mut command = main_command(&dir, &workspace, &rustc, crate_name, flags);
+    command.arg(&main_file);
+    run(&mut command, &slug)?;
+    kept.keep(&program, &dir.join("library.d"), source);
+    Ok(BuiltProgram { path: program, dir })
+}
+
+/// rustc linking `dir/main.rs` (added by the caller) with the library `crate_name` built in
+/// `dir` into `dir/program`.
+fn main_command(
+    dir: &Path,
+    workspace: &Workspace,
+    rustc: &Rustc,
+    crate_name: &str,
+    flags: &CodegenFlags,
+) -> std::process::Command {
+    let mut command = rustc_in(dir, workspace, rustc, "bin", "program", flags);
     command
         .arg("--extern")
-        .arg(format!("{crate_name}={}", library.display()))
-        .arg(format!("--emit=link={}", program.display()))
-        .arg(&main_file);
-    run(&mut command, &slug)?;
-    Ok(BuiltProgram { path: program, dir })
+        .arg(format!("{crate_name}={}", dir.join(format!("lib{crate_name}.rlib")).display()))
+        .arg(format!("--emit=link={}", dir.join("program").display()));
+    command
 }
 
 /// A program built by [`program_of_file`]; its folder is removed when it is dropped.
@@ -140,15 +176,171 @@ fn compile(
     rustc: &Rustc,
     chapter: &Chapter,
 ) -> Result<String, Error> {
+    let asm_command = |dir: &Path| asm_command(dir, workspace, source, crate_name, flags, rustc);
+    let kept = Kept::new(workspace, "asm", &[&asm_command(Path::new(KEY_DIR))], rustc, &[]);
+    if let Some(text) = kept.read() {
+        return Ok(text);
+    }
     // A folder per call, for the output and for rustc's intermediate files (named after the
     // crate, in `--out-dir`): tests of one exercise run in parallel threads, and a student's
     // check may run beside the test command.
     let dir = fresh_dir(workspace, crate_name)?;
     let out = dir.join(format!("{crate_name}.s"));
-    let mut command = rustc_in(&dir, workspace, rustc, "lib", crate_name, flags);
-    command.arg(format!("--emit=asm={}", out.display())).arg(source);
+    let mut command = asm_command(&dir);
+    command.arg(format!("--emit=dep-info={}", dir.join("source.d").display()));
     let compiled = run(&mut command, &chapter.slug);
     let text = compiled.and_then(|_| read(&out));
+    if text.is_ok() {
+        kept.keep(&out, &dir.join("source.d"), source);
+    }
     let _ = std::fs::remove_dir_all(&dir);
     text
+}
+
+/// rustc writing the assembly of the library `source` to `dir/<crate_name>.s`.
+fn asm_command(
+    dir: &Path,
+    workspace: &Workspace,
+    source: &Path,
+    crate_name: &str,
+    flags: &CodegenFlags,
+    rustc: &Rustc,
+) -> std::process::Command {
+    let mut command = rustc_in(dir, workspace, rustc, "lib", crate_name, flags);
+    command.arg(format!("--emit=asm={}", dir.join(format!("{crate_name}.s")).display())).arg(source);
+    command
+}
+
+/// The folder name that stands for a call's own folder in the commands a key is made from.
+const KEY_DIR: &str = "<dir>";
+
+/// One output of a standalone compilation, kept under `target/listings/standalone/kept/` by a
+/// key that hashes everything it is made from: the compiler's version and the commands
+/// (`child::fingerprint`, with [`KEY_DIR`] for the call's own folder), any extra input (a
+/// program's `main`), and the bytes of the source. Only an output whose compilation read that
+/// source and nothing else is kept (the dep-info says which files rustc read); a file with
+/// `mod` items is compiled every time.
+struct Kept {
+    path: PathBuf,
+}
+
+impl Kept {
+    fn new(
+        workspace: &Workspace,
+        what: &str,
+        commands: &[&std::process::Command],
+        rustc: &Rustc,
+        extra: &[&[u8]],
+    ) -> Kept {
+        use std::hash::{Hash, Hasher};
+        let mut hasher = std::hash::DefaultHasher::new();
+        for command in commands {
+            crate::child::fingerprint(command, rustc).hash(&mut hasher);
+            // The source: the command's last argument.
+            if let Some(source) = command.get_args().last() {
+                std::fs::read(source).unwrap_or_default().hash(&mut hasher);
+            }
+        }
+        extra.hash(&mut hasher);
+        let path =
+            workspace.root.join("target/listings/standalone/kept").join(format!("{what}-{:016x}", hasher.finish()));
+        Kept { path }
+    }
+
+    fn read(&self) -> Option<String> {
+        std::fs::read_to_string(&self.path).ok()
+    }
+
+    /// Copies the kept output to `to`; false if there is none.
+    fn copy_to(&self, to: &Path) -> bool {
+        std::fs::copy(&self.path, to).is_ok()
+    }
+
+    /// Keeps `output`, if its compilation read nothing but `source` (`dep_info`). Written under
+    /// another name, then renamed: a test running beside this one reads a whole file or none.
+    fn keep(&self, output: &Path, dep_info: &Path, source: &Path) {
+        let Ok(dep_info) = std::fs::read_to_string(dep_info) else { return };
+        let read: Vec<_> = crate::compile::dep_info_inputs(&dep_info);
+        let source = std::fs::canonicalize(source).ok();
+        if read.len() != 1 || std::fs::canonicalize(&read[0]).ok() != source || source.is_none() {
+            return;
+        }
+        let Some(folder) = self.path.parent() else { return };
+        // Beside the output, in the call's own folder: unique to this call.
+        let partial = output.with_extension("keeping");
+        let kept = std::fs::create_dir_all(folder)
+            .and_then(|()| std::fs::copy(output, &partial))
+            .and_then(|_| std::fs::rename(&partial, &self.path));
+        if kept.is_err() {
+            let _ = std::fs::remove_file(&partial);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn compiled(source: &Path) -> String {
+        let workspace = Workspace::this_checkout();
+        let rustc = Rustc::for_listings(&workspace).unwrap();
+        let chapter = Chapter { slug: "test".into(), dir: workspace.root.clone() };
+        compile(&workspace, source, "kept", &CodegenFlags::default(), &rustc, &chapter).unwrap()
+    }
+
+    fn kept(source: &Path) -> Kept {
+        let workspace = Workspace::this_checkout();
+        let rustc = Rustc::for_listings(&workspace).unwrap();
+        let command = asm_command(Path::new(KEY_DIR), &workspace, source, "kept", &CodegenFlags::default(), &rustc);
+        Kept::new(&workspace, "asm", &[&command], &rustc, &[])
+    }
+
+    fn scratch(name: &str) -> PathBuf {
+        let nanos = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_nanos();
+        let dir = Workspace::this_checkout()
+            .root
+            .join("target/listings/standalone-test")
+            .join(format!("{name}-{}-{nanos}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        dir
+    }
+
+    #[test]
+    fn a_file_is_compiled_once_per_content_and_again_after_any_edit() {
+        let dir = scratch("kept");
+        let source = dir.join("lib.rs");
+        std::fs::write(&source, "#[inline(never)] pub fn answer() -> u32 { 42 }\n").unwrap();
+        let first = compiled(&source);
+        assert!(first.contains("mov\teax, 42"), "{first}");
+        // Compiled once: the second call reads what the first kept (here marked), not rustc.
+        let marked = format!("{first}# marked\n");
+        std::fs::write(&kept(&source).path, &marked).unwrap();
+        assert_eq!(compiled(&source), marked);
+        // Any edit, even one that keeps the length and the modification time's second.
+        std::fs::write(&source, "#[inline(never)] pub fn answer() -> u32 { 43 }\n").unwrap();
+        let edited = compiled(&source);
+        assert!(edited.contains("mov\teax, 43"), "{edited}");
+        for text in
+            ["#[inline(never)] pub fn answer() -> u32 { 42 }\n", "#[inline(never)] pub fn answer() -> u32 { 43 }\n"]
+        {
+            std::fs::write(&source, text).unwrap();
+            let _ = std::fs::remove_file(kept(&source).path);
+        }
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
+
+    #[test]
+    fn a_file_that_reads_another_is_not_kept() {
+        let dir = scratch("not-kept");
+        let source = dir.join("lib.rs");
+        std::fs::write(dir.join("other.rs"), "#[inline(never)] pub fn answer() -> u32 { 42 }\n").unwrap();
+        std::fs::write(&source, "pub mod other;\n").unwrap();
+        let first = compiled(&source);
+        assert!(first.contains("mov\teax, 42"), "{first}");
+        assert_eq!(kept(&source).read(), None, "the output of a file with a `mod` item was kept");
+        // So an edit of the other file is seen.
+        std::fs::write(dir.join("other.rs"), "#[inline(never)] pub fn answer() -> u32 { 43 }\n").unwrap();
+        assert!(compiled(&source).contains("mov\teax, 43"));
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
 }

@@ -1,7 +1,9 @@
 //! Which compiler the listings come from, and the refusal to use any other.
 
-use std::path::PathBuf;
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
 use std::process::Command;
+use std::sync::Mutex;
 
 use crate::{Error, Workspace};
 
@@ -34,16 +36,29 @@ impl Rustc {
             .map(|cargo| cargo.with_file_name("rustc"))
             .filter(|rustc| rustc.is_file())
             .unwrap_or_else(|| PathBuf::from("rustc"));
-        let output = Command::new(&path)
-            .arg("-vV")
-            .current_dir(&workspace.root)
-            .output()
-            .map_err(|e| Error::Spawn { program: path.display().to_string(), reason: e.to_string() })?;
-        let verbose = String::from_utf8_lossy(&output.stdout);
-        let rustc = Rustc { version_line: version_line(&verbose), path };
+        let verbose = verbose_version(&path, workspace)?;
         check_release(&pinned_release(), &verbose)?;
-        Ok(rustc)
+        Ok(Rustc { version_line: version_line(&verbose), path })
     }
+}
+
+/// What `rustc -vV` prints, asked once per compiler and process: a test binary asks for the
+/// compiler once per listing, and each `rustc -vV` costs about 20 ms.
+fn verbose_version(path: &Path, workspace: &Workspace) -> Result<String, Error> {
+    static ASKED: Mutex<BTreeMap<PathBuf, String>> = Mutex::new(BTreeMap::new());
+    if let Some(verbose) = ASKED.lock().unwrap_or_else(|p| p.into_inner()).get(path) {
+        return Ok(verbose.clone());
+    }
+    let output = Command::new(path)
+        .arg("-vV")
+        .current_dir(&workspace.root)
+        .output()
+        .map_err(|e| Error::Spawn { program: path.display().to_string(), reason: e.to_string() })?;
+    let verbose = String::from_utf8_lossy(&output.stdout).into_owned();
+    if output.status.success() {
+        ASKED.lock().unwrap_or_else(|p| p.into_inner()).insert(path.to_owned(), verbose.clone());
+    }
+    Ok(verbose)
 }
 
 /// `rustc 1.95.0 (59807616e 2026-04-14)` from the output of `rustc -vV`.

@@ -127,7 +127,7 @@ pub fn output(workspace: &Workspace, chapter: &Chapter, stage: Stage, rustc: &Ru
     // The stage reads one file and nothing else (a chapter's library needs only std): the same
     // command on the same source gives the same output, which the last run left in `out_dir`.
     let stamp = out.with_extension("stamp");
-    let fingerprint = fingerprint(&command, &std::fs::read(workspace.root.join(source)).unwrap_or_default());
+    let fingerprint = fingerprint(&command, rustc, &std::fs::read(workspace.root.join(source)).unwrap_or_default());
     let printout = out.with_extension("printout");
     if std::fs::read_to_string(&stamp).ok().as_deref() != Some(fingerprint.as_str()) {
         let _ = std::fs::remove_file(&stamp);
@@ -163,12 +163,12 @@ pub fn output(workspace: &Workspace, chapter: &Chapter, stage: Stage, rustc: &Ru
     })
 }
 
-/// What decides a stage's output: the whole command (rustc, its environment and arguments) and
-/// the source it reads. A hash is enough: the stamp only saves a compilation when nothing changed.
-fn fingerprint(command: &std::process::Command, source: &[u8]) -> String {
+/// What decides a stage's output: the command ([`crate::child::fingerprint`]) and the source it reads.
+/// A hash is enough: the stamp only saves a compilation when nothing changed.
+fn fingerprint(command: &std::process::Command, rustc: &Rustc, source: &[u8]) -> String {
     use std::hash::{Hash, Hasher};
     let mut hasher = std::hash::DefaultHasher::new();
-    format!("{command:?}").hash(&mut hasher);
+    crate::child::fingerprint(command, rustc).hash(&mut hasher);
     source.hash(&mut hasher);
     format!("{:016x} {} bytes\n", hasher.finish(), source.len())
 }

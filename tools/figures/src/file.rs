@@ -2,7 +2,7 @@
 
 use std::collections::BTreeMap;
 use std::fmt;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
@@ -146,8 +146,19 @@ impl Figures {
                 Err(error) => reasons.push(format!("{} cannot be read: {error}", input.path)),
             }
         }
+        if self.packages.is_empty() {
+            return reasons;
+        }
+        // Parsed once for all the packages.
+        let lockfile = match Lockfile::read(root) {
+            Ok(lockfile) => lockfile,
+            Err(error) => {
+                reasons.push(error.to_string());
+                return reasons;
+            }
+        };
         for package in &self.packages {
-            match LockedPackage::of(root, &package.name) {
+            match lockfile.package(&package.name) {
                 Ok(now) if now.version == package.version => {}
                 Ok(now) => reasons.push(format!(
                     "they measured {} {}, and Cargo.lock now has {}",
@@ -173,10 +184,28 @@ impl Input {
 impl LockedPackage {
     /// The version of `name` in the checkout's `Cargo.lock` (the only one, or an error).
     pub fn of(root: &Path, name: &str) -> Result<LockedPackage, Error> {
+        Lockfile::read(root)?.package(name)
+    }
+}
+
+/// The checkout's `Cargo.lock`, parsed.
+struct Lockfile {
+    path: PathBuf,
+    lock: toml::Table,
+}
+
+impl Lockfile {
+    fn read(root: &Path) -> Result<Lockfile, Error> {
         let path = root.join("Cargo.lock");
         let text = std::fs::read_to_string(&path).map_err(|error| file_error(&path, error))?;
-        let lock: toml::Table = text.parse().map_err(|error| file_error(&path, error))?;
-        let versions: Vec<&str> = lock
+        let lock = text.parse().map_err(|error| file_error(&path, error))?;
+        Ok(Lockfile { path, lock })
+    }
+
+    /// The version of `name` (the only one, or an error).
+    fn package(&self, name: &str) -> Result<LockedPackage, Error> {
+        let versions: Vec<&str> = self
+            .lock
             .get("package")
             .and_then(toml::Value::as_array)
             .into_iter()
@@ -186,8 +215,8 @@ impl LockedPackage {
             .collect();
         match versions.as_slice() {
             [version] => Ok(LockedPackage { name: name.to_owned(), version: (*version).to_owned() }),
-            [] => Err(file_error(&path, format!("no package `{name}`"))),
-            several => Err(file_error(&path, format!("package `{name}` is locked at {} versions", several.len()))),
+            [] => Err(file_error(&self.path, format!("no package `{name}`"))),
+            several => Err(file_error(&self.path, format!("package `{name}` is locked at {} versions", several.len()))),
         }
     }
 }

@@ -7,17 +7,20 @@
 //! code that no longer exists, and the build fails saying which source changed and what to run,
 //! as it does for a listing whose snapshot is gone.
 
+use std::cell::RefCell;
+use std::collections::HashMap;
+
 use figures::{FILE_NAME, Figures, Provenance};
 use listings::Workspace;
 
 use crate::listing::escape;
 
 /// `{{#figures CHAPTER TABLE}}`: the table as markdown, with a caption that says what produced it.
-pub fn render_table(arguments: &[String], workspace: &Workspace) -> Result<String, String> {
+pub fn render_table(arguments: &[String], workspace: &Workspace, loaded: &Loaded) -> Result<String, String> {
     let [chapter, name] = arguments else {
         return Err("usage: {{#figures CHAPTER TABLE}}".to_owned());
     };
-    let (slug, figures) = load(chapter, workspace)?;
+    let (slug, figures) = loaded.get(chapter, workspace)?;
     let table = figures.table(name).map_err(|message| format!("{message} (in chapters/{slug}/{FILE_NAME})"))?;
     let numeric: Vec<bool> = (0..table.columns.len())
         .map(|column| column > 0 && table.rows.iter().all(|row| row.get(column).is_none_or(|cell| is_number(cell))))
@@ -35,13 +38,24 @@ pub fn render_table(arguments: &[String], workspace: &Workspace) -> Result<Strin
 }
 
 /// `{{#figure CHAPTER NAME}}`: one value, as the tables show it.
-pub fn render_value(arguments: &[String], workspace: &Workspace) -> Result<String, String> {
+pub fn render_value(arguments: &[String], workspace: &Workspace, loaded: &Loaded) -> Result<String, String> {
     let [chapter, name] = arguments else {
         return Err("usage: {{#figure CHAPTER NAME}}".to_owned());
     };
-    let (slug, figures) = load(chapter, workspace)?;
+    let (slug, figures) = loaded.get(chapter, workspace)?;
     let value = figures.value(name).map_err(|message| format!("{message} (in chapters/{slug}/{FILE_NAME})"))?;
     Ok(value.to_string())
+}
+
+/// The chapters' figures, each read and checked once per build of the book: the cost chapter's
+/// page quotes twenty of its values, and checking the file hashes every source it depends on.
+#[derive(Default)]
+pub struct Loaded(RefCell<HashMap<String, Result<(String, Figures), String>>>);
+
+impl Loaded {
+    fn get(&self, chapter: &str, workspace: &Workspace) -> Result<(String, Figures), String> {
+        self.0.borrow_mut().entry(chapter.to_owned()).or_insert_with(|| load(chapter, workspace)).clone()
+    }
 }
 
 /// The chapter's figures, if they exist and are not stale.

@@ -20,6 +20,7 @@ pub fn preprocess(root: &Path, src: &Path, book: &mut Book) -> Vec<Diagnostic> {
     let workspace = Workspace { root: root.to_owned() };
     let mut problems = check_glossary(root, src, book);
     let course = collect_course(root, src, book, &mut problems);
+    let figures = measured::Loaded::default();
     book.for_each_chapter_mut(|chapter| {
         let file = chapter_file(root, src, chapter);
         let page_dir = file.parent().map(|dir| root.join(dir)).unwrap_or_else(|| src.to_owned());
@@ -29,7 +30,7 @@ pub fn preprocess(root: &Path, src: &Path, book: &mut Book) -> Vec<Diagnostic> {
             line: line_of(&chapter.content, offset),
             message,
         }));
-        let (content, found) = expand(&chapter.content, &workspace, &page_dir, &course);
+        let (content, found) = expand(&chapter.content, &workspace, &page_dir, &course, &figures);
         chapter.content = content;
         problems.extend(found.into_iter().map(|(line, message)| Diagnostic { file: file.clone(), line, message }));
     });
@@ -79,7 +80,13 @@ const OUR_DIRECTIVES: &[&str] = &[
 
 /// The page with its listing directives replaced, and the problems found as (line, message).
 /// Lines refer to the page as written, before any expansion.
-fn expand(page: &str, workspace: &Workspace, page_dir: &Path, course: &Course) -> (String, Vec<(usize, String)>) {
+fn expand(
+    page: &str,
+    workspace: &Workspace,
+    page_dir: &Path,
+    course: &Course,
+    figures: &measured::Loaded,
+) -> (String, Vec<(usize, String)>) {
     let mut out = String::with_capacity(page.len());
     let mut problems = Vec::new();
     let mut copied_to = 0;
@@ -97,8 +104,8 @@ fn expand(page: &str, workspace: &Workspace, page_dir: &Path, course: &Course) -
             "cpp-asm" => Some(cpp_listing::render_cpp_asm(&found.arguments(), workspace)),
             "cpp-asm-line" => Some(quote::render_cpp_asm_line(&found.arguments(), workspace)),
             name if course::DIRECTIVES.contains(&name) => Some(course.render(&found, &workspace.root)),
-            "figures" => Some(measured::render_table(&found.arguments(), workspace)),
-            "figure" => Some(measured::render_value(&found.arguments(), workspace)),
+            "figures" => Some(measured::render_table(&found.arguments(), workspace, figures)),
+            "figure" => Some(measured::render_value(&found.arguments(), workspace, figures)),
             "include" | "rustdoc_include" | "playground" | "playpen" => {
                 if let Err(message) = includes::check(&found, page_dir) {
                     problems.push((line, message));

@@ -65,9 +65,45 @@ pub fn field_offset(layout: &TypeLayout, variant: &str, kind: &str, name: &str) 
 /// Whether the pinned rustc accepts `source`, a std-only library of edition 2024, as it is
 /// (`Ok`), or the first error it reports (`Err("error[E0277]: …")`). Only type checking runs
 /// (`--emit=metadata`): for questions about what compiles.
+///
+/// The answer is kept in `target/course-facts/` under a hash of the compiler's version and the
+/// snippet, so that a snippet is type-checked once, not on every run of the quiz's test.
 pub fn compiles(source: &str) -> Result<(), String> {
     let workspace = Workspace::this_checkout();
     let rustc = Rustc::for_listings(&workspace).unwrap_or_else(|e| panic!("{e}"));
+    let kept = kept_answer(&workspace, &rustc, source);
+    if let Ok(text) = std::fs::read_to_string(&kept) {
+        match text.split_once('\n') {
+            Some(("accepted", _)) => return Ok(()),
+            Some(("refused", error)) => return Err(error.to_owned()),
+            _ => {}
+        }
+    }
+    let answer = ask_rustc_whether_it_compiles(&rustc, source);
+    let text = match &answer {
+        Ok(()) => "accepted\n".to_owned(),
+        Err(error) => format!("refused\n{error}"),
+    };
+    // Written under another name, then renamed: a test reading beside this one reads all or none.
+    let partial = kept.with_extension(format!("{}", std::process::id()));
+    let written = std::fs::create_dir_all(kept.parent().expect("a folder"))
+        .and_then(|()| std::fs::write(&partial, text))
+        .and_then(|()| std::fs::rename(&partial, &kept));
+    if written.is_err() {
+        let _ = std::fs::remove_file(&partial);
+    }
+    answer
+}
+
+/// Where [`compiles`] keeps its answer about `source`.
+fn kept_answer(workspace: &Workspace, rustc: &Rustc, source: &str) -> std::path::PathBuf {
+    use std::hash::{Hash, Hasher};
+    let mut hasher = std::hash::DefaultHasher::new();
+    (&rustc.version_line, source).hash(&mut hasher);
+    workspace.root.join("target/course-facts").join(format!("compiles-{:016x}", hasher.finish()))
+}
+
+fn ask_rustc_whether_it_compiles(rustc: &Rustc, source: &str) -> Result<(), String> {
     let out = scratch_dir();
     let mut child = Command::new(&rustc.path)
         .args(["--edition", "2024", "--crate-type", "lib", "--crate-name", "snippet", "--emit=metadata", "--out-dir"])
@@ -228,5 +264,24 @@ mod tests {
         assert_eq!(waker_slot("qword ptr [rax + 24]"), Some("drop"));
         assert_eq!(waker_slot("qword ptr [rax]"), Some("clone"));
         assert_eq!(waker_slot("qword ptr [rax + 32]"), None);
+    }
+
+    #[test]
+    fn whether_a_snippet_compiles_is_asked_once_and_the_answer_kept() {
+        // Unique to this run, so that the first call asks rustc.
+        let nanos = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_nanos();
+        let refused = format!("// {nanos}\npub fn f() -> u8 {{ \"not a byte\" }}\n");
+        let error = compiles(&refused).unwrap_err();
+        assert!(error.contains("error[E0308]"), "{error}");
+        let accepted = format!("// {nanos}\npub fn f() -> u8 {{ 1 }}\n");
+        assert_eq!(compiles(&accepted), Ok(()));
+        // Asked again, the kept answers (here marked) are what comes back.
+        let workspace = Workspace::this_checkout();
+        let rustc = Rustc::for_listings(&workspace).unwrap();
+        for source in [&refused, &accepted] {
+            std::fs::write(kept_answer(&workspace, &rustc, source), "refused\nmarked").unwrap();
+            assert_eq!(compiles(source), Err("marked".to_owned()));
+            std::fs::remove_file(kept_answer(&workspace, &rustc, source)).unwrap();
+        }
     }
 }

@@ -117,7 +117,8 @@ pub(crate) fn cargo(workspace: &Workspace, rustc: &Rustc) -> Command {
 struct Stamp {
     path: PathBuf,
     fingerprint: String,
-    dep_info: PathBuf,
+    profile_dir: PathBuf,
+    crate_name: String,
 }
 
 impl Stamp {
@@ -125,7 +126,8 @@ impl Stamp {
         Stamp {
             path: target_dir.join(format!("{}.stamp", package.crate_name)),
             fingerprint: fingerprint(command, rustc),
-            dep_info: dep_info_path(&target_dir.join(TARGET).join("listings"), &package.crate_name),
+            profile_dir: target_dir.join(TARGET).join("listings"),
+            crate_name: package.crate_name.clone(),
         }
     }
 
@@ -134,8 +136,7 @@ impl Stamp {
         let Some((fingerprint, started)) = text.rsplit_once('\n') else { return false };
         let Ok(nanos) = started.trim().parse::<u64>() else { return false };
         let built = SystemTime::UNIX_EPOCH + std::time::Duration::from_nanos(nanos);
-        let Ok(dep_info) = std::fs::read_to_string(&self.dep_info) else { return false };
-        let inputs = dep_info_inputs(&dep_info);
+        let inputs = inputs_of_last_build(&self.profile_dir, &self.crate_name);
         fingerprint == self.fingerprint
             && !inputs.is_empty()
             && inputs
@@ -153,12 +154,14 @@ impl Stamp {
     }
 }
 
-/// The dep-info file of a crate's last build: cargo copies it to `lib<crate>.d` for a package of
-/// the workspace only; a package of the lockfile (the corpus's `regex-syntax`) has just its
-/// `deps/<crate>-<hash>.d`, the newest of which is the last build's.
-fn dep_info_path(profile_dir: &Path, crate_name: &str) -> PathBuf {
-    let uplifted = profile_dir.join(format!("lib{crate_name}.d"));
-    if uplifted.is_file() {
+/// The files rustc read in a crate's last build. Cargo's `lib<crate>.d` lists them for a package
+/// of the workspace only (for a package of the lockfile, the corpus's `regex-syntax`, it lists
+/// none); rustc's own `deps/<crate>-<hash>.d`, the newest of which is the last build's, lists
+/// them for any crate.
+fn inputs_of_last_build(profile_dir: &Path, crate_name: &str) -> Vec<String> {
+    let read = |path: &Path| std::fs::read_to_string(path).map(|text| dep_info_inputs(&text)).unwrap_or_default();
+    let uplifted = read(&profile_dir.join(format!("lib{crate_name}.d")));
+    if !uplifted.is_empty() {
         return uplifted;
     }
     let prefix = format!("{crate_name}-");
@@ -172,7 +175,8 @@ fn dep_info_path(profile_dir: &Path, crate_name: &str) -> PathBuf {
                 && path.file_name().and_then(|n| n.to_str()).is_some_and(|n| n.starts_with(&prefix))
         })
         .max_by_key(|path| std::fs::metadata(path).and_then(|m| m.modified()).ok())
-        .unwrap_or(uplifted)
+        .map(|newest| read(&newest))
+        .unwrap_or_default()
 }
 
 /// The package manifest of a source file: the `Cargo.toml` of the nearest folder that has one.
@@ -203,17 +207,24 @@ mod tests {
     use super::*;
 
     #[test]
-    fn a_lockfile_package_s_dep_info_is_its_newest_in_deps_and_a_member_s_the_uplifted_one() {
+    fn a_lockfile_package_s_inputs_come_from_its_newest_dep_info_in_deps_and_a_member_s_from_cargo_s() {
         let dir = std::env::temp_dir().join(format!("listings-dep-info-{}", std::process::id()));
         let deps = dir.join("deps");
         std::fs::create_dir_all(&deps).unwrap();
-        for name in ["regex_syntax-0ld.d", "regex_syntax-n3w.d", "regex_syntax_x-n3w.d", "regex_syntax-n3w.rmeta"] {
-            std::fs::write(deps.join(name), "").unwrap();
+        // Cargo's file for a lockfile package names no input.
+        std::fs::write(dir.join("libregex_syntax.d"), "/t/libregex_syntax.rlib:\n").unwrap();
+        for (name, input) in [
+            ("regex_syntax-0ld.d", "/old.rs"),
+            ("regex_syntax-n3w.d", "/new.rs"),
+            ("regex_syntax_x-n3w.d", "/other_crate.rs"),
+            ("regex_syntax-n3w.rmeta", "/not_dep_info.rs"),
+        ] {
+            std::fs::write(deps.join(name), format!("/t/out: {input}\n")).unwrap();
             std::thread::sleep(std::time::Duration::from_millis(20));
         }
-        assert_eq!(dep_info_path(&dir, "regex_syntax"), deps.join("regex_syntax-n3w.d"));
-        std::fs::write(dir.join("libregex_syntax.d"), "").unwrap();
-        assert_eq!(dep_info_path(&dir, "regex_syntax"), dir.join("libregex_syntax.d"));
+        assert_eq!(inputs_of_last_build(&dir, "regex_syntax"), ["/new.rs"]);
+        std::fs::write(dir.join("libregex_syntax.d"), "/t/libregex_syntax.rlib: /member.rs\n").unwrap();
+        assert_eq!(inputs_of_last_build(&dir, "regex_syntax"), ["/member.rs"]);
         std::fs::remove_dir_all(&dir).unwrap();
     }
 

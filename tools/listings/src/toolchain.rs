@@ -42,23 +42,76 @@ impl Rustc {
     }
 }
 
-/// What `rustc -vV` prints, asked once per compiler and process: a test binary asks for the
-/// compiler once per listing, and each `rustc -vV` costs about 20 ms.
+/// What `rustc -vV` prints. Each `rustc -vV` costs about 20 ms of CPU, and a test run has some
+/// sixty processes that ask (a test binary asks once per listing), so the answer is kept: in this
+/// process, and in `target/listings/rustc-vV/` for the next ones, as cargo keeps it in
+/// `.rustc_info.json`, valid while the compiler's binary has the same size and modification time.
 fn verbose_version(path: &Path, workspace: &Workspace) -> Result<String, Error> {
     static ASKED: Mutex<BTreeMap<PathBuf, String>> = Mutex::new(BTreeMap::new());
     if let Some(verbose) = ASKED.lock().unwrap_or_else(|p| p.into_inner()).get(path) {
         return Ok(verbose.clone());
     }
-    let output = Command::new(path)
-        .arg("-vV")
-        .current_dir(&workspace.root)
-        .output()
-        .map_err(|e| Error::Spawn { program: path.display().to_string(), reason: e.to_string() })?;
-    let verbose = String::from_utf8_lossy(&output.stdout).into_owned();
-    if output.status.success() {
-        ASKED.lock().unwrap_or_else(|p| p.into_inner()).insert(path.to_owned(), verbose.clone());
-    }
+    let kept = KeptVersion::of(path, workspace);
+    let verbose = match kept.as_ref().and_then(KeptVersion::read) {
+        Some(verbose) => verbose,
+        None => {
+            let output = Command::new(path)
+                .arg("-vV")
+                .current_dir(&workspace.root)
+                .output()
+                .map_err(|e| Error::Spawn { program: path.display().to_string(), reason: e.to_string() })?;
+            let verbose = String::from_utf8_lossy(&output.stdout).into_owned();
+            if !output.status.success() {
+                return Ok(verbose);
+            }
+            if let Some(kept) = &kept {
+                kept.write(&verbose);
+            }
+            verbose
+        }
+    };
+    ASKED.lock().unwrap_or_else(|p| p.into_inner()).insert(path.to_owned(), verbose.clone());
     Ok(verbose)
+}
+
+/// A compiler's `rustc -vV`, kept on disk beside the listings under the identity of its binary
+/// (the canonical path, the size, the modification time).
+struct KeptVersion {
+    file: PathBuf,
+    identity: String,
+}
+
+impl KeptVersion {
+    /// None when the binary cannot be found (`rustc` through `PATH`): then it is asked every time.
+    fn of(path: &Path, workspace: &Workspace) -> Option<KeptVersion> {
+        use std::hash::{Hash, Hasher};
+        let binary = std::fs::canonicalize(path).ok()?;
+        let metadata = std::fs::metadata(&binary).ok()?;
+        let modified = metadata.modified().ok()?.duration_since(std::time::UNIX_EPOCH).ok()?.as_nanos();
+        let identity = format!("{} {} {modified}", binary.display(), metadata.len());
+        let mut hasher = std::hash::DefaultHasher::new();
+        identity.hash(&mut hasher);
+        let file = workspace.root.join("target/listings/rustc-vV").join(format!("{:016x}", hasher.finish()));
+        Some(KeptVersion { file, identity })
+    }
+
+    fn read(&self) -> Option<String> {
+        let text = std::fs::read_to_string(&self.file).ok()?;
+        let (identity, verbose) = text.split_once('\n')?;
+        (identity == self.identity && verbose.starts_with("rustc ")).then(|| verbose.to_owned())
+    }
+
+    /// Written under another name, then renamed: a process reading beside this one reads all of
+    /// it or nothing. A file that cannot be written costs the next process a `rustc -vV`.
+    fn write(&self, verbose: &str) {
+        let partial = self.file.with_extension(format!("{}", std::process::id()));
+        let written = std::fs::create_dir_all(self.file.parent().expect("a folder"))
+            .and_then(|()| std::fs::write(&partial, format!("{}\n{verbose}", self.identity)))
+            .and_then(|()| std::fs::rename(&partial, &self.file));
+        if written.is_err() {
+            let _ = std::fs::remove_file(&partial);
+        }
+    }
 }
 
 /// `rustc 1.95.0 (59807616e 2026-04-14)` from the output of `rustc -vV`.
@@ -84,6 +137,25 @@ pub(crate) fn check_release(pinned: &str, verbose: &str) -> Result<(), Error> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_kept_version_holds_while_the_compiler_s_binary_is_the_same_and_not_after() {
+        let dir = std::env::temp_dir().join(format!("listings-kept-version-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let binary = dir.join("rustc");
+        std::fs::write(&binary, "a compiler").unwrap();
+        let workspace = Workspace { root: dir.clone() };
+        let kept = KeptVersion::of(&binary, &workspace).unwrap();
+        assert_eq!(kept.read(), None);
+        kept.write(STABLE);
+        assert_eq!(KeptVersion::of(&binary, &workspace).unwrap().read().as_deref(), Some(STABLE));
+        // Another compiler at the same path: another size (or time), another identity.
+        std::fs::write(&binary, "another compiler").unwrap();
+        assert_eq!(KeptVersion::of(&binary, &workspace).unwrap().read(), None);
+        // A compiler found through PATH is asked every time.
+        assert!(KeptVersion::of(Path::new("rustc-nowhere-on-disk"), &workspace).is_none());
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
 
     const STABLE: &str = "rustc 1.95.0 (59807616e 2026-04-14)\nbinary: rustc\nrelease: 1.95.0\nLLVM version: 22.1.2\n";
     const NIGHTLY: &str = "rustc 1.96.0-nightly (0123456789 2026-04-20)\nbinary: rustc\nrelease: 1.96.0-nightly\n";

@@ -50,16 +50,19 @@ pub fn render_value(arguments: &[String], workspace: &Workspace, loaded: &Loaded
 /// The chapters' figures, each read and checked once per build of the book: the cost chapter's
 /// page quotes twenty of its values, and checking the file hashes every source it depends on.
 #[derive(Default)]
-pub struct Loaded(RefCell<HashMap<String, Result<(String, Figures), String>>>);
+pub struct Loaded(RefCell<HashMap<String, Load>>);
+
+/// A chapter's slug and figures, or why they cannot be shown.
+type Load = Result<(String, Figures), String>;
 
 impl Loaded {
-    fn get(&self, chapter: &str, workspace: &Workspace) -> Result<(String, Figures), String> {
+    fn get(&self, chapter: &str, workspace: &Workspace) -> Load {
         self.0.borrow_mut().entry(chapter.to_owned()).or_insert_with(|| load(chapter, workspace)).clone()
     }
 }
 
 /// The chapter's figures, if they exist and are not stale.
-fn load(chapter: &str, workspace: &Workspace) -> Result<(String, Figures), String> {
+fn load(chapter: &str, workspace: &Workspace) -> Load {
     let chapter = workspace.chapter(chapter).map_err(|error| error.to_string())?;
     let path = chapter.dir.join(FILE_NAME);
     let shown = format!("chapters/{}/{FILE_NAME}", chapter.slug);

@@ -26,7 +26,29 @@ impl Chapter {
 
     /// The Rust edition the chapter is written in: its `Cargo.toml`'s, or the workspace's when
     /// it inherits it. The stages and Compiler Explorer compile the chapter with it.
+    ///
+    /// The answer is remembered for the process while neither manifest changes: the book asks it
+    /// for every listing's Compiler Explorer link, and each answer parses two manifests.
     pub fn edition(&self) -> Result<String, Error> {
+        type Remembered = std::collections::HashMap<PathBuf, (Vec<Option<std::time::SystemTime>>, String)>;
+        static REMEMBERED: std::sync::Mutex<Option<Remembered>> = std::sync::Mutex::new(None);
+        let root = self.dir.ancestors().find(|dir| dir.join("Cargo.lock").is_file()).unwrap_or(&self.dir);
+        let changed: Vec<_> = [self.dir.join("Cargo.toml"), root.join("Cargo.toml")]
+            .iter()
+            .map(|manifest| std::fs::metadata(manifest).and_then(|m| m.modified()).ok())
+            .collect();
+        let mut remembered = REMEMBERED.lock().unwrap_or_else(|p| p.into_inner());
+        if let Some((when, edition)) = remembered.get_or_insert_default().get(&self.dir)
+            && *when == changed
+        {
+            return Ok(edition.clone());
+        }
+        let edition = self.edition_from_manifests()?;
+        remembered.get_or_insert_default().insert(self.dir.clone(), (changed, edition.clone()));
+        Ok(edition)
+    }
+
+    fn edition_from_manifests(&self) -> Result<String, Error> {
         let manifest = |path: std::path::PathBuf| -> Result<toml::Table, Error> {
             let text = std::fs::read_to_string(&path)
                 .map_err(|e| Error::Read { path: path.display().to_string(), reason: e.to_string() })?;
@@ -104,4 +126,25 @@ pub fn closest(given: &str, names: &[String]) -> Vec<String> {
         .collect();
     scored.sort_by(|a, b| b.0.total_cmp(&a.0));
     scored.into_iter().take(3).map(|(_, name)| name.clone()).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_chapter_s_edition_is_its_manifest_s_or_the_workspace_s_and_follows_an_edit() {
+        let root = std::env::temp_dir().join(format!("listings-edition-{}", std::process::id()));
+        let dir = root.join("chapters/ch01-x");
+        std::fs::create_dir_all(&dir).unwrap();
+        std::fs::write(root.join("Cargo.lock"), "").unwrap();
+        std::fs::write(root.join("Cargo.toml"), "[workspace.package]\nedition = \"2021\"\n").unwrap();
+        let chapter = Chapter { slug: "ch01-x".into(), dir: dir.clone() };
+        std::fs::write(dir.join("Cargo.toml"), "[package]\nedition.workspace = true\n").unwrap();
+        assert_eq!(chapter.edition().unwrap(), "2021");
+        std::thread::sleep(std::time::Duration::from_millis(20));
+        std::fs::write(dir.join("Cargo.toml"), "[package]\nedition = \"2024\"\n").unwrap();
+        assert_eq!(chapter.edition().unwrap(), "2024");
+        std::fs::remove_dir_all(&root).unwrap();
+    }
 }

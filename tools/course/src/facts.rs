@@ -84,14 +84,8 @@ pub fn compiles(source: &str) -> Result<(), String> {
         Ok(()) => "accepted\n".to_owned(),
         Err(error) => format!("refused\n{error}"),
     };
-    // Written under another name, then renamed: a test reading beside this one reads all or none.
-    let partial = kept.with_extension(format!("{}", std::process::id()));
-    let written = std::fs::create_dir_all(kept.parent().expect("a folder"))
-        .and_then(|()| std::fs::write(&partial, text))
-        .and_then(|()| std::fs::rename(&partial, &kept));
-    if written.is_err() {
-        let _ = std::fs::remove_file(&partial);
-    }
+    // Whole: a test reading beside this one reads all of it or nothing.
+    let _ = listings::write_whole(&kept, text.as_bytes());
     answer
 }
 
@@ -141,21 +135,16 @@ pub fn asm_of_snippet(source: &str, function: &str) -> Listing {
 
 /// `source` as a file whose path depends on its text alone, so that the listings library, which
 /// keeps what it compiled by path and content, compiles a snippet once and not on every run.
-/// Written under another name and renamed: a test asking for the same snippet reads a whole file.
+/// Written whole ([`listings::write_whole`]): a test asking for the same snippet reads all of it.
 fn snippet_file(source: &str) -> std::path::PathBuf {
     use std::hash::{Hash, Hasher};
     let mut hasher = std::hash::DefaultHasher::new();
     source.hash(&mut hasher);
-    let dir = std::env::temp_dir().join("course-snippets").join(format!("{:016x}", hasher.finish()));
-    let file = dir.join("snippet.rs");
-    if std::fs::read_to_string(&file).is_ok_and(|text| text == source) {
-        return file;
+    let file =
+        std::env::temp_dir().join("course-snippets").join(format!("{:016x}", hasher.finish())).join("snippet.rs");
+    if !std::fs::read_to_string(&file).is_ok_and(|text| text == source) {
+        listings::write_whole(&file, source.as_bytes()).unwrap_or_else(|e| panic!("{}: {e}", file.display()));
     }
-    std::fs::create_dir_all(&dir).unwrap_or_else(|e| panic!("{}: {e}", dir.display()));
-    let partial = scratch_dir().join("snippet.rs");
-    std::fs::write(&partial, source).unwrap_or_else(|e| panic!("{}: {e}", partial.display()));
-    std::fs::rename(&partial, &file).unwrap_or_else(|e| panic!("{}: {e}", file.display()));
-    let _ = std::fs::remove_dir_all(partial.parent().expect("a scratch folder"));
     file
 }
 

@@ -29,6 +29,7 @@ mod provenance;
 mod snapshot;
 mod standalone;
 mod toolchain;
+mod whole;
 mod workspace;
 
 pub use asm::{AsmOptions, Listing};
@@ -46,6 +47,7 @@ pub use snapshot::{
 };
 pub use standalone::{BuiltProgram, asm_of_file, program_of_file};
 pub use toolchain::{Rustc, pinned_release};
+pub use whole::write_whole;
 pub use workspace::{Chapter, Workspace, closest as closest_names};
 
 /// Re-exported so that [`assert_asm_snapshot!`] works in crates that only depend on `listings`.

@@ -256,8 +256,8 @@ impl Kept {
         std::fs::copy(&self.path, to).is_ok()
     }
 
-    /// Keeps `output`, if its compilation read nothing but `source` (`dep_info`). Written under
-    /// another name, then renamed: a test running beside this one reads a whole file or none.
+    /// Keeps `output`, if its compilation read nothing but `source` (`dep_info`), whole
+    /// ([`crate::write_whole`]): a test running beside this one reads all of it or nothing.
     fn keep(&self, output: &Path, dep_info: &Path, source: &Path) {
         let Ok(dep_info) = std::fs::read_to_string(dep_info) else { return };
         let read: Vec<_> = crate::compile::dep_info_inputs(&dep_info);
@@ -265,14 +265,9 @@ impl Kept {
         if read.len() != 1 || std::fs::canonicalize(&read[0]).ok() != source || source.is_none() {
             return;
         }
-        let Some(folder) = self.path.parent() else { return };
-        // Beside the output, in the call's own folder: unique to this call.
-        let partial = output.with_extension("keeping");
-        let kept = std::fs::create_dir_all(folder)
-            .and_then(|()| std::fs::copy(output, &partial))
-            .and_then(|_| std::fs::rename(&partial, &self.path));
-        if kept.is_err() {
-            let _ = std::fs::remove_file(&partial);
+        if let Ok(bytes) = std::fs::read(output) {
+            // One that cannot be kept is compiled again next time.
+            let _ = crate::write_whole(&self.path, &bytes);
         }
     }
 }

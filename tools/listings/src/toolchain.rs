@@ -64,7 +64,11 @@ fn verbose_version(path: &Path, workspace: &Workspace) -> Result<String, Error> 
             if !output.status.success() {
                 return Ok(verbose);
             }
-            if let Some(kept) = &kept {
+            // Only the pinned compiler's: another is refused anyway, and a test's fake compiler
+            // (a new file every run) would leave one more file each time.
+            if let Some(kept) = &kept
+                && check_release(&pinned_release(), &verbose).is_ok()
+            {
                 kept.write(&verbose);
             }
             verbose
@@ -101,16 +105,9 @@ impl KeptVersion {
         (identity == self.identity && verbose.starts_with("rustc ")).then(|| verbose.to_owned())
     }
 
-    /// Written under another name, then renamed: a process reading beside this one reads all of
-    /// it or nothing. A file that cannot be written costs the next process a `rustc -vV`.
+    /// A file that cannot be written costs the next process a `rustc -vV`.
     fn write(&self, verbose: &str) {
-        let partial = self.file.with_extension(format!("{}", std::process::id()));
-        let written = std::fs::create_dir_all(self.file.parent().expect("a folder"))
-            .and_then(|()| std::fs::write(&partial, format!("{}\n{verbose}", self.identity)))
-            .and_then(|()| std::fs::rename(&partial, &self.file));
-        if written.is_err() {
-            let _ = std::fs::remove_file(&partial);
-        }
+        let _ = crate::write_whole(&self.file, format!("{}\n{verbose}", self.identity).as_bytes());
     }
 }
 

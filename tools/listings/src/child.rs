@@ -23,14 +23,16 @@ pub fn isolated(program: impl AsRef<std::ffi::OsStr>, workspace: &Workspace) -> 
 }
 
 /// What decides what an [`isolated`] command writes: the compiler's version, the working
-/// folder, the arguments and the environment it sets. Not the program's path nor the variables
+/// folder, the arguments and the environment it sets. Not the program's path, nor the compiler's
+/// (`RUSTC`: `stable/bin/rustc` and `1.95.0/bin/rustc` may be one binary), nor the variables
 /// that only locate the toolchain: `cargo test` runs a test with a `CARGO` and a `PATH` of its own,
 /// a `cargo xtask asm` from a shell has others, and both reach the same pinned compiler, whose
 /// version line is part of the fingerprint.
 pub(crate) fn fingerprint(command: &Command, rustc: &crate::Rustc) -> String {
     let mut fingerprint = format!("{} in {:?}", rustc.version_line, command.get_current_dir());
     for (key, value) in command.get_envs() {
-        if !LOCATES_THE_TOOLCHAIN.iter().any(|kept| key == *kept) {
+        // `RUSTC` is the compiler's path: the version line stands for the compiler.
+        if key != "RUSTC" && !LOCATES_THE_TOOLCHAIN.iter().any(|kept| key == *kept) {
             fingerprint.push_str(&format!(" {key:?}={value:?}"));
         }
     }
@@ -79,7 +81,8 @@ mod tests {
 
     fn cargo_rustc(program: &str, path: &str) -> Command {
         let mut command = Command::new(program);
-        command.current_dir("/w").env_clear().env("PATH", path).env("RUSTC", "rustc");
+        let rustc = std::path::Path::new(program).with_file_name("rustc");
+        command.current_dir("/w").env_clear().env("PATH", path).env("RUSTC", rustc);
         command.args(["rustc", "--profile", "listings"]);
         command
     }

@@ -12,9 +12,10 @@
 //! counts the chapters' own).
 //!
 //! What a compilation writes is kept by content (`target/listings/standalone/kept/`): the key
-//! hashes the compiler's version, the whole command and the bytes of every file rustc read
-//! (its dep-info lists them), so a student's latest edit is always compiled, and the same file
-//! checked again, by the test command or by a second `cargo xtask exercise check`, is not.
+//! hashes the compiler's version, the whole command and the bytes of the file, and an output is
+//! kept only when rustc's dep-info says it read that file alone. So a student's latest edit is
+//! always compiled, and the same file checked again, by the test command or by a second
+//! `cargo xtask exercise check`, is not.
 
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -86,7 +87,7 @@ pub fn program_of_file(
             &main_command(Path::new(KEY_DIR), &workspace, &rustc, crate_name, flags),
         ],
         &rustc,
-        &[main.as_bytes()],
+        &[&std::fs::read(source).unwrap_or_default(), main.as_bytes()],
     );
     if kept.copy_to(&program) {
         return Ok(BuiltProgram { path: program, dir });
@@ -177,7 +178,8 @@ fn compile(
     chapter: &Chapter,
 ) -> Result<String, Error> {
     let asm_command = |dir: &Path| asm_command(dir, workspace, source, crate_name, flags, rustc);
-    let kept = Kept::new(workspace, "asm", &[&asm_command(Path::new(KEY_DIR))], rustc, &[]);
+    let bytes = std::fs::read(source).unwrap_or_default();
+    let kept = Kept::new(workspace, "asm", &[&asm_command(Path::new(KEY_DIR))], rustc, &[&bytes]);
     if let Some(text) = kept.read() {
         return Ok(text);
     }
@@ -216,8 +218,8 @@ const KEY_DIR: &str = "<dir>";
 
 /// One output of a standalone compilation, kept under `target/listings/standalone/kept/` by a
 /// key that hashes everything it is made from: the compiler's version and the commands
-/// (`child::fingerprint`, with [`KEY_DIR`] for the call's own folder), any extra input (a
-/// program's `main`), and the bytes of the source. Only an output whose compilation read that
+/// (`child::fingerprint`, with [`KEY_DIR`] for the call's own folder) and the inputs' bytes
+/// (the source's, and a program's `main`). Only an output whose compilation read that
 /// source and nothing else is kept (the dep-info says which files rustc read); a file with
 /// `mod` items is compiled every time.
 struct Kept {
@@ -230,18 +232,14 @@ impl Kept {
         what: &str,
         commands: &[&std::process::Command],
         rustc: &Rustc,
-        extra: &[&[u8]],
+        inputs: &[&[u8]],
     ) -> Kept {
         use std::hash::{Hash, Hasher};
         let mut hasher = std::hash::DefaultHasher::new();
         for command in commands {
             crate::child::fingerprint(command, rustc).hash(&mut hasher);
-            // The source: the command's last argument.
-            if let Some(source) = command.get_args().last() {
-                std::fs::read(source).unwrap_or_default().hash(&mut hasher);
-            }
         }
-        extra.hash(&mut hasher);
+        inputs.hash(&mut hasher);
         let path =
             workspace.root.join("target/listings/standalone/kept").join(format!("{what}-{:016x}", hasher.finish()));
         Kept { path }
@@ -287,7 +285,7 @@ mod tests {
         let workspace = Workspace::this_checkout();
         let rustc = Rustc::for_listings(&workspace).unwrap();
         let command = asm_command(Path::new(KEY_DIR), &workspace, source, "kept", &CodegenFlags::default(), &rustc);
-        Kept::new(&workspace, "asm", &[&command], &rustc, &[])
+        Kept::new(&workspace, "asm", &[&command], &rustc, &[&std::fs::read(source).unwrap()])
     }
 
     fn scratch(name: &str) -> PathBuf {

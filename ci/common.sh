@@ -1,8 +1,8 @@
 # Shared by the scripts in ci/: find or install what the project needs, the pinned way.
-# Sourced, not run.
+# Sourced, not run. No script reads a TOML file itself: rustup reads rust-toolchain.toml, and
+# `cargo xtask` the project's other files.
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-PINNED_RUST="$(sed -n 's/^channel = "\(.*\)"/\1/p' "$ROOT/rust-toolchain.toml")"
 MDBOOK_VERSION="0.5.4"
 TOOLS="$ROOT/target/tools"
 export PATH="$TOOLS/bin:$PATH"
@@ -10,26 +10,49 @@ export PATH="$TOOLS/bin:$PATH"
 say() { printf '\033[1m==> %s\033[0m\n' "$*" >&2; }
 die() { printf 'error: %s\n' "$*" >&2; exit 1; }
 
-# The pinned toolchain, installed through rustup if it is missing; any other compiler is refused
-# here, once, rather than as a wall of snapshot diffs later.
+# `apt_install PACKAGE...`: Debian packages, as root or through sudo.
+apt_install() {
+  local sudo=()
+  [ "$(id -u)" = 0 ] || sudo=(sudo)
+  ${sudo[@]+"${sudo[@]}"} apt-get update -qq
+  ${sudo[@]+"${sudo[@]}"} env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "$@" >/dev/null
+}
+
+# The pinned toolchain, installed through rustup if it is missing: rustup reads rust-toolchain.toml
+# itself (with RUSTUP_TOOLCHAIN unset, the checkout's pin is its active toolchain). Any other
+# compiler is refused here, once, rather than as a wall of snapshot diffs later.
 ensure_toolchain() {
   cd "$ROOT"
-  if command -v rustup >/dev/null && ! rustup run "$PINNED_RUST" rustc --version >/dev/null 2>&1; then
-    say "installing Rust $PINNED_RUST (rust-toolchain.toml)"
-    rustup toolchain install "$PINNED_RUST" --profile minimal --component rustfmt,clippy
+  command -v rustup >/dev/null || die "rustup is not installed: install it (https://rustup.rs), then run this again"
+  if ! env -u RUSTUP_TOOLCHAIN rustup show active-toolchain >/dev/null 2>&1; then
+    say "installing the Rust toolchain rust-toolchain.toml pins"
+    env -u RUSTUP_TOOLCHAIN rustup toolchain install
   fi
-  local found
+  local active pinned found
+  active="$(env -u RUSTUP_TOOLCHAIN rustup show active-toolchain)"
+  case "$active" in
+    *rust-toolchain.toml*) ;;
+    *) die "rustup's toolchain here is $active, not rust-toolchain.toml's pin: remove that override (\`rustup override unset\`)" ;;
+  esac
+  # `1.95.0-x86_64-unknown-linux-gnu (overridden by '…/rust-toolchain.toml')`
+  pinned="${active%%-*}"
   found="$(rustc --version 2>/dev/null)" || die "no rustc found; install rustup, then run this again"
   case "$found" in
-    "rustc $PINNED_RUST "*) ;;
-    *) die "the book is pinned to rustc $PINNED_RUST (rust-toolchain.toml) but \`rustc\` here is: $found. Unset RUSTUP_TOOLCHAIN / drop the +toolchain override, or install $PINNED_RUST with rustup." ;;
+    "rustc $pinned "*) ;;
+    *) die "the book is pinned to rustc $pinned (rust-toolchain.toml) but \`rustc\` here is: $found. Unset RUSTUP_TOOLCHAIN / drop the +toolchain override." ;;
   esac
 }
 
+# Cargo's target directory, wherever CARGO_TARGET_DIR or a config file puts it: the book's tools
+# are run from there, and write what they compute under it.
+target_dir() {
+  (cd "$ROOT" && cargo xtask target-dir)
+}
+
 # The book's tools, in one cargo call: the preprocessor, xtask (serve-book) and book-build (mdBook's
-# library). tools/mdbook-under-the-await/run builds the same three, so that cargo resolves their
-# dependencies' features as `cargo test --workspace` does and reuses that build; built alone, the
-# preprocessor got features of its own and some twenty crates were compiled again.
+# library). Built together, their dependencies get the features `cargo test --workspace` gives
+# them and that build is reused; built alone, the preprocessor got features of its own and some
+# twenty crates were compiled again.
 build_book_tools() {
   (cd "$ROOT" && cargo build --quiet --locked --package mdbook-under-the-await --package xtask --package book-build)
 }
@@ -44,25 +67,16 @@ ensure_mdbook() {
   fi
 }
 
-# The C++ compiler of chapter 8's appendix, as gxx-toolchain.toml pins it: installed from Debian
-# when its command is missing. The listing tool itself refuses any other version, with one message.
-ensure_gxx() {
-  local command package
-  command="$(sed -n 's/^command = "\(.*\)"/\1/p' "$ROOT/gxx-toolchain.toml")"
-  package="$(sed -n 's/^debian-package = "\(.*\)"/\1/p' "$ROOT/gxx-toolchain.toml")"
-  if ! command -v "$command" >/dev/null; then
-    say "installing $package (Debian package, gxx-toolchain.toml)"
-    if [ "$(id -u)" = 0 ]; then apt-get update -qq && apt-get install -y -qq "$package" >/dev/null
-    else sudo apt-get update -qq && sudo apt-get install -y -qq "$package" >/dev/null; fi
-  fi
-}
-
-# valgrind (Debian's package): the cost chapter counts instructions with its tool callgrind, and
-# ci/valgrind-examples runs every example under memcheck.
-ensure_valgrind() {
-  if ! command -v valgrind >/dev/null; then
-    say "installing valgrind (Debian package)"
-    if [ "$(id -u)" = 0 ]; then apt-get update -qq && apt-get install -y -qq valgrind >/dev/null
-    else sudo apt-get update -qq && sudo apt-get install -y -qq valgrind >/dev/null; fi
+# What the tests run besides Rust (`cargo xtask system-packages`: valgrind, and the g++ that
+# gxx-toolchain.toml pins for chapter 8's appendix), installed from Debian when a command is
+# missing. The listing tool itself refuses another g++ than the pinned one, with one message.
+ensure_system_packages() {
+  local command package missing=()
+  while read -r command package; do
+    command -v "$command" >/dev/null || missing+=("$package")
+  done < <(cd "$ROOT" && cargo xtask system-packages)
+  if [ ${#missing[@]} -gt 0 ]; then
+    say "installing ${missing[*]} (Debian packages)"
+    apt_install "${missing[@]}"
   fi
 }

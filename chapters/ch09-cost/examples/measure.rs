@@ -87,7 +87,7 @@ const TIMINGS: usize = 7;
 
 fn regenerate(out: &Path, wall_clock: bool) -> Result<(), String> {
     let root = listings::Workspace::this_checkout().root;
-    let callgrind = Callgrind::find().map_err(|e| e.to_string())?;
+    let callgrind = Callgrind::find(listings::Workspace::this_checkout().kept()).map_err(|e| e.to_string())?;
     let program = listings::optimised_program("ch09-cost-workloads", "workload").map_err(|e| e.to_string())?;
     let compiler =
         listings::Rustc::for_listings(&listings::Workspace::this_checkout()).map_err(|e| e.to_string())?.version_line;

@@ -117,7 +117,7 @@ fn main() {
 fn a_wake_by_reference_costs_what_it_costs_chapter_9s_flag() {
     let program = listings::program_of_file(&source(), CRATE, PROGRAM, &CodegenFlags::default())
         .unwrap_or_else(|e| panic!("{e}"));
-    let callgrind = Callgrind::find().unwrap_or_else(|e| panic!("{e}"));
+    let callgrind = Callgrind::find(listings::Workspace::this_checkout().kept()).unwrap_or_else(|e| panic!("{e}"));
     let measured = Measured { function: "program::wake_by_ref_of", from: "program::start_counting" };
     let per_wake = |waker: &str| {
         let total =

@@ -90,7 +90,7 @@ fn program() -> BuiltProgram {
 
 /// The instructions `polls` polls of a new future execute inside your `poll`.
 fn counted(program: &BuiltProgram, polls: usize) -> u64 {
-    let callgrind = Callgrind::find().unwrap_or_else(|e| panic!("{e}"));
+    let callgrind = Callgrind::find(listings::Workspace::this_checkout().kept()).unwrap_or_else(|e| panic!("{e}"));
     let function = format!("<{CRATE}::TwoSuspensionPointsByHand as core::future::future::Future>::poll");
     let measured = Measured { function: &function, from: "program::start_counting" };
     let total = callgrind

@@ -66,43 +66,67 @@ pub fn field_offset(layout: &TypeLayout, variant: &str, kind: &str, name: &str) 
 /// (`Ok`), or the first error it reports (`Err("error[E0277]: …")`). Only type checking runs
 /// (`--emit=metadata`): for questions about what compiles.
 ///
-/// The answer is kept in `target/course-facts/` under a hash of the compiler's version and the
-/// snippet, so that a snippet is type-checked once, not on every run of the quiz's test.
+/// The answer is kept (`kept`) under the compiler's version, the flags and the snippet, so that
+/// a snippet is type-checked once, not on every run of the quiz's test.
 pub fn compiles(source: &str) -> Result<(), String> {
     let workspace = Workspace::this_checkout();
     let rustc = Rustc::for_listings(&workspace).unwrap_or_else(|e| panic!("{e}"));
-    let kept = kept_answer(&workspace, &rustc, source);
-    if let Ok(text) = std::fs::read_to_string(&kept) {
-        match text.split_once('\n') {
-            Some(("accepted", _)) => return Ok(()),
-            Some(("refused", error)) => return Err(error.to_owned()),
-            _ => {}
-        }
+    let key = verdict_key(&rustc, source);
+    let kept = workspace.kept();
+    if let Some(verdict) = kept.get(&key).and_then(|entry| Verdict::from_entry(&entry)) {
+        return verdict.0;
     }
-    let answer = ask_rustc_whether_it_compiles(&rustc, source);
-    let text = match &answer {
-        Ok(()) => "accepted\n".to_owned(),
-        Err(error) => format!("refused\n{error}"),
-    };
-    // Whole: a test reading beside this one reads all of it or nothing.
-    let _ = listings::write_whole(&kept, text.as_bytes());
-    answer
+    let verdict = Verdict(ask_rustc_whether_it_compiles(&rustc, source));
+    // A snippet read from standard input: no file to record. One that cannot be kept is
+    // asked again next time.
+    let _ = kept.keep(&key, &verdict.to_entry(), &[], kept::Computation::start());
+    verdict.0
 }
 
-/// Where [`compiles`] keeps its answer about `source`.
-fn kept_answer(workspace: &Workspace, rustc: &Rustc, source: &str) -> std::path::PathBuf {
-    use std::hash::{Hash, Hasher};
-    let mut hasher = std::hash::DefaultHasher::new();
-    (&rustc.version_line, source).hash(&mut hasher);
-    workspace.root.join("target/course-facts").join(format!("compiles-{:016x}", hasher.finish()))
+/// The flags [`compiles`] checks a snippet with, read from standard input.
+const TYPE_CHECK: &[&str] = &[
+    "--edition",
+    "2024",
+    "--crate-type",
+    "lib",
+    "--crate-name",
+    "snippet",
+    "--emit=metadata",
+    "--error-format",
+    "short",
+];
+
+fn verdict_key(rustc: &Rustc, source: &str) -> kept::Key {
+    kept::Key::new("compiles").with(&rustc.version_line).with(TYPE_CHECK.join(" ")).with(source)
+}
+
+/// What [`compiles`] answers, as it is kept.
+struct Verdict(Result<(), String>);
+
+impl Verdict {
+    fn to_entry(&self) -> kept::Entry {
+        let output = |text: &str| kept::Output::new("verdict", text.as_bytes().to_vec());
+        kept::Entry::new(vec![match &self.0 {
+            Ok(()) => output("accepted"),
+            Err(error) => output(&format!("refused\n{error}")),
+        }])
+    }
+
+    fn from_entry(entry: &kept::Entry) -> Option<Verdict> {
+        match entry.text("verdict")? {
+            "accepted" => Some(Verdict(Ok(()))),
+            verdict => verdict.strip_prefix("refused\n").map(|error| Verdict(Err(error.to_owned()))),
+        }
+    }
 }
 
 fn ask_rustc_whether_it_compiles(rustc: &Rustc, source: &str) -> Result<(), String> {
     let out = scratch_dir();
     let mut child = Command::new(&rustc.path)
-        .args(["--edition", "2024", "--crate-type", "lib", "--crate-name", "snippet", "--emit=metadata", "--out-dir"])
+        .args(TYPE_CHECK)
+        .arg("--out-dir")
         .arg(&out)
-        .args(["--error-format", "short", "-"])
+        .arg("-")
         .stdin(Stdio::piped())
         .stdout(Stdio::null())
         .stderr(Stdio::piped())
@@ -135,7 +159,7 @@ pub fn asm_of_snippet(source: &str, function: &str) -> Listing {
 
 /// `source` as a file whose path depends on its text alone, so that the listings library, which
 /// keeps what it compiled by path and content, compiles a snippet once and not on every run.
-/// Written whole ([`listings::write_whole`]): a test asking for the same snippet reads all of it.
+/// Written atomically ([`kept::write_atomically`]): a test asking for the same snippet reads all of it.
 fn snippet_file(source: &str) -> std::path::PathBuf {
     use std::hash::{Hash, Hasher};
     let mut hasher = std::hash::DefaultHasher::new();
@@ -143,7 +167,7 @@ fn snippet_file(source: &str) -> std::path::PathBuf {
     let file =
         std::env::temp_dir().join("course-snippets").join(format!("{:016x}", hasher.finish())).join("snippet.rs");
     if !std::fs::read_to_string(&file).is_ok_and(|text| text == source) {
-        listings::write_whole(&file, source.as_bytes()).unwrap_or_else(|e| panic!("{}: {e}", file.display()));
+        kept::write_atomically(&file, source.as_bytes()).unwrap_or_else(|e| panic!("{}: {e}", file.display()));
     }
     file
 }
@@ -268,9 +292,9 @@ mod tests {
         let workspace = Workspace::this_checkout();
         let rustc = Rustc::for_listings(&workspace).unwrap();
         for source in [&refused, &accepted] {
-            std::fs::write(kept_answer(&workspace, &rustc, source), "refused\nmarked").unwrap();
+            let marked = Verdict(Err("marked".to_owned())).to_entry();
+            workspace.kept().keep(&verdict_key(&rustc, source), &marked, &[], kept::Computation::start()).unwrap();
             assert_eq!(compiles(source), Err("marked".to_owned()));
-            std::fs::remove_file(kept_answer(&workspace, &rustc, source)).unwrap();
         }
     }
 }

@@ -11,11 +11,11 @@
 //!
 //! The count of a run depends only on the program's bytes, its arguments, what is measured and
 //! the valgrind that counts (on one machine: the C library picks its string functions by CPU).
-//! So a count is remembered beside the program, in `callgrind-counts/`, under a digest of all
-//! four, and a run whose digest was seen before is not run again: the test command, which counts
-//! again on every run to check the page's claims, costs nothing when the measured program has
-//! not changed since. A new build of the program (any change of the code it runs) has another
-//! digest and is counted afresh. `UNDER_THE_AWAIT_RECOUNT=1` counts everything again.
+//! So a count is kept (`kept`) under all four, and a run counted before is not run again: the
+//! test command, which counts again on every run to check the page's claims, costs nothing when
+//! the measured program has not changed since. A new build of the program (any change of the
+//! code it runs) has other bytes and is counted afresh. `UNDER_THE_AWAIT_RECOUNT=1` counts
+//! everything again.
 //!
 //! The function names are callgrind's demangled ones: `ch03_wakers::clone_of`,
 //! `<ch09_cost::TwoSuspensionPoints as core::future::future::Future>::poll`,
@@ -25,15 +25,17 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
-use sha2::{Digest, Sha256};
+use kept::{Computation, Entry, Kept, Key, Output};
 
 use crate::Error;
 
-/// A valgrind that runs: its path and its version (`valgrind-3.19.0`).
+/// A valgrind that runs: its path and its version (`valgrind-3.19.0`), and where its counts are
+/// kept.
 #[derive(Debug, Clone)]
 pub struct Callgrind {
     valgrind: PathBuf,
     pub version: String,
+    kept: Kept,
 }
 
 /// What to count in one run of a program.
@@ -46,8 +48,9 @@ pub struct Measured<'a> {
 }
 
 impl Callgrind {
-    /// The `valgrind` on `PATH`, or an error saying how to install it.
-    pub fn find() -> Result<Callgrind, Error> {
+    /// The `valgrind` on `PATH`, or an error saying how to install it; its counts are kept in
+    /// `kept` (the workspace's: `listings::Workspace::kept`).
+    pub fn find(kept: Kept) -> Result<Callgrind, Error> {
         let valgrind = PathBuf::from("valgrind");
         let output = Command::new(&valgrind).arg("--version").output().map_err(|error| Error::ValgrindMissing {
             program: valgrind.display().to_string(),
@@ -60,40 +63,37 @@ impl Callgrind {
                 reason: format!("`valgrind --version` printed {version:?}"),
             });
         }
-        Ok(Callgrind { valgrind, version })
+        Ok(Callgrind { valgrind, version, kept })
     }
 
     /// The instructions `program args…` executes inside `measured.function`, counted from its
     /// first entry into `measured.from` on.
     pub fn count(&self, program: &Path, args: &[&str], measured: &Measured<'_>) -> Result<u64, Error> {
-        let remembered = self.remembered(program, args, measured);
-        if std::env::var_os("UNDER_THE_AWAIT_RECOUNT").is_none()
-            && let Some(count) = remembered.as_ref().and_then(|path| std::fs::read_to_string(path).ok())
-            && let Ok(count) = count.trim().parse()
+        let key = self.key(program, args, measured);
+        let recount = std::env::var_os("UNDER_THE_AWAIT_RECOUNT").is_some();
+        if !recount
+            && let Some(key) = &key
+            && let Some(count) = self.kept.get(key).and_then(|entry| entry.text("count")?.parse().ok())
         {
             return Ok(count);
         }
         let count = self.run(program, args, measured)?;
-        if let Some(path) = remembered {
-            // A count that cannot be remembered only costs the next run a count.
-            let _ = std::fs::create_dir_all(path.parent().unwrap_or(Path::new(".")));
-            let _ = std::fs::write(&path, count.to_string());
+        if let Some(key) = key {
+            // A count that cannot be kept only costs the next run a count.
+            let entry = Entry::new(vec![Output::new("count", count.to_string().into_bytes())]);
+            let _ = self.kept.keep(&key, &entry, &[], Computation::start());
         }
         Ok(count)
     }
 
-    /// Where the count of this run is remembered: beside the program, named by the digest of the
-    /// program's bytes, the arguments, what is measured and this valgrind's version. `None` if the
-    /// program cannot be read (the run will say why).
-    fn remembered(&self, program: &Path, args: &[&str], measured: &Measured<'_>) -> Option<PathBuf> {
-        let mut digest = Sha256::new();
-        digest.update(program_digest(program)?);
+    /// What decides a count: the program's bytes, the arguments, what is measured and this
+    /// valgrind's version. `None` if the program cannot be read (the run will say why).
+    fn key(&self, program: &Path, args: &[&str], measured: &Measured<'_>) -> Option<Key> {
+        let mut key = Key::new("callgrind").with(std::fs::read(program).ok()?);
         for part in [self.version.as_str(), measured.function, measured.from].into_iter().chain(args.iter().copied()) {
-            digest.update((part.len() as u64).to_le_bytes());
-            digest.update(part.as_bytes());
+            key = key.with(part);
         }
-        let name: String = digest.finalize().iter().map(|byte| format!("{byte:02x}")).collect();
-        Some(program.parent()?.join("callgrind-counts").join(name))
+        Some(key)
     }
 
     /// One run under callgrind.
@@ -141,21 +141,6 @@ impl Callgrind {
     }
 }
 
-/// The digest of a program's bytes, computed once per process for each program file (a
-/// measurement counts the same program some thirty times).
-fn program_digest(program: &Path) -> Option<[u8; 32]> {
-    static DIGESTS: std::sync::Mutex<Vec<(PathBuf, std::time::SystemTime, [u8; 32])>> =
-        std::sync::Mutex::new(Vec::new());
-    let modified = std::fs::metadata(program).and_then(|m| m.modified()).ok()?;
-    let mut digests = DIGESTS.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
-    if let Some((_, _, digest)) = digests.iter().find(|(path, time, _)| path == program && *time == modified) {
-        return Some(*digest);
-    }
-    let digest: [u8; 32] = Sha256::digest(std::fs::read(program).ok()?).into();
-    digests.push((program.to_owned(), modified, digest));
-    Some(digest)
-}
-
 /// The total of the `Ir` event in a callgrind output file: its `totals:` line, or the older
 /// `summary:` line (the event list is `events: Ir` unless other events were asked for).
 pub fn total_instructions(callgrind_out: &str) -> Option<u64> {
@@ -171,21 +156,27 @@ mod tests {
     use super::*;
 
     #[test]
-    fn a_count_is_remembered_beside_the_program_under_what_decides_it() {
-        let dir = std::env::temp_dir().join(format!("callgrind-memo-{}", std::process::id()));
+    fn a_count_is_kept_under_what_decides_it() {
+        let dir = std::env::temp_dir().join(format!("callgrind-key-{}", std::process::id()));
         std::fs::create_dir_all(&dir).unwrap();
         let program = dir.join("workload");
         std::fs::write(&program, b"first build").unwrap();
-        let callgrind = Callgrind { valgrind: PathBuf::from("valgrind"), version: "valgrind-3.19.0".into() };
+        let callgrind =
+            Callgrind { valgrind: PathBuf::from("valgrind"), version: "valgrind-3.19.0".into(), kept: Kept::at(&dir) };
         let measured = Measured { function: "f", from: "g" };
-        let path = |args: &[&str], measured: &Measured<'_>| callgrind.remembered(&program, args, measured).unwrap();
-        let first = path(&["run", "poll", "3"], &measured);
-        assert_eq!(first.parent().unwrap(), dir.join("callgrind-counts"));
-        assert_eq!(first, path(&["run", "poll", "3"], &measured), "the same run, the same name");
-        assert_ne!(first, path(&["run", "poll", "2"], &measured), "other arguments");
-        assert_ne!(first, path(&["run", "poll", "3"], &Measured { function: "f", from: "h" }), "another marker");
+        let keep = |args: &[&str], measured: &Measured<'_>, count: &str| {
+            let key = callgrind.key(&program, args, measured).unwrap();
+            let entry = Entry::new(vec![Output::new("count", count.as_bytes().to_vec())]);
+            callgrind.kept.keep(&key, &entry, &[], Computation::start()).unwrap();
+        };
+        keep(&["run", "poll", "3"], &measured, "7");
+        let counted = |args: &[&str], measured: &Measured<'_>| callgrind.count(&program, args, measured).ok();
+        assert_eq!(counted(&["run", "poll", "3"], &measured), Some(7), "the same run, its kept count");
+        // Anything else is run (and this program does not run: no count).
+        assert_eq!(counted(&["run", "poll", "2"], &measured), None, "other arguments");
+        assert_eq!(counted(&["run", "poll", "3"], &Measured { function: "f", from: "h" }), None, "another marker");
         std::fs::write(&program, b"second build").unwrap();
-        assert_ne!(first, path(&["run", "poll", "3"], &measured), "another build of the program");
+        assert_eq!(counted(&["run", "poll", "3"], &measured), None, "another build of the program");
         std::fs::remove_dir_all(&dir).unwrap();
     }
 

@@ -42,6 +42,12 @@ pub(crate) fn fingerprint(command: &Command, rustc: &crate::Rustc) -> String {
     fingerprint
 }
 
+/// [`fingerprint`] of a command that writes into `scratch`, a folder of this run's own: the folder
+/// stands as `<scratch>`, so that the same command run in another folder has the same fingerprint.
+pub(crate) fn fingerprint_in(command: &Command, rustc: &crate::Rustc, scratch: &Path) -> String {
+    fingerprint(command, rustc).replace(&scratch.display().to_string(), "<scratch>")
+}
+
 /// `--remap-path-prefix` flags: the checkout becomes `.`, the crate cache `/cargo-home`.
 pub fn path_remaps(workspace: &Workspace) -> Vec<String> {
     let cargo_home = std::env::var_os("CARGO_HOME")

@@ -7,12 +7,13 @@
 //! every config file), and path remapping (`child.rs`).
 //!
 //! When nothing the crate is built from changed since the last build with the same command, the
-//! `.s` is read without asking cargo (see [`Stamp`]): cargo's own freshness check costs as much
-//! as everything else a `cargo xtask asm` does.
+//! `.s` is read from what that build kept (`kept`), without asking cargo: cargo's own freshness
+//! check costs as much as everything else a `cargo xtask asm` does.
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
-use std::time::SystemTime;
+
+use kept::{Computation, Entry, Key, Output};
 
 use crate::child::{fingerprint, isolated, path_remaps, read, run};
 use crate::flags::TARGET;
@@ -41,53 +42,161 @@ pub enum Emit {
     LlvmIr,
 }
 
-/// Compiles `package`'s library and returns the text of what `emit` asks for.
+/// What one compilation of a package's library wrote: the text `emit` asked for, and for the
+/// assembly the object file of the same compilation.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Compiled {
+    pub text: String,
+    pub object: Option<Vec<u8>>,
+}
+
+/// Compiles `package`'s library, or reads what the last compilation with the same command kept
+/// when no file it read has changed since ([`kept`]: the files are those rustc's dep-info lists,
+/// with the manifests, the lockfile and the toolchain pin).
 pub fn compile(
     workspace: &Workspace,
     package: &Package,
     flags: &CodegenFlags,
     rustc: &Rustc,
     emit: Emit,
-) -> Result<String, Error> {
-    let (target_dir, extension, emit_flag) = match emit {
-        Emit::Assembly => (flags.target_dir(workspace), "s", "asm"),
-        // A build of its own: emitting IR renames anonymous constants in the `.s`.
-        Emit::LlvmIr => (flags.target_dir(workspace).with_extension("ir"), "ll", "llvm-ir"),
-    };
-    let output = target_dir.join(format!("{}.{extension}", package.crate_name));
-    let mut command = cargo(workspace, rustc);
-    command.args(["rustc", "--quiet", "--color", "never", "--locked", "--package", &package.name, "--lib"]);
-    command.args(["--profile", "listings", "--target", TARGET, "--target-dir"]).arg(&target_dir);
-    for key in flags.profile_config() {
-        command.arg("--config").arg(key);
+) -> Result<Compiled, Error> {
+    let build = Build::new(workspace, package, flags, rustc, emit);
+    let key = Key::new(build.emit.kind()).with(fingerprint(&build.command(), rustc));
+    let kept = workspace.kept();
+    if let Some(entry) = kept.get(&key)
+        && let Some(compiled) = Compiled::from_entry(&entry)
+    {
+        return Ok(compiled);
     }
-    command.arg("--").arg(format!("--emit={emit_flag}={}", output.display()));
-    // The assembly's compilation also writes the object file: the real sizes of the functions the
-    // `.s` shows (`object_code.rs`), of exactly the same code.
-    let object = matches!(emit, Emit::Assembly).then(|| object_path(&output));
-    if let Some(object) = &object {
-        command.arg(format!("--emit=obj={}", object.display()));
+    let computation = Computation::start();
+    let compiled = build.run()?;
+    let mut read = inputs_of_last_build(&build.profile_dir(), &package.crate_name);
+    if !read.is_empty() {
+        read.extend(["Cargo.toml", "Cargo.lock", "rust-toolchain.toml"].map(|f| workspace.root.join(f)));
+        let manifests: Vec<PathBuf> = read.iter().filter_map(|input| manifest_beside(input)).collect();
+        read.extend(manifests);
+        read.sort();
+        read.dedup();
+        // One that cannot be kept is compiled again next time.
+        let _ = kept.keep(&key, &compiled.to_entry(), &read, computation);
     }
-    command.args(flags.rustc_args());
-    let outputs_exist = || output.is_file() && object.as_ref().is_none_or(|o| o.is_file());
+    Ok(compiled)
+}
 
-    let stamp = Stamp::new(&target_dir, package, &command, rustc);
-    if outputs_exist() && stamp.is_fresh(workspace) {
-        return read(&output);
+impl Compiled {
+    fn to_entry(&self) -> Entry {
+        let mut outputs = vec![Output::new("text", self.text.clone().into_bytes())];
+        outputs.extend(self.object.iter().map(|object| Output::new("object", object.clone())));
+        Entry::new(outputs)
     }
-    let started = SystemTime::now();
-    run(&mut command, &package.name)?;
-    if !outputs_exist() {
-        // Cargo considers the crate fresh (the `.s` and `.o` are not among its outputs) and will
-        // not run rustc again, so a deleted file would never come back: clean the crate and
-        // rebuild.
-        let mut clean = cargo(workspace, rustc);
-        clean.args(["clean", "--quiet", "--package", &package.name, "--profile", "listings", "--target", TARGET]);
-        run(clean.arg("--target-dir").arg(&target_dir), &package.name)?;
-        run(&mut command, &package.name)?;
+
+    fn from_entry(entry: &Entry) -> Option<Compiled> {
+        Some(Compiled { text: entry.text("text")?.to_owned(), object: entry.bytes("object").map(<[u8]>::to_vec) })
     }
-    stamp.write(started);
-    read(&output)
+}
+
+/// One `cargo rustc` of a package's library for the listings.
+struct Build<'a> {
+    workspace: &'a Workspace,
+    package: &'a Package,
+    flags: &'a CodegenFlags,
+    rustc: &'a Rustc,
+    emit: Emit,
+    target_dir: PathBuf,
+}
+
+impl<'a> Build<'a> {
+    fn new(
+        workspace: &'a Workspace,
+        package: &'a Package,
+        flags: &'a CodegenFlags,
+        rustc: &'a Rustc,
+        emit: Emit,
+    ) -> Self {
+        let target_dir = match emit {
+            Emit::Assembly => flags.target_dir(workspace),
+            // A build of its own: emitting IR renames anonymous constants in the `.s`.
+            Emit::LlvmIr => flags.target_dir(workspace).with_extension("ir"),
+        };
+        Build { workspace, package, flags, rustc, emit, target_dir }
+    }
+
+    fn output(&self) -> PathBuf {
+        self.target_dir.join(format!("{}.{}", self.package.crate_name, self.emit.extension()))
+    }
+
+    /// `<target>/<triple>/listings/`: where cargo writes the crate and its dep-info.
+    fn profile_dir(&self) -> PathBuf {
+        self.target_dir.join(TARGET).join("listings")
+    }
+
+    fn command(&self) -> Command {
+        let (workspace, package, flags) = (self.workspace, self.package, self.flags);
+        let output = self.output();
+        let mut command = cargo(workspace, self.rustc);
+        command.args(["rustc", "--quiet", "--color", "never", "--locked", "--package", &package.name, "--lib"]);
+        command.args(["--profile", "listings", "--target", TARGET, "--target-dir"]).arg(&self.target_dir);
+        for key in flags.profile_config() {
+            command.arg("--config").arg(key);
+        }
+        command.arg("--").arg(format!("--emit={}={}", self.emit.flag(), output.display()));
+        // The assembly's compilation also writes the object file: the real sizes of the functions
+        // the `.s` shows (`object_code.rs`), of exactly the same code.
+        if let Emit::Assembly = self.emit {
+            command.arg(format!("--emit=obj={}", object_path(&output).display()));
+        }
+        command.args(flags.rustc_args());
+        command
+    }
+
+    /// Runs cargo, and reads what the compilation wrote.
+    fn run(&self) -> Result<Compiled, Error> {
+        let output = self.output();
+        let object = matches!(self.emit, Emit::Assembly).then(|| object_path(&output));
+        let outputs_exist = || output.is_file() && object.as_ref().is_none_or(|o| o.is_file());
+        let name = &self.package.name;
+        run(&mut self.command(), name)?;
+        if !outputs_exist() {
+            // Cargo considers the crate fresh (the `.s` and `.o` are not among its outputs) and
+            // will not run rustc again, so a deleted file would never come back: clean the crate
+            // and rebuild.
+            let mut clean = cargo(self.workspace, self.rustc);
+            clean.args(["clean", "--quiet", "--package", name, "--profile", "listings", "--target", TARGET]);
+            run(clean.arg("--target-dir").arg(&self.target_dir), name)?;
+            run(&mut self.command(), name)?;
+        }
+        let object = match &object {
+            Some(path) => Some(
+                std::fs::read(path)
+                    .map_err(|e| Error::Read { path: path.display().to_string(), reason: e.to_string() })?,
+            ),
+            None => None,
+        };
+        Ok(Compiled { text: read(&output)?, object })
+    }
+}
+
+impl Emit {
+    fn kind(&self) -> &'static str {
+        match self {
+            Emit::Assembly => "asm",
+            Emit::LlvmIr => "llvm-ir",
+        }
+    }
+
+    fn flag(&self) -> &'static str {
+        match self {
+            Emit::Assembly => "asm",
+            Emit::LlvmIr => "llvm-ir",
+        }
+    }
+
+    fn extension(&self) -> &'static str {
+        match self {
+            Emit::Assembly => "s",
+            Emit::LlvmIr => "ll",
+        }
+    }
 }
 
 /// `…/ch08_machine_code.o` beside `…/ch08_machine_code.s`.
@@ -111,54 +220,11 @@ pub(crate) fn cargo(workspace: &Workspace, rustc: &Rustc) -> Command {
     command
 }
 
-/// What the last successful build ran, and when it started. The output is fresh if the same
-/// command would run again and no file the crate is built from (rustc's dep-info lists them,
-/// with the manifests, the lockfile and the toolchain pin) changed since that build started.
-struct Stamp {
-    path: PathBuf,
-    fingerprint: String,
-    profile_dir: PathBuf,
-    crate_name: String,
-}
-
-impl Stamp {
-    fn new(target_dir: &Path, package: &Package, command: &Command, rustc: &Rustc) -> Stamp {
-        Stamp {
-            path: target_dir.join(format!("{}.stamp", package.crate_name)),
-            fingerprint: fingerprint(command, rustc),
-            profile_dir: target_dir.join(TARGET).join("listings"),
-            crate_name: package.crate_name.clone(),
-        }
-    }
-
-    fn is_fresh(&self, workspace: &Workspace) -> bool {
-        let Ok(text) = std::fs::read_to_string(&self.path) else { return false };
-        let Some((fingerprint, started)) = text.rsplit_once('\n') else { return false };
-        let Ok(nanos) = started.trim().parse::<u64>() else { return false };
-        let built = SystemTime::UNIX_EPOCH + std::time::Duration::from_nanos(nanos);
-        let inputs = inputs_of_last_build(&self.profile_dir, &self.crate_name);
-        fingerprint == self.fingerprint
-            && !inputs.is_empty()
-            && inputs
-                .iter()
-                .map(PathBuf::from)
-                .chain(["Cargo.toml", "Cargo.lock", "rust-toolchain.toml"].map(|f| workspace.root.join(f)))
-                .chain(inputs.iter().filter_map(|input| manifest_beside(Path::new(input))))
-                .all(|input| std::fs::metadata(&input).and_then(|m| m.modified()).is_ok_and(|changed| changed < built))
-    }
-
-    fn write(&self, started: SystemTime) {
-        let nanos = started.duration_since(SystemTime::UNIX_EPOCH).map_or(0, |d| d.as_nanos());
-        // A stamp that cannot be written only costs the next run a cargo check.
-        let _ = std::fs::write(&self.path, format!("{}\n{nanos}", self.fingerprint));
-    }
-}
-
 /// The files rustc read in a crate's last build. Cargo's `lib<crate>.d` lists them for a package
 /// of the workspace only (for a package of the lockfile, the corpus's `regex-syntax`, it lists
 /// none); rustc's own `deps/<crate>-<hash>.d`, the newest of which is the last build's, lists
 /// them for any crate.
-fn inputs_of_last_build(profile_dir: &Path, crate_name: &str) -> Vec<String> {
+fn inputs_of_last_build(profile_dir: &Path, crate_name: &str) -> Vec<PathBuf> {
     let read = |path: &Path| std::fs::read_to_string(path).map(|text| dep_info_inputs(&text)).unwrap_or_default();
     let uplifted = read(&profile_dir.join(format!("lib{crate_name}.d")));
     if !uplifted.is_empty() {
@@ -185,7 +251,7 @@ fn manifest_beside(source: &Path) -> Option<PathBuf> {
 }
 
 /// The prerequisites of a Makefile-style dep-info file (`target: a.rs b.rs`), `\ ` unescaped.
-pub(crate) fn dep_info_inputs(dep_info: &str) -> Vec<String> {
+pub(crate) fn dep_info_inputs(dep_info: &str) -> Vec<PathBuf> {
     let Some(line) = dep_info.lines().next() else { return Vec::new() };
     let Some((_, prerequisites)) = line.split_once(": ") else { return Vec::new() };
     let mut inputs = Vec::new();
@@ -199,12 +265,28 @@ pub(crate) fn dep_info_inputs(dep_info: &str) -> Vec<String> {
         }
     }
     inputs.extend((!current.is_empty()).then_some(current));
-    inputs
+    inputs.into_iter().map(PathBuf::from).collect()
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Cargo does not count the `.s` as an output, so a deleted one must still come back.
+    #[test]
+    fn a_deleted_assembly_file_is_written_again_although_cargo_thinks_the_crate_is_fresh() {
+        let workspace = Workspace::this_checkout();
+        let rustc = Rustc::for_listings(&workspace).unwrap_or_else(|e| panic!("{e}"));
+        // A flag set of its own, so that no other test's files are touched.
+        let flags = CodegenFlags { opt_level: "1".into() };
+        let package = Package::named("ch01-the-experiment");
+        let build = Build::new(&workspace, &package, &flags, &rustc, Emit::Assembly);
+        let first = build.run().unwrap_or_else(|e| panic!("{e}"));
+        std::fs::remove_file(build.output()).unwrap();
+        let again = build.run().unwrap_or_else(|e| panic!("{e}"));
+        assert!(build.output().is_file(), "{} did not come back", build.output().display());
+        assert_eq!(first, again, "the same crate and flags give the same assembly and object");
+    }
 
     #[test]
     fn a_lockfile_package_s_inputs_come_from_its_newest_dep_info_in_deps_and_a_member_s_from_cargo_s() {
@@ -222,9 +304,9 @@ mod tests {
             std::fs::write(deps.join(name), format!("/t/out: {input}\n")).unwrap();
             std::thread::sleep(std::time::Duration::from_millis(20));
         }
-        assert_eq!(inputs_of_last_build(&dir, "regex_syntax"), ["/new.rs"]);
+        assert_eq!(inputs_of_last_build(&dir, "regex_syntax"), [PathBuf::from("/new.rs")]);
         std::fs::write(dir.join("libregex_syntax.d"), "/t/libregex_syntax.rlib: /member.rs\n").unwrap();
-        assert_eq!(inputs_of_last_build(&dir, "regex_syntax"), ["/member.rs"]);
+        assert_eq!(inputs_of_last_build(&dir, "regex_syntax"), [PathBuf::from("/member.rs")]);
         std::fs::remove_dir_all(&dir).unwrap();
     }
 
@@ -232,7 +314,7 @@ mod tests {
     fn dep_info_lists_every_input_with_escaped_spaces() {
         assert_eq!(
             dep_info_inputs("/t/libx.rlib: /w/src/lib.rs /w/my\\ dir/a.rs\n\n/w/src/lib.rs:\n"),
-            ["/w/src/lib.rs", "/w/my dir/a.rs"]
+            ["/w/src/lib.rs", "/w/my dir/a.rs"].map(PathBuf::from)
         );
     }
 }

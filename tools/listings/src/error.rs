@@ -41,6 +41,15 @@ pub enum Error {
     #[error("cannot read {path}: {reason}")]
     Read { path: String, reason: String },
 
+    #[error("{object}: {reason}")]
+    ObjectFile { object: String, reason: String },
+
+    #[error("cannot write {path}: {reason}")]
+    Write { path: String, reason: String },
+
+    #[error("{path} is not a manifest this tool can read: {reason}")]
+    Manifest { path: String, reason: String },
+
     #[error("{0}")]
     Workspace(String),
 }

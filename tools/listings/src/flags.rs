@@ -150,7 +150,7 @@ impl CodegenFlags {
     }
 
     pub(crate) fn target_dir(&self, workspace: &Workspace) -> PathBuf {
-        workspace.root.join("target/listings").join(format!("asm-opt{}", self.opt_level))
+        workspace.tools_dir("listings").join(format!("asm-opt{}", self.opt_level))
     }
 
     /// The profile keys as the workspace `Cargo.toml` writes them: `(key, TOML value)`.

@@ -22,14 +22,12 @@ mod examples;
 pub mod figures;
 mod flags;
 pub mod lowering;
-mod memo;
 pub mod object_code;
 mod program;
 mod provenance;
 mod snapshot;
 mod standalone;
 mod toolchain;
-mod whole;
 mod workspace;
 
 pub use asm::{AsmOptions, Listing};
@@ -47,7 +45,6 @@ pub use snapshot::{
 };
 pub use standalone::{BuiltProgram, asm_of_file, program_of_file};
 pub use toolchain::{Rustc, pinned_release};
-pub use whole::write_whole;
 pub use workspace::{Chapter, Workspace, closest as closest_names};
 
 /// Re-exported so that [`assert_asm_snapshot!`] works in crates that only depend on `listings`.
@@ -57,8 +54,8 @@ use std::sync::{Arc, LazyLock};
 
 use asm::{Program, TypeArguments};
 use compile::Emit;
+use kept::Memo;
 use lowering::StageOutput;
-use memo::Memo;
 
 /// The assembly of `function` in `chapter`, compiled with the listing flags.
 ///
@@ -90,20 +87,15 @@ pub fn asm_with_flags(
 /// code nobody here wrote.
 pub fn package_asm(package: &str, function: &str, options: &AsmOptions) -> Result<Listing, Error> {
     let workspace = Workspace::this_checkout();
-    let pseudo_chapter = Chapter { slug: package.to_owned(), dir: workspace.root.join("target") };
+    let pseudo_chapter = Chapter { slug: package.to_owned(), dir: workspace.target_dir() };
     listing(&workspace, &pseudo_chapter, &Package::named(package), function, options, &CodegenFlags::default())
 }
 
 /// The whole `.s` of a package of the lockfile (`regex-syntax`), compiled with the listing flags.
 pub fn package_assembly_text(package: &str) -> Result<String, Error> {
     let workspace = Workspace::this_checkout();
-    compile::compile(
-        &workspace,
-        &Package::named(package),
-        &CodegenFlags::default(),
-        &rustc(&workspace)?,
-        Emit::Assembly,
-    )
+    let flags = CodegenFlags::default();
+    Ok(compile::compile(&workspace, &Package::named(package), &flags, &rustc(&workspace)?, Emit::Assembly)?.text)
 }
 
 /// The parsed assembly of a package (a chapter's, or one of the lockfile), compiled with `flags`.
@@ -146,8 +138,10 @@ pub fn machine_code(chapter: &str, function: &str, flags: &CodegenFlags) -> Resu
     let program = compiled_program(&workspace, &package, flags)?;
     let mut arguments = || type_arguments(&workspace, &package, flags);
     let selected = program.select(function, &chapter.slug, &mut arguments)?;
-    let asm_path = flags.target_dir(&workspace).join(format!("{}.s", package.crate_name));
-    object_code::read(&compile::object_path(&asm_path), &selected.symbol)
+    // The same compilation the listing comes from: kept, so not compiled again.
+    let compiled = compile::compile(&workspace, &package, flags, &rustc(&workspace)?, Emit::Assembly)?;
+    let object = compiled.object.unwrap_or_default();
+    object_code::read(&object, &format!("the object file of {}", chapter.slug), &selected.symbol)
 }
 
 /// Every function the chapter's assembly defines, by the names [`asm`] accepts.
@@ -162,7 +156,7 @@ pub fn asm_functions(chapter: &str) -> Result<Vec<String>, Error> {
 pub fn assembly_text(chapter: &str, flags: &CodegenFlags) -> Result<String, Error> {
     let workspace = Workspace::this_checkout();
     let chapter = workspace.chapter(chapter)?;
-    compile::compile(&workspace, &Package::named(&chapter.slug), flags, &rustc(&workspace)?, Emit::Assembly)
+    Ok(compile::compile(&workspace, &Package::named(&chapter.slug), flags, &rustc(&workspace)?, Emit::Assembly)?.text)
 }
 
 /// The listing of `subject` at one of the compiler's intermediate stages: a MIR body
@@ -203,8 +197,8 @@ fn stage_output(workspace: &Workspace, chapter: &Chapter, stage: Stage) -> Resul
 fn compiled_program(workspace: &Workspace, package: &Package, flags: &CodegenFlags) -> Result<Arc<Program>, Error> {
     static PROGRAMS: Memoised<(Package, CodegenFlags), Arc<Program>> = LazyLock::new(Memo::new);
     PROGRAMS.get((package.clone(), flags.clone()), || {
-        let text = compile::compile(workspace, package, flags, &rustc(workspace)?, Emit::Assembly)?;
-        Ok(Arc::new(Program::parse(&text)))
+        let compiled = compile::compile(workspace, package, flags, &rustc(workspace)?, Emit::Assembly)?;
+        Ok(Arc::new(Program::parse(&compiled.text)))
     })
 }
 
@@ -219,6 +213,6 @@ fn type_arguments(workspace: &Workspace, package: &Package, flags: &CodegenFlags
     static ARGUMENTS: Memoised<(Package, CodegenFlags), TypeArguments> = LazyLock::new(Memo::new);
     ARGUMENTS.get((package.clone(), flags.clone()), || {
         let ir = compile::compile(workspace, package, flags, &rustc(workspace)?, Emit::LlvmIr)?;
-        Ok(asm::instances::type_arguments(&ir))
+        Ok(asm::instances::type_arguments(&ir.text))
     })
 }

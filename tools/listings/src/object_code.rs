@@ -7,8 +7,6 @@
 //! decoded again (iced-x86) to count its instructions, so that a test can check that the object
 //! and the listing are the same code.
 
-use std::path::Path;
-
 use object::{Object, ObjectSection, ObjectSymbol};
 
 use crate::Error;
@@ -33,11 +31,10 @@ impl MachineCode {
     }
 }
 
-/// The code of `symbol` in the ELF object at `path`.
-pub fn read(path: &Path, symbol: &str) -> Result<MachineCode, Error> {
-    let problem = |what: String| Error::Workspace(format!("{}: {what}", path.display()));
-    let data = std::fs::read(path).map_err(|e| problem(e.to_string()))?;
-    let file = object::File::parse(&*data).map_err(|e| problem(e.to_string()))?;
+/// The code of `symbol` in the ELF object `data` (`object`, for messages, says which it is).
+pub fn read(data: &[u8], object: &str, symbol: &str) -> Result<MachineCode, Error> {
+    let problem = |reason: String| Error::ObjectFile { object: object.to_owned(), reason };
+    let file = object::File::parse(data).map_err(|e| problem(e.to_string()))?;
     let found = file
         .symbols()
         .find(|s| s.name() == Ok(symbol) && s.kind() == object::SymbolKind::Text)
@@ -69,8 +66,8 @@ mod tests {
     }
 
     #[test]
-    fn a_missing_object_file_is_an_error_naming_it() {
-        let error = read(Path::new("/nonexistent/x.o"), "f").unwrap_err().to_string();
-        assert!(error.starts_with("/nonexistent/x.o: "), "{error}");
+    fn an_object_that_is_not_one_is_an_error_naming_it() {
+        let error = read(b"not an ELF file", "the object file of ch01", "f").unwrap_err().to_string();
+        assert!(error.starts_with("the object file of ch01: "), "{error}");
     }
 }

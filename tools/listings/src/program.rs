@@ -5,7 +5,7 @@
 //! path remapping as step 1 of the pipeline (`compile.rs`); the program's dependencies (the
 //! chapters' libraries among them) are compiled with the same profile, so a non-generic function
 //! of a chapter has the machine code of its listing. Its own target directory keeps it from
-//! waiting on, or overwriting, the assembly builds and the workspace's `target/`.
+//! waiting on, or overwriting, the assembly builds and the workspace's own.
 
 use std::path::PathBuf;
 
@@ -20,7 +20,7 @@ pub fn optimised_program(package: &str, bin: &str) -> Result<PathBuf, Error> {
     let workspace = Workspace::this_checkout();
     let rustc = Rustc::for_listings(&workspace)?;
     let flags = CodegenFlags::default();
-    let target_dir = workspace.root.join("target/listings").join(format!("programs-opt{}", flags.opt_level));
+    let target_dir = workspace.tools_dir("listings").join(format!("programs-opt{}", flags.opt_level));
     let mut command = cargo(&workspace, &rustc);
     command.args(["rustc", "--quiet", "--color", "never", "--locked", "--package", package, "--bin", bin]);
     command.args(["--profile", "listings", "--target", TARGET, "--target-dir"]).arg(&target_dir);

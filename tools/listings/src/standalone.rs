@@ -11,23 +11,25 @@
 //! exercise can count the instructions its functions execute (with callgrind, as chapter 9
 //! counts the chapters' own).
 //!
-//! What a compilation writes is kept by content (`target/listings/standalone/kept/`): the key
-//! hashes the compiler's version, the whole command and the bytes of the file, and an output is
-//! kept only when rustc's dep-info says it read that file alone. So a student's latest edit is
-//! always compiled, and the same file checked again, by the test command or by a second
-//! `cargo xtask exercise check`, is not.
+//! What a compilation writes is kept (`kept`) under its command, with the files rustc's
+//! dep-info says it read: a student's latest edit, of the file or of a module it declares, is
+//! always compiled, and the same files checked again, by the test command or by a second
+//! `cargo xtask exercise check`, are not.
 
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicUsize, Ordering};
 
-use crate::child::{isolated, path_remaps, read, run};
+use kept::{Computation, Entry, Key, Output};
+
+use crate::child::{fingerprint_in, isolated, path_remaps, read, run};
+use crate::compile::dep_info_inputs;
 use crate::flags::TARGET;
+use crate::workspace::ScratchDir;
 use crate::{AsmOptions, Chapter, CodegenFlags, Error, Listing, Origin, Provenance, Rustc, Workspace, asm};
 
 /// The listing of `function` in the library crate `crate_name` whose root is `source`.
 ///
 /// `function` is a name in any form [`asm`](crate::asm) accepts: `counting_wake_by_ref`,
-/// `NonZeroAfter::poll`. The file is compiled again whenever its bytes changed ([`Kept`]).
+/// `NonZeroAfter::poll`. The file is compiled again whenever it, or a file it reads, changed.
 pub fn asm_of_file(
     source: &Path,
     crate_name: &str,
@@ -60,9 +62,9 @@ pub fn asm_of_file(
 /// A program whose `main` is the text `main`, linked with the library crate `crate_name`
 /// whose root is `source`; both are compiled with the flags of [`asm_of_file`], so a
 /// non-generic function of the library runs the machine code its listing shows. `main` uses
-/// the library as `crate_name::…`. Each call gets a copy of the program in a folder of its own
-/// under `target/listings/standalone/`, which goes when the `BuiltProgram` does; the program is
-/// built again only when the library's or `main`'s bytes changed ([`Kept`]).
+/// the library as `crate_name::…`. Each call gets a copy of the program in a folder of its own,
+/// which goes when the `BuiltProgram` does; the program is built again only when `main` or a
+/// file the library reads changed.
 pub fn program_of_file(
     source: &Path,
     crate_name: &str,
@@ -72,67 +74,51 @@ pub fn program_of_file(
     let workspace = Workspace::this_checkout();
     let rustc = Rustc::for_listings(&workspace)?;
     let slug = source.display().to_string();
-    let dir = fresh_dir(&workspace, &format!("{crate_name}-program"))?;
-    let program = dir.join("program");
-    let library_command = |dir: &Path| {
-        let mut command = rustc_in(dir, &workspace, &rustc, "rlib", crate_name, flags);
-        command.arg(format!("--emit=link={}", dir.join(format!("lib{crate_name}.rlib")).display())).arg(source);
-        command
-    };
-    let kept = Kept::new(
-        &workspace,
-        "program",
-        &[
-            &library_command(Path::new(KEY_DIR)),
-            &main_command(Path::new(KEY_DIR), &workspace, &rustc, crate_name, flags),
-        ],
-        &rustc,
-        &[&std::fs::read(source).unwrap_or_default(), main.as_bytes()],
-    );
-    if kept.copy_to(&program) {
-        return Ok(BuiltProgram { path: program, dir });
-    }
-    let mut command = library_command(&dir);
-    command.arg(format!("--emit=dep-info={}", dir.join("library.d").display()));
-    run(&mut command, &slug)?;
-    let main_file = dir.join("main.rs");
-    std::fs::write(&main_file, main)
-        .map_err(|e| Error::Workspace(format!("cannot write {}: {e}", main_file.display())))?;
-    let mut command = main_command(&dir, &workspace, &rustc, crate_name, flags);
-    command.arg(&main_file);
-    run(&mut command, &slug)?;
-    kept.keep(&program, &dir.join("library.d"), source);
-    Ok(BuiltProgram { path: program, dir })
-}
-
-/// rustc linking `dir/main.rs` (added by the caller) with the library `crate_name` built in
-/// `dir` into `dir/program`.
-fn main_command(
-    dir: &Path,
-    workspace: &Workspace,
-    rustc: &Rustc,
-    crate_name: &str,
-    flags: &CodegenFlags,
-) -> std::process::Command {
-    let mut command = rustc_in(dir, workspace, rustc, "bin", "program", flags);
-    command
+    let scratch = workspace.scratch_dir(&format!("{crate_name}-program"))?;
+    let dir = scratch.path();
+    let (program, dep_info, main_file) = (dir.join("program"), dir.join("library.d"), dir.join("main.rs"));
+    let mut library = rustc_in(dir, &workspace, &rustc, "rlib", crate_name, flags);
+    library.arg(format!(
+        "--emit=link={},dep-info={}",
+        dir.join(format!("lib{crate_name}.rlib")).display(),
+        dep_info.display()
+    ));
+    library.arg(source);
+    let mut linked = rustc_in(dir, &workspace, &rustc, "bin", "program", flags);
+    linked
         .arg("--extern")
         .arg(format!("{crate_name}={}", dir.join(format!("lib{crate_name}.rlib")).display()))
-        .arg(format!("--emit=link={}", dir.join("program").display()));
-    command
+        .arg(format!("--emit=link={}", program.display()))
+        .arg(&main_file);
+
+    let key = Key::new("standalone-program")
+        .with(fingerprint_in(&library, &rustc, dir))
+        .with(fingerprint_in(&linked, &rustc, dir))
+        .with(main);
+    let kept = workspace.kept();
+    let written = |e: std::io::Error| Error::Write { path: program.display().to_string(), reason: e.to_string() };
+    if let Some(output) = kept.get(&key).as_ref().and_then(|entry| entry.output("program")) {
+        output.write(&program).map_err(written)?;
+        return Ok(BuiltProgram { path: program, _folder: scratch });
+    }
+    let computation = Computation::start();
+    run(&mut library, &slug)?;
+    std::fs::write(&main_file, main)
+        .map_err(|e| Error::Write { path: main_file.display().to_string(), reason: e.to_string() })?;
+    run(&mut linked, &slug)?;
+    let built = Output::read("program", &program)
+        .map_err(|e| Error::Read { path: program.display().to_string(), reason: e.to_string() })?;
+    // One that cannot be kept is built again next time.
+    let _ = kept.keep(&key, &Entry::new(vec![built]), &files_read(&workspace, &dep_info), computation);
+    Ok(BuiltProgram { path: program, _folder: scratch })
 }
 
 /// A program built by [`program_of_file`]; its folder is removed when it is dropped.
 #[derive(Debug)]
 pub struct BuiltProgram {
     pub path: PathBuf,
-    dir: PathBuf,
-}
-
-impl Drop for BuiltProgram {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_dir_all(&self.dir);
-    }
+    /// Held for its `Drop`, which removes the folder.
+    _folder: ScratchDir,
 }
 
 /// rustc, isolated and with the chapters' flags, compiling one crate of edition 2024 whose
@@ -155,51 +141,8 @@ fn rustc_in(
     command
 }
 
-/// An empty folder under `target/listings/standalone/`, named for this call and this process,
-/// for everything one compilation writes.
-fn fresh_dir(workspace: &Workspace, name: &str) -> Result<PathBuf, Error> {
-    static CALLS: AtomicUsize = AtomicUsize::new(0);
-    let dir = workspace.root.join("target/listings/standalone").join(format!(
-        "{name}-{}-{}",
-        std::process::id(),
-        CALLS.fetch_add(1, Ordering::Relaxed)
-    ));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).map_err(|e| Error::Workspace(format!("cannot create {}: {e}", dir.display())))?;
-    Ok(dir)
-}
-
-fn compile(
-    workspace: &Workspace,
-    source: &Path,
-    crate_name: &str,
-    flags: &CodegenFlags,
-    rustc: &Rustc,
-    chapter: &Chapter,
-) -> Result<String, Error> {
-    let asm_command = |dir: &Path| asm_command(dir, workspace, source, crate_name, flags, rustc);
-    let bytes = std::fs::read(source).unwrap_or_default();
-    let kept = Kept::new(workspace, "asm", &[&asm_command(Path::new(KEY_DIR))], rustc, &[&bytes]);
-    if let Some(text) = kept.read() {
-        return Ok(text);
-    }
-    // A folder per call, for the output and for rustc's intermediate files (named after the
-    // crate, in `--out-dir`): tests of one exercise run in parallel threads, and a student's
-    // check may run beside the test command.
-    let dir = fresh_dir(workspace, crate_name)?;
-    let out = dir.join(format!("{crate_name}.s"));
-    let mut command = asm_command(&dir);
-    command.arg(format!("--emit=dep-info={}", dir.join("source.d").display()));
-    let compiled = run(&mut command, &chapter.slug);
-    let text = compiled.and_then(|_| read(&out));
-    if text.is_ok() {
-        kept.keep(&out, &dir.join("source.d"), source);
-    }
-    let _ = std::fs::remove_dir_all(&dir);
-    text
-}
-
-/// rustc writing the assembly of the library `source` to `dir/<crate_name>.s`.
+/// rustc writing the assembly of the library `source` to `dir/<crate_name>.s`, and the files it
+/// read to `dir/source.d`.
 fn asm_command(
     dir: &Path,
     workspace: &Workspace,
@@ -208,66 +151,51 @@ fn asm_command(
     flags: &CodegenFlags,
     rustc: &Rustc,
 ) -> std::process::Command {
+    let (out, dep_info) = (dir.join(format!("{crate_name}.s")), dir.join("source.d"));
     let mut command = rustc_in(dir, workspace, rustc, "lib", crate_name, flags);
-    command.arg(format!("--emit=asm={}", dir.join(format!("{crate_name}.s")).display())).arg(source);
+    command.arg(format!("--emit=asm={},dep-info={}", out.display(), dep_info.display())).arg(source);
     command
 }
 
-/// The folder name that stands for a call's own folder in the commands a key is made from.
-const KEY_DIR: &str = "<dir>";
-
-/// One output of a standalone compilation, kept under `target/listings/standalone/kept/` by a
-/// key that hashes everything it is made from: the compiler's version and the commands
-/// (`child::fingerprint`, with [`KEY_DIR`] for the call's own folder) and the inputs' bytes
-/// (the source's, and a program's `main`). Only an output whose compilation read that
-/// source and nothing else is kept (the dep-info says which files rustc read); a file with
-/// `mod` items is compiled every time.
-struct Kept {
-    path: PathBuf,
+fn asm_key(command: &std::process::Command, rustc: &Rustc, dir: &Path) -> Key {
+    Key::new("standalone-asm").with(fingerprint_in(command, rustc, dir))
 }
 
-impl Kept {
-    fn new(
-        workspace: &Workspace,
-        what: &str,
-        commands: &[&std::process::Command],
-        rustc: &Rustc,
-        inputs: &[&[u8]],
-    ) -> Kept {
-        use std::hash::{Hash, Hasher};
-        let mut hasher = std::hash::DefaultHasher::new();
-        for command in commands {
-            crate::child::fingerprint(command, rustc).hash(&mut hasher);
-        }
-        inputs.hash(&mut hasher);
-        let path =
-            workspace.root.join("target/listings/standalone/kept").join(format!("{what}-{:016x}", hasher.finish()));
-        Kept { path }
-    }
+/// The files rustc's dep-info at `dep_info` says a compilation read, as paths from the folder
+/// rustc ran in (the workspace root); none if it cannot be read, so nothing is kept.
+fn files_read(workspace: &Workspace, dep_info: &Path) -> Vec<PathBuf> {
+    let Ok(text) = std::fs::read_to_string(dep_info) else { return Vec::new() };
+    dep_info_inputs(&text).into_iter().map(|read| workspace.root.join(read)).collect()
+}
 
-    fn read(&self) -> Option<String> {
-        std::fs::read_to_string(&self.path).ok()
+/// The assembly of the library `source`, compiled with `flags`, or kept from the last time the
+/// same command read the same files.
+fn compile(
+    workspace: &Workspace,
+    source: &Path,
+    crate_name: &str,
+    flags: &CodegenFlags,
+    rustc: &Rustc,
+    chapter: &Chapter,
+) -> Result<String, Error> {
+    // A folder per call, for the output and for rustc's intermediate files (named after the
+    // crate, in `--out-dir`): tests of one exercise run in parallel threads, and a student's
+    // check may run beside the test command.
+    let scratch = workspace.scratch_dir(crate_name)?;
+    let (out, dep_info) = (scratch.path().join(format!("{crate_name}.s")), scratch.path().join("source.d"));
+    let mut command = asm_command(scratch.path(), workspace, source, crate_name, flags, rustc);
+    let key = asm_key(&command, rustc, scratch.path());
+    let kept = workspace.kept();
+    if let Some(text) = kept.get(&key).as_ref().and_then(|entry| entry.text("asm")) {
+        return Ok(text.to_owned());
     }
-
-    /// Copies the kept output to `to`; false if there is none.
-    fn copy_to(&self, to: &Path) -> bool {
-        std::fs::copy(&self.path, to).is_ok()
-    }
-
-    /// Keeps `output`, if its compilation read nothing but `source` (`dep_info`), whole
-    /// ([`crate::write_whole`]): a test running beside this one reads all of it or nothing.
-    fn keep(&self, output: &Path, dep_info: &Path, source: &Path) {
-        let Ok(dep_info) = std::fs::read_to_string(dep_info) else { return };
-        let read: Vec<_> = crate::compile::dep_info_inputs(&dep_info);
-        let source = std::fs::canonicalize(source).ok();
-        if read.len() != 1 || std::fs::canonicalize(&read[0]).ok() != source || source.is_none() {
-            return;
-        }
-        if let Ok(bytes) = std::fs::read(output) {
-            // One that cannot be kept is compiled again next time.
-            let _ = crate::write_whole(&self.path, &bytes);
-        }
-    }
+    let computation = Computation::start();
+    run(&mut command, &chapter.slug)?;
+    let text = read(&out)?;
+    let entry = Entry::new(vec![Output::new("asm", text.clone().into_bytes())]);
+    // One that cannot be kept is compiled again next time.
+    let _ = kept.keep(&key, &entry, &files_read(workspace, &dep_info), computation);
+    Ok(text)
 }
 
 #[cfg(test)]
@@ -281,59 +209,86 @@ mod tests {
         compile(&workspace, source, "kept", &CodegenFlags::default(), &rustc, &chapter).unwrap()
     }
 
-    fn kept(source: &Path) -> Kept {
+    /// Keeps `text` as the assembly of `source`, as if rustc had written it.
+    fn keep_as_compiled(source: &Path, text: &str) {
         let workspace = Workspace::this_checkout();
         let rustc = Rustc::for_listings(&workspace).unwrap();
-        let command = asm_command(Path::new(KEY_DIR), &workspace, source, "kept", &CodegenFlags::default(), &rustc);
-        Kept::new(&workspace, "asm", &[&command], &rustc, &[&std::fs::read(source).unwrap()])
+        let scratch = workspace.scratch_dir("kept").unwrap();
+        let command = asm_command(scratch.path(), &workspace, source, "kept", &CodegenFlags::default(), &rustc);
+        let key = asm_key(&command, &rustc, scratch.path());
+        let entry = Entry::new(vec![Output::new("asm", text.as_bytes().to_vec())]);
+        let long_ago = Computation::start();
+        std::thread::sleep(std::time::Duration::from_millis(150));
+        assert!(workspace.kept().keep(&key, &entry, &[source.to_owned()], long_ago).unwrap());
     }
 
+    /// A folder of the test's own, whose files were written long enough ago to be kept as inputs.
     fn scratch(name: &str) -> PathBuf {
         let nanos = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_nanos();
         let dir = Workspace::this_checkout()
-            .root
-            .join("target/listings/standalone-test")
+            .tools_dir("standalone-test")
             .join(format!("{name}-{}-{nanos}", std::process::id()));
         std::fs::create_dir_all(&dir).unwrap();
         dir
     }
 
+    fn write_long_ago(path: &Path, text: &str) {
+        std::fs::write(path, text).unwrap();
+        let an_hour_ago = std::time::SystemTime::now() - std::time::Duration::from_secs(3600);
+        std::fs::File::options().write(true).open(path).unwrap().set_modified(an_hour_ago).unwrap();
+    }
+
     #[test]
-    fn a_file_is_compiled_once_per_content_and_again_after_any_edit() {
+    fn a_file_is_compiled_once_and_again_after_any_edit() {
         let dir = scratch("kept");
         let source = dir.join("lib.rs");
-        std::fs::write(&source, "#[inline(never)] pub fn answer() -> u32 { 42 }\n").unwrap();
+        write_long_ago(&source, "#[inline(never)] pub fn answer() -> u32 { 42 }\n");
         let first = compiled(&source);
         assert!(first.contains("mov\teax, 42"), "{first}");
-        // Compiled once: the second call reads what the first kept (here marked), not rustc.
+        // Compiled once: a second call reads what was kept (here marked), not rustc's output.
         let marked = format!("{first}# marked\n");
-        std::fs::write(&kept(&source).path, &marked).unwrap();
+        keep_as_compiled(&source, &marked);
         assert_eq!(compiled(&source), marked);
-        // Any edit, even one that keeps the length and the modification time's second.
+        // Any edit, even one that keeps the length and the modification time.
+        let modified = std::fs::metadata(&source).unwrap().modified().unwrap();
         std::fs::write(&source, "#[inline(never)] pub fn answer() -> u32 { 43 }\n").unwrap();
+        std::fs::File::options().write(true).open(&source).unwrap().set_modified(modified).unwrap();
         let edited = compiled(&source);
         assert!(edited.contains("mov\teax, 43"), "{edited}");
-        for text in
-            ["#[inline(never)] pub fn answer() -> u32 { 42 }\n", "#[inline(never)] pub fn answer() -> u32 { 43 }\n"]
-        {
-            std::fs::write(&source, text).unwrap();
-            let _ = std::fs::remove_file(kept(&source).path);
-        }
         std::fs::remove_dir_all(&dir).unwrap();
     }
 
     #[test]
-    fn a_file_that_reads_another_is_not_kept() {
-        let dir = scratch("not-kept");
+    fn a_file_that_reads_another_is_compiled_again_when_the_other_changes() {
+        let dir = scratch("module");
         let source = dir.join("lib.rs");
-        std::fs::write(dir.join("other.rs"), "#[inline(never)] pub fn answer() -> u32 { 42 }\n").unwrap();
-        std::fs::write(&source, "pub mod other;\n").unwrap();
-        let first = compiled(&source);
-        assert!(first.contains("mov\teax, 42"), "{first}");
-        assert_eq!(kept(&source).read(), None, "the output of a file with a `mod` item was kept");
-        // So an edit of the other file is seen.
-        std::fs::write(dir.join("other.rs"), "#[inline(never)] pub fn answer() -> u32 { 43 }\n").unwrap();
-        assert!(compiled(&source).contains("mov\teax, 43"));
+        write_long_ago(&dir.join("other.rs"), "#[inline(never)] pub fn answer() -> u32 { 42 }\n");
+        write_long_ago(&source, "pub mod other;\n");
+        assert!(compiled(&source).contains("mov\teax, 42"));
+        write_long_ago(&dir.join("other.rs"), "#[inline(never)] pub fn answer() -> u32 { 43 }\n");
+        assert!(compiled(&source).contains("mov\teax, 43"), "an edit of the module was not seen");
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
+
+    #[test]
+    fn a_kept_program_is_the_same_file_with_the_same_permissions_and_runs() {
+        use std::os::unix::fs::PermissionsExt as _;
+        let dir = scratch("program");
+        let source = dir.join("lib.rs");
+        write_long_ago(&source, "pub fn answer() -> i32 { 42 }\n");
+        let main = "fn main() { std::process::exit(kept::answer()) }\n";
+        let built = |_| program_of_file(&source, "kept", main, &CodegenFlags::default()).unwrap();
+        let (fresh, again) = (built(1), built(2));
+        assert_ne!(fresh.path, again.path, "each call has a folder of its own");
+        for program in [&fresh, &again] {
+            let status = std::process::Command::new(&program.path).status().unwrap();
+            assert_eq!(status.code(), Some(42), "{} did not run as built", program.path.display());
+        }
+        let file = |program: &BuiltProgram| {
+            let mode = std::fs::metadata(&program.path).unwrap().permissions().mode();
+            (std::fs::read(&program.path).unwrap(), mode)
+        };
+        assert!(file(&fresh) == file(&again), "the kept program differs from the one rustc wrote");
         std::fs::remove_dir_all(&dir).unwrap();
     }
 }

@@ -1,9 +1,10 @@
 //! Which compiler the listings come from, and the refusal to use any other.
 
-use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::process::Command;
-use std::sync::Mutex;
+use std::sync::LazyLock;
+
+use kept::{Computation, Entry, Key, Memo, Output};
 
 use crate::{Error, Workspace};
 
@@ -44,71 +45,46 @@ impl Rustc {
 
 /// What `rustc -vV` prints. Each `rustc -vV` costs about 20 ms of CPU, and a test run has some
 /// sixty processes that ask (a test binary asks once per listing), so the answer is kept: in this
-/// process, and in `target/listings/rustc-vV/` for the next ones, as cargo keeps it in
-/// `.rustc_info.json`, valid while the compiler's binary has the same size and modification time.
+/// process, and in the workspace's kept results for the next ones. Its key is the identity of the
+/// compiler's binary (its canonical path, size and modification time), as cargo keeps the same
+/// answer in `.rustc_info.json` (`cargo/src/cargo/util/rustc.rs`, `rustc_fingerprint`); a
+/// compiler found through `PATH` alone is asked every time.
 fn verbose_version(path: &Path, workspace: &Workspace) -> Result<String, Error> {
-    static ASKED: Mutex<BTreeMap<PathBuf, String>> = Mutex::new(BTreeMap::new());
-    if let Some(verbose) = ASKED.lock().unwrap_or_else(|p| p.into_inner()).get(path) {
-        return Ok(verbose.clone());
-    }
-    let kept = KeptVersion::of(path, workspace);
-    let verbose = match kept.as_ref().and_then(KeptVersion::read) {
-        Some(verbose) => verbose,
-        None => {
-            let output = Command::new(path)
-                .arg("-vV")
-                .current_dir(&workspace.root)
-                .output()
-                .map_err(|e| Error::Spawn { program: path.display().to_string(), reason: e.to_string() })?;
-            let verbose = String::from_utf8_lossy(&output.stdout).into_owned();
-            if !output.status.success() {
-                return Ok(verbose);
-            }
-            // Only the pinned compiler's: another is refused anyway, and a test's fake compiler
-            // (a new file every run) would leave one more file each time.
-            if let Some(kept) = &kept
-                && check_release(&pinned_release(), &verbose).is_ok()
-            {
-                kept.write(&verbose);
-            }
-            verbose
+    static ASKED: LazyLock<Memo<PathBuf, Result<String, Error>>> = LazyLock::new(Memo::new);
+    ASKED.get(path.to_owned(), || {
+        let key = binary_identity(path).map(|identity| Key::new("rustc-vV").with(identity));
+        let kept = workspace.kept();
+        if let Some(verbose) =
+            key.as_ref().and_then(|key| kept.get(key)).and_then(|e| e.text("verbose").map(str::to_owned))
+        {
+            return Ok(verbose);
         }
-    };
-    ASKED.lock().unwrap_or_else(|p| p.into_inner()).insert(path.to_owned(), verbose.clone());
-    Ok(verbose)
+        let output = Command::new(path)
+            .arg("-vV")
+            .current_dir(&workspace.root)
+            .output()
+            .map_err(|e| Error::Spawn { program: path.display().to_string(), reason: e.to_string() })?;
+        let verbose = String::from_utf8_lossy(&output.stdout).into_owned();
+        // Only the pinned compiler's: another is refused anyway, and a test's fake compiler (a new
+        // file every run) would leave one more entry each time.
+        if output.status.success()
+            && let Some(key) = &key
+            && check_release(&pinned_release(), &verbose).is_ok()
+        {
+            // One that cannot be kept costs the next process a `rustc -vV`.
+            let entry = Entry::new(vec![Output::new("verbose", verbose.clone().into_bytes())]);
+            let _ = kept.keep(key, &entry, &[], Computation::start());
+        }
+        Ok(verbose)
+    })
 }
 
-/// A compiler's `rustc -vV`, kept on disk beside the listings under the identity of its binary
-/// (the canonical path, the size, the modification time).
-struct KeptVersion {
-    file: PathBuf,
-    identity: String,
-}
-
-impl KeptVersion {
-    /// None when the binary cannot be found (`rustc` through `PATH`): then it is asked every time.
-    fn of(path: &Path, workspace: &Workspace) -> Option<KeptVersion> {
-        use std::hash::{Hash, Hasher};
-        let binary = std::fs::canonicalize(path).ok()?;
-        let metadata = std::fs::metadata(&binary).ok()?;
-        let modified = metadata.modified().ok()?.duration_since(std::time::UNIX_EPOCH).ok()?.as_nanos();
-        let identity = format!("{} {} {modified}", binary.display(), metadata.len());
-        let mut hasher = std::hash::DefaultHasher::new();
-        identity.hash(&mut hasher);
-        let file = workspace.root.join("target/listings/rustc-vV").join(format!("{:016x}", hasher.finish()));
-        Some(KeptVersion { file, identity })
-    }
-
-    fn read(&self) -> Option<String> {
-        let text = std::fs::read_to_string(&self.file).ok()?;
-        let (identity, verbose) = text.split_once('\n')?;
-        (identity == self.identity && verbose.starts_with("rustc ")).then(|| verbose.to_owned())
-    }
-
-    /// A file that cannot be written costs the next process a `rustc -vV`.
-    fn write(&self, verbose: &str) {
-        let _ = crate::write_whole(&self.file, format!("{}\n{verbose}", self.identity).as_bytes());
-    }
+/// The canonical path, size and modification time of a compiler's binary.
+fn binary_identity(path: &Path) -> Option<String> {
+    let binary = std::fs::canonicalize(path).ok()?;
+    let metadata = std::fs::metadata(&binary).ok()?;
+    let modified = metadata.modified().ok()?.duration_since(std::time::UNIX_EPOCH).ok()?.as_nanos();
+    Some(format!("{} {} {modified}", binary.display(), metadata.len()))
 }
 
 /// `rustc 1.95.0 (59807616e 2026-04-14)` from the output of `rustc -vV`.
@@ -136,21 +112,18 @@ mod tests {
     use super::*;
 
     #[test]
-    fn a_kept_version_holds_while_the_compiler_s_binary_is_the_same_and_not_after() {
-        let dir = std::env::temp_dir().join(format!("listings-kept-version-{}", std::process::id()));
+    fn a_compiler_s_identity_is_its_binary_s_path_size_and_time() {
+        let dir = std::env::temp_dir().join(format!("listings-compiler-identity-{}", std::process::id()));
         std::fs::create_dir_all(&dir).unwrap();
         let binary = dir.join("rustc");
         std::fs::write(&binary, "a compiler").unwrap();
-        let workspace = Workspace { root: dir.clone() };
-        let kept = KeptVersion::of(&binary, &workspace).unwrap();
-        assert_eq!(kept.read(), None);
-        kept.write(STABLE);
-        assert_eq!(KeptVersion::of(&binary, &workspace).unwrap().read().as_deref(), Some(STABLE));
+        let first = binary_identity(&binary).unwrap();
+        assert_eq!(binary_identity(&binary).as_ref(), Some(&first));
         // Another compiler at the same path: another size (or time), another identity.
         std::fs::write(&binary, "another compiler").unwrap();
-        assert_eq!(KeptVersion::of(&binary, &workspace).unwrap().read(), None);
-        // A compiler found through PATH is asked every time.
-        assert!(KeptVersion::of(Path::new("rustc-nowhere-on-disk"), &workspace).is_none());
+        assert_ne!(binary_identity(&binary), Some(first));
+        // A compiler found through PATH has none: it is asked every time.
+        assert_eq!(binary_identity(Path::new("rustc-nowhere-on-disk")), None);
         std::fs::remove_dir_all(&dir).unwrap();
     }
 

@@ -2,6 +2,11 @@
 
 use std::path::{Path, PathBuf};
 
+use std::sync::LazyLock;
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+use kept::{Kept, Memo};
+
 use crate::Error;
 
 /// The root of the checkout: the folder with the workspace `Cargo.toml`, `book/` and `chapters/`.
@@ -27,54 +32,107 @@ impl Chapter {
     /// The Rust edition the chapter is written in: its `Cargo.toml`'s, or the workspace's when
     /// it inherits it. The stages and Compiler Explorer compile the chapter with it.
     ///
-    /// The answer is remembered for the process while neither manifest changes: the book asks it
-    /// for every listing's Compiler Explorer link, and each answer parses two manifests.
+    /// Parsed once per process for the same bytes of the two manifests: the book asks it for
+    /// every listing's Compiler Explorer link.
     pub fn edition(&self) -> Result<String, Error> {
-        type Remembered = std::collections::HashMap<PathBuf, (Vec<Option<std::time::SystemTime>>, String)>;
-        static REMEMBERED: std::sync::Mutex<Option<Remembered>> = std::sync::Mutex::new(None);
+        type Manifests = (PathBuf, Vec<u8>, PathBuf, Vec<u8>);
+        static PARSED: LazyLock<Memo<Manifests, Result<String, Error>>> = LazyLock::new(Memo::new);
         let root = self.dir.ancestors().find(|dir| dir.join("Cargo.lock").is_file()).unwrap_or(&self.dir);
-        let changed: Vec<_> = [self.dir.join("Cargo.toml"), root.join("Cargo.toml")]
-            .iter()
-            .map(|manifest| std::fs::metadata(manifest).and_then(|m| m.modified()).ok())
-            .collect();
-        let mut remembered = REMEMBERED.lock().unwrap_or_else(|p| p.into_inner());
-        if let Some((when, edition)) = remembered.get_or_insert_default().get(&self.dir)
-            && *when == changed
-        {
-            return Ok(edition.clone());
-        }
-        let edition = self.edition_from_manifests()?;
-        remembered.get_or_insert_default().insert(self.dir.clone(), (changed, edition.clone()));
-        Ok(edition)
+        let read = |path: PathBuf| match std::fs::read(&path) {
+            Ok(bytes) => Ok((path, bytes)),
+            Err(e) => Err(Error::Read { path: path.display().to_string(), reason: e.to_string() }),
+        };
+        let (own, own_bytes) = read(self.dir.join("Cargo.toml"))?;
+        let (workspace, workspace_bytes) = read(root.join("Cargo.toml"))?;
+        let manifests = (own, own_bytes, workspace, workspace_bytes);
+        PARSED.get(manifests.clone(), || edition_from_manifests(&manifests))
     }
+}
 
-    fn edition_from_manifests(&self) -> Result<String, Error> {
-        let manifest = |path: std::path::PathBuf| -> Result<toml::Table, Error> {
-            let text = std::fs::read_to_string(&path)
-                .map_err(|e| Error::Read { path: path.display().to_string(), reason: e.to_string() })?;
-            text.parse().map_err(|e| Error::Workspace(format!("{}: {e}", path.display())))
-        };
-        let own = manifest(self.dir.join("Cargo.toml"))?;
-        let edition = &own.get("package").and_then(|p| p.get("edition"));
-        let edition = match edition {
-            Some(toml::Value::String(edition)) => return Ok(edition.clone()),
-            Some(toml::Value::Table(inherit)) if inherit.get("workspace") == Some(&toml::Value::Boolean(true)) => {
-                let root = self.dir.ancestors().find(|dir| dir.join("Cargo.lock").is_file()).unwrap_or(&self.dir);
-                manifest(root.join("Cargo.toml"))?
-                    .get("workspace")
-                    .and_then(|w| w.get("package"))
-                    .and_then(|p| p.get("edition"))
-                    .and_then(|e| e.as_str())
-                    .map(str::to_owned)
-            }
-            // Cargo's default when a manifest names none.
-            _ => Some("2015".to_owned()),
-        };
-        edition.ok_or_else(|| Error::Workspace(format!("{}: no edition in the workspace's Cargo.toml", self.slug)))
+/// The edition `[package]` names, or the one it inherits from `[workspace.package]`.
+fn edition_from_manifests(
+    (own, own_bytes, workspace, workspace_bytes): &(PathBuf, Vec<u8>, PathBuf, Vec<u8>),
+) -> Result<String, Error> {
+    let parse = |path: &Path, bytes: &[u8]| -> Result<toml::Table, Error> {
+        let manifest = |reason: String| Error::Manifest { path: path.display().to_string(), reason };
+        std::str::from_utf8(bytes)
+            .map_err(|e| manifest(e.to_string()))?
+            .parse()
+            .map_err(|e: toml::de::Error| manifest(e.to_string()))
+    };
+    let edition = parse(own, own_bytes)?.get("package").and_then(|p| p.get("edition")).cloned();
+    match edition {
+        Some(toml::Value::String(edition)) => Ok(edition),
+        Some(toml::Value::Table(inherit)) if inherit.get("workspace") == Some(&toml::Value::Boolean(true)) => {
+            parse(workspace, workspace_bytes)?
+                .get("workspace")
+                .and_then(|w| w.get("package"))
+                .and_then(|p| p.get("edition"))
+                .and_then(|e| e.as_str())
+                .map(str::to_owned)
+                .ok_or_else(|| Error::Manifest {
+                    path: workspace.display().to_string(),
+                    reason: format!("`{}` inherits `edition` but `[workspace.package]` has none", own.display()),
+                })
+        }
+        // Cargo's default when a manifest names none.
+        None => Ok("2015".to_owned()),
+        Some(other) => Err(Error::Manifest {
+            path: own.display().to_string(),
+            reason: format!("`package.edition` is {other}, not a string"),
+        }),
+    }
+}
+
+/// A folder made by [`Workspace::scratch_dir`], removed with everything in it when dropped.
+#[derive(Debug)]
+pub struct ScratchDir {
+    path: PathBuf,
+}
+
+impl ScratchDir {
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+}
+
+impl Drop for ScratchDir {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.path);
     }
 }
 
 impl Workspace {
+    /// Cargo's target directory for the checkout (`kept::target_dir`): the tools' builds,
+    /// scratch folders and kept results all live under it, never in the checkout's `target/`
+    /// when cargo builds elsewhere.
+    pub fn target_dir(&self) -> PathBuf {
+        kept::target_dir(&self.root)
+    }
+
+    /// `<target directory>/under-the-await/<name>`: a folder of the tools' own.
+    pub fn tools_dir(&self, name: &str) -> PathBuf {
+        self.target_dir().join("under-the-await").join(name)
+    }
+
+    /// An empty folder of this call's own under `<target>/under-the-await/scratch/`, for what one
+    /// run of a compiler writes (rustc names its intermediate files after the crate, so two runs
+    /// on one crate must not share a folder); it is removed when the value is dropped.
+    pub fn scratch_dir(&self, name: &str) -> Result<ScratchDir, Error> {
+        static CALLS: AtomicUsize = AtomicUsize::new(0);
+        let calls = CALLS.fetch_add(1, Ordering::Relaxed);
+        let path = self.tools_dir("scratch").join(format!("{name}-{}-{calls}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&path);
+        std::fs::create_dir_all(&path)
+            .map_err(|e| Error::Write { path: path.display().to_string(), reason: e.to_string() })?;
+        Ok(ScratchDir { path })
+    }
+
+    /// The results the tools keep for their next run.
+    pub fn kept(&self) -> Kept {
+        Kept::in_target_dir(&self.target_dir())
+    }
+
     /// The checkout this crate was built from (two folders above `tools/listings`).
     pub fn this_checkout() -> Workspace {
         let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");

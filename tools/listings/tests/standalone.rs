@@ -20,7 +20,7 @@ fn standalone_listing_equals_the_cargo_listing() {
 
 #[test]
 fn a_file_that_does_not_compile_is_an_error_with_rustcs_message() {
-    let dir = Workspace::this_checkout().root.join("target/listings/standalone-test");
+    let dir = Workspace::this_checkout().tools_dir("standalone-test");
     std::fs::create_dir_all(&dir).unwrap();
     let source = dir.join("broken.rs");
     std::fs::write(&source, "pub fn f() -> u8 { \"not a byte\" }\n").unwrap();

@@ -128,7 +128,7 @@ fn check(root: &Path, exercise: &Exercise, file: Option<&Path>) -> Result<ExitCo
     let package = match file {
         Some(file) => {
             let text = std::fs::read_to_string(file).map_err(|e| format!("cannot read {}: {e}", file.display()))?;
-            let package = root.join("target/exercise-check/given").join(&exercise.name);
+            let package = tools_dir(root, "exercise-check").join("given").join(&exercise.name);
             exercise::write_package(root, exercise, "given", &package, &text)?;
             package
         }
@@ -158,7 +158,7 @@ fn check(root: &Path, exercise: &Exercise, file: Option<&Path>) -> Result<ExitCo
     Ok(if run.all_passed() { ExitCode::SUCCESS } else { ExitCode::FAILURE })
 }
 
-/// `cargo test` of a package outside the workspace, in the checkout's target folder (the
+/// `cargo test` of a package outside the workspace, in the workspace's target directory (the
 /// dependencies are then built once for the workspace and every exercise).
 fn run_tests(root: &Path, package: &Path) -> Result<TestRun, String> {
     let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
@@ -166,7 +166,7 @@ fn run_tests(root: &Path, package: &Path) -> Result<TestRun, String> {
         .current_dir(package)
         .args(["test", "--no-fail-fast", "--color", "never", "--manifest-path"])
         .arg(package.join("Cargo.toml"))
-        .env("CARGO_TARGET_DIR", root.join("target"))
+        .env("CARGO_TARGET_DIR", listings::Workspace { root: root.to_owned() }.target_dir())
         .env_remove("RUSTFLAGS")
         .output()
         .map_err(|e| format!("could not run cargo: {e}"))?;
@@ -281,9 +281,10 @@ fn run_all(root: &Path, exercises: &[Exercise], kinds: &[&'static str]) -> Resul
     results.into_inner().unwrap_or_else(|p| p.into_inner()).into_iter().map(|r| r.expect("every job ran")).collect()
 }
 
-/// Writes `lib` as a package under target/exercise-check/<kind>/ and runs the exercise's tests.
+/// Writes `lib` as a package under `<target>/under-the-await/exercise-check/<kind>/` and runs the
+/// exercise's tests.
 fn run_version(root: &Path, exercise: &Exercise, kind: &str, lib: &str) -> Result<TestRun, String> {
-    let package = root.join("target/exercise-check").join(kind).join(&exercise.name);
+    let package = tools_dir(root, "exercise-check").join(kind).join(&exercise.name);
     exercise::write_package(root, exercise, kind.trim_end_matches('s'), &package, lib)?;
     run_tests(root, &package)
 }
@@ -293,7 +294,7 @@ pub const ARCHIVE: &str = "under-the-await-exercises.tar.gz";
 
 fn pack(root: &Path, dir: &Path) -> Result<ExitCode, Failure> {
     let exercises = exercise::exercises(root)?;
-    let staging = root.join("target/exercise-pack");
+    let staging = tools_dir(root, "exercise-pack");
     let _ = std::fs::remove_dir_all(&staging);
     let write = |path: PathBuf, text: &str| -> Result<(), String> {
         std::fs::create_dir_all(path.parent().unwrap()).map_err(|e| format!("{}: {e}", path.display()))?;
@@ -321,23 +322,38 @@ fn pack(root: &Path, dir: &Path) -> Result<ExitCode, Failure> {
         index.push_str(&format!("- {}: {}\n", exercise.name, exercise.title));
     }
     write(staging.join(STUDENT_DIR).join("README.md"), &index)?;
-    // GNU tar with fixed owners, times and order, and gzip without a time stamp: the same
-    // exercises give the same archive, byte for byte.
     let archive = dir.join(ARCHIVE);
-    let status = Command::new("sh")
-        .current_dir(&staging)
-        .arg("-c")
-        .arg(format!(
-            "tar --sort=name --mtime=@0 --owner=0 --group=0 --numeric-owner --format=gnu -cf - {STUDENT_DIR} | gzip -n -9 > '{}'",
-            archive.display()
-        ))
-        .status()
-        .map_err(|e| format!("could not run tar: {e}"))?;
-    if !status.success() {
-        return Err(format!("tar/gzip failed writing {}", archive.display()).into());
-    }
+    write_archive(&staging, STUDENT_DIR, &archive)?;
     println!("{} exercises: {} and their files in {}", exercises.len(), ARCHIVE, dir.display());
     Ok(ExitCode::SUCCESS)
+}
+
+/// `folder` (under `from`) as a gzipped tar at `archive`: GNU tar with fixed owners, times and
+/// order, and gzip without a time stamp, so that the same files give the same archive, byte for
+/// byte. The two run as a pipe, each with its own arguments: no shell reads a path.
+fn write_archive(from: &Path, folder: &str, archive: &Path) -> Result<(), String> {
+    use std::process::Stdio;
+    let file = std::fs::File::create(archive).map_err(|e| format!("cannot write {}: {e}", archive.display()))?;
+    let mut tar = Command::new("tar")
+        .current_dir(from)
+        .args(["--sort=name", "--mtime=@0", "--owner=0", "--group=0", "--numeric-owner", "--format=gnu", "-cf", "-"])
+        .arg(folder)
+        .stdout(Stdio::piped())
+        .spawn()
+        .map_err(|e| format!("could not run tar: {e}"))?;
+    let tarred = tar.stdout.take().expect("tar's output is piped");
+    let gzip = Command::new("gzip").args(["-n", "-9"]).stdin(tarred).stdout(file).status();
+    let tar = tar.wait().map_err(|e| format!("tar: {e}"))?;
+    match gzip {
+        Ok(gzip) if gzip.success() && tar.success() => Ok(()),
+        Ok(gzip) => Err(format!("writing {} failed: tar {tar}, gzip {gzip}", archive.display())),
+        Err(e) => Err(format!("could not run gzip: {e}")),
+    }
+}
+
+/// `<target>/under-the-await/<name>`: a folder of the tools' own in cargo's target directory.
+fn tools_dir(root: &Path, name: &str) -> PathBuf {
+    listings::Workspace { root: root.to_owned() }.tools_dir(name)
 }
 
 fn shown(root: &Path, path: &Path) -> String {

@@ -8,6 +8,7 @@ use clap::{Parser, Subcommand};
 use listings::{AsmOptions, CodegenFlags, OPT_LEVELS, Stage, Workspace};
 
 mod exercise;
+mod kept_check;
 
 #[derive(Parser)]
 #[command(name = "xtask", bin_name = "cargo xtask", about = "Tools of Under the Await")]
@@ -60,6 +61,22 @@ enum Command {
         /// The file insta wrote, one asserted snapshot's path a line.
         references: std::path::PathBuf,
     },
+    /// Print cargo's target directory (wherever `CARGO_TARGET_DIR` or a config file puts it):
+    /// the scripts in ci/ run the book's tools from there.
+    TargetDir,
+    /// Print what the tests run besides Rust, a line each: the command and the Debian package
+    /// that provides it (valgrind; the g++ that gxx-toolchain.toml pins). ci/ installs the
+    /// packages whose command is missing.
+    SystemPackages,
+    /// Check that every result the tools keep for their next run is the same, to the byte, the
+    /// permissions and the error message, computed or read back: two runs in a target
+    /// directory of their own, cold then warm.
+    CheckKept,
+    /// One run of every kept computation, reported to OUT (what `check-kept` runs twice).
+    #[command(hide = true)]
+    KeptProbe { out: std::path::PathBuf },
+    /// Print one setting of book.toml by its dotted key (`output.html.site-url`).
+    BookSetting { key: String },
     /// The exercises: list, start, check your work, read its machine code.
     Exercise {
         #[command(subcommand)]
@@ -99,6 +116,22 @@ fn main() -> ExitCode {
         Command::CheckSnapshots { references } => check_snapshots(&references),
         Command::ServeBook { port } => serve::serve_book(&Workspace::this_checkout().root, port),
         Command::Exercise { command } => exercise::run(command),
+        Command::CheckKept => kept_check::check_kept(),
+        Command::KeptProbe { out } => kept_check::probe(&out),
+        Command::BookSetting { key } => book_setting(&Workspace::this_checkout().root.join("book.toml"), &key),
+        Command::TargetDir => {
+            println!("{}", Workspace::this_checkout().target_dir().display());
+            ExitCode::SUCCESS
+        }
+        Command::SystemPackages => {
+            let gxx = listings::cpp::gxx::pinned();
+            // valgrind: chapter 9 counts instructions with callgrind, and ci/valgrind-examples runs
+            // every example under memcheck.
+            for (command, package) in [("valgrind", "valgrind"), (gxx.command.as_str(), gxx.debian_package.as_str())] {
+                println!("{command} {package}");
+            }
+            ExitCode::SUCCESS
+        }
     }
 }
 
@@ -121,6 +154,37 @@ fn check_snapshots(references: &std::path::Path) -> ExitCode {
         }
         Err(error) => report(Err(error)),
     }
+}
+
+/// Prints the value at `key` in the TOML file `file`: a string as it is, anything else as TOML.
+fn book_setting(file: &std::path::Path, key: &str) -> ExitCode {
+    let table: toml::Table = match std::fs::read_to_string(file)
+        .map_err(|e| e.to_string())
+        .and_then(|text| text.parse().map_err(|e: toml::de::Error| e.to_string()))
+    {
+        Ok(table) => table,
+        Err(error) => {
+            eprintln!("error: cannot read {}: {error}", file.display());
+            return ExitCode::FAILURE;
+        }
+    };
+    let mut value = toml::Value::Table(table);
+    for (depth, part) in key.split('.').enumerate() {
+        let found = value.as_table().and_then(|table| table.get(part).cloned());
+        let Some(found) = found else {
+            let known: Vec<String> = value.as_table().map(|t| t.keys().cloned().collect()).unwrap_or_default();
+            let at = key.split('.').take(depth).collect::<Vec<_>>().join(".");
+            let place = if at.is_empty() { "the top".to_owned() } else { format!("`{at}`") };
+            eprintln!("error: {} has no `{key}`; at {place} it has: {}", file.display(), known.join(", "));
+            return ExitCode::from(2);
+        };
+        value = found;
+    }
+    match value {
+        toml::Value::String(text) => println!("{text}"),
+        other => println!("{other}"),
+    }
+    ExitCode::SUCCESS
 }
 
 fn print_stage(stage: Stage, args: StageArgs) -> ExitCode {

@@ -45,9 +45,13 @@ pub fn serve_book(root: &Path, port: u16) -> ExitCode {
     ExitCode::SUCCESS
 }
 
-/// One build by `book-build` (tools/book-build), which ci/serve-book builds before it starts this.
+/// One build by `book-build` (tools/book-build), which ci/serve-book builds before it starts this,
+/// beside this program in cargo's target directory (wherever that is).
 fn build(root: &Path) -> bool {
-    let book_build = root.join("target/debug/book-build");
+    let book_build = std::env::current_exe()
+        .ok()
+        .and_then(|xtask| Some(xtask.parent()?.join("book-build")))
+        .unwrap_or_else(|| listings::Workspace { root: root.to_owned() }.target_dir().join("debug/book-build"));
     match Command::new(&book_build).arg(root).status() {
         Ok(status) => status.success(),
         Err(error) => {
@@ -57,7 +61,8 @@ fn build(root: &Path) -> bool {
     }
 }
 
-/// The sources a page is made of: the pages, the snapshots and code the pages include.
+/// The sources a page is made of: the pages, the snapshots and code the pages include (the
+/// chapters' and the exercises').
 fn sources(root: &Path) -> HashMap<PathBuf, SystemTime> {
     fn walk(dir: &Path, found: &mut HashMap<PathBuf, SystemTime>) {
         for entry in std::fs::read_dir(dir).into_iter().flatten().flatten() {
@@ -76,6 +81,7 @@ fn sources(root: &Path) -> HashMap<PathBuf, SystemTime> {
     let mut found = HashMap::new();
     walk(&root.join("book"), &mut found);
     walk(&root.join("chapters"), &mut found);
+    walk(&root.join("exercises"), &mut found);
     if let Ok(modified) = std::fs::metadata(root.join("book.toml")).and_then(|m| m.modified()) {
         found.insert(root.join("book.toml"), modified);
     }

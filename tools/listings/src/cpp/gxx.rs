@@ -66,7 +66,7 @@ pub fn executable(chapter: &str, source: &str) -> Result<PathBuf, Error> {
     run(&workspace, &chapter, Path::new(source), "", &[])
 }
 
-/// One run of the pinned g++ on `source`, writing `target/listings/cpp/<crate>/<stem>[.extension]`.
+/// One run of the pinned g++ on `source`, writing `<target>/under-the-await/listings/cpp/<crate>/<stem>[.extension]`.
 fn run(
     workspace: &Workspace,
     chapter: &Chapter,
@@ -96,7 +96,7 @@ fn run(
     if !chapter.dir.join(source).is_file() {
         return Err(Error::Workspace(format!("no C++ source {} in {}", source.display(), chapter.slug)));
     }
-    let out_dir = workspace.root.join("target/listings/cpp").join(chapter.crate_name());
+    let out_dir = workspace.tools_dir("listings").join("cpp").join(chapter.crate_name());
     std::fs::create_dir_all(&out_dir).map_err(|e| Error::Workspace(format!("{}: {e}", out_dir.display())))?;
     let out: PathBuf = out_dir.join(source.with_extension(extension).file_name().unwrap_or_default());
     let mut command = gxx(&FLAGS);

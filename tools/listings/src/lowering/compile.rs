@@ -1,6 +1,8 @@
 //! Running rustc for one stage on one chapter, and reading what it wrote into typed items.
 
-use crate::child::{isolated, path_remaps, read, run};
+use kept::{Computation, Entry, Key, Output};
+
+use crate::child::{fingerprint_in, isolated, path_remaps, read, run};
 use crate::{Chapter, Error, Rustc, Workspace};
 
 use super::debuginfo::{async_fn_states, async_fn_tag_offsets};
@@ -57,7 +59,7 @@ impl Stage {
             ],
             // Drop glue is built for code generation only, so the crate is compiled to an object
             // file; `-Zdump-mir` writes each `drop_in_place::<T>` body, after its last pass, into
-            // a folder of its own (emptied first by `output`).
+            // a folder of its own (in the run's own scratch folder, so empty at first).
             Stage::DropGlue => vec![
                 "-C".into(),
                 "opt-level=0".into(),
@@ -105,49 +107,19 @@ impl Stage {
 
 /// The stage's whole output for the chapter's library, parsed.
 pub fn output(workspace: &Workspace, chapter: &Chapter, stage: Stage, rustc: &Rustc) -> Result<StageOutput, Error> {
-    let out_dir = workspace.root.join("target/listings").join(format!("{stage:?}").to_lowercase());
-    std::fs::create_dir_all(&out_dir)
-        .map_err(|e| Error::Read { path: out_dir.display().to_string(), reason: e.to_string() })?;
-    let source = chapter.dir.join("src/lib.rs");
-    let source = source.strip_prefix(&workspace.root).unwrap_or(&source);
-    let out = out_dir.join(chapter.crate_name());
-
-    let mut command = isolated(&rustc.path, workspace);
-    if stage.needs_bootstrap() {
-        // The one place the project uses RUSTC_BOOTSTRAP: `-Z` flags that only print.
-        command.env("RUSTC_BOOTSTRAP", "1");
-    }
-    command.args(["--edition", &chapter.edition()?, "--crate-type", "lib", "--crate-name", &chapter.crate_name()]);
-    command.args(path_remaps(workspace)).arg(source).args(stage.flags(&out));
-    // rustc writes its intermediate files (`<crate>.<crate>.<hash>-cgu.0.rcgu.o`) into the output
-    // directory, the working directory unless told otherwise: two stages of one chapter compiled
-    // at once would write, and delete, the same file there. Each stage has a folder of its own.
-    command.arg("--out-dir").arg(&out_dir);
-
-    // The stage reads one file and nothing else (a chapter's library needs only std): the same
-    // command on the same source gives the same output, which the last run left in `out_dir`.
-    let stamp = out.with_extension("stamp");
-    let fingerprint = fingerprint(&command, rustc, &std::fs::read(workspace.root.join(source)).unwrap_or_default());
-    let printout = out.with_extension("printout");
-    if std::fs::read_to_string(&stamp).ok().as_deref() != Some(fingerprint.as_str()) {
-        let _ = std::fs::remove_file(&stamp);
-        if stage == Stage::DropGlue {
-            // No body of an older build may be read back.
-            let _ = std::fs::remove_dir_all(out.with_extension("dumps"));
-        }
-        let output = run(&mut command, &chapter.slug)?;
-        // `-Zprint-type-sizes` prints to standard output: kept for the next run like the files.
-        std::fs::write(&printout, &output.stdout)
-            .map_err(|e| Error::Read { path: printout.display().to_string(), reason: e.to_string() })?;
-        // A stamp that cannot be written only costs the next run a compilation.
-        let _ = std::fs::write(&stamp, &fingerprint);
-    }
+    let printed = printed(workspace, chapter, stage, rustc)?;
+    let text = |name: &str| {
+        printed.text(name).map(str::to_owned).ok_or_else(|| Error::Read {
+            path: format!("the {name} of {}'s {} stage", chapter.slug, stage.subcommand()),
+            reason: "the compiler wrote none, or not as UTF-8".to_owned(),
+        })
+    };
     Ok(match stage {
-        Stage::Hir => StageOutput::Hir(hir::items(&read(&out.with_extension("hir"))?)),
-        Stage::Mir => StageOutput::Mir(mir::bodies(&read(&out.with_extension("mir"))?)),
+        Stage::Hir => StageOutput::Hir(hir::items(&text("hir")?)),
+        Stage::Mir => StageOutput::Mir(mir::bodies(&text("mir")?)),
         Stage::TypeSizes => {
-            let mut layouts = type_sizes::layouts(&read(&printout)?);
-            let llvm_ir = read(&out.with_extension("ll"))?;
+            let mut layouts = type_sizes::layouts(&text("printout")?);
+            let llvm_ir = text("ll")?;
             for (name, offset) in async_fn_tag_offsets(&llvm_ir) {
                 layouts.iter_mut().filter(|layout| layout.name == name).for_each(|layout| layout.place_tag(offset));
             }
@@ -159,18 +131,49 @@ pub fn output(workspace: &Workspace, chapter: &Chapter, stage: Stage, rustc: &Ru
             }
             StageOutput::TypeSizes(layouts)
         }
-        Stage::DropGlue => StageOutput::DropGlue(drop_glue::bodies(&read_dumps(&out.with_extension("dumps"))?)),
+        Stage::DropGlue => StageOutput::DropGlue(drop_glue::bodies(&text("dumps")?)),
     })
 }
 
-/// What decides a stage's output: the command ([`crate::child::fingerprint`]) and the source it reads.
-/// A hash is enough: the stamp only saves a compilation when nothing changed.
-fn fingerprint(command: &std::process::Command, rustc: &Rustc, source: &[u8]) -> String {
-    use std::hash::{Hash, Hasher};
-    let mut hasher = std::hash::DefaultHasher::new();
-    crate::child::fingerprint(command, rustc).hash(&mut hasher);
-    source.hash(&mut hasher);
-    format!("{:016x} {} bytes\n", hasher.finish(), source.len())
+/// What rustc printed for the stage, by name (`hir`, `mir`, `printout` and `ll`, `dumps`): kept
+/// for the next run under the command and the chapter's source, the one file a stage reads (a
+/// chapter's library needs only std).
+fn printed(workspace: &Workspace, chapter: &Chapter, stage: Stage, rustc: &Rustc) -> Result<Entry, Error> {
+    let source = chapter.dir.join("src/lib.rs");
+    // rustc writes its intermediate files (`<crate>.<crate>.<hash>-cgu.0.rcgu.o`) into the
+    // output directory: each run gets a folder of its own, so that two stages of one chapter, or
+    // the same stage from two processes, never write (and delete) each other's files.
+    let scratch = workspace.scratch_dir(&format!("{}-{}", chapter.crate_name(), stage.subcommand()))?;
+    let out = scratch.path().join(chapter.crate_name());
+    let mut command = isolated(&rustc.path, workspace);
+    if stage.needs_bootstrap() {
+        // The one place the project uses RUSTC_BOOTSTRAP: `-Z` flags that only print.
+        command.env("RUSTC_BOOTSTRAP", "1");
+    }
+    command.args(["--edition", &chapter.edition()?, "--crate-type", "lib", "--crate-name", &chapter.crate_name()]);
+    // From the workspace root, the path rustc prints is relative.
+    command.args(path_remaps(workspace)).arg(source.strip_prefix(&workspace.root).unwrap_or(&source));
+    command.args(stage.flags(&out)).arg("--out-dir").arg(scratch.path());
+
+    let key = Key::new(stage.subcommand()).with(fingerprint_in(&command, rustc, scratch.path()));
+    let kept = workspace.kept();
+    if let Some(entry) = kept.get(&key) {
+        return Ok(entry);
+    }
+    let computation = Computation::start();
+    let output = run(&mut command, &chapter.slug)?;
+    let text = |extension: &str| read(&out.with_extension(extension)).map(String::into_bytes);
+    let outputs = match stage {
+        Stage::Hir => vec![Output::new("hir", text("hir")?)],
+        Stage::Mir => vec![Output::new("mir", text("mir")?)],
+        // `-Zprint-type-sizes` prints to standard output.
+        Stage::TypeSizes => vec![Output::new("printout", output.stdout), Output::new("ll", text("ll")?)],
+        Stage::DropGlue => vec![Output::new("dumps", read_dumps(&out.with_extension("dumps"))?.into_bytes())],
+    };
+    let entry = Entry::new(outputs);
+    // One that cannot be kept costs the next run a compilation.
+    let _ = kept.keep(&key, &entry, &[source], computation);
+    Ok(entry)
 }
 
 /// Every dumped body, one after the other (in the order of their file names, so that the text is

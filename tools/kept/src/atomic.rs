@@ -1,12 +1,11 @@
-//! Files that processes running side by side read while one of them writes: the test command
-//! runs test binaries, doc-tests and exercise checks at once, and each keeps what it computed
-//! (a compiled listing, a compiler's version, a quiz snippet's answer) for the others.
+//! Files that processes running side by side read while one of them writes.
 
 use std::path::Path;
 
-/// Writes `contents` to `path` under another name in the same folder, then renames it: a reader
-/// beside this writer finds the whole file or none, never a part. The folder is created.
-pub fn write_whole(path: &Path, contents: &[u8]) -> std::io::Result<()> {
+/// Writes `contents` to `path` atomically: under another name in the same folder, then renamed
+/// over `path`, so that a reader beside this writer finds the whole file or none, never a part.
+/// The folder is created.
+pub fn write_atomically(path: &Path, contents: &[u8]) -> std::io::Result<()> {
     use std::sync::atomic::{AtomicUsize, Ordering};
     static WRITES: AtomicUsize = AtomicUsize::new(0);
     let folder = path.parent().ok_or_else(|| std::io::Error::other(format!("{} has no folder", path.display())))?;
@@ -25,11 +24,11 @@ mod tests {
     use super::*;
 
     #[test]
-    fn a_whole_write_replaces_the_file_and_leaves_nothing_beside_it() {
-        let dir = std::env::temp_dir().join(format!("listings-whole-{}", std::process::id()));
+    fn an_atomic_write_replaces_the_file_and_leaves_nothing_beside_it() {
+        let dir = std::env::temp_dir().join(format!("kept-atomic-{}", std::process::id()));
         let path = dir.join("deeper/kept.txt");
-        write_whole(&path, b"first").unwrap();
-        write_whole(&path, b"second").unwrap();
+        write_atomically(&path, b"first").unwrap();
+        write_atomically(&path, b"second").unwrap();
         assert_eq!(std::fs::read_to_string(&path).unwrap(), "second");
         assert_eq!(std::fs::read_dir(path.parent().unwrap()).unwrap().count(), 1, "a partial file was left");
         std::fs::remove_dir_all(&dir).unwrap();

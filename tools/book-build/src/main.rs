@@ -9,6 +9,10 @@ fn main() -> ExitCode {
         .nth(1)
         .map(PathBuf::from)
         .unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../.."));
+    if let Err(error) = listings::Workspace::this_checkout().refuse_another_checkout(&root, "book-build") {
+        eprintln!("error: {error}");
+        return ExitCode::FAILURE;
+    }
     match book_build::build(&root) {
         Ok(()) => ExitCode::SUCCESS,
         Err(error) => {

@@ -44,6 +44,14 @@ pub enum Error {
     #[error("{object}: {reason}")]
     ObjectFile { object: String, reason: String },
 
+    #[error(
+        "this {program} was built from the checkout {built_from} but runs for {run_for}: the two share the \
+         target directory {target_dir}, where cargo keeps one {program} for both and runs the one built last \
+         (rust-lang/cargo#7740). Make cargo build this checkout's (`touch tools/xtask/src/main.rs`, or the \
+         program's own main.rs), or give each checkout a target directory of its own"
+    )]
+    AnotherCheckout { program: String, built_from: String, run_for: String, target_dir: String },
+
     #[error("cannot write {path}: {reason}")]
     Write { path: String, reason: String },
 

@@ -139,6 +139,26 @@ impl Workspace {
         Workspace { root: root.canonicalize().unwrap_or(root) }
     }
 
+    /// Refuses to go on for the checkout at `run_for` when this program was built from another:
+    /// two checkouts whose builds share one target directory (`CARGO_TARGET_DIR` set once for
+    /// all) share `<target>/debug/xtask`, and cargo runs whichever was built last without
+    /// building the other's again (rust-lang/cargo#7740, #8941). The program would then read
+    /// and write the other checkout's files.
+    pub fn refuse_another_checkout(&self, run_for: &Path, program: &str) -> Result<(), Error> {
+        let canonical = |path: &Path| path.canonicalize().unwrap_or_else(|_| path.to_owned());
+        let run_for = canonical(run_for);
+        let run_for = run_for.ancestors().find(|dir| dir.join("Cargo.lock").is_file()).unwrap_or(&run_for);
+        if canonical(&self.root) == run_for {
+            return Ok(());
+        }
+        Err(Error::AnotherCheckout {
+            program: program.to_owned(),
+            built_from: self.root.display().to_string(),
+            run_for: run_for.display().to_string(),
+            target_dir: self.target_dir().display().to_string(),
+        })
+    }
+
     /// Every chapter crate, in the book's order (the folders sort by their `chNN-` prefix).
     pub fn chapters(&self) -> Result<Vec<Chapter>, Error> {
         let folder = self.root.join("chapters");

@@ -98,7 +98,14 @@ struct StageArgs {
 }
 
 fn main() -> ExitCode {
-    match Cli::parse().command {
+    let cli = Cli::parse();
+    // `cargo xtask` (cargo run) says which checkout it ran this for.
+    if let Some(package) = std::env::var_os("CARGO_MANIFEST_DIR")
+        && let Err(error) = Workspace::this_checkout().refuse_another_checkout(std::path::Path::new(&package), "xtask")
+    {
+        return report(Err(error));
+    }
+    match cli.command {
         Command::Asm { chapter, function: Some(function), source, data, opt_level, .. } => {
             let flags = CodegenFlags::with_opt_level(&opt_level);
             report(

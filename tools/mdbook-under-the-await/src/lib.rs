@@ -54,7 +54,7 @@ impl Preprocessor for UnderTheAwait {
 
     /// The book with its directives expanded, or every problem, one `file:line: message` a line.
     fn run(&self, context: &PreprocessorContext, mut book: Book) -> Result<Book> {
-        check_mdbook_version(&context.mdbook_version).map_err(Error::msg)?;
+        check_mdbook_version(&context.mdbook_version).map_err(Error::new)?;
         let src = context.root.join(&context.config.book.src);
         let problems = preprocess(&context.root, &src, &mut book);
         if problems.is_empty() {
@@ -66,15 +66,22 @@ impl Preprocessor for UnderTheAwait {
     }
 }
 
+/// The preprocessor was built against another mdBook than the one running it.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error(
+    "this book's preprocessor was built for mdBook {MDBOOK_VERSION} but mdBook {running} is running it; \
+     install mdBook {MDBOOK_VERSION} (`cargo install mdbook --version {MDBOOK_VERSION} --locked`, or run ci/serve-book)"
+)]
+pub struct WrongMdBook {
+    pub running: String,
+}
+
 /// The mdBook this preprocessor was built against (`mdbook-preprocessor`'s pinned version,
 /// which `ci/common.sh` installs too; a test holds the two equal) is the only one it runs under:
 /// its book format, markdown options and heading ids are that version's.
-pub fn check_mdbook_version(running: &str) -> std::result::Result<(), String> {
+pub fn check_mdbook_version(running: &str) -> std::result::Result<(), WrongMdBook> {
     match running == MDBOOK_VERSION {
         true => Ok(()),
-        false => Err(format!(
-            "this book's preprocessor was built for mdBook {MDBOOK_VERSION} but mdBook {running} is running it; \
-             install mdBook {MDBOOK_VERSION} (`cargo install mdbook --version {MDBOOK_VERSION} --locked`, or run ci/serve-book)"
-        )),
+        false => Err(WrongMdBook { running: running.to_owned() }),
     }
 }

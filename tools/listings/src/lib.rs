@@ -40,6 +40,7 @@ pub use lowering::{Stage, StageListing, TypeLayout};
 pub use object_code::MachineCode;
 pub use program::optimised_program;
 pub use provenance::{DrawnFrom, Excerpt, Origin, Provenance};
+pub use snapshot::SnapshotName;
 pub use snapshot::{
     ListingKind, Part, StoredListing, read_snapshot, snapshot_name, snapshot_settings, unchecked_snapshots,
 };

@@ -165,6 +165,17 @@ pub enum ListingKind {
 }
 
 impl ListingKind {
+    /// Every kind, so that a kind can be read back from its name ([`SnapshotName::parse`]).
+    pub const ALL: [ListingKind; 7] = [
+        ListingKind::Asm,
+        ListingKind::Hir,
+        ListingKind::Mir,
+        ListingKind::TypeSizes,
+        ListingKind::Table,
+        ListingKind::CppAsm,
+        ListingKind::Picture,
+    ];
+
     pub fn as_str(self) -> &'static str {
         match self {
             ListingKind::Asm => "asm",
@@ -193,6 +204,31 @@ impl From<crate::Stage> for ListingKind {
 /// `@part.snap` for a part).
 pub fn snapshot_name(chapter_slug: &str, kind: ListingKind, name: &str) -> String {
     format!("{chapter_slug}__{}__{name}", kind.as_str())
+}
+
+/// A snapshot's name taken apart: the inverse of [`snapshot_name`], for the names other headers
+/// record (a picture's provenance names each listing it was drawn from).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SnapshotName {
+    pub chapter_slug: String,
+    pub kind: ListingKind,
+    /// The listing's name, which may itself hold `__`.
+    pub name: String,
+}
+
+impl SnapshotName {
+    /// `ch01-the-experiment__asm__noop` as [`snapshot_name`] writes it, or `None` for a text that
+    /// no chapter, kind and name give.
+    pub fn parse(snapshot: &str) -> Option<SnapshotName> {
+        let (chapter_slug, rest) = snapshot.split_once("__")?;
+        let (kind, name) = rest.split_once("__")?;
+        let kind = ListingKind::ALL.into_iter().find(|known| known.as_str() == kind)?;
+        (!chapter_slug.is_empty() && !name.is_empty()).then(|| SnapshotName {
+            chapter_slug: chapter_slug.to_owned(),
+            kind,
+            name: name.to_owned(),
+        })
+    }
 }
 
 /// A listing as its snapshot stores it.
@@ -316,6 +352,20 @@ mod tests {
             chapter.snapshot_path(ListingKind::Asm, "block_on_dyn", Some("loops")),
             Path::new("/c/tests/snapshots/ch04-executors__asm__block_on_dyn@loops.snap")
         );
+    }
+
+    #[test]
+    fn a_snapshot_name_reads_back_into_its_chapter_kind_and_name() {
+        for kind in ListingKind::ALL {
+            for name in ["noop", "layout__with_underscores", "a"] {
+                let written = snapshot_name("ch05-lowering", kind, name);
+                let read = SnapshotName::parse(&written).unwrap();
+                assert_eq!((read.chapter_slug.as_str(), read.kind, read.name.as_str()), ("ch05-lowering", kind, name));
+            }
+        }
+        for not_one in ["ch05-lowering", "ch05-lowering__asm", "ch05-lowering__asm__", "__asm__f", "ch05__llvm__f"] {
+            assert_eq!(SnapshotName::parse(not_one), None, "{not_one}");
+        }
     }
 
     #[test]

@@ -3,9 +3,17 @@
 
 use std::path::Path;
 
-/// Each `cargo run -p X --example Y` of a page that names no example file, as (byte offset,
-/// message).
-pub fn check_example_commands(page: &str, root: &Path) -> Vec<(usize, String)> {
+/// `cargo run -p PACKAGE --example NAME` names no example of the package.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("`cargo run -p {package} --example {name}`: no such example; {package}'s examples are: {}", known.join(", "))]
+pub struct UnknownExample {
+    pub package: String,
+    pub name: String,
+    pub known: Vec<String>,
+}
+
+/// Each `cargo run -p X --example Y` of a page that names no example file, with its byte offset.
+pub fn check_example_commands(page: &str, root: &Path) -> Vec<(usize, UnknownExample)> {
     let mut problems = Vec::new();
     for (offset, _) in page.match_indices("cargo run -p ") {
         let words: Vec<&str> = page[offset..].split_whitespace().take(6).collect();
@@ -20,13 +28,7 @@ pub fn check_example_commands(page: &str, root: &Path) -> Vec<(usize, String)> {
                 .filter_map(|e| e.file_name().to_str()?.strip_suffix(".rs").map(str::to_owned))
                 .collect();
             known.sort();
-            problems.push((
-                offset,
-                format!(
-                    "`cargo run -p {package} --example {name}`: no such example; {package}'s examples are: {}",
-                    known.join(", ")
-                ),
-            ));
+            problems.push((offset, UnknownExample { package: package.to_string(), name: name.to_owned(), known }));
         }
     }
     problems
@@ -43,7 +45,7 @@ mod tests {
         let problems = check_example_commands(page, &root);
         assert_eq!(problems.len(), 1, "{problems:?}");
         assert_eq!(
-            problems[0].1,
+            problems[0].1.to_string(),
             "`cargo run -p ch01-the-experiment --example sed`: no such example; ch01-the-experiment's examples are: seed"
         );
     }

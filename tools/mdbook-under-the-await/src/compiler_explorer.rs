@@ -63,15 +63,31 @@ pub fn compiler_id(release: &str) -> String {
     format!("r{}", release.replace('.', ""))
 }
 
+/// Why a text is not a link [`link`] wrote.
+#[derive(Debug, thiserror::Error)]
+pub enum DecodeError {
+    #[error("not a Compiler Explorer client-state link")]
+    NotClientState,
+    #[error(transparent)]
+    Base64(#[from] base64::DecodeError),
+    #[error(transparent)]
+    Json(#[from] serde_json::Error),
+    #[error("the state has no {0}")]
+    Missing(&'static str),
+}
+
 /// The source, compiler id and options a link carries: the inverse of [`link`].
-pub fn decode(link: &str) -> Result<(String, String, String), String> {
-    let encoded = link.strip_prefix(SITE).ok_or("not a Compiler Explorer client-state link")?;
-    let bytes = STANDARD.decode(encoded).map_err(|e| e.to_string())?;
-    let state: Value = serde_json::from_slice(&bytes).map_err(|e| e.to_string())?;
+pub fn decode(link: &str) -> Result<(String, String, String), DecodeError> {
+    let encoded = link.strip_prefix(SITE).ok_or(DecodeError::NotClientState)?;
+    let state: Value = serde_json::from_slice(&STANDARD.decode(encoded)?)?;
     let session = &state["sessions"][0];
     let compiler = &session["compilers"][0];
-    let text = |value: &Value| value.as_str().map(str::to_owned).ok_or("missing field");
-    Ok((text(&session["source"])?, text(&compiler["id"])?, text(&compiler["options"])?))
+    let text = |value: &Value, field| value.as_str().map(str::to_owned).ok_or(DecodeError::Missing(field));
+    Ok((
+        text(&session["source"], "source")?,
+        text(&compiler["id"], "compiler id")?,
+        text(&compiler["options"], "options")?,
+    ))
 }
 
 #[cfg(test)]

@@ -3,31 +3,43 @@
 //! caption naming the function, the compiler, the flags and the source file, and a Compiler
 //! Explorer link that carries that file and those flags.
 
-use listings::{ListingKind, Workspace};
-
 use std::collections::BTreeMap;
 
-use crate::listing::{asm_figure, caption, stored_listing};
+use listings::ListingKind;
+
+use crate::directive::{ArgumentError, Arguments, Context, Expansion, Render, RenderError};
+use crate::listing::{Error, ListingArguments, ListingName, Options, Snapshot, asm_figure, caption};
 use crate::{asm_html, compiler_explorer};
 
-pub fn render_cpp_asm(arguments: &[String], workspace: &Workspace) -> Result<String, String> {
-    let (chapter, name, stored, options) = stored_listing(ListingKind::CppAsm, arguments, workspace, "none")?;
-    if let Some(option) = options.first() {
-        return Err(format!("unknown option `{option}` of {{{{#cpp-asm}}}}; it takes none"));
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CppAsm {
+    pub listing: ListingName,
+}
+
+impl CppAsm {
+    pub fn parse(arguments: &Arguments<'_>) -> Result<CppAsm, ArgumentError> {
+        Ok(CppAsm { listing: ListingArguments::parse(&arguments.words, Options::None)?.listing })
     }
-    let source_path = listings::cpp::source_of(&stored.provenance)
-        .ok_or_else(|| format!("the snapshot of C++ listing `{name}` names no .cpp source in its header"))?;
-    let source = std::fs::read_to_string(chapter.dir.join(source_path))
-        .map_err(|e| format!("cannot read {source_path} of {}: {e}", chapter.slug))?;
-    let pin = listings::cpp::gxx::pinned();
-    let explorer = compiler_explorer::cpp_link(&source, &pin.release, &listings::cpp::gxx::FLAGS.join(" "));
-    Ok(asm_figure(
-        &format!("cpp-listing-{}-{name}", chapter.slug),
-        &asm_html::render(stored.body.trim_end(), &BTreeMap::new()),
-        "",
-        &format!(
-            "{} · <a class=\"compiler-explorer\" href=\"{explorer}\">Open in Compiler Explorer</a>",
-            caption(&stored)
-        ),
-    ))
+}
+
+impl Render for CppAsm {
+    fn render(&self, context: &Context<'_>) -> Result<Expansion, RenderError> {
+        let Snapshot { chapter, name, stored } = self.listing.read(ListingKind::CppAsm, context.workspace)?;
+        let source_path =
+            listings::cpp::source_of(&stored.provenance).ok_or_else(|| Error::NoCppSource { name: name.clone() })?;
+        let source_path = chapter.dir.join(source_path);
+        let source = std::fs::read_to_string(&source_path)
+            .map_err(|error| Error::read(&source_path, context.workspace, &error))?;
+        let pin = listings::cpp::gxx::pinned();
+        let explorer = compiler_explorer::cpp_link(&source, &pin.release, &listings::cpp::gxx::FLAGS.join(" "));
+        Ok(Expansion::Markdown(asm_figure(
+            &format!("cpp-listing-{}-{name}", chapter.slug),
+            &asm_html::render(stored.body.trim_end(), &BTreeMap::new()),
+            "",
+            &format!(
+                "{} · <a class=\"compiler-explorer\" href=\"{explorer}\">Open in Compiler Explorer</a>",
+                caption(&stored)
+            ),
+        )))
+    }
 }

@@ -1,21 +1,33 @@
 //! A problem in the book's sources, reported as `file:line: message`.
 
-use std::fmt;
 use std::path::PathBuf;
 
-#[derive(Debug, Clone, PartialEq, Eq)]
+use crate::{commands, course, directive, glossary, links};
+
+/// One problem, where it is.
+#[derive(Debug, thiserror::Error)]
+#[error("{}:{line}: {problem}", file.display())]
 pub struct Diagnostic {
     /// The markdown file, relative to the book's root (`book/ch01-the-experiment.md`).
     pub file: PathBuf,
     /// 1-based.
     pub line: usize,
-    pub message: String,
+    pub problem: Problem,
 }
 
-impl fmt::Display for Diagnostic {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}:{}: {}", self.file.display(), self.line, self.message)
-    }
+/// What is wrong, by what found it.
+#[derive(Debug, thiserror::Error)]
+pub enum Problem {
+    #[error(transparent)]
+    Directive(#[from] directive::Error),
+    #[error(transparent)]
+    Link(#[from] links::BrokenLink),
+    #[error(transparent)]
+    Glossary(#[from] glossary::Problem),
+    #[error(transparent)]
+    Command(#[from] commands::UnknownExample),
+    #[error(transparent)]
+    Section(#[from] course::SectionProblem),
 }
 
 /// The 1-based line of a byte offset.

@@ -58,11 +58,20 @@ fn uses_lowercase(page: &str, term: &str) -> bool {
     })
 }
 
-/// The glossary's problems as (byte offset in the glossary, message): each term no page uses.
-pub fn unused_terms(glossary: &str, pages: &[&str]) -> Vec<(usize, String)> {
+/// What is wrong with the glossary.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum Problem {
+    #[error("{PAGE} has no table of terms (| term | meaning | first explained in |)")]
+    NoTable,
+    #[error("the glossary's term `{term}` is used on no other page of the book")]
+    UnusedTerm { term: String },
+}
+
+/// The glossary's problems with their byte offsets in the glossary: each term no page uses.
+pub fn unused_terms(glossary: &str, pages: &[&str]) -> Vec<(usize, Problem)> {
     let found = terms(glossary);
     if found.is_empty() {
-        return vec![(0, format!("{PAGE} has no table of terms (| term | meaning | first explained in |)"))];
+        return vec![(0, Problem::NoTable)];
     }
     let pages: Vec<String> = pages.iter().map(|page| page.to_lowercase()).collect();
     found
@@ -71,7 +80,7 @@ pub fn unused_terms(glossary: &str, pages: &[&str]) -> Vec<(usize, String)> {
             let term = term.to_lowercase();
             !pages.iter().any(|page| uses_lowercase(page, &term))
         })
-        .map(|(offset, term)| (offset, format!("the glossary's term `{term}` is used on no other page of the book")))
+        .map(|(offset, term)| (offset, Problem::UnusedTerm { term }))
         .collect()
 }
 
@@ -102,6 +111,6 @@ mod tests {
         assert_eq!(problems.len(), 1);
         let (offset, message) = &problems[0];
         assert!(GLOSSARY[*offset..].starts_with("| landing pad") || GLOSSARY[*offset..].starts_with(" landing pad"));
-        assert_eq!(message, "the glossary's term `landing pad` is used on no other page of the book");
+        assert_eq!(message.to_string(), "the glossary's term `landing pad` is used on no other page of the book");
     }
 }

@@ -1,24 +1,22 @@
 //! The book's mdBook preprocessor (the binary `mdbook-under-the-await`, registered in `book.toml`).
 //!
 //! It runs before mdBook's own `links` preprocessor and
-//! - renders `{{#asm …}}`, `{{#mir …}}`, `{{#hir …}}` and `{{#type-sizes …}}` listings from the
-//!   chapters' checked snapshots (and the one `{{#historical-asm …}}`), `{{#asm-line …}}` quotes
-//!   of single lines that must still be in their listing, `{{#table …}}` tables generated from
-//!   listings, and `{{#cpp-asm …}}` / `{{#cpp-asm-line …}}` for the C++ listings of the appendix,
-//! - renders `{{#picture …}}` pictures drawn from the compiler's output (SVG snapshots of the
-//!   `pictures` crate, refused when a listing they were drawn from has changed), and shows every
-//!   `{{#type-sizes …}}` layout as its picture with the listing folded (`picture.rs`),
-//! - renders `{{#figures …}}` tables and `{{#figure …}}` values from a chapter's measured
-//!   figures (`figures.toml`), refusing stale ones,
-//! - checks every `{{#include …}}` (file, anchor, lines), every internal link (page and
-//!   fragment), every `cargo run -p … --example …` the prose tells readers to type, and that
-//!   every term of the glossary is used somewhere in the book,
-//! - renders the course: quizzes, exercises, section times, speaker notes and the schedule
-//!   (`course/`),
+//! - expands the book's directives, every one of which is a row of one table
+//!   ([`directive::TABLE`]: name, usage, example, parser; the README lists them from it):
+//!   listings from the chapters' checked snapshots, quoted listing lines, generated tables,
+//!   pictures drawn from the compiler's output, measured figures, and the course (quizzes,
+//!   exercises, section times, speaker notes, the schedule),
+//! - checks mdBook's own `{{#include …}}` and its kin (file, anchor, lines), every internal link
+//!   (page and fragment), every `cargo run -p … --example …` the prose tells readers to type,
+//!   and that every term of the glossary is used somewhere in the book,
 //!
-//! and fails the build with `file:line: message` for each problem, where mdBook alone would log
-//! a warning and render a page with a hole in it. It refuses to run under any mdBook but the one
-//! it was built against.
+//! and fails the build with `file:line: message` for each problem ([`diagnostic::Diagnostic`]),
+//! where mdBook alone would log a warning and render a page with a hole in it. It refuses to run
+//! under any mdBook but the one it was built against.
+//!
+//! `preprocess.rs` is the pass over the book; `directive/` finds, looks up and parses
+//! directives; each directive's type, parser and renderer live in a module of their own
+//! (`listing.rs`, `quote.rs`, `picture.rs`, `measured.rs`, `course/`, `includes.rs`, …).
 
 pub mod asm_html;
 pub mod commands;
@@ -54,7 +52,7 @@ impl Preprocessor for UnderTheAwait {
 
     /// The book with its directives expanded, or every problem, one `file:line: message` a line.
     fn run(&self, context: &PreprocessorContext, mut book: Book) -> Result<Book> {
-        check_mdbook_version(&context.mdbook_version).map_err(Error::msg)?;
+        check_mdbook_version(&context.mdbook_version).map_err(Error::new)?;
         let src = context.root.join(&context.config.book.src);
         let problems = preprocess(&context.root, &src, &mut book);
         if problems.is_empty() {
@@ -66,15 +64,22 @@ impl Preprocessor for UnderTheAwait {
     }
 }
 
+/// The preprocessor was built against another mdBook than the one running it.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error(
+    "this book's preprocessor was built for mdBook {MDBOOK_VERSION} but mdBook {running} is running it; \
+     install mdBook {MDBOOK_VERSION} (`cargo install mdbook --version {MDBOOK_VERSION} --locked`, or run ci/serve-book)"
+)]
+pub struct WrongMdBook {
+    pub running: String,
+}
+
 /// The mdBook this preprocessor was built against (`mdbook-preprocessor`'s pinned version,
 /// which `ci/common.sh` installs too; a test holds the two equal) is the only one it runs under:
 /// its book format, markdown options and heading ids are that version's.
-pub fn check_mdbook_version(running: &str) -> std::result::Result<(), String> {
+pub fn check_mdbook_version(running: &str) -> std::result::Result<(), WrongMdBook> {
     match running == MDBOOK_VERSION {
         true => Ok(()),
-        false => Err(format!(
-            "this book's preprocessor was built for mdBook {MDBOOK_VERSION} but mdBook {running} is running it; \
-             install mdBook {MDBOOK_VERSION} (`cargo install mdbook --version {MDBOOK_VERSION} --locked`, or run ci/serve-book)"
-        )),
+        false => Err(WrongMdBook { running: running.to_owned() }),
     }
 }

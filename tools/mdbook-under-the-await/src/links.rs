@@ -88,6 +88,19 @@ pub fn links(page: &str) -> Vec<Link> {
         .collect()
 }
 
+/// A link that leads nowhere: mdBook renders it without a word.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum BrokenLink {
+    #[error("link to `{destination}`: there is no page {} in the book", target.display())]
+    NoPage { destination: String, target: PathBuf },
+    #[error(
+        "link to `{destination}`: {} has no heading or element with id `{fragment}`; its ids: {}",
+        target.display(),
+        known.join(", ")
+    )]
+    NoId { destination: String, target: PathBuf, fragment: String, known: Vec<String> },
+}
+
 /// Checks one link of the page at `page_path` (relative to the book's source folder) against
 /// the ids of every page. External links are not followed: this machine cannot reach them.
 pub fn check(
@@ -95,7 +108,7 @@ pub fn check(
     page_path: &Path,
     pages: &HashMap<PathBuf, HashSet<String>>,
     src: &Path,
-) -> Result<(), String> {
+) -> Result<(), BrokenLink> {
     if destination.contains("://") || destination.starts_with("mailto:") {
         return Ok(());
     }
@@ -111,18 +124,19 @@ pub fn check(
     };
     let Some(ids) = pages.get(&target) else {
         if target.extension().is_some_and(|e| e == "md") || !src.join(&target).exists() {
-            return Err(format!("link to `{destination}`: there is no page {} in the book", target.display()));
+            return Err(BrokenLink::NoPage { destination: destination.to_owned(), target });
         }
         return Ok(());
     };
     if !fragment.is_empty() && !ids.contains(fragment) {
-        let mut known: Vec<&String> = ids.iter().collect();
+        let mut known: Vec<String> = ids.iter().cloned().collect();
         known.sort();
-        return Err(format!(
-            "link to `{destination}`: {} has no heading or element with id `{fragment}`; its ids: {}",
-            target.display(),
-            known.iter().map(|s| s.as_str()).collect::<Vec<_>>().join(", ")
-        ));
+        return Err(BrokenLink::NoId {
+            destination: destination.to_owned(),
+            target,
+            fragment: fragment.to_owned(),
+            known,
+        });
     }
     Ok(())
 }
@@ -168,10 +182,14 @@ mod tests {
         assert_eq!(check("b.md#listing-x", here, &pages, src), Ok(()));
         assert_eq!(check("#wakers", here, &pages, src), Ok(()));
         assert_eq!(check("https://example.com/x.md#y", here, &pages, src), Ok(()));
-        assert!(check("c.md", here, &pages, src).unwrap_err().contains("there is no page c.md"));
+        assert_eq!(
+            check("c.md", here, &pages, src),
+            Err(BrokenLink::NoPage { destination: "c.md".into(), target: "c.md".into() })
+        );
         assert!(
             check("b.md#nope", here, &pages, src)
                 .unwrap_err()
+                .to_string()
                 .contains("b.md has no heading or element with id `nope`")
         );
     }

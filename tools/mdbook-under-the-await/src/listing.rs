@@ -14,124 +14,286 @@
 //!
 //! `{{#historical-asm PATH "caption"}}` shows a listing that nothing regenerates (the seed
 //! note's), labelled as such.
+//!
+//! Every directive that names a snapshot reads its `CHAPTER LISTING [options]` with
+//! [`ListingArguments::parse`] and finds the file with [`ListingName::read`], which says which
+//! listings or parts exist when it is not there.
 
 use std::path::Path;
 
 use listings::{Excerpt, ListingKind, Origin, StoredListing, Workspace, asm::is_source_line, read_snapshot};
 
+use crate::directive::{ArgumentError, Arguments, Context, Expansion, Render, RenderError};
 use crate::notes::{self, Note};
 use crate::{asm_html, compiler_explorer};
 
-const ASM_OPTIONS: &str = "`no-source`, `part=PART`, `note=\"LINE\" \"text\"`";
+/// `CHAPTER LISTING`, and the part of it a page shows: the name of one snapshot.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ListingName {
+    /// As the page writes it: a slug, a crate name or a number prefix (`ch01`).
+    pub chapter: String,
+    pub name: String,
+    pub part: Option<String>,
+}
 
-const STAGE_OPTIONS: &str = "`part=PART`";
+/// The options a listing directive takes after `CHAPTER LISTING`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Options {
+    None,
+    /// `part=PART`.
+    Part,
+    /// `no-source`, `part=PART` and `note="LINE" "text"`.
+    Asm,
+}
 
-pub fn render_asm(arguments: &[String], workspace: &Workspace) -> Result<String, String> {
-    let (chapter, name, stored, options) = stored_listing(ListingKind::Asm, arguments, workspace, ASM_OPTIONS)?;
-    let mut lines: Vec<&str> = stored.body.lines().collect();
-    let mut notes = Vec::new();
-    let mut options = options.iter();
-    while let Some(option) = options.next() {
-        match option.as_str() {
-            "no-source" => lines.retain(|line| !is_source_line(line)),
-            part if part.starts_with("part=") => {}
-            anchor if anchor.starts_with("note=") => {
-                let Some(text) = options.next() else {
-                    return Err(format!("`{anchor}` needs its text after it: note=\"LINE\" \"text\""));
-                };
-                notes.push(Note { anchor: anchor["note=".len()..].to_owned(), text: text.clone() });
-            }
-            other => return Err(format!("unknown option `{other}` of {{{{#asm}}}}; the options are {ASM_OPTIONS}")),
+impl Options {
+    /// As the message for an unknown option lists them; empty for none.
+    fn help(self) -> &'static str {
+        match self {
+            Options::None => "",
+            Options::Part => "`part=PART`",
+            Options::Asm => "`no-source`, `part=PART`, `note=\"LINE\" \"text\"`",
         }
     }
-    let body = lines.join("\n");
-    let placed = notes::place(&notes, &body).map_err(|e| format!("{{{{#asm {} {name}}}}}: {e}", chapter.slug))?;
-    let Origin::Asm { flags, .. } = &stored.provenance.origin else {
-        return Err(format!("the snapshot of `{name}` in {} is not an assembly listing", chapter.slug));
-    };
-    let source = std::fs::read_to_string(chapter.dir.join("src/lib.rs")).map_err(|e| e.to_string())?;
-    let options = flags.compiler_explorer_options(&chapter.edition().map_err(|e| e.to_string())?);
-    let explorer = compiler_explorer::link(&source, stored.provenance.release(), &options);
-    Ok(asm_figure(
-        &format!("listing-{}-{name}", chapter.slug),
-        &asm_html::render(&body, &placed),
-        &notes::markdown_list(&notes),
-        &format!(
-            "{} · <a class=\"compiler-explorer\" href=\"{explorer}\">Open in Compiler Explorer</a>",
-            caption(&stored)
-        ),
-    ))
 }
 
-/// `{{#mir …}}`, `{{#hir …}}`, `{{#type-sizes …}}`.
-pub fn render_stage(kind: ListingKind, arguments: &[String], workspace: &Workspace) -> Result<String, String> {
-    let (chapter, name, stored, options) = stored_listing(kind, arguments, workspace, STAGE_OPTIONS)?;
-    if let Some(other) = options.iter().find(|option| !option.starts_with("part=")) {
-        return Err(format!("unknown option `{other}` of {{{{#{}}}}}; the options are {STAGE_OPTIONS}", kind.as_str()));
-    }
-    // highlight.js's Rust grammar reads MIR and HIR well enough; a layout is a plain table.
-    let language = if kind == ListingKind::TypeSizes { "text" } else { "rust" };
-    Ok(figure(
-        kind.as_str(),
-        &format!("{}-{}-{name}", kind.as_str(), chapter.slug),
-        language,
-        stored.body.trim_end_matches('\n'),
-        &caption(&stored),
-    ))
+/// `CHAPTER LISTING [options]`, read once.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ListingArguments {
+    pub listing: ListingName,
+    pub no_source: bool,
+    pub notes: Vec<Note>,
 }
 
-/// The snapshot a directive names (the part's, with `part=PART`), or an error saying which
-/// listings or parts exist.
-pub(crate) fn stored_listing<'a>(
-    kind: ListingKind,
-    arguments: &'a [String],
-    workspace: &Workspace,
-    options_help: &str,
-) -> Result<(listings::Chapter, String, StoredListing, &'a [String]), String> {
-    let [chapter, name, options @ ..] = arguments else {
-        return Err(format!("usage: {{{{#{} CHAPTER LISTING [{options_help}]}}}}", kind.as_str()));
-    };
-    let chapter = workspace.chapter(chapter).map_err(|e| e.to_string())?;
-    let part = options.iter().find_map(|option| option.strip_prefix("part="));
-    let relative = |path: &Path| path.strip_prefix(&workspace.root).unwrap_or(path).display().to_string();
-    let listing_path = chapter.snapshot_path(kind, name, None);
-    if !listing_path.is_file() {
-        let known = chapter.listing_names(kind);
-        return Err(format!(
-            "no {} listing `{name}` in {}{} (no file {}); its listings are: {}",
-            match kind {
-                ListingKind::Asm => "assembly",
-                ListingKind::Mir => "MIR",
-                ListingKind::Hir => "HIR",
-                ListingKind::TypeSizes => "type-size",
-                ListingKind::Table => "generated table",
-                ListingKind::CppAsm => "C++ assembly",
-                ListingKind::Picture => "picture",
-            },
-            chapter.slug,
-            listings::closest_names(name, &known).first().map(|c| format!(" (did you mean {c}?)")).unwrap_or_default(),
-            relative(&listing_path),
-            if known.is_empty() { "none".to_owned() } else { known.join(", ") }
-        ));
-    }
-    let path = chapter.snapshot_path(kind, name, part);
-    if let Some(part) = part
-        && !path.is_file()
-    {
-        let known = chapter.part_names(kind, name);
-        return Err(format!(
-            "no part `{part}` of the listing `{name}` in {} (no file {}); its parts are: {}",
-            chapter.slug,
-            relative(&path),
-            if known.is_empty() {
-                "none (a test defines them with listings::Part)".to_owned()
+impl ListingArguments {
+    pub fn parse(arguments: &[String], options: Options) -> Result<ListingArguments, ArgumentError> {
+        let [chapter, name, rest @ ..] = arguments else { return Err(ArgumentError::Usage) };
+        let mut parsed = ListingArguments {
+            listing: ListingName { chapter: chapter.clone(), name: name.clone(), part: None },
+            no_source: false,
+            notes: Vec::new(),
+        };
+        let unknown =
+            |option: &str| ArgumentError::UnknownOption { option: option.to_owned(), options: options.help() };
+        let mut rest = rest.iter();
+        while let Some(option) = rest.next() {
+            if let Some(part) = option.strip_prefix("part=")
+                && options != Options::None
+            {
+                if parsed.listing.part.replace(part.to_owned()).is_some() {
+                    return Err(ArgumentError::Repeated { option: "part=".to_owned() });
+                }
+            } else if option == "no-source" && options == Options::Asm {
+                parsed.no_source = true;
+            } else if let Some(anchor) = option.strip_prefix("note=")
+                && options == Options::Asm
+            {
+                let Some(text) = rest.next() else {
+                    return Err(ArgumentError::NoteWithoutText { option: option.clone() });
+                };
+                parsed.notes.push(Note { anchor: anchor.to_owned(), text: text.clone() });
             } else {
-                known.join(", ")
+                return Err(unknown(option));
             }
-        ));
+        }
+        Ok(parsed)
     }
-    let stored = read_snapshot(&path)?;
-    Ok((chapter, name.clone(), stored, options))
+}
+
+/// A snapshot a directive names, read.
+pub struct Snapshot {
+    /// The chapter crate it belongs to (not mdBook's page).
+    pub chapter: listings::Chapter,
+    pub name: String,
+    pub stored: StoredListing,
+}
+
+impl ListingName {
+    /// The snapshot of this listing (or of its part), or an error saying which listings or parts
+    /// exist.
+    pub fn read(&self, kind: ListingKind, workspace: &Workspace) -> Result<Snapshot, Error> {
+        let chapter = workspace.chapter(&self.chapter)?;
+        let relative = |path: &Path| path.strip_prefix(&workspace.root).unwrap_or(path).display().to_string();
+        let name = &self.name;
+        let listing_path = chapter.snapshot_path(kind, name, None);
+        if !listing_path.is_file() {
+            let known = chapter.listing_names(kind);
+            return Err(Error::NoListing {
+                kind,
+                closest: listings::closest_names(name, &known).into_iter().next(),
+                name: name.clone(),
+                chapter: chapter.slug,
+                file: relative(&listing_path),
+                known,
+            });
+        }
+        let path = chapter.snapshot_path(kind, name, self.part.as_deref());
+        if let Some(part) = &self.part
+            && !path.is_file()
+        {
+            return Err(Error::NoPart {
+                part: part.clone(),
+                name: name.clone(),
+                file: relative(&path),
+                known: chapter.part_names(kind, name),
+                chapter: chapter.slug,
+            });
+        }
+        let stored = read_snapshot(&path).map_err(Error::Unreadable)?;
+        Ok(Snapshot { chapter, name: name.clone(), stored })
+    }
+}
+
+/// What a reader calls a listing of this kind.
+pub fn noun(kind: ListingKind) -> &'static str {
+    match kind {
+        ListingKind::Asm => "assembly",
+        ListingKind::Mir => "MIR",
+        ListingKind::Hir => "HIR",
+        ListingKind::TypeSizes => "type-size",
+        ListingKind::Table => "generated table",
+        ListingKind::CppAsm => "C++ assembly",
+        ListingKind::Picture => "picture",
+    }
+}
+
+/// highlight.js's language for a stage's listing: its Rust grammar reads MIR and HIR well
+/// enough; a layout is a plain table.
+fn language(kind: ListingKind) -> &'static str {
+    match kind {
+        ListingKind::TypeSizes => "text",
+        ListingKind::Mir | ListingKind::Hir => "rust",
+        ListingKind::Asm | ListingKind::CppAsm => "x86asm",
+        ListingKind::Table | ListingKind::Picture => "text",
+    }
+}
+
+/// Why a listing cannot be shown.
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    #[error(transparent)]
+    Chapter(#[from] listings::Error),
+    #[error(
+        "no {} listing `{name}` in {chapter}{} (no file {file}); its listings are: {}",
+        noun(*kind),
+        closest.as_ref().map(|c| format!(" (did you mean {c}?)")).unwrap_or_default(),
+        if known.is_empty() { "none".to_owned() } else { known.join(", ") }
+    )]
+    NoListing {
+        kind: ListingKind,
+        name: String,
+        chapter: String,
+        closest: Option<String>,
+        file: String,
+        known: Vec<String>,
+    },
+    #[error(
+        "no part `{part}` of the listing `{name}` in {chapter} (no file {file}); its parts are: {}",
+        if known.is_empty() { "none (a test defines them with listings::Part)".to_owned() } else { known.join(", ") }
+    )]
+    NoPart { part: String, name: String, chapter: String, file: String, known: Vec<String> },
+    /// `read_snapshot`'s message, which names the file.
+    #[error("{0}")]
+    Unreadable(String),
+    #[error("the snapshot of `{name}` in {chapter} is not {expected}")]
+    WrongKind { name: String, chapter: String, expected: &'static str },
+    #[error("cannot read {file}: {reason}")]
+    Read { file: String, reason: String },
+    #[error("{{{{#asm {chapter} {name}}}}}: {error}")]
+    Note { chapter: String, name: String, error: notes::Error },
+    #[error("the snapshot of C++ listing `{name}` names no .cpp source in its header")]
+    NoCppSource { name: String },
+}
+
+impl Error {
+    /// A file of the checkout that could not be read, named from the checkout's root.
+    pub fn read(file: &Path, workspace: &Workspace, error: &std::io::Error) -> Error {
+        Error::Read {
+            file: file.strip_prefix(&workspace.root).unwrap_or(file).display().to_string(),
+            reason: error.to_string(),
+        }
+    }
+}
+
+/// `{{#asm …}}`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Asm {
+    pub listing: ListingName,
+    pub no_source: bool,
+    pub notes: Vec<Note>,
+}
+
+impl Asm {
+    pub fn parse(arguments: &Arguments<'_>) -> Result<Asm, ArgumentError> {
+        let ListingArguments { listing, no_source, notes } = ListingArguments::parse(&arguments.words, Options::Asm)?;
+        Ok(Asm { listing, no_source, notes })
+    }
+}
+
+impl Render for Asm {
+    fn render(&self, context: &Context<'_>) -> Result<Expansion, RenderError> {
+        let workspace = context.workspace;
+        let Snapshot { chapter, name, stored } = self.listing.read(ListingKind::Asm, workspace)?;
+        let mut lines: Vec<&str> = stored.body.lines().collect();
+        if self.no_source {
+            lines.retain(|line| !is_source_line(line));
+        }
+        let notes = &self.notes;
+        let body = lines.join("\n");
+        let placed = notes::place(notes, &body).map_err(|error| Error::Note {
+            chapter: chapter.slug.clone(),
+            name: name.clone(),
+            error,
+        })?;
+        let Origin::Asm { flags, .. } = &stored.provenance.origin else {
+            return Err(Error::WrongKind { name, chapter: chapter.slug, expected: "an assembly listing" }.into());
+        };
+        let source_path = chapter.dir.join("src/lib.rs");
+        let source = std::fs::read_to_string(&source_path).map_err(|e| Error::read(&source_path, workspace, &e))?;
+        let options = flags.compiler_explorer_options(&chapter.edition().map_err(Error::Chapter)?);
+        let explorer = compiler_explorer::link(&source, stored.provenance.release(), &options);
+        Ok(Expansion::Markdown(asm_figure(
+            &format!("listing-{}-{name}", chapter.slug),
+            &asm_html::render(&body, &placed),
+            &notes::markdown_list(notes),
+            &format!(
+                "{} · <a class=\"compiler-explorer\" href=\"{explorer}\">Open in Compiler Explorer</a>",
+                caption(&stored)
+            ),
+        )))
+    }
+}
+
+/// `{{#mir …}}`, `{{#hir …}}`: a listing of one of the compiler's intermediate stages.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Stage {
+    pub kind: ListingKind,
+    pub listing: ListingName,
+}
+
+impl Stage {
+    pub fn parse(kind: ListingKind, arguments: &Arguments<'_>) -> Result<Stage, ArgumentError> {
+        let ListingArguments { listing, .. } = ListingArguments::parse(&arguments.words, Options::Part)?;
+        Ok(Stage { kind, listing })
+    }
+
+    /// The figure, as markdown.
+    pub fn figure(&self, workspace: &Workspace) -> Result<String, Error> {
+        let Snapshot { chapter, name, stored } = self.listing.read(self.kind, workspace)?;
+        Ok(figure(
+            self.kind.as_str(),
+            &format!("{}-{}-{name}", self.kind.as_str(), chapter.slug),
+            language(self.kind),
+            stored.body.trim_end_matches('\n'),
+            &caption(&stored),
+        ))
+    }
+}
+
+impl Render for Stage {
+    fn render(&self, context: &Context<'_>) -> Result<Expansion, RenderError> {
+        Ok(Expansion::Markdown(self.figure(context.workspace)?))
+    }
 }
 
 /// `<code>function</code> · rustc … · flags[ · lines A–B of N]`.
@@ -146,21 +308,37 @@ pub(crate) fn caption(stored: &StoredListing) -> String {
     caption
 }
 
-pub fn render_historical_asm(arguments: &[String], page_dir: &Path) -> Result<String, String> {
-    let [path, caption] = arguments else {
-        return Err("usage: {{#historical-asm PATH \"caption\"}}".to_owned());
-    };
-    let text = std::fs::read_to_string(page_dir.join(path)).map_err(|e| format!("cannot read {path}: {e}"))?;
-    Ok(figure(
-        "asm historical",
-        &format!("historical-{}", Path::new(path).file_stem().and_then(|s| s.to_str()).unwrap_or("listing")),
-        "x86asm",
-        text.trim_end(),
-        &format!(
-            "{} · <strong>historical</strong>: printed as recorded, not regenerated by this book's tests",
-            escape(caption)
-        ),
-    ))
+/// `{{#historical-asm PATH "caption"}}`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Historical {
+    /// Relative to the page's folder.
+    pub path: String,
+    pub caption: String,
+}
+
+impl Historical {
+    pub fn parse(arguments: &Arguments<'_>) -> Result<Historical, ArgumentError> {
+        let [path, caption] = arguments.words.as_slice() else { return Err(ArgumentError::Usage) };
+        Ok(Historical { path: path.clone(), caption: caption.clone() })
+    }
+}
+
+impl Render for Historical {
+    fn render(&self, context: &Context<'_>) -> Result<Expansion, RenderError> {
+        let Historical { path, caption } = self;
+        let text = std::fs::read_to_string(context.page_dir.join(path))
+            .map_err(|e| Error::Read { file: path.clone(), reason: e.to_string() })?;
+        Ok(Expansion::Markdown(figure(
+            "asm historical",
+            &format!("historical-{}", Path::new(path).file_stem().and_then(|s| s.to_str()).unwrap_or("listing")),
+            "x86asm",
+            text.trim_end(),
+            &format!(
+                "{} · <strong>historical</strong>: printed as recorded, not regenerated by this book's tests",
+                escape(caption)
+            ),
+        )))
+    }
 }
 
 /// A figure of assembly rendered by [`asm_html`]: the `<pre>` is HTML already, so it must stay
@@ -184,4 +362,52 @@ pub(crate) fn figure(kind: &str, id: &str, language: &str, code: &str, caption: 
 
 pub(crate) fn escape(text: &str) -> String {
     text.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn words(text: &str) -> Vec<String> {
+        Arguments::split(text).words
+    }
+
+    #[test]
+    fn a_listing_s_options_are_read_once_into_their_places() {
+        let parsed = ListingArguments::parse(
+            &words("ch04 block_on_dyn no-source part=loops note=\"ret\" \"returns\""),
+            Options::Asm,
+        );
+        assert_eq!(
+            parsed,
+            Ok(ListingArguments {
+                listing: ListingName {
+                    chapter: "ch04".into(),
+                    name: "block_on_dyn".into(),
+                    part: Some("loops".into())
+                },
+                no_source: true,
+                notes: vec![Note { anchor: "ret".into(), text: "returns".into() }],
+            })
+        );
+    }
+
+    #[test]
+    fn an_option_the_directive_does_not_take_is_refused_naming_those_it_takes() {
+        let refused = |text: &str, options| ListingArguments::parse(&words(text), options).unwrap_err();
+        assert_eq!(
+            refused("ch05 f no-source", Options::Part),
+            ArgumentError::UnknownOption { option: "no-source".into(), options: "`part=PART`" }
+        );
+        assert_eq!(
+            refused("ch08 t part=x", Options::None),
+            ArgumentError::UnknownOption { option: "part=x".into(), options: "" }
+        );
+        assert_eq!(refused("ch04 f part=a part=b", Options::Asm), ArgumentError::Repeated { option: "part=".into() });
+        assert_eq!(
+            refused("ch01 f note=ret", Options::Asm),
+            ArgumentError::NoteWithoutText { option: "note=ret".into() }
+        );
+        assert_eq!(refused("ch01", Options::Asm), ArgumentError::Usage);
+    }
 }

@@ -43,8 +43,8 @@ fn main() -> ExitCode {
         }
     };
     let written = serde_json::to_vec(&book)
-        .map_err(|error| error.to_string())
-        .and_then(|json| std::io::stdout().lock().write_all(&json).map_err(|error| error.to_string()));
+        .map_err(std::io::Error::other)
+        .and_then(|json| std::io::stdout().lock().write_all(&json));
     match written {
         Ok(()) => ExitCode::SUCCESS,
         Err(error) => {

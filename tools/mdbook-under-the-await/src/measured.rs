@@ -9,42 +9,93 @@
 
 use std::cell::RefCell;
 use std::collections::HashMap;
+use std::sync::Arc;
 
 use figures::{FILE_NAME, Figures, Provenance};
 use listings::Workspace;
 
+use crate::directive::{ArgumentError, Arguments, Context, Expansion, Render, RenderError};
 use crate::listing::escape;
 
-/// `{{#figures CHAPTER TABLE}}`: the table as markdown, with a caption that says what produced it.
-pub fn render_table(arguments: &[String], workspace: &Workspace, loaded: &Loaded) -> Result<String, String> {
-    let [chapter, name] = arguments else {
-        return Err("usage: {{#figures CHAPTER TABLE}}".to_owned());
-    };
-    let (slug, figures) = loaded.get(chapter, workspace)?;
-    let table = figures.table(name).map_err(|message| format!("{message} (in chapters/{slug}/{FILE_NAME})"))?;
-    let numeric: Vec<bool> = (0..table.columns.len())
-        .map(|column| column > 0 && table.rows.iter().all(|row| row.get(column).is_none_or(|cell| is_number(cell))))
-        .collect();
-    let mut markdown = String::new();
-    markdown.push_str(&row(&table.columns));
-    markdown.push_str(&row(&numeric.iter().map(|&right| if right { "---:" } else { "---" }).collect::<Vec<_>>()));
-    for cells in &table.rows {
-        markdown.push_str(&row(cells));
+/// `{{#figures CHAPTER TABLE}}`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FiguresTable {
+    pub chapter: String,
+    pub table: String,
+}
+
+impl FiguresTable {
+    pub fn parse(arguments: &Arguments<'_>) -> Result<FiguresTable, ArgumentError> {
+        let [chapter, table] = arguments.words.as_slice() else { return Err(ArgumentError::Usage) };
+        Ok(FiguresTable { chapter: chapter.clone(), table: table.clone() })
     }
-    Ok(format!(
-        "<figure class=\"figures\" id=\"figures-{slug}-{name}\">\n\n{markdown}\n<figcaption>{}</figcaption>\n</figure>\n",
-        caption(&figures.provenance)
-    ))
+}
+
+impl Render for FiguresTable {
+    /// The table as markdown, with a caption that says what produced it.
+    fn render(&self, context: &Context<'_>) -> Result<Expansion, RenderError> {
+        let name = &self.table;
+        let measured = context.figures.get(&self.chapter, context.workspace)?;
+        let (slug, figures) = (&measured.slug, &measured.figures);
+        let table = figures.table(name).map_err(|message| lookup(slug, message))?;
+        let numeric: Vec<bool> = (0..table.columns.len())
+            .map(|column| column > 0 && table.rows.iter().all(|row| row.get(column).is_none_or(|cell| is_number(cell))))
+            .collect();
+        let mut markdown = String::new();
+        markdown.push_str(&row(&table.columns));
+        markdown.push_str(&row(&numeric.iter().map(|&right| if right { "---:" } else { "---" }).collect::<Vec<_>>()));
+        for cells in &table.rows {
+            markdown.push_str(&row(cells));
+        }
+        Ok(Expansion::Markdown(format!(
+            "<figure class=\"figures\" id=\"figures-{slug}-{name}\">\n\n{markdown}\n<figcaption>{}</figcaption>\n</figure>\n",
+            caption(&figures.provenance)
+        )))
+    }
 }
 
 /// `{{#figure CHAPTER NAME}}`: one value, as the tables show it.
-pub fn render_value(arguments: &[String], workspace: &Workspace, loaded: &Loaded) -> Result<String, String> {
-    let [chapter, name] = arguments else {
-        return Err("usage: {{#figure CHAPTER NAME}}".to_owned());
-    };
-    let (slug, figures) = loaded.get(chapter, workspace)?;
-    let value = figures.value(name).map_err(|message| format!("{message} (in chapters/{slug}/{FILE_NAME})"))?;
-    Ok(value.to_string())
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Figure {
+    pub chapter: String,
+    pub name: String,
+}
+
+impl Figure {
+    pub fn parse(arguments: &Arguments<'_>) -> Result<Figure, ArgumentError> {
+        let [chapter, name] = arguments.words.as_slice() else { return Err(ArgumentError::Usage) };
+        Ok(Figure { chapter: chapter.clone(), name: name.clone() })
+    }
+}
+
+impl Render for Figure {
+    fn render(&self, context: &Context<'_>) -> Result<Expansion, RenderError> {
+        let measured = context.figures.get(&self.chapter, context.workspace)?;
+        let value = measured.figures.value(&self.name).map_err(|message| lookup(&measured.slug, message))?;
+        Ok(Expansion::Markdown(value.to_string()))
+    }
+}
+
+/// Why a chapter's figures cannot be shown.
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    #[error(transparent)]
+    Chapter(#[from] listings::Error),
+    #[error(
+        "no measured figures for {chapter}: {file} does not exist; the chapter's measuring script (`ci/bench-*`) writes it"
+    )]
+    Missing { chapter: String, file: String },
+    #[error("{file} cannot be read: {error}")]
+    Unreadable { file: String, error: figures::Error },
+    #[error("the figures in {file} are stale: {}; run `{command}` to measure them again", stale.join("; "))]
+    Stale { file: String, stale: Vec<String>, command: String },
+    /// `figures`' message for an unknown table or value, which names those there are.
+    #[error("{message} (in chapters/{chapter}/{FILE_NAME})")]
+    Unknown { chapter: String, message: String },
+}
+
+fn lookup(chapter: &str, message: String) -> Arc<Error> {
+    Arc::new(Error::Unknown { chapter: chapter.to_owned(), message })
 }
 
 /// The chapters' figures, each read and checked once per build of the book: the cost chapter's
@@ -52,8 +103,14 @@ pub fn render_value(arguments: &[String], workspace: &Workspace, loaded: &Loaded
 #[derive(Default)]
 pub struct Loaded(RefCell<HashMap<String, Load>>);
 
-/// A chapter's slug and figures, or why they cannot be shown.
-type Load = Result<(String, Figures), String>;
+/// A chapter's figures, or why they cannot be shown (shared by every directive that names them).
+type Load = Result<Arc<Measured>, Arc<Error>>;
+
+/// A chapter's figures, checked.
+pub struct Measured {
+    pub slug: String,
+    pub figures: Figures,
+}
 
 impl Loaded {
     fn get(&self, chapter: &str, workspace: &Workspace) -> Load {
@@ -63,26 +120,18 @@ impl Loaded {
 
 /// The chapter's figures, if they exist and are not stale.
 fn load(chapter: &str, workspace: &Workspace) -> Load {
-    let chapter = workspace.chapter(chapter).map_err(|error| error.to_string())?;
+    let chapter = workspace.chapter(chapter).map_err(|error| Arc::new(Error::Chapter(error)))?;
     let path = chapter.dir.join(FILE_NAME);
-    let shown = format!("chapters/{}/{FILE_NAME}", chapter.slug);
+    let file = format!("chapters/{}/{FILE_NAME}", chapter.slug);
     if !path.is_file() {
-        return Err(format!(
-            "no measured figures for {}: {shown} does not exist; the chapter's measuring script \
-             (`ci/bench-*`) writes it",
-            chapter.slug
-        ));
+        return Err(Arc::new(Error::Missing { chapter: chapter.slug, file }));
     }
-    let figures = Figures::read(&path).map_err(|error| format!("{shown} cannot be read: {error}"))?;
+    let figures = Figures::read(&path).map_err(|error| Arc::new(Error::Unreadable { file: file.clone(), error }))?;
     let stale = figures.stale(&workspace.root, &listings::pinned_release());
     if !stale.is_empty() {
-        return Err(format!(
-            "the figures in {shown} are stale: {}; run `{}` to measure them again",
-            stale.join("; "),
-            figures.provenance.command
-        ));
+        return Err(Arc::new(Error::Stale { file, stale, command: figures.provenance.command.clone() }));
     }
-    Ok((chapter.slug, figures))
+    Ok(Arc::new(Measured { slug: chapter.slug, figures }))
 }
 
 /// What the page says under every table: who counted, on what, with which compiler.

@@ -18,8 +18,27 @@ pub struct Note {
     pub text: String,
 }
 
+/// Why a note cannot be placed. `number` is the note's, 1-based, in the order written.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum Error {
+    #[error("note {number}: two notes anchored to the line `{line}`")]
+    TwoNotesOnOneLine { number: usize, line: String },
+    #[error(
+        "note {number}: no line of the listing is `{anchor}`{}",
+        closest.as_ref().map(|line| format!(" (the closest is `{line}`)")).unwrap_or_default()
+    )]
+    NoSuchLine { number: usize, anchor: String, closest: Option<String> },
+    /// `lines` are 1-based.
+    #[error(
+        "note {number}: `{anchor}` is {} lines of the listing (lines {}); anchor it to one",
+        lines.len(),
+        lines.iter().map(ToString::to_string).collect::<Vec<_>>().join(", ")
+    )]
+    SeveralLines { number: usize, anchor: String, lines: Vec<usize> },
+}
+
 /// Each note's line: line index → note number (1-based, in the order written).
-pub fn place(notes: &[Note], body: &str) -> Result<BTreeMap<usize, usize>, String> {
+pub fn place(notes: &[Note], body: &str) -> Result<BTreeMap<usize, usize>, Error> {
     let lines: Vec<String> = body.lines().map(normalise).collect();
     let mut placed = BTreeMap::new();
     for (number, note) in (1..).zip(notes) {
@@ -29,23 +48,16 @@ pub fn place(notes: &[Note], body: &str) -> Result<BTreeMap<usize, usize>, Strin
         match matches.as_slice() {
             [index] => {
                 if placed.insert(*index, number).is_some() {
-                    return Err(format!("note {number}: two notes anchored to the line `{wanted}`"));
+                    return Err(Error::TwoNotesOnOneLine { number, line: wanted });
                 }
             }
             [] => {
-                let closest = listings::closest_names(&wanted, &lines);
-                return Err(format!(
-                    "note {number}: no line of the listing is `{wanted}`{}",
-                    closest.first().map(|line| format!(" (the closest is `{line}`)")).unwrap_or_default()
-                ));
+                let closest = listings::closest_names(&wanted, &lines).into_iter().next();
+                return Err(Error::NoSuchLine { number, anchor: wanted, closest });
             }
             several => {
-                let at: Vec<String> = several.iter().map(|i| (i + 1).to_string()).collect();
-                return Err(format!(
-                    "note {number}: `{wanted}` is {} lines of the listing (lines {}); anchor it to one",
-                    several.len(),
-                    at.join(", ")
-                ));
+                let lines = several.iter().map(|i| i + 1).collect();
+                return Err(Error::SeveralLines { number, anchor: wanted, lines });
             }
         }
     }
@@ -74,17 +86,18 @@ mod tests {
 
     #[test]
     fn an_anchor_that_matches_no_line_names_the_closest_one() {
+        let error = place(&[note("mov eax, 2")], BODY).unwrap_err();
         assert_eq!(
-            place(&[note("mov eax, 2")], BODY),
-            Err("note 1: no line of the listing is `mov eax, 2` (the closest is `mov eax, 1`)".into())
+            error,
+            Error::NoSuchLine { number: 1, anchor: "mov eax, 2".into(), closest: Some("mov eax, 1".into()) }
         );
+        assert_eq!(error.to_string(), "note 1: no line of the listing is `mov eax, 2` (the closest is `mov eax, 1`)");
     }
 
     #[test]
     fn an_anchor_that_matches_several_lines_is_refused() {
-        assert_eq!(
-            place(&[note("mov eax, 1"), note("ret")], BODY),
-            Err("note 2: `ret` is 2 lines of the listing (lines 3, 4); anchor it to one".into())
-        );
+        let error = place(&[note("mov eax, 1"), note("ret")], BODY).unwrap_err();
+        assert_eq!(error, Error::SeveralLines { number: 2, anchor: "ret".into(), lines: vec![3, 4] });
+        assert_eq!(error.to_string(), "note 2: `ret` is 2 lines of the listing (lines 3, 4); anchor it to one");
     }
 }

@@ -9,72 +9,135 @@
 //! type-sizes listing folded under it: every layout the book shows has its picture, or the
 //! build fails.
 
-use listings::{Origin, Workspace, read_snapshot};
+use listings::{ListingKind, Origin, SnapshotName, Workspace, read_snapshot};
 use pictures::element_text;
 
-use crate::listing::{escape, stored_listing};
+use crate::directive::{ArgumentError, Arguments, Context, Expansion, Render, RenderError};
+use crate::listing::{self, ListingName, Snapshot, Stage, escape};
 
-pub fn render_picture(arguments: &[String], workspace: &Workspace) -> Result<String, String> {
-    let [chapter, name] = arguments else {
-        return Err("usage: {{#picture CHAPTER NAME}}".to_owned());
-    };
-    picture_figure(chapter, name, workspace)
+/// `{{#picture CHAPTER NAME}}`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Picture {
+    pub chapter: String,
+    pub name: String,
+}
+
+impl Picture {
+    pub fn parse(arguments: &Arguments<'_>) -> Result<Picture, ArgumentError> {
+        let [chapter, name] = arguments.words.as_slice() else { return Err(ArgumentError::Usage) };
+        Ok(Picture { chapter: chapter.clone(), name: name.clone() })
+    }
+}
+
+impl Render for Picture {
+    fn render(&self, context: &Context<'_>) -> Result<Expansion, RenderError> {
+        Ok(Expansion::Markdown(self.figure(context.workspace)?))
+    }
 }
 
 /// `{{#type-sizes …}}`: the layout's picture, and the listing itself folded.
-pub fn render_type_sizes(arguments: &[String], workspace: &Workspace) -> Result<String, String> {
-    let [chapter, name, ..] = arguments else {
-        return Err("usage: {{#type-sizes CHAPTER LISTING [`part=PART`]}}".to_owned());
-    };
-    let listing = crate::listing::render_stage(listings::ListingKind::TypeSizes, arguments, workspace)?;
-    let picture = picture_figure(chapter, &format!("layout_{name}"), workspace).map_err(|e| {
-        format!("{e}; every type-sizes listing the book shows has a picture of its layout, `layout_{name}`: draw it in the chapter's tests/pictures.rs")
-    })?;
-    Ok(format!(
-        "{picture}<details class=\"picture-listing\">\n<summary>The compiler's print-out and the table it was drawn from</summary>\n\n{listing}\n</details>\n"
-    ))
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TypeSizes {
+    pub layout: Stage,
 }
 
-fn picture_figure(chapter: &str, name: &str, workspace: &Workspace) -> Result<String, String> {
-    let arguments = [chapter.to_owned(), name.to_owned()];
-    let (chapter, name, stored, _) = stored_listing(listings::ListingKind::Picture, &arguments, workspace, "none")?;
-    let Origin::Picture { drawn_from } = &stored.provenance.origin else {
-        return Err(format!("the snapshot of `{name}` in {} is not a picture", chapter.slug));
-    };
-    for source in drawn_from {
-        let slug = source.snapshot.split("__").next().unwrap_or_default();
-        let listing_chapter = workspace.chapter(slug).map_err(|e| e.to_string())?;
-        let path = listing_chapter.snapshot_dir().join(format!("{}.snap", source.snapshot));
-        let now =
-            read_snapshot(&path).map_err(|e| format!("the picture `{name}` of {} was drawn from {e}", chapter.slug))?;
-        if pictures::digest(&now.body) != source.digest {
-            return Err(format!(
-                "the picture `{name}` of {} is stale: {}.snap has changed since it was drawn; draw it again with \
-                 `INSTA_UPDATE=always {}`",
-                chapter.slug,
-                source.snapshot,
-                stored.command.as_deref().unwrap_or("cargo test")
-            ));
+impl TypeSizes {
+    pub fn parse(arguments: &Arguments<'_>) -> Result<TypeSizes, ArgumentError> {
+        Ok(TypeSizes { layout: Stage::parse(ListingKind::TypeSizes, arguments)? })
+    }
+}
+
+impl Render for TypeSizes {
+    fn render(&self, context: &Context<'_>) -> Result<Expansion, RenderError> {
+        let listing = self.layout.figure(context.workspace)?;
+        let name = &self.layout.listing.name;
+        let picture = Picture { chapter: self.layout.listing.chapter.clone(), name: format!("layout_{name}") };
+        let picture = picture
+            .figure(context.workspace)
+            .map_err(|error| Error::LayoutWithoutPicture { name: name.clone(), error: Box::new(error) })?;
+        Ok(Expansion::Markdown(format!(
+            "{picture}<details class=\"picture-listing\">\n<summary>The compiler's print-out and the table it was drawn from</summary>\n\n{listing}\n</details>\n"
+        )))
+    }
+}
+
+/// Why a picture cannot be shown.
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    /// Boxed: a missing listing carries the listings that exist.
+    #[error(transparent)]
+    Listing(Box<listing::Error>),
+    #[error(
+        "the picture `{name}` of {chapter} names `{snapshot}` as a listing it was drawn from, which is no snapshot's name"
+    )]
+    NotASnapshotName { name: String, chapter: String, snapshot: String },
+    /// `error` is `read_snapshot`'s, which names the file.
+    #[error("the picture `{name}` of {chapter} was drawn from {error}")]
+    DrawnFromUnreadable { name: String, chapter: String, error: String },
+    #[error(
+        "the picture `{name}` of {chapter} is stale: {snapshot}.snap has changed since it was drawn; draw it again with \
+         `INSTA_UPDATE=always {command}`"
+    )]
+    Stale { name: String, chapter: String, snapshot: String, command: String },
+    #[error("the picture `{name}` of {chapter} has a blank line, which would end its HTML block")]
+    BlankLine { name: String, chapter: String },
+    #[error("the picture `{name}` of {chapter} has no <title>")]
+    NoTitle { name: String, chapter: String },
+    #[error(
+        "{error}; every type-sizes listing the book shows has a picture of its layout, `layout_{name}`: draw it in the chapter's tests/pictures.rs"
+    )]
+    LayoutWithoutPicture { name: String, error: Box<Error> },
+}
+
+impl From<listing::Error> for Error {
+    fn from(error: listing::Error) -> Error {
+        Error::Listing(Box::new(error))
+    }
+}
+
+impl Picture {
+    /// The figure, as markdown (the SVG inline), if the picture is not stale.
+    fn figure(&self, workspace: &Workspace) -> Result<String, Error> {
+        let listing = ListingName { chapter: self.chapter.clone(), name: self.name.clone(), part: None };
+        let Snapshot { chapter, name, stored } = listing.read(ListingKind::Picture, workspace)?;
+        let Origin::Picture { drawn_from } = &stored.provenance.origin else {
+            return Err(listing::Error::WrongKind { name, chapter: chapter.slug, expected: "a picture" }.into());
+        };
+        let mut sources = Vec::new();
+        for source in drawn_from {
+            let Some(snapshot) = SnapshotName::parse(&source.snapshot) else {
+                return Err(Error::NotASnapshotName { name, chapter: chapter.slug, snapshot: source.snapshot.clone() });
+            };
+            let listing_chapter = workspace.chapter(&snapshot.chapter_slug).map_err(listing::Error::from)?;
+            let path = listing_chapter.snapshot_path(snapshot.kind, &snapshot.name, None);
+            let now = read_snapshot(&path).map_err(|error| Error::DrawnFromUnreadable {
+                name: name.clone(),
+                chapter: chapter.slug.clone(),
+                error,
+            })?;
+            if pictures::digest(&now.body) != source.digest {
+                return Err(Error::Stale {
+                    name,
+                    chapter: chapter.slug,
+                    snapshot: source.snapshot.clone(),
+                    command: stored.command.clone().unwrap_or_else(|| "cargo test".to_owned()),
+                });
+            }
+            sources.push(format!("<code>{}</code>", escape(&snapshot.name)));
         }
+        let svg = stored.body.trim_end();
+        if svg.contains("\n\n") {
+            return Err(Error::BlankLine { name, chapter: chapter.slug });
+        }
+        let Some(title) = element_text(svg, "title") else {
+            return Err(Error::NoTitle { name, chapter: chapter.slug });
+        };
+        // The SVG has no blank line, so that it stays one HTML block of the page.
+        Ok(format!(
+            "<figure class=\"picture\" id=\"{}\">\n{svg}\n<figcaption>{title} · drawn by the chapter's tests from {} · {}</figcaption>\n</figure>\n",
+            pictures::picture_id(&chapter.slug, &name),
+            sources.join(", "),
+            escape(&stored.provenance.compiler),
+        ))
     }
-    let svg = stored.body.trim_end();
-    if svg.contains("\n\n") {
-        return Err(format!(
-            "the picture `{name}` of {} has a blank line, which would end its HTML block",
-            chapter.slug
-        ));
-    }
-    let title =
-        element_text(svg, "title").ok_or_else(|| format!("the picture `{name}` of {} has no <title>", chapter.slug))?;
-    let sources: Vec<String> = drawn_from
-        .iter()
-        .map(|d| format!("<code>{}</code>", escape(d.snapshot.rsplit("__").next().unwrap_or_default())))
-        .collect();
-    // The SVG has no blank line, so that it stays one HTML block of the page.
-    Ok(format!(
-        "<figure class=\"picture\" id=\"{}\">\n{svg}\n<figcaption>{title} · drawn by the chapter's tests from {} · {}</figcaption>\n</figure>\n",
-        pictures::picture_id(&chapter.slug, &name),
-        sources.join(", "),
-        escape(&stored.provenance.compiler),
-    ))
 }

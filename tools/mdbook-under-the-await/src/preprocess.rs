@@ -1,18 +1,19 @@
-//! One pass over the book: expand the listing directives, check every include and every
-//! internal link, and collect every problem with its file and line.
+//! One pass over the book: expand the directives, check every include and every internal link,
+//! and collect every problem with its file and line.
+//!
+//! mdBook calls a page of the book a `Chapter`; here it is a [`Page`], and "chapter" is one of
+//! the book's chapter crates (`listings::Chapter`).
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
-use listings::{ListingKind, Workspace};
-use mdbook_preprocessor::book::{Book, BookItem, Chapter};
+use listings::Workspace;
+use mdbook_preprocessor::book::{Book, BookItem, Chapter as Page};
 
 use crate::course::Course;
-use crate::diagnostic::{Diagnostic, line_of};
-use crate::{
-    commands, course, cpp_listing, directive, generated_table, glossary, includes, links, listing, measured, picture,
-    quote,
-};
+use crate::diagnostic::{Diagnostic, Problem, line_of};
+use crate::directive::{self, Context, Expansion};
+use crate::{commands, course, glossary, links, measured};
 
 /// `root` is the book's root (the workspace root: `book.toml` lives there), `src` its source
 /// folder. Returns every problem found; the book is only usable if there are none.
@@ -21,28 +22,30 @@ pub fn preprocess(root: &Path, src: &Path, book: &mut Book) -> Vec<Diagnostic> {
     let mut problems = check_glossary(root, src, book);
     let course = collect_course(root, src, book, &mut problems);
     let figures = measured::Loaded::default();
-    book.for_each_chapter_mut(|chapter| {
-        let file = chapter_file(root, src, chapter);
+    book.for_each_chapter_mut(|page| {
+        let file = page_file(root, src, page);
         let page_dir = file.parent().map(|dir| root.join(dir)).unwrap_or_else(|| src.to_owned());
-        let commands = commands::check_example_commands(&chapter.content, root);
-        problems.extend(commands.into_iter().map(|(offset, message)| Diagnostic {
+        let at = |offset: usize, problem: Problem| Diagnostic {
             file: file.clone(),
-            line: line_of(&chapter.content, offset),
-            message,
-        }));
-        let (content, found) = expand(&chapter.content, &workspace, &page_dir, &course, &figures);
-        chapter.content = content;
-        problems.extend(found.into_iter().map(|(line, message)| Diagnostic { file: file.clone(), line, message }));
+            line: line_of(&page.content, offset),
+            problem,
+        };
+        let commands = commands::check_example_commands(&page.content, root);
+        problems.extend(commands.into_iter().map(|(offset, problem)| at(offset, problem.into())));
+        let context = Context { workspace: &workspace, page_dir: &page_dir, course: &course, figures: &figures };
+        let (content, found) = expand(&page.content, &context);
+        problems.extend(found.into_iter().map(|(offset, problem)| at(offset, problem.into())));
+        page.content = content;
     });
 
-    let pages: HashMap<PathBuf, _> =
-        chapters(book).filter_map(|c| Some((c.path.clone()?, links::ids(&c.content)))).collect();
-    for chapter in chapters(book) {
-        let Some(path) = &chapter.path else { continue };
-        for link in links::links(&chapter.content) {
-            if let Err(message) = links::check(&link.destination, path, &pages, src) {
-                let file = chapter_file(root, src, chapter);
-                problems.push(Diagnostic { file, line: line_of(&chapter.content, link.offset), message });
+    let ids: HashMap<PathBuf, _> =
+        pages(book).filter_map(|page| Some((page.path.clone()?, links::ids(&page.content)))).collect();
+    for page in pages(book) {
+        let Some(path) = &page.path else { continue };
+        for link in links::links(&page.content) {
+            if let Err(broken) = links::check(&link.destination, path, &ids, src) {
+                let file = page_file(root, src, page);
+                problems.push(Diagnostic { file, line: line_of(&page.content, link.offset), problem: broken.into() });
             }
         }
     }
@@ -51,88 +54,43 @@ pub fn preprocess(root: &Path, src: &Path, book: &mut Book) -> Vec<Diagnostic> {
 
 /// The glossary's terms against the other pages as written (listings not expanded).
 fn check_glossary(root: &Path, src: &Path, book: &Book) -> Vec<Diagnostic> {
-    let Some(glossary) = chapters(book).find(|c| c.path.as_deref() == Some(Path::new(glossary::PAGE))) else {
+    let Some(glossary) = pages(book).find(|page| page.path.as_deref() == Some(Path::new(glossary::PAGE))) else {
         return Vec::new();
     };
-    let pages: Vec<&str> = chapters(book).filter(|c| c.path != glossary.path).map(|c| c.content.as_str()).collect();
-    let file = chapter_file(root, src, glossary);
-    glossary::unused_terms(&glossary.content, &pages)
+    let others: Vec<&str> = pages(book).filter(|page| page.path != glossary.path).map(|p| p.content.as_str()).collect();
+    let file = page_file(root, src, glossary);
+    glossary::unused_terms(&glossary.content, &others)
         .into_iter()
-        .map(|(offset, message)| Diagnostic { file: file.clone(), line: line_of(&glossary.content, offset), message })
+        .map(|(offset, problem)| Diagnostic {
+            file: file.clone(),
+            line: line_of(&glossary.content, offset),
+            problem: problem.into(),
+        })
         .collect()
 }
 
-/// The directives the dispatch below renders, besides the course's: a name that is neither these,
-/// the course's nor mdBook's is a typo, and would otherwise stay on the page as text.
-const OUR_DIRECTIVES: &[&str] = &[
-    "asm",
-    "asm-line",
-    "historical-asm",
-    "mir",
-    "hir",
-    "type-sizes",
-    "table",
-    "cpp-asm",
-    "cpp-asm-line",
-    "figures",
-    "figure",
-];
-
-/// The page with its listing directives replaced, and the problems found as (line, message).
-/// Lines refer to the page as written, before any expansion.
-fn expand(
-    page: &str,
-    workspace: &Workspace,
-    page_dir: &Path,
-    course: &Course,
-    figures: &measured::Loaded,
-) -> (String, Vec<(usize, String)>) {
+/// The page with its directives replaced, and the problems found with their byte offsets in the
+/// page as written, before any expansion. Each directive is looked up in the one table, parsed
+/// once into its typed value, and rendered from that.
+fn expand(page: &str, context: &Context<'_>) -> (String, Vec<(usize, directive::Error)>) {
     let mut out = String::with_capacity(page.len());
     let mut problems = Vec::new();
     let mut copied_to = 0;
     for found in directive::find(page) {
-        let line = line_of(page, found.span.start);
-        let rendered = match found.name {
-            "asm" => Some(listing::render_asm(&found.arguments(), workspace)),
-            "asm-line" => Some(quote::render_asm_line(&found.arguments(), workspace)),
-            "historical-asm" => Some(listing::render_historical_asm(&found.arguments(), page_dir)),
-            "mir" => Some(listing::render_stage(ListingKind::Mir, &found.arguments(), workspace)),
-            "hir" => Some(listing::render_stage(ListingKind::Hir, &found.arguments(), workspace)),
-            "type-sizes" => Some(picture::render_type_sizes(&found.arguments(), workspace)),
-            "picture" => Some(picture::render_picture(&found.arguments(), workspace)),
-            "table" => Some(generated_table::render_table(&found.arguments(), workspace)),
-            "cpp-asm" => Some(cpp_listing::render_cpp_asm(&found.arguments(), workspace)),
-            "cpp-asm-line" => Some(quote::render_cpp_asm_line(&found.arguments(), workspace)),
-            name if course::DIRECTIVES.contains(&name) => Some(course.render(&found, &workspace.root)),
-            "figures" => Some(measured::render_table(&found.arguments(), workspace, figures)),
-            "figure" => Some(measured::render_value(&found.arguments(), workspace, figures)),
-            "include" | "rustdoc_include" | "playground" | "playpen" => {
-                if let Err(message) = includes::check(&found, page_dir) {
-                    problems.push((line, message));
-                }
-                None
+        let expanded = match directive::entry(found.name) {
+            None => Err(directive::Error::Unknown { name: found.name.to_owned() }),
+            Some(entry) => {
+                entry.parse(&found.arguments).and_then(|parsed| parsed.render(context).map_err(directive::Error::from))
             }
-            // mdBook's own `links` preprocessor expands it after this one.
-            "title" => None,
-            unknown => Some(Err(format!(
-                "unknown directive `{{{{#{unknown}}}}}`; this book's directives are {}, and mdBook's {}",
-                OUR_DIRECTIVES
-                    .iter()
-                    .chain(course::DIRECTIVES)
-                    .map(|d| format!("`{d}`"))
-                    .collect::<Vec<_>>()
-                    .join(", "),
-                ["include", "rustdoc_include", "playground", "playpen", "title"].map(|d| format!("`{d}`")).join(", ")
-            ))),
         };
-        match rendered {
-            Some(Ok(markdown)) => {
+        match expanded {
+            Ok(Expansion::Markdown(markdown)) => {
                 out.push_str(&page[copied_to..found.span.start]);
                 out.push_str(&markdown);
                 copied_to = found.span.end;
             }
-            Some(Err(message)) => problems.push((line, message)),
-            None => {}
+            Ok(Expansion::LeftToMdBook) => {}
+            Err(error) => problems.push((found.span.start, error)),
         }
     }
     out.push_str(&page[copied_to..]);
@@ -140,16 +98,16 @@ fn expand(
 }
 
 /// The timed sections of every numbered page (the course), before any page is expanded: the
-/// schedule needs all of them. Each missing or malformed time or note is a problem.
+/// schedule needs all of them. Each missing or misplaced time or note is a problem.
 fn collect_course(root: &Path, src: &Path, book: &Book, problems: &mut Vec<Diagnostic>) -> Course {
     let mut sections = Vec::new();
-    for chapter in chapters(book) {
-        let Some(path) = &chapter.path else { continue };
-        let file = chapter_file(root, src, chapter);
-        let found = match chapter.number {
+    for page in pages(book) {
+        let Some(path) = &page.path else { continue };
+        let file = page_file(root, src, page);
+        let found = match page.number {
             Some(_) => {
-                let top = chapter.parent_names.first().unwrap_or(&chapter.name);
-                match course::sections_of(&chapter.content, path, &chapter.name, top) {
+                let top = page.parent_names.first().unwrap_or(&page.name);
+                match course::sections_of(&page.content, path, &page.name, top) {
                     Ok(found) => {
                         sections.extend(found);
                         Vec::new()
@@ -157,27 +115,28 @@ fn collect_course(root: &Path, src: &Path, book: &Book, problems: &mut Vec<Diagn
                     Err(found) => found,
                 }
             }
-            None => course::untimed_page_problems(&chapter.content),
+            None => course::untimed_page_problems(&page.content),
         };
-        problems.extend(found.into_iter().map(|(offset, message)| Diagnostic {
+        problems.extend(found.into_iter().map(|(offset, problem)| Diagnostic {
             file: file.clone(),
-            line: line_of(&chapter.content, offset),
-            message,
+            line: line_of(&page.content, offset),
+            problem: problem.into(),
         }));
     }
     Course::new(sections)
 }
 
 /// `book/ch01-the-experiment.md`: the page's file relative to the book's root, for messages.
-fn chapter_file(root: &Path, src: &Path, chapter: &Chapter) -> PathBuf {
-    let source = chapter.source_path.clone().or_else(|| chapter.path.clone()).unwrap_or_default();
+fn page_file(root: &Path, src: &Path, page: &Page) -> PathBuf {
+    let source = page.source_path.clone().or_else(|| page.path.clone()).unwrap_or_default();
     let src = src.strip_prefix(root).unwrap_or(src);
     src.join(source)
 }
 
-fn chapters(book: &Book) -> impl Iterator<Item = &Chapter> {
+/// Every page of the book (mdBook's chapters), drafts and sub-pages included.
+fn pages(book: &Book) -> impl Iterator<Item = &Page> {
     book.iter().filter_map(|item| match item {
-        BookItem::Chapter(chapter) => Some(chapter),
+        BookItem::Chapter(page) => Some(page),
         _ => None,
     })
 }

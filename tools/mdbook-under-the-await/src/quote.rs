@@ -6,36 +6,57 @@
 //! gone. Spacing does not matter (`mov  esi, 29` and `mov esi, 29` are the same line); everything
 //! else must match exactly.
 
-use listings::{ListingKind, Workspace};
+use listings::ListingKind;
 
-use crate::listing::stored_listing;
+use crate::directive::{ArgumentError, Arguments, Context, Expansion, Render, RenderError};
+use crate::listing::{ListingName, Snapshot, noun};
 
-/// The quoted line as inline code, if the listing has it.
-pub fn render_asm_line(arguments: &[String], workspace: &Workspace) -> Result<String, String> {
-    render_line(ListingKind::Asm, arguments, workspace)
+/// `{{#asm-line …}}` (`kind` [`ListingKind::Asm`]) or `{{#cpp-asm-line …}}` (a C++ listing,
+/// `cpp_listing.rs`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Quote {
+    pub kind: ListingKind,
+    pub listing: ListingName,
+    /// As the page writes it.
+    pub line: String,
 }
 
-/// `{{#cpp-asm-line CHAPTER LISTING "line"}}`: the same for a C++ listing (`cpp_listing.rs`).
-pub fn render_cpp_asm_line(arguments: &[String], workspace: &Workspace) -> Result<String, String> {
-    render_line(ListingKind::CppAsm, arguments, workspace)
-}
-
-fn render_line(kind: ListingKind, arguments: &[String], workspace: &Workspace) -> Result<String, String> {
-    let usage = format!("usage: {{{{#{}-line CHAPTER LISTING \"line as the listing shows it\"}}}}", kind.as_str());
-    let [_, _, quoted] = arguments else { return Err(usage) };
-    let (chapter, name, stored, _) = stored_listing(kind, &arguments[..2], workspace, "")?;
-    let wanted = normalise(quoted);
-    let lines: Vec<String> = stored.body.lines().map(normalise).filter(|line| !line.is_empty()).collect();
-    if lines.contains(&wanted) {
-        return Ok(inline_code(&wanted));
+impl Quote {
+    pub fn parse(kind: ListingKind, arguments: &Arguments<'_>) -> Result<Quote, ArgumentError> {
+        let [chapter, name, line] = arguments.words.as_slice() else { return Err(ArgumentError::Usage) };
+        let listing = ListingName { chapter: chapter.clone(), name: name.clone(), part: None };
+        Ok(Quote { kind, listing, line: line.clone() })
     }
-    let closest = listings::closest_names(&wanted, &lines);
-    Err(format!(
-        "the {} listing `{name}` of {} has no line `{wanted}`{}",
-        if kind == ListingKind::CppAsm { "C++ assembly" } else { "assembly" },
-        chapter.slug,
-        closest.first().map(|line| format!("; the closest is `{line}`")).unwrap_or_default()
-    ))
+}
+
+/// The listing no longer has the quoted line.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error(
+    "the {} listing `{name}` of {chapter} has no line `{line}`{}",
+    noun(*kind),
+    closest.as_ref().map(|line| format!("; the closest is `{line}`")).unwrap_or_default()
+)]
+pub struct Error {
+    pub kind: ListingKind,
+    pub name: String,
+    pub chapter: String,
+    /// Normalised.
+    pub line: String,
+    pub closest: Option<String>,
+}
+
+impl Render for Quote {
+    /// The quoted line as inline code, if the listing has it.
+    fn render(&self, context: &Context<'_>) -> Result<Expansion, RenderError> {
+        let Snapshot { chapter, name, stored } = self.listing.read(self.kind, context.workspace)?;
+        let wanted = normalise(&self.line);
+        let lines: Vec<String> = stored.body.lines().map(normalise).filter(|line| !line.is_empty()).collect();
+        if lines.contains(&wanted) {
+            return Ok(Expansion::Markdown(inline_code(&wanted)));
+        }
+        let closest = listings::closest_names(&wanted, &lines).into_iter().next();
+        Err(Error { kind: self.kind, name, chapter: chapter.slug, line: wanted, closest }.into())
+    }
 }
 
 /// A listing line as a reader writes it: runs of spaces and tabs become one space, leading and

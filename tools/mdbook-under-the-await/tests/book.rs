@@ -7,6 +7,7 @@ use std::process::{Command, Stdio};
 use mdbook_preprocessor::PreprocessorContext;
 use mdbook_preprocessor::book::{Book, BookItem, Chapter, SectionNumber};
 use mdbook_preprocessor::config::Config;
+use mdbook_under_the_await::directive::{Expander, TABLE};
 use mdbook_under_the_await::{compiler_explorer, preprocess};
 
 fn workspace_root() -> PathBuf {
@@ -307,6 +308,61 @@ fn an_unknown_directive_fails_instead_of_staying_on_the_page_as_text() {
     let found = problems(&workspace_root(), book_with_page("# T\n\n{{#asmline ch01 noop \"ret\"}}\n"));
     assert_eq!(found.len(), 1, "{found:?}");
     assert!(found[0].starts_with("book/ch01-the-experiment.md:3: unknown directive `{{#asmline}}`; this book's directives are `asm`, `asm-line`,"), "{}", found[0]);
+    assert!(found[0].ends_with("; did you mean `asm-line`?"), "{}", found[0]);
+}
+
+#[test]
+fn the_help_for_an_unknown_directive_names_every_directive_of_the_table() {
+    let found = problems(&workspace_root(), book_with_page("{{#pictur ch01 waker_noop_clone}}\n"));
+    assert_eq!(found.len(), 1, "{found:?}");
+    let (ours, mdbooks) = found[0].split_once(", and mdBook's ").expect(&found[0]);
+    for entry in TABLE {
+        let listed = match entry.expander {
+            Expander::Preprocessor => ours,
+            Expander::MdBook => mdbooks,
+        };
+        assert!(listed.contains(&format!("`{}`", entry.name)), "{} missing from {}", entry.name, found[0]);
+    }
+    for name in ["picture", "quiz", "exercise", "time", "notes", "end-notes", "schedule"] {
+        assert!(ours.contains(&format!("`{name}`")), "{name} missing from {ours}");
+    }
+    assert!(found[0].ends_with("; did you mean `picture`?"), "{}", found[0]);
+}
+
+#[test]
+fn a_directive_without_its_arguments_fails_with_its_usage_and_an_example() {
+    let found =
+        problems(&workspace_root(), book_with_page("{{#asm}}\n\n{{#picture ch01}}\n\n{{#table ch08 t part=p}}\n"));
+    assert_eq!(
+        found,
+        [
+            "book/ch01-the-experiment.md:1: usage: {{#asm CHAPTER LISTING [no-source] [part=PART] [note=\"LINE\" \"text\"]…}}, e.g. {{#asm ch01-the-experiment hello_world_state_machine}}",
+            "book/ch01-the-experiment.md:3: usage: {{#picture CHAPTER NAME}}, e.g. {{#picture ch01-the-experiment waker_noop_clone}}",
+            "book/ch01-the-experiment.md:5: unknown option `part=p` of {{#table}}; it takes none",
+        ]
+    );
+}
+
+/// Each row's example, on one numbered page of the real checkout: the examples are the ones the
+/// README lists, so none of them may name a listing, anchor or line that is gone.
+#[test]
+fn every_directive_of_the_table_renders_its_example_on_this_checkout() {
+    let mut content = String::from("# Every directive\n\n## Examples\n\n");
+    for entry in TABLE {
+        content.push_str(entry.example);
+        content.push_str("\n\n");
+    }
+    let mut chapter = Chapter::new("Every directive", content, "ch01-the-experiment.md", vec![]);
+    chapter.number = Some(SectionNumber::new(vec![1]));
+    let mut book = Book::new_with_items(vec![BookItem::Chapter(chapter)]);
+    let root = workspace_root();
+    let found = preprocess(&root, &root.join("book"), &mut book);
+    assert!(found.is_empty(), "{found:#?}");
+    let expanded = page(&book, "ch01-the-experiment.md");
+    for entry in TABLE {
+        let left = expanded.contains(entry.example);
+        assert_eq!(left, entry.expander == Expander::MdBook, "{}: {expanded}", entry.example);
+    }
 }
 
 #[test]

@@ -70,6 +70,17 @@ fn a_section_without_a_time_or_notes_fails_the_build_at_its_heading() {
 }
 
 #[test]
+fn a_malformed_time_fails_once_with_its_usage() {
+    let problems = preprocessed("# P\n\n## A\n\n{{#time ten min}}\n\n{{#notes}}\nx\n{{#end-notes}}\n").unwrap_err();
+    assert_eq!(
+        problems,
+        [
+            "book/ch01-the-experiment-practice.md:5: `ten` is not a number of minutes above zero; usage: {{#time N min [workshop]}}, e.g. {{#time 15 min}}"
+        ]
+    );
+}
+
+#[test]
 fn unknown_quizzes_and_exercises_are_errors_naming_what_exists() {
     let problems = preprocessed(&format!(
         "# P\n\n## A\n\n{TIMED}\n{{{{#quiz ch09-nothing}}}}\n\n{{{{#exercise ch03-countng-waker}}}}\n"

@@ -163,7 +163,7 @@ fn an_unknown_table_or_value_fails_naming_those_there_are() {
         [
             "book/ch09-measured.md:1: no table `poll`; the tables are: polls (in chapters/ch09-measured/figures.toml)",
             "book/ch09-measured.md:2: no figure `counts`; the figures are: count, ratio (in chapters/ch09-measured/figures.toml)",
-            "book/ch09-measured.md:3: usage: {{#figures CHAPTER TABLE}}",
+            "book/ch09-measured.md:3: usage: {{#figures CHAPTER TABLE}}, e.g. {{#figures ch09-cost wakers}}",
         ]
     );
 }

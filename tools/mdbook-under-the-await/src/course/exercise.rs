@@ -7,18 +7,17 @@
 
 use std::path::Path;
 
-use course::exercise::{self, EXERCISES_DIR, FindError, STUDENT_DIR};
+use course::exercise::{self, EXERCISES_DIR, STUDENT_DIR};
+
+use super::Error;
 
 /// The starters' archive, in the built book's `exercises/` folder.
 pub const ARCHIVE: &str = "under-the-await-exercises.tar.gz";
 
-pub fn render(root: &Path, name: &str) -> Result<String, String> {
-    let exercise = exercise::find(root, name).map_err(|e| match e {
-        FindError::Unknown(unknown) => unknown.to_string(),
-        FindError::Workspace(message) => message,
-    })?;
-    let starter = exercise.starter()?;
-    let solution = exercise.solution()?;
+pub fn render(root: &Path, name: &str) -> Result<String, Error> {
+    let exercise = exercise::find(root, name)?;
+    let starter = exercise.starter().map_err(Error::ExerciseFile)?;
+    let solution = exercise.solution().map_err(Error::ExerciseFile)?;
     let name = &exercise.name;
     let tests: Vec<String> = exercise
         .test_files()

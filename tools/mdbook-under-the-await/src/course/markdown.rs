@@ -3,15 +3,16 @@
 
 use pulldown_cmark::{Event, Parser, Tag, html};
 
+use super::Error;
 use crate::links::markdown_options;
 
 /// `text` as HTML; `inline` drops the paragraph around a one-paragraph text (for a choice).
 /// Links are refused: a quiz text is rendered outside mdBook, whose link checks and `.md`
 /// rewriting would not see them.
-pub fn to_html(text: &str, inline: bool) -> Result<String, String> {
+pub fn to_html(text: &str, inline: bool) -> Result<String, Error> {
     let events: Vec<Event<'_>> = Parser::new_ext(text, markdown_options()).collect();
     if events.iter().any(|e| matches!(e, Event::Start(Tag::Link { .. }) | Event::Start(Tag::Image { .. }))) {
-        return Err(format!("a quiz text cannot hold a link (name the section instead): {text:?}"));
+        return Err(Error::LinkInQuizText { text: text.to_owned() });
     }
     let mut out = String::new();
     html::push_html(&mut out, events.into_iter());
@@ -35,6 +36,9 @@ mod tests {
     fn inline_markdown_loses_its_paragraph_and_links_are_refused() {
         assert_eq!(to_html("slot `24`", true).unwrap(), "slot <code>24</code>");
         assert_eq!(to_html("One.\n\nTwo.", false).unwrap(), "<p>One.</p>\n<p>Two.</p>");
-        assert!(to_html("see [here](a.md)", false).unwrap_err().contains("cannot hold a link"));
+        assert_eq!(
+            to_html("see [here](a.md)", false).unwrap_err().to_string(),
+            "a quiz text cannot hold a link (name the section instead): \"see [here](a.md)\""
+        );
     }
 }

@@ -1,9 +1,10 @@
 //! The course in the book: `{{#quiz}}`, `{{#exercise}}`, section times (`{{#time}}`), speaker
 //! notes (`{{#notes}}` … `{{#end-notes}}`) and the generated `{{#schedule}}`.
 //!
-//! [`Course::collect`] reads every page once, before any page is expanded: the schedule needs
-//! the times of all of them, and a section without a time fails the build. Then [`Course::render`]
-//! expands one directive; `preprocess.rs` calls it for the directive names in [`DIRECTIVES`].
+//! `preprocess.rs` reads the sections of every page once ([`sections_of`]), before any page is
+//! expanded: the schedule needs the times of all of them, and a section without a time fails
+//! the build. Then each directive renders from its typed value, as every row of the directive
+//! table does.
 
 mod exercise;
 mod markdown;
@@ -11,14 +12,11 @@ mod quiz;
 mod schedule;
 mod sections;
 
-use std::path::Path;
+use course::exercise::FindError;
 
-pub use sections::{Section, sections_of, untimed_page_problems};
+pub use sections::{Section, SectionProblem, Time, sections_of, untimed_page_problems};
 
-use crate::directive::Directive;
-
-/// The directives this module expands.
-pub const DIRECTIVES: &[&str] = &["quiz", "exercise", "time", "notes", "end-notes", "schedule"];
+use crate::directive::{ArgumentError, Arguments, Context, Expansion, Render, RenderError};
 
 /// Every timed section of the book, in reading order.
 #[derive(Debug, Clone, Default)]
@@ -30,27 +28,131 @@ impl Course {
     pub fn new(sections: Vec<Section>) -> Course {
         Course { sections }
     }
+}
 
-    /// The markdown (with HTML) that replaces `directive`, or what is wrong with it.
-    pub fn render(&self, directive: &Directive<'_>, root: &Path) -> Result<String, String> {
-        let arguments = directive.arguments();
-        match directive.name {
-            "quiz" => match arguments.as_slice() {
-                [chapter] => quiz::render(root, chapter),
-                _ => Err("usage: {{#quiz CHAPTER}}, e.g. {{#quiz ch01-the-experiment}}".to_owned()),
-            },
-            "exercise" => match arguments.as_slice() {
-                [name] => exercise::render(root, name),
-                _ => Err("usage: {{#exercise NAME}}, e.g. {{#exercise ch03-counting-waker}}".to_owned()),
-            },
-            "time" => sections::parse_time(&arguments).map(|time| sections::render_time(&time)),
-            "notes" => Ok(sections::NOTES_START.to_owned()),
-            "end-notes" => Ok(sections::NOTES_END.to_owned()),
-            "schedule" => match arguments.as_slice() {
-                [] => schedule::render(&self.sections),
-                _ => Err("usage: {{#schedule}}".to_owned()),
-            },
-            other => Err(format!("`{other}` is no course directive")),
+/// Why a part of the course cannot be rendered.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum Error {
+    /// `course::Quiz`'s message, which names the file.
+    #[error("{0}")]
+    Quiz(String),
+    #[error("a quiz text cannot hold a link (name the section instead): {text:?}")]
+    LinkInQuizText { text: String },
+    /// `course::exercise::find`'s error, which names the exercises there are.
+    #[error("{0}")]
+    Exercise(FindError),
+    /// `course::Exercise`'s message for a starter or solution that cannot be cut.
+    #[error("{0}")]
+    ExerciseFile(String),
+    #[error(transparent)]
+    Schedule(#[from] schedule::Error),
+}
+
+impl From<FindError> for Error {
+    fn from(error: FindError) -> Error {
+        Error::Exercise(error)
+    }
+}
+
+/// `{{#quiz CHAPTER}}`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Quiz {
+    pub chapter: String,
+}
+
+impl Quiz {
+    pub fn parse(arguments: &Arguments<'_>) -> Result<Quiz, ArgumentError> {
+        match arguments.words.as_slice() {
+            [chapter] => Ok(Quiz { chapter: chapter.clone() }),
+            _ => Err(ArgumentError::Usage),
         }
+    }
+}
+
+impl Render for Quiz {
+    fn render(&self, context: &Context<'_>) -> Result<Expansion, RenderError> {
+        Ok(Expansion::Markdown(quiz::render(&context.workspace.root, &self.chapter)?))
+    }
+}
+
+/// `{{#exercise NAME}}`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Exercise {
+    pub name: String,
+}
+
+impl Exercise {
+    pub fn parse(arguments: &Arguments<'_>) -> Result<Exercise, ArgumentError> {
+        match arguments.words.as_slice() {
+            [name] => Ok(Exercise { name: name.clone() }),
+            _ => Err(ArgumentError::Usage),
+        }
+    }
+}
+
+impl Render for Exercise {
+    fn render(&self, context: &Context<'_>) -> Result<Expansion, RenderError> {
+        Ok(Expansion::Markdown(exercise::render(&context.workspace.root, &self.name)?))
+    }
+}
+
+impl Render for Time {
+    fn render(&self, _: &Context<'_>) -> Result<Expansion, RenderError> {
+        Ok(Expansion::Markdown(sections::render_time(self)))
+    }
+}
+
+/// `{{#notes}}`: the start of a section's speaker notes.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Notes;
+
+impl Notes {
+    pub fn parse(arguments: &Arguments<'_>) -> Result<Notes, ArgumentError> {
+        no_arguments(arguments).map(|()| Notes)
+    }
+}
+
+impl Render for Notes {
+    fn render(&self, _: &Context<'_>) -> Result<Expansion, RenderError> {
+        Ok(Expansion::Markdown(sections::NOTES_START.to_owned()))
+    }
+}
+
+/// `{{#end-notes}}`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct EndNotes;
+
+impl EndNotes {
+    pub fn parse(arguments: &Arguments<'_>) -> Result<EndNotes, ArgumentError> {
+        no_arguments(arguments).map(|()| EndNotes)
+    }
+}
+
+impl Render for EndNotes {
+    fn render(&self, _: &Context<'_>) -> Result<Expansion, RenderError> {
+        Ok(Expansion::Markdown(sections::NOTES_END.to_owned()))
+    }
+}
+
+/// `{{#schedule}}`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Schedule;
+
+impl Schedule {
+    pub fn parse(arguments: &Arguments<'_>) -> Result<Schedule, ArgumentError> {
+        no_arguments(arguments).map(|()| Schedule)
+    }
+}
+
+impl Render for Schedule {
+    fn render(&self, context: &Context<'_>) -> Result<Expansion, RenderError> {
+        Ok(Expansion::Markdown(schedule::render(&context.course.sections).map_err(Error::from)?))
+    }
+}
+
+fn no_arguments(arguments: &Arguments<'_>) -> Result<(), ArgumentError> {
+    match arguments.words.is_empty() {
+        true => Ok(()),
+        false => Err(ArgumentError::Usage),
     }
 }

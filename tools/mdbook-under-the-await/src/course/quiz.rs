@@ -9,10 +9,11 @@ use std::path::Path;
 
 use course::quiz::{Answer, Quiz};
 
+use super::Error;
 use super::markdown::{escape, to_html};
 
-pub fn render(root: &Path, chapter: &str) -> Result<String, String> {
-    let quiz = Quiz::of_chapter(root, chapter)?;
+pub fn render(root: &Path, chapter: &str) -> Result<String, Error> {
+    let quiz = Quiz::of_chapter(root, chapter).map_err(Error::Quiz)?;
     let rustc = listings::pinned_release();
     let mut questions = String::new();
     let mut answers = String::new();

@@ -31,9 +31,35 @@ const SESSIONS: [(&str, u32); 8] = [
 /// The last chapter of the book's first part, which the two-day course teaches.
 const FIRST_PART_LAST_CHAPTER: u32 = 5;
 
-pub fn render(sections: &[Section]) -> Result<String, String> {
+/// Why the sections' times make no schedule.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum Error {
+    #[error("no timed section in the book: nothing to schedule")]
+    NothingToSchedule,
+    #[error(
+        "the {course} course needs {needed} sessions of {} for {}, and has {limit}: shorten some sections' times",
+        hours(SESSION_MINUTES),
+        hours(*minutes)
+    )]
+    TooManySessions { course: &'static str, needed: usize, limit: usize, minutes: u32 },
+    #[error(
+        "a three-day course (the first part and any two chapters of the second) no longer fits: the two longest \
+         chapters of the second part take {} with their practice pages, more than a day's {} (book/instructors.md \
+         promises that every pair fits)",
+        hours(*minutes),
+        hours(2 * SESSION_MINUTES)
+    )]
+    TwoChaptersOverADay { minutes: u32 },
+    #[error(
+        "the sections marked `workshop` take {minutes} min, more than the half-day workshop's {WORKSHOP_MINUTES}: \
+         unmark some (`{{{{#time N min}}}}` without `workshop`)"
+    )]
+    WorkshopTooLong { minutes: u32 },
+}
+
+pub fn render(sections: &[Section]) -> Result<String, Error> {
     if sections.is_empty() {
-        return Err("no timed section in the book: nothing to schedule".to_owned());
+        return Err(Error::NothingToSchedule);
     }
     let (first_part, second_part): (Vec<&Section>, Vec<&Section>) = sections.iter().partition(|s| in_first_part(s));
     let two_days = sessions(&first_part, 4, "two-day")?;
@@ -43,21 +69,12 @@ pub fn render(sections: &[Section]) -> Result<String, String> {
     longest.sort_unstable_by(|a, b| b.cmp(a));
     let two_longest: u32 = longest.iter().take(2).sum();
     if two_longest > 2 * SESSION_MINUTES {
-        return Err(format!(
-            "a three-day course (the first part and any two chapters of the second) no longer fits: the two longest \
-             chapters of the second part take {} with their practice pages, more than a day's {} (book/instructors.md \
-             promises that every pair fits)",
-            hours(two_longest),
-            hours(2 * SESSION_MINUTES)
-        ));
+        return Err(Error::TwoChaptersOverADay { minutes: two_longest });
     }
     let workshop: Vec<&Section> = sections.iter().filter(|s| s.time.workshop).collect();
     let workshop_total = total(&workshop);
     if workshop_total > WORKSHOP_MINUTES {
-        return Err(format!(
-            "the sections marked `workshop` take {workshop_total} min, more than the half-day workshop's {WORKSHOP_MINUTES}: \
-             unmark some (`{{{{#time N min}}}}` without `workshop`)"
-        ));
+        return Err(Error::WorkshopTooLong { minutes: workshop_total });
     }
     let mut out = String::new();
     let _ = writeln!(
@@ -120,15 +137,10 @@ fn in_first_part(section: &Section) -> bool {
 /// `sections` cut into at most `limit` sessions of a course: as few sessions as sessions of
 /// [`SESSION_MINUTES`] allow, and those as even as the sections' boundaries allow, so that a
 /// course never ends on a session of a quarter of an hour.
-fn sessions<'a>(sections: &[&'a Section], limit: usize, course: &str) -> Result<Vec<Vec<&'a Section>>, String> {
+fn sessions<'a>(sections: &[&'a Section], limit: usize, course: &'static str) -> Result<Vec<Vec<&'a Section>>, Error> {
     let fewest = pack(sections, SESSION_MINUTES);
     if fewest.len() > limit {
-        return Err(format!(
-            "the {course} course needs {} sessions of {} for {}, and has {limit}: shorten some sections' times",
-            fewest.len(),
-            hours(SESSION_MINUTES),
-            hours(total(sections)),
-        ));
+        return Err(Error::TooManySessions { course, needed: fewest.len(), limit, minutes: total(sections) });
     }
     // The shortest session length that still packs the sections into as few sessions: it is
     // at least the average and the longest section, and at most a full session.
@@ -246,7 +258,7 @@ mod tests {
     #[test]
     fn too_much_for_two_days_fails_with_the_numbers() {
         let sections: Vec<Section> = (0..5).map(|i| section(&format!("c{i}"), "S", 170, false)).collect();
-        let error = sessions(&sections.iter().collect::<Vec<_>>(), 4, "two-day").unwrap_err();
+        let error = sessions(&sections.iter().collect::<Vec<_>>(), 4, "two-day").unwrap_err().to_string();
         assert!(error.contains("needs 5 sessions of 3 h 15 min"), "{error}");
     }
 
@@ -275,7 +287,7 @@ mod tests {
                 late
             })
             .collect();
-        let error = render(&sections).unwrap_err();
+        let error = render(&sections).unwrap_err().to_string();
         assert!(error.contains("the two longest chapters of the second part take 6 h 50 min"), "{error}");
     }
 
@@ -288,7 +300,7 @@ mod tests {
                 late
             })
             .collect();
-        let error = render(&sections).unwrap_err();
+        let error = render(&sections).unwrap_err().to_string();
         assert!(error.contains("needs 5 sessions of 3 h 15 min"), "{error}");
     }
 

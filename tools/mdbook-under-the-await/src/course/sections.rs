@@ -18,7 +18,7 @@ use std::path::PathBuf;
 
 use pulldown_cmark::{Event, HeadingLevel, Parser, Tag, TagEnd};
 
-use crate::directive;
+use crate::directive::{self, ArgumentError, Arguments};
 use crate::links::{id_from_content, markdown_options};
 
 pub const NOTES_START: &str = "<aside class=\"speaker-notes\" aria-label=\"Speaker notes\">\n<p class=\"speaker-notes-title\">Speaker notes</p>\n\n";
@@ -47,18 +47,20 @@ pub struct Time {
     pub workshop: bool,
 }
 
-/// `20 min` or `20 min workshop`.
-pub fn parse_time(arguments: &[String]) -> Result<Time, String> {
-    let usage = "usage: {{#time N min}} or {{#time N min workshop}}";
-    match arguments.iter().map(String::as_str).collect::<Vec<_>>().as_slice() {
-        [minutes, "min", rest @ ..] if rest.is_empty() || rest == ["workshop"] => {
-            let minutes: u32 = minutes.parse().map_err(|_| format!("`{minutes}` is no number of minutes; {usage}"))?;
-            if minutes == 0 {
-                return Err(format!("a section takes some time; {usage}"));
+impl Time {
+    /// `{{#time 20 min}}` or `{{#time 20 min workshop}}`.
+    pub fn parse(arguments: &Arguments<'_>) -> Result<Time, ArgumentError> {
+        let (minutes, workshop) = match arguments.strs().as_slice() {
+            [minutes, "min"] => (minutes.to_string(), false),
+            [minutes, "min", "workshop"] => (minutes.to_string(), true),
+            _ => return Err(ArgumentError::Usage),
+        };
+        match minutes.parse() {
+            Ok(0) | Err(_) => {
+                Err(ArgumentError::Invalid { argument: minutes, expected: "a number of minutes above zero" })
             }
-            Ok(Time { minutes, workshop: !rest.is_empty() })
+            Ok(minutes) => Ok(Time { minutes, workshop }),
         }
-        _ => Err(usage.to_owned()),
     }
 }
 
@@ -70,75 +72,70 @@ pub fn render_time(time: &Time) -> String {
     )
 }
 
-/// The sections of a taught page, or its problems as (byte offset, message): a section
+/// What is wrong with the sections of a page.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum SectionProblem {
+    /// `directive` is `time` or `notes`.
+    #[error("`{{{{#{directive}}}}}` before the page's first `##` heading belongs to no section")]
+    BeforeFirstHeading { directive: &'static str },
+    #[error("section “{heading}” has no teaching time: add `{{{{#time N min}}}}` under its heading")]
+    NoTime { heading: String },
+    #[error("section “{heading}” has two teaching times")]
+    TwoTimes { heading: String },
+    #[error("section “{heading}” has no speaker notes: add `{{{{#notes}}}}` … `{{{{#end-notes}}}}`")]
+    NoNotes { heading: String },
+    #[error("the speaker notes of “{heading}” must be one `{{{{#notes}}}}` closed by one `{{{{#end-notes}}}}`")]
+    UnbalancedNotes { heading: String },
+    #[error("only the numbered chapters of SUMMARY.md are taught: this page cannot carry a time")]
+    TimeOnUntaughtPage,
+}
+
+/// The sections of a taught page, or its problems as (byte offset, problem): a section
 /// without a time, or with two; a time or notes outside any section; notes never closed.
+///
+/// A time that does not parse is the expansion's to report (the directive's own error, once):
+/// its section is left out here, without a problem of its own.
 pub fn sections_of(
     page: &str,
     path: &std::path::Path,
     page_title: &str,
     chapter: &str,
-) -> Result<Vec<Section>, Vec<(usize, String)>> {
+) -> Result<Vec<Section>, Vec<(usize, SectionProblem)>> {
     let headings = headings(page);
     let mut problems = Vec::new();
     let mut sections = Vec::new();
     let directives = directive::find(page);
-    let in_range = |range: &Range<usize>, name: &str| -> Vec<(usize, Vec<String>)> {
-        directives
-            .iter()
-            .filter(|d| d.name == name && range.contains(&d.span.start))
-            .map(|d| (d.span.start, d.arguments()))
-            .collect()
+    let in_range = |range: &Range<usize>, name: &str| -> Vec<&directive::Found<'_>> {
+        directives.iter().filter(|d| d.name == name && range.contains(&d.span.start)).collect()
     };
     let first = headings.first().map_or(page.len(), |h| h.offset);
-    for name in ["time", "notes"] {
-        if let Some((offset, _)) = in_range(&(0..first), name).first() {
-            problems.push((
-                *offset,
-                format!("`{{{{#{name}}}}}` before the page's first `##` heading belongs to no section"),
-            ));
+    for directive in ["time", "notes"] {
+        if let Some(found) = in_range(&(0..first), directive).first() {
+            problems.push((found.span.start, SectionProblem::BeforeFirstHeading { directive }));
         }
     }
     for (index, heading) in headings.iter().enumerate() {
         let end = headings.get(index + 1).map_or(page.len(), |next| next.offset);
         let range = heading.offset..end;
-        let times = in_range(&range, "time");
-        let time = match times.as_slice() {
+        let heading_text = || heading.text.clone();
+        let time = match in_range(&range, "time").as_slice() {
             [] => {
-                problems.push((
-                    heading.offset,
-                    format!(
-                        "section “{}” has no teaching time: add `{{{{#time N min}}}}` under its heading",
-                        heading.text
-                    ),
-                ));
+                problems.push((heading.offset, SectionProblem::NoTime { heading: heading_text() }));
                 None
             }
-            [(offset, arguments)] => match parse_time(arguments) {
-                Ok(time) => Some(time),
-                Err(message) => {
-                    problems.push((*offset, message));
-                    None
-                }
-            },
-            [_, (offset, _), ..] => {
-                problems.push((*offset, format!("section “{}” has two teaching times", heading.text)));
+            [time] => Time::parse(&time.arguments).ok(),
+            [_, second, ..] => {
+                problems.push((second.span.start, SectionProblem::TwoTimes { heading: heading_text() }));
                 None
             }
         };
         let (opened, closed) = (in_range(&range, "notes"), in_range(&range, "end-notes"));
-        match (opened.len(), closed.len()) {
-            (0, _) => problems.push((
-                heading.offset,
-                format!("section “{}” has no speaker notes: add `{{{{#notes}}}}` … `{{{{#end-notes}}}}`", heading.text),
-            )),
-            (1, 1) if closed[0].0 > opened[0].0 => {}
-            _ => problems.push((
-                opened[0].0,
-                format!(
-                    "the speaker notes of “{}” must be one `{{{{#notes}}}}` closed by one `{{{{#end-notes}}}}`",
-                    heading.text
-                ),
-            )),
+        match (opened.as_slice(), closed.as_slice()) {
+            ([], _) => problems.push((heading.offset, SectionProblem::NoNotes { heading: heading_text() })),
+            ([open], [close]) if close.span.start > open.span.start => {}
+            ([open, ..], _) => {
+                problems.push((open.span.start, SectionProblem::UnbalancedNotes { heading: heading_text() }))
+            }
         }
         if let Some(time) = time {
             sections.push(Section {
@@ -155,16 +152,11 @@ pub fn sections_of(
 }
 
 /// A page that is not taught must not pretend to be.
-pub fn untimed_page_problems(page: &str) -> Vec<(usize, String)> {
+pub fn untimed_page_problems(page: &str) -> Vec<(usize, SectionProblem)> {
     directive::find(page)
         .into_iter()
         .filter(|d| d.name == "time")
-        .map(|d| {
-            (
-                d.span.start,
-                "only the numbered chapters of SUMMARY.md are taught: this page cannot carry a time".to_owned(),
-            )
-        })
+        .map(|d| (d.span.start, SectionProblem::TimeOnUntaughtPage))
         .collect()
 }
 
@@ -212,6 +204,7 @@ mod tests {
 
     fn check(page: &str) -> Result<Vec<Section>, Vec<(usize, String)>> {
         sections_of(page, Path::new("p.md"), "P", "P")
+            .map_err(|problems| problems.into_iter().map(|(offset, problem)| (offset, problem.to_string())).collect())
     }
 
     #[test]
@@ -236,10 +229,26 @@ mod tests {
     }
 
     #[test]
-    fn malformed_times_and_unclosed_notes_are_problems() {
+    fn unclosed_notes_are_a_problem_and_a_malformed_time_is_left_to_its_directive() {
         let problems = check("## A\n{{#time soon}}\n{{#notes}}\nx\n").unwrap_err();
-        assert!(problems.iter().any(|(_, m)| m.starts_with("usage: {{#time N min}}")), "{problems:?}");
-        assert!(problems.iter().any(|(_, m)| m.contains("closed by one")), "{problems:?}");
-        assert!(parse_time(&["0".into(), "min".into()]).is_err());
+        assert_eq!(
+            problems,
+            [(20, "the speaker notes of “A” must be one `{{#notes}}` closed by one `{{#end-notes}}`".to_owned())]
+        );
+    }
+
+    #[test]
+    fn a_time_is_minutes_above_zero_and_perhaps_workshop() {
+        let parse = |raw: &str| Time::parse(&Arguments::split(raw));
+        assert_eq!(parse("20 min workshop"), Ok(Time { minutes: 20, workshop: true }));
+        assert_eq!(parse("5 min"), Ok(Time { minutes: 5, workshop: false }));
+        assert_eq!(parse("soon"), Err(ArgumentError::Usage));
+        assert_eq!(parse("5 min lecture"), Err(ArgumentError::Usage));
+        for minutes in ["0", "-3", "ten"] {
+            assert_eq!(
+                parse(&format!("{minutes} min")),
+                Err(ArgumentError::Invalid { argument: minutes.into(), expected: "a number of minutes above zero" })
+            );
+        }
     }
 }

@@ -13,38 +13,52 @@ use std::sync::LazyLock;
 
 use regex::Regex;
 
-/// One directive: `{{#asm ch01 noop no-source}}` has name `asm` and arguments
-/// `["ch01", "noop", "no-source"]`.
+/// One directive as written in a page: `{{#asm ch01 noop no-source}}` has name `asm` and
+/// arguments `ch01 noop no-source`. What the name means is the table's business
+/// ([`super::TABLE`]).
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Directive<'a> {
+pub struct Found<'a> {
     pub name: &'a str,
-    /// The raw text between the name and `}}`.
-    pub raw_arguments: &'a str,
+    pub arguments: Arguments<'a>,
     /// Byte range of the whole directive in the page, `{{` to `}}` included.
     pub span: std::ops::Range<usize>,
 }
 
-impl Directive<'_> {
-    /// Whitespace-separated arguments; `"…"` keeps spaces inside one argument.
-    pub fn arguments(&self) -> Vec<String> {
-        let mut arguments = Vec::new();
+/// A directive's arguments, split once.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Arguments<'a> {
+    /// The text between the name and `}}`, trimmed: mdBook's own directives read this.
+    pub raw: &'a str,
+    /// The words of `raw`, split at white space; `"…"` keeps spaces inside one word and is
+    /// dropped: `note="ret" "the tag"` is `note=ret` and `the tag`.
+    pub words: Vec<String>,
+}
+
+impl<'a> Arguments<'a> {
+    pub fn split(raw: &'a str) -> Arguments<'a> {
+        let mut words = Vec::new();
         let mut current = String::new();
         let mut quoted = false;
-        for c in self.raw_arguments.chars() {
+        for c in raw.chars() {
             match c {
                 '"' => quoted = !quoted,
                 c if c.is_whitespace() && !quoted => {
                     if !current.is_empty() {
-                        arguments.push(std::mem::take(&mut current));
+                        words.push(std::mem::take(&mut current));
                     }
                 }
                 c => current.push(c),
             }
         }
         if !current.is_empty() {
-            arguments.push(current);
+            words.push(current);
         }
-        arguments
+        Arguments { raw, words }
+    }
+
+    /// The words as `&str`, for matching on slice patterns.
+    pub fn strs(&self) -> Vec<&str> {
+        self.words.iter().map(String::as_str).collect()
     }
 }
 
@@ -64,14 +78,14 @@ static DIRECTIVE: LazyLock<Regex> = LazyLock::new(|| {
 });
 
 /// Every directive of a page, in order.
-pub fn find(page: &str) -> Vec<Directive<'_>> {
+pub fn find(page: &str) -> Vec<Found<'_>> {
     DIRECTIVE
         .captures_iter(page)
         .filter_map(|capture| {
             let whole = capture.get(0)?;
             let name = capture.get(1)?.as_str();
-            let raw_arguments = capture.get(2).map_or("", |a| a.as_str().trim());
-            Some(Directive { name, raw_arguments, span: whole.range() })
+            let raw = capture.get(2).map_or("", |a| a.as_str().trim());
+            Some(Found { name, arguments: Arguments::split(raw), span: whole.range() })
         })
         .collect()
 }
@@ -86,9 +100,9 @@ mod tests {
         let found = find(page);
         assert_eq!(found.len(), 2);
         assert_eq!(found[0].name, "asm");
-        assert_eq!(found[0].arguments(), ["ch01", "noop", "no-source"]);
+        assert_eq!(found[0].arguments.words, ["ch01", "noop", "no-source"]);
         assert_eq!(&page[found[0].span.clone()], "{{#asm ch01 noop no-source}}");
-        assert_eq!(found[1].arguments(), ["../a.rs:anchor"]);
+        assert_eq!(found[1].arguments.words, ["../a.rs:anchor"]);
     }
 
     /// The forms mdBook 0.5.4's `links.rs` expands (its own tests' examples among them).
@@ -103,7 +117,7 @@ mod tests {
         ] {
             let found = find(page);
             assert_eq!(found.len(), 1, "{page}");
-            assert_eq!((found[0].name, found[0].raw_arguments), (name, arguments), "{page}");
+            assert_eq!((found[0].name, found[0].arguments.raw), (name, arguments), "{page}");
             assert_eq!(found[0].span, 0..page.len(), "{page}");
         }
     }
@@ -112,7 +126,7 @@ mod tests {
     fn a_quoted_argument_may_hold_a_closing_brace() {
         let found = find("{{#asm ch01 f note=\"ret\" \"writes `A { b: 0 }`\"}} and {{#include a.rs}}");
         assert_eq!(found.len(), 2);
-        assert_eq!(found[0].arguments(), ["ch01", "f", "note=ret", "writes `A { b: 0 }`"]);
+        assert_eq!(found[0].arguments.words, ["ch01", "f", "note=ret", "writes `A { b: 0 }`"]);
         assert_eq!(found[1].name, "include");
     }
 
@@ -128,12 +142,12 @@ mod tests {
         for page in ["{{include file.rs}}", "{{#include file.rs", "{{# include file.rs}}", "{{}} {{#}}"] {
             assert!(find(page).is_empty(), "{page}");
         }
-        assert_eq!(find("{{#asm}}")[0].raw_arguments, "", "found, for its usage message");
+        assert_eq!(find("{{#asm}}")[0].arguments.raw, "", "found, for its usage message");
     }
 
     #[test]
     fn quoted_arguments_keep_their_spaces() {
         let found = find(r#"{{#historical-asm seed/a.s "from the seed's note"}}"#);
-        assert_eq!(found[0].arguments(), ["seed/a.s", "from the seed's note"]);
+        assert_eq!(found[0].arguments.words, ["seed/a.s", "from the seed's note"]);
     }
 }

@@ -58,8 +58,8 @@ pub enum Error {
     #[error("{path} is not a manifest this tool can read: {reason}")]
     Manifest { path: String, reason: String },
 
-    #[error("{0}")]
-    Workspace(String),
+    #[error("no C++ source `{given}` in {chapter}; its sources are: {}", known.join(", "))]
+    UnknownCppSource { given: String, chapter: String, known: Vec<String> },
 }
 
 fn closest_hint(closest: &[String]) -> String {

@@ -211,6 +211,24 @@ mod tests {
     use super::*;
 
     #[test]
+    fn a_program_built_from_one_checkout_refuses_to_run_for_another() {
+        let base = std::env::temp_dir().join(format!("listings-checkouts-{}", std::process::id()));
+        for checkout in ["one", "other checkout"] {
+            std::fs::create_dir_all(base.join(checkout).join("tools/xtask")).unwrap();
+            std::fs::write(base.join(checkout).join("Cargo.lock"), "").unwrap();
+        }
+        let built_from = Workspace { root: base.join("one") };
+        assert_eq!(built_from.refuse_another_checkout(&base.join("one/tools/xtask"), "xtask"), Ok(()));
+        assert_eq!(built_from.refuse_another_checkout(&base.join("one"), "xtask"), Ok(()));
+        let error = built_from.refuse_another_checkout(&base.join("other checkout/tools/xtask"), "xtask").unwrap_err();
+        let message = error.to_string();
+        assert!(message.contains(&format!("built from the checkout {}", base.join("one").display())), "{message}");
+        assert!(message.contains(&format!("runs for {}", base.join("other checkout").display())), "{message}");
+        assert!(message.contains("rust-lang/cargo#7740"), "{message}");
+        std::fs::remove_dir_all(&base).unwrap();
+    }
+
+    #[test]
     fn a_chapter_s_edition_is_its_manifest_s_or_the_workspace_s_and_follows_an_edit() {
         let root = std::env::temp_dir().join(format!("listings-edition-{}", std::process::id()));
         let dir = root.join("chapters/ch01-x");

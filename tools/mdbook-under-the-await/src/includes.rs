@@ -183,7 +183,7 @@ mod tests {
         std::fs::write(dir.join("code.rs"), "// ANCHOR: waker\nfn a() {}\n// ANCHOR_END: waker\n// ANCHOR: open\n")
             .unwrap();
         let workspace = listings::Workspace { root: dir.clone() };
-        let (course, figures) = (Course::default(), measured::Loaded::default());
+        let (course, figures) = (Course::default(), measured::FiguresByChapter::default());
         let context = Context { workspace: &workspace, page_dir: &dir, course: &course, figures: &figures };
         let result = entry
             .parse(&found.arguments)

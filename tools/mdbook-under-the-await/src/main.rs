@@ -33,6 +33,14 @@ fn main() -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
+    // Run by cargo from a target directory another checkout of the book shares, this may be that
+    // checkout's build: its code would expand this book's pages.
+    if let Err(error) =
+        listings::Workspace::this_checkout().refuse_another_checkout(&context.root, "mdbook-under-the-await")
+    {
+        eprintln!("error: {error}");
+        return ExitCode::FAILURE;
+    }
     let book = match preprocessor.run(&context, book) {
         Ok(book) => book,
         Err(error) => {

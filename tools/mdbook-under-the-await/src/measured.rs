@@ -101,10 +101,10 @@ fn lookup(chapter: &str, message: String) -> Arc<Error> {
 /// The chapters' figures, each read and checked once per build of the book: the cost chapter's
 /// page quotes twenty of its values, and checking the file hashes every source it depends on.
 #[derive(Default)]
-pub struct Loaded(RefCell<HashMap<String, Load>>);
+pub struct FiguresByChapter(RefCell<HashMap<String, ChapterFigures>>);
 
 /// A chapter's figures, or why they cannot be shown (shared by every directive that names them).
-type Load = Result<Arc<Measured>, Arc<Error>>;
+type ChapterFigures = Result<Arc<Measured>, Arc<Error>>;
 
 /// A chapter's figures, checked.
 pub struct Measured {
@@ -112,14 +112,14 @@ pub struct Measured {
     pub figures: Figures,
 }
 
-impl Loaded {
-    fn get(&self, chapter: &str, workspace: &Workspace) -> Load {
+impl FiguresByChapter {
+    fn get(&self, chapter: &str, workspace: &Workspace) -> ChapterFigures {
         self.0.borrow_mut().entry(chapter.to_owned()).or_insert_with(|| load(chapter, workspace)).clone()
     }
 }
 
 /// The chapter's figures, if they exist and are not stale.
-fn load(chapter: &str, workspace: &Workspace) -> Load {
+fn load(chapter: &str, workspace: &Workspace) -> ChapterFigures {
     let chapter = workspace.chapter(chapter).map_err(|error| Arc::new(Error::Chapter(error)))?;
     let path = chapter.dir.join(FILE_NAME);
     let file = format!("chapters/{}/{FILE_NAME}", chapter.slug);

@@ -21,7 +21,7 @@ pub fn preprocess(root: &Path, src: &Path, book: &mut Book) -> Vec<Diagnostic> {
     let workspace = Workspace { root: root.to_owned() };
     let mut problems = check_glossary(root, src, book);
     let course = collect_course(root, src, book, &mut problems);
-    let figures = measured::Loaded::default();
+    let figures = measured::FiguresByChapter::default();
     book.for_each_chapter_mut(|page| {
         let file = page_file(root, src, page);
         let page_dir = file.parent().map(|dir| root.join(dir)).unwrap_or_else(|| src.to_owned());

@@ -54,7 +54,7 @@ pub(crate) fn check_release(pin: &Pin, dumped: &str) -> Result<(), Error> {
 /// the assembly it wrote.
 pub fn assembly(workspace: &Workspace, chapter: &Chapter, source: &Path) -> Result<String, Error> {
     let out = run(workspace, chapter, source, "s", &["-S"])?;
-    std::fs::read_to_string(&out).map_err(|e| Error::Workspace(format!("{}: {e}", out.display())))
+    std::fs::read_to_string(&out).map_err(|e| Error::Read { path: out.display().to_string(), reason: e.to_string() })
 }
 
 /// Compiles and links `source` (a program of the chapter, with a `main`) with the listings' flags,
@@ -94,10 +94,23 @@ fn run(
     check_release(&pin, &String::from_utf8_lossy(&version.stdout))?;
 
     if !chapter.dir.join(source).is_file() {
-        return Err(Error::Workspace(format!("no C++ source {} in {}", source.display(), chapter.slug)));
+        let mut known: Vec<String> = std::fs::read_dir(chapter.dir.join("cpp"))
+            .into_iter()
+            .flatten()
+            .flatten()
+            .filter(|entry| entry.path().extension().is_some_and(|e| e == "cpp"))
+            .map(|entry| format!("cpp/{}", entry.file_name().to_string_lossy()))
+            .collect();
+        known.sort();
+        return Err(Error::UnknownCppSource {
+            given: source.display().to_string(),
+            chapter: chapter.slug.clone(),
+            known,
+        });
     }
     let out_dir = workspace.tools_dir("listings").join("cpp").join(chapter.crate_name());
-    std::fs::create_dir_all(&out_dir).map_err(|e| Error::Workspace(format!("{}: {e}", out_dir.display())))?;
+    std::fs::create_dir_all(&out_dir)
+        .map_err(|e| Error::Write { path: out_dir.display().to_string(), reason: e.to_string() })?;
     let out: PathBuf = out_dir.join(source.with_extension(extension).file_name().unwrap_or_default());
     let mut command = gxx(&FLAGS);
     command.args(extra).arg("-o").arg(&out).arg(source);

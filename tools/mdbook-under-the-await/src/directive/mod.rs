@@ -109,7 +109,7 @@ pub struct Context<'a> {
     pub page_dir: &'a Path,
     /// Every timed section of the book, for `{{#schedule}}`.
     pub course: &'a Course,
-    pub figures: &'a measured::Loaded,
+    pub figures: &'a measured::FiguresByChapter,
 }
 
 /// For a row's parser: the typed value, boxed.

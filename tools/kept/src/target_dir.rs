@@ -45,7 +45,7 @@ fn holding_the_running_program() -> Option<PathBuf> {
 }
 
 fn from_the_environment() -> Option<PathBuf> {
-    let dir = ["CARGO_TARGET_DIR", "CARGO_BUILD_TARGET_DIR"].iter().find_map(|name| std::env::var_os(name))?;
+    let dir = ["CARGO_TARGET_DIR", "CARGO_BUILD_TARGET_DIR"].iter().find_map(std::env::var_os)?;
     Some(PathBuf::from(dir)).filter(|dir| dir.is_absolute())
 }
 

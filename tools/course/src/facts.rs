@@ -195,7 +195,7 @@ fn listing_line(text: &str) -> Option<Line> {
     if let Some(comment) = text.trim_start().strip_prefix("; ") {
         return Some(Line::Comment(comment.to_owned()));
     }
-    match parse(text).into_iter().next()? {
+    match parse(text).ok()?.into_iter().next()? {
         Statement::Label(label) => Some(match label.kind {
             SymbolKind::JumpTable => Line::DataLabel { name: label.name, kind: ConstantKind::JumpTable },
             SymbolKind::Constant => Line::DataLabel { name: label.name, kind: ConstantKind::Constant },

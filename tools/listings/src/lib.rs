@@ -34,7 +34,7 @@ mod workspace;
 
 pub use asm::{AsmOptions, Listing};
 pub use compile::Package;
-pub use error::Error;
+pub use error::{Error, Expected, Format, LayoutProblem, ParseError};
 pub use examples::built_example;
 pub use figures::{CodeFigures, GeneratedTable};
 pub use flags::{CodegenFlags, OPT_LEVELS, TARGET};
@@ -204,7 +204,10 @@ fn compiled_program(workspace: &Workspace, package: &Package, flags: &CodegenFla
     static PROGRAMS: Memoised<(Package, CodegenFlags), Arc<Program>> = LazyLock::new(Memo::new);
     PROGRAMS.get((package.clone(), flags.clone()), || {
         let text = compile::compile(workspace, package, flags, &rustc(workspace)?, Emit::Assembly)?;
-        Ok(Arc::new(Program::parse(&text)))
+        let path = flags.target_dir(workspace).join(format!("{}.s", package.crate_name));
+        let program = Program::parse(&text)
+            .map_err(|e| e.in_file(path.strip_prefix(&workspace.root).unwrap_or(&path).display()))?;
+        Ok(Arc::new(program))
     })
 }
 

@@ -42,7 +42,7 @@ pub fn asm_of_file(
         dir: source.parent().and_then(Path::parent).unwrap_or(Path::new(".")).to_owned(),
     };
     let text = compile(&workspace, source, crate_name, flags, &rustc, &chapter)?;
-    let program = asm::Program::parse(&text);
+    let program = asm::Program::parse(&text).map_err(|e| e.in_file(format!("the assembly of {}", chapter.slug)))?;
     // One file compiled once: no second build to tell generic instances apart by.
     let mut no_arguments = || Ok(asm::TypeArguments::default());
     let selected = program.select(function, &chapter.slug, &mut no_arguments)?;

@@ -15,11 +15,11 @@ use regex::Regex;
 const CORPUS: &str = "regex-syntax";
 
 #[test]
-fn every_line_of_every_chapters_assembly_has_a_known_shape() {
+fn every_chapters_assembly_parses_whole() {
     for chapter in Workspace::this_checkout().chapters().unwrap() {
+        // A line of no known shape, a function without its `.size`, an alias of nothing: errors.
         let program = listings::program(&chapter.slug, &CodegenFlags::default()).unwrap_or_else(|e| panic!("{e}"));
         assert!(!program.functions().is_empty(), "{}", chapter.slug);
-        assert_eq!(program.unknown_lines(), Vec::<&str>::new(), "{}", chapter.slug);
     }
 }
 
@@ -91,7 +91,6 @@ fn listed_instructions(program: &Program, function: &Function) -> Vec<String> {
 fn every_function_of_a_third_party_crate_is_selectable_by_its_own_name_and_renders_the_raw_instructions() {
     let text = listings::package_assembly_text(CORPUS).unwrap_or_else(|e| panic!("{e}"));
     let program = listings::program(CORPUS, &CodegenFlags::default()).unwrap_or_else(|e| panic!("{e}"));
-    assert_eq!(program.unknown_lines(), Vec::<&str>::new());
     let raw = raw_instructions(&text);
     let functions = program.functions();
     assert_eq!(functions.len(), raw.len(), "every function of the .s, aliases included, and no other");

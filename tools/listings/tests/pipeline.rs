@@ -5,7 +5,7 @@ use listings::asm::{self, EMPTY_INLINE_ASM, Program};
 use listings::{AsmOptions, Chapter, Error, Workspace};
 
 fn program() -> Program {
-    Program::parse(include_str!("fixtures/tiny.s"))
+    Program::parse(include_str!("fixtures/tiny.s")).unwrap_or_else(|e| panic!("{e}"))
 }
 
 fn tiny() -> Chapter {
@@ -212,6 +212,11 @@ fn an_exact_v0_closure_spelling_selects_exactly_one_closure() {
         let text = listing(spelling, AsmOptions::default()).unwrap_or_else(|e| panic!("{spelling}: {e}"));
         assert!(text.contains(code), "{spelling}: {text}");
     }
+    // A closure that does not exist is not another one of the same depth.
+    for spelling in ["first_of::{closure#0}::{closure#4}", "first_of::{closure#4}::{closure#0}"] {
+        let error = listing(spelling, AsmOptions::default()).unwrap_err();
+        assert!(matches!(error, Error::UnknownFunction { .. }), "{spelling}: {error:?}");
+    }
     // The legacy spelling cannot tell the siblings apart, and says so.
     assert!(matches!(
         listing("first_of::{{closure}}::{{closure}}", AsmOptions::default()),
@@ -232,8 +237,10 @@ fn an_alias_is_selectable_and_its_listing_says_whose_code_it_is() {
 }
 
 #[test]
-fn every_line_of_the_fixture_has_a_known_shape() {
-    assert_eq!(program().unknown_lines(), Vec::<&str>::new());
+fn an_async_fns_name_suggests_its_body_first() {
+    let error = listing("state", AsmOptions::default()).unwrap_err();
+    let Error::UnknownFunction { closest, .. } = &error else { panic!("{error:?}") };
+    assert_eq!(closest.first().map(String::as_str), Some("state::{{closure}}"), "{error}");
 }
 
 #[test]

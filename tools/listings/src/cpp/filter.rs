@@ -11,6 +11,7 @@ use std::collections::HashMap;
 
 use crate::asm::parse::{Directive, Operands, Statement};
 use crate::asm::{Line, Listing};
+use crate::error::Expected;
 use crate::provenance::Provenance;
 
 /// A function of the `.s`: its mangled symbol, demangled name and statements.
@@ -22,8 +23,9 @@ pub struct CppFunction {
 }
 
 /// Every function from its `.type …, @function` label to its `.size`, leaving out the `.cold`
-/// parts, which are listed inside the function they were split from.
-pub fn functions(statements: &[Statement]) -> Vec<CppFunction> {
+/// parts, which are listed inside the function they were split from. A function whose `.size`
+/// never comes is an error: the index of its label, and what was expected.
+pub fn functions(statements: &[Statement]) -> Result<Vec<CppFunction>, (usize, Expected)> {
     let mut is_function: Vec<&str> = Vec::new();
     let mut starts: HashMap<&str, usize> = HashMap::new();
     let mut found = Vec::new();
@@ -33,15 +35,20 @@ pub fn functions(statements: &[Statement]) -> Vec<CppFunction> {
             Statement::Label(label) if is_function.contains(&label.name.as_str()) => {
                 starts.entry(label.name.as_str()).or_insert(at);
             }
-            Statement::Directive(Directive::Size(symbol)) if !symbol.ends_with(".cold") => {
-                if let Some(start) = starts.remove(symbol.as_str()) {
+            Statement::Directive(Directive::Size(symbol)) => {
+                if let Some(start) = starts.remove(symbol.as_str())
+                    && !symbol.ends_with(".cold")
+                {
                     found.push(CppFunction { symbol: symbol.clone(), name: demangle(symbol), body: start..at });
                 }
             }
             _ => {}
         }
     }
-    found
+    match starts.into_iter().min_by_key(|(_, start)| *start) {
+        Some((symbol, start)) => Err((start, Expected::FunctionEnd { symbol: symbol.to_owned() })),
+        None => Ok(found),
+    }
 }
 
 /// `_Z12three_awaitsm` → `three_awaits(unsigned long)`; anything that is not a C++ symbol comes
@@ -183,15 +190,15 @@ _Z1fv:
 
     #[test]
     fn functions_run_from_their_label_to_their_size_and_cold_parts_stay_inside() {
-        let statements = parse(GCC);
-        let names: Vec<String> = functions(&statements).into_iter().map(|f| f.name).collect();
+        let statements = parse(GCC).unwrap();
+        let names: Vec<String> = functions(&statements).unwrap().into_iter().map(|f| f.name).collect();
         assert_eq!(names, ["f(f()::Frame*) [clone .actor]", "f()"]);
     }
 
     #[test]
     fn referenced_labels_are_kept_and_renumbered_and_symbols_demangled() {
-        let statements = parse(GCC);
-        let actor = &functions(&statements)[0];
+        let statements = parse(GCC).unwrap();
+        let actor = &functions(&statements).unwrap()[0];
         let listing = listing(&statements, actor, provenance(), String::new());
         assert_eq!(
             listing.to_string(),
@@ -217,7 +224,7 @@ f(f()::Frame*) [clone .actor] [clone .cold]:
     }
 
     fn listing_of(statements: &[Statement], index: usize) -> String {
-        listing(statements, &functions(statements)[index], provenance(), String::new()).to_string()
+        listing(statements, &functions(statements).unwrap()[index], provenance(), String::new()).to_string()
     }
 
     fn provenance() -> Provenance {

@@ -2,11 +2,11 @@
 //! asserts the claim the book makes, then snapshots the whole listing the book shows.
 
 use listings::asm::Line;
-use listings::{AsmOptions, Listing, Part, assert_asm_snapshot, assert_part_snapshot};
+use listings::{AsmListing, AsmOptions, Listing, Part, assert_asm_snapshot, assert_part_snapshot};
 
 const CHAPTER: &str = env!("CARGO_PKG_NAME");
 
-fn asm(function: &str, options: AsmOptions) -> Listing {
+fn asm(function: &str, options: AsmOptions) -> AsmListing {
     listings::asm(CHAPTER, function, &options).unwrap_or_else(|error| panic!("{error}"))
 }
 

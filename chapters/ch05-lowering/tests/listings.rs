@@ -3,7 +3,8 @@
 //! assembly), then snapshots the whole listing the page shows.
 
 use listings::{
-    AsmOptions, Listing, Part, Stage, StageListing, assert_asm_snapshot, assert_part_snapshot, assert_stage_snapshot,
+    AsmListing, AsmOptions, Listing, Part, Stage, StageListing, assert_asm_snapshot, assert_part_snapshot,
+    assert_stage_snapshot,
 };
 
 const CHAPTER: &str = env!("CARGO_PKG_NAME");
@@ -12,7 +13,7 @@ fn stage(stage: Stage, subject: &str) -> StageListing {
     listings::stage(CHAPTER, stage, subject).unwrap_or_else(|error| panic!("{error}"))
 }
 
-fn asm(function: &str, options: AsmOptions) -> Listing {
+fn asm(function: &str, options: AsmOptions) -> AsmListing {
     listings::asm(CHAPTER, function, &options).unwrap_or_else(|error| panic!("{error}"))
 }
 

@@ -2,7 +2,7 @@
 //! each test asserts the claims the page makes of one listing (MIR, HIR, layout or assembly),
 //! then snapshots the whole listing the page shows.
 
-use listings::{AsmOptions, Listing, Stage, StageListing, assert_asm_snapshot, assert_stage_snapshot};
+use listings::{AsmListing, AsmOptions, Listing, Stage, StageListing, assert_asm_snapshot, assert_stage_snapshot};
 
 const CHAPTER: &str = env!("CARGO_PKG_NAME");
 
@@ -10,7 +10,7 @@ fn stage(stage: Stage, subject: &str) -> StageListing {
     listings::stage(CHAPTER, stage, subject).unwrap_or_else(|error| panic!("{error}"))
 }
 
-fn asm(function: &str, options: AsmOptions) -> Listing {
+fn asm(function: &str, options: AsmOptions) -> AsmListing {
     listings::asm(CHAPTER, function, &options).unwrap_or_else(|error| panic!("{error}"))
 }
 

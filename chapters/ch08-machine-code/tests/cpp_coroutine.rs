@@ -6,7 +6,7 @@
 use std::collections::HashMap;
 use std::process::Command;
 
-use listings::{GeneratedTable, Listing, Stage, assert_cpp_asm_snapshot, assert_table_snapshot};
+use listings::{AsmListing, GeneratedTable, Listing, Stage, assert_cpp_asm_snapshot, assert_table_snapshot};
 
 const CHAPTER: &str = env!("CARGO_PKG_NAME");
 const SOURCE: &str = "cpp/three_awaits.cpp";
@@ -15,7 +15,7 @@ const RAMP: &str = "three_awaits(unsigned long)";
 const ACTOR: &str = "three_awaits(three_awaits(unsigned long)::_Z12three_awaitsm.Frame*) [clone .actor]";
 const DESTROY: &str = "three_awaits(three_awaits(unsigned long)::_Z12three_awaitsm.Frame*) [clone .destroy]";
 
-fn cpp(function: &str) -> Listing {
+fn cpp(function: &str) -> AsmListing {
     listings::cpp::asm(CHAPTER, SOURCE, function).unwrap_or_else(|error| panic!("{error}"))
 }
 

@@ -3,8 +3,8 @@
 //! from listings), then snapshots what the page shows.
 
 use listings::{
-    AsmOptions, CodeFigures, CodegenFlags, GeneratedTable, Listing, Stage, assert_asm_snapshot, assert_stage_snapshot,
-    assert_table_snapshot,
+    AsmListing, AsmOptions, CodeFigures, CodegenFlags, GeneratedTable, Listing, Stage, assert_asm_snapshot,
+    assert_stage_snapshot, assert_table_snapshot,
 };
 
 const CHAPTER: &str = env!("CARGO_PKG_NAME");
@@ -18,12 +18,12 @@ fn flags(opt_level: &str) -> CodegenFlags {
     CodegenFlags { opt_level: opt_level.to_owned() }
 }
 
-fn asm_at(function: &str, opt_level: &str) -> Listing {
+fn asm_at(function: &str, opt_level: &str) -> AsmListing {
     let options = AsmOptions { source: true, data: false };
     listings::asm_with_flags(CHAPTER, function, &options, &flags(opt_level)).unwrap_or_else(|error| panic!("{error}"))
 }
 
-fn asm(function: &str) -> Listing {
+fn asm(function: &str) -> AsmListing {
     asm_at(function, "3")
 }
 
@@ -41,7 +41,7 @@ fn has(listing: &Listing, instruction: (&str, &str)) -> bool {
 
 /// The figures of one function at one level, after checking that the object file's bytes decode
 /// to exactly the listing's instructions.
-fn figures(function: &str, opt_level: &str) -> (Listing, CodeFigures) {
+fn figures(function: &str, opt_level: &str) -> (AsmListing, CodeFigures) {
     let listing = asm_at(function, opt_level);
     let code = listings::machine_code(CHAPTER, function, &flags(opt_level)).unwrap_or_else(|error| panic!("{error}"));
     assert!(

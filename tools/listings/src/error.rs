@@ -253,6 +253,10 @@ pub enum Expected {
     QuotedString,
     /// `SUBJECT · COMPILER · FLAGS[ · OPTION]…[ · lines A–B of N]`.
     Provenance,
+    /// After an assembly listing's flags, only its options: `option` is none of them.
+    AsmOption { option: String },
+    /// Flags that describe a stage of the compiler, or the listings' code generation.
+    KnownFlags { flags: String },
 }
 
 impl std::fmt::Display for Expected {
@@ -294,6 +298,8 @@ impl std::fmt::Display for Expected {
             Expected::SnapshotHeader => f.write_str("`---`, insta's header with a `description:`, `---`, then the body"),
             Expected::QuotedString => f.write_str("a string in double quotes, with JSON's escapes"),
             Expected::Provenance => f.write_str("`SUBJECT · COMPILER · FLAGS`, then options and `lines A–B of N`, as a listing's provenance reads"),
+            Expected::AsmOption { option } => write!(f, "`with the constants it refers to` or `with source lines`, not `{option}`"),
+            Expected::KnownFlags { flags } => write!(f, "the flags of a stage or of the listings' code generation, not `{flags}`"),
         }
     }
 }

@@ -32,7 +32,7 @@ mod toolchain;
 mod whole;
 mod workspace;
 
-pub use asm::{AsmOptions, Listing};
+pub use asm::{AsmListing, AsmOptions, Listing};
 pub use compile::Package;
 pub use error::{Error, Expected, Format, LayoutProblem, ParseError};
 pub use examples::built_example;
@@ -68,7 +68,7 @@ use memo::Memo;
 ///
 /// The chapter is compiled at most once per process and per flag set, however many listings
 /// are taken from it.
-pub fn asm(chapter: &str, function: &str, options: &AsmOptions) -> Result<Listing, Error> {
+pub fn asm(chapter: &str, function: &str, options: &AsmOptions) -> Result<AsmListing, Error> {
     asm_with_flags(chapter, function, options, &CodegenFlags::default())
 }
 
@@ -79,7 +79,7 @@ pub fn asm_with_flags(
     function: &str,
     options: &AsmOptions,
     flags: &CodegenFlags,
-) -> Result<Listing, Error> {
+) -> Result<AsmListing, Error> {
     let workspace = Workspace::this_checkout();
     let chapter = workspace.chapter(chapter)?;
     listing(&workspace, &chapter, &Package::named(&chapter.slug), function, options, flags)
@@ -88,7 +88,7 @@ pub fn asm_with_flags(
 /// The listing of `function` in a package of the workspace's lockfile that is not a chapter
 /// (`regex-syntax`), compiled with the listing flags: what the tests hold the pipeline to on
 /// code nobody here wrote.
-pub fn package_asm(package: &str, function: &str, options: &AsmOptions) -> Result<Listing, Error> {
+pub fn package_asm(package: &str, function: &str, options: &AsmOptions) -> Result<AsmListing, Error> {
     let workspace = Workspace::this_checkout();
     let pseudo_chapter = Chapter { slug: package.to_owned(), dir: workspace.root.join("target") };
     listing(&workspace, &pseudo_chapter, &Package::named(package), function, options, &CodegenFlags::default())
@@ -118,7 +118,7 @@ fn listing(
     function: &str,
     options: &AsmOptions,
     flags: &CodegenFlags,
-) -> Result<Listing, Error> {
+) -> Result<AsmListing, Error> {
     let program = compiled_program(workspace, package, flags)?;
     let mut arguments = || type_arguments(workspace, package, flags);
     let selected = program.select(function, &chapter.slug, &mut arguments)?;
@@ -129,9 +129,8 @@ fn listing(
         origin: Origin::Asm { flags: flags.clone(), options: options.clone() },
         excerpt: None,
     };
-    Ok(Listing {
-        function: selected.name.clone(),
-        lines,
+    Ok(AsmListing {
+        listing: Listing { function: selected.name.clone(), lines },
         command: provenance.command(&chapter.slug, function),
         provenance,
     })

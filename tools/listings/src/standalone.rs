@@ -22,7 +22,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 
 use crate::child::{isolated, path_remaps, read, run};
 use crate::flags::TARGET;
-use crate::{AsmOptions, Chapter, CodegenFlags, Error, Listing, Origin, Provenance, Rustc, Workspace, asm};
+use crate::{AsmListing, AsmOptions, Chapter, CodegenFlags, Error, Listing, Origin, Provenance, Rustc, Workspace, asm};
 
 /// The listing of `function` in the library crate `crate_name` whose root is `source`.
 ///
@@ -34,7 +34,7 @@ pub fn asm_of_file(
     function: &str,
     options: &AsmOptions,
     flags: &CodegenFlags,
-) -> Result<Listing, Error> {
+) -> Result<AsmListing, Error> {
     let workspace = Workspace::this_checkout();
     let rustc = Rustc::for_listings(&workspace)?;
     let chapter = Chapter {
@@ -54,7 +54,7 @@ pub fn asm_of_file(
         excerpt: None,
     };
     let command = format!("rustc --crate-type lib {} {}", flags.standalone_rustc_args().join(" "), chapter.slug);
-    Ok(Listing { function: selected.name.clone(), lines, provenance, command })
+    Ok(AsmListing { listing: Listing { function: selected.name.clone(), lines }, provenance, command })
 }
 
 /// A program whose `main` is the text `main`, linked with the library crate `crate_name`

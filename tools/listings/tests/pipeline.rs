@@ -112,7 +112,9 @@ fn constants_are_shown_on_request_with_the_constants_they_refer_to() {
 #[test]
 fn source_lines_of_the_workspace_are_interleaved_and_the_standard_librarys_are_not() {
     let text = listing("tiny::state::{{closure}}", AsmOptions { source: true, data: false }).unwrap();
-    let comments: Vec<&str> = text.lines().filter(|l| asm::is_source_line(l)).collect();
+    let listing: asm::Listing = text.parse().unwrap_or_else(|e| panic!("{e}"));
+    let comments: Vec<String> =
+        listing.lines.iter().filter(|l| matches!(l, asm::Line::Source { .. })).map(ToString::to_string).collect();
     assert_eq!(
         comments,
         [

@@ -23,7 +23,7 @@ pub fn render_cpp_asm(arguments: &[String], workspace: &Workspace) -> Result<Str
     let explorer = compiler_explorer::cpp_link(&source, &pin.release, &listings::cpp::gxx::FLAGS.join(" "));
     Ok(asm_figure(
         &format!("cpp-listing-{}-{name}", chapter.slug),
-        &asm_html::render(stored.body.trim_end(), &BTreeMap::new()),
+        &asm_html::render(&stored.asm_lines().map_err(|e| e.to_string())?, &BTreeMap::new()),
         "",
         &format!(
             "{} · <a class=\"compiler-explorer\" href=\"{explorer}\">Open in Compiler Explorer</a>",

@@ -17,7 +17,7 @@
 
 use std::path::Path;
 
-use listings::{Excerpt, ListingKind, Origin, StoredListing, Workspace, asm::is_source_line, read_snapshot};
+use listings::{Excerpt, ListingKind, Origin, StoredListing, Workspace, asm::Line, read_snapshot};
 
 use crate::notes::{self, Note};
 use crate::{asm_html, compiler_explorer};
@@ -28,12 +28,12 @@ const STAGE_OPTIONS: &str = "`part=PART`";
 
 pub fn render_asm(arguments: &[String], workspace: &Workspace) -> Result<String, String> {
     let (chapter, name, stored, options) = stored_listing(ListingKind::Asm, arguments, workspace, ASM_OPTIONS)?;
-    let mut lines: Vec<&str> = stored.body.lines().collect();
+    let mut lines = stored.asm_lines().map_err(|e| e.to_string())?;
     let mut notes = Vec::new();
     let mut options = options.iter();
     while let Some(option) = options.next() {
         match option.as_str() {
-            "no-source" => lines.retain(|line| !is_source_line(line)),
+            "no-source" => lines.retain(|line| !matches!(line, Line::Source { .. })),
             part if part.starts_with("part=") => {}
             anchor if anchor.starts_with("note=") => {
                 let Some(text) = options.next() else {
@@ -44,7 +44,7 @@ pub fn render_asm(arguments: &[String], workspace: &Workspace) -> Result<String,
             other => return Err(format!("unknown option `{other}` of {{{{#asm}}}}; the options are {ASM_OPTIONS}")),
         }
     }
-    let body = lines.join("\n");
+    let body = lines.iter().map(ToString::to_string).collect::<Vec<_>>().join("\n");
     let placed = notes::place(&notes, &body).map_err(|e| format!("{{{{#asm {} {name}}}}}: {e}", chapter.slug))?;
     let Origin::Asm { flags, .. } = &stored.provenance.origin else {
         return Err(format!("the snapshot of `{name}` in {} is not an assembly listing", chapter.slug));
@@ -54,7 +54,7 @@ pub fn render_asm(arguments: &[String], workspace: &Workspace) -> Result<String,
     let explorer = compiler_explorer::link(&source, stored.provenance.release(), &options);
     Ok(asm_figure(
         &format!("listing-{}-{name}", chapter.slug),
-        &asm_html::render(&body, &placed),
+        &asm_html::render(&lines, &placed),
         &notes::markdown_list(&notes),
         &format!(
             "{} · <a class=\"compiler-explorer\" href=\"{explorer}\">Open in Compiler Explorer</a>",
@@ -130,7 +130,7 @@ pub(crate) fn stored_listing<'a>(
             }
         ));
     }
-    let stored = read_snapshot(&path)?;
+    let stored = read_snapshot(&path).map_err(|e| e.to_string())?;
     Ok((chapter, name.clone(), stored, options))
 }
 

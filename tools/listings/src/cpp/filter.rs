@@ -9,10 +9,10 @@
 
 use std::collections::HashMap;
 
+use crate::asm::listing::label_constants;
 use crate::asm::parse::{Directive, Operands, Statement};
 use crate::asm::{Line, Listing};
 use crate::error::Expected;
-use crate::provenance::Provenance;
 
 /// A function of the `.s`: its mangled symbol, demangled name and statements.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -65,7 +65,7 @@ pub fn demangle(symbol: &str) -> String {
 
 /// The listing of `function`: its instructions, the data inside it (jump tables), the labels
 /// something refers to, renumbered; symbols demangled.
-pub fn listing(statements: &[Statement], function: &CppFunction, provenance: Provenance, command: String) -> Listing {
+pub fn listing(statements: &[Statement], function: &CppFunction) -> Listing {
     let body = &statements[function.body.start + 1..function.body.end];
     let referenced: Vec<&str> = body
         .iter()
@@ -87,7 +87,9 @@ pub fn listing(statements: &[Statement], function: &CppFunction, provenance: Pro
             _ => {}
         }
     }
-    Listing { function: function.name.clone(), lines: rename(lines), provenance, command }
+    let mut lines = rename(lines);
+    label_constants(&mut lines);
+    Listing { function: function.name.clone(), lines }
 }
 
 /// A line of a C++ listing before its labels are renumbered: the operands still parsed.
@@ -199,7 +201,7 @@ _Z1fv:
     fn referenced_labels_are_kept_and_renumbered_and_symbols_demangled() {
         let statements = parse(GCC).unwrap();
         let actor = &functions(&statements).unwrap()[0];
-        let listing = listing(&statements, actor, provenance(), String::new());
+        let listing = listing(&statements, actor);
         assert_eq!(
             listing.to_string(),
             "\
@@ -224,15 +226,6 @@ f(f()::Frame*) [clone .actor] [clone .cold]:
     }
 
     fn listing_of(statements: &[Statement], index: usize) -> String {
-        listing(statements, &functions(statements).unwrap()[index], provenance(), String::new()).to_string()
-    }
-
-    fn provenance() -> Provenance {
-        Provenance {
-            subject: "f".into(),
-            compiler: "g++ 12.2.0".into(),
-            origin: crate::Origin::Cpp { flags: "-O2".into(), source: "cpp/f.cpp".into() },
-            excerpt: None,
-        }
+        listing(statements, &functions(statements).unwrap()[index]).to_string()
     }
 }

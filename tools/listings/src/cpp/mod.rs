@@ -19,12 +19,12 @@ use std::sync::{Arc, Mutex, OnceLock};
 use crate::asm::parse::{Statement, check_complete, parse_numbered};
 use crate::error::{Format, ParseError};
 use crate::workspace::closest;
-use crate::{Error, Listing, Origin, Provenance, Workspace};
+use crate::{AsmListing, Error, Origin, Provenance, Workspace};
 
 /// The assembly of `function` (demangled, as `c++filt` prints it, or the part before its
 /// parameters when that is unambiguous: `three_awaits`) in the chapter's C++ file `source`
 /// (`cpp/three_awaits.cpp`).
-pub fn asm(chapter: &str, source: &str, function: &str) -> Result<Listing, Error> {
+pub fn asm(chapter: &str, source: &str, function: &str) -> Result<AsmListing, Error> {
     let workspace = Workspace::this_checkout();
     let chapter = workspace.chapter(chapter)?;
     let compiled = compiled(&workspace, &chapter, source)?;
@@ -60,7 +60,7 @@ pub fn asm(chapter: &str, source: &str, function: &str) -> Result<Listing, Error
         excerpt: None,
     };
     let command = provenance.command(&chapter.slug, function);
-    Ok(filter::listing(statements, selected, provenance, command))
+    Ok(AsmListing { listing: filter::listing(statements, selected), provenance, command })
 }
 
 /// Every function of the chapter's C++ file, by the names [`asm`] accepts.
@@ -109,12 +109,12 @@ fn compiled(workspace: &Workspace, chapter: &crate::Chapter, source: &str) -> Re
     .clone()
 }
 
-/// Checks a C++ [`Listing`] against its snapshot `tests/snapshots/<package>__cpp-asm__<name>.snap`,
+/// Checks a C++ [`AsmListing`] against its snapshot `tests/snapshots/<package>__cpp-asm__<name>.snap`,
 /// like [`assert_asm_snapshot!`](crate::assert_asm_snapshot).
 #[macro_export]
 macro_rules! assert_cpp_asm_snapshot {
     ($name:expr, $listing:expr $(,)?) => {{
-        let listing: &$crate::Listing = &$listing;
+        let listing: &$crate::AsmListing = &$listing;
         $crate::snapshot_settings(&listing.provenance, None).bind(|| {
             $crate::insta::assert_snapshot!(
                 $crate::snapshot_name(env!("CARGO_PKG_NAME"), $crate::ListingKind::CppAsm, $name),

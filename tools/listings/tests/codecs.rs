@@ -1,0 +1,61 @@
+//! One parser beside each printer: every snapshot in the repository reads back into its typed
+//! value, and that value prints the snapshot's body again, byte for byte.
+
+use std::path::PathBuf;
+
+use listings::asm::{Line, Listing, parse_lines};
+use listings::{ListingKind, Workspace, read_snapshot};
+
+/// Every snapshot file of every chapter of one kind, parts included.
+fn snapshots(kind: ListingKind) -> Vec<PathBuf> {
+    let marker = format!("__{}__", kind.as_str());
+    let mut paths: Vec<PathBuf> = Workspace::this_checkout()
+        .chapters()
+        .unwrap()
+        .iter()
+        .flat_map(|chapter| std::fs::read_dir(chapter.snapshot_dir()).into_iter().flatten().filter_map(Result::ok))
+        .map(|entry| entry.path())
+        .filter(|path| path.extension().is_some_and(|e| e == "snap"))
+        .filter(|path| path.file_name().and_then(|n| n.to_str()).is_some_and(|name| name.contains(&marker)))
+        .collect();
+    paths.sort();
+    paths
+}
+
+fn is_part(path: &std::path::Path) -> bool {
+    path.file_name().and_then(|n| n.to_str()).is_some_and(|name| name.contains('@'))
+}
+
+#[test]
+fn every_assembly_snapshot_reads_back_into_a_listing_that_prints_it_again() {
+    let mut checked = 0;
+    for kind in [ListingKind::Asm, ListingKind::CppAsm] {
+        for path in snapshots(kind) {
+            let body = read_snapshot(&path).unwrap_or_else(|e| panic!("{e}")).body;
+            let printed = match is_part(&path) {
+                // A part is a run of a listing's lines, its title among them only if it starts there.
+                true => parse_lines(&body)
+                    .unwrap_or_else(|e| panic!("{}: {e}", path.display()))
+                    .iter()
+                    .map(|line| format!("{line}\n"))
+                    .collect(),
+                false => body.parse::<Listing>().unwrap_or_else(|e| panic!("{}: {e}", path.display())).to_string(),
+            };
+            assert_eq!(printed, body, "{}", path.display());
+            checked += 1;
+        }
+    }
+    assert!(checked > 60, "{checked} snapshots");
+}
+
+#[test]
+fn a_listings_jump_tables_and_constants_read_back_as_such() {
+    let path = snapshots(ListingKind::Asm)
+        .into_iter()
+        .find(|path| path.ends_with("ch01-the-experiment__asm__hello_world_state_machine.snap"))
+        .unwrap();
+    let listing: Listing = read_snapshot(&path).unwrap().body.parse().unwrap();
+    assert_eq!(listing.function, "ch01_the_experiment::hello_world::{{closure}}");
+    assert_eq!(listing.jump_tables().len(), 1, "{listing}");
+    assert!(listing.lines.iter().any(|line| matches!(line, Line::Source { .. })));
+}

@@ -138,10 +138,7 @@ fn a_gxx_of_another_version_is_refused_with_one_message() {
 fn the_table_sets_the_rust_future_beside_the_cpp_frame() {
     let measured = measured();
     let rust = listings::stage(CHAPTER, Stage::TypeSizes, "three_awaits").unwrap_or_else(|error| panic!("{error}"));
-    let rust_layout = listings::lowering::type_sizes::layouts(
-        &rust.text.split("\n\n").next().unwrap().lines().map(|l| format!("print-type-size {l}\n")).collect::<String>(),
-    )
-    .remove(0);
+    let rust_layout = rust.layout.as_ref().expect("a type-sizes listing carries its layout");
     let field = |variant: &str, kind: &str, name: &str| {
         rust_layout
             .variants
@@ -151,7 +148,7 @@ fn the_table_sets_the_rust_future_beside_the_cpp_frame() {
             .map(|f| format!("{}..{}", f.offset, f.offset + f.size))
             .unwrap_or_else(|| panic!("{kind} {name} in {variant}"))
     };
-    let tag = rust.text.split("at offset ").nth(1).and_then(|r| r.split(' ').next()).unwrap().parse::<u64>().unwrap();
+    let tag = rust_layout.tag.expect("the future's tag, placed from the debug information").offset();
     let cpp_word = |key: &str| {
         let at = number(&measured, key);
         format!("{at}..{}", at + 8)

@@ -11,7 +11,7 @@ use std::io::Write as _;
 use std::process::{Command, Stdio};
 use std::sync::atomic::{AtomicUsize, Ordering};
 
-use listings::lowering::type_sizes::{TypeLayout, layouts};
+use listings::lowering::type_sizes::TypeLayout;
 use listings::{AsmListing, ListingKind, Rustc, StoredListing, Workspace, read_snapshot};
 
 /// The assembly listing `chapters/<chapter>/tests/snapshots/<chapter>__asm__<name>.snap`, read
@@ -25,23 +25,10 @@ pub fn stage_text(chapter: &str, kind: ListingKind, name: &str) -> String {
     snapshot(chapter, kind, name).body
 }
 
-/// The layout a type-size snapshot shows, its tag offset included.
+/// The layout a type-size snapshot shows, read back by the layout's own parser: its tag's
+/// place and its states from the snapshot's header, never from the table's prose.
 pub fn type_layout(chapter: &str, name: &str) -> TypeLayout {
-    let body = snapshot(chapter, ListingKind::TypeSizes, name).body;
-    // The snapshot is rustc's print-out without its `print-type-size ` prefixes, a blank
-    // line, then the table, whose last line says where the tag lies.
-    let printout: String =
-        body.lines().take_while(|l| !l.is_empty()).map(|l| format!("print-type-size {l}\n")).collect();
-    let mut layout = layouts(&printout).into_iter().next().unwrap_or_else(|| panic!("no layout in {chapter}/{name}"));
-    let tag_offset = body
-        .lines()
-        .last()
-        .and_then(|line| line.split_once(" at offset "))
-        .and_then(|(_, rest)| rest.split_whitespace().next()?.parse().ok());
-    if let Some(offset) = tag_offset {
-        layout.place_tag(offset);
-    }
-    layout
+    snapshot(chapter, ListingKind::TypeSizes, name).type_layout().unwrap_or_else(|e| panic!("{e}"))
 }
 
 /// The offset of the field `kind name` (`local buffer`, `upvar seen`) in the variant `variant`

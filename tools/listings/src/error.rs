@@ -213,9 +213,9 @@ pub enum Expected {
     Bytes { what: &'static str },
     /// A field that ends within its type's `size` bytes.
     FieldWithinType { size: u64 },
-    /// The rest of a type that the print-out ends (or the next type begins) before: its fields
-    /// reach `reached` of the `size` bytes its line gives.
-    CompleteType { name: String, reached: u64, size: u64 },
+    /// The rest of a type, or of a variant, that the print-out ends (or the next type begins)
+    /// before: its fields reach `reached` of the `size` bytes its line gives.
+    CompleteType { part: String, reached: u64, size: u64 },
     /// A blank line between a listing's print-out and its table.
     BlankBeforeTable,
     /// The print-out of exactly one type in a type-sizes listing.
@@ -283,7 +283,7 @@ impl std::fmt::Display for Expected {
             Expected::TypeSizesLine => f.write_str("a `discriminant:`, `variant`, field, `padding:` or `end padding:` line, indented under its type as rustc prints it"),
             Expected::Bytes { what } => write!(f, "a whole number of bytes (at most {}) for {what}", u64::MAX),
             Expected::FieldWithinType { size } => write!(f, "a field that ends within its type's {size} bytes"),
-            Expected::CompleteType { name, reached, size } => write!(f, "the rest of the type `{name}`, whose fields reach {reached} of its {size} bytes (is the print-out cut short?)"),
+            Expected::CompleteType { part, reached, size } => write!(f, "the rest of {part}: its fields reach {reached} of the {size} bytes its line gives (is the print-out cut short?)"),
             Expected::BlankBeforeTable => f.write_str("a blank line between the print-out and the table"),
             Expected::OneType => f.write_str("the print-out of one type"),
             Expected::TableLine { line } => write!(f, "the table's line `{line}`, as the print-out and the header draw it"),

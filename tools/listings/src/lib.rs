@@ -43,7 +43,8 @@ pub use object_code::MachineCode;
 pub use program::optimised_program;
 pub use provenance::{DrawnFrom, Excerpt, Origin, Provenance};
 pub use snapshot::{
-    ListingKind, Part, StoredListing, read_snapshot, snapshot_name, snapshot_settings, unchecked_snapshots,
+    ListingKind, Part, StoredListing, check_recorded_header, read_snapshot, snapshot_name, snapshot_settings,
+    stage_snapshot_settings, unchecked_snapshots,
 };
 pub use standalone::{BuiltProgram, asm_of_file, program_of_file};
 pub use toolchain::{Rustc, pinned_release};

@@ -23,6 +23,7 @@ use std::path::{Path, PathBuf};
 
 use crate::asm::{AsmListing, Line, Listing};
 use crate::error::{Expected, Format, ParseError};
+use crate::lowering::type_sizes::{TagAndStates, TypeLayout};
 use crate::provenance::{Excerpt, Provenance};
 use crate::{Chapter, Error, Workspace};
 
@@ -56,13 +57,14 @@ macro_rules! assert_asm_snapshot {
 macro_rules! assert_stage_snapshot {
     ($name:expr, $listing:expr $(,)?) => {{
         let listing: &$crate::StageListing = &$listing;
-        $crate::snapshot_settings(&listing.provenance, None).bind(|| {
+        $crate::stage_snapshot_settings(listing).bind(|| {
             $crate::insta::assert_snapshot!(
                 $crate::snapshot_name(env!("CARGO_PKG_NAME"), $crate::ListingKind::from(listing.stage), $name),
                 listing.to_string(),
                 listing.command.as_str()
             );
         });
+        $crate::check_recorded_header(env!("CARGO_PKG_NAME"), listing, $name);
     }};
 }
 
@@ -102,6 +104,36 @@ pub fn snapshot_settings(provenance: &Provenance, part: Option<&str>) -> insta::
         settings.set_snapshot_suffix(part);
     }
     settings
+}
+
+/// [`snapshot_settings`] for a stage's listing, whose header also records what its text does not
+/// say (insta's `info`): a type's [`TagAndStates`](crate::lowering::type_sizes::TagAndStates).
+pub fn stage_snapshot_settings(listing: &crate::StageListing) -> insta::Settings {
+    let mut settings = snapshot_settings(&listing.provenance, None);
+    if let Some(info) = listing.recorded_info() {
+        settings.set_raw_info(&insta::internals::Content::String(info));
+    }
+    settings
+}
+
+/// Fails when the header of a stage listing's snapshot no longer records what the listing would
+/// (insta compares bodies only, so a header can go stale while the body still matches): an
+/// `async fn`'s states move with its source lines, and the quiz reads them from the header.
+pub fn check_recorded_header(chapter: &str, listing: &crate::StageListing, name: &str) {
+    let workspace = Workspace::this_checkout();
+    let Ok(chapter) = workspace.chapter(chapter) else { return };
+    let path = chapter.snapshot_path(crate::ListingKind::from(listing.stage), name, None);
+    let stored = read_snapshot(&path).unwrap_or_else(|e| panic!("{e}"));
+    let wanted = listing.recorded_info();
+    assert!(
+        stored.info == wanted,
+        "{}: its header records {:?}, the listing now {:?}; write it again with `INSTA_UPDATE=always \
+         INSTA_FORCE_UPDATE=1 cargo test -p {}`",
+        path.display(),
+        stored.info,
+        wanted,
+        chapter.slug
+    );
 }
 
 /// A named range of a listing's lines, for a page that shows only part of it.
@@ -203,8 +235,10 @@ pub struct StoredListing {
     pub provenance: Provenance,
     /// The command that prints the listing again, from the header.
     pub command: Option<String>,
-    /// What else the header records (insta's `info`): a type-sizes listing's tag and states.
+    /// What else the header records (insta's `info`): a type-sizes listing's tag and states,
+    /// and the line of the file it is on.
     pub info: Option<String>,
+    pub info_line: usize,
     /// Exactly what the test compared: the listing's text.
     pub body: String,
     /// The file it was read from, and the line of it the body starts on, so that an error in
@@ -222,6 +256,16 @@ impl StoredListing {
             provenance: self.provenance.clone(),
             command: self.command.clone().unwrap_or_default(),
         })
+    }
+
+    /// The body as a type-sizes listing, its tag's place and states read from the header.
+    pub fn type_layout(&self) -> Result<TypeLayout, Error> {
+        let header_line = |e: ParseError| {
+            let text = self.info.as_deref().unwrap_or_default();
+            ParseError::quoting(Format::TagAndStates, self.info_line, text, e.expected).in_file(self.path.display())
+        };
+        let header: TagAndStates = self.info.as_deref().unwrap_or_default().parse().map_err(header_line)?;
+        Ok(TypeLayout::from_listing(&self.body, &header).map_err(|e| self.located(e))?)
     }
 
     /// The body's lines as an assembly listing prints them: for a part, which starts anywhere in
@@ -305,9 +349,12 @@ fn parse_snapshot(text: &str) -> Result<StoredListing, ParseError> {
     let provenance =
         description.parse().map_err(|e: ParseError| ParseError::quoting(Format::Snapshot, number, line, e.expected))?;
     let command = field("expression: ").transpose()?.map(|(_, _, value)| value);
-    let info = field("info: ").transpose()?.map(|(_, _, value)| value);
+    let (info_line, info) = match field("info: ").transpose()? {
+        Some((number, _, value)) => (number, Some(value)),
+        None => (0, None),
+    };
     let body_line = header.lines().count() + 3;
-    Ok(StoredListing { provenance, command, info, body: body.to_owned(), path: PathBuf::new(), body_line })
+    Ok(StoredListing { provenance, command, info, info_line, body: body.to_owned(), path: PathBuf::new(), body_line })
 }
 
 /// The snapshot files of the book's chapters that no test asserted, given the file insta

@@ -4,6 +4,7 @@
 use std::path::PathBuf;
 
 use listings::asm::{Line, Listing, parse_lines};
+use listings::lowering::type_sizes::TagPlace;
 use listings::{ListingKind, Workspace, read_snapshot};
 
 /// Every snapshot file of every chapter of one kind, parts included.
@@ -58,4 +59,21 @@ fn a_listings_jump_tables_and_constants_read_back_as_such() {
     assert_eq!(listing.function, "ch01_the_experiment::hello_world::{{closure}}");
     assert_eq!(listing.jump_tables().len(), 1, "{listing}");
     assert!(listing.lines.iter().any(|line| matches!(line, Line::Source { .. })));
+}
+
+#[test]
+fn every_type_sizes_snapshot_reads_back_into_a_layout_that_prints_it_again() {
+    let paths = snapshots(ListingKind::TypeSizes);
+    assert!(paths.len() > 10, "{paths:?}");
+    for path in paths {
+        let stored = read_snapshot(&path).unwrap_or_else(|e| panic!("{e}"));
+        let layout = stored.type_layout().unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(layout.to_string(), stored.body, "{}", path.display());
+        // The header, not the table's prose, says where the tag lies and what the states are.
+        assert_eq!(Some(layout.tag_and_states().to_string()), stored.info, "{}", path.display());
+        if layout.name.starts_with("{async fn body of") {
+            assert!(matches!(layout.tag, Some(TagPlace::FromDebugInfo(_))), "{}", path.display());
+            assert!(layout.states.iter().any(|s| s.variant == "Suspend0"), "{}", path.display());
+        }
+    }
 }

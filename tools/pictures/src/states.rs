@@ -480,8 +480,16 @@ mod tests {
             provenance,
             command: String::new(),
         };
-        let printout = "print-type-size type: `{async fn body of f()}`: 2 bytes, alignment: 1 bytes\n";
-        let mut future = listings::lowering::type_sizes::layouts(printout).remove(0);
+        let printout = "\
+print-type-size type: `{async fn body of f()}`: 2 bytes, alignment: 1 bytes
+print-type-size     discriminant: 1 bytes
+print-type-size     variant `Unresumed`: 0 bytes
+print-type-size     variant `Suspend0`: 1 bytes
+print-type-size         local `.__awaitee`: 1 bytes, type: G
+print-type-size     variant `Returned`: 0 bytes
+print-type-size     variant `Panicked`: 0 bytes
+";
+        let mut future = listings::lowering::type_sizes::layouts(printout).unwrap().remove(0);
         let state = |value, variant: &str, line| StateSource { value, variant: variant.into(), line };
         future.states = vec![
             state(0, "Unresumed", Some(1)),

@@ -146,7 +146,7 @@ pub fn output(workspace: &Workspace, chapter: &Chapter, stage: Stage, rustc: &Ru
         Stage::Hir => StageOutput::Hir(hir::items(&read(&out.with_extension("hir"))?)),
         Stage::Mir => StageOutput::Mir(mir::bodies(&read(&out.with_extension("mir"))?)),
         Stage::TypeSizes => {
-            let mut layouts = type_sizes::layouts(&read(&printout)?);
+            let mut layouts = type_sizes::layouts(&read(&printout)?).map_err(|e| e.in_file(printout.display()))?;
             let llvm_ir = read(&out.with_extension("ll"))?;
             for (name, offset) in async_fn_tag_offsets(&llvm_ir) {
                 layouts.iter_mut().filter(|layout| layout.name == name).for_each(|layout| layout.place_tag(offset));

@@ -39,17 +39,21 @@ impl StageOutput {
         }
     }
 
-    /// The text of the subject `name` as a listing shows it, and its layout for a type.
-    fn rendered(&self, name: &str) -> Option<(String, Option<TypeLayout>)> {
+    /// The text of the subject `name` as a listing shows it, and its layout for a type, whose
+    /// table is checked before it is shown: a table that misstates its type is an error.
+    fn rendered(&self, name: &str) -> Option<Result<(String, Option<TypeLayout>), Error>> {
         match self {
-            StageOutput::Hir(items) => items.iter().find(|i| i.name == name).map(|i| (i.text.clone(), None)),
+            StageOutput::Hir(items) => items.iter().find(|i| i.name == name).map(|i| Ok((i.text.clone(), None))),
             StageOutput::Mir(bodies) | StageOutput::DropGlue(bodies) => {
-                bodies.iter().find(|b| b.name == name).map(|b| (b.text.clone(), None))
+                bodies.iter().find(|b| b.name == name).map(|b| Ok((b.text.clone(), None)))
             }
-            StageOutput::TypeSizes(layouts) => layouts
-                .iter()
-                .find(|l| l.name == name)
-                .map(|l| (format!("{}\n{}", l.printed, l.table()), Some(l.clone()))),
+            StageOutput::TypeSizes(layouts) => layouts.iter().find(|l| l.name == name).map(|layout| {
+                let table = layout.table();
+                table
+                    .check(layout)
+                    .map_err(|problem| Error::Layout { type_name: layout.name.clone(), problem: Box::new(problem) })?;
+                Ok((format!("{}\n{table}", layout.printed), Some(layout.clone())))
+            }),
         }
     }
 
@@ -64,7 +68,7 @@ impl StageOutput {
     ) -> Result<StageListing, Error> {
         let names = self.subjects();
         let name = select(stage, query, &names, chapter)?;
-        let (text, layout) = self.rendered(name).expect("a selected subject exists");
+        let (text, layout) = self.rendered(name).expect("a selected subject exists")?;
         let provenance = Provenance {
             subject: name.to_owned(),
             compiler: compiler.to_owned(),
@@ -96,6 +100,14 @@ pub struct StageListing {
     pub provenance: Provenance,
     /// The command that prints the listing again: `cargo xtask mir ch01 'hello_world::{closure#0}'`.
     pub command: String,
+}
+
+impl StageListing {
+    /// What its snapshot's header records besides the provenance: for a type, where its tag
+    /// lies and its states, which the text does not say.
+    pub fn recorded_info(&self) -> Option<String> {
+        self.layout.as_ref().map(|layout| layout.tag_and_states().to_string())
+    }
 }
 
 impl std::fmt::Display for StageListing {
@@ -142,5 +154,28 @@ pub fn select<'a>(stage: Stage, query: &str, names: &'a [String], chapter: &str)
             what: stage.plural_noun().to_owned(),
             candidates: several.iter().map(|s| s.to_string()).collect(),
         }),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_stage_that_renders_a_layout_refuses_one_whose_field_ends_past_its_type() {
+        let printout =
+            "print-type-size type: `T`: 8 bytes, alignment: 8 bytes\nprint-type-size     field `.a`: 8 bytes\n";
+        let mut layouts = type_sizes::layouts(printout).unwrap();
+        layouts[0].variants[0].fields[0].offset = 8;
+        let output = StageOutput::TypeSizes(layouts);
+        let error = output.listing(Stage::TypeSizes, "T", "ch00", "rustc 1.95.0", "2024").unwrap_err();
+        assert_eq!(
+            error,
+            Error::Layout {
+                type_name: "T".into(),
+                problem: Box::new(crate::LayoutProblem::FieldPastEnd { field: "field a".into(), end: 16, size: 8 })
+            }
+        );
+        assert_eq!(error.to_string(), "the layout of `T`: `field a` ends at byte 16, past the type's 8 bytes");
     }
 }

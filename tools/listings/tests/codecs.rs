@@ -4,6 +4,7 @@
 use std::path::PathBuf;
 
 use listings::asm::{Line, Listing, parse_lines};
+use listings::lowering::mir::Body;
 use listings::lowering::type_sizes::TagPlace;
 use listings::{ListingKind, Workspace, read_snapshot};
 
@@ -75,5 +76,28 @@ fn every_type_sizes_snapshot_reads_back_into_a_layout_that_prints_it_again() {
             assert!(matches!(layout.tag, Some(TagPlace::FromDebugInfo(_))), "{}", path.display());
             assert!(layout.states.iter().any(|s| s.variant == "Suspend0"), "{}", path.display());
         }
+    }
+}
+
+#[test]
+fn every_mir_snapshot_reads_back_into_one_body_with_its_blocks_that_prints_it_again() {
+    let paths: Vec<PathBuf> = snapshots(ListingKind::Mir).into_iter().filter(|path| !is_part(path)).collect();
+    assert!(paths.len() > 5, "{paths:?}");
+    for path in paths {
+        let stored = read_snapshot(&path).unwrap_or_else(|e| panic!("{e}"));
+        let body = Body::parse(&stored.body).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+        assert_eq!(body.text, stored.body, "{}", path.display());
+        assert_eq!(body.blocks().first().map(|b| b.name.as_str()), Some("bb0"), "{}", path.display());
+        assert!(body.blocks().iter().all(|b| !b.terminator().is_empty()), "{}", path.display());
+    }
+}
+
+#[test]
+fn every_hir_snapshot_reads_back_into_one_item_that_prints_it_again() {
+    for path in snapshots(ListingKind::Hir) {
+        let stored = read_snapshot(&path).unwrap_or_else(|e| panic!("{e}"));
+        let items = listings::lowering::hir::items(&stored.body).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+        assert_eq!(items.len(), 1, "{}", path.display());
+        assert_eq!(items[0].text, stored.body, "{}", path.display());
     }
 }

@@ -143,8 +143,14 @@ pub fn output(workspace: &Workspace, chapter: &Chapter, stage: Stage, rustc: &Ru
         let _ = std::fs::write(&stamp, &fingerprint);
     }
     Ok(match stage {
-        Stage::Hir => StageOutput::Hir(hir::items(&read(&out.with_extension("hir"))?)),
-        Stage::Mir => StageOutput::Mir(mir::bodies(&read(&out.with_extension("mir"))?)),
+        Stage::Hir => {
+            let path = out.with_extension("hir");
+            StageOutput::Hir(hir::items(&read(&path)?).map_err(|e| e.in_file(path.display()))?)
+        }
+        Stage::Mir => {
+            let path = out.with_extension("mir");
+            StageOutput::Mir(mir::bodies(&read(&path)?).map_err(|e| e.in_file(path.display()))?)
+        }
         Stage::TypeSizes => {
             let mut layouts = type_sizes::layouts(&read(&printout)?).map_err(|e| e.in_file(printout.display()))?;
             let llvm_ir = read(&out.with_extension("ll"))?;
@@ -159,7 +165,12 @@ pub fn output(workspace: &Workspace, chapter: &Chapter, stage: Stage, rustc: &Ru
             }
             StageOutput::TypeSizes(layouts)
         }
-        Stage::DropGlue => StageOutput::DropGlue(drop_glue::bodies(&read_dumps(&out.with_extension("dumps"))?)),
+        Stage::DropGlue => {
+            let dumps = out.with_extension("dumps");
+            let in_dumps =
+                |e: crate::ParseError| e.in_file(format!("{} (its files one after the other)", dumps.display()));
+            StageOutput::DropGlue(drop_glue::bodies(&read_dumps(&dumps)?).map_err(in_dumps)?)
+        }
     })
 }
 

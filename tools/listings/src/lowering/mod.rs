@@ -20,6 +20,9 @@ pub use type_sizes::TypeLayout;
 use crate::Error;
 use crate::provenance::Provenance;
 
+/// A subject's text, and its layout or its MIR body.
+type Rendered = (String, Option<TypeLayout>, Option<mir::Body>);
+
 /// A stage's whole output for one chapter, parsed once.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum StageOutput {
@@ -39,20 +42,21 @@ impl StageOutput {
         }
     }
 
-    /// The text of the subject `name` as a listing shows it, and its layout for a type, whose
-    /// table is checked before it is shown: a table that misstates its type is an error.
-    fn rendered(&self, name: &str) -> Option<Result<(String, Option<TypeLayout>), Error>> {
+    /// The text of the subject `name` as a listing shows it, and its layout for a type (whose
+    /// table is checked before it is shown: a table that misstates its type is an error) or its
+    /// body for MIR.
+    fn rendered(&self, name: &str) -> Option<Result<Rendered, Error>> {
         match self {
-            StageOutput::Hir(items) => items.iter().find(|i| i.name == name).map(|i| Ok((i.text.clone(), None))),
+            StageOutput::Hir(items) => items.iter().find(|i| i.name == name).map(|i| Ok((i.text.clone(), None, None))),
             StageOutput::Mir(bodies) | StageOutput::DropGlue(bodies) => {
-                bodies.iter().find(|b| b.name == name).map(|b| Ok((b.text.clone(), None)))
+                bodies.iter().find(|b| b.name == name).map(|b| Ok((b.text.clone(), None, Some(b.clone()))))
             }
             StageOutput::TypeSizes(layouts) => layouts.iter().find(|l| l.name == name).map(|layout| {
                 let table = layout.table();
                 table
                     .check(layout)
                     .map_err(|problem| Error::Layout { type_name: layout.name.clone(), problem: Box::new(problem) })?;
-                Ok((format!("{}\n{table}", layout.printed), Some(layout.clone())))
+                Ok((format!("{}\n{table}", layout.printed), Some(layout.clone()), None))
             }),
         }
     }
@@ -68,7 +72,7 @@ impl StageOutput {
     ) -> Result<StageListing, Error> {
         let names = self.subjects();
         let name = select(stage, query, &names, chapter)?;
-        let (text, layout) = self.rendered(name).expect("a selected subject exists")?;
+        let (text, layout, body) = self.rendered(name).expect("a selected subject exists")?;
         let provenance = Provenance {
             subject: name.to_owned(),
             compiler: compiler.to_owned(),
@@ -80,6 +84,7 @@ impl StageOutput {
             subject: name.to_owned(),
             text,
             layout,
+            body,
             command: provenance.command(chapter, query),
             provenance,
         })
@@ -96,6 +101,8 @@ pub struct StageListing {
     pub text: String,
     /// For a type, its layout: what a test asserts on.
     pub layout: Option<TypeLayout>,
+    /// For MIR (drop glue too), the body, whose basic blocks a test asserts on.
+    pub body: Option<mir::Body>,
     /// Subject, compiler and flags: recorded in the snapshot's header.
     pub provenance: Provenance,
     /// The command that prints the listing again: `cargo xtask mir ch01 'hello_world::{closure#0}'`.

@@ -245,6 +245,8 @@ pub enum Expected {
     // ---- debug information (`lowering/debuginfo.rs`)
     /// A number in the field `field` of a metadata node.
     MetadataNumber { field: &'static str },
+    /// A state's member whose base type names its variant (`Suspend0`).
+    MetadataVariant,
 
     // ---- snapshots (`snapshot.rs`, `provenance.rs`)
     /// `---`, insta's header with a `description:`, `---`, then the body.
@@ -295,6 +297,7 @@ impl std::fmt::Display for Expected {
             Expected::DropGlueSignature => f.write_str("`fn drop_in_place(_1: *mut T) -> () {`"),
             Expected::ItemEnd { from } => write!(f, "the braces of the item that begins at line {from} to close (is the print-out cut short?)"),
             Expected::MetadataNumber { field } => write!(f, "a number in the field `{field}`"),
+            Expected::MetadataVariant => f.write_str("a `baseType` that names the state's variant"),
             Expected::SnapshotHeader => f.write_str("`---`, insta's header with a `description:`, `---`, then the body"),
             Expected::QuotedString => f.write_str("a string in double quotes, with JSON's escapes"),
             Expected::Provenance => f.write_str("`SUBJECT · COMPILER · FLAGS`, then options and `lines A–B of N`, as a listing's provenance reads"),

@@ -153,11 +153,13 @@ pub fn output(workspace: &Workspace, chapter: &Chapter, stage: Stage, rustc: &Ru
         }
         Stage::TypeSizes => {
             let mut layouts = type_sizes::layouts(&read(&printout)?).map_err(|e| e.in_file(printout.display()))?;
-            let llvm_ir = read(&out.with_extension("ll"))?;
-            for (name, offset) in async_fn_tag_offsets(&llvm_ir) {
+            let ll = out.with_extension("ll");
+            let llvm_ir = read(&ll)?;
+            let in_ll = |e: crate::ParseError| e.in_file(ll.display());
+            for (name, offset) in async_fn_tag_offsets(&llvm_ir).map_err(in_ll)? {
                 layouts.iter_mut().filter(|layout| layout.name == name).for_each(|layout| layout.place_tag(offset));
             }
-            for (name, states) in async_fn_states(&llvm_ir) {
+            for (name, states) in async_fn_states(&llvm_ir).map_err(in_ll)? {
                 layouts
                     .iter_mut()
                     .filter(|layout| layout.name == name)

@@ -27,8 +27,17 @@ pub enum Error {
     #[error("{}", unknown_function_message(given, chapter, closest, known))]
     UnknownFunction { given: String, chapter: String, closest: Vec<String>, known: Vec<String> },
 
-    #[error("no {what} `{given}` in {chapter}{}; there are: {}", closest_hint(closest), known.join(", "))]
-    UnknownSubject { given: String, chapter: String, what: String, closest: Vec<String>, known: Vec<String> },
+    /// `list` is the command that lists every one of the `known` (a chapter has hundreds of
+    /// types: the message names the closest few, not all of them).
+    #[error("no {what} `{given}` in {chapter}{}; `{list}` lists all {}", closest_hint(closest), known.len())]
+    UnknownSubject {
+        given: String,
+        chapter: String,
+        what: String,
+        closest: Vec<String>,
+        known: Vec<String>,
+        list: String,
+    },
 
     /// `what` is plural: `functions`, `MIR bodies`. Each candidate is spelled as it may be
     /// asked for.

@@ -123,7 +123,7 @@ impl Provenance {
 }
 
 /// `ch01` for `ch01-the-experiment`: the shortest name `cargo xtask` accepts for a chapter.
-fn chapter_short_name(slug: &str) -> &str {
+pub(crate) fn chapter_short_name(slug: &str) -> &str {
     match slug.split_once('-') {
         Some((number, _)) if number.starts_with("ch") && number[2..].bytes().all(|b| b.is_ascii_digit()) => number,
         _ => slug,

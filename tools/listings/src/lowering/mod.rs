@@ -152,8 +152,13 @@ pub fn select<'a>(stage: Stage, query: &str, names: &'a [String], chapter: &str)
             given: query.to_owned(),
             chapter: chapter.to_owned(),
             what: stage.noun().to_owned(),
-            closest: crate::workspace::closest(query, names),
+            closest: suggestions(stage, query, names),
             known: names.to_vec(),
+            list: format!(
+                "cargo xtask {} {} --list",
+                stage.subcommand(),
+                crate::provenance::chapter_short_name(chapter)
+            ),
         }),
         several => Err(Error::Ambiguous {
             given: query.to_owned(),
@@ -164,9 +169,50 @@ pub fn select<'a>(stage: Stage, query: &str, names: &'a [String], chapter: &str)
     }
 }
 
+/// The subjects to suggest for a name that matches none, at most three, best first: for a type,
+/// the future of an `async fn` whose name starts so; then the names that contain it; then the
+/// names spelt most like it. An empty name matches nothing.
+fn suggestions(stage: Stage, query: &str, names: &[String]) -> Vec<String> {
+    let wanted = query.trim();
+    if wanted.is_empty() {
+        return Vec::new();
+    }
+    let mut suggested: Vec<String> = Vec::new();
+    let mut add = |name: &String| {
+        if suggested.len() < 3 && !suggested.contains(name) {
+            suggested.push(name.clone());
+        }
+    };
+    if stage == Stage::TypeSizes {
+        let future = format!("{{async fn body of {wanted}");
+        names.iter().filter(|name| name.starts_with(&future)).for_each(&mut add);
+    }
+    let mut containing: Vec<&String> = names.iter().filter(|name| name.contains(wanted)).collect();
+    containing.sort_by_key(|name| name.len());
+    containing.into_iter().for_each(&mut add);
+    crate::workspace::closest(wanted, names).iter().for_each(&mut add);
+    suggested
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn an_unknown_type_names_the_closest_few_and_how_to_list_all_never_every_type() {
+        let names: Vec<String> = (0..200)
+            .map(|i| format!("std::marker::PhantomData<[u8; {i}]>"))
+            .chain(["{async fn body of hello_world()}".to_owned(), "DummyFuture".to_owned()])
+            .collect();
+        let error = select(Stage::TypeSizes, "hello", &names, "ch01-the-experiment").unwrap_err();
+        assert_eq!(
+            error.to_string(),
+            "no type `hello` in ch01-the-experiment (did you mean {async fn body of hello_world()}?); \
+             `cargo xtask type-sizes ch01 --list` lists all 202"
+        );
+        let empty = select(Stage::TypeSizes, "", &names, "ch01-the-experiment").unwrap_err().to_string();
+        assert_eq!(empty, "no type `` in ch01-the-experiment; `cargo xtask type-sizes ch01 --list` lists all 202");
+    }
 
     #[test]
     fn the_stage_that_renders_a_layout_refuses_one_whose_field_ends_past_its_type() {

@@ -10,7 +10,7 @@
 use std::cell::RefCell;
 use std::collections::HashMap;
 
-use figures::{FILE_NAME, Figures, Provenance};
+use figures::{FILE_NAME, Figures, MeasuredWith};
 use listings::Workspace;
 
 use crate::listing::escape;
@@ -86,7 +86,7 @@ fn load(chapter: &str, workspace: &Workspace) -> Load {
 }
 
 /// What the page says under every table: who counted, on what, with which compiler.
-fn caption(provenance: &Provenance) -> String {
+fn caption(provenance: &MeasuredWith) -> String {
     format!(
         "Measured by <code>{}</code> on {}: instructions counted by callgrind ({}) in code compiled by {} · wall clock, in nanoseconds: {}",
         escape(&provenance.command),

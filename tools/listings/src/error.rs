@@ -27,17 +27,17 @@ pub enum Error {
     #[error("{}", unknown_function_message(given, chapter, closest, known))]
     UnknownFunction { given: String, chapter: String, closest: Vec<String>, known: Vec<String> },
 
-    /// `list` is the command that lists every one of the `known` (a chapter has hundreds of
-    /// types: the message names the closest few, not all of them).
-    #[error("no {what} `{given}` in {chapter}{}; `{list}` lists all {}", closest_hint(closest), known.len())]
-    UnknownSubject {
-        given: String,
-        chapter: String,
-        what: String,
-        closest: Vec<String>,
-        known: Vec<String>,
-        list: String,
-    },
+    /// A chapter has hundreds of types: the message names the closest few of the `known`, and
+    /// the command that lists them all.
+    #[error(
+        "no {} `{given}` in {chapter}{}; `cargo xtask {} {} --list` lists all {}",
+        stage.noun(),
+        closest_hint(closest),
+        stage.subcommand(),
+        crate::provenance::chapter_short_name(chapter),
+        known.len()
+    )]
+    UnknownSubject { given: String, chapter: String, stage: crate::Stage, closest: Vec<String>, known: Vec<String> },
 
     /// `what` is plural: `functions`, `MIR bodies`. Each candidate is spelled as it may be
     /// asked for.
@@ -191,6 +191,14 @@ pub enum Expected {
     FunctionEnd { symbol: String },
     /// The code of the function a `.type … @function` declares: its label, or an alias.
     FunctionCode { symbol: String },
+    /// `.type SYMBOL, @function` before the code a `.size SYMBOL, END-SYMBOL` measures.
+    FunctionType { symbol: String },
+    /// `.section NAME[,"FLAGS",@TYPE…]`, each part quoted or a word without white space.
+    SectionDirective,
+    /// A function (`.type … @function`, its label, its `.size`) around the end `label` marks.
+    FunctionAround { label: String },
+    /// Operands without a tab: a tab inside them is another line run into this one.
+    OneLine,
     /// A label of this name somewhere in the file, since an operand refers to it.
     DefinedLabel { label: String },
     /// An alias whose chain of targets ends at a function's code.
@@ -280,6 +288,10 @@ impl std::fmt::Display for Expected {
             Expected::LocDirective => f.write_str("`.loc FILE LINE …` with numbers"),
             Expected::FileDirective => f.write_str("`.file INDEX \"DIRECTORY\" \"NAME\"` or `.file \"NAME\"`"),
             Expected::FunctionEnd { symbol } => write!(f, "`.size {symbol}, …` to end that function's code before the file ends (is the file cut short?)"),
+            Expected::FunctionType { symbol } => write!(f, "`.type {symbol},@function` before the code whose size this line gives"),
+            Expected::FunctionAround { label } => write!(f, "a function around `{label}`, which LLVM writes where a function's code ends (its `.type`, label or `.size` is gone)"),
+            Expected::OneLine => f.write_str("operands without a tab (a tab inside them is another line run into this one)"),
+            Expected::SectionDirective => f.write_str("`.section NAME[,\"FLAGS\",@TYPE…]`, each part quoted or a word without white space"),
             Expected::FunctionCode { symbol } => write!(f, "the label `{symbol}:` or an alias of that name, for the function `.type` declares"),
             Expected::DefinedLabel { label } => write!(f, "a label `{label}:` somewhere in the file, since an operand refers to it"),
             Expected::AliasOfCode { alias } => write!(f, "the alias `{alias}` to name, through its targets, a function's code"),

@@ -87,3 +87,19 @@ fn a_jump_table_whose_label_is_gone_is_an_error_where_the_code_refers_to_it() {
     assert_eq!(error.expected, Expected::DefinedLabel { label: ".LJTI1_0".into() });
     assert_eq!(error.text, "\tlea\trcx, [rip + .LJTI1_0]");
 }
+
+#[test]
+fn a_function_whose_type_line_is_gone_is_an_error_not_a_function_fewer() {
+    let symbol = "_ZN4tiny5state28_$u7b$$u7b$closure$u7d$$u7d$17h0123456789abcdefE";
+    let without_type = TINY.replace(&format!("\t.type\t{symbol},@function\n"), "");
+    let error = assembly_error(&without_type);
+    assert_eq!(error.expected, Expected::FunctionType { symbol: symbol.into() }, "{error}");
+    // Its `.size` garbled as well, the end LLVM marks its code with still names it.
+    let size = format!("-{symbol}\n");
+    let both = without_type.replace(&size, "-garbled\n");
+    let error = assembly_error(&both);
+    assert_eq!(
+        (error.expected, error.text.as_str()),
+        (Expected::FunctionAround { label: ".Lfunc_end1".into() }, ".Lfunc_end1:")
+    );
+}

@@ -39,8 +39,9 @@ pub enum Directive {
     Loc { file: u32, line: u32 },
     /// `.type sym,@function`
     FunctionType(String),
-    /// `.size sym, .Lfunc_end2-sym`: where a function (or object) ends.
-    Size(String),
+    /// `.size sym, .Lfunc_end2-sym`: where a function (or object) ends. `of_code` when the size
+    /// is measured from the symbol (`END-sym`, GCC's `.-sym`), as only a function's is.
+    Size { symbol: String, of_code: bool },
     /// `.section NAME,…`: the section what follows goes into.
     Section(String),
     /// `.p2align`, `.cfi_*`, `.globl`, `.type sym,@object` and the rest of the directives this
@@ -309,6 +310,9 @@ fn parse_line(line: &str, in_debug_section: bool) -> Result<Option<Statement>, E
         Some((head, rest)) => (head, rest.trim()),
         None => (line, ""),
     };
+    // Operands never hold a tab, which separates a line's parts: one there is a second line run
+    // into this one (string data, whose text may hold anything, aside).
+    let tab_inside = |operands: &str| operands.contains('\t') && !STRING_DIRECTIVES.contains(&head);
     if let Some(target) = rest.strip_prefix('=') {
         return match is_symbol(head) && is_symbol(target.trim()) {
             true => Ok(Some(Statement::Alias {
@@ -319,6 +323,9 @@ fn parse_line(line: &str, in_debug_section: bool) -> Result<Option<Statement>, E
         };
     }
     if head.starts_with('.') {
+        if tab_inside(rest) {
+            return Err(Expected::OneLine);
+        }
         return Ok(Some(match DATA_DIRECTIVES.contains(&head) {
             true if in_debug_section || STRING_DIRECTIVES.contains(&head) => {
                 Statement::Data { directive: head.to_owned(), value: Operands::literal(rest) }
@@ -331,6 +338,9 @@ fn parse_line(line: &str, in_debug_section: bool) -> Result<Option<Statement>, E
         return Err(Expected::AsmLine);
     }
     let (mnemonic, operands) = split_prefixed(head, rest);
+    if tab_inside(operands) {
+        return Err(Expected::OneLine);
+    }
     Ok(Some(Statement::Instruction { mnemonic: mnemonic.into_owned(), operands: Operands::parse(operands) }))
 }
 
@@ -393,15 +403,22 @@ fn parse_directive(head: &str, rest: &str) -> Result<Directive, Expected> {
         },
         ".size" => match rest.split_once(',') {
             Some((symbol, size)) if is_symbol(symbol.trim()) && !size.trim().is_empty() => {
-                Directive::Size(unquote(symbol.trim()).to_owned())
+                let symbol = symbol.trim();
+                let of_code = size.trim().ends_with(&format!("-{symbol}"));
+                Directive::Size { symbol: unquote(symbol).to_owned(), of_code }
             }
             _ => return Err(Expected::SizeDirective),
         },
+        // `.section NAME[,"FLAGS",@TYPE[,…]]`: each part quoted, or a word without white space.
         ".section" => {
-            let name = rest.split(',').next().unwrap_or_default().trim();
-            match name.is_empty() {
-                true => return Err(Expected::KnownDirective),
-                false => Directive::Section(name.trim_matches('"').to_owned()),
+            let parts = split_outside_quotes(rest, ',').ok_or(Expected::SectionDirective)?;
+            let well_formed = parts.iter().all(|part| {
+                let part = part.trim();
+                !part.is_empty() && (part.starts_with('"') || !part.contains(char::is_whitespace))
+            });
+            match (well_formed, parts.first()) {
+                (true, Some(name)) => Directive::Section(name.trim().trim_matches('"').to_owned()),
+                _ => return Err(Expected::SectionDirective),
             }
         }
         _ if head.starts_with(".cfi_") || OTHER_DIRECTIVES.contains(&head) => Directive::Other(head.to_owned()),
@@ -430,6 +447,23 @@ fn parse_file(rest: &str) -> Option<Directive> {
         [] => return None,
     };
     Some(Directive::File { index, path })
+}
+
+/// `text` split at each `separator` outside double quotes; `None` if a quote is left open.
+fn split_outside_quotes(text: &str, separator: char) -> Option<Vec<&str>> {
+    let (mut parts, mut start, mut quoted) = (Vec::new(), 0, false);
+    for (at, c) in text.char_indices() {
+        match c {
+            '"' => quoted = !quoted,
+            c if c == separator && !quoted => {
+                parts.push(&text[start..at]);
+                start = at + c.len_utf8();
+            }
+            _ => {}
+        }
+    }
+    parts.push(&text[start..]);
+    (!quoted).then_some(parts)
 }
 
 fn unquote(symbol: &str) -> &str {
@@ -576,6 +610,10 @@ mod tests {
         assert_eq!(error("\t.loc\t1 forty\n").expected, Expected::LocDirective);
         assert_eq!(error("\t.file\t1 \"src/lib.rs\n").expected, Expected::FileDirective);
         assert_eq!(error("\t.p2align\t4\n\t.frobnicate\n").line, 2);
+        // Two lines run together: the second must not hide in the first's flags.
+        assert_eq!(error("\t.section\t.text.f,\"ax\",@progbits\t.type\tf,@function\n").expected, Expected::OneLine);
+        assert_eq!(error("\tmov\trax, 1\tret\n").expected, Expected::OneLine);
+        assert_eq!(error("\t.section\t.text.f,\"ax\",@progbits .type f\n").expected, Expected::SectionDirective);
     }
 
     #[test]
@@ -601,6 +639,17 @@ mod tests {
         assert_eq!(one("\t.type\tfoo,@function"), Statement::Directive(Directive::FunctionType("foo".into())));
         assert_eq!(one("\t.type\tfoo, @function"), Statement::Directive(Directive::FunctionType("foo".into())));
         assert!(matches!(one("\t.type\tbar,@object"), Statement::Directive(Directive::Other(_))));
-        assert_eq!(one("\t.size\tfoo, .Lfunc_end0-foo"), Statement::Directive(Directive::Size("foo".into())));
+        assert_eq!(
+            one("\t.size\tfoo, .Lfunc_end0-foo"),
+            Statement::Directive(Directive::Size { symbol: "foo".into(), of_code: true })
+        );
+        assert_eq!(
+            one("\t.size\tfoo, .-foo"),
+            Statement::Directive(Directive::Size { symbol: "foo".into(), of_code: true })
+        );
+        assert_eq!(
+            one("\t.size\tbar, 8"),
+            Statement::Directive(Directive::Size { symbol: "bar".into(), of_code: false })
+        );
     }
 }

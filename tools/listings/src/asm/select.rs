@@ -323,7 +323,7 @@ fn find_functions(statements: &[Statement]) -> Result<Vec<Function>, (usize, Exp
             Statement::Label(label) if declared.contains_key(label.name.as_str()) => {
                 starts.insert(&label.name, at);
             }
-            Statement::Directive(Directive::Size(symbol)) => {
+            Statement::Directive(Directive::Size { symbol, of_code }) => {
                 if let Some(start) = starts.remove(symbol.as_str()) {
                     functions.push(Function {
                         symbol: symbol.clone(),
@@ -331,6 +331,9 @@ fn find_functions(statements: &[Statement]) -> Result<Vec<Function>, (usize, Exp
                         body: start..at,
                         alias_of: None,
                     });
+                } else if *of_code && !declared.contains_key(symbol.as_str()) {
+                    // The size of code whose `.type … @function` is gone: the function would be too.
+                    return Err((at, Expected::FunctionType { symbol: symbol.clone() }));
                 }
             }
             Statement::Alias { alias, target } => aliases.push((at, alias, target)),
@@ -343,6 +346,12 @@ fn find_functions(statements: &[Statement]) -> Result<Vec<Function>, (usize, Exp
     }
     let by_symbol: HashMap<String, usize> = functions.iter().enumerate().map(|(i, f)| (f.symbol.clone(), i)).collect();
     let targets: HashMap<&str, &str> = aliases.iter().map(|(_, alias, target)| (*alias, *target)).collect();
+    // An alias of a function is a function: without its `.type … @function` it would vanish.
+    if let Some((at, alias, _)) =
+        aliases.iter().find(|(_, alias, target)| !declared.contains_key(alias) && by_symbol.contains_key(*target))
+    {
+        return Err((*at, Expected::FunctionType { symbol: (*alias).to_owned() }));
+    }
     for (at, alias, target) in aliases.iter().filter(|(_, alias, _)| declared.contains_key(alias)) {
         // An alias may name another alias: follow the chain to the code.
         let mut code = *target;
@@ -367,6 +376,21 @@ fn find_functions(statements: &[Statement]) -> Result<Vec<Function>, (usize, Exp
             body: target.body.clone(),
             alias_of: Some(target.name.clone()),
         });
+    }
+    // LLVM ends every function's code with `.Lfunc_endN:`: one outside every function is the end
+    // of a function whose `.type`, label or `.size` is gone.
+    let mut bodies: Vec<Range<usize>> =
+        functions.iter().filter(|f| f.alias_of.is_none()).map(|f| f.body.clone()).collect();
+    bodies.sort_by_key(|body| body.start);
+    for (at, statement) in statements.iter().enumerate() {
+        if let Statement::Label(label) = statement
+            && label.name.starts_with(".Lfunc_end")
+        {
+            let before = bodies.partition_point(|body| body.start <= at);
+            if !before.checked_sub(1).is_some_and(|i| bodies[i].contains(&at)) {
+                return Err((at, Expected::FunctionAround { label: label.name.clone() }));
+            }
+        }
     }
     let with_code: std::collections::HashSet<&str> = functions.iter().map(|f| f.symbol.as_str()).collect();
     if let Some((symbol, at)) =

@@ -35,13 +35,16 @@ pub fn functions(statements: &[Statement]) -> Result<Vec<CppFunction>, (usize, E
             Statement::Label(label) if is_function.contains(&label.name.as_str()) => {
                 starts.entry(label.name.as_str()).or_insert(at);
             }
-            Statement::Directive(Directive::Size(symbol)) => {
-                if let Some(start) = starts.remove(symbol.as_str())
-                    && !symbol.ends_with(".cold")
-                {
+            Statement::Directive(Directive::Size { symbol, of_code }) => match starts.remove(symbol.as_str()) {
+                Some(start) if !symbol.ends_with(".cold") => {
                     found.push(CppFunction { symbol: symbol.clone(), name: demangle(symbol), body: start..at });
                 }
-            }
+                Some(_) => {}
+                None if *of_code && !is_function.contains(&symbol.as_str()) => {
+                    return Err((at, Expected::FunctionType { symbol: symbol.clone() }));
+                }
+                None => {}
+            },
             _ => {}
         }
     }

@@ -151,14 +151,9 @@ pub fn select<'a>(stage: Stage, query: &str, names: &'a [String], chapter: &str)
         [] => Err(Error::UnknownSubject {
             given: query.to_owned(),
             chapter: chapter.to_owned(),
-            what: stage.noun().to_owned(),
+            stage,
             closest: suggestions(stage, query, names),
             known: names.to_vec(),
-            list: format!(
-                "cargo xtask {} {} --list",
-                stage.subcommand(),
-                crate::provenance::chapter_short_name(chapter)
-            ),
         }),
         several => Err(Error::Ambiguous {
             given: query.to_owned(),

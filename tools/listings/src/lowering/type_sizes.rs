@@ -192,10 +192,7 @@ impl<'a> Reader<'a> {
                 open.end_padding = Some(bytes);
             }
             // A struct's fields and padding lie directly under its type; an enum's under a variant.
-            4 | 8
-                if (indent == 8) == in_variant
-                    && (indent == 8 || open.layout.variants.is_empty() || open.struct_like) =>
-            {
+            4 | 8 if (indent == 8) == in_variant => {
                 if indent == 4 && !open.struct_like {
                     if open.layout.discriminant.is_some() {
                         return Err(error(Expected::TypeSizesLine));

@@ -1,32 +1,13 @@
 //! What chapter 1 says about the compiled experiment, checked on the pinned compiler. Each
 //! test asserts the claim the book makes, then snapshots the whole listing the book shows.
 
-use listings::{AsmOptions, Listing, assert_asm_snapshot};
+use listings::asm::{EMPTY_INLINE_ASM, Line};
+use listings::{AsmListing, AsmOptions, Listing, assert_asm_snapshot};
 
 const CHAPTER: &str = env!("CARGO_PKG_NAME");
 
-fn asm(function: &str, options: AsmOptions) -> Listing {
+fn asm(function: &str, options: AsmOptions) -> AsmListing {
     listings::asm(CHAPTER, function, &options).unwrap_or_else(|error| panic!("{error}"))
-}
-
-fn calls(listing: &Listing) -> Vec<&str> {
-    listing.instructions().filter(|(m, _)| *m == "call").map(|(_, target)| target).collect()
-}
-
-/// The listing as the book prints it, one line per entry, spacing collapsed: `mov esi, 29`.
-fn printed_lines(listing: &Listing) -> Vec<String> {
-    listing.to_string().lines().map(|line| line.split_whitespace().collect::<Vec<_>>().join(" ")).collect()
-}
-
-/// The lines of the block that starts at `label` (its label excluded), up to the next label.
-fn block(listing: &Listing, label: &str) -> Vec<String> {
-    printed_lines(listing)
-        .into_iter()
-        .skip_while(|line| *line != format!("{label}:"))
-        .skip(1)
-        .take_while(|line| !line.ends_with(':'))
-        .filter(|line| !line.starts_with(';'))
-        .collect()
 }
 
 /// Whether any jump or call of the listing names `label`: a landing pad is named by none.
@@ -71,11 +52,14 @@ fn hello_world_state_machine_jumps_on_its_state_byte_through_four_entries() {
     let tables = listing.jump_tables();
     assert_eq!(tables.len(), 1);
     assert_eq!(tables[0].len(), 4, "Unresumed, Returned, Panicked, Suspend0: {tables:?}");
-    let calls = calls(&listing);
+    let calls = listing.calls();
     assert!(calls.iter().any(|c| c.contains("panic_const_async_fn_resumed@")), "state 1 panics: {calls:?}");
     assert!(calls.iter().any(|c| c.contains("panic_const_async_fn_resumed_panic@")), "state 2 panics: {calls:?}");
     assert!(listing.instructions().any(|i| i == ("mov", "byte ptr [rbx], 2")), "unwinding poisons the state");
-    assert_eq!(block(&listing, ".LBB0_6"), ["mov byte ptr [rbx], 2", "mov rdi, rax", "call _Unwind_Resume@PLT"]);
+    assert_eq!(
+        listing.block(".LBB0_6").unwrap(),
+        [("mov", "byte ptr [rbx], 2"), ("mov", "rdi, rax"), ("call", "_Unwind_Resume@PLT")]
+    );
     assert!(!is_jumped_to(&listing, ".LBB0_6"), "only unwinding reaches the landing pad");
     assert!(listing.instructions().any(|i| i == ("lea", "rdi, [rbx + 1]")), "the awaited future is the second byte");
     assert!(
@@ -89,8 +73,9 @@ fn hello_world_state_machine_jumps_on_its_state_byte_through_four_entries() {
         listing.instructions().any(|i| i == ("mov", "r14d, eax")),
         "the Poll waits in a callee-saved register across _print"
     );
+    let word = format!("esi, {}", plain_string_arguments_word("hello, world!\n"));
     assert!(
-        printed_lines(&listing).contains(&format!("mov esi, {}", plain_string_arguments_word("hello, world!\n"))),
+        listing.instructions().any(|i| i == ("mov", &*word)),
         "println! passes a two-word fmt::Arguments: {listing}"
     );
     assert_asm_snapshot!("hello_world_state_machine", listing);
@@ -131,17 +116,17 @@ fn noop_is_a_lone_ret() {
 #[test]
 fn the_driver_polls_twice_through_the_dyn_future_vtable_and_drops_the_waker_through_its_own() {
     let listing = asm("poll_hello_world_twice", AsmOptions { source: true, data: true });
-    let calls = calls(&listing);
+    let calls = listing.calls();
     assert_eq!(calls.iter().filter(|c| **c == "r15").count(), 2, "two indirect polls: {calls:?}");
     assert!(calls.contains(&"qword ptr [rax + 24]"), "the waker's drop is the vtable's fourth slot: {calls:?}");
     assert!(
         listing.instructions().any(|i| i == ("mov", "word ptr [rax], 0")),
         "one two-byte store writes the state and the awaited future's byte: {listing}"
     );
-    let lines = printed_lines(&listing);
     for message in ["Completed on first poll!\n", "Completed on second poll!\n"] {
         let word = plain_string_arguments_word(message);
-        assert!(lines.contains(&format!("mov esi, {word}")), "{message:?} is passed as {word}: {listing}");
+        let operands = format!("esi, {word}");
+        assert!(listing.instructions().any(|i| i == ("mov", &*operands)), "{message:?} is passed as {word}: {listing}");
     }
     assert!(calls.iter().any(|c| c.contains("__rust_no_alloc_shim_is_unstable_v2@")), "{calls:?}");
     // Black box: the box's two words go to the stack, their address to the empty asm block, and
@@ -154,31 +139,37 @@ fn the_driver_polls_twice_through_the_dyn_future_vtable_and_drops_the_waker_thro
     ] {
         assert!(listing.instructions().any(|i| i == store_then_reload), "{store_then_reload:?}: {listing}");
     }
-    let black_box =
-        ["lea rax, [rsp + 24]", "; #APP #NO_APP (empty inline asm: black_box)", "mov rbx, qword ptr [rsp + 24]"];
+    let black_box = [
+        Line::Instruction { mnemonic: "lea".into(), operands: "rax, [rsp + 24]".into() },
+        Line::Comment(EMPTY_INLINE_ASM.into()),
+        Line::Instruction { mnemonic: "mov".into(), operands: "rbx, qword ptr [rsp + 24]".into() },
+    ];
     assert!(
-        printed_lines(&listing).windows(3).any(|w| w == black_box),
+        listing.lines.windows(3).any(|w| w == black_box),
         "black_box's empty asm block sits between handing over the address and reloading: {listing}"
     );
     // After the ret: the allocation error, three landing pads, their shared tail, the abort.
+    let block = |label: &str| listing.block(label).unwrap_or_else(|| panic!("no block {label}: {listing}"));
     assert_eq!(
-        block(&listing, ".LBB0_5"),
-        ["mov edi, 1", "mov esi, 2", "call qword ptr [rip + alloc::alloc::handle_alloc_error@GOTPCREL]", "ud2"]
+        block(".LBB0_5"),
+        [
+            ("mov", "edi, 1"),
+            ("mov", "esi, 2"),
+            ("call", "qword ptr [rip + alloc::alloc::handle_alloc_error@GOTPCREL]"),
+            ("ud2", "")
+        ]
     );
     for landing_pad in [".LBB0_6", ".LBB0_7", ".LBB0_8"] {
         assert!(!is_jumped_to(&listing, landing_pad), "{landing_pad} is reached only by unwinding");
-        assert_eq!(block(&listing, landing_pad)[0], "mov r15, rax", "{landing_pad} keeps the exception object");
+        assert_eq!(block(landing_pad)[0], ("mov", "r15, rax"), "{landing_pad} keeps the exception object");
     }
-    assert!(block(&listing, ".LBB0_6").iter().any(|l| l.contains("__rust_dealloc")), "frees the box's memory");
-    assert!(
-        block(&listing, ".LBB0_7").iter().any(|l| l.contains("drop_in_place<core::pin::Pin<alloc::boxed::Box<dyn"))
-    );
-    assert_eq!(block(&listing, ".LBB0_8"), ["mov r15, rax"], "no box yet: nothing but the waker to drop");
-    let tail = block(&listing, ".LBB0_9");
-    assert!(
-        tail.contains(&"call qword ptr [rax + 24]".to_owned()) && tail.last().unwrap() == "call _Unwind_Resume@PLT"
-    );
-    assert_eq!(block(&listing, ".LBB0_10"), ["call qword ptr [rip + core::panicking::panic_in_cleanup@GOTPCREL]"]);
+    let calls_in = |label: &str, callee: &str| block(label).iter().any(|(m, o)| *m == "call" && o.contains(callee));
+    assert!(calls_in(".LBB0_6", "__rust_dealloc"), "frees the box's memory");
+    assert!(calls_in(".LBB0_7", "drop_in_place<core::pin::Pin<alloc::boxed::Box<dyn"));
+    assert_eq!(block(".LBB0_8"), [("mov", "r15, rax")], "no box yet: nothing but the waker to drop");
+    let tail = block(".LBB0_9");
+    assert!(tail.contains(&("call", "qword ptr [rax + 24]")) && tail.last() == Some(&("call", "_Unwind_Resume@PLT")));
+    assert_eq!(block(".LBB0_10"), [("call", "qword ptr [rip + core::panicking::panic_in_cleanup@GOTPCREL]")]);
     assert_asm_snapshot!("poll_hello_world_twice", listing);
 }
 
@@ -186,7 +177,7 @@ fn the_driver_polls_twice_through_the_dyn_future_vtable_and_drops_the_waker_thro
 fn without_the_dyn_boundary_the_state_machine_is_inlined_into_the_driver() {
     let listing = asm("poll_hello_world_twice_inlined", AsmOptions { source: true, data: false });
     assert!(listing.jump_tables().is_empty(), "no jump table left");
-    let calls = calls(&listing);
+    let calls = listing.calls();
     assert!(!calls.iter().any(|c| c.contains("{{closure}}")), "the state machine is not called: {calls:?}");
     let instructions: Vec<(&str, &str)> = listing.instructions().collect();
     let allocation = instructions.iter().position(|(m, o)| *m == "call" && o.contains("__rust_alloc@")).unwrap();

@@ -2,14 +2,14 @@
 //! memory, from `noop_clone`'s listing with its constants, and the state machine's jump table.
 //! `{{#picture …}}` shows them.
 
-use listings::{AsmOptions, Listing, Stage};
+use listings::{AsmListing, AsmOptions, Stage};
 use pictures::assert_picture_snapshot;
 use pictures::jump_table::JumpTable;
 use pictures::waker::{Value, WakerInMemory, WordsAt};
 
 const CHAPTER: &str = env!("CARGO_PKG_NAME");
 
-fn asm(function: &str, options: AsmOptions) -> Listing {
+fn asm(function: &str, options: AsmOptions) -> AsmListing {
     listings::asm(CHAPTER, function, &options).unwrap_or_else(|e| panic!("{e}"))
 }
 

@@ -4,7 +4,7 @@
 use std::task::Poll;
 
 use course::Truth;
-use course::facts::{asm, block, waker_slot};
+use course::facts::{asm, waker_slot};
 use listings::Listing;
 
 const CHAPTER: &str = env!("CARGO_PKG_NAME");
@@ -13,7 +13,7 @@ const CHAPTER: &str = env!("CARGO_PKG_NAME");
 fn jump_table_target(listing: &Listing, index: usize) -> &'static str {
     let entry = listing.jump_tables()[0][index];
     let label = entry.split('-').next().unwrap();
-    let code = block(listing, label);
+    let code = listing.block(label).unwrap_or_else(|| panic!("no block {label} in {listing}"));
     let calls = |needle: &str| code.iter().any(|(m, o)| *m == "call" && o.contains(needle));
     if calls("panic_const_async_fn_resumed_panic@") {
         "to the panic \"`async fn` resumed after panicking\""

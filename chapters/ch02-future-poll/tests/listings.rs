@@ -1,11 +1,11 @@
 //! What chapter 2 says about the compiled `poll`s, checked on the pinned compiler. Each test
 //! asserts the claim the book makes, then snapshots the whole listing the book shows.
 
-use listings::{AsmOptions, Listing, assert_asm_snapshot};
+use listings::{AsmListing, AsmOptions, Listing, assert_asm_snapshot};
 
 const CHAPTER: &str = env!("CARGO_PKG_NAME");
 
-fn asm(function: &str) -> Listing {
+fn asm(function: &str) -> AsmListing {
     listings::asm(CHAPTER, function, &AsmOptions { source: true, data: false })
         .unwrap_or_else(|error| panic!("{error}"))
 }

@@ -1,11 +1,11 @@
 //! What chapter 3 says about the compiled wakers, checked on the pinned compiler. Each test
 //! asserts the claim the book makes, then snapshots the whole listing the book shows.
 
-use listings::{AsmOptions, Listing, assert_asm_snapshot};
+use listings::{AsmListing, AsmOptions, Listing, assert_asm_snapshot};
 
 const CHAPTER: &str = env!("CARGO_PKG_NAME");
 
-fn asm(function: &str, options: AsmOptions) -> Listing {
+fn asm(function: &str, options: AsmOptions) -> AsmListing {
     listings::asm(CHAPTER, function, &options).unwrap_or_else(|error| panic!("{error}"))
 }
 

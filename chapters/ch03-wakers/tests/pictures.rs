@@ -2,13 +2,13 @@
 //! its vtable as a named static, and `Waker::noop()`, a waker as data. `{{#picture …}}` shows
 //! them.
 
-use listings::{AsmOptions, Listing, Stage};
+use listings::{AsmListing, AsmOptions, Stage};
 use pictures::assert_picture_snapshot;
 use pictures::waker::{Value, WakerInMemory, WordsAt};
 
 const CHAPTER: &str = env!("CARGO_PKG_NAME");
 
-fn waker(function: &str) -> (WakerInMemory, Listing) {
+fn waker(function: &str) -> (WakerInMemory, AsmListing) {
     let listing =
         listings::asm(CHAPTER, function, &AsmOptions { source: false, data: true }).unwrap_or_else(|e| panic!("{e}"));
     let layout = |name: &str| {

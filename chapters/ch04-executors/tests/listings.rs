@@ -1,12 +1,12 @@
 //! What chapter 4 says about the compiled executors, checked on the pinned compiler. Each test
 //! asserts the claim the book makes, then snapshots the whole listing the book shows.
 
-use listings::asm::Line;
-use listings::{AsmOptions, Listing, Part, assert_asm_snapshot, assert_part_snapshot};
+use listings::asm::{Line, parse_lines};
+use listings::{AsmListing, AsmOptions, Listing, Part, assert_asm_snapshot, assert_part_snapshot};
 
 const CHAPTER: &str = env!("CARGO_PKG_NAME");
 
-fn asm(function: &str, options: AsmOptions) -> Listing {
+fn asm(function: &str, options: AsmOptions) -> AsmListing {
     listings::asm(CHAPTER, function, &options).unwrap_or_else(|error| panic!("{error}"))
 }
 
@@ -53,15 +53,19 @@ fn loops(listing: &Listing) -> Vec<(String, Vec<String>)> {
     found
 }
 
-/// The rendered listing's lines with single spaces, numbered from 1 as a part counts them.
+/// A line in words: an instruction with single spaces, a label with its colon, a comment as it
+/// reads.
+fn words(line: &Line) -> String {
+    match line {
+        Line::Instruction { mnemonic, operands } => text((mnemonic, operands)),
+        Line::Label(name) | Line::DataLabel { name, .. } => format!("{name}:"),
+        other => other.to_string().trim().to_owned(),
+    }
+}
+
+/// The listing's lines in words, numbered from 1 as a part counts them (the title is line 1).
 fn numbered_lines(listing: &Listing) -> Vec<(usize, String)> {
-    listing
-        .rendered_lines()
-        .iter()
-        .map(|line| line.split_whitespace().collect::<Vec<_>>().join(" "))
-        .zip(1..)
-        .map(|(l, n)| (n, l))
-        .collect()
+    (2..).zip(listing.lines.iter().map(words)).collect()
 }
 
 /// The number of the first line after line `after` for which `wanted` holds.
@@ -73,9 +77,9 @@ fn first_line_after(listing: &Listing, after: usize, wanted: impl Fn(&str) -> bo
         .unwrap_or_else(|| panic!("no such line after line {after}:\n{listing}"))
 }
 
-/// A part's lines with single spaces.
+/// A part's lines in words, read back as the listing's lines they are.
 fn shown(part: &Part) -> Vec<String> {
-    part.lines().iter().map(|line| line.split_whitespace().collect::<Vec<_>>().join(" ")).collect()
+    parse_lines(&part.text).unwrap_or_else(|e| panic!("{e}")).iter().map(words).collect()
 }
 
 /// Whether `needles` appear in `haystack` in this order (not necessarily next to each other),

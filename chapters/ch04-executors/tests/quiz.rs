@@ -10,7 +10,7 @@ use std::thread;
 use std::time::{Duration, Instant};
 
 use ch04_executors::Executor;
-use course::facts::{asm, block, displacement};
+use course::facts::{asm, displacement};
 
 const CHAPTER: &str = env!("CARGO_PKG_NAME");
 
@@ -56,7 +56,7 @@ fn parks_returned_after_two_unparks() -> usize {
 
 #[test]
 fn every_quiz_answer_is_the_compilers() {
-    let loop_length = block(&asm(CHAPTER, "simple_block_on_dyn"), ".LBB0_1").len();
+    let loop_length = asm(CHAPTER, "simple_block_on_dyn").block(".LBB0_1").expect("the loop's block").len();
     let flag = asm(CHAPTER, "block_on_dyn")
         .instructions()
         .find(|(m, o)| *m == "xchg" && o.starts_with("byte ptr [rbx"))

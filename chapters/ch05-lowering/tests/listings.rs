@@ -3,7 +3,7 @@
 //! assembly), then snapshots the whole listing the page shows.
 
 use listings::{
-    AsmOptions, Listing, Part, Stage, StageListing, assert_asm_snapshot, assert_part_snapshot, assert_stage_snapshot,
+    AsmListing, AsmOptions, Part, Stage, StageListing, assert_asm_snapshot, assert_part_snapshot, assert_stage_snapshot,
 };
 
 const CHAPTER: &str = env!("CARGO_PKG_NAME");
@@ -12,7 +12,7 @@ fn stage(stage: Stage, subject: &str) -> StageListing {
     listings::stage(CHAPTER, stage, subject).unwrap_or_else(|error| panic!("{error}"))
 }
 
-fn asm(function: &str, options: AsmOptions) -> Listing {
+fn asm(function: &str, options: AsmOptions) -> AsmListing {
     listings::asm(CHAPTER, function, &options).unwrap_or_else(|error| panic!("{error}"))
 }
 
@@ -316,10 +316,6 @@ fn an_argument_used_after_an_await_is_stored_twice() {
 
 // ---- Assembly ---------------------------------------------------------------------------------
 
-fn calls(listing: &Listing) -> Vec<&str> {
-    listing.instructions().filter(|(m, _)| *m == "call").map(|(_, target)| target).collect()
-}
-
 #[test]
 fn the_resume_function_of_two_suspension_points_jumps_through_five_entries_on_the_tag_at_offset_16() {
     let listing = asm("two_suspension_points::{{closure}}", AsmOptions { source: true, data: false });
@@ -337,7 +333,7 @@ fn the_resume_function_of_two_suspension_points_jumps_through_five_entries_on_th
         assert!(instructions.contains(&state), "{state:?}: {listing}");
     }
     assert_eq!(instructions.iter().filter(|i| **i == ("mov", "byte ptr [rbx + 16], 2")).count(), 2, "{listing}");
-    let calls = calls(&listing);
+    let calls = listing.calls();
     assert!(calls.iter().any(|c| c.ends_with("panic_const_async_fn_resumed@GOTPCREL]")), "{calls:?}");
     assert!(calls.iter().any(|c| c.ends_with("panic_const_async_fn_resumed_panic@GOTPCREL]")), "{calls:?}");
     assert!(calls.contains(&"qword ptr [rcx + 16]"), "YieldOnce's wake_by_ref, inlined: {calls:?}");

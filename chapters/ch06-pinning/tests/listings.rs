@@ -2,7 +2,9 @@
 //! each test asserts the claims the page makes of one listing (MIR, HIR, layout or assembly),
 //! then snapshots the whole listing the page shows.
 
-use listings::{AsmOptions, Listing, Stage, StageListing, assert_asm_snapshot, assert_stage_snapshot};
+use std::ops::Range;
+
+use listings::{AsmListing, AsmOptions, Listing, Stage, StageListing, assert_asm_snapshot, assert_stage_snapshot};
 
 const CHAPTER: &str = env!("CARGO_PKG_NAME");
 
@@ -10,7 +12,7 @@ fn stage(stage: Stage, subject: &str) -> StageListing {
     listings::stage(CHAPTER, stage, subject).unwrap_or_else(|error| panic!("{error}"))
 }
 
-fn asm(function: &str, options: AsmOptions) -> Listing {
+fn asm(function: &str, options: AsmOptions) -> AsmListing {
     listings::asm(CHAPTER, function, &options).unwrap_or_else(|error| panic!("{error}"))
 }
 
@@ -18,12 +20,10 @@ fn instructions(listing: &Listing) -> Vec<(&str, &str)> {
     listing.instructions().collect()
 }
 
-/// The cells of the layout table's row for `bytes` (`"16..24"`), one per column.
-fn layout_row(layout: &StageListing, bytes: &str) -> Vec<String> {
-    let (start, end) = bytes.split_once("..").expect("a byte range, A..B");
-    let range = start.parse().unwrap()..end.parse().unwrap();
-    let table = layout.layout.as_ref().expect("a type's listing has its layout").table();
-    table.row(range).unwrap_or_else(|| panic!("no row {bytes} in:\n{}", layout.text))
+/// The cells of the layout table's row over `bytes`, one per column.
+fn layout_row(layout: &StageListing, bytes: Range<u64>) -> Vec<String> {
+    let future = layout.layout.as_ref().expect("a type's listing has its layout");
+    future.row(bytes.clone()).unwrap_or_else(|| panic!("no row {bytes:?} in:\n{}", layout.text))
 }
 
 // ---- MIR: the pointer is made, and stored, in the first resume ----------------------------------
@@ -62,11 +62,11 @@ fn the_layout_puts_the_buffer_at_0_the_reference_at_16_the_argument_at_24_and_th
     let layout = stage(Stage::TypeSizes, "points_into_itself");
     assert!(layout.text.starts_with("type: `{async fn body of points_into_itself()}`: 40 bytes, alignment: 8 bytes\n"));
     // Columns: Unresumed, Suspend0, Returned, Panicked.
-    assert_eq!(layout_row(&layout, "0..16"), ["", "local buffer"]);
-    assert_eq!(layout_row(&layout, "16..24"), ["", "local view"]);
-    assert_eq!(layout_row(&layout, "24..32"), ["upvar seen"; 4]);
-    assert_eq!(layout_row(&layout, "32..33"), ["", "local __awaitee"]);
-    assert_eq!(layout_row(&layout, "33..34"), ["tag"; 4]);
+    assert_eq!(layout_row(&layout, 0..16), ["", "local buffer"]);
+    assert_eq!(layout_row(&layout, 16..24), ["", "local view"]);
+    assert_eq!(layout_row(&layout, 24..32), ["upvar seen"; 4]);
+    assert_eq!(layout_row(&layout, 32..33), ["", "local __awaitee"]);
+    assert_eq!(layout_row(&layout, 33..34), ["tag"; 4]);
     assert!(layout.text.contains("the tag: 1 byte(s) at offset 33"), "{}", layout.text);
     assert_stage_snapshot!("points_into_itself", layout);
 }
@@ -78,7 +78,7 @@ fn the_example_reads_the_reference_where_the_layout_puts_it() {
     let example = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/examples/where_the_pointer_points.rs"))
         .expect("the example's source");
     let layout = stage(Stage::TypeSizes, "points_into_itself");
-    assert_eq!(layout_row(&layout, "16..24")[1], "local view");
+    assert_eq!(layout_row(&layout, 16..24)[1], "local view");
     assert!(example.contains("const VIEW_OFFSET: usize = 16;"), "the example's constant and the table disagree");
 }
 

@@ -2,8 +2,9 @@
 //! test asserts the claims the page makes of one listing (layout, drop glue in MIR and in
 //! assembly, the MIR that decides `Send`), then snapshots the whole listing the page shows.
 
-use listings::asm::Line;
-use listings::{AsmOptions, Listing, Stage, StageListing, assert_asm_snapshot, assert_stage_snapshot};
+use std::ops::Range;
+
+use listings::{AsmOptions, Stage, StageListing, assert_asm_snapshot, assert_stage_snapshot};
 
 const CHAPTER: &str = env!("CARGO_PKG_NAME");
 
@@ -11,33 +12,10 @@ fn stage(stage: Stage, subject: &str) -> StageListing {
     listings::stage(CHAPTER, stage, subject).unwrap_or_else(|error| panic!("{error}"))
 }
 
-/// The cells of the layout table's row for `bytes` (`"16..24"`), one per column.
-fn layout_row(layout: &StageListing, bytes: &str) -> Vec<String> {
-    let (start, end) = bytes.split_once("..").expect("a byte range, A..B");
-    let range = start.parse().unwrap()..end.parse().unwrap();
-    let table = layout.layout.as_ref().expect("a type's listing has its layout").table();
-    table.row(range).unwrap_or_else(|| panic!("no row {bytes} in:\n{}", layout.text))
-}
-
-/// The statements and terminator of one basic block of a MIR body, trimmed.
-fn mir_block<'a>(mir: &'a str, block: &str) -> Vec<&'a str> {
-    let header = [format!("    {block}: {{"), format!("    {block} (cleanup): {{")];
-    let mut lines = mir.lines().skip_while(|line| !header.iter().any(|h| h == line));
-    assert!(lines.next().is_some(), "no block {block} in:\n{mir}");
-    lines.take_while(|line| *line != "    }").map(str::trim).collect()
-}
-
-/// The instructions from `label` to the next label (a fall-through continues past it).
-fn asm_block<'a>(listing: &'a Listing, label: &str) -> Vec<(&'a str, &'a str)> {
-    let mut lines = listing.lines.iter().skip_while(|line| !matches!(line, Line::Label(l) if l == label));
-    assert!(lines.next().is_some(), "no label {label} in:\n{listing}");
-    lines
-        .take_while(|line| !matches!(line, Line::Label(_)))
-        .filter_map(|line| match line {
-            Line::Instruction { mnemonic, operands } => Some((mnemonic.as_str(), operands.as_str())),
-            _ => None,
-        })
-        .collect()
+/// The cells of the layout table's row over `bytes`, one per column.
+fn layout_row(layout: &StageListing, bytes: Range<u64>) -> Vec<String> {
+    let future = layout.layout.as_ref().expect("a type's listing has its layout");
+    future.row(bytes.clone()).unwrap_or_else(|| panic!("no row {bytes:?} in:\n{}", layout.text))
 }
 
 const DROP_NAMED: &str = "qword ptr [rip + <ch07_cancellation::Named as core::ops::drop::Drop>::drop@GOTPCREL]";
@@ -49,12 +27,12 @@ fn the_future_of_held_across_awaits_holds_different_names_in_each_suspended_stat
     let layout = stage(Stage::TypeSizes, "held_across_awaits");
     assert!(layout.text.starts_with("type: `{async fn body of held_across_awaits()}`: 80 bytes, alignment: 8 bytes\n"));
     // Columns: Unresumed, Suspend0, Suspend1, Suspend2, Returned, Panicked.
-    assert_eq!(layout_row(&layout, "0..16"), ["upvar argument"; 6], "the captured argument, in every state");
-    assert_eq!(layout_row(&layout, "16..32"), ["", "local argument", "local argument", "local argument"]);
-    assert_eq!(layout_row(&layout, "32..48"), ["", "local first", "local first", "local first"]);
-    assert_eq!(layout_row(&layout, "48..49"), ["tag"; 6]);
-    assert_eq!(layout_row(&layout, "56..57"), ["", "local __awaitee", "local __awaitee", "local __awaitee"]);
-    assert_eq!(layout_row(&layout, "64..80"), ["", "", "local second"], "second only in Suspend1");
+    assert_eq!(layout_row(&layout, 0..16), ["upvar argument"; 6], "the captured argument, in every state");
+    assert_eq!(layout_row(&layout, 16..32), ["", "local argument", "local argument", "local argument"]);
+    assert_eq!(layout_row(&layout, 32..48), ["", "local first", "local first", "local first"]);
+    assert_eq!(layout_row(&layout, 48..49), ["tag"; 6]);
+    assert_eq!(layout_row(&layout, 56..57), ["", "local __awaitee", "local __awaitee", "local __awaitee"]);
+    assert_eq!(layout_row(&layout, 64..80), ["", "", "local second"], "second only in Suspend1");
     assert!(layout.text.contains("the tag: 1 byte(s) at offset 48"), "{}", layout.text);
     assert_stage_snapshot!("held_across_awaits", layout);
 }
@@ -65,6 +43,8 @@ fn the_future_of_held_across_awaits_holds_different_names_in_each_suspended_stat
 fn the_drop_glue_switches_on_the_state_and_drops_exactly_what_each_state_holds() {
     let glue = stage(Stage::DropGlue, "held_across_awaits");
     let mir = glue.text.as_str();
+    let body = glue.body.as_ref().expect("a MIR listing carries its body");
+    let block = |name: &str| body.block(name).unwrap_or_else(|| panic!("no block {name} in:\n{mir}"));
     assert!(mir.starts_with("fn drop_in_place(_1: *mut {async fn body of held_across_awaits()}) -> () {\n"));
     for debug in [
         // The body's variables, as the coroutine's MIR names them: the drop glue is a copy of the
@@ -77,9 +57,8 @@ fn the_drop_glue_switches_on_the_state_and_drops_exactly_what_each_state_holds()
     ] {
         assert!(mir.contains(debug), "`{debug}` missing from:\n{mir}");
     }
-    let dispatch = mir_block(mir, "bb0");
     assert_eq!(
-        dispatch,
+        block("bb0").statements,
         ["_60 = discriminant((*_1));", "switchInt(move _60) -> [0: bb17, 3: bb20, 4: bb21, 5: bb22, otherwise: bb23];"]
     );
 
@@ -91,8 +70,7 @@ fn the_drop_glue_switches_on_the_state_and_drops_exactly_what_each_state_holds()
         let mut block = start.to_owned();
         loop {
             blocks.push(block.clone());
-            let statements = mir_block(mir, &block);
-            let terminator = statements.last().copied().unwrap_or_default();
+            let terminator = body.block(&block).unwrap_or_else(|| panic!("no block {block}")).terminator();
             if let Some((place, rest)) = terminator.strip_prefix("drop(").and_then(|t| t.split_once(") -> [return: ")) {
                 dropped.push(place.to_owned());
                 block = rest.split(',').next().unwrap().to_owned();
@@ -124,17 +102,14 @@ fn the_drop_glue_switches_on_the_state_and_drops_exactly_what_each_state_holds()
     assert_eq!(path_from("bb23"), (vec!["bb23".to_owned()], vec![]), "Returned and Panicked: nothing");
     // If a drop panics, the cleanup blocks drop what is left, in the same order; a drop that
     // panics during that cleanup terminates the program.
+    assert_eq!(block("bb2").terminator(), "drop((((*_1) as variant#4).2: Named)) -> [return: bb3, unwind: bb10];");
     assert_eq!(
-        mir_block(mir, "bb2").last(),
-        Some(&"drop((((*_1) as variant#4).2: Named)) -> [return: bb3, unwind: bb10];")
+        block("bb10").terminator(),
+        "drop((((*_1) as variant#5).1: Named)) -> [return: bb11, unwind terminate(cleanup)];"
     );
     assert_eq!(
-        mir_block(mir, "bb10").last(),
-        Some(&"drop((((*_1) as variant#5).1: Named)) -> [return: bb11, unwind terminate(cleanup)];")
-    );
-    assert_eq!(
-        mir_block(mir, "bb11").last(),
-        Some(&"drop((((*_1) as variant#5).0: Named)) -> [return: bb12, unwind terminate(cleanup)];")
+        block("bb11").terminator(),
+        "drop((((*_1) as variant#5).0: Named)) -> [return: bb12, unwind terminate(cleanup)];"
     );
     assert_stage_snapshot!("held_across_awaits_drop_glue", glue);
 }
@@ -152,25 +127,28 @@ fn the_drop_glue_in_machine_code_jumps_on_the_tag_at_48_to_calls_at_the_offsets_
     let table: Vec<&str> = listing.jump_tables()[0].iter().map(|entry| entry.split('-').next().unwrap()).collect();
     assert_eq!(table, [".LBB0_3", ".LBB0_4", ".LBB0_4", ".LBB0_2", ".LBB0_1", ".LBB0_2"], "states 0 to 5");
     // Suspend1: `second` at 64, then on into Suspend0's and Suspend2's block.
-    assert_eq!(asm_block(&listing, ".LBB0_1"), [("lea", "rdi, [rbx + 64]"), ("call", DROP_NAMED)]);
+    assert_eq!(listing.block(".LBB0_1").unwrap(), [("lea", "rdi, [rbx + 64]"), ("call", DROP_NAMED)]);
     // Suspend0 and Suspend2: `first` at 32, then the body's `argument` at 16, as a tail call.
-    assert_eq!(asm_block(&listing, ".LBB0_2"), [("lea", "rdi, [rbx + 32]"), ("call", DROP_NAMED), ("add", "rbx, 16")]);
+    assert_eq!(
+        listing.block(".LBB0_2").unwrap(),
+        [("lea", "rdi, [rbx + 32]"), ("call", DROP_NAMED), ("add", "rbx, 16")]
+    );
     // Unresumed lands here directly, with rbx still the future: the upvar at 0.
-    let tail = asm_block(&listing, ".LBB0_3");
+    let tail = listing.block(".LBB0_3").unwrap();
     assert_eq!(tail.first(), Some(&("mov", "rdi, rbx")));
     assert_eq!(tail.last(), Some(&("jmp", DROP_NAMED)));
-    let returned_or_panicked = asm_block(&listing, ".LBB0_4");
+    let returned_or_panicked = listing.block(".LBB0_4").unwrap();
     assert_eq!(returned_or_panicked.last(), Some(&("ret", "")), "Returned and Panicked: nothing");
     assert!(returned_or_panicked.iter().all(|(m, _)| *m != "call"));
     // Landing pads: a panic in `second`'s drop still drops `first` and the argument; a panic in
     // `first`'s drop, the argument; then unwinding goes on.
     assert_eq!(
-        asm_block(&listing, ".LBB0_5"),
+        listing.block(".LBB0_5").unwrap(),
         [("mov", "r14, rax"), ("lea", "rdi, [rbx + 32]"), ("call", DROP_NAMED), ("jmp", ".LBB0_7")]
     );
-    assert_eq!(asm_block(&listing, ".LBB0_6"), [("mov", "r14, rax")]);
+    assert_eq!(listing.block(".LBB0_6"), Some(vec![("mov", "r14, rax")]));
     assert_eq!(
-        asm_block(&listing, ".LBB0_7"),
+        listing.block(".LBB0_7").unwrap(),
         [
             ("add", "rbx, 16"),
             ("mov", "rdi, rbx"),
@@ -180,7 +158,7 @@ fn the_drop_glue_in_machine_code_jumps_on_the_tag_at_48_to_calls_at_the_offsets_
         ]
     );
     assert_eq!(
-        asm_block(&listing, ".LBB0_8"),
+        listing.block(".LBB0_8").unwrap(),
         [("call", "qword ptr [rip + core::panicking::panic_in_cleanup@GOTPCREL]")],
         "a panic while unwinding"
     );
@@ -215,5 +193,5 @@ fn an_rc_borrowed_then_dropped_before_the_await_stays_a_field_of_the_future() {
     // … and `drop` moves it out, which does not end its storage.
     assert!(mir.text.contains("_5 = std::mem::drop::<Rc<u8>>(move _6)"), "{}", mir.text);
     let layout = stage(Stage::TypeSizes, "rc_borrowed_then_dropped_before_await");
-    assert_eq!(layout_row(&layout, "0..8"), ["", "local shared"], "8 bytes of the future are the dropped Rc's");
+    assert_eq!(layout_row(&layout, 0..8), ["", "local shared"], "8 bytes of the future are the dropped Rc's");
 }

@@ -6,7 +6,7 @@
 use std::collections::HashMap;
 use std::process::Command;
 
-use listings::{GeneratedTable, Listing, Stage, assert_cpp_asm_snapshot, assert_table_snapshot};
+use listings::{AsmListing, GeneratedTable, Listing, Stage, assert_cpp_asm_snapshot, assert_table_snapshot};
 
 const CHAPTER: &str = env!("CARGO_PKG_NAME");
 const SOURCE: &str = "cpp/three_awaits.cpp";
@@ -15,7 +15,7 @@ const RAMP: &str = "three_awaits(unsigned long)";
 const ACTOR: &str = "three_awaits(three_awaits(unsigned long)::_Z12three_awaitsm.Frame*) [clone .actor]";
 const DESTROY: &str = "three_awaits(three_awaits(unsigned long)::_Z12three_awaitsm.Frame*) [clone .destroy]";
 
-fn cpp(function: &str) -> Listing {
+fn cpp(function: &str) -> AsmListing {
     listings::cpp::asm(CHAPTER, SOURCE, function).unwrap_or_else(|error| panic!("{error}"))
 }
 
@@ -138,10 +138,7 @@ fn a_gxx_of_another_version_is_refused_with_one_message() {
 fn the_table_sets_the_rust_future_beside_the_cpp_frame() {
     let measured = measured();
     let rust = listings::stage(CHAPTER, Stage::TypeSizes, "three_awaits").unwrap_or_else(|error| panic!("{error}"));
-    let rust_layout = listings::lowering::type_sizes::layouts(
-        &rust.text.split("\n\n").next().unwrap().lines().map(|l| format!("print-type-size {l}\n")).collect::<String>(),
-    )
-    .remove(0);
+    let rust_layout = rust.layout.as_ref().expect("a type-sizes listing carries its layout");
     let field = |variant: &str, kind: &str, name: &str| {
         rust_layout
             .variants
@@ -151,7 +148,7 @@ fn the_table_sets_the_rust_future_beside_the_cpp_frame() {
             .map(|f| format!("{}..{}", f.offset, f.offset + f.size))
             .unwrap_or_else(|| panic!("{kind} {name} in {variant}"))
     };
-    let tag = rust.text.split("at offset ").nth(1).and_then(|r| r.split(' ').next()).unwrap().parse::<u64>().unwrap();
+    let tag = rust_layout.tag.expect("the future's tag, placed from the debug information").offset();
     let cpp_word = |key: &str| {
         let at = number(&measured, key);
         format!("{at}..{}", at + 8)

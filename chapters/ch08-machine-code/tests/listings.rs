@@ -3,8 +3,8 @@
 //! from listings), then snapshots what the page shows.
 
 use listings::{
-    AsmOptions, CodeFigures, CodegenFlags, GeneratedTable, Listing, Stage, assert_asm_snapshot, assert_stage_snapshot,
-    assert_table_snapshot,
+    AsmListing, AsmOptions, CodeFigures, CodegenFlags, GeneratedTable, Listing, Stage, assert_asm_snapshot,
+    assert_stage_snapshot, assert_table_snapshot,
 };
 
 const CHAPTER: &str = env!("CARGO_PKG_NAME");
@@ -18,17 +18,13 @@ fn flags(opt_level: &str) -> CodegenFlags {
     CodegenFlags { opt_level: opt_level.to_owned() }
 }
 
-fn asm_at(function: &str, opt_level: &str) -> Listing {
+fn asm_at(function: &str, opt_level: &str) -> AsmListing {
     let options = AsmOptions { source: true, data: false };
     listings::asm_with_flags(CHAPTER, function, &options, &flags(opt_level)).unwrap_or_else(|error| panic!("{error}"))
 }
 
-fn asm(function: &str) -> Listing {
+fn asm(function: &str) -> AsmListing {
     asm_at(function, "3")
-}
-
-fn calls(listing: &Listing) -> Vec<&str> {
-    listing.instructions().filter(|(m, _)| *m == "call").map(|(_, target)| target).collect()
 }
 
 fn count(listing: &Listing, instruction: (&str, &str)) -> usize {
@@ -41,7 +37,7 @@ fn has(listing: &Listing, instruction: (&str, &str)) -> bool {
 
 /// The figures of one function at one level, after checking that the object file's bytes decode
 /// to exactly the listing's instructions.
-fn figures(function: &str, opt_level: &str) -> (Listing, CodeFigures) {
+fn figures(function: &str, opt_level: &str) -> (AsmListing, CodeFigures) {
     let listing = asm_at(function, opt_level);
     let code = listings::machine_code(CHAPTER, function, &flags(opt_level)).unwrap_or_else(|error| panic!("{error}"));
     assert!(
@@ -82,7 +78,7 @@ fn the_resume_function_keeps_one_jump_table_of_six_states_at_every_opt_level() {
 #[test]
 fn at_opt_level_0_every_step_of_the_desugaring_is_a_call_and_every_value_goes_through_the_stack() {
     let listing = asm_at(RESUME, "0");
-    let calls = calls(&listing);
+    let calls = listing.calls();
     for callee in ["YieldOnce as core::default::Default>::default", "rotate_left@"] {
         assert!(calls.iter().any(|c| c.contains(callee)), "{callee}: {calls:?}");
     }
@@ -108,12 +104,12 @@ fn at_opt_level_0_every_step_of_the_desugaring_is_a_call_and_every_value_goes_th
 fn from_opt_level_1_yield_once_poll_is_inlined_except_at_z_where_it_is_called_three_times() {
     for level in ["1", "2", "3", "s"] {
         let listing = asm_at(RESUME, level);
-        assert!(!calls(&listing).iter().any(|c| c.contains("YieldOnce")), "opt-level {level}: {listing}");
+        assert!(!listing.calls().iter().any(|c| c.contains("YieldOnce")), "opt-level {level}: {listing}");
         assert_eq!(count(&listing, ("call", "qword ptr [rcx + 16]")), 3, "three inlined wake_by_ref at {level}");
     }
     let for_size = asm_at(RESUME, "z");
     let polls =
-        calls(&for_size).iter().filter(|c| c.contains("YieldOnce as core::future::future::Future>::poll")).count();
+        for_size.calls().iter().filter(|c| c.contains("YieldOnce as core::future::future::Future>::poll")).count();
     assert_eq!(polls, 3, "{for_size}");
     assert!(has(&for_size, ("push", "1")) && has(&for_size, ("pop", "rax")), "Pending as push 1 / pop rax");
 }
@@ -146,14 +142,14 @@ fn the_opt_level_table_counts_instructions_bytes_calls_and_jump_tables_from_the_
     let mut by_level = Vec::new();
     for level in OPT_LEVELS {
         let (listing, figures) = figures(RESUME, level);
-        let polls_called = calls(&listing)
-            .iter()
-            .filter(|c| c.contains("YieldOnce as core::future::future::Future>::poll"))
-            .count()
-            + listing
-                .instructions()
-                .filter(|(m, o)| *m == "mov" && o.contains("YieldOnce as core::future::future::Future>::poll@GOTPCREL"))
-                .count();
+        let polls_called =
+            listing.calls().iter().filter(|c| c.contains("YieldOnce as core::future::future::Future>::poll")).count()
+                + listing
+                    .instructions()
+                    .filter(|(m, o)| {
+                        *m == "mov" && o.contains("YieldOnce as core::future::future::Future>::poll@GOTPCREL")
+                    })
+                    .count();
         rows.push(vec![
             format!("`{level}`"),
             figures.instructions.to_string(),
@@ -344,7 +340,7 @@ fn how_the_resume_function_is_reached(listing: &Listing) -> String {
 fn a_caller_that_loops_in_full_view_keeps_the_dispatch_but_not_the_future() {
     let listing = asm("run_in_view");
     assert_eq!(listing.jump_tables().len(), 1, "the states are still dispatched on: {listing}");
-    assert!(calls(&listing).iter().all(|c| c.contains("panic_const")), "nothing is called but the two panics");
+    assert!(listing.calls().iter().all(|c| c.contains("panic_const")), "nothing is called but the two panics");
     assert!(!listing.instructions().any(|(_, o)| o.contains("ptr [rsp")), "no memory: the future lives in registers");
     // The state is a register: `dil` gets 3, 4, 5 and 1, and indexes the table.
     for state in ["dil, 3", "dil, 4", "dil, 5", "dil, 1"] {
@@ -358,7 +354,7 @@ fn a_caller_that_loops_in_full_view_keeps_the_dispatch_but_not_the_future() {
 fn four_polls_in_view_fold_the_first_poll_into_two_stores_and_call_the_resume_function_for_the_rest() {
     let listing = asm("four_polls_in_view");
     assert!(listing.jump_tables().is_empty(), "{listing}");
-    assert_eq!(calls(&listing), ["ch08_machine_code::three_awaits::{{closure}}"; 3], "{listing}");
+    assert_eq!(listing.calls(), ["ch08_machine_code::three_awaits::{{closure}}"; 3], "{listing}");
     // The first poll, done at compile time: the awaitee's `yielded` and state 3, Suspend0.
     assert!(has(&listing, ("mov", "byte ptr [rsp + 72], 1")) && has(&listing, ("mov", "byte ptr [rsp + 64], 3")));
     assert_asm_snapshot!("four_polls_in_view", listing);
@@ -372,7 +368,7 @@ fn black_box_keeps_the_future_in_memory_with_its_state_byte_and_the_inlined_disp
     for state in [3, 4, 5, 1] {
         assert!(has(&listing, ("mov", &format!("byte ptr [r8 + 24], {state}"))), "state {state} stored: {listing}");
     }
-    assert!(!calls(&listing).iter().any(|c| c.contains("{{closure}}")), "still inlined");
+    assert!(!listing.calls().iter().any(|c| c.contains("{{closure}}")), "still inlined");
     assert_asm_snapshot!("run_behind_black_box", listing);
 }
 
@@ -401,7 +397,7 @@ fn a_function_boundary_keeps_the_resume_function_and_the_caller_calls_it_in_a_lo
 fn a_dyn_future_whose_vtable_llvm_can_see_is_devirtualised_and_its_resume_function_inlined() {
     let listing = asm("run_behind_dyn");
     assert_eq!(listing.jump_tables().len(), 1, "the dispatch is inlined: {listing}");
-    assert!(!calls(&listing).iter().any(|c| c.contains("{{closure}}") || !c.contains('@') && !c.contains("::")));
+    assert!(!listing.calls().iter().any(|c| c.contains("{{closure}}") || !c.contains('@') && !c.contains("::")));
     assert!(has(&listing, ("mov", "edi, 48")), "__rust_alloc(48, 8): the box is still allocated");
     assert!(has(&listing, ("mov", "byte ptr [rax + 24], 0")), "state 0 written into the box");
     assert!(has(&listing, ("mov", "r9b, 3")) && has(&listing, ("movzx", "r9d, r9b")), "then the state is a register");
@@ -488,7 +484,7 @@ fn at_opt_level_3_both_inner_resume_functions_are_inlined_each_dispatching_on_it
     assert!(has(&listing, ("movzx", &format!("eax, byte ptr [rdi + {outer_tag}]"))), "{listing}");
     assert!(has(&listing, ("movzx", &format!("ecx, byte ptr [rbx + {middle_tag}]"))), "{listing}");
     assert!(has(&listing, ("movzx", &format!("ecx, byte ptr [rbx + {leaf_tag}]"))), "{listing}");
-    assert!(!calls(&listing).iter().any(|c| c.contains("{{closure}}")), "no resume function is called");
+    assert!(!listing.calls().iter().any(|c| c.contains("{{closure}}")), "no resume function is called");
     // Unwinding out of the leaf's poll poisons all three: leaf, middle, outer.
     let poisons: Vec<&str> =
         listing.instructions().filter(|(m, o)| *m == "mov" && o.ends_with("], 2")).map(|(_, o)| o).collect();
@@ -506,7 +502,7 @@ fn at_opt_level_3_both_inner_resume_functions_are_inlined_each_dispatching_on_it
 #[test]
 fn at_opt_level_z_middle_is_inlined_and_leaf_is_called() {
     let listing = asm_at("outer::{{closure}}", "z");
-    let resume_calls: Vec<&str> = calls(&listing).into_iter().filter(|c| c.contains("{{closure}}")).collect();
+    let resume_calls: Vec<&str> = listing.calls().into_iter().filter(|c| c.contains("{{closure}}")).collect();
     assert_eq!(resume_calls, ["ch08_machine_code::leaf::{{closure}}"], "{listing}");
     assert_eq!(listing.jump_tables().len(), 2, "outer's and middle's dispatch, not leaf's");
     let [_, _, leaf_tag] = nested_tag_offsets();

@@ -16,7 +16,7 @@ use std::process::Command;
 use std::sync::OnceLock;
 
 use figures::{FILE_NAME, Figures};
-use listings::{AsmOptions, Listing};
+use listings::{AsmListing, AsmOptions, Listing};
 
 /// The figures the page shows.
 fn shown() -> &'static Figures {
@@ -56,7 +56,7 @@ fn within(which: &str, claim: &str, value: f64, low: f64, high: f64) {
 }
 
 /// How many instructions a listing has, and how many of them are `ud2` (never executed).
-fn listing(chapter: &str, function: &str) -> Listing {
+fn listing(chapter: &str, function: &str) -> AsmListing {
     listings::asm(chapter, function, &AsmOptions::default()).unwrap_or_else(|error| panic!("{error}"))
 }
 

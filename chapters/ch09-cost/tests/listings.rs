@@ -1,11 +1,11 @@
 //! What chapter 9 reads in the listings to explain its counts, checked on the pinned compiler.
 //! Each test asserts what the page says of a listing, then snapshots the listing the page shows.
 
-use listings::{AsmOptions, Listing, assert_asm_snapshot};
+use listings::{AsmListing, AsmOptions, Listing, assert_asm_snapshot};
 
 const CHAPTER: &str = env!("CARGO_PKG_NAME");
 
-fn asm(chapter: &str, function: &str) -> Listing {
+fn asm(chapter: &str, function: &str) -> AsmListing {
     listings::asm(chapter, function, &AsmOptions { source: true, data: false })
         .unwrap_or_else(|error| panic!("{error}"))
 }
@@ -81,7 +81,7 @@ fn the_state_machine_keeps_two_registers_and_writes_its_state_after_the_awaited_
 
 /// The two instances of std's generic `raw_waker::wake_by_ref` in this crate, told apart by what
 /// they do: (`Flag`'s, `FlagWakeOnly`'s).
-fn wake_by_ref_instances() -> (Listing, Listing) {
+fn wake_by_ref_instances() -> (AsmListing, AsmListing) {
     let [first, second] = ["alloc::task::raw_waker::wake_by_ref#1", "alloc::task::raw_waker::wake_by_ref#2"]
         .map(|name| asm(CHAPTER, name));
     if instructions(&first).iter().any(|i| i.starts_with("lock ")) { (second, first) } else { (first, second) }

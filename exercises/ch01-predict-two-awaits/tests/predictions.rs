@@ -4,10 +4,10 @@ use std::path::Path;
 
 use ch01_predict_two_awaits::{PREDICTIONS, hello_twice};
 use exercise_harness::poll_to_end;
-use listings::{AsmOptions, CodegenFlags, asm_of_file};
+use listings::{AsmListing, AsmOptions, CodegenFlags, asm_of_file};
 
 /// The state machine's listing, from the very file under test.
-fn state_machine() -> listings::Listing {
+fn state_machine() -> AsmListing {
     let source = Path::new(env!("CARGO_MANIFEST_DIR")).join("src/lib.rs");
     asm_of_file(
         &source,

@@ -11,14 +11,14 @@ use std::task::{Poll, Waker};
 
 use ch06_predict_the_self_pointer::{PREDICTIONS, points_at_the_second};
 use exercise_harness::poll_once;
-use listings::{AsmOptions, CodegenFlags, Listing, asm_of_file};
+use listings::{AsmListing, AsmOptions, CodegenFlags, Listing, asm_of_file};
 
 const LOOK: &str = "See `cargo xtask exercise asm ch06-predict-the-self-pointer 'points_at_the_second::{{closure}}'`";
 
 /// The state machine's listing, from the very file under test: compiled once for all the
 /// checks of this run.
-fn state_machine() -> &'static Listing {
-    static LISTING: OnceLock<Listing> = OnceLock::new();
+fn state_machine() -> &'static AsmListing {
+    static LISTING: OnceLock<AsmListing> = OnceLock::new();
     LISTING.get_or_init(|| {
         let source = Path::new(env!("CARGO_MANIFEST_DIR")).join("src/lib.rs");
         asm_of_file(

@@ -5,7 +5,7 @@ use std::path::{Path, PathBuf};
 
 use ch08_keep_the_state_machine::{run_all, three_awaits};
 use exercise_harness::poll_to_end;
-use listings::{AsmOptions, CodegenFlags, Listing, asm_of_file};
+use listings::{AsmListing, AsmOptions, CodegenFlags, Listing, asm_of_file};
 
 const CRATE: &str = "ch08_keep_the_state_machine";
 
@@ -13,7 +13,7 @@ fn source() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("src/lib.rs")
 }
 
-fn listing(function: &str) -> Result<Listing, listings::Error> {
+fn listing(function: &str) -> Result<AsmListing, listings::Error> {
     asm_of_file(&source(), CRATE, function, &AsmOptions::default(), &CodegenFlags::default())
 }
 

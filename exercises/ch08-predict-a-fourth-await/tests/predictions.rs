@@ -7,14 +7,14 @@ use std::sync::OnceLock;
 use ch08_predict_a_fourth_await::{PREDICTIONS, four_awaits};
 use exercise_harness::poll_to_end;
 use listings::asm::Line;
-use listings::{AsmOptions, CodegenFlags, Listing, asm_of_file};
+use listings::{AsmListing, AsmOptions, CodegenFlags, Listing, asm_of_file};
 
 const LOOK: &str = "See `cargo xtask exercise asm ch08-predict-a-fourth-await 'four_awaits::{{closure}}'`";
 
 /// The resume function's listing, with the Rust lines, from the very file under test: compiled
 /// once for all the checks of this run.
-fn resume_function() -> &'static Listing {
-    static LISTING: OnceLock<Listing> = OnceLock::new();
+fn resume_function() -> &'static AsmListing {
+    static LISTING: OnceLock<AsmListing> = OnceLock::new();
     LISTING.get_or_init(|| {
         let source = Path::new(env!("CARGO_MANIFEST_DIR")).join("src/lib.rs");
         asm_of_file(

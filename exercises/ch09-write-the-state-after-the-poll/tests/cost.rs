@@ -11,7 +11,7 @@ use ch09_write_the_state_after_the_poll::{PREDICTIONS, TwoSuspensionPointsByHand
 use exercise_harness::{WakeLog, poll_once, poll_to_end};
 use figures::Figures;
 use figures::callgrind::{Callgrind, Measured};
-use listings::{AsmOptions, BuiltProgram, CodegenFlags, Listing};
+use listings::{AsmListing, AsmOptions, BuiltProgram, CodegenFlags, Listing};
 
 const CRATE: &str = "ch09_write_the_state_after_the_poll";
 const POLL: &str = "<TwoSuspensionPointsByHand as Future>::poll";
@@ -30,8 +30,8 @@ fn source() -> PathBuf {
 
 /// The listing of your `poll`, compiled from src/lib.rs with the chapters' flags, once for all
 /// the checks of this run.
-fn listing() -> &'static Listing {
-    static LISTING: OnceLock<Listing> = OnceLock::new();
+fn listing() -> &'static AsmListing {
+    static LISTING: OnceLock<AsmListing> = OnceLock::new();
     LISTING.get_or_init(|| {
         listings::asm_of_file(&source(), CRATE, POLL, &AsmOptions::default(), &CodegenFlags::default())
             .unwrap_or_else(|e| panic!("{e}"))

@@ -11,18 +11,13 @@ use std::io::Write as _;
 use std::process::{Command, Stdio};
 use std::sync::atomic::{AtomicUsize, Ordering};
 
-use listings::asm::parse::{Statement, SymbolKind, parse};
-use listings::asm::{ConstantKind, Line, Listing, is_source_line};
-use listings::lowering::type_sizes::{TypeLayout, layouts};
-use listings::{ListingKind, Rustc, StoredListing, Workspace, read_snapshot};
+use listings::lowering::type_sizes::TypeLayout;
+use listings::{AsmListing, ListingKind, Rustc, StoredListing, Workspace, read_snapshot};
 
-/// The assembly listing `chapters/<chapter>/tests/snapshots/<chapter>__asm__<name>.snap`.
-pub fn asm(chapter: &str, name: &str) -> Listing {
-    let stored = snapshot(chapter, ListingKind::Asm, name);
-    let mut lines = stored.body.lines();
-    let function = lines.next().and_then(|title| title.strip_suffix(':')).unwrap_or_default().to_owned();
-    let lines = lines.filter_map(listing_line).collect();
-    Listing { function, lines, provenance: stored.provenance, command: stored.command.unwrap_or_default() }
+/// The assembly listing `chapters/<chapter>/tests/snapshots/<chapter>__asm__<name>.snap`, read
+/// back by the listing's own parser.
+pub fn asm(chapter: &str, name: &str) -> AsmListing {
+    snapshot(chapter, ListingKind::Asm, name).asm().unwrap_or_else(|e| panic!("{e}"))
 }
 
 /// The text of a MIR or HIR snapshot.
@@ -30,23 +25,10 @@ pub fn stage_text(chapter: &str, kind: ListingKind, name: &str) -> String {
     snapshot(chapter, kind, name).body
 }
 
-/// The layout a type-size snapshot shows, its tag offset included.
+/// The layout a type-size snapshot shows, read back by the layout's own parser: its tag's
+/// place and its states from the snapshot's header, never from the table's prose.
 pub fn type_layout(chapter: &str, name: &str) -> TypeLayout {
-    let body = snapshot(chapter, ListingKind::TypeSizes, name).body;
-    // The snapshot is rustc's print-out without its `print-type-size ` prefixes, a blank
-    // line, then the table, whose last line says where the tag lies.
-    let printout: String =
-        body.lines().take_while(|l| !l.is_empty()).map(|l| format!("print-type-size {l}\n")).collect();
-    let mut layout = layouts(&printout).into_iter().next().unwrap_or_else(|| panic!("no layout in {chapter}/{name}"));
-    let tag_offset = body
-        .lines()
-        .last()
-        .and_then(|line| line.split_once(" at offset "))
-        .and_then(|(_, rest)| rest.split_whitespace().next()?.parse().ok());
-    if let Some(offset) = tag_offset {
-        layout.place_tag(offset);
-    }
-    layout
+    snapshot(chapter, ListingKind::TypeSizes, name).type_layout().unwrap_or_else(|e| panic!("{e}"))
 }
 
 /// The offset of the field `kind name` (`local buffer`, `upvar seen`) in the variant `variant`
@@ -145,7 +127,7 @@ fn ask_rustc_whether_it_compiles(rustc: &Rustc, source: &str) -> Result<(), Stri
 /// The x86-64 listing of `function` in `source`, a std-only library compiled as an exercise's
 /// file is (`listings::asm_of_file`: the chapters' flags, `opt-level=3`): for a question about a
 /// case the chapter's rules predict but its crate does not compile, shown in the question.
-pub fn asm_of_snippet(source: &str, function: &str) -> Listing {
+pub fn asm_of_snippet(source: &str, function: &str) -> AsmListing {
     let file = snippet_file(source);
     let listing = listings::asm_of_file(
         &file,
@@ -211,46 +193,9 @@ fn snapshot(chapter: &str, kind: ListingKind, name: &str) -> StoredListing {
     read_snapshot(&path).unwrap_or_else(|e| panic!("{e}"))
 }
 
-fn listing_line(text: &str) -> Option<Line> {
-    if is_source_line(text) {
-        let (location, text) = text.trim_start().strip_prefix("; ")?.split_once("  ")?;
-        return Some(Line::Source { location: location.to_owned(), text: text.to_owned() });
-    }
-    if let Some(comment) = text.trim_start().strip_prefix("; ") {
-        return Some(Line::Comment(comment.to_owned()));
-    }
-    match parse(text).into_iter().next()? {
-        Statement::Label(label) => Some(match label.kind {
-            SymbolKind::JumpTable => Line::DataLabel { name: label.name, kind: ConstantKind::JumpTable },
-            SymbolKind::Constant => Line::DataLabel { name: label.name, kind: ConstantKind::Constant },
-            _ => Line::Label(label.name),
-        }),
-        Statement::Instruction { mnemonic, operands } => {
-            Some(Line::Instruction { mnemonic, operands: operands.as_str().to_owned() })
-        }
-        Statement::Data { directive, value } => Some(Line::Data { directive, value: value.as_str().to_owned() }),
-        _ => None,
-    }
-}
-
 /// The functions of a waker's vtable, in the order `RawWakerVTable::new` takes them and, in
 /// this build, the order of their slots (chapter 2's tests pin that down).
 pub const WAKER_VTABLE: [&str; 4] = ["clone", "wake", "wake_by_ref", "drop"];
-
-/// The instructions of the block that starts at `label`, up to the next label.
-pub fn block<'a>(listing: &'a Listing, label: &str) -> Vec<(&'a str, &'a str)> {
-    listing
-        .lines
-        .iter()
-        .skip_while(|line| !matches!(line, Line::Label(l) | Line::DataLabel { name: l, .. } if l == label))
-        .skip(1)
-        .take_while(|line| !matches!(line, Line::Label(_) | Line::DataLabel { .. }))
-        .filter_map(|line| match line {
-            Line::Instruction { mnemonic, operands } => Some((mnemonic.as_str(), operands.as_str())),
-            _ => None,
-        })
-        .collect()
-}
 
 /// `qword ptr [rcx + 16]` → 16; `qword ptr [rax]` → 0.
 pub fn displacement(operand: &str) -> Option<u64> {

@@ -2,7 +2,7 @@
 
 use std::path::{Path, PathBuf};
 
-use figures::{Figures, Input, LockedPackage, Provenance, Table, Value};
+use figures::{Figures, Input, LockedPackage, MeasuredWith, Table, Value};
 
 fn workspace_root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../..").canonicalize().unwrap()
@@ -10,7 +10,7 @@ fn workspace_root() -> PathBuf {
 
 fn figures(root: &Path) -> Figures {
     Figures {
-        provenance: Provenance {
+        provenance: MeasuredWith {
             compiler: "rustc 1.95.0 (59807616e 2026-04-14)".to_owned(),
             valgrind: "valgrind-3.19.0".to_owned(),
             cpu: "AMD EPYC, 2 logical CPUs".to_owned(),

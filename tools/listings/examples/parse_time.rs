@@ -10,7 +10,7 @@ fn main() {
     let started = Instant::now();
     let (mut functions, mut aliases, mut instructions) = (0, 0, 0);
     for _ in 0..runs {
-        let program = listings::asm::Program::parse(&text);
+        let program = listings::asm::Program::parse(&text).unwrap_or_else(|e| panic!("{e}"));
         functions = program.functions().len();
         aliases = program.functions().iter().filter(|f| f.alias_of.is_some()).count();
         instructions = program.instruction_count();

@@ -27,8 +27,17 @@ pub enum Error {
     #[error("{}", unknown_function_message(given, chapter, closest, known))]
     UnknownFunction { given: String, chapter: String, closest: Vec<String>, known: Vec<String> },
 
-    #[error("no {what} `{given}` in {chapter}{}; there are: {}", closest_hint(closest), known.join(", "))]
-    UnknownSubject { given: String, chapter: String, what: String, closest: Vec<String>, known: Vec<String> },
+    /// A chapter has hundreds of types: the message names the closest few of the `known`, and
+    /// the command that lists them all.
+    #[error(
+        "no {} `{given}` in {chapter}{}; `cargo xtask {} {} --list` lists all {}",
+        stage.noun(),
+        closest_hint(closest),
+        stage.subcommand(),
+        crate::provenance::chapter_short_name(chapter),
+        known.len()
+    )]
+    UnknownSubject { given: String, chapter: String, stage: crate::Stage, closest: Vec<String>, known: Vec<String> },
 
     /// `what` is plural: `functions`, `MIR bodies`. Each candidate is spelled as it may be
     /// asked for.
@@ -60,6 +69,294 @@ pub enum Error {
 
     #[error("no C++ source `{given}` in {chapter}; its sources are: {}", known.join(", "))]
     UnknownCppSource { given: String, chapter: String, known: Vec<String> },
+
+    /// Text the pipeline wrote or read back (an assembler file, a print-out, a snapshot) that
+    /// does not have the shape its parser knows: never guessed at.
+    #[error(transparent)]
+    Parse(Box<ParseError>),
+
+    /// A type's layout table that would misstate the type: checked by the stage that renders it.
+    #[error("the layout of `{type_name}`: {problem}")]
+    Layout { type_name: String, problem: Box<LayoutProblem> },
+}
+
+impl From<ParseError> for Error {
+    fn from(error: ParseError) -> Error {
+        Error::Parse(Box::new(error))
+    }
+}
+
+/// One line a parser could not read: where, what it says, and what the parser expected there.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ParseError {
+    pub format: Format,
+    /// The file the text was read from, where the caller knows it ([`ParseError::in_file`]).
+    pub file: Option<String>,
+    /// 1-based; one past the last line where the input ended too soon.
+    pub line: usize,
+    /// The line as it reads (at most 160 characters of it); empty where the input ended.
+    pub text: String,
+    pub expected: Expected,
+}
+
+impl ParseError {
+    /// The error at line `line` (1-based) of `input`, whose text it quotes.
+    pub fn at(format: Format, input: &str, line: usize, expected: Expected) -> ParseError {
+        let text = input.lines().nth(line.wrapping_sub(1)).unwrap_or_default();
+        ParseError::quoting(format, line, text, expected)
+    }
+
+    /// The error at line `line` (1-based), whose text is `text`.
+    pub fn quoting(format: Format, line: usize, text: &str, expected: Expected) -> ParseError {
+        const LONGEST: usize = 160;
+        let text = match text.char_indices().nth(LONGEST) {
+            Some((cut, _)) => format!("{}…", &text[..cut]),
+            None => text.to_owned(),
+        };
+        ParseError { format, file: None, line, text, expected }
+    }
+
+    /// The error where `input` ends (one past its last line).
+    pub fn at_end(format: Format, input: &str, expected: Expected) -> ParseError {
+        ParseError { format, file: None, line: input.lines().count() + 1, text: String::new(), expected }
+    }
+
+    /// The same error, naming the file the text came from.
+    pub fn in_file(mut self, path: impl std::fmt::Display) -> ParseError {
+        self.file = Some(path.to_string());
+        self
+    }
+}
+
+impl std::error::Error for ParseError {}
+
+impl std::fmt::Display for ParseError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match &self.file {
+            Some(file) => write!(f, "{file}:{} ({}): ", self.line, self.format)?,
+            None => write!(f, "{}, line {}: ", self.format, self.line)?,
+        }
+        write!(f, "expected {}, ", self.expected)?;
+        match self.text.is_empty() && self.line > 0 {
+            true => write!(f, "found the end of the input"),
+            false => write!(f, "found `{}`", self.text),
+        }
+    }
+}
+
+/// The formats the pipeline reads: what the compilers write, and what the snapshots store.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Format {
+    /// An assembler file as LLVM or GCC writes it (`.s`).
+    Assembly,
+    /// An assembly listing as a snapshot stores it: [`Listing`](crate::Listing)'s `Display`.
+    AsmListing,
+    /// `-Zprint-type-sizes`'s print-out.
+    TypeSizes,
+    /// A type-sizes listing as a snapshot stores it: the print-out of one type, a blank line,
+    /// its table.
+    TypeSizesListing,
+    /// What a type-sizes snapshot's header records besides its text: the tag's place, the states.
+    TagAndStates,
+    /// MIR as `--emit=mir` and `-Zdump-mir` print it.
+    Mir,
+    /// HIR as `-Zunpretty=hir` prints it.
+    Hir,
+    /// The debug information of LLVM IR (`!DI…` metadata).
+    DebugInfo,
+    /// An insta snapshot: its header, then its body.
+    Snapshot,
+    /// A listing's provenance, as a snapshot's header records it.
+    Provenance,
+}
+
+impl std::fmt::Display for Format {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            Format::Assembly => "assembly",
+            Format::AsmListing => "assembly listing",
+            Format::TypeSizes => "-Zprint-type-sizes print-out",
+            Format::TypeSizesListing => "type-sizes listing",
+            Format::TagAndStates => "a type-sizes snapshot's tag and states",
+            Format::Mir => "MIR",
+            Format::Hir => "HIR",
+            Format::DebugInfo => "LLVM IR debug information",
+            Format::Snapshot => "snapshot",
+            Format::Provenance => "provenance",
+        })
+    }
+}
+
+/// What a parser expected where it found something else: one case for each way a format can be
+/// broken, so that a test can name the case it holds.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Expected {
+    // ---- assembly (`asm/parse.rs`, `asm/select.rs`, `cpp/filter.rs`)
+    /// A line of one of the shapes LLVM and GCC write.
+    AsmLine,
+    /// A directive the parser knows (a misspelt one would be ignored, and what it says lost).
+    KnownDirective,
+    /// `.type SYMBOL, @KIND` with a kind the assembler knows.
+    SymbolType,
+    /// `.size SYMBOL, SIZE`.
+    SizeDirective,
+    /// `.loc FILE LINE [COLUMN] …` with numbers.
+    LocDirective,
+    /// `.file INDEX "DIR" "NAME"` or `.file "NAME"`.
+    FileDirective,
+    /// The `.size` that ends a function whose label and `.type … @function` came before.
+    FunctionEnd { symbol: String },
+    /// The code of the function a `.type … @function` declares: its label, or an alias.
+    FunctionCode { symbol: String },
+    /// `.type SYMBOL, @function` before the code a `.size SYMBOL, END-SYMBOL` measures.
+    FunctionType { symbol: String },
+    /// `.section NAME[,"FLAGS",@TYPE…]`, each part quoted or a word without white space.
+    SectionDirective,
+    /// A function (`.type … @function`, its label, its `.size`) around the end `label` marks.
+    FunctionAround { label: String },
+    /// Operands without a tab: a tab inside them is another line run into this one.
+    OneLine,
+    /// A label of this name somewhere in the file, since an operand refers to it.
+    DefinedLabel { label: String },
+    /// An alias whose chain of targets ends at a function's code.
+    AliasOfCode { alias: String },
+    /// An alias chain that ends: `alias` is reached again from its own target.
+    AliasWithoutCycle { alias: String },
+    /// The `.note.GNU-stack` section LLVM and GCC declare at the end of every assembler file.
+    AssemblyEnd,
+
+    // ---- assembly listings (`asm/listing.rs`)
+    /// The listing's title: the function's name and a colon.
+    ListingTitle,
+    /// A line as `Listing` prints it: a label at column 0; an instruction, a data directive or a
+    /// `;` comment after 8 spaces, operands in column 16 (one space after a longer mnemonic).
+    ListingLine,
+    /// A newline after the last line.
+    FinalNewline,
+
+    // ---- `-Zprint-type-sizes` (`lowering/type_sizes.rs`)
+    /// `print-type-size ` before every line of rustc's print-out.
+    TypeSizesPrefix,
+    /// `type: `NAME`: N bytes, alignment: N bytes` (the closing backtick included).
+    TypeLine,
+    /// A type's line before its discriminant, variants and fields.
+    TypeBeforeItsParts,
+    /// A discriminant, variant, field, `padding` or `end padding` line, indented as rustc does.
+    TypeSizesLine,
+    /// A whole number of bytes (at most `u64::MAX`) for `what`.
+    Bytes { what: &'static str },
+    /// A field that ends within its type's `size` bytes.
+    FieldWithinType { size: u64 },
+    /// The rest of a type, or of a variant, that the print-out ends (or the next type begins)
+    /// before: its fields reach `reached` of the `size` bytes its line gives.
+    CompleteType { part: String, reached: u64, size: u64 },
+    /// A blank line between a listing's print-out and its table.
+    BlankBeforeTable,
+    /// The print-out of exactly one type in a type-sizes listing.
+    OneType,
+    /// The table's line as the layout draws it: the table is drawn from the print-out and the
+    /// header, never read.
+    TableLine { line: String },
+    /// `tag …; states …` as [`TagAndStates`](crate::lowering::type_sizes::TagAndStates) prints it.
+    TagAndStates,
+
+    // ---- MIR (`lowering/mir.rs`, `lowering/drop_glue.rs`)
+    /// A body (`fn`, `const`, `static`), an allocation, a comment or a blank line at column 0.
+    MirItem,
+    /// The `}` at column 0 that closes the body `name`.
+    BodyEnd { name: String },
+    /// `    bbN: {` or `    bbN (cleanup): {`, a declaration or a scope, in a body.
+    BodyLine,
+    /// A statement indented by 8 spaces, or `    }` to close the block `block`.
+    BlockLine { block: String },
+    /// `fn drop_in_place(_1: *mut T) -> () {`: the signature of drop glue.
+    DropGlueSignature,
+
+    // ---- HIR (`lowering/hir.rs`)
+    /// The braces of the item begun at line `from` closed before the print-out ends.
+    ItemEnd { from: usize },
+
+    // ---- debug information (`lowering/debuginfo.rs`)
+    /// A number in the field `field` of a metadata node.
+    MetadataNumber { field: &'static str },
+    /// A state's member whose base type names its variant (`Suspend0`).
+    MetadataVariant,
+
+    // ---- snapshots (`snapshot.rs`, `provenance.rs`)
+    /// `---`, insta's header with a `description:`, `---`, then the body.
+    SnapshotHeader,
+    /// A YAML string in double quotes, with JSON's escapes.
+    QuotedString,
+    /// `SUBJECT · COMPILER · FLAGS[ · OPTION]…[ · lines A–B of N]`.
+    Provenance,
+    /// After an assembly listing's flags, only its options: `option` is none of them.
+    AsmOption { option: String },
+    /// Flags that describe a stage of the compiler, or the listings' code generation.
+    KnownFlags { flags: String },
+}
+
+impl std::fmt::Display for Expected {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Expected::AsmLine => f.write_str("a label, an instruction, a directive, an alias or a comment"),
+            Expected::KnownDirective => f.write_str("a directive this parser knows"),
+            Expected::SymbolType => f.write_str("`.type SYMBOL, @KIND` with KIND `function`, `object` or another the assembler knows"),
+            Expected::SizeDirective => f.write_str("`.size SYMBOL, SIZE`"),
+            Expected::LocDirective => f.write_str("`.loc FILE LINE …` with numbers"),
+            Expected::FileDirective => f.write_str("`.file INDEX \"DIRECTORY\" \"NAME\"` or `.file \"NAME\"`"),
+            Expected::FunctionEnd { symbol } => write!(f, "`.size {symbol}, …` to end that function's code before the file ends (is the file cut short?)"),
+            Expected::FunctionType { symbol } => write!(f, "`.type {symbol},@function` before the code whose size this line gives"),
+            Expected::FunctionAround { label } => write!(f, "a function around `{label}`, which LLVM writes where a function's code ends (its `.type`, label or `.size` is gone)"),
+            Expected::OneLine => f.write_str("operands without a tab (a tab inside them is another line run into this one)"),
+            Expected::SectionDirective => f.write_str("`.section NAME[,\"FLAGS\",@TYPE…]`, each part quoted or a word without white space"),
+            Expected::FunctionCode { symbol } => write!(f, "the label `{symbol}:` or an alias of that name, for the function `.type` declares"),
+            Expected::DefinedLabel { label } => write!(f, "a label `{label}:` somewhere in the file, since an operand refers to it"),
+            Expected::AliasOfCode { alias } => write!(f, "the alias `{alias}` to name, through its targets, a function's code"),
+            Expected::AliasWithoutCycle { alias } => write!(f, "the targets of the alias `{alias}` to end at code, not come back to it"),
+            Expected::AssemblyEnd => f.write_str("the `.section .note.GNU-stack` that LLVM and GCC write at the end of an assembler file (is the file cut short?)"),
+            Expected::ListingTitle => f.write_str("the function's name and a colon, as a listing's first line"),
+            Expected::ListingLine => f.write_str("a label at column 0, or after 8 spaces an instruction, a data directive or a `;` comment, operands in column 16 or one space after a longer mnemonic"),
+            Expected::FinalNewline => f.write_str("a newline after the last line"),
+            Expected::TypeSizesPrefix => f.write_str("`print-type-size ` at the start of every line"),
+            Expected::TypeLine => f.write_str("`type: `NAME`: N bytes, alignment: N bytes`"),
+            Expected::TypeBeforeItsParts => f.write_str("a `type:` line before any discriminant, variant or field"),
+            Expected::TypeSizesLine => f.write_str("a `discriminant:`, `variant`, field, `padding:` or `end padding:` line, indented under its type as rustc prints it"),
+            Expected::Bytes { what } => write!(f, "a whole number of bytes (at most {}) for {what}", u64::MAX),
+            Expected::FieldWithinType { size } => write!(f, "a field that ends within its type's {size} bytes"),
+            Expected::CompleteType { part, reached, size } => write!(f, "the rest of {part}: its fields reach {reached} of the {size} bytes its line gives (is the print-out cut short?)"),
+            Expected::BlankBeforeTable => f.write_str("a blank line between the print-out and the table"),
+            Expected::OneType => f.write_str("the print-out of one type"),
+            Expected::TableLine { line } => write!(f, "the table's line `{line}`, as the print-out and the header draw it"),
+            Expected::TagAndStates => f.write_str("`tag first`, `tag at N (debug information)`, `tag unplaced` or `no tag`, then `; no states` or `; states VALUE VARIANT[ line N], …`"),
+            Expected::MirItem => f.write_str("a body (`fn`, `const`, `static`), an allocation, a comment or a blank line"),
+            Expected::BodyEnd { name } => write!(f, "the `}}` at column 0 that closes the body `{name}` (is the output cut short?)"),
+            Expected::BodyLine => f.write_str("a declaration, a scope or a basic block (`    bbN: {` or `    bbN (cleanup): {`)"),
+            Expected::BlockLine { block } => write!(f, "a statement after 8 spaces, or `    }}` to close the block {block}"),
+            Expected::DropGlueSignature => f.write_str("`fn drop_in_place(_1: *mut T) -> () {`"),
+            Expected::ItemEnd { from } => write!(f, "the braces of the item that begins at line {from} to close (is the print-out cut short?)"),
+            Expected::MetadataNumber { field } => write!(f, "a number in the field `{field}`"),
+            Expected::MetadataVariant => f.write_str("a `baseType` that names the state's variant"),
+            Expected::SnapshotHeader => f.write_str("`---`, insta's header with a `description:`, `---`, then the body"),
+            Expected::QuotedString => f.write_str("a string in double quotes, with JSON's escapes"),
+            Expected::Provenance => f.write_str("`SUBJECT · COMPILER · FLAGS`, then options and `lines A–B of N`, as a listing's provenance reads"),
+            Expected::AsmOption { option } => write!(f, "`with the constants it refers to` or `with source lines`, not `{option}`"),
+            Expected::KnownFlags { flags } => write!(f, "the flags of a stage or of the listings' code generation, not `{flags}`"),
+        }
+    }
+}
+
+/// What [`LayoutTable::check`](crate::lowering::type_sizes::LayoutTable::check) found wrong with
+/// a table.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum LayoutProblem {
+    #[error("bytes {from}..{to} are in no row, or in two")]
+    BytesInNoRowOrTwo { from: u64, to: u64 },
+    #[error("the rows end at {rows_end}, the type at {size}")]
+    RowsEnd { rows_end: u64, size: u64 },
+    #[error("`{field}` starts in {cells} cell(s), not {fields}")]
+    FieldCells { field: String, cells: usize, fields: usize },
+    #[error("`{field}` ends at byte {end}, past the type's {size} bytes")]
+    FieldPastEnd { field: String, end: u128, size: u64 },
 }
 
 fn closest_hint(closest: &[String]) -> String {

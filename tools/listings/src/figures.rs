@@ -128,7 +128,7 @@ mod tests {
     }
 
     fn listing(lines: Vec<Line>) -> Listing {
-        Listing { function: "f".into(), lines, provenance: provenance(), command: String::new() }
+        Listing { function: "f".into(), lines }
     }
 
     fn instruction(mnemonic: &str, operands: &str) -> Line {

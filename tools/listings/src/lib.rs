@@ -30,9 +30,9 @@ mod standalone;
 mod toolchain;
 mod workspace;
 
-pub use asm::{AsmOptions, Listing};
+pub use asm::{AsmListing, AsmOptions, Listing};
 pub use compile::Package;
-pub use error::Error;
+pub use error::{Error, Expected, Format, LayoutProblem, ParseError};
 pub use examples::built_example;
 pub use figures::{CodeFigures, GeneratedTable};
 pub use flags::{CodegenFlags, OPT_LEVELS, TARGET};
@@ -42,7 +42,8 @@ pub use program::optimised_program;
 pub use provenance::{DrawnFrom, Excerpt, Origin, Provenance};
 pub use snapshot::SnapshotName;
 pub use snapshot::{
-    ListingKind, Part, StoredListing, read_snapshot, snapshot_name, snapshot_settings, unchecked_snapshots,
+    ListingKind, Part, StoredListing, check_recorded_header, read_snapshot, snapshot_name, snapshot_settings,
+    stage_snapshot_settings, unchecked_snapshots,
 };
 pub use standalone::{BuiltProgram, asm_of_file, program_of_file};
 pub use toolchain::{Rustc, pinned_release};
@@ -66,7 +67,7 @@ use lowering::StageOutput;
 ///
 /// The chapter is compiled at most once per process and per flag set, however many listings
 /// are taken from it.
-pub fn asm(chapter: &str, function: &str, options: &AsmOptions) -> Result<Listing, Error> {
+pub fn asm(chapter: &str, function: &str, options: &AsmOptions) -> Result<AsmListing, Error> {
     asm_with_flags(chapter, function, options, &CodegenFlags::default())
 }
 
@@ -77,7 +78,7 @@ pub fn asm_with_flags(
     function: &str,
     options: &AsmOptions,
     flags: &CodegenFlags,
-) -> Result<Listing, Error> {
+) -> Result<AsmListing, Error> {
     let workspace = Workspace::this_checkout();
     let chapter = workspace.chapter(chapter)?;
     listing(&workspace, &chapter, &Package::named(&chapter.slug), function, options, flags)
@@ -86,7 +87,7 @@ pub fn asm_with_flags(
 /// The listing of `function` in a package of the workspace's lockfile that is not a chapter
 /// (`regex-syntax`), compiled with the listing flags: what the tests hold the pipeline to on
 /// code nobody here wrote.
-pub fn package_asm(package: &str, function: &str, options: &AsmOptions) -> Result<Listing, Error> {
+pub fn package_asm(package: &str, function: &str, options: &AsmOptions) -> Result<AsmListing, Error> {
     let workspace = Workspace::this_checkout();
     let pseudo_chapter = Chapter { slug: package.to_owned(), dir: workspace.target_dir() };
     listing(&workspace, &pseudo_chapter, &Package::named(package), function, options, &CodegenFlags::default())
@@ -111,7 +112,7 @@ fn listing(
     function: &str,
     options: &AsmOptions,
     flags: &CodegenFlags,
-) -> Result<Listing, Error> {
+) -> Result<AsmListing, Error> {
     let program = compiled_program(workspace, package, flags)?;
     let mut arguments = || type_arguments(workspace, package, flags);
     let selected = program.select(function, &chapter.slug, &mut arguments)?;
@@ -122,9 +123,8 @@ fn listing(
         origin: Origin::Asm { flags: flags.clone(), options: options.clone() },
         excerpt: None,
     };
-    Ok(Listing {
-        function: selected.name.clone(),
-        lines,
+    Ok(AsmListing {
+        listing: Listing { function: selected.name.clone(), lines },
         command: provenance.command(&chapter.slug, function),
         provenance,
     })
@@ -199,7 +199,9 @@ fn compiled_program(workspace: &Workspace, package: &Package, flags: &CodegenFla
     static PROGRAMS: Memoised<(Package, CodegenFlags), Arc<Program>> = LazyLock::new(Memo::new);
     PROGRAMS.get((package.clone(), flags.clone()), || {
         let compiled = compile::compile(workspace, package, flags, &rustc(workspace)?, Emit::Assembly)?;
-        Ok(Arc::new(Program::parse(&compiled.text)))
+        let path = flags.target_dir(workspace).join(format!("{}.s", package.crate_name));
+        let program = Program::parse(&compiled.text).map_err(|e| e.in_file(path.display()))?;
+        Ok(Arc::new(program))
     })
 }
 

@@ -5,6 +5,7 @@
 use std::fmt;
 use std::str::FromStr;
 
+use crate::error::{Expected, Format, ParseError};
 use crate::{AsmOptions, CodegenFlags, ListingKind, Stage};
 
 /// `ch01_the_experiment::noop_clone · rustc 1.95.0 (59807616e 2026-04-14) · --target … · with the
@@ -122,7 +123,7 @@ impl Provenance {
 }
 
 /// `ch01` for `ch01-the-experiment`: the shortest name `cargo xtask` accepts for a chapter.
-fn chapter_short_name(slug: &str) -> &str {
+pub(crate) fn chapter_short_name(slug: &str) -> &str {
     match slug.split_once('-') {
         Some((number, _)) if number.starts_with("ch") && number[2..].bytes().all(|b| b.is_ascii_digit()) => number,
         _ => slug,
@@ -175,10 +176,11 @@ fn parse_excerpt(text: &str) -> Option<Excerpt> {
 }
 
 impl FromStr for Provenance {
-    type Err = String;
+    type Err = ParseError;
 
-    fn from_str(text: &str) -> Result<Provenance, String> {
-        let not_one = || format!("`{text}` is not a listing's provenance (subject · compiler · flags)");
+    fn from_str(text: &str) -> Result<Provenance, ParseError> {
+        let error = |expected| ParseError::quoting(Format::Provenance, 1, text, expected);
+        let not_one = || error(Expected::Provenance);
         let mut fields = text.split(SEPARATOR);
         let (Some(subject), Some(compiler), Some(how)) = (fields.next(), fields.next(), fields.next()) else {
             return Err(not_one());
@@ -198,7 +200,7 @@ impl FromStr for Provenance {
                     let (snapshot, digest) = source.split_once('#').ok_or_else(not_one)?;
                     Ok(DrawnFrom { snapshot: snapshot.to_owned(), digest: digest.to_owned() })
                 })
-                .collect::<Result<_, String>>()?;
+                .collect::<Result<_, ParseError>>()?;
             Origin::Picture { drawn_from }
         } else if compiler.starts_with(GXX) {
             let [source] = extras[..] else { return Err(not_one()) };
@@ -209,7 +211,7 @@ impl FromStr for Provenance {
                 match extra {
                     WITH_CONSTANTS => options.data = true,
                     WITH_SOURCE => options.source = true,
-                    other => return Err(format!("unknown option `{other}` in the provenance `{text}`")),
+                    other => return Err(error(Expected::AsmOption { option: other.to_owned() })),
                 }
             }
             Origin::Asm { flags, options }
@@ -219,7 +221,7 @@ impl FromStr for Provenance {
             let stage = Stage::ALL
                 .into_iter()
                 .find(|stage| stage.describe(edition) == how)
-                .ok_or_else(|| format!("unknown flags `{how}` in the provenance `{text}`"))?;
+                .ok_or_else(|| error(Expected::KnownFlags { flags: how.to_owned() }))?;
             if !extras.is_empty() {
                 return Err(not_one());
             }

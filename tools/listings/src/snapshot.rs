@@ -21,10 +21,13 @@ use std::collections::HashSet;
 use std::ops::RangeInclusive;
 use std::path::{Path, PathBuf};
 
+use crate::asm::{AsmListing, Line, Listing};
+use crate::error::{Expected, Format, ParseError};
+use crate::lowering::type_sizes::{TagAndStates, TypeLayout};
 use crate::provenance::{Excerpt, Provenance};
-use crate::{Chapter, Workspace};
+use crate::{Chapter, Error, Workspace};
 
-/// Checks a [`Listing`](crate::Listing) against its snapshot
+/// Checks an [`AsmListing`](crate::AsmListing) against its snapshot
 /// `tests/snapshots/<package>__asm__<name>.snap`.
 ///
 /// The snapshot's header records the function, the compiler, the flags and the command that
@@ -37,7 +40,7 @@ use crate::{Chapter, Workspace};
 #[macro_export]
 macro_rules! assert_asm_snapshot {
     ($name:expr, $listing:expr $(,)?) => {{
-        let listing: &$crate::Listing = &$listing;
+        let listing: &$crate::AsmListing = &$listing;
         $crate::snapshot_settings(&listing.provenance, None).bind(|| {
             $crate::insta::assert_snapshot!(
                 $crate::snapshot_name(env!("CARGO_PKG_NAME"), $crate::ListingKind::Asm, $name),
@@ -54,13 +57,14 @@ macro_rules! assert_asm_snapshot {
 macro_rules! assert_stage_snapshot {
     ($name:expr, $listing:expr $(,)?) => {{
         let listing: &$crate::StageListing = &$listing;
-        $crate::snapshot_settings(&listing.provenance, None).bind(|| {
+        $crate::stage_snapshot_settings(listing).bind(|| {
             $crate::insta::assert_snapshot!(
                 $crate::snapshot_name(env!("CARGO_PKG_NAME"), $crate::ListingKind::from(listing.stage), $name),
                 listing.to_string(),
                 listing.command.as_str()
             );
         });
+        $crate::check_recorded_header(env!("CARGO_PKG_NAME"), listing, $name);
     }};
 }
 
@@ -102,6 +106,40 @@ pub fn snapshot_settings(provenance: &Provenance, part: Option<&str>) -> insta::
     settings
 }
 
+/// [`snapshot_settings`] for a stage's listing, whose header also records what its text does not
+/// say (insta's `info`): a type's [`TagAndStates`](crate::lowering::type_sizes::TagAndStates).
+pub fn stage_snapshot_settings(listing: &crate::StageListing) -> insta::Settings {
+    let mut settings = snapshot_settings(&listing.provenance, None);
+    if let Some(info) = listing.recorded_info() {
+        settings.set_raw_info(&insta::internals::Content::String(info));
+    }
+    settings
+}
+
+/// Fails when the header of a stage listing's snapshot no longer records what the listing would
+/// (insta compares bodies only, so a header can go stale while the body still matches): an
+/// `async fn`'s states move with its source lines, and the quiz reads them from the header.
+pub fn check_recorded_header(chapter: &str, listing: &crate::StageListing, name: &str) {
+    let workspace = Workspace::this_checkout();
+    let Ok(chapter) = workspace.chapter(chapter) else { return };
+    let path = chapter.snapshot_path(crate::ListingKind::from(listing.stage), name, None);
+    // A snapshot insta has not written yet (it left a `.snap.new` for review) has no header to check.
+    if !path.is_file() {
+        return;
+    }
+    let stored = read_snapshot(&path).unwrap_or_else(|e| panic!("{e}"));
+    let wanted = listing.recorded_info();
+    assert!(
+        stored.info == wanted,
+        "{}: its header records {:?}, the listing now {:?}; write it again with `INSTA_UPDATE=always \
+         INSTA_FORCE_UPDATE=1 cargo test -p {}`",
+        path.display(),
+        stored.info,
+        wanted,
+        chapter.slug
+    );
+}
+
 /// A named range of a listing's lines, for a page that shows only part of it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Part {
@@ -116,7 +154,7 @@ pub struct Part {
 
 impl Part {
     /// Lines `lines` (1-based, counting the title line) of an assembly listing.
-    pub fn of_asm(listing: &crate::Listing, name: &str, lines: RangeInclusive<usize>) -> Part {
+    pub fn of_asm(listing: &crate::AsmListing, name: &str, lines: RangeInclusive<usize>) -> Part {
         Part::of_text(&listing.to_string(), name, lines, &listing.provenance, &listing.command)
     }
 
@@ -237,8 +275,50 @@ pub struct StoredListing {
     pub provenance: Provenance,
     /// The command that prints the listing again, from the header.
     pub command: Option<String>,
+    /// What else the header records (insta's `info`): a type-sizes listing's tag and states,
+    /// and the line of the file it is on.
+    pub info: Option<String>,
+    pub info_line: usize,
     /// Exactly what the test compared: the listing's text.
     pub body: String,
+    /// The file it was read from, and the line of it the body starts on, so that an error in
+    /// the body names the file's own line.
+    pub path: PathBuf,
+    pub body_line: usize,
+}
+
+impl StoredListing {
+    /// The body as an assembly listing (or a C++ one), with the header's provenance and command.
+    pub fn asm(&self) -> Result<AsmListing, Error> {
+        let listing: Listing = self.body.parse().map_err(|e| self.located(e))?;
+        Ok(AsmListing {
+            listing,
+            provenance: self.provenance.clone(),
+            command: self.command.clone().unwrap_or_default(),
+        })
+    }
+
+    /// The body as a type-sizes listing, its tag's place and states read from the header.
+    pub fn type_layout(&self) -> Result<TypeLayout, Error> {
+        let header_line = |e: ParseError| {
+            let text = self.info.as_deref().unwrap_or_default();
+            ParseError::quoting(Format::TagAndStates, self.info_line, text, e.expected).in_file(self.path.display())
+        };
+        let header: TagAndStates = self.info.as_deref().unwrap_or_default().parse().map_err(header_line)?;
+        Ok(TypeLayout::from_listing(&self.body, &header).map_err(|e| self.located(e))?)
+    }
+
+    /// The body's lines as an assembly listing prints them: for a part, which starts anywhere in
+    /// its listing (see [`parse_lines`](crate::asm::parse_lines)).
+    pub fn asm_lines(&self) -> Result<Vec<Line>, Error> {
+        Ok(crate::asm::parse_lines(&self.body).map_err(|e| self.located(e))?)
+    }
+
+    /// An error in the body, at its line of the file.
+    fn located(&self, mut error: ParseError) -> ParseError {
+        error.line += self.body_line - 1;
+        error.in_file(self.path.display())
+    }
 }
 
 impl Chapter {
@@ -279,26 +359,42 @@ impl Chapter {
 }
 
 /// Reads a snapshot file written by [`assert_asm_snapshot!`] and its kin.
-pub fn read_snapshot(path: &Path) -> Result<StoredListing, String> {
-    let text = std::fs::read_to_string(path).map_err(|e| format!("cannot read {}: {e}", path.display()))?;
-    parse_snapshot(&text).map_err(|e| format!("{}: {e}", path.display()))
+pub fn read_snapshot(path: &Path) -> Result<StoredListing, Error> {
+    let text = std::fs::read_to_string(path)
+        .map_err(|e| Error::Read { path: path.display().to_string(), reason: e.to_string() })?;
+    let mut stored = parse_snapshot(&text).map_err(|e| e.in_file(path.display()))?;
+    stored.path = path.to_owned();
+    Ok(stored)
 }
 
 /// insta's format: `---`, a YAML header, `---`, then the body.
-fn parse_snapshot(text: &str) -> Result<StoredListing, String> {
-    let not_one = || "not an insta snapshot with a description".to_owned();
+fn parse_snapshot(text: &str) -> Result<StoredListing, ParseError> {
+    let not_one = || ParseError::at(Format::Snapshot, text, 1, Expected::SnapshotHeader);
     let rest = text.strip_prefix("---\n").ok_or_else(not_one)?;
     let (header, body) = rest.split_once("\n---\n").ok_or_else(not_one)?;
     let field = |key: &str| {
-        header.lines().find_map(|line| line.strip_prefix(key)).map(|value| match value.starts_with('"') {
-            // insta quotes a YAML string in double quotes, whose escapes are JSON's.
-            true => serde_json::from_str(value).map_err(|e| format!("`{key}` is not a quoted string: {e}")),
-            false => Ok(value.to_owned()),
-        })
+        header.lines().enumerate().find_map(|(index, line)| Some((index + 2, line, line.strip_prefix(key)?))).map(
+            |(number, line, value)| {
+                match value.starts_with('"') {
+                    // insta quotes a YAML string in double quotes, whose escapes are JSON's.
+                    true => serde_json::from_str(value)
+                        .map_err(|_| ParseError::quoting(Format::Snapshot, number, line, Expected::QuotedString)),
+                    false => Ok(value.to_owned()),
+                }
+                .map(|value| (number, line, value))
+            },
+        )
     };
-    let provenance = field("description: ").ok_or_else(not_one)??.parse()?;
-    let command = field("expression: ").transpose()?;
-    Ok(StoredListing { provenance, command, body: body.to_owned() })
+    let (number, line, description) = field("description: ").ok_or_else(not_one)??;
+    let provenance =
+        description.parse().map_err(|e: ParseError| ParseError::quoting(Format::Snapshot, number, line, e.expected))?;
+    let command = field("expression: ").transpose()?.map(|(_, _, value)| value);
+    let (info_line, info) = match field("info: ").transpose()? {
+        Some((number, _, value)) => (number, Some(value)),
+        None => (0, None),
+    };
+    let body_line = header.lines().count() + 3;
+    Ok(StoredListing { provenance, command, info, info_line, body: body.to_owned(), path: PathBuf::new(), body_line })
 }
 
 /// The snapshot files of the book's chapters that no test asserted, given the file insta

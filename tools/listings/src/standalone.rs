@@ -24,7 +24,7 @@ use crate::child::{fingerprint_in, isolated, path_remaps, read, run};
 use crate::compile::dep_info_inputs;
 use crate::flags::TARGET;
 use crate::workspace::ScratchDir;
-use crate::{AsmOptions, Chapter, CodegenFlags, Error, Listing, Origin, Provenance, Rustc, Workspace, asm};
+use crate::{AsmListing, AsmOptions, Chapter, CodegenFlags, Error, Listing, Origin, Provenance, Rustc, Workspace, asm};
 
 /// The listing of `function` in the library crate `crate_name` whose root is `source`.
 ///
@@ -36,7 +36,7 @@ pub fn asm_of_file(
     function: &str,
     options: &AsmOptions,
     flags: &CodegenFlags,
-) -> Result<Listing, Error> {
+) -> Result<AsmListing, Error> {
     let workspace = Workspace::this_checkout();
     let rustc = Rustc::for_listings(&workspace)?;
     let chapter = Chapter {
@@ -44,7 +44,7 @@ pub fn asm_of_file(
         dir: source.parent().and_then(Path::parent).unwrap_or(Path::new(".")).to_owned(),
     };
     let text = compile(&workspace, source, crate_name, flags, &rustc, &chapter)?;
-    let program = asm::Program::parse(&text);
+    let program = asm::Program::parse(&text).map_err(|e| e.in_file(format!("the assembly of {}", chapter.slug)))?;
     // One file compiled once: no second build to tell generic instances apart by.
     let mut no_arguments = || Ok(asm::TypeArguments::default());
     let selected = program.select(function, &chapter.slug, &mut no_arguments)?;
@@ -56,7 +56,7 @@ pub fn asm_of_file(
         excerpt: None,
     };
     let command = format!("rustc --crate-type lib {} {}", flags.standalone_rustc_args().join(" "), chapter.slug);
-    Ok(Listing { function: selected.name.clone(), lines, provenance, command })
+    Ok(AsmListing { listing: Listing { function: selected.name.clone(), lines }, provenance, command })
 }
 
 /// A program whose `main` is the text `main`, linked with the library crate `crate_name`

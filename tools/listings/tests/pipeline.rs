@@ -5,7 +5,7 @@ use listings::asm::{self, EMPTY_INLINE_ASM, Program};
 use listings::{AsmOptions, Chapter, Error, Workspace};
 
 fn program() -> Program {
-    Program::parse(include_str!("fixtures/tiny.s"))
+    Program::parse(include_str!("fixtures/tiny.s")).unwrap_or_else(|e| panic!("{e}"))
 }
 
 fn tiny() -> Chapter {
@@ -112,7 +112,9 @@ fn constants_are_shown_on_request_with_the_constants_they_refer_to() {
 #[test]
 fn source_lines_of_the_workspace_are_interleaved_and_the_standard_librarys_are_not() {
     let text = listing("tiny::state::{{closure}}", AsmOptions { source: true, data: false }).unwrap();
-    let comments: Vec<&str> = text.lines().filter(|l| asm::is_source_line(l)).collect();
+    let listing: asm::Listing = text.parse().unwrap_or_else(|e| panic!("{e}"));
+    let comments: Vec<String> =
+        listing.lines.iter().filter(|l| matches!(l, asm::Line::Source { .. })).map(ToString::to_string).collect();
     assert_eq!(
         comments,
         [
@@ -212,6 +214,11 @@ fn an_exact_v0_closure_spelling_selects_exactly_one_closure() {
         let text = listing(spelling, AsmOptions::default()).unwrap_or_else(|e| panic!("{spelling}: {e}"));
         assert!(text.contains(code), "{spelling}: {text}");
     }
+    // A closure that does not exist is not another one of the same depth.
+    for spelling in ["first_of::{closure#0}::{closure#4}", "first_of::{closure#4}::{closure#0}"] {
+        let error = listing(spelling, AsmOptions::default()).unwrap_err();
+        assert!(matches!(error, Error::UnknownFunction { .. }), "{spelling}: {error:?}");
+    }
     // The legacy spelling cannot tell the siblings apart, and says so.
     assert!(matches!(
         listing("first_of::{{closure}}::{{closure}}", AsmOptions::default()),
@@ -232,8 +239,10 @@ fn an_alias_is_selectable_and_its_listing_says_whose_code_it_is() {
 }
 
 #[test]
-fn every_line_of_the_fixture_has_a_known_shape() {
-    assert_eq!(program().unknown_lines(), Vec::<&str>::new());
+fn an_async_fns_name_suggests_its_body_first() {
+    let error = listing("state", AsmOptions::default()).unwrap_err();
+    let Error::UnknownFunction { closest, .. } = &error else { panic!("{error:?}") };
+    assert_eq!(closest.first().map(String::as_str), Some("state::{{closure}}"), "{error}");
 }
 
 #[test]

@@ -16,62 +16,31 @@
 //!   highlight a source line's instructions and the reverse;
 //! - the lines that checked notes point at carry `listing-note` and the note's number
 //!   ([`crate::notes`]).
+//!
+//! It renders the typed lines `listings` parsed the snapshot into, so that a line is an
+//! instruction, a label or a source line because the listing says so, not because it looks so.
 
 use std::collections::BTreeMap;
 
-/// What a line of a listing is.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Kind {
-    /// `name:` at the left margin.
-    Label,
-    /// `        ; src/lib.rs:95  fut.await;`
-    Source(u32),
-    /// `        .quad   …`
-    Data,
-    /// `        # inline asm …` and other assembler comments.
-    Comment,
-    Instruction,
-}
+use listings::asm::Line;
 
-fn kind(line: &str) -> Kind {
-    let trimmed = line.trim_start();
-    if !line.starts_with(char::is_whitespace) && line.ends_with(':') {
-        Kind::Label
-    } else if let Some(number) = source_line_number(line) {
-        Kind::Source(number)
-    } else if trimmed.starts_with('.') {
-        Kind::Data
-    } else if trimmed.starts_with('#') || trimmed.starts_with(';') {
-        Kind::Comment
-    } else {
-        Kind::Instruction
-    }
-}
-
-/// `        ; src/lib.rs:95  fut.await;` → 95.
-fn source_line_number(line: &str) -> Option<u32> {
-    let rest = line.trim_start().strip_prefix("; ")?;
-    let (location, _) = rest.split_once("  ").unwrap_or((rest, ""));
-    location.rsplit_once(':')?.1.parse().ok()
-}
-
-/// The listing's body as the inside of a `<pre>`: one line per span, no newline characters
-/// between them (the spans are blocks; a newline would add an empty line).
-/// `notes` maps a 0-based line index to the note's number.
-pub fn render(body: &str, notes: &BTreeMap<usize, usize>) -> String {
-    let mut html = String::with_capacity(body.len() * 3);
+/// The lines of a listing (or of a part of one) as the inside of a `<pre>`: one line per span,
+/// no newline characters between them (the spans are blocks; a newline would add an empty
+/// line). Each line is classified by its type, as the listing's parser read it, never by its
+/// shape. `notes` maps a 0-based line index to the note's number.
+pub fn render(lines: &[Line], notes: &BTreeMap<usize, usize>) -> String {
+    let mut html = String::with_capacity(lines.len() * 120);
     let mut current_source: Option<u32> = None;
-    for (index, line) in body.lines().enumerate() {
-        let kind = kind(line);
-        let source = match kind {
-            Kind::Source(number) => {
-                current_source = Some(number);
-                Some(number)
+    for (index, line) in lines.iter().enumerate() {
+        let source = match line {
+            Line::Source { line, .. } => {
+                current_source = Some(*line);
+                Some(*line)
             }
-            Kind::Instruction | Kind::Comment => current_source,
+            // A label in the code belongs to the source line it lies under.
+            Line::Instruction { .. } | Line::Comment(_) | Line::Label(_) => current_source,
             // A jump table or a constant is not code of any source line.
-            Kind::Data => None,
-            Kind::Label => current_source.filter(|_| line.starts_with(".LBB")),
+            Line::Data { .. } | Line::DataLabel { .. } => None,
         };
         html.push_str("<span class=\"line");
         if notes.contains_key(&index) {
@@ -81,12 +50,12 @@ pub fn render(body: &str, notes: &BTreeMap<usize, usize>) -> String {
         if let Some(number) = source {
             html.push_str(&format!(" data-src-line=\"{number}\""));
         }
-        if matches!(kind, Kind::Source(_)) {
+        if matches!(line, Line::Source { .. }) {
             // Reachable from the keyboard: focusing a source line shows its instructions.
             html.push_str(" tabindex=\"0\"");
         }
         html.push('>');
-        html.push_str(&highlight(line, kind));
+        html.push_str(&highlight(line));
         if let Some(number) = notes.get(&index) {
             // The number is drawn by the stylesheet from `data-note`, so that copying the listing
             // copies the assembly alone.
@@ -94,48 +63,29 @@ pub fn render(body: &str, notes: &BTreeMap<usize, usize>) -> String {
                 "<span class=\"note-mark\" data-note=\"{number}\" role=\"img\" aria-label=\"note {number}\"></span>"
             ));
         }
-        if line.is_empty() {
-            html.push(' ');
-        }
         html.push_str("</span>");
     }
     html
 }
 
-fn highlight(line: &str, kind: Kind) -> String {
-    let indent_len = line.len() - line.trim_start().len();
-    let (indent, rest) = line.split_at(indent_len);
-    let body = match kind {
-        Kind::Label => span("hljs-symbol", &breakable(rest)),
-        Kind::Source(_) | Kind::Comment => span("hljs-comment", &escape(rest)),
-        Kind::Data => {
-            let (directive, value) = split_word(rest);
-            format!("{}{}", span("hljs-meta", &escape(directive)), operands(value))
+/// The line as the listing prints it, its parts in highlight.js's classes.
+fn highlight(line: &Line) -> String {
+    let printed = line.to_string();
+    let indent_len = printed.len() - printed.trim_start().len();
+    let (indent, rest) = printed.split_at(indent_len);
+    // What follows a mnemonic or a directive: its padding and operands, as printed.
+    let after = |head: &str| &rest[head.len()..];
+    let body = match line {
+        Line::Label(_) | Line::DataLabel { .. } => span("hljs-symbol", &breakable(rest)),
+        Line::Source { .. } | Line::Comment(_) => span("hljs-comment", &escape(rest)),
+        Line::Data { directive, .. } => {
+            format!("{}{}", span("hljs-meta", &escape(directive)), operands(after(directive)))
         }
-        Kind::Instruction => {
-            let (mnemonic, value) = split_mnemonic(rest);
-            format!("{}{}", span("hljs-keyword", &escape(mnemonic)), operands(value))
+        Line::Instruction { mnemonic, .. } => {
+            format!("{}{}", span("hljs-keyword", &escape(mnemonic)), operands(after(mnemonic)))
         }
     };
     format!("{indent}{body}")
-}
-
-/// The mnemonic and the rest, spacing kept. A prefix belongs to its mnemonic (`lock inc`), as
-/// the listing writes it.
-fn split_mnemonic(text: &str) -> (&str, &str) {
-    let (first, rest) = split_word(text);
-    if ["lock", "rep", "repe", "repne", "repz", "repnz"].contains(&first) {
-        let after = rest.trim_start();
-        let (second, tail) = split_word(after);
-        let end = first.len() + (rest.len() - after.len()) + second.len();
-        return (&text[..end], tail);
-    }
-    (first, rest)
-}
-
-fn split_word(text: &str) -> (&str, &str) {
-    let end = text.find(char::is_whitespace).unwrap_or(text.len());
-    text.split_at(end)
 }
 
 /// Operands: registers, sizes, numbers and strings get their classes; symbols stay plain and
@@ -244,12 +194,12 @@ mod tests {
     use super::*;
 
     fn rendered(body: &str) -> String {
-        render(body, &BTreeMap::new())
+        render(&listings::asm::parse_lines(&format!("{body}\n")).unwrap(), &BTreeMap::new())
     }
 
     #[test]
     fn every_line_is_a_span_and_no_newline_separates_them() {
-        let html = rendered("f:\n        ret\n");
+        let html = rendered("f:\n        ret");
         assert_eq!(html.matches("<span class=\"line").count(), 2);
         assert!(!html.contains('\n'), "{html}");
     }
@@ -267,9 +217,12 @@ mod tests {
 
     #[test]
     fn a_prefix_stays_with_its_mnemonic() {
-        let html = rendered("        lock inc    qword ptr [rdi - 16]");
+        let html = rendered("        lock inc qword ptr [rdi - 16]");
         assert!(html.contains("<span class=\"hljs-keyword\">lock inc</span>"), "{html}");
         assert!(html.contains("<span class=\"hljs-number\">16</span>"), "{html}");
+        // The assembly parser's prefixes, `notrack` among them: one list, in `listings`.
+        let html = rendered("        notrack jmp rax");
+        assert!(html.contains("<span class=\"hljs-keyword\">notrack jmp</span>"), "{html}");
     }
 
     #[test]
@@ -295,13 +248,14 @@ mod tests {
     #[test]
     fn a_noted_line_is_marked_and_numbered() {
         let notes = BTreeMap::from([(1, 2)]);
-        let html = render("f:\n        ret", &notes);
+        let lines = listings::asm::parse_lines("f:\n        ret\n").unwrap();
+        let html = render(&lines, &notes);
         assert!(html.contains("<span class=\"line listing-note\">        <span class=\"hljs-keyword\">ret</span><span class=\"note-mark\" data-note=\"2\" role=\"img\" aria-label=\"note 2\"></span></span>"), "{html}");
     }
 
     #[test]
     fn strings_in_data_are_strings() {
-        let html = rendered("        .asciz  \"\\002\\000\"");
+        let html = rendered(".L__unnamed_1:\n        .asciz  \"\\002\\000\"");
         assert!(html.contains("<span class=\"hljs-meta\">.asciz</span>"), "{html}");
         assert!(html.contains("<span class=\"hljs-string\">\"\\002\\000\"</span>"), "{html}");
     }

@@ -21,7 +21,7 @@
 
 use std::path::Path;
 
-use listings::{Excerpt, ListingKind, Origin, StoredListing, Workspace, asm::is_source_line, read_snapshot};
+use listings::{Excerpt, ListingKind, Origin, StoredListing, Workspace, asm::Line, read_snapshot};
 
 use crate::directive::{ArgumentError, Arguments, Context, Expansion, Render, RenderError};
 use crate::notes::{self, Note};
@@ -192,9 +192,9 @@ pub enum Error {
         if known.is_empty() { "none (a test defines them with listings::Part)".to_owned() } else { known.join(", ") }
     )]
     NoPart { part: String, name: String, chapter: String, file: String, known: Vec<String> },
-    /// `read_snapshot`'s message, which names the file.
-    #[error("{0}")]
-    Unreadable(String),
+    /// The snapshot cannot be read back (the error names the file and line).
+    #[error(transparent)]
+    Unreadable(listings::Error),
     #[error("the snapshot of `{name}` in {chapter} is not {expected}")]
     WrongKind { name: String, chapter: String, expected: &'static str },
     #[error("cannot read {file}: {reason}")]
@@ -234,12 +234,12 @@ impl Render for Asm {
     fn render(&self, context: &Context<'_>) -> Result<Expansion, RenderError> {
         let workspace = context.workspace;
         let Snapshot { chapter, name, stored } = self.listing.read(ListingKind::Asm, workspace)?;
-        let mut lines: Vec<&str> = stored.body.lines().collect();
+        let mut lines = stored.asm_lines().map_err(Error::Unreadable)?;
         if self.no_source {
-            lines.retain(|line| !is_source_line(line));
+            lines.retain(|line| !matches!(line, Line::Source { .. }));
         }
         let notes = &self.notes;
-        let body = lines.join("\n");
+        let body = lines.iter().map(ToString::to_string).collect::<Vec<_>>().join("\n");
         let placed = notes::place(notes, &body).map_err(|error| Error::Note {
             chapter: chapter.slug.clone(),
             name: name.clone(),
@@ -254,7 +254,7 @@ impl Render for Asm {
         let explorer = compiler_explorer::link(&source, stored.provenance.release(), &options);
         Ok(Expansion::Markdown(asm_figure(
             &format!("listing-{}-{name}", chapter.slug),
-            &asm_html::render(&body, &placed),
+            &asm_html::render(&lines, &placed),
             &notes::markdown_list(notes),
             &format!(
                 "{} · <a class=\"compiler-explorer\" href=\"{explorer}\">Open in Compiler Explorer</a>",

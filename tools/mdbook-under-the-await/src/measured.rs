@@ -11,7 +11,7 @@ use std::cell::RefCell;
 use std::collections::HashMap;
 use std::sync::Arc;
 
-use figures::{FILE_NAME, Figures, Provenance};
+use figures::{FILE_NAME, Figures, MeasuredWith};
 use listings::Workspace;
 
 use crate::directive::{ArgumentError, Arguments, Context, Expansion, Render, RenderError};
@@ -135,7 +135,7 @@ fn load(chapter: &str, workspace: &Workspace) -> ChapterFigures {
 }
 
 /// What the page says under every table: who counted, on what, with which compiler.
-fn caption(provenance: &Provenance) -> String {
+fn caption(provenance: &MeasuredWith) -> String {
     format!(
         "Measured by <code>{}</code> on {}: instructions counted by callgrind ({}) in code compiled by {} · wall clock, in nanoseconds: {}",
         escape(&provenance.command),

@@ -73,7 +73,7 @@ pub enum Error {
     NotASnapshotName { name: String, chapter: String, snapshot: String },
     /// `error` is `read_snapshot`'s, which names the file.
     #[error("the picture `{name}` of {chapter} was drawn from {error}")]
-    DrawnFromUnreadable { name: String, chapter: String, error: String },
+    DrawnFromUnreadable { name: String, chapter: String, error: listings::Error },
     #[error(
         "the picture `{name}` of {chapter} is stale: {snapshot}.snap has changed since it was drawn; draw it again with \
          `INSTA_UPDATE=always {command}`"

@@ -134,7 +134,13 @@ fn a_part_shows_the_lines_its_test_defined_and_says_where_they_lie() {
         &root.join("chapters/ch04-executors/tests/snapshots/ch04-executors__asm__block_on_dyn@loops.snap"),
     )
     .unwrap();
-    let without_source: Vec<&str> = part.body.lines().filter(|line| !listings::asm::is_source_line(line)).collect();
+    let without_source: Vec<String> = part
+        .asm_lines()
+        .unwrap()
+        .iter()
+        .filter(|line| !matches!(line, listings::asm::Line::Source { .. }))
+        .map(ToString::to_string)
+        .collect();
     assert_eq!(code, without_source.join("\n"));
     let excerpt = part.provenance.excerpt.expect("a part's provenance says which lines it shows");
     assert!(content.contains(&format!("lines {}–{} of {}", excerpt.first, excerpt.last, excerpt.of)), "{content}");

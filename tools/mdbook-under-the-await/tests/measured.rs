@@ -4,7 +4,7 @@
 
 use std::path::{Path, PathBuf};
 
-use figures::{Figures, Input, Provenance, Table, Value};
+use figures::{Figures, Input, MeasuredWith, Table, Value};
 use mdbook_preprocessor::book::{Book, BookItem, Chapter};
 use mdbook_under_the_await::preprocess;
 
@@ -31,7 +31,7 @@ impl Checkout {
     /// Writes figures measured on the sources as they are now, by the pinned compiler.
     fn measure(&self) {
         let figures = Figures {
-            provenance: Provenance {
+            provenance: MeasuredWith {
                 compiler: format!("rustc {} (0123456789 2026-04-14)", listings::pinned_release()),
                 valgrind: "valgrind-3.19.0".to_owned(),
                 cpu: "Some CPU, 2 logical CPUs".to_owned(),

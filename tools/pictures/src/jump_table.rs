@@ -10,7 +10,7 @@
 //! not be state `i`.
 
 use listings::asm::Line;
-use listings::{Listing, ListingKind, TypeLayout};
+use listings::{AsmListing, Listing, ListingKind, TypeLayout};
 
 use crate::svg::{Anchor, FONT, SMALL, Svg, text_width};
 use crate::{Picture, Source, picture_id};
@@ -43,8 +43,8 @@ pub struct Entry {
 pub struct Target {
     pub label: String,
     /// The block's source line: the one before its first instruction, or else the one in effect
-    /// where it starts: `src/lib.rs:95  fut.await;`.
-    pub source: Option<String>,
+    /// where it starts: (`src/lib.rs:95`, `fut.await;`).
+    pub source: Option<(String, String)>,
     /// The first function the block calls, shortened to its last segment.
     pub calls: Option<String>,
 }
@@ -126,8 +126,8 @@ impl JumpTable {
                 started = true;
             }
             match line {
-                Line::Source { location, text } => {
-                    source = Some(format!("{location}  {text}"));
+                Line::Source { file, line, text } => {
+                    source = Some((format!("{file}:{line}"), text.clone()));
                     if let Some(target) = current.and_then(|i| targets.get_mut(i)).filter(|_| !started) {
                         target.source = source.clone();
                     }
@@ -168,8 +168,8 @@ impl JumpTable {
             text.push_str(&format!(" State {} ({}) goes to {}.", entry.value, entry.state, entry.label));
         }
         for target in &self.targets {
-            if let Some(source) = &target.source {
-                text.push_str(&format!(" {} starts in {source}", target.label));
+            if let Some((location, source)) = &target.source {
+                text.push_str(&format!(" {} starts in {location}  {source}", target.label));
                 if let Some(call) = &target.calls {
                     text.push_str(&format!(" and calls {call}"));
                 }
@@ -180,7 +180,7 @@ impl JumpTable {
     }
 
     /// The picture, for the assembly listing `listing_name` of the chapter `chapter_slug`.
-    pub fn picture(&self, chapter_slug: &str, listing_name: &str, listing: &Listing) -> Picture {
+    pub fn picture(&self, chapter_slug: &str, listing_name: &str, listing: &AsmListing) -> Picture {
         let text = listing.to_string();
         Picture::new(
             self.svg(&picture_id(chapter_slug, &format!("jump_table_{listing_name}"))),
@@ -200,8 +200,7 @@ impl JumpTable {
         let slot_text = |e: &Entry| format!("+{}: {}", e.value * 4, e.label);
         let slot_width = self.entries.iter().map(|e| text_width(&slot_text(e), FONT)).fold(0.0, f64::max) + 20.0;
         let target_lines = |t: &Target| {
-            let source = t.source.as_deref().map(|s| s.rsplit_once("  ").map_or(s, |(_, text)| text)).unwrap_or("");
-            let line = t.source.as_deref().and_then(|s| s.split("  ").next()).unwrap_or("");
+            let (line, source) = t.source.as_ref().map_or(("", ""), |(line, text)| (line.as_str(), text.as_str()));
             let second = match &t.calls {
                 Some(call) => format!("{line} · calls {call}"),
                 None => line.to_owned(),

@@ -12,7 +12,7 @@
 
 use std::ops::Range;
 
-use listings::lowering::type_sizes::{Cell, LayoutTable};
+use listings::lowering::type_sizes::{Cell, LayoutTable, Tag};
 use listings::{ListingKind, StageListing, TypeLayout};
 
 use crate::svg::{Anchor, FONT, SMALL, Svg, text_width};
@@ -26,8 +26,8 @@ pub struct Layout {
     /// The byte ranges the ruler divides the type into: the table's rows.
     pub columns: Vec<Range<u64>>,
     pub rows: Vec<VariantRow>,
-    /// What the table's footer says of the tag.
-    pub tag_note: Option<String>,
+    /// The tag, as the table's footer describes it.
+    pub tag: Option<Tag>,
 }
 
 /// One variant (or one lane of a variant whose fields overlap).
@@ -118,10 +118,7 @@ impl Layout {
                             }
                             continue;
                         }
-                        Cell::Starts(label) => {
-                            let (kind, name) = label.split_once(' ').unwrap_or(("field", label));
-                            What::Field { kind: kind.to_owned(), name: name.to_owned() }
-                        }
+                        Cell::Starts { kind, name } => What::Field { kind: kind.clone(), name: name.clone() },
                         Cell::Tag => What::Tag,
                         Cell::Padding => What::Padding,
                         Cell::TagOrPadding => What::TagOrPadding,
@@ -147,7 +144,7 @@ impl Layout {
             align: layout.align,
             columns: table.rows.iter().map(|row| row.bytes.clone()).collect(),
             rows,
-            tag_note: table.tag,
+            tag: table.tag,
         }
     }
 
@@ -180,8 +177,11 @@ impl Layout {
     /// The layout in words: the SVG's description.
     pub fn description(&self) -> String {
         let mut text = format!("{}: {} bytes, alignment {}.", self.type_name, self.size, self.align);
-        if let Some(tag) = &self.tag_note {
-            text.push_str(&format!(" {}{}.", tag[..1].to_uppercase(), &tag[1..]));
+        if let Some(tag) = &self.tag {
+            let tag = tag.to_string();
+            let mut first = tag.chars();
+            let capitalised: String = first.next().into_iter().flat_map(char::to_uppercase).chain(first).collect();
+            text.push_str(&format!(" {capitalised}."));
         }
         for row in &self.rows {
             let fields: Vec<String> = row
@@ -381,12 +381,12 @@ print-type-size type: `{async fn body of two()}`: 40 bytes, alignment: 8 bytes
 print-type-size     discriminant: 1 bytes
 print-type-size     variant `Unresumed`: 8 bytes
 print-type-size         upvar `.before`: 8 bytes, offset: 0 bytes, alignment: 8 bytes
-print-type-size     variant `Suspend0`: 25 bytes
+print-type-size     variant `Suspend0`: 24 bytes
 print-type-size         upvar `.before`: 8 bytes, offset: 0 bytes, alignment: 8 bytes
 print-type-size         local `.before`: 8 bytes
 print-type-size         padding: 8 bytes
 print-type-size         local `.__awaitee`: 1 bytes, alignment: 1 bytes
-print-type-size     variant `Suspend1`: 40 bytes
+print-type-size     variant `Suspend1`: 39 bytes
 print-type-size         upvar `.before`: 8 bytes, offset: 0 bytes, alignment: 8 bytes
 print-type-size         local `.before`: 8 bytes
 print-type-size         padding: 8 bytes
@@ -398,7 +398,7 @@ print-type-size         upvar `.before`: 8 bytes, offset: 0 bytes, alignment: 8 
 ";
 
     fn two_awaits() -> Layout {
-        let mut layout = layouts(TWO_AWAITS).remove(0);
+        let mut layout = layouts(TWO_AWAITS).unwrap().remove(0);
         layout.place_tag(16);
         Layout::of_type(&layout)
     }

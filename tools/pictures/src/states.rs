@@ -15,6 +15,7 @@
 
 use std::collections::{BTreeSet, HashMap};
 
+use listings::lowering::mir::BasicBlock;
 use listings::{ListingKind, StageListing, TypeLayout};
 
 use crate::svg::{Anchor, FONT, SMALL, Svg, text_width};
@@ -60,52 +61,6 @@ pub struct Transition {
     pub exit: Exit,
 }
 
-/// One basic block of a MIR body.
-#[derive(Debug, Clone, PartialEq, Eq)]
-struct Block {
-    name: String,
-    cleanup: bool,
-    statements: Vec<String>,
-}
-
-impl Block {
-    fn terminator(&self) -> &str {
-        self.statements.last().map_or("", String::as_str)
-    }
-
-    /// The blocks the terminator may go to: every `bbN` after its `->`.
-    fn successors(&self) -> Vec<String> {
-        let Some((_, targets)) = self.terminator().rsplit_once(" -> ") else { return Vec::new() };
-        targets
-            .split(|c: char| !c.is_ascii_alphanumeric())
-            .filter(|word| {
-                word.strip_prefix("bb").is_some_and(|n| !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()))
-            })
-            .map(str::to_owned)
-            .collect()
-    }
-}
-
-fn blocks(body: &str) -> Vec<Block> {
-    let mut blocks: Vec<Block> = Vec::new();
-    let mut open = false;
-    for line in body.lines() {
-        if let Some(header) = line.strip_prefix("    bb").and_then(|rest| rest.strip_suffix(": {")) {
-            let (number, cleanup) = match header.split_once(' ') {
-                Some((number, "(cleanup)")) => (number, true),
-                _ => (header, false),
-            };
-            blocks.push(Block { name: format!("bb{number}"), cleanup, statements: Vec::new() });
-            open = true;
-        } else if line == "    }" {
-            open = false;
-        } else if open && let Some(block) = blocks.last_mut() {
-            block.statements.push(line.trim().to_owned());
-        }
-    }
-    blocks
-}
-
 impl States {
     /// The states of the future of the `async fn` `function` of `chapter`, and the MIR listing of
     /// its resume function they are drawn from.
@@ -123,8 +78,8 @@ impl States {
     /// information; `source` is the chapter's source file, for the text of each state's line.
     pub fn of(mir: &StageListing, future: &TypeLayout, source: &str) -> Result<States, String> {
         let body = &mir.subject;
-        let blocks = blocks(&mir.text);
-        let by_name: HashMap<&str, &Block> = blocks.iter().map(|b| (b.name.as_str(), b)).collect();
+        let blocks = mir.body.as_ref().ok_or_else(|| format!("{body}: not a MIR listing"))?.blocks();
+        let by_name: HashMap<&str, &BasicBlock> = blocks.iter().map(|b| (b.name.as_str(), b)).collect();
         // The dispatch: `_N = discriminant(PLACE);` and `switchInt(move _N) -> [0: bbA, …]`.
         let (place, entries) = blocks
             .iter()
@@ -171,9 +126,7 @@ impl States {
                 if let Some(message) = block.terminator().strip_prefix("assert(const false, \"") {
                     panics.insert(*from, message.split("\")").next().unwrap_or(message).to_owned());
                 }
-                next.extend(
-                    block.successors().iter().filter_map(|s| by_name.get_key_value(s.as_str()).map(|(k, _)| *k)),
-                );
+                next.extend(block.successors().into_iter().filter_map(|s| by_name.get_key_value(s).map(|(k, _)| *k)));
             }
         }
         if future.states.is_empty() {
@@ -458,11 +411,11 @@ mod tests {
 
     #[test]
     fn blocks_and_their_successors_are_read_from_the_body() {
-        let blocks = blocks(BODY);
-        assert_eq!(blocks.len(), 10);
-        assert_eq!(blocks[1].successors(), ["bb2", "bb4"]);
-        assert!(blocks[4].cleanup);
-        assert_eq!(blocks[5].successors(), ["bb5"], "`unwind continue` goes to no block");
+        let body = listings::lowering::mir::Body::parse(BODY).unwrap();
+        assert_eq!(body.blocks().len(), 10);
+        assert_eq!(body.block("bb1").unwrap().successors(), ["bb2", "bb4"]);
+        assert!(body.block("bb4").unwrap().cleanup);
+        assert_eq!(body.block("bb5").unwrap().successors(), ["bb5"], "`unwind continue` goes to no block");
     }
 
     fn states() -> States {
@@ -477,11 +430,20 @@ mod tests {
             subject: "f::{closure#0}".into(),
             text: BODY.into(),
             layout: None,
+            body: Some(listings::lowering::mir::Body::parse(BODY).unwrap()),
             provenance,
             command: String::new(),
         };
-        let printout = "print-type-size type: `{async fn body of f()}`: 2 bytes, alignment: 1 bytes\n";
-        let mut future = listings::lowering::type_sizes::layouts(printout).remove(0);
+        let printout = "\
+print-type-size type: `{async fn body of f()}`: 2 bytes, alignment: 1 bytes
+print-type-size     discriminant: 1 bytes
+print-type-size     variant `Unresumed`: 0 bytes
+print-type-size     variant `Suspend0`: 1 bytes
+print-type-size         local `.__awaitee`: 1 bytes, type: G
+print-type-size     variant `Returned`: 0 bytes
+print-type-size     variant `Panicked`: 0 bytes
+";
+        let mut future = listings::lowering::type_sizes::layouts(printout).unwrap().remove(0);
         let state = |value, variant: &str, line| StateSource { value, variant: variant.into(), line };
         future.states = vec![
             state(0, "Unresumed", Some(1)),

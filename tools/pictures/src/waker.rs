@@ -13,7 +13,7 @@
 //! refused with the instruction it could not read.
 
 use listings::asm::Line;
-use listings::{Listing, ListingKind, TypeLayout};
+use listings::{AsmListing, Listing, ListingKind, TypeLayout};
 
 use crate::svg::{Anchor, FONT, SMALL, Svg, text_width};
 use crate::{Picture, Source, picture_id};
@@ -231,7 +231,7 @@ impl WakerInMemory {
     }
 
     /// The picture, for the assembly listing `listing_name` of the chapter `chapter_slug`.
-    pub fn picture(&self, chapter_slug: &str, listing_name: &str, listing: &Listing) -> Picture {
+    pub fn picture(&self, chapter_slug: &str, listing_name: &str, listing: &AsmListing) -> Picture {
         let text = listing.to_string();
         Picture::new(
             self.svg(&picture_id(chapter_slug, &format!("waker_{listing_name}"))),

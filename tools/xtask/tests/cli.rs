@@ -147,3 +147,32 @@ fn check_snapshots_fails_naming_every_snapshot_no_test_asserted() {
     );
     assert!(message.trim_end().ends_with("snapshot(s) that the book could show but nothing checks"), "{message}");
 }
+
+#[test]
+fn an_async_fns_name_suggests_its_body_first() {
+    let output = xtask(&["asm", "ch01", "hello_world"]);
+    assert_eq!(output.status.code(), Some(2));
+    assert!(
+        stderr(&output).starts_with(
+            "error: no function `hello_world` in the assembly of ch01-the-experiment (did you mean hello_world::{{closure}} or"
+        ),
+        "{}",
+        stderr(&output)
+    );
+}
+
+#[test]
+fn an_empty_or_unknown_type_names_the_closest_few_and_how_to_list_them_all_not_every_type() {
+    for (name, start) in [
+        ("", "error: no type `` in ch01-the-experiment; "),
+        ("hello", "error: no type `hello` in ch01-the-experiment (did you mean {async fn body of hello_world()} or "),
+    ] {
+        let output = xtask(&["type-sizes", "ch01", name]);
+        assert_eq!(output.status.code(), Some(2));
+        let message = stderr(&output);
+        assert!(message.starts_with(start), "{message}");
+        assert!(message.contains("; `cargo xtask type-sizes ch01 --list` lists all "), "{message}");
+        assert_eq!(message.lines().count(), 1, "{message}");
+        assert!(message.len() < 400, "a few names, not every type: {message}");
+    }
+}

@@ -8,7 +8,7 @@ use std::collections::{HashMap, HashSet, VecDeque};
 use std::path::Path;
 
 use super::AsmOptions;
-use super::listing::{ConstantKind, Line};
+use super::listing::{Line, label_constants};
 use super::parse::{Directive, InlineAsmMarker, Operands, Statement, SymbolKind};
 use super::select::{Function, Program};
 use super::symbols::demangle;
@@ -25,7 +25,7 @@ enum Raw<'a> {
     Label(&'a str, SymbolKind),
     Instruction(&'a str, &'a Operands),
     Data(&'a str, &'a Operands),
-    Source(String, String),
+    Source { file: String, line: u32, text: String },
     Comment(String),
 }
 
@@ -127,17 +127,10 @@ fn renumber_and_demangle(lines: Vec<Raw<'_>>) -> Vec<Line> {
             operands.words().for_each(|(word, kind)| renamer.define(word, kind));
         }
     }
-    lines
+    let mut lines: Vec<Line> = lines
         .into_iter()
         .map(|line| match line {
-            Raw::Label(name, SymbolKind::Block) => Line::Label(renamer.apply(name, SymbolKind::Block)),
-            Raw::Label(name, kind) => Line::DataLabel {
-                name: renamer.apply(name, kind),
-                kind: match kind {
-                    SymbolKind::JumpTable => ConstantKind::JumpTable,
-                    _ => ConstantKind::Constant,
-                },
-            },
+            Raw::Label(name, kind) => Line::Label(renamer.apply(name, kind)),
             Raw::Instruction(mnemonic, operands) => Line::Instruction {
                 mnemonic: mnemonic.to_owned(),
                 operands: operands.render(|word, kind| Some(renamer.apply(word, kind))),
@@ -146,10 +139,12 @@ fn renumber_and_demangle(lines: Vec<Raw<'_>>) -> Vec<Line> {
                 directive: directive.to_owned(),
                 value: value.render(|word, kind| Some(renamer.apply(word, kind))),
             },
-            Raw::Source(location, text) => Line::Source { location, text },
+            Raw::Source { file, line, text } => Line::Source { file, line, text },
             Raw::Comment(text) => Line::Comment(text),
         })
-        .collect()
+        .collect();
+    label_constants(&mut lines);
+    lines
 }
 
 #[derive(Default)]
@@ -218,7 +213,7 @@ impl<'a> SourceLines<'a> {
         let text = texts.as_ref()?.get(line as usize - 1)?.trim().to_owned();
         self.shown = Some((file, line));
         let chapter_prefix = format!("chapters/{}/", self.chapter.slug);
-        let location = format!("{}:{line}", path.strip_prefix(&chapter_prefix).unwrap_or(path));
-        Some(Raw::Source(location, text))
+        let file = path.strip_prefix(&chapter_prefix).unwrap_or(path).to_owned();
+        Some(Raw::Source { file, line, text })
     }
 }

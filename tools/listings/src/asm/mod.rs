@@ -2,7 +2,7 @@
 
 mod filter;
 pub mod instances;
-mod listing;
+pub(crate) mod listing;
 pub mod parse;
 mod select;
 pub mod symbols;
@@ -10,7 +10,7 @@ pub mod symbols;
 pub use filter::EMPTY_INLINE_ASM;
 /// The lines of a function's listing in an already compiled and parsed crate.
 pub use filter::filter as lines;
-pub use listing::{ConstantKind, Line, Listing, is_source_line};
+pub use listing::{AsmListing, ConstantKind, Line, Listing, parse_lines};
 pub use select::{Function, Program, TypeArguments};
 
 /// What a listing shows besides the function's own code.

@@ -4,9 +4,10 @@
 use std::collections::HashMap;
 use std::ops::Range;
 
-use super::parse::{Directive, Statement, SymbolKind, parse};
+use super::parse::{Directive, Statement, SymbolKind, check_complete, parse_numbered};
 use super::symbols::{collapse_closures, demangle, normalise, short};
 use crate::Error;
+use crate::error::{Expected, Format, ParseError};
 use crate::workspace::closest;
 
 /// One compiled crate: every statement of its `.s`, indexed.
@@ -43,9 +44,15 @@ pub struct Function {
 pub type TypeArguments = std::sync::Arc<HashMap<String, String>>;
 
 impl Program {
-    pub fn parse(text: &str) -> Program {
-        let statements = parse(text);
-        let functions = find_functions(&statements);
+    /// Parses a whole assembler file and finds its functions. The file must be whole: every
+    /// function that `.type` declares has its code and its `.size`, every alias leads to code,
+    /// every local label an operand names is defined, and the file ends as the compilers end it.
+    pub fn parse(text: &str) -> Result<Program, ParseError> {
+        let (statements, numbers) = parse_numbered(text)?;
+        let at = |index: usize, expected| ParseError::at(Format::Assembly, text, numbers[index] as usize, expected);
+        check_complete(&statements, text)?;
+        check_labels_defined(&statements).map_err(|(index, label)| at(index, Expected::DefinedLabel { label }))?;
+        let functions = find_functions(&statements).map_err(|(index, expected)| at(index, expected))?;
         let data = find_data(&statements);
         let files = statements
             .iter()
@@ -68,7 +75,7 @@ impl Program {
                 }
             }
         }
-        Program { statements, functions, spellings, collapsed, data, files }
+        Ok(Program { statements, functions, spellings, collapsed, data, files })
     }
 
     pub fn functions(&self) -> &[Function] {
@@ -87,17 +94,6 @@ impl Program {
                     .count()
             })
             .sum()
-    }
-
-    /// Statements that no step knows the shape of, with their place in the file's statements.
-    pub fn unknown_lines(&self) -> Vec<&str> {
-        self.statements
-            .iter()
-            .filter_map(|s| match s {
-                Statement::Unknown(line) => Some(line.as_str()),
-                _ => None,
-            })
-            .collect()
     }
 
     /// Picks the function a reader means. Accepted, in this order of preference:
@@ -153,11 +149,10 @@ impl Program {
             }
         }
         let known: Vec<String> = self.functions.iter().map(|f| f.name.clone()).collect();
-        let shorts: Vec<String> = known.iter().map(|n| short(n)).collect();
         Err(Error::UnknownFunction {
             given: query.to_owned(),
             chapter: chapter.to_owned(),
-            closest: closest(&short(&normalise(query)), &shorts),
+            closest: suggestions(query, &known),
             known,
         })
     }
@@ -168,7 +163,12 @@ impl Program {
         if let Some(found) = self.spellings.get(&wanted) {
             return found.clone();
         }
-        self.collapsed.get(&collapse_closures(&wanted)).cloned().unwrap_or_default()
+        // `{closure#4}` names one closure. Against legacy names, which cannot tell sibling
+        // closures apart, it is read as `{{closure}}`; against names that carry numbers too, only
+        // the exact spelling above matches it, or `{closure#4}` would select `{closure#0}`.
+        let numbered = wanted.contains("{closure#");
+        let collapsed = self.collapsed.get(&collapse_closures(&wanted)).map(Vec::as_slice).unwrap_or_default();
+        collapsed.iter().copied().filter(|&f| !(numbered && self.functions[f].name.contains("{closure#"))).collect()
     }
 
     fn one_of(
@@ -223,6 +223,23 @@ impl Program {
     }
 }
 
+/// The functions to suggest for a name that matches none, best first: the body of an `async fn`
+/// (or a closure) of that name before anything spelt alike, since `hello_world` for
+/// `hello_world::{{closure}}` is what a reader of an `async fn` writes.
+fn suggestions(query: &str, known: &[String]) -> Vec<String> {
+    let wanted = short(&normalise(query));
+    let shorts: Vec<String> = known.iter().map(|name| short(name)).collect();
+    let body = format!("{wanted}::{{{{closure}}}}");
+    let mut suggested: Vec<String> = shorts.iter().filter(|name| collapse_closures(name) == body).cloned().collect();
+    for name in closest(&wanted, &shorts) {
+        if !suggested.contains(&name) {
+            suggested.push(name);
+        }
+    }
+    suggested.truncate(3);
+    suggested
+}
+
 /// `name::<args>` → (`name`, `args`), for the outermost trailing `::<…>`.
 fn split_type_arguments(query: &str) -> Option<(&str, &str)> {
     let inner = query.strip_suffix('>')?;
@@ -263,23 +280,50 @@ fn reader_spellings(name: &str) -> Vec<String> {
     spellings
 }
 
+/// Every local label (`.LBB…`, `.LJTI…`, a constant, a temporary) that code or data outside the
+/// debug information refers to is defined somewhere in the file: a jump table or a constant
+/// whose label went missing would otherwise drop out of a listing unnoticed. The error is the
+/// statement that refers to the first one missing, and its name.
+fn check_labels_defined(statements: &[Statement]) -> Result<(), (usize, String)> {
+    let defined: std::collections::HashSet<&str> = statements
+        .iter()
+        .filter_map(|s| match s {
+            Statement::Label(label) => Some(label.name.as_str()),
+            Statement::Alias { alias, .. } => Some(alias.as_str()),
+            _ => None,
+        })
+        .collect();
+    for (at, statement) in statements.iter().enumerate() {
+        let operands = match statement {
+            Statement::Instruction { operands, .. } | Statement::Data { value: operands, .. } => operands,
+            _ => continue,
+        };
+        if let Some((word, _)) = operands.words().find(|(word, kind)| kind.is_local() && !defined.contains(word)) {
+            return Err((at, word.to_owned()));
+        }
+    }
+    Ok(())
+}
+
 /// A function runs from its label to the `.size` directive naming it; `.type sym,@function`
 /// says which labels are functions. An alias (`sym = target`) of a function is a function too,
-/// with its target's code.
-fn find_functions(statements: &[Statement]) -> Vec<Function> {
-    let mut is_function: std::collections::HashSet<&str> = std::collections::HashSet::new();
+/// with its target's code. A function whose `.size` never comes, a `.type` with neither a
+/// label nor an alias, and an alias that leads to no code (or round in a circle) are errors:
+/// the index of the statement to blame, and what was expected there.
+fn find_functions(statements: &[Statement]) -> Result<Vec<Function>, (usize, Expected)> {
+    let mut declared: HashMap<&str, usize> = HashMap::new();
     let mut starts: HashMap<&str, usize> = HashMap::new();
     let mut functions = Vec::new();
-    let mut aliases: Vec<(&str, &str)> = Vec::new();
+    let mut aliases: Vec<(usize, &str, &str)> = Vec::new();
     for (at, statement) in statements.iter().enumerate() {
         match statement {
             Statement::Directive(Directive::FunctionType(symbol)) => {
-                is_function.insert(symbol);
+                declared.entry(symbol).or_insert(at);
             }
-            Statement::Label(label) if is_function.contains(label.name.as_str()) => {
+            Statement::Label(label) if declared.contains_key(label.name.as_str()) => {
                 starts.insert(&label.name, at);
             }
-            Statement::Directive(Directive::Size(symbol)) => {
+            Statement::Directive(Directive::Size { symbol, of_code }) => {
                 if let Some(start) = starts.remove(symbol.as_str()) {
                     functions.push(Function {
                         symbol: symbol.clone(),
@@ -287,34 +331,74 @@ fn find_functions(statements: &[Statement]) -> Vec<Function> {
                         body: start..at,
                         alias_of: None,
                     });
+                } else if *of_code && !declared.contains_key(symbol.as_str()) {
+                    // The size of code whose `.type … @function` is gone: the function would be too.
+                    return Err((at, Expected::FunctionType { symbol: symbol.clone() }));
                 }
             }
-            Statement::Alias { alias, target } => aliases.push((alias, target)),
+            Statement::Alias { alias, target } => aliases.push((at, alias, target)),
             _ => {}
         }
     }
+    // The first function (in file order) that began and never ended.
+    if let Some((symbol, start)) = starts.into_iter().min_by_key(|(_, start)| *start) {
+        return Err((start, Expected::FunctionEnd { symbol: symbol.to_owned() }));
+    }
     let by_symbol: HashMap<String, usize> = functions.iter().enumerate().map(|(i, f)| (f.symbol.clone(), i)).collect();
-    let targets: HashMap<&str, &str> = aliases.iter().copied().collect();
-    for (alias, target) in aliases.iter().filter(|(alias, _)| is_function.contains(alias)) {
-        // An alias may name another alias: follow the chain to the code (a few steps at most).
+    let targets: HashMap<&str, &str> = aliases.iter().map(|(_, alias, target)| (*alias, *target)).collect();
+    // An alias of a function is a function: without its `.type … @function` it would vanish.
+    if let Some((at, alias, _)) =
+        aliases.iter().find(|(_, alias, target)| !declared.contains_key(alias) && by_symbol.contains_key(*target))
+    {
+        return Err((*at, Expected::FunctionType { symbol: (*alias).to_owned() }));
+    }
+    for (at, alias, target) in aliases.iter().filter(|(_, alias, _)| declared.contains_key(alias)) {
+        // An alias may name another alias: follow the chain to the code.
         let mut code = *target;
-        for _ in 0..8 {
-            match targets.get(code) {
-                Some(next) => code = next,
-                None => break,
+        let mut seen = vec![*alias];
+        while let Some(next) = targets.get(code) {
+            if seen.contains(&code) {
+                return Err((*at, Expected::AliasWithoutCycle { alias: (*alias).to_owned() }));
+            }
+            seen.push(code);
+            code = next;
+        }
+        if code == *alias {
+            return Err((*at, Expected::AliasWithoutCycle { alias: (*alias).to_owned() }));
+        }
+        let Some(&target) = by_symbol.get(code) else {
+            return Err((*at, Expected::AliasOfCode { alias: (*alias).to_owned() }));
+        };
+        let target = &functions[target];
+        functions.push(Function {
+            symbol: (*alias).to_owned(),
+            name: display_name(alias),
+            body: target.body.clone(),
+            alias_of: Some(target.name.clone()),
+        });
+    }
+    // LLVM ends every function's code with `.Lfunc_endN:`: one outside every function is the end
+    // of a function whose `.type`, label or `.size` is gone.
+    let mut bodies: Vec<Range<usize>> =
+        functions.iter().filter(|f| f.alias_of.is_none()).map(|f| f.body.clone()).collect();
+    bodies.sort_by_key(|body| body.start);
+    for (at, statement) in statements.iter().enumerate() {
+        if let Statement::Label(label) = statement
+            && label.name.starts_with(".Lfunc_end")
+        {
+            let before = bodies.partition_point(|body| body.start <= at);
+            if !before.checked_sub(1).is_some_and(|i| bodies[i].contains(&at)) {
+                return Err((at, Expected::FunctionAround { label: label.name.clone() }));
             }
         }
-        if let Some(&target) = by_symbol.get(code) {
-            let target = &functions[target];
-            functions.push(Function {
-                symbol: (*alias).to_owned(),
-                name: display_name(alias),
-                body: target.body.clone(),
-                alias_of: Some(target.name.clone()),
-            });
-        }
     }
-    functions
+    let with_code: std::collections::HashSet<&str> = functions.iter().map(|f| f.symbol.as_str()).collect();
+    if let Some((symbol, at)) =
+        declared.iter().filter(|(symbol, _)| !with_code.contains(**symbol)).min_by_key(|(_, at)| **at)
+    {
+        return Err((*at, Expected::FunctionCode { symbol: (*symbol).to_owned() }));
+    }
+    Ok(functions)
 }
 
 fn display_name(symbol: &str) -> String {

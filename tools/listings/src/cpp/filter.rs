@@ -9,9 +9,10 @@
 
 use std::collections::HashMap;
 
+use crate::asm::listing::label_constants;
 use crate::asm::parse::{Directive, Operands, Statement};
 use crate::asm::{Line, Listing};
-use crate::provenance::Provenance;
+use crate::error::Expected;
 
 /// A function of the `.s`: its mangled symbol, demangled name and statements.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -22,8 +23,9 @@ pub struct CppFunction {
 }
 
 /// Every function from its `.type …, @function` label to its `.size`, leaving out the `.cold`
-/// parts, which are listed inside the function they were split from.
-pub fn functions(statements: &[Statement]) -> Vec<CppFunction> {
+/// parts, which are listed inside the function they were split from. A function whose `.size`
+/// never comes is an error: the index of its label, and what was expected.
+pub fn functions(statements: &[Statement]) -> Result<Vec<CppFunction>, (usize, Expected)> {
     let mut is_function: Vec<&str> = Vec::new();
     let mut starts: HashMap<&str, usize> = HashMap::new();
     let mut found = Vec::new();
@@ -33,15 +35,23 @@ pub fn functions(statements: &[Statement]) -> Vec<CppFunction> {
             Statement::Label(label) if is_function.contains(&label.name.as_str()) => {
                 starts.entry(label.name.as_str()).or_insert(at);
             }
-            Statement::Directive(Directive::Size(symbol)) if !symbol.ends_with(".cold") => {
-                if let Some(start) = starts.remove(symbol.as_str()) {
+            Statement::Directive(Directive::Size { symbol, of_code }) => match starts.remove(symbol.as_str()) {
+                Some(start) if !symbol.ends_with(".cold") => {
                     found.push(CppFunction { symbol: symbol.clone(), name: demangle(symbol), body: start..at });
                 }
-            }
+                Some(_) => {}
+                None if *of_code && !is_function.contains(&symbol.as_str()) => {
+                    return Err((at, Expected::FunctionType { symbol: symbol.clone() }));
+                }
+                None => {}
+            },
             _ => {}
         }
     }
-    found
+    match starts.into_iter().min_by_key(|(_, start)| *start) {
+        Some((symbol, start)) => Err((start, Expected::FunctionEnd { symbol: symbol.to_owned() })),
+        None => Ok(found),
+    }
 }
 
 /// `_Z12three_awaitsm` → `three_awaits(unsigned long)`; anything that is not a C++ symbol comes
@@ -58,7 +68,7 @@ pub fn demangle(symbol: &str) -> String {
 
 /// The listing of `function`: its instructions, the data inside it (jump tables), the labels
 /// something refers to, renumbered; symbols demangled.
-pub fn listing(statements: &[Statement], function: &CppFunction, provenance: Provenance, command: String) -> Listing {
+pub fn listing(statements: &[Statement], function: &CppFunction) -> Listing {
     let body = &statements[function.body.start + 1..function.body.end];
     let referenced: Vec<&str> = body
         .iter()
@@ -80,7 +90,9 @@ pub fn listing(statements: &[Statement], function: &CppFunction, provenance: Pro
             _ => {}
         }
     }
-    Listing { function: function.name.clone(), lines: rename(lines), provenance, command }
+    let mut lines = rename(lines);
+    label_constants(&mut lines);
+    Listing { function: function.name.clone(), lines }
 }
 
 /// A line of a C++ listing before its labels are renumbered: the operands still parsed.
@@ -183,16 +195,16 @@ _Z1fv:
 
     #[test]
     fn functions_run_from_their_label_to_their_size_and_cold_parts_stay_inside() {
-        let statements = parse(GCC);
-        let names: Vec<String> = functions(&statements).into_iter().map(|f| f.name).collect();
+        let statements = parse(GCC).unwrap();
+        let names: Vec<String> = functions(&statements).unwrap().into_iter().map(|f| f.name).collect();
         assert_eq!(names, ["f(f()::Frame*) [clone .actor]", "f()"]);
     }
 
     #[test]
     fn referenced_labels_are_kept_and_renumbered_and_symbols_demangled() {
-        let statements = parse(GCC);
-        let actor = &functions(&statements)[0];
-        let listing = listing(&statements, actor, provenance(), String::new());
+        let statements = parse(GCC).unwrap();
+        let actor = &functions(&statements).unwrap()[0];
+        let listing = listing(&statements, actor);
         assert_eq!(
             listing.to_string(),
             "\
@@ -217,15 +229,6 @@ f(f()::Frame*) [clone .actor] [clone .cold]:
     }
 
     fn listing_of(statements: &[Statement], index: usize) -> String {
-        listing(statements, &functions(statements)[index], provenance(), String::new()).to_string()
-    }
-
-    fn provenance() -> Provenance {
-        Provenance {
-            subject: "f".into(),
-            compiler: "g++ 12.2.0".into(),
-            origin: crate::Origin::Cpp { flags: "-O2".into(), source: "cpp/f.cpp".into() },
-            excerpt: None,
-        }
+        listing(statements, &functions(statements).unwrap()[index]).to_string()
     }
 }

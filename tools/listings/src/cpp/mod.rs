@@ -16,18 +16,19 @@ use std::collections::HashMap;
 use std::path::Path;
 use std::sync::{Arc, Mutex, OnceLock};
 
-use crate::asm::parse::{Statement, parse};
+use crate::asm::parse::{Statement, check_complete, parse_numbered};
+use crate::error::{Format, ParseError};
 use crate::workspace::closest;
-use crate::{Error, Listing, Origin, Provenance, Workspace};
+use crate::{AsmListing, Error, Origin, Provenance, Workspace};
 
 /// The assembly of `function` (demangled, as `c++filt` prints it, or the part before its
 /// parameters when that is unambiguous: `three_awaits`) in the chapter's C++ file `source`
 /// (`cpp/three_awaits.cpp`).
-pub fn asm(chapter: &str, source: &str, function: &str) -> Result<Listing, Error> {
+pub fn asm(chapter: &str, source: &str, function: &str) -> Result<AsmListing, Error> {
     let workspace = Workspace::this_checkout();
     let chapter = workspace.chapter(chapter)?;
-    let statements = compiled(&workspace, &chapter, source)?;
-    let functions = filter::functions(&statements);
+    let compiled = compiled(&workspace, &chapter, source)?;
+    let (statements, functions) = (&compiled.statements, &compiled.functions);
     let wanted = function.trim();
     let exact: Vec<&filter::CppFunction> = functions.iter().filter(|f| f.name == wanted).collect();
     let by_prefix: Vec<&filter::CppFunction> =
@@ -59,15 +60,14 @@ pub fn asm(chapter: &str, source: &str, function: &str) -> Result<Listing, Error
         excerpt: None,
     };
     let command = provenance.command(&chapter.slug, function);
-    Ok(filter::listing(&statements, selected, provenance, command))
+    Ok(AsmListing { listing: filter::listing(statements, selected), provenance, command })
 }
 
 /// Every function of the chapter's C++ file, by the names [`asm`] accepts.
 pub fn functions(chapter: &str, source: &str) -> Result<Vec<String>, Error> {
     let workspace = Workspace::this_checkout();
     let chapter = workspace.chapter(chapter)?;
-    let statements = compiled(&workspace, &chapter, source)?;
-    Ok(filter::functions(&statements).into_iter().map(|f| f.name).collect())
+    Ok(compiled(&workspace, &chapter, source)?.functions.iter().map(|f| f.name.clone()).collect())
 }
 
 /// The source file a C++ listing's provenance names.
@@ -78,10 +78,16 @@ pub fn source_of(provenance: &Provenance) -> Option<&str> {
     }
 }
 
-type Cache = Mutex<HashMap<(String, String), Arc<OnceLock<Result<Arc<Vec<Statement>>, Error>>>>>;
+/// A C++ file's assembly, parsed, and its functions.
+struct Compiled {
+    statements: Vec<Statement>,
+    functions: Vec<filter::CppFunction>,
+}
+
+type Cache = Mutex<HashMap<(String, String), Arc<OnceLock<Result<Arc<Compiled>, Error>>>>>;
 
 /// Compiles and parses one C++ file once per process.
-fn compiled(workspace: &Workspace, chapter: &crate::Chapter, source: &str) -> Result<Arc<Vec<Statement>>, Error> {
+fn compiled(workspace: &Workspace, chapter: &crate::Chapter, source: &str) -> Result<Arc<Compiled>, Error> {
     static CACHE: OnceLock<Cache> = OnceLock::new();
     let slot = CACHE
         .get_or_init(Default::default)
@@ -90,15 +96,25 @@ fn compiled(workspace: &Workspace, chapter: &crate::Chapter, source: &str) -> Re
         .entry((chapter.slug.clone(), source.to_owned()))
         .or_default()
         .clone();
-    slot.get_or_init(|| Ok(Arc::new(parse(&gxx::assembly(workspace, chapter, Path::new(source))?)))).clone()
+    slot.get_or_init(|| {
+        let text = gxx::assembly(workspace, chapter, Path::new(source))?;
+        let in_file = |e: ParseError| e.in_file(format!("g++'s assembly of {source}"));
+        let (statements, numbers) = parse_numbered(&text).map_err(in_file)?;
+        check_complete(&statements, &text).map_err(in_file)?;
+        let functions = filter::functions(&statements).map_err(|(at, expected)| {
+            in_file(ParseError::at(Format::Assembly, &text, numbers[at] as usize, expected))
+        })?;
+        Ok(Arc::new(Compiled { statements, functions }))
+    })
+    .clone()
 }
 
-/// Checks a C++ [`Listing`] against its snapshot `tests/snapshots/<package>__cpp-asm__<name>.snap`,
+/// Checks a C++ [`AsmListing`] against its snapshot `tests/snapshots/<package>__cpp-asm__<name>.snap`,
 /// like [`assert_asm_snapshot!`](crate::assert_asm_snapshot).
 #[macro_export]
 macro_rules! assert_cpp_asm_snapshot {
     ($name:expr, $listing:expr $(,)?) => {{
-        let listing: &$crate::Listing = &$listing;
+        let listing: &$crate::AsmListing = &$listing;
         $crate::snapshot_settings(&listing.provenance, None).bind(|| {
             $crate::insta::assert_snapshot!(
                 $crate::snapshot_name(env!("CARGO_PKG_NAME"), $crate::ListingKind::CppAsm, $name),

@@ -108,22 +108,29 @@ impl Stage {
 /// The stage's whole output for the chapter's library, parsed.
 pub fn output(workspace: &Workspace, chapter: &Chapter, stage: Stage, rustc: &Rustc) -> Result<StageOutput, Error> {
     let printed = printed(workspace, chapter, stage, rustc)?;
+    // An output is named by what it is (it is kept, not a file of its own).
+    let what = |name: &str| format!("the {name} of {}'s {} stage", chapter.slug, stage.subcommand());
     let text = |name: &str| {
         printed.text(name).map(str::to_owned).ok_or_else(|| Error::Read {
-            path: format!("the {name} of {}'s {} stage", chapter.slug, stage.subcommand()),
+            path: what(name),
             reason: "the compiler wrote none, or not as UTF-8".to_owned(),
         })
     };
+    let named = |name: &str| {
+        let what = what(name);
+        move |e: crate::ParseError| e.in_file(what.clone())
+    };
     Ok(match stage {
-        Stage::Hir => StageOutput::Hir(hir::items(&text("hir")?)),
-        Stage::Mir => StageOutput::Mir(mir::bodies(&text("mir")?)),
+        Stage::Hir => StageOutput::Hir(hir::items(&text("hir")?).map_err(named("hir"))?),
+        Stage::Mir => StageOutput::Mir(mir::bodies(&text("mir")?).map_err(named("mir"))?),
         Stage::TypeSizes => {
-            let mut layouts = type_sizes::layouts(&text("printout")?);
+            let mut layouts = type_sizes::layouts(&text("printout")?).map_err(named("printout"))?;
             let llvm_ir = text("ll")?;
-            for (name, offset) in async_fn_tag_offsets(&llvm_ir) {
+            let in_ll = named("ll");
+            for (name, offset) in async_fn_tag_offsets(&llvm_ir).map_err(&in_ll)? {
                 layouts.iter_mut().filter(|layout| layout.name == name).for_each(|layout| layout.place_tag(offset));
             }
-            for (name, states) in async_fn_states(&llvm_ir) {
+            for (name, states) in async_fn_states(&llvm_ir).map_err(&in_ll)? {
                 layouts
                     .iter_mut()
                     .filter(|layout| layout.name == name)
@@ -131,7 +138,7 @@ pub fn output(workspace: &Workspace, chapter: &Chapter, stage: Stage, rustc: &Ru
             }
             StageOutput::TypeSizes(layouts)
         }
-        Stage::DropGlue => StageOutput::DropGlue(drop_glue::bodies(&text("dumps")?)),
+        Stage::DropGlue => StageOutput::DropGlue(drop_glue::bodies(&text("dumps")?).map_err(named("dumps"))?),
     })
 }
 

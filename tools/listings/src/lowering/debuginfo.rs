@@ -14,32 +14,59 @@
 
 use std::collections::HashMap;
 
+use crate::error::{Expected, Format, ParseError};
+
+/// Every metadata node, `!12 = …` → (`12`, its line number, `…`).
+fn metadata(llvm_ir: &str) -> HashMap<&str, (usize, &str)> {
+    llvm_ir
+        .lines()
+        .enumerate()
+        .filter_map(|(index, line)| {
+            let (id, node) = line.strip_prefix('!')?.split_once(" = ")?;
+            Some((id, (index + 1, node)))
+        })
+        .collect()
+}
+
+/// The number in the field `key` of the node on line `line`: absent is `None`, unreadable an
+/// error (a number read as 0 would put a tag where it is not).
+fn number(llvm_ir: &str, line: usize, node: &str, key: &'static str) -> Result<Option<u64>, ParseError> {
+    match field(node, key) {
+        None => Ok(None),
+        Some(text) => {
+            text.rsplit(' ').next().and_then(|n| n.parse().ok()).map(Some).ok_or_else(|| {
+                ParseError::at(Format::DebugInfo, llvm_ir, line, Expected::MetadataNumber { field: key })
+            })
+        }
+    }
+}
+
 /// (`{async fn body of NAME()}`, tag offset in bytes) for every `async fn` whose future has debug
 /// information. A name that two functions share (in different modules) is left out.
-pub fn async_fn_tag_offsets(llvm_ir: &str) -> Vec<(String, u64)> {
-    let metadata: HashMap<&str, &str> =
-        llvm_ir.lines().filter_map(|line| line.strip_prefix('!')?.split_once(" = ")).collect();
+pub fn async_fn_tag_offsets(llvm_ir: &str) -> Result<Vec<(String, u64)>, ParseError> {
+    let metadata = metadata(llvm_ir);
+    let node = |reference: &str| metadata.get(reference.trim_start_matches('!')).map(|(_, node)| *node);
     let mut found: HashMap<String, Vec<u64>> = HashMap::new();
-    for node in
-        metadata.values().filter(|node| node.contains("DW_TAG_member") && field(node, "name") == Some("\"__state\""))
+    for (line, member) in metadata
+        .values()
+        .filter(|(_, node)| node.contains("DW_TAG_member") && field(node, "name") == Some("\"__state\""))
     {
-        let bits: u64 = field(node, "offset").and_then(|o| o.parse().ok()).unwrap_or(0);
-        let Some(coroutine) = field(node, "scope").and_then(|s| metadata.get(s.trim_start_matches('!'))) else {
-            continue;
-        };
+        // No `offset` is offset 0.
+        let bits = number(llvm_ir, *line, member, "offset")?.unwrap_or(0);
+        let Some(coroutine) = field(member, "scope").and_then(node) else { continue };
         if field(coroutine, "name") != Some("\"{async_fn_env#0}\"") {
             continue;
         }
-        let Some(namespace) = field(coroutine, "scope").and_then(|s| metadata.get(s.trim_start_matches('!'))) else {
+        let Some(function) = field(coroutine, "scope").and_then(node).and_then(|namespace| field(namespace, "name"))
+        else {
             continue;
         };
-        let Some(function) = field(namespace, "name").map(|n| n.trim_matches('"')) else { continue };
-        found.entry(format!("{{async fn body of {function}()}}")).or_default().push(bits / 8);
+        found.entry(format!("{{async fn body of {}()}}", function.trim_matches('"'))).or_default().push(bits / 8);
     }
     let mut offsets: Vec<(String, u64)> =
         found.into_iter().filter(|(_, offsets)| offsets.len() == 1).map(|(name, offsets)| (name, offsets[0])).collect();
     offsets.sort();
-    offsets
+    Ok(offsets)
 }
 
 /// One state of an `async fn`'s future as its debug information describes it: the value its tag
@@ -63,10 +90,10 @@ pub struct StateSource {
 /// !33 = !DIDerivedType(tag: DW_TAG_member, name: "3", scope: !16, file: !19, line: 89, baseType: !34, …, extraData: i8 3)
 /// !34 = !DICompositeType(tag: DW_TAG_structure_type, name: "Suspend0", scope: !12, …)
 /// ```
-pub fn async_fn_states(llvm_ir: &str) -> Vec<(String, Vec<StateSource>)> {
-    let metadata: HashMap<&str, &str> =
-        llvm_ir.lines().filter_map(|line| line.strip_prefix('!')?.split_once(" = ")).collect();
-    let node = |reference: &str| metadata.get(reference.trim_start_matches('!')).copied();
+pub fn async_fn_states(llvm_ir: &str) -> Result<Vec<(String, Vec<StateSource>)>, ParseError> {
+    let metadata = metadata(llvm_ir);
+    let numbered = |reference: &str| metadata.get(reference.trim_start_matches('!')).copied();
+    let node = |reference: &str| numbered(reference).map(|(_, node)| node);
     let list = |reference: &str| -> Vec<&str> {
         node(reference)
             .and_then(|text| text.strip_prefix("!{")?.strip_suffix('}'))
@@ -74,10 +101,9 @@ pub fn async_fn_states(llvm_ir: &str) -> Vec<(String, Vec<StateSource>)> {
             .unwrap_or_default()
     };
     let mut found: HashMap<String, Vec<Vec<StateSource>>> = HashMap::new();
-    for coroutine in metadata
-        .values()
-        .filter(|node| node.contains("DW_TAG_structure_type") && field(node, "name") == Some("\"{async_fn_env#0}\""))
-    {
+    for (_, coroutine) in metadata.values().filter(|(_, node)| {
+        node.contains("DW_TAG_structure_type") && field(node, "name") == Some("\"{async_fn_env#0}\"")
+    }) {
         let Some(function) = field(coroutine, "scope").and_then(node).and_then(|namespace| field(namespace, "name"))
         else {
             continue;
@@ -86,29 +112,31 @@ pub fn async_fn_states(llvm_ir: &str) -> Vec<(String, Vec<StateSource>)> {
         let Some(part) = parts.iter().filter_map(|p| node(p)).find(|p| p.contains("DW_TAG_variant_part")) else {
             continue;
         };
-        let mut states: Vec<StateSource> = field(part, "elements")
-            .map(list)
-            .unwrap_or_default()
-            .into_iter()
-            .filter_map(node)
-            .filter_map(|member| {
-                let value = field(member, "extraData")?.rsplit(' ').next()?.parse().ok()?;
-                let variant = field(member, "baseType").and_then(node).and_then(|v| field(v, "name"))?;
-                let file = field(member, "file").and_then(node).and_then(|f| field(f, "filename"));
-                let line = match file {
-                    Some("\"<unknown>\"") | None => None,
-                    Some(_) => field(member, "line").and_then(|l| l.parse().ok()),
-                };
-                Some(StateSource { value, variant: variant.trim_matches('"').to_owned(), line })
-            })
-            .collect();
+        // Each member of the variant part is a state: its value, its variant and its line must
+        // all be read, or the picture of the states would be drawn without one.
+        let mut states: Vec<StateSource> = Vec::new();
+        for (line, member) in field(part, "elements").map(list).unwrap_or_default().into_iter().filter_map(numbered) {
+            let error = |field| ParseError::at(Format::DebugInfo, llvm_ir, line, Expected::MetadataNumber { field });
+            let value = number(llvm_ir, line, member, "extraData")?.ok_or_else(|| error("extraData"))?;
+            let variant = field(member, "baseType").and_then(node).and_then(|v| field(v, "name"));
+            let variant =
+                variant.ok_or_else(|| ParseError::at(Format::DebugInfo, llvm_ir, line, Expected::MetadataVariant))?;
+            let file = field(member, "file").and_then(node).and_then(|f| field(f, "filename"));
+            let line = match file {
+                Some("\"<unknown>\"") | None => None,
+                Some(_) => number(llvm_ir, line, member, "line")?
+                    .map(|l| u32::try_from(l).map_err(|_| error("line")))
+                    .transpose()?,
+            };
+            states.push(StateSource { value, variant: variant.trim_matches('"').to_owned(), line });
+        }
         states.sort_by_key(|state| state.value);
         found.entry(format!("{{async fn body of {}()}}", function.trim_matches('"'))).or_default().push(states);
     }
     let mut states: Vec<(String, Vec<StateSource>)> =
         found.into_iter().filter(|(_, all)| all.len() == 1).map(|(name, mut all)| (name, all.remove(0))).collect();
     states.sort_by(|a, b| a.0.cmp(&b.0));
-    states
+    Ok(states)
 }
 
 /// The value of `key: value` in a metadata node's field list.
@@ -157,7 +185,7 @@ mod tests {
     #[test]
     fn the_state_members_offset_is_the_tags_place_for_each_async_fn() {
         assert_eq!(
-            async_fn_tag_offsets(IR),
+            async_fn_tag_offsets(IR).unwrap(),
             [
                 ("{async fn body of hello_world()}".to_owned(), 0),
                 ("{async fn body of two_suspension_points()}".to_owned(), 16)
@@ -167,7 +195,7 @@ mod tests {
 
     #[test]
     fn each_state_has_its_tag_value_variant_and_source_line() {
-        let states = async_fn_states(IR);
+        let states = async_fn_states(IR).unwrap();
         let (name, two) = &states[0];
         assert_eq!(name, "{async fn body of two_suspension_points()}");
         assert_eq!(
@@ -178,5 +206,15 @@ mod tests {
             ]
         );
         assert_eq!(states.len(), 1, "hello_world's future has no variant part in this excerpt");
+    }
+
+    #[test]
+    fn a_tag_offset_or_a_state_value_that_cannot_be_read_is_an_error_not_zero() {
+        let ir = IR.replace("offset: 128", "offset: lots");
+        let error = async_fn_tag_offsets(&ir).unwrap_err();
+        assert_eq!((error.line, error.expected), (4, Expected::MetadataNumber { field: "offset" }));
+        let ir = IR.replace("extraData: i8 3", "extraData: i8 three");
+        let error = async_fn_states(&ir).unwrap_err();
+        assert_eq!((error.line, error.expected), (14, Expected::MetadataNumber { field: "extraData" }));
     }
 }

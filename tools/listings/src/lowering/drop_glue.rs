@@ -5,19 +5,22 @@
 //! `drop_in_place::<{async fn body of hello_world()}>`.
 
 use super::mir;
+use crate::error::{Expected, Format, ParseError};
 
 /// The bodies, each named `drop_in_place::<T>`, sorted by name (the dump files have no order of
-/// their own).
-pub fn bodies(dumps: &str) -> Vec<mir::Body> {
-    let mut bodies: Vec<mir::Body> = mir::bodies(dumps)
+/// their own). A body that is not drop glue is an error, not left out.
+pub fn bodies(dumps: &str) -> Result<Vec<mir::Body>, ParseError> {
+    let mut bodies: Vec<mir::Body> = mir::numbered_bodies(dumps)?
         .into_iter()
-        .filter_map(|body| {
-            let dropped = dropped_type(body.text.lines().next()?)?;
-            Some(mir::Body { name: format!("drop_in_place::<{dropped}>"), text: body.text })
+        .map(|(line, body)| {
+            let dropped = body.text.lines().next().and_then(dropped_type);
+            let dropped =
+                dropped.ok_or_else(|| ParseError::at(Format::Mir, dumps, line, Expected::DropGlueSignature))?;
+            Ok(mir::Body { name: format!("drop_in_place::<{dropped}>"), ..body })
         })
-        .collect();
+        .collect::<Result<_, ParseError>>()?;
     bodies.sort_by(|a, b| a.name.cmp(&b.name));
-    bodies
+    Ok(bodies)
 }
 
 /// The subject a reader means: a body's name as it is, a type (`Named`,
@@ -49,14 +52,16 @@ mod tests {
 
     #[test]
     fn each_body_is_named_by_the_type_it_drops() {
-        let names: Vec<String> = bodies(DUMPS).into_iter().map(|b| b.name).collect();
+        let names: Vec<String> = bodies(DUMPS).unwrap().into_iter().map(|b| b.name).collect();
         assert_eq!(names, ["drop_in_place::<Named>", "drop_in_place::<{async fn body of f()}>"], "sorted");
-        assert!(bodies(DUMPS)[1].text.starts_with("fn drop_in_place(_1: *mut {async fn body of f()}) -> () {\n"));
+        assert!(
+            bodies(DUMPS).unwrap()[1].text.starts_with("fn drop_in_place(_1: *mut {async fn body of f()}) -> () {\n")
+        );
     }
 
     #[test]
     fn a_type_or_an_async_fn_names_its_drop_glue() {
-        let names: Vec<String> = bodies(DUMPS).into_iter().map(|b| b.name).collect();
+        let names: Vec<String> = bodies(DUMPS).unwrap().into_iter().map(|b| b.name).collect();
         assert_eq!(subject("Named", &names), "drop_in_place::<Named>");
         assert_eq!(subject("f", &names), "drop_in_place::<{async fn body of f()}>");
         assert_eq!(subject("{async fn body of f()}", &names), "drop_in_place::<{async fn body of f()}>");

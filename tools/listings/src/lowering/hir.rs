@@ -1,5 +1,7 @@
 //! HIR as `-Zunpretty=hir` prints it: the crate's items after desugaring, Rust-like text.
 
+use crate::error::{Expected, Format, ParseError};
+
 /// One top-level item of the HIR print-out, with the attributes written before it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Item {
@@ -9,20 +11,28 @@ pub struct Item {
 }
 
 /// Splits the print-out into top-level items. Source comments, which the pretty-printer
-/// scatters wherever their position falls, are dropped, and runs of blank lines closed up.
-pub fn items(hir: &str) -> Vec<Item> {
+/// scatters wherever their position falls, are dropped, and runs of blank lines closed up. An
+/// item whose braces the print-out ends (or closes more braces) before is an error.
+pub fn items(hir: &str) -> Result<Vec<Item>, ParseError> {
     let mut items = Vec::new();
     let mut text = String::new();
     let mut depth = 0i32;
     let mut opened = false;
-    for line in hir.lines() {
+    let mut from = 0;
+    for (index, line) in hir.lines().enumerate() {
         let trimmed = line.trim_start();
         if trimmed.starts_with("//") || (trimmed.is_empty() && (text.is_empty() || text.ends_with("\n\n"))) {
             continue;
         }
+        if text.is_empty() {
+            from = index + 1;
+        }
         text.push_str(line);
         text.push('\n');
         depth += brace_balance(line);
+        if depth < 0 {
+            return Err(ParseError::quoting(Format::Hir, index + 1, line, Expected::ItemEnd { from }));
+        }
         opened |= line.contains('{');
         // An item ends where its braces close, or at a `;` outside any braces (`use …;`).
         if depth == 0 && (opened || trimmed.ends_with(';')) {
@@ -33,7 +43,10 @@ pub fn items(hir: &str) -> Vec<Item> {
             }
         }
     }
-    items
+    match depth {
+        0 => Ok(items),
+        _ => Err(ParseError::at_end(Format::Hir, hir, Expected::ItemEnd { from })),
+    }
 }
 
 /// `{` minus `}` on a line, outside string and character literals.
@@ -93,15 +106,22 @@ mod tests {
 
     #[test]
     fn hir_splits_into_named_top_level_items() {
-        let names: Vec<String> = items(HIR).into_iter().map(|i| i.name).collect();
+        let names: Vec<String> = items(HIR).unwrap().into_iter().map(|i| i.name).collect();
         assert_eq!(names, ["noop", "noop_raw_waker", "hello_world", "impl Future for DummyFuture"]);
     }
 
     #[test]
     fn comments_are_dropped_and_braces_in_strings_do_not_count() {
-        let hello = items(HIR).into_iter().find(|i| i.name == "hello_world").unwrap();
+        let hello = items(HIR).unwrap().into_iter().find(|i| i.name == "hello_world").unwrap();
         assert!(!hello.text.contains("//"), "{}", hello.text);
         assert!(hello.text.ends_with("    }\n"), "{}", hello.text);
         assert!(hello.text.contains("_task_context: ResumeTy"));
+    }
+
+    #[test]
+    fn a_print_out_that_ends_inside_an_item_is_an_error_naming_where_the_item_began() {
+        let cut = &HIR[..HIR.find("impl Future for DummyFuture {").unwrap() + 30];
+        let error = items(cut).unwrap_err();
+        assert_eq!(error.expected, Expected::ItemEnd { from: cut.lines().count() });
     }
 }

@@ -1,47 +1,234 @@
-//! MIR as `--emit=mir` prints it: one body per item, `fn name(args) -> ret {` … `}` at column 0.
+//! MIR as `--emit=mir` prints it: one body per item, `fn name(args) -> ret {` … `}` at column 0,
+//! each body's basic blocks (`    bb3: {` … `    }`) read into [`BasicBlock`]s.
+//!
+//! Every line is read or refused: a body the output ends inside, a line at column 0 that is no
+//! item, a line of a body or of a block of no shape MIR has, are errors naming the line.
+
+use crate::error::{Expected, Format, ParseError};
 
 /// One MIR body: a function (a coroutine's resume function is `name::{closure#0}`), a
 /// constant or a promoted constant.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Body {
     /// `hello_world::{closure#0}`, `<impl at chapters/…/src/lib.rs:70:1: 70:28>::poll`,
-    /// `NOOP_WAKER_VTABLE`.
+    /// `NOOP_WAKER_VTABLE`; the body rustc evaluates at compile time, printed under `// MIR FOR
+    /// CTFE`, has ` (CTFE)` after its name.
     pub name: String,
     pub text: String,
+    pub(super) blocks: Vec<BasicBlock>,
 }
 
-/// Splits the MIR file into bodies. Comments (`// WARNING: …` at the top, `// MIR for …`) are
-/// dropped.
-pub fn bodies(mir: &str) -> Vec<Body> {
-    let mut bodies = Vec::new();
-    let mut current: Option<Body> = None;
-    for line in mir.lines() {
-        match &mut current {
-            None => {
-                if let Some(name) = body_name(line) {
-                    current = Some(Body { name, text: format!("{line}\n") });
-                }
-            }
-            Some(body) => {
-                body.text.push_str(line);
-                body.text.push('\n');
-                if line == "}" {
-                    bodies.extend(current.take());
-                }
-            }
+/// One basic block of a MIR body: its statements, the terminator last.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BasicBlock {
+    /// `bb3`.
+    pub name: String,
+    /// A block that runs while unwinding (`bb4 (cleanup): {`).
+    pub cleanup: bool,
+    /// Statements, trimmed, the terminator last: `_0 = Poll::<()>::Pending;`, `return;`.
+    pub statements: Vec<String>,
+}
+
+impl Body {
+    /// The body's basic blocks, in the order MIR prints them (`bb0` first).
+    pub fn blocks(&self) -> &[BasicBlock] {
+        &self.blocks
+    }
+
+    /// The block named `name` (`bb0`).
+    pub fn block(&self, name: &str) -> Option<&BasicBlock> {
+        self.blocks.iter().find(|block| block.name == name)
+    }
+
+    /// A body made of its text: the first line its header, the last its `}`.
+    pub fn parse(text: &str) -> Result<Body, ParseError> {
+        let mut bodies = bodies(text)?;
+        match bodies.len() {
+            1 => Ok(bodies.remove(0)),
+            _ => Err(ParseError::at(Format::Mir, text, 1, Expected::MirItem)),
         }
     }
-    bodies
+}
+
+impl BasicBlock {
+    /// The block's last statement, which says where control goes next.
+    pub fn terminator(&self) -> &str {
+        self.statements.last().map_or("", String::as_str)
+    }
+
+    /// The blocks the terminator may go to: every `bbN` after its `->`.
+    pub fn successors(&self) -> Vec<&str> {
+        let Some((_, targets)) = self.terminator().rsplit_once(" -> ") else { return Vec::new() };
+        targets
+            .split(|c: char| !c.is_ascii_alphanumeric())
+            .filter(|word| {
+                word.strip_prefix("bb").is_some_and(|n| !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()))
+            })
+            .collect()
+    }
+}
+
+/// Splits the MIR file into bodies. Comments (`// WARNING: …` at the top, `// MIR for …`) and
+/// the bytes of allocations (`alloc3 (size: 5, align: 1) {` … `}`) are passed over.
+pub fn bodies(mir: &str) -> Result<Vec<Body>, ParseError> {
+    Ok(numbered_bodies(mir)?.into_iter().map(|(_, body)| body).collect())
+}
+
+/// [`bodies`], each with the line (1-based) of its header.
+pub(super) fn numbered_bodies(mir: &str) -> Result<Vec<(usize, Body)>, ParseError> {
+    let mut bodies = Vec::new();
+    let mut lines = mir.lines().enumerate().peekable();
+    let mut for_ctfe = false;
+    while let Some((index, line)) = lines.next() {
+        let error = |expected| ParseError::quoting(Format::Mir, index + 1, line, expected);
+        if line.is_empty() {
+            continue;
+        }
+        if let Some(comment) = line.strip_prefix("//") {
+            for_ctfe |= comment.trim() == "MIR FOR CTFE";
+            continue;
+        }
+        if is_allocation(line) {
+            // Its bytes, up to the `}` that closes it.
+            loop {
+                match lines.next() {
+                    Some((_, "}")) => break,
+                    Some((_, bytes)) if bytes.starts_with("    ") => {}
+                    Some((index, other)) => {
+                        return Err(ParseError::quoting(Format::Mir, index + 1, other, Expected::MirItem));
+                    }
+                    None => return Err(ParseError::at_end(Format::Mir, mir, Expected::BodyEnd { name: line.into() })),
+                }
+            }
+            continue;
+        }
+        let Some(name) = body_name(line) else { return Err(error(Expected::MirItem)) };
+        let name = match std::mem::take(&mut for_ctfe) {
+            true => format!("{name} (CTFE)"),
+            false => name,
+        };
+        let mut text = format!("{line}\n");
+        // `const X: usize = const 2_usize;`: a body of one line.
+        if line.ends_with(';') {
+            bodies.push((index + 1, Body { name, text, blocks: Vec::new() }));
+            continue;
+        }
+        if !line.ends_with('{') {
+            return Err(error(Expected::MirItem));
+        }
+        let header_line = index + 1;
+        let mut body_lines: Vec<(usize, &str)> = Vec::new();
+        loop {
+            match lines.next() {
+                Some((_, "}")) => break,
+                Some((index, inner)) => body_lines.push((index, inner)),
+                None => return Err(ParseError::at_end(Format::Mir, mir, Expected::BodyEnd { name })),
+            }
+        }
+        let blocks = blocks(&body_lines)?;
+        for (_, inner) in &body_lines {
+            text.push_str(inner);
+            text.push('\n');
+        }
+        text.push_str("}\n");
+        bodies.push((header_line, Body { name, text, blocks }));
+    }
+    Ok(bodies)
+}
+
+/// `alloc12 (size: 26, align: 1) {`.
+fn is_allocation(line: &str) -> bool {
+    line.strip_prefix("alloc")
+        .and_then(|rest| rest.split_once(" (size: "))
+        .is_some_and(|(number, rest)| number.bytes().all(|b| b.is_ascii_digit()) && rest.ends_with(") {"))
+}
+
+/// The lines inside a body, read: declarations and scopes (indented, braces balanced), then
+/// basic blocks, each a header, statements 8 spaces in, and `    }`.
+fn blocks(lines: &[(usize, &str)]) -> Result<Vec<BasicBlock>, ParseError> {
+    let mut blocks: Vec<BasicBlock> = Vec::new();
+    let mut open: Option<BasicBlock> = None;
+    let mut scopes = 0usize;
+    for &(index, line) in lines {
+        let error = |expected| ParseError::quoting(Format::Mir, index + 1, line, expected);
+        if let Some(block) = open.as_mut() {
+            if line == "    }" {
+                blocks.extend(open.take());
+            } else if let Some(statement) = line.strip_prefix("        ").filter(|s| !s.trim().is_empty()) {
+                block.statements.push(statement.trim().to_owned());
+            } else {
+                return Err(error(Expected::BlockLine { block: block.name.clone() }));
+            }
+            continue;
+        }
+        let trimmed = line.trim_start();
+        if line.is_empty() {
+            continue;
+        }
+        if scopes == 0
+            && let Some((name, cleanup)) = block_header(line)
+        {
+            open = Some(BasicBlock { name, cleanup, statements: Vec::new() });
+            continue;
+        }
+        let indented = line.starts_with("    ") && !trimmed.is_empty();
+        if !indented || !blocks.is_empty() {
+            return Err(error(Expected::BodyLine));
+        }
+        // Declarations, and the scopes that nest them.
+        if trimmed.starts_with("scope ") && trimmed.ends_with(" {") {
+            scopes += 1;
+        } else if trimmed == "}" && scopes > 0 {
+            scopes -= 1;
+        } else if !(trimmed.starts_with("debug ") || trimmed.starts_with("let ")) || !trimmed.ends_with(';') {
+            return Err(error(Expected::BodyLine));
+        }
+    }
+    match open {
+        Some(block) => {
+            let (index, line) = lines.last().copied().unwrap_or_default();
+            Err(ParseError::quoting(Format::Mir, index + 1, line, Expected::BlockLine { block: block.name }))
+        }
+        None => Ok(blocks),
+    }
+}
+
+/// `    bb4 (cleanup): {` → (`bb4`, true).
+fn block_header(line: &str) -> Option<(String, bool)> {
+    let header = line.strip_prefix("    bb")?.strip_suffix(": {")?;
+    let (number, cleanup) = match header.split_once(' ') {
+        Some((number, "(cleanup)")) => (number, true),
+        Some(_) => return None,
+        None => (header, false),
+    };
+    (!number.is_empty() && number.bytes().all(|b| b.is_ascii_digit())).then(|| (format!("bb{number}"), cleanup))
 }
 
 /// `fn hello_world::{closure#0}(_1: …) -> … {` → `hello_world::{closure#0}`;
-/// `const NOOP_WAKER_VTABLE: RawWakerVTable = {` → `NOOP_WAKER_VTABLE`.
+/// `const NOOP_WAKER_VTABLE: RawWakerVTable = {` → `NOOP_WAKER_VTABLE`; an anonymous constant
+/// (a `thread_local!`'s) has no keyword: `DROPPED::{constant#0}: fn(…) -> … = {`.
 fn body_name(line: &str) -> Option<String> {
     if let Some(rest) = line.strip_prefix("fn ") {
-        return Some(rest.split('(').next()?.trim().to_owned());
+        return Some(rest.split('(').next()?.trim().to_owned()).filter(|name| !name.is_empty());
     }
-    let rest = line.strip_prefix("const ").or_else(|| line.strip_prefix("static "))?;
-    Some(rest.split(": ").next()?.trim().to_owned())
+    let rest = line.strip_prefix("const ").or_else(|| line.strip_prefix("static ")).unwrap_or(line);
+    if !(rest.ends_with(" = {") || rest.contains(" = const ")) || rest.starts_with(char::is_whitespace) {
+        return None;
+    }
+    // The name ends at the first `: ` outside brackets: `<impl at src/lib.rs:1:1: 2:3>::X` is one.
+    let mut depth = 0i32;
+    for (at, c) in rest.char_indices() {
+        match c {
+            '<' | '{' | '(' | '[' => depth += 1,
+            '>' if rest[..at].ends_with('-') => {}
+            '>' | '}' | ')' | ']' => depth -= 1,
+            ':' if depth == 0 && rest[at + 1..].starts_with(' ') => {
+                return Some(rest[..at].trim().to_owned()).filter(|name| !name.is_empty());
+            }
+            _ => {}
+        }
+    }
+    None
 }
 
 #[cfg(test)]
@@ -50,18 +237,62 @@ mod tests {
 
     const MIR: &str = "// WARNING: This output format is intended for human consumers only\n\
         fn noop(_1: *const ()) -> () {\n    bb0: {\n        return;\n    }\n}\n\n\
-        const VTABLE: RawWakerVTable = {\n    let mut _0: RawWakerVTable;\n}\n\n\
-        fn hello_world::{closure#0}(_1: Pin<&mut {async fn body of hello_world()}>, _2: &mut Context<'_>) -> Poll<()> {\n    bb0: {\n    }\n}\n";
+        const VTABLE: RawWakerVTable = {\n    let mut _0: RawWakerVTable;\n\n    bb0: {\n        _0 = const VALUE;\n        return;\n    }\n}\n\n\
+        const f::{constant#0}: usize = const 2_usize;\n\n\
+        DROPPED::{constant#0}: fn(Option<&mut u8>) -> *const u8 = {\n    let mut _0: fn(Option<&mut u8>) -> *const u8;\n\n    bb0: {\n        return;\n    }\n}\n\n\
+        alloc1 (size: 5, align: 1) {\n    63 6f 75 6e 74                                  │ count\n}\n\n\
+        fn hello_world::{closure#0}(_1: Pin<&mut {async fn body of hello_world()}>, _2: &mut Context<'_>) -> Poll<()> {\n    debug _task_context => _2;\n    let mut _0: Poll<()>;\n    scope 1 {\n        debug x => _3;\n        scope 2 {\n            let _4: u8;\n        }\n    }\n\n    bb0: {\n        _5 = discriminant((*_6));\n        switchInt(move _5) -> [0: bb1, otherwise: bb2];\n    }\n\n    bb1 (cleanup): {\n        resume;\n    }\n\n    bb2: {\n        unreachable;\n    }\n}\n\n\
+        // MIR FOR CTFE\n\
+        fn noop(_1: *const ()) -> () {\n    bb0: {\n        return;\n    }\n}\n";
 
     #[test]
-    fn mir_splits_into_named_bodies() {
-        let names: Vec<String> = bodies(MIR).into_iter().map(|b| b.name).collect();
-        assert_eq!(names, ["noop", "VTABLE", "hello_world::{closure#0}"]);
+    fn mir_splits_into_named_bodies_and_a_one_line_constant_is_a_body_of_its_own() {
+        let names: Vec<String> = bodies(MIR).unwrap().into_iter().map(|b| b.name).collect();
+        assert_eq!(
+            names,
+            ["noop", "VTABLE", "f::{constant#0}", "DROPPED::{constant#0}", "hello_world::{closure#0}", "noop (CTFE)"]
+        );
     }
 
     #[test]
     fn a_body_runs_from_its_signature_to_the_closing_brace() {
-        let noop = &bodies(MIR)[0];
+        let noop = &bodies(MIR).unwrap()[0];
         assert_eq!(noop.text, "fn noop(_1: *const ()) -> () {\n    bb0: {\n        return;\n    }\n}\n");
+        assert_eq!(Body::parse(&noop.text).as_ref(), Ok(noop));
+    }
+
+    #[test]
+    fn blocks_and_their_successors_are_read_from_the_body() {
+        let resume = bodies(MIR).unwrap().remove(4);
+        let names: Vec<&str> = resume.blocks().iter().map(|b| b.name.as_str()).collect();
+        assert_eq!(names, ["bb0", "bb1", "bb2"]);
+        let dispatch = resume.block("bb0").unwrap();
+        assert_eq!(
+            dispatch.statements,
+            ["_5 = discriminant((*_6));", "switchInt(move _5) -> [0: bb1, otherwise: bb2];"]
+        );
+        assert_eq!(dispatch.successors(), ["bb1", "bb2"]);
+        assert!(resume.block("bb1").unwrap().cleanup);
+        assert_eq!(resume.block("bb9"), None);
+    }
+
+    #[test]
+    fn mir_that_is_cut_short_or_of_no_known_shape_is_an_error_naming_the_line() {
+        let cut = &MIR[..MIR.find("    bb2: {").unwrap()];
+        let error = bodies(cut).unwrap_err();
+        assert_eq!(error.expected, Expected::BodyEnd { name: "hello_world::{closure#0}".into() });
+        for (text, line, expected) in [
+            ("fn f() -> () {\n    bb0: {\n    return;\n    }\n}\n", 3, Expected::BlockLine { block: "bb0".into() }),
+            ("fn f() -> () {\n    frobnicate;\n}\n", 2, Expected::BodyLine),
+            ("this is no MIR\n", 1, Expected::MirItem),
+            (
+                "alloc1 (size: 1, align: 1) {\n    00\n",
+                3,
+                Expected::BodyEnd { name: "alloc1 (size: 1, align: 1) {".into() },
+            ),
+        ] {
+            let error = bodies(text).unwrap_err();
+            assert_eq!((error.line, error.expected), (line, expected), "{text}");
+        }
     }
 }

@@ -20,6 +20,9 @@ pub use type_sizes::TypeLayout;
 use crate::Error;
 use crate::provenance::Provenance;
 
+/// A subject's text, and its layout or its MIR body.
+type Rendered = (String, Option<TypeLayout>, Option<mir::Body>);
+
 /// A stage's whole output for one chapter, parsed once.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum StageOutput {
@@ -39,17 +42,22 @@ impl StageOutput {
         }
     }
 
-    /// The text of the subject `name` as a listing shows it, and its layout for a type.
-    fn rendered(&self, name: &str) -> Option<(String, Option<TypeLayout>)> {
+    /// The text of the subject `name` as a listing shows it, and its layout for a type (whose
+    /// table is checked before it is shown: a table that misstates its type is an error) or its
+    /// body for MIR.
+    fn rendered(&self, name: &str) -> Option<Result<Rendered, Error>> {
         match self {
-            StageOutput::Hir(items) => items.iter().find(|i| i.name == name).map(|i| (i.text.clone(), None)),
+            StageOutput::Hir(items) => items.iter().find(|i| i.name == name).map(|i| Ok((i.text.clone(), None, None))),
             StageOutput::Mir(bodies) | StageOutput::DropGlue(bodies) => {
-                bodies.iter().find(|b| b.name == name).map(|b| (b.text.clone(), None))
+                bodies.iter().find(|b| b.name == name).map(|b| Ok((b.text.clone(), None, Some(b.clone()))))
             }
-            StageOutput::TypeSizes(layouts) => layouts
-                .iter()
-                .find(|l| l.name == name)
-                .map(|l| (format!("{}\n{}", l.printed, l.table()), Some(l.clone()))),
+            StageOutput::TypeSizes(layouts) => layouts.iter().find(|l| l.name == name).map(|layout| {
+                let table = layout.table();
+                table
+                    .check(layout)
+                    .map_err(|problem| Error::Layout { type_name: layout.name.clone(), problem: Box::new(problem) })?;
+                Ok((format!("{}\n{table}", layout.printed), Some(layout.clone()), None))
+            }),
         }
     }
 
@@ -64,7 +72,7 @@ impl StageOutput {
     ) -> Result<StageListing, Error> {
         let names = self.subjects();
         let name = select(stage, query, &names, chapter)?;
-        let (text, layout) = self.rendered(name).expect("a selected subject exists");
+        let (text, layout, body) = self.rendered(name).expect("a selected subject exists")?;
         let provenance = Provenance {
             subject: name.to_owned(),
             compiler: compiler.to_owned(),
@@ -76,6 +84,7 @@ impl StageOutput {
             subject: name.to_owned(),
             text,
             layout,
+            body,
             command: provenance.command(chapter, query),
             provenance,
         })
@@ -92,10 +101,20 @@ pub struct StageListing {
     pub text: String,
     /// For a type, its layout: what a test asserts on.
     pub layout: Option<TypeLayout>,
+    /// For MIR (drop glue too), the body, whose basic blocks a test asserts on.
+    pub body: Option<mir::Body>,
     /// Subject, compiler and flags: recorded in the snapshot's header.
     pub provenance: Provenance,
     /// The command that prints the listing again: `cargo xtask mir ch01 'hello_world::{closure#0}'`.
     pub command: String,
+}
+
+impl StageListing {
+    /// What its snapshot's header records besides the provenance: for a type, where its tag
+    /// lies and its states, which the text does not say.
+    pub fn recorded_info(&self) -> Option<String> {
+        self.layout.as_ref().map(|layout| layout.tag_and_states().to_string())
+    }
 }
 
 impl std::fmt::Display for StageListing {
@@ -132,8 +151,8 @@ pub fn select<'a>(stage: Stage, query: &str, names: &'a [String], chapter: &str)
         [] => Err(Error::UnknownSubject {
             given: query.to_owned(),
             chapter: chapter.to_owned(),
-            what: stage.noun().to_owned(),
-            closest: crate::workspace::closest(query, names),
+            stage,
+            closest: suggestions(stage, query, names),
             known: names.to_vec(),
         }),
         several => Err(Error::Ambiguous {
@@ -142,5 +161,69 @@ pub fn select<'a>(stage: Stage, query: &str, names: &'a [String], chapter: &str)
             what: stage.plural_noun().to_owned(),
             candidates: several.iter().map(|s| s.to_string()).collect(),
         }),
+    }
+}
+
+/// The subjects to suggest for a name that matches none, at most three, best first: for a type,
+/// the future of an `async fn` whose name starts so; then the names that contain it; then the
+/// names spelt most like it. An empty name matches nothing.
+fn suggestions(stage: Stage, query: &str, names: &[String]) -> Vec<String> {
+    let wanted = query.trim();
+    if wanted.is_empty() {
+        return Vec::new();
+    }
+    let mut suggested: Vec<String> = Vec::new();
+    let mut add = |name: &String| {
+        if suggested.len() < 3 && !suggested.contains(name) {
+            suggested.push(name.clone());
+        }
+    };
+    if stage == Stage::TypeSizes {
+        let future = format!("{{async fn body of {wanted}");
+        names.iter().filter(|name| name.starts_with(&future)).for_each(&mut add);
+    }
+    let mut containing: Vec<&String> = names.iter().filter(|name| name.contains(wanted)).collect();
+    containing.sort_by_key(|name| name.len());
+    containing.into_iter().for_each(&mut add);
+    crate::workspace::closest(wanted, names).iter().for_each(&mut add);
+    suggested
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_unknown_type_names_the_closest_few_and_how_to_list_all_never_every_type() {
+        let names: Vec<String> = (0..200)
+            .map(|i| format!("std::marker::PhantomData<[u8; {i}]>"))
+            .chain(["{async fn body of hello_world()}".to_owned(), "DummyFuture".to_owned()])
+            .collect();
+        let error = select(Stage::TypeSizes, "hello", &names, "ch01-the-experiment").unwrap_err();
+        assert_eq!(
+            error.to_string(),
+            "no type `hello` in ch01-the-experiment (did you mean {async fn body of hello_world()}?); \
+             `cargo xtask type-sizes ch01 --list` lists all 202"
+        );
+        let empty = select(Stage::TypeSizes, "", &names, "ch01-the-experiment").unwrap_err().to_string();
+        assert_eq!(empty, "no type `` in ch01-the-experiment; `cargo xtask type-sizes ch01 --list` lists all 202");
+    }
+
+    #[test]
+    fn the_stage_that_renders_a_layout_refuses_one_whose_field_ends_past_its_type() {
+        let printout =
+            "print-type-size type: `T`: 8 bytes, alignment: 8 bytes\nprint-type-size     field `.a`: 8 bytes\n";
+        let mut layouts = type_sizes::layouts(printout).unwrap();
+        layouts[0].variants[0].fields[0].offset = 8;
+        let output = StageOutput::TypeSizes(layouts);
+        let error = output.listing(Stage::TypeSizes, "T", "ch00", "rustc 1.95.0", "2024").unwrap_err();
+        assert_eq!(
+            error,
+            Error::Layout {
+                type_name: "T".into(),
+                problem: Box::new(crate::LayoutProblem::FieldPastEnd { field: "field a".into(), end: 16, size: 8 })
+            }
+        );
+        assert_eq!(error.to_string(), "the layout of `T`: `field a` ends at byte 16, past the type's 8 bytes");
     }
 }

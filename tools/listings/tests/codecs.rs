@@ -1,0 +1,103 @@
+//! One parser beside each printer: every snapshot in the repository reads back into its typed
+//! value, and that value prints the snapshot's body again, byte for byte.
+
+use std::path::PathBuf;
+
+use listings::asm::{Line, Listing, parse_lines};
+use listings::lowering::mir::Body;
+use listings::lowering::type_sizes::TagPlace;
+use listings::{ListingKind, Workspace, read_snapshot};
+
+/// Every snapshot file of every chapter of one kind, parts included.
+fn snapshots(kind: ListingKind) -> Vec<PathBuf> {
+    let marker = format!("__{}__", kind.as_str());
+    let mut paths: Vec<PathBuf> = Workspace::this_checkout()
+        .chapters()
+        .unwrap()
+        .iter()
+        .flat_map(|chapter| std::fs::read_dir(chapter.snapshot_dir()).into_iter().flatten().filter_map(Result::ok))
+        .map(|entry| entry.path())
+        .filter(|path| path.extension().is_some_and(|e| e == "snap"))
+        .filter(|path| path.file_name().and_then(|n| n.to_str()).is_some_and(|name| name.contains(&marker)))
+        .collect();
+    paths.sort();
+    paths
+}
+
+fn is_part(path: &std::path::Path) -> bool {
+    path.file_name().and_then(|n| n.to_str()).is_some_and(|name| name.contains('@'))
+}
+
+#[test]
+fn every_assembly_snapshot_reads_back_into_a_listing_that_prints_it_again() {
+    let mut checked = 0;
+    for kind in [ListingKind::Asm, ListingKind::CppAsm] {
+        for path in snapshots(kind) {
+            let body = read_snapshot(&path).unwrap_or_else(|e| panic!("{e}")).body;
+            let printed = match is_part(&path) {
+                // A part is a run of a listing's lines, its title among them only if it starts there.
+                true => parse_lines(&body)
+                    .unwrap_or_else(|e| panic!("{}: {e}", path.display()))
+                    .iter()
+                    .map(|line| format!("{line}\n"))
+                    .collect(),
+                false => body.parse::<Listing>().unwrap_or_else(|e| panic!("{}: {e}", path.display())).to_string(),
+            };
+            assert_eq!(printed, body, "{}", path.display());
+            checked += 1;
+        }
+    }
+    assert!(checked > 60, "{checked} snapshots");
+}
+
+#[test]
+fn a_listings_jump_tables_and_constants_read_back_as_such() {
+    let path = snapshots(ListingKind::Asm)
+        .into_iter()
+        .find(|path| path.ends_with("ch01-the-experiment__asm__hello_world_state_machine.snap"))
+        .unwrap();
+    let listing: Listing = read_snapshot(&path).unwrap().body.parse().unwrap();
+    assert_eq!(listing.function, "ch01_the_experiment::hello_world::{{closure}}");
+    assert_eq!(listing.jump_tables().len(), 1, "{listing}");
+    assert!(listing.lines.iter().any(|line| matches!(line, Line::Source { .. })));
+}
+
+#[test]
+fn every_type_sizes_snapshot_reads_back_into_a_layout_that_prints_it_again() {
+    let paths = snapshots(ListingKind::TypeSizes);
+    assert!(paths.len() > 10, "{paths:?}");
+    for path in paths {
+        let stored = read_snapshot(&path).unwrap_or_else(|e| panic!("{e}"));
+        let layout = stored.type_layout().unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(layout.to_string(), stored.body, "{}", path.display());
+        // The header, not the table's prose, says where the tag lies and what the states are.
+        assert_eq!(Some(layout.tag_and_states().to_string()), stored.info, "{}", path.display());
+        if layout.name.starts_with("{async fn body of") {
+            assert!(matches!(layout.tag, Some(TagPlace::FromDebugInfo(_))), "{}", path.display());
+            assert!(layout.states.iter().any(|s| s.variant == "Suspend0"), "{}", path.display());
+        }
+    }
+}
+
+#[test]
+fn every_mir_snapshot_reads_back_into_one_body_with_its_blocks_that_prints_it_again() {
+    let paths: Vec<PathBuf> = snapshots(ListingKind::Mir).into_iter().filter(|path| !is_part(path)).collect();
+    assert!(paths.len() > 5, "{paths:?}");
+    for path in paths {
+        let stored = read_snapshot(&path).unwrap_or_else(|e| panic!("{e}"));
+        let body = Body::parse(&stored.body).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+        assert_eq!(body.text, stored.body, "{}", path.display());
+        assert_eq!(body.blocks().first().map(|b| b.name.as_str()), Some("bb0"), "{}", path.display());
+        assert!(body.blocks().iter().all(|b| !b.terminator().is_empty()), "{}", path.display());
+    }
+}
+
+#[test]
+fn every_hir_snapshot_reads_back_into_one_item_that_prints_it_again() {
+    for path in snapshots(ListingKind::Hir) {
+        let stored = read_snapshot(&path).unwrap_or_else(|e| panic!("{e}"));
+        let items = listings::lowering::hir::items(&stored.body).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+        assert_eq!(items.len(), 1, "{}", path.display());
+        assert_eq!(items[0].text, stored.body, "{}", path.display());
+    }
+}

@@ -34,7 +34,7 @@ impl Render for CppAsm {
         let explorer = compiler_explorer::cpp_link(&source, &pin.release, &listings::cpp::gxx::FLAGS.join(" "));
         Ok(Expansion::Markdown(asm_figure(
             &format!("cpp-listing-{}-{name}", chapter.slug),
-            &asm_html::render(&stored.asm_lines().map_err(Error::Unreadable)?, &BTreeMap::new()),
+            &asm_html::render(&stored.asm_lines().map_err(|e| Error::Unreadable(Box::new(e)))?, &BTreeMap::new()),
             "",
             &format!(
                 "{} · <a class=\"compiler-explorer\" href=\"{explorer}\">Open in Compiler Explorer</a>",

@@ -139,7 +139,7 @@ impl ListingName {
                 chapter: chapter.slug,
             });
         }
-        let stored = read_snapshot(&path).map_err(Error::Unreadable)?;
+        let stored = read_snapshot(&path).map_err(|e| Error::Unreadable(Box::new(e)))?;
         Ok(Snapshot { chapter, name: name.clone(), stored })
     }
 }
@@ -194,7 +194,7 @@ pub enum Error {
     NoPart { part: String, name: String, chapter: String, file: String, known: Vec<String> },
     /// The snapshot cannot be read back (the error names the file and line).
     #[error(transparent)]
-    Unreadable(listings::Error),
+    Unreadable(Box<listings::Error>),
     #[error("the snapshot of `{name}` in {chapter} is not {expected}")]
     WrongKind { name: String, chapter: String, expected: &'static str },
     #[error("cannot read {file}: {reason}")]
@@ -234,7 +234,7 @@ impl Render for Asm {
     fn render(&self, context: &Context<'_>) -> Result<Expansion, RenderError> {
         let workspace = context.workspace;
         let Snapshot { chapter, name, stored } = self.listing.read(ListingKind::Asm, workspace)?;
-        let mut lines = stored.asm_lines().map_err(Error::Unreadable)?;
+        let mut lines = stored.asm_lines().map_err(|e| Error::Unreadable(Box::new(e)))?;
         if self.no_source {
             lines.retain(|line| !matches!(line, Line::Source { .. }));
         }

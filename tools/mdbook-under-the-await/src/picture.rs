@@ -73,7 +73,7 @@ pub enum Error {
     NotASnapshotName { name: String, chapter: String, snapshot: String },
     /// `error` is `read_snapshot`'s, which names the file.
     #[error("the picture `{name}` of {chapter} was drawn from {error}")]
-    DrawnFromUnreadable { name: String, chapter: String, error: listings::Error },
+    DrawnFromUnreadable { name: String, chapter: String, error: Box<listings::Error> },
     #[error(
         "the picture `{name}` of {chapter} is stale: {snapshot}.snap has changed since it was drawn; draw it again with \
          `INSTA_UPDATE=always {command}`"
@@ -113,7 +113,7 @@ impl Picture {
             let now = read_snapshot(&path).map_err(|error| Error::DrawnFromUnreadable {
                 name: name.clone(),
                 chapter: chapter.slug.clone(),
-                error,
+                error: Box::new(error),
             })?;
             if pictures::digest(&now.body) != source.digest {
                 return Err(Error::Stale {

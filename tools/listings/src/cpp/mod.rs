@@ -12,9 +12,10 @@
 pub mod filter;
 pub mod gxx;
 
-use std::collections::HashMap;
 use std::path::Path;
-use std::sync::{Arc, Mutex, OnceLock};
+use std::sync::{Arc, LazyLock};
+
+use kept::Memo;
 
 use crate::asm::parse::{Statement, check_complete, parse_numbered};
 use crate::error::{Format, ParseError};
@@ -84,19 +85,10 @@ struct Compiled {
     functions: Vec<filter::CppFunction>,
 }
 
-type Cache = Mutex<HashMap<(String, String), Arc<OnceLock<Result<Arc<Compiled>, Error>>>>>;
-
 /// Compiles and parses one C++ file once per process.
 fn compiled(workspace: &Workspace, chapter: &crate::Chapter, source: &str) -> Result<Arc<Compiled>, Error> {
-    static CACHE: OnceLock<Cache> = OnceLock::new();
-    let slot = CACHE
-        .get_or_init(Default::default)
-        .lock()
-        .expect("C++ listing cache poisoned")
-        .entry((chapter.slug.clone(), source.to_owned()))
-        .or_default()
-        .clone();
-    slot.get_or_init(|| {
+    static COMPILED: LazyLock<Memo<(String, String), Result<Arc<Compiled>, Error>>> = LazyLock::new(Memo::new);
+    COMPILED.get((chapter.slug.clone(), source.to_owned()), || {
         let text = gxx::assembly(workspace, chapter, Path::new(source))?;
         let in_file = |e: ParseError| e.in_file(format!("g++'s assembly of {source}"));
         let (statements, numbers) = parse_numbered(&text).map_err(in_file)?;
@@ -106,7 +98,6 @@ fn compiled(workspace: &Workspace, chapter: &crate::Chapter, source: &str) -> Re
         })?;
         Ok(Arc::new(Compiled { statements, functions }))
     })
-    .clone()
 }
 
 /// Checks a C++ [`AsmListing`] against its snapshot `tests/snapshots/<package>__cpp-asm__<name>.snap`,

@@ -20,7 +20,7 @@ use ch09_cost_workloads::{
     EXECUTORS, START_COUNTING, WAKER_OPERATIONS, WAKERS, WORKLOADS, YIELDS, counted, sizes, workload_named,
 };
 use figures::callgrind::Measured;
-use figures::{Callgrind, Figures, Input, LockedPackage, Provenance, Table, Value};
+use figures::{Callgrind, Figures, Input, LockedPackage, MeasuredWith, Table, Value};
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -95,7 +95,7 @@ fn regenerate(out: &Path, wall_clock: bool) -> Result<(), String> {
     let counts = count_all(&callgrind, &program)?;
     let times = if wall_clock { time_all(&program)? } else { BTreeMap::new() };
     let mut figures = Figures {
-        provenance: Provenance {
+        provenance: MeasuredWith {
             compiler,
             valgrind: callgrind.version.clone(),
             cpu: figures::machine::cpu(),

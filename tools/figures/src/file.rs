@@ -46,12 +46,6 @@ pub struct MeasuredWith {
     pub command: String,
 }
 
-/// The name [`MeasuredWith`] had, for `chapters/ch09-cost/examples/measure.rs` alone: that file is
-/// one of the inputs whose bytes `figures.toml` records, so renaming it there would make the
-/// measured figures stale until `ci/bench-cost` measures them again (which changes the
-/// wall-clock figures). Rename it there, and drop this, on the next measurement.
-pub type Provenance = MeasuredWith;
-
 /// A source file, by its path from the checkout's root, and its SHA-256.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Input {

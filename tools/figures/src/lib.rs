@@ -18,7 +18,7 @@ mod file;
 pub mod machine;
 
 pub use callgrind::Callgrind;
-pub use file::{FILE_NAME, Figures, Input, LockedPackage, MeasuredWith, Provenance, Table, Value};
+pub use file::{FILE_NAME, Figures, Input, LockedPackage, MeasuredWith, Table, Value};
 
 /// Everything that can go wrong while measuring or reading figures, each naming what was
 /// wrong and what to do about it.

@@ -22,11 +22,14 @@
 //! and hands it to [`assert_answers`], which fails on any question whose answer the compiler
 //! contradicts, and on any question nothing checks.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 use std::fmt;
 use std::path::Path;
 
 use serde::Deserialize;
+use toml::Spanned;
+
+use crate::error::{Error, line_of, toml_error};
 
 /// The file of a chapter's quiz, relative to the chapter's folder.
 pub const QUIZ_FILE: &str = "quiz.toml";
@@ -101,67 +104,104 @@ impl From<&str> for Truth {
     }
 }
 
+/// A `quiz.toml` that cannot be read as a quiz, at a 1-based line of the file.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("line {line}: {problem}")]
+pub struct QuizError {
+    pub line: usize,
+    pub problem: QuizProblem,
+}
+
+/// What is wrong with a quiz at a line.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum QuizProblem {
+    /// Not TOML, or not the shape of a quiz (a key missing, unknown or of the wrong type): TOML's
+    /// own message, without its excerpt of the file.
+    #[error("{message}")]
+    Toml { message: String },
+    #[error("question id `{id}`: use lower-case letters, digits and `-`")]
+    Id { id: String },
+    #[error("two questions have the id `{id}` (the first at line {first_line})")]
+    DuplicateId { id: String, first_line: usize },
+    #[error("question `{id}`: the answer \"{answer}\" is none of its choices {choices:?}")]
+    AnswerNotAChoice { id: String, answer: String, choices: Vec<String> },
+    #[error("question `{id}`: a choice needs at least two choices")]
+    TooFewChoices { id: String },
+    #[error("question `{id}`: without `choices`, the answer is a whole number, not {found}")]
+    NotANumber { id: String, found: String },
+    #[error("question `{id}`: with `choices`, the answer is one of them, not {found}")]
+    NotAChoice { id: String, found: String },
+    #[error("a quiz needs at least one [[question]]")]
+    NoQuestion,
+}
+
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 struct QuizFile {
     question: Vec<QuestionFile>,
 }
 
+/// Spanned where a check after parsing may refuse the value: the error names its line.
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 struct QuestionFile {
-    id: String,
+    id: Spanned<String>,
     prompt: String,
     #[serde(default)]
-    choices: Option<Vec<String>>,
-    answer: toml::Value,
+    choices: Option<Spanned<Vec<String>>>,
+    answer: Spanned<toml::Value>,
     why: String,
 }
 
 impl Quiz {
     /// The quiz of chapter `slug` in the checkout at `root`.
-    pub fn of_chapter(root: &Path, slug: &str) -> Result<Quiz, String> {
-        let path = root.join("chapters").join(slug).join(QUIZ_FILE);
-        let text = std::fs::read_to_string(&path).map_err(|e| format!("cannot read {}: {e}", path.display()))?;
-        Quiz::parse(slug, &text).map_err(|e| format!("{}: {e}", path.display()))
+    pub fn of_chapter(root: &Path, slug: &str) -> Result<Quiz, Error> {
+        let file = root.join("chapters").join(slug).join(QUIZ_FILE);
+        let text = std::fs::read_to_string(&file).map_err(|e| Error::read(&file, e))?;
+        Quiz::parse(slug, &text).map_err(|error| Error::Quiz { file, error })
     }
 
-    pub fn parse(chapter: &str, text: &str) -> Result<Quiz, String> {
-        let file: QuizFile = toml::from_str(text).map_err(|e| e.to_string())?;
-        let mut seen = HashSet::new();
+    pub fn parse(chapter: &str, text: &str) -> Result<Quiz, QuizError> {
+        let file: QuizFile = toml::from_str(text).map_err(|error| {
+            let (line, message) = toml_error(text, &error);
+            QuizError { line, problem: QuizProblem::Toml { message } }
+        })?;
+        let at = |span: std::ops::Range<usize>, problem| QuizError { line: line_of(text, span.start), problem };
+        let mut seen: HashMap<String, usize> = HashMap::new();
         let mut questions = Vec::new();
         for question in file.question {
-            let id = question.id;
+            let id_span = question.id.span();
+            let id = question.id.into_inner();
             if id.is_empty() || !id.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-') {
-                return Err(format!("question id `{id}`: use lower-case letters, digits and `-`"));
+                return Err(at(id_span, QuizProblem::Id { id }));
             }
-            if !seen.insert(id.clone()) {
-                return Err(format!("two questions have the id `{id}`"));
+            if let Some(&first_line) = seen.get(&id) {
+                return Err(at(id_span, QuizProblem::DuplicateId { id, first_line }));
             }
-            let answer = match (question.choices, question.answer) {
+            seen.insert(id.clone(), line_of(text, id_span.start));
+            let answer_span = question.answer.span();
+            let answer = match (question.choices, question.answer.into_inner()) {
                 (None, toml::Value::Integer(number)) => Answer::Number(number),
                 (Some(choices), toml::Value::String(answer)) => {
-                    let right = choices.iter().position(|c| *c == answer).ok_or_else(|| {
-                        format!("question `{id}`: the answer \"{answer}\" is none of its choices {choices:?}")
-                    })?;
+                    let choices_span = choices.span();
+                    let choices = choices.into_inner();
+                    let Some(right) = choices.iter().position(|c| *c == answer) else {
+                        return Err(at(answer_span, QuizProblem::AnswerNotAChoice { id, answer, choices }));
+                    };
                     if choices.len() < 2 {
-                        return Err(format!("question `{id}`: a choice needs at least two choices"));
+                        return Err(at(choices_span, QuizProblem::TooFewChoices { id }));
                     }
                     Answer::Choice { choices, right }
                 }
-                (None, other) => {
-                    return Err(format!(
-                        "question `{id}`: without `choices`, the answer is a whole number, not {other}"
-                    ));
-                }
+                (None, other) => return Err(at(answer_span, QuizProblem::NotANumber { id, found: other.to_string() })),
                 (Some(_), other) => {
-                    return Err(format!("question `{id}`: with `choices`, the answer is one of them, not {other}"));
+                    return Err(at(answer_span, QuizProblem::NotAChoice { id, found: other.to_string() }));
                 }
             };
             questions.push(Question { id, prompt: question.prompt, answer, why: question.why });
         }
         if questions.is_empty() {
-            return Err("a quiz needs at least one [[question]]".to_owned());
+            return Err(QuizError { line: 1, problem: QuizProblem::NoQuestion });
         }
         Ok(Quiz { chapter: chapter.to_owned(), questions })
     }
@@ -268,14 +308,55 @@ why = "Offset 24."
         assert!(problems[2].contains("checks `nope`, which is no question"), "{}", problems[2]);
     }
 
+    /// The quiz `QUIZ` with a third question: `lines` in its place.
+    fn with_third(lines: &str) -> String {
+        format!("{QUIZ}\n[[question]]\n{lines}")
+    }
+
     #[test]
-    fn a_malformed_quiz_is_refused_with_a_reason() {
-        let not_a_choice =
-            "[[question]]\nid = \"a\"\nprompt = \"p\"\nchoices = [\"x\", \"y\"]\nanswer = \"z\"\nwhy = \"w\"\n";
-        assert!(Quiz::parse("c", not_a_choice).unwrap_err().contains("none of its choices"));
-        let duplicate = format!("{QUIZ}\n[[question]]\nid = \"slot\"\nprompt = \"p\"\nanswer = 1\nwhy = \"w\"\n");
-        assert!(Quiz::parse("c", &duplicate).unwrap_err().contains("two questions have the id `slot`"));
-        let text_answer = "[[question]]\nid = \"a\"\nprompt = \"p\"\nanswer = \"x\"\nwhy = \"w\"\n";
-        assert!(Quiz::parse("c", text_answer).unwrap_err().contains("is a whole number"));
+    fn a_malformed_quiz_is_refused_naming_the_line_and_what_is_wrong() {
+        // QUIZ's last line is 13; the third question's header is line 15, its keys from 16.
+        let refused = |text: &str| Quiz::parse("c", text).unwrap_err();
+        let at = |line, problem| QuizError { line, problem };
+        assert_eq!(
+            refused(&with_third("id = \"a\"\nprompt = \"p\"\nchoices = [\"x\", \"y\"]\nanswer = \"z\"\nwhy = \"w\"\n")),
+            at(
+                19,
+                QuizProblem::AnswerNotAChoice {
+                    id: "a".into(),
+                    answer: "z".into(),
+                    choices: vec!["x".into(), "y".into()]
+                }
+            )
+        );
+        assert_eq!(
+            refused(&with_third("id = \"slot\"\nprompt = \"p\"\nanswer = 1\nwhy = \"w\"\n")),
+            at(16, QuizProblem::DuplicateId { id: "slot".into(), first_line: 9 })
+        );
+        assert_eq!(
+            refused(&with_third("id = \"a\"\nprompt = \"p\"\nanswer = \"x\"\nwhy = \"w\"\n")),
+            at(18, QuizProblem::NotANumber { id: "a".into(), found: "\"x\"".into() })
+        );
+        assert_eq!(
+            refused(&with_third("id = \"a\"\nprompt = \"p\"\nchoices = [\"x\"]\nanswer = \"x\"\nwhy = \"w\"\n")),
+            at(18, QuizProblem::TooFewChoices { id: "a".into() })
+        );
+        assert_eq!(
+            refused(&with_third("id = \"A b\"\nprompt = \"p\"\nanswer = 1\nwhy = \"w\"\n")),
+            at(16, QuizProblem::Id { id: "A b".into() })
+        );
+    }
+
+    #[test]
+    fn a_quiz_that_is_not_toml_or_not_a_quiz_names_the_line_tomls_parser_gives() {
+        let unclosed = Quiz::parse("c", &with_third("id = \"a\nprompt = \"p\"\n")).unwrap_err();
+        assert_eq!(unclosed.line, 16, "{unclosed}");
+        assert!(matches!(unclosed.problem, QuizProblem::Toml { .. }), "{unclosed}");
+        let unknown_key =
+            Quiz::parse("c", &with_third("id = \"a\"\nprompt = \"p\"\nanswr = 1\nwhy = \"w\"\n")).unwrap_err();
+        assert_eq!(unknown_key.line, 18, "{unknown_key}");
+        assert!(unknown_key.to_string().starts_with("line 18: unknown field `answr`"), "{unknown_key}");
+        let none = Quiz::parse("c", "question = []\n").unwrap_err();
+        assert_eq!(none, QuizError { line: 1, problem: QuizProblem::NoQuestion });
     }
 }

@@ -207,53 +207,59 @@ impl Quiz {
     }
 
     /// Every disagreement between the quiz and `truths`, or `Ok` if there is none.
-    pub fn check(&self, truths: &[(&str, Truth)]) -> Result<(), Vec<String>> {
+    pub fn check(&self, truths: &[(&str, Truth)]) -> Result<(), Vec<Disagreement>> {
         let mut problems = Vec::new();
         let by_id: HashMap<&str, &Truth> = truths.iter().map(|(id, truth)| (*id, truth)).collect();
         for question in &self.questions {
-            let Some(truth) = by_id.get(question.id.as_str()) else {
-                problems.push(format!(
-                    "question `{}` is checked by nothing: add its truth to the chapter's tests/quiz.rs",
-                    question.id
-                ));
+            let id = question.id.clone();
+            let Some(&truth) = by_id.get(question.id.as_str()) else {
+                problems.push(Disagreement::Unchecked { id });
                 continue;
             };
-            let agrees = match (&question.answer, truth) {
-                (Answer::Number(answer), Truth::Number(truth)) => answer == truth,
-                (Answer::Choice { choices, right }, Truth::Choice(truth)) => {
-                    if !choices.contains(truth) {
-                        problems.push(format!(
-                            "question `{}`: the compiler's answer {truth} is none of the choices {choices:?}",
-                            question.id
-                        ));
+            let truth = truth.clone();
+            let agrees = match (&question.answer, &truth) {
+                (Answer::Number(answer), Truth::Number(number)) => answer == number,
+                (Answer::Choice { choices, right }, Truth::Choice(choice)) => {
+                    if !choices.contains(choice) {
+                        problems.push(Disagreement::TruthNotAChoice { id, truth, choices: choices.clone() });
                         continue;
                     }
-                    choices[*right] == *truth
+                    choices[*right] == *choice
                 }
                 _ => {
-                    problems.push(format!(
-                        "question `{}`: its check gives {truth}, a different kind of answer",
-                        question.id
-                    ));
+                    problems.push(Disagreement::KindOfAnswer { id, truth });
                     continue;
                 }
             };
             if !agrees {
-                problems.push(format!(
-                    "question `{}`: the quiz says {}, the compiler says {truth}; fix the answer (and its why) in chapters/{}/{QUIZ_FILE}",
-                    question.id,
-                    question.answer.text(),
-                    self.chapter
-                ));
+                let chapter = self.chapter.clone();
+                problems.push(Disagreement::Wrong { id, quiz: question.answer.text(), truth, chapter });
             }
         }
         for (id, _) in truths {
             if !self.questions.iter().any(|q| q.id == *id) {
-                problems.push(format!("tests/quiz.rs checks `{id}`, which is no question of the quiz"));
+                problems.push(Disagreement::NoSuchQuestion { id: (*id).to_owned() });
             }
         }
         if problems.is_empty() { Ok(()) } else { Err(problems) }
     }
+}
+
+/// A question whose answer the compiler does not give, or a check of no question.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum Disagreement {
+    #[error("question `{id}` is checked by nothing: add its truth to the chapter's tests/quiz.rs")]
+    Unchecked { id: String },
+    #[error("question `{id}`: the compiler's answer {truth} is none of the choices {choices:?}")]
+    TruthNotAChoice { id: String, truth: Truth, choices: Vec<String> },
+    #[error("question `{id}`: its check gives {truth}, a different kind of answer")]
+    KindOfAnswer { id: String, truth: Truth },
+    #[error(
+        "question `{id}`: the quiz says {quiz}, the compiler says {truth}; fix the answer (and its why) in chapters/{chapter}/{QUIZ_FILE}"
+    )]
+    Wrong { id: String, quiz: String, truth: Truth, chapter: String },
+    #[error("tests/quiz.rs checks `{id}`, which is no question of the quiz")]
+    NoSuchQuestion { id: String },
 }
 
 /// For a chapter's `tests/quiz.rs`: panics, listing every problem, unless each question of
@@ -262,6 +268,7 @@ pub fn assert_answers(chapter: &str, truths: &[(&str, Truth)]) {
     let root = listings::Workspace::this_checkout().root;
     let quiz = Quiz::of_chapter(&root, chapter).unwrap_or_else(|e| panic!("{e}"));
     if let Err(problems) = quiz.check(truths) {
+        let problems: Vec<String> = problems.iter().map(ToString::to_string).collect();
         panic!("the quiz of {chapter} disagrees with the compiler:\n  {}", problems.join("\n  "));
     }
 }
@@ -302,10 +309,37 @@ why = "Offset 24."
     fn wrong_unchecked_and_unknown_answers_are_each_reported() {
         let quiz = Quiz::parse("ch01", QUIZ).unwrap();
         let problems = quiz.check(&[("entries", 5usize.into()), ("nope", 1usize.into())]).unwrap_err();
-        assert_eq!(problems.len(), 3, "{problems:#?}");
-        assert!(problems[0].contains("the quiz says 4, the compiler says 5"), "{}", problems[0]);
-        assert!(problems[1].contains("`slot` is checked by nothing"), "{}", problems[1]);
-        assert!(problems[2].contains("checks `nope`, which is no question"), "{}", problems[2]);
+        assert_eq!(
+            problems,
+            [
+                Disagreement::Wrong {
+                    id: "entries".into(),
+                    quiz: "4".into(),
+                    truth: Truth::Number(5),
+                    chapter: "ch01".into()
+                },
+                Disagreement::Unchecked { id: "slot".into() },
+                Disagreement::NoSuchQuestion { id: "nope".into() },
+            ]
+        );
+        assert_eq!(
+            problems[0].to_string(),
+            "question `entries`: the quiz says 4, the compiler says 5; fix the answer (and its why) in chapters/ch01/quiz.toml"
+        );
+    }
+
+    #[test]
+    fn a_truth_of_another_kind_or_outside_the_choices_is_reported_as_such() {
+        let quiz = Quiz::parse("ch01", QUIZ).unwrap();
+        let problems = quiz.check(&[("entries", "four".into()), ("slot", "poll".into())]).unwrap_err();
+        let choices = vec!["clone".to_owned(), "wake".into(), "drop".into()];
+        assert_eq!(
+            problems,
+            [
+                Disagreement::KindOfAnswer { id: "entries".into(), truth: Truth::Choice("four".into()) },
+                Disagreement::TruthNotAChoice { id: "slot".into(), truth: Truth::Choice("poll".into()), choices },
+            ]
+        );
     }
 
     /// The quiz `QUIZ` with a third question: `lines` in its place.

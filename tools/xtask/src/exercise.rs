@@ -113,6 +113,8 @@ fn student_package(root: &Path, exercise: &Exercise) -> PathBuf {
 fn start(root: &Path, exercise: &Exercise, force: bool) -> Result<ExitCode, Failure> {
     let package = student_package(root, exercise);
     let lib = package.join("src/lib.rs");
+    // Cut before anything is moved: a starter that cannot be cut leaves the student's file in place.
+    let starter = exercise.starter()?;
     if lib.exists() {
         if !force {
             return Err(format!(
@@ -127,7 +129,7 @@ fn start(root: &Path, exercise: &Exercise, force: bool) -> Result<ExitCode, Fail
         std::fs::rename(&lib, &kept)
             .map_err(|e| format!("cannot keep {} as {}: {e}", lib.display(), kept.display()))?;
     }
-    exercise::write_package(root, exercise, MINE, &package, &exercise.starter()?)?;
+    exercise::write_package(root, exercise, MINE, &package, &starter)?;
     println!("{}: {}", exercise.name, exercise.title);
     println!("The task is in {}; your file is {}.", shown(root, &package.join("README.md")), shown(root, &lib));
     println!("Check it with: cargo xtask exercise check {}", exercise.name);

@@ -7,10 +7,16 @@
 //! manifest whose tests are the exercise's own files, so that a student's copy of the tests can
 //! neither drift nor be edited into passing.
 
-use std::collections::BTreeSet;
+use std::collections::BTreeMap;
 use std::fmt;
+use std::ops::Range;
 use std::path::{Component, Path, PathBuf};
 
+use serde::Deserialize;
+use serde::de::DeserializeOwned;
+use toml::Spanned;
+
+use crate::error::{Error, ManifestProblem, line_of, toml_error};
 use crate::markers::{self, Version};
 
 /// Where exercises live, and where a student's attempts go, relative to the checkout.
@@ -46,19 +52,19 @@ impl Exercise {
     }
 
     /// The library as a student starts it.
-    pub fn starter(&self) -> Result<String, String> {
+    pub fn starter(&self) -> Result<String, Error> {
         self.cut(Version::Starter)
     }
 
     /// The library as solved, without its markers.
-    pub fn solution(&self) -> Result<String, String> {
+    pub fn solution(&self) -> Result<String, Error> {
         self.cut(Version::Solution)
     }
 
-    fn cut(&self, version: Version) -> Result<String, String> {
-        let path = self.solution_file();
-        let text = std::fs::read_to_string(&path).map_err(|e| format!("cannot read {}: {e}", path.display()))?;
-        markers::cut(&text, version).map_err(|e| format!("{}:{e}", path.display()))
+    fn cut(&self, version: Version) -> Result<String, Error> {
+        let file = self.solution_file();
+        let text = std::fs::read_to_string(&file).map_err(|e| Error::read(&file, e))?;
+        markers::cut(&text, version).map_err(|error| Error::Markers { file, error })
     }
 
     /// The test files, by file name, sorted: `tests/contract.rs`, ….
@@ -93,10 +99,12 @@ impl fmt::Display for UnknownExercise {
     }
 }
 
+impl std::error::Error for UnknownExercise {}
+
 /// Every exercise, in the book's order (by chapter, then name).
-pub fn exercises(root: &Path) -> Result<Vec<Exercise>, String> {
+pub fn exercises(root: &Path) -> Result<Vec<Exercise>, Error> {
     let folder = root.join(EXERCISES_DIR);
-    let entries = std::fs::read_dir(&folder).map_err(|e| format!("cannot read {}: {e}", folder.display()))?;
+    let entries = std::fs::read_dir(&folder).map_err(|e| Error::read(&folder, e))?;
     let mut found = Vec::new();
     for dir in entries.filter_map(Result::ok).map(|entry| entry.path()) {
         let Some(name) = dir.file_name().and_then(|n| n.to_str()).map(str::to_owned) else { continue };
@@ -104,18 +112,17 @@ pub fn exercises(root: &Path) -> Result<Vec<Exercise>, String> {
             continue;
         }
         let readme = dir.join("README.md");
-        let text = std::fs::read_to_string(&readme).map_err(|e| format!("cannot read {}: {e}", readme.display()))?;
-        let (title, statement) = split_heading(&text)
-            .ok_or_else(|| format!("{} must start with a `# ` heading: the exercise's title", readme.display()))?;
+        let text = std::fs::read_to_string(&readme).map_err(|e| Error::read(&readme, e))?;
+        let Some((title, statement)) = split_heading(&text) else { return Err(Error::NoTitle { readme }) };
         found.push(Exercise { name, dir, title, statement });
     }
     found.sort_by(|a, b| a.name.cmp(&b.name));
     Ok(found)
 }
 
-/// The exercise a student means.
-pub fn find(root: &Path, name: &str) -> Result<Exercise, FindError> {
-    let all = exercises(root).map_err(FindError::Workspace)?;
+/// The exercise a student means; [`Error::UnknownExercise`] if there is none of that name.
+pub fn find(root: &Path, name: &str) -> Result<Exercise, Error> {
+    let all = exercises(root)?;
     let wanted = name.trim().trim_end_matches('/');
     let wanted = wanted.rsplit('/').next().unwrap_or(wanted);
     match all.iter().find(|exercise| exercise.name == wanted) {
@@ -123,22 +130,7 @@ pub fn find(root: &Path, name: &str) -> Result<Exercise, FindError> {
         None => {
             let known: Vec<String> = all.iter().map(|e| e.name.clone()).collect();
             let closest = listings::closest_names(wanted, &known);
-            Err(FindError::Unknown(UnknownExercise { given: name.to_owned(), known, closest }))
-        }
-    }
-}
-
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum FindError {
-    Unknown(UnknownExercise),
-    Workspace(String),
-}
-
-impl fmt::Display for FindError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            FindError::Unknown(unknown) => unknown.fmt(f),
-            FindError::Workspace(message) => f.write_str(message),
+            Err(UnknownExercise { given: name.to_owned(), known, closest }.into())
         }
     }
 }
@@ -167,50 +159,89 @@ fn split_heading(text: &str) -> Option<(String, String)> {
 /// `kind` names what the package holds (`my`, `starter`, `solution`): packages of one exercise
 /// share the checkout's target folder, and cargo tells their builds apart by package name, not
 /// by folder.
-pub fn write_package(root: &Path, exercise: &Exercise, kind: &str, dest: &Path, lib: &str) -> Result<(), String> {
-    std::fs::create_dir_all(dest.join("src")).map_err(|e| io(dest, e))?;
-    write_if_changed(&dest.join("src/lib.rs"), lib)?;
+pub fn write_package(root: &Path, exercise: &Exercise, kind: &str, dest: &Path, lib: &str) -> Result<(), Error> {
+    let src = dest.join("src");
+    std::fs::create_dir_all(&src).map_err(|e| Error::create_folder(&src, e))?;
+    write_if_changed(&src.join("lib.rs"), lib)?;
     write_if_changed(&dest.join("README.md"), &format!("# {}\n\n{}", exercise.title, exercise.statement))?;
     refresh_manifest(root, exercise, kind, dest)
 }
 
 /// Writes the manifest and the lock file of a package at `dest` again, leaving its `src/lib.rs`
 /// alone: the exercise's tests may have changed since the package was written.
-pub fn refresh_manifest(root: &Path, exercise: &Exercise, kind: &str, dest: &Path) -> Result<(), String> {
+pub fn refresh_manifest(root: &Path, exercise: &Exercise, kind: &str, dest: &Path) -> Result<(), Error> {
     let manifest = manifest(root, exercise, kind, dest)?;
     write_if_changed(&dest.join("Cargo.toml"), &manifest)?;
-    let lock = std::fs::read_to_string(root.join("Cargo.lock")).map_err(|e| io(root, e))?;
+    let lock_file = root.join("Cargo.lock");
+    let lock = std::fs::read_to_string(&lock_file).map_err(|e| Error::read(&lock_file, e))?;
     write_if_changed(&dest.join("Cargo.lock"), &lock)
 }
 
 /// Leaves a file that already says `text` untouched, so that cargo finds the package fresh
 /// and a second check of the same file rebuilds nothing.
-fn write_if_changed(path: &Path, text: &str) -> Result<(), String> {
+fn write_if_changed(path: &Path, text: &str) -> Result<(), Error> {
     if std::fs::read_to_string(path).is_ok_and(|old| old == text) {
         return Ok(());
     }
-    std::fs::write(path, text).map_err(|e| io(path, e))
+    std::fs::write(path, text).map_err(|e| Error::write(path, e))
 }
 
-fn io(path: &Path, e: std::io::Error) -> String {
-    format!("{}: {e}", path.display())
+/// A manifest as read: its file and text, for errors that name the line of a value.
+struct ManifestFile {
+    path: PathBuf,
+    text: String,
 }
 
-fn manifest(root: &Path, exercise: &Exercise, kind: &str, dest: &Path) -> Result<String, String> {
-    let exercise_manifest = read_toml(&exercise.dir.join("Cargo.toml"))?;
-    if exercise_manifest.get("dependencies").is_some_and(|d| d.as_table().is_some_and(|t| !t.is_empty())) {
-        return Err(format!(
-            "{}: an exercise's library needs nothing but std, so it has no [dependencies]",
-            exercise.name
-        ));
+impl ManifestFile {
+    fn read(path: PathBuf) -> Result<ManifestFile, Error> {
+        let text = std::fs::read_to_string(&path).map_err(|e| Error::read(&path, e))?;
+        Ok(ManifestFile { path, text })
     }
-    let workspace_manifest = read_toml(&root.join("Cargo.toml"))?;
-    let workspace_deps = workspace_manifest
-        .get("workspace")
-        .and_then(|w| w.get("dependencies"))
-        .and_then(|d| d.as_table())
-        .cloned()
-        .unwrap_or_default();
+
+    fn parse<T: DeserializeOwned>(&self) -> Result<T, Error> {
+        toml::from_str(&self.text).map_err(|error| {
+            let (line, message) = toml_error(&self.text, &error);
+            Error::Manifest { file: self.path.clone(), line, problem: ManifestProblem::Toml { message } }
+        })
+    }
+
+    fn refuse(&self, span: Range<usize>, problem: ManifestProblem) -> Error {
+        Error::Manifest { file: self.path.clone(), line: line_of(&self.text, span.start), problem }
+    }
+}
+
+/// What a student's package takes from an exercise's manifest (the rest is cargo's business).
+#[derive(Deserialize)]
+struct ExerciseManifest {
+    #[serde(default)]
+    dependencies: Option<Spanned<toml::Table>>,
+    #[serde(default, rename = "dev-dependencies")]
+    dev_dependencies: BTreeMap<String, Spanned<toml::Value>>,
+}
+
+/// What it takes from the workspace's: the specs of `workspace = true` dependencies.
+#[derive(Deserialize)]
+struct WorkspaceManifest {
+    #[serde(default)]
+    workspace: WorkspaceTable,
+}
+
+#[derive(Deserialize, Default)]
+struct WorkspaceTable {
+    #[serde(default)]
+    dependencies: BTreeMap<String, Spanned<toml::Value>>,
+}
+
+fn manifest(root: &Path, exercise: &Exercise, kind: &str, dest: &Path) -> Result<String, Error> {
+    let exercise_file = ManifestFile::read(exercise.dir.join("Cargo.toml"))?;
+    let exercise_manifest: ExerciseManifest = exercise_file.parse()?;
+    if let Some(dependencies) = &exercise_manifest.dependencies
+        && !dependencies.get_ref().is_empty()
+    {
+        return Err(exercise_file.refuse(dependencies.span(), ManifestProblem::Dependencies));
+    }
+    let workspace_file = ManifestFile::read(root.join("Cargo.toml"))?;
+    let workspace_deps = workspace_file.parse::<WorkspaceManifest>()?.workspace.dependencies;
     let mut out = format!(
         "# Written by `cargo xtask exercise`: a package that tests src/lib.rs with the tests of the\n\
          # exercise {name} ({exercise_dir}). Edit src/lib.rs; check it with\n\
@@ -226,27 +257,34 @@ fn manifest(root: &Path, exercise: &Exercise, kind: &str, dest: &Path) -> Result
         out.push_str(&format!("[[test]]\nname = \"{stem}\"\npath = \"{}\"\n\n", slashes(&relative(dest, &test))));
     }
     out.push_str("[dev-dependencies]\n");
-    let dev = exercise_manifest.get("dev-dependencies").and_then(|d| d.as_table()).cloned().unwrap_or_default();
-    let names: BTreeSet<&String> = dev.keys().collect();
-    for name in names {
-        let spec = &dev[name];
-        let spec = match spec.get("workspace").and_then(|w| w.as_bool()) {
-            Some(true) => workspace_deps
-                .get(name)
-                .ok_or_else(|| format!("{name} is `workspace = true` but not in [workspace.dependencies]"))?,
-            _ => spec,
+    for (name, spec) in &exercise_manifest.dev_dependencies {
+        let (file, spec) = match spec.get_ref().get("workspace").and_then(toml::Value::as_bool) {
+            Some(true) => match workspace_deps.get(name) {
+                Some(spec) => (&workspace_file, spec),
+                None => {
+                    return Err(
+                        exercise_file.refuse(spec.span(), ManifestProblem::NotInWorkspace { name: name.clone() })
+                    );
+                }
+            },
+            _ => (&exercise_file, spec),
         };
-        out.push_str(&format!("{name} = {}\n", dependency(spec, &exercise.dir, root, dest)?));
+        let Some(written) = dependency(spec.get_ref(), &exercise.dir, root, dest) else {
+            let problem = ManifestProblem::DependencySpec { name: name.clone(), spec: spec.get_ref().to_string() };
+            return Err(file.refuse(spec.span(), problem));
+        };
+        out.push_str(&format!("{name} = {written}\n"));
     }
     out.push_str("\n# Its own workspace: the book's does not list it.\n[workspace]\n");
     Ok(out)
 }
 
-/// A dependency's spec, with a `path` made relative to `dest`. `path`s written in the
-/// exercise's manifest are relative to the exercise, those of the workspace to the checkout.
-fn dependency(spec: &toml::Value, exercise_dir: &Path, root: &Path, dest: &Path) -> Result<String, String> {
+/// A dependency's spec, with a `path` made relative to `dest`, or `None` for a spec that is
+/// neither a version nor a table. `path`s written in the exercise's manifest are relative to
+/// the exercise, those of the workspace to the checkout.
+fn dependency(spec: &toml::Value, exercise_dir: &Path, root: &Path, dest: &Path) -> Option<String> {
     match spec {
-        toml::Value::String(version) => Ok(format!("\"{version}\"")),
+        toml::Value::String(version) => Some(format!("\"{version}\"")),
         toml::Value::Table(table) => {
             let mut table = table.clone();
             if let Some(path) = table.get("path").and_then(|p| p.as_str()) {
@@ -256,15 +294,10 @@ fn dependency(spec: &toml::Value, exercise_dir: &Path, root: &Path, dest: &Path)
             }
             table.remove("workspace");
             let fields: Vec<String> = table.iter().map(|(key, value)| format!("{key} = {value}")).collect();
-            Ok(format!("{{ {} }}", fields.join(", ")))
+            Some(format!("{{ {} }}", fields.join(", ")))
         }
-        other => Err(format!("unexpected dependency spec {other}")),
+        _ => None,
     }
-}
-
-fn read_toml(path: &Path) -> Result<toml::Table, String> {
-    let text = std::fs::read_to_string(path).map_err(|e| format!("cannot read {}: {e}", path.display()))?;
-    text.parse().map_err(|e| format!("{}: {e}", path.display()))
 }
 
 /// The path from folder `from` to `to`, both absolute.

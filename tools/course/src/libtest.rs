@@ -12,8 +12,52 @@ pub struct TestRun {
     /// rustc's errors, when the file (or the tests against it) did not compile.
     pub compile_errors: Option<String>,
     pub tests: Vec<TestResult>,
-    /// Test programs that died before they finished (a signal, an abort), as cargo named them.
-    pub crashes: Vec<String>,
+    /// Test programs that died before they finished (a signal, an abort).
+    pub crashes: Vec<Crash>,
+}
+
+/// A test program that died before it finished, read from cargo's `process didn't exit
+/// successfully: `PROGRAM` (signal: N, NAME: WHAT)`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Crash {
+    /// `program` is the test target's name (`contract` for `tests/contract.rs`), without the
+    /// hash cargo appends to its file; `signal` is cargo's `11, SIGSEGV: invalid memory reference`.
+    Signal { program: String, signal: String },
+    /// A line of that kind in a shape this reader does not know: kept whole, never dropped.
+    Unread { line: String },
+}
+
+impl Crash {
+    const SAYS: &str = "process didn't exit successfully: ";
+
+    /// The crash a line of cargo's stderr reports, if it reports one.
+    fn read(line: &str) -> Option<Crash> {
+        let (_, rest) = line.split_once(Crash::SAYS)?;
+        let (command, signal) = rest.rsplit_once(" (signal: ")?;
+        let signal = signal.strip_suffix(')').unwrap_or(signal).to_owned();
+        let program = command
+            .strip_prefix('`')
+            .and_then(|command| command.split([' ', '`']).next())
+            .and_then(|path| path.rsplit('/').next())
+            .map(|file| match file.rsplit_once('-') {
+                Some((target, hash)) if !hash.is_empty() && hash.bytes().all(|b| b.is_ascii_hexdigit()) => target,
+                _ => file,
+            })
+            .filter(|program| !program.is_empty());
+        Some(match program {
+            Some(program) => Crash::Signal { program: program.to_owned(), signal },
+            None => Crash::Unread { line: line.trim().to_owned() },
+        })
+    }
+}
+
+impl std::fmt::Display for Crash {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Crash::Signal { program, signal } => write!(f, "`{program}` (signal: {signal})"),
+            Crash::Unread { line } => f.write_str(line),
+        }
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -55,11 +99,7 @@ impl TestRun {
                 test.message = Some(message);
             }
         }
-        let crashes = stderr
-            .lines()
-            .filter(|line| line.contains("process didn't exit successfully") && line.contains("(signal: "))
-            .map(|line| line.trim().to_owned())
-            .collect();
+        let crashes = stderr.lines().filter_map(Crash::read).collect();
         TestRun { compile_errors, tests, crashes }
     }
 
@@ -233,10 +273,31 @@ test result: FAILED. 1 passed; 2 failed; 0 ignored; 0 measured; 0 filtered out; 
 
     #[test]
     fn a_crashed_test_program_is_reported() {
-        let stderr = "error: test failed, to rerun pass `--test contract`\n\nCaused by:\n  process didn't exit successfully: `/t/contract-1` (signal: 11, SIGSEGV: invalid memory reference)\n";
+        let stderr = "error: test failed, to rerun pass `--test contract`\n\nCaused by:\n  process didn't exit successfully: `/t/debug/deps/contract-193b0f92e308b0b9` (signal: 11, SIGSEGV: invalid memory reference)\n";
         let run = TestRun::read("running 2 tests\ntest a ... ok\n", stderr);
-        assert_eq!(run.crashes.len(), 1);
+        let signal = "11, SIGSEGV: invalid memory reference".to_owned();
+        assert_eq!(run.crashes, [Crash::Signal { program: "contract".into(), signal }]);
         assert!(!run.all_passed());
-        assert!(run.explain("x").contains("a test program crashed"));
+        let explained = run.explain("x");
+        assert!(
+            explained.contains(
+                "a test program crashed before it could finish: `contract` (signal: 11, SIGSEGV: invalid memory reference)"
+            ),
+            "{explained}"
+        );
+    }
+
+    #[test]
+    fn a_test_program_that_exits_with_failures_did_not_crash() {
+        let stderr = "Caused by:\n  process didn't exit successfully: `/t/deps/contract-0f3a9c` (exit status: 101)\n";
+        assert_eq!(TestRun::read("", stderr).crashes, []);
+    }
+
+    #[test]
+    fn a_crash_in_a_shape_not_known_is_kept_whole() {
+        let line = "process didn't exit successfully: ?? (signal: 6, SIGABRT: process abort signal)";
+        let run = TestRun::read("", line);
+        assert_eq!(run.crashes, [Crash::Unread { line: line.to_owned() }]);
+        assert!(!run.all_passed());
     }
 }

@@ -15,23 +15,36 @@
 //! The solution compiles as it is (the markers and the starter are comments), and the starter
 //! is cut from it: outside the markers both are the same text, so they cannot drift.
 
-use std::fmt;
-
 const SOLUTION: &str = "// exercise: solution";
 const STARTER: &str = "// exercise: starter";
 const END: &str = "// exercise: end";
 
-/// What is wrong with the markers of a file, with the 1-based line.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// A marker out of place, or a starter that cannot be cut, at a 1-based line of the file.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("line {line}: {problem}")]
 pub struct MarkerError {
     pub line: usize,
-    pub message: String,
+    pub problem: MarkerProblem,
 }
 
-impl fmt::Display for MarkerError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "line {}: {}", self.line, self.message)
-    }
+/// What is wrong with the markers at a line.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum MarkerProblem {
+    #[error("`{SOLUTION}` inside the region opened at line {opened_at}")]
+    SolutionInsideRegion { opened_at: usize },
+    #[error("`{STARTER}` without a `{SOLUTION}` before it")]
+    StarterWithoutSolution,
+    #[error("`{END}` without a `{STARTER}` before it")]
+    EndWithoutStarter,
+    #[error("the starter part is empty: write what the student starts from, e.g. `// todo!(\"…\")`")]
+    EmptyStarter,
+    /// The solution compiles with its starter inside it only if the starter is commented out.
+    #[error("a starter line must be a `//` comment (the solution has to compile with it)")]
+    StarterNotComment,
+    #[error("the region opened here is never closed with `{END}`")]
+    NeverClosed,
+    #[error("no `{SOLUTION}` … `{STARTER}` … `{END}` region: nothing for the student to write")]
+    NoRegion,
 }
 
 /// Which version of a marked file to cut.
@@ -50,7 +63,7 @@ pub fn cut(text: &str, version: Version) -> Result<String, MarkerError> {
     for (index, line) in text.lines().enumerate() {
         let number = index + 1;
         let trimmed = line.trim();
-        let error = |message: &str| Err(MarkerError { line: number, message: message.to_owned() });
+        let error = |problem| Err(MarkerError { line: number, problem });
         match (trimmed, part) {
             (SOLUTION, Part::Shared) => {
                 (part, opened_at) = (Part::Solution, number);
@@ -60,16 +73,14 @@ pub fn cut(text: &str, version: Version) -> Result<String, MarkerError> {
                 part = Part::Starter { lines: 0 };
                 continue;
             }
-            (END, Part::Starter { lines: 0 }) => {
-                return error("the starter part is empty: write what the student starts from, e.g. `// todo!(\"…\")`");
-            }
+            (END, Part::Starter { lines: 0 }) => return error(MarkerProblem::EmptyStarter),
             (END, Part::Starter { .. }) => {
                 (part, regions) = (Part::Shared, regions + 1);
                 continue;
             }
-            (SOLUTION, _) => return error(&format!("`{SOLUTION}` inside the region opened at line {opened_at}")),
-            (STARTER, _) => return error(&format!("`{STARTER}` without a `{SOLUTION}` before it")),
-            (END, _) => return error(&format!("`{END}` without a `{STARTER}` before it")),
+            (SOLUTION, _) => return error(MarkerProblem::SolutionInsideRegion { opened_at }),
+            (STARTER, _) => return error(MarkerProblem::StarterWithoutSolution),
+            (END, _) => return error(MarkerProblem::EndWithoutStarter),
             _ => {}
         }
         match part {
@@ -78,7 +89,7 @@ pub fn cut(text: &str, version: Version) -> Result<String, MarkerError> {
             Part::Solution => {}
             Part::Starter { lines } => {
                 let Some(uncommented) = uncomment(line) else {
-                    return error("a starter line must be a `//` comment (the solution has to compile with it)");
+                    return error(MarkerProblem::StarterNotComment);
                 };
                 part = Part::Starter { lines: lines + 1 };
                 if version == Version::Starter {
@@ -88,16 +99,10 @@ pub fn cut(text: &str, version: Version) -> Result<String, MarkerError> {
         }
     }
     if part != Part::Shared {
-        return Err(MarkerError {
-            line: opened_at,
-            message: format!("the region opened here is never closed with `{END}`"),
-        });
+        return Err(MarkerError { line: opened_at, problem: MarkerProblem::NeverClosed });
     }
     if regions == 0 {
-        return Err(MarkerError {
-            line: 1,
-            message: format!("no `{SOLUTION}` … `{STARTER}` … `{END}` region: nothing for the student to write"),
-        });
+        return Err(MarkerError { line: 1, problem: MarkerProblem::NoRegion });
     }
     Ok(out)
 }
@@ -150,15 +155,27 @@ mod tests {
 
     #[test]
     fn broken_markers_are_refused_with_their_line() {
+        let refused = |text: &str| cut(text, Version::Starter).unwrap_err();
+        let at = |line, problem| MarkerError { line, problem };
         let unclosed = "// exercise: solution\nx\n// exercise: starter\n// y\n";
-        assert_eq!(cut(unclosed, Version::Starter).unwrap_err().line, 1);
+        assert_eq!(refused(unclosed), at(1, MarkerProblem::NeverClosed));
         let code_in_starter = "// exercise: solution\nx\n// exercise: starter\ny\n// exercise: end\n";
-        let error = cut(code_in_starter, Version::Starter).unwrap_err();
-        assert_eq!((error.line, error.message.contains("must be a `//` comment")), (4, true));
+        assert_eq!(refused(code_in_starter), at(4, MarkerProblem::StarterNotComment));
         let empty = "// exercise: solution\nx\n// exercise: starter\n// exercise: end\n";
-        assert!(cut(empty, Version::Starter).unwrap_err().message.contains("starter part is empty"));
-        assert!(cut("fn f() {}\n", Version::Starter).unwrap_err().message.contains("nothing for the student"));
-        let stray = "// exercise: end\n";
-        assert!(cut(stray, Version::Solution).unwrap_err().message.contains("without a"));
+        assert_eq!(refused(empty), at(4, MarkerProblem::EmptyStarter));
+        assert_eq!(refused("fn f() {}\n"), at(1, MarkerProblem::NoRegion));
+        assert_eq!(refused("x\n// exercise: end\n"), at(2, MarkerProblem::EndWithoutStarter));
+        assert_eq!(refused("// exercise: starter\n"), at(1, MarkerProblem::StarterWithoutSolution));
+        let nested = "// exercise: solution\nx\n// exercise: solution\n";
+        assert_eq!(refused(nested), at(3, MarkerProblem::SolutionInsideRegion { opened_at: 1 }));
+    }
+
+    #[test]
+    fn a_marker_error_says_its_line_and_what_is_wrong() {
+        let error = cut("// exercise: solution\nx\n// exercise: starter\ny\n// exercise: end\n", Version::Solution);
+        assert_eq!(
+            error.unwrap_err().to_string(),
+            "line 4: a starter line must be a `//` comment (the solution has to compile with it)"
+        );
     }
 }

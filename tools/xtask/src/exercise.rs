@@ -5,7 +5,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, ExitCode};
 
 use clap::Subcommand;
-use course::exercise::{self, EXERCISES_DIR, Exercise, FindError, STUDENT_DIR};
+use course::exercise::{self, EXERCISES_DIR, Exercise, STUDENT_DIR};
 use course::libtest::TestRun;
 use listings::{AsmOptions, CodegenFlags, Workspace};
 
@@ -81,11 +81,19 @@ impl From<String> for Failure {
     }
 }
 
+/// A name that is no exercise exits 2, as a mistyped command does; anything else 1.
+impl From<course::Error> for Failure {
+    fn from(error: course::Error) -> Failure {
+        let code = match error {
+            course::Error::UnknownExercise(_) => ExitCode::from(2),
+            _ => ExitCode::FAILURE,
+        };
+        Failure { message: error.to_string(), code }
+    }
+}
+
 fn find(root: &Path, name: &str) -> Result<Exercise, Failure> {
-    exercise::find(root, name).map_err(|error| match error {
-        FindError::Unknown(unknown) => Failure { message: unknown.to_string(), code: ExitCode::from(2) },
-        FindError::Workspace(message) => message.into(),
-    })
+    Ok(exercise::find(root, name)?)
 }
 
 fn list(root: &Path) -> Result<ExitCode, Failure> {
@@ -105,6 +113,8 @@ fn student_package(root: &Path, exercise: &Exercise) -> PathBuf {
 fn start(root: &Path, exercise: &Exercise, force: bool) -> Result<ExitCode, Failure> {
     let package = student_package(root, exercise);
     let lib = package.join("src/lib.rs");
+    // Cut before anything is moved: a starter that cannot be cut leaves the student's file in place.
+    let starter = exercise.starter()?;
     if lib.exists() {
         if !force {
             return Err(format!(
@@ -115,9 +125,11 @@ fn start(root: &Path, exercise: &Exercise, force: bool) -> Result<ExitCode, Fail
             )
             .into());
         }
-        std::fs::rename(&lib, lib.with_extension("rs.bak")).map_err(|e| format!("{}: {e}", lib.display()))?;
+        let kept = lib.with_extension("rs.bak");
+        std::fs::rename(&lib, &kept)
+            .map_err(|e| format!("cannot keep {} as {}: {e}", lib.display(), kept.display()))?;
     }
-    exercise::write_package(root, exercise, MINE, &package, &exercise.starter()?)?;
+    exercise::write_package(root, exercise, MINE, &package, &starter)?;
     println!("{}: {}", exercise.name, exercise.title);
     println!("The task is in {}; your file is {}.", shown(root, &package.join("README.md")), shown(root, &lib));
     println!("Check it with: cargo xtask exercise check {}", exercise.name);
@@ -127,7 +139,7 @@ fn start(root: &Path, exercise: &Exercise, force: bool) -> Result<ExitCode, Fail
 fn check(root: &Path, exercise: &Exercise, file: Option<&Path>) -> Result<ExitCode, Failure> {
     let package = match file {
         Some(file) => {
-            let text = std::fs::read_to_string(file).map_err(|e| format!("cannot read {}: {e}", file.display()))?;
+            let text = std::fs::read_to_string(file).map_err(|e| course::Error::read(file, e))?;
             let package = tools_dir(root, "exercise-check").join("given").join(&exercise.name);
             exercise::write_package(root, exercise, "given", &package, &text)?;
             package
@@ -251,7 +263,7 @@ fn verify(root: &Path, starters_only: bool) -> Result<ExitCode, Failure> {
 
 /// The test runs of the given versions (`solutions`, `starters`) of every exercise, in the
 /// exercises' order and then the kinds' order, at most [`AT_ONCE`] runs at a time.
-fn run_all(root: &Path, exercises: &[Exercise], kinds: &[&'static str]) -> Result<Vec<TestRun>, String> {
+fn run_all(root: &Path, exercises: &[Exercise], kinds: &[&'static str]) -> Result<Vec<TestRun>, Failure> {
     const AT_ONCE: usize = 4;
     let jobs: Vec<(usize, &'static str, String)> = exercises
         .iter()
@@ -264,7 +276,7 @@ fn run_all(root: &Path, exercises: &[Exercise], kinds: &[&'static str]) -> Resul
         })
         .collect::<Result<_, _>>()?;
     let next = std::sync::atomic::AtomicUsize::new(0);
-    let results: std::sync::Mutex<Vec<Option<Result<TestRun, String>>>> =
+    let results: std::sync::Mutex<Vec<Option<Result<TestRun, Failure>>>> =
         std::sync::Mutex::new((0..jobs.len()).map(|_| None).collect());
     std::thread::scope(|scope| {
         for _ in 0..AT_ONCE.min(jobs.len()) {
@@ -283,10 +295,10 @@ fn run_all(root: &Path, exercises: &[Exercise], kinds: &[&'static str]) -> Resul
 
 /// Writes `lib` as a package under `<target>/under-the-await/exercise-check/<kind>/` and runs the
 /// exercise's tests.
-fn run_version(root: &Path, exercise: &Exercise, kind: &str, lib: &str) -> Result<TestRun, String> {
+fn run_version(root: &Path, exercise: &Exercise, kind: &str, lib: &str) -> Result<TestRun, Failure> {
     let package = tools_dir(root, "exercise-check").join(kind).join(&exercise.name);
     exercise::write_package(root, exercise, kind.trim_end_matches('s'), &package, lib)?;
-    run_tests(root, &package)
+    Ok(run_tests(root, &package)?)
 }
 
 /// The name of the starters' archive in the built book.
@@ -296,9 +308,10 @@ fn pack(root: &Path, dir: &Path) -> Result<ExitCode, Failure> {
     let exercises = exercise::exercises(root)?;
     let staging = tools_dir(root, "exercise-pack");
     let _ = std::fs::remove_dir_all(&staging);
-    let write = |path: PathBuf, text: &str| -> Result<(), String> {
-        std::fs::create_dir_all(path.parent().unwrap()).map_err(|e| format!("{}: {e}", path.display()))?;
-        std::fs::write(&path, text).map_err(|e| format!("{}: {e}", path.display()))
+    let write = |path: PathBuf, text: &str| -> Result<(), course::Error> {
+        let folder = path.parent().expect("a file in a folder");
+        std::fs::create_dir_all(folder).map_err(|e| course::Error::create_folder(folder, e))?;
+        std::fs::write(&path, text).map_err(|e| course::Error::write(&path, e))
     };
     let mut index = String::from(
         "# Under the Await: exercise starters\n\nUnpack this archive at the root of a checkout of the book's repository: \
@@ -316,7 +329,7 @@ fn pack(root: &Path, dir: &Path) -> Result<ExitCode, Failure> {
         write(published.join("README.md"), &readme)?;
         write(published.join("src/lib.rs"), &starter)?;
         for test in exercise.test_files() {
-            let text = std::fs::read_to_string(&test).map_err(|e| format!("{}: {e}", test.display()))?;
+            let text = std::fs::read_to_string(&test).map_err(|e| course::Error::read(&test, e))?;
             write(published.join("tests").join(test.file_name().unwrap()), &text)?;
         }
         index.push_str(&format!("- {}: {}\n", exercise.name, exercise.title));

@@ -16,8 +16,8 @@ pub const ARCHIVE: &str = "under-the-await-exercises.tar.gz";
 
 pub fn render(root: &Path, name: &str) -> Result<String, Error> {
     let exercise = exercise::find(root, name)?;
-    let starter = exercise.starter().map_err(Error::ExerciseFile)?;
-    let solution = exercise.solution().map_err(Error::ExerciseFile)?;
+    let starter = exercise.starter()?;
+    let solution = exercise.solution()?;
     let name = &exercise.name;
     let tests: Vec<String> = exercise
         .test_files()

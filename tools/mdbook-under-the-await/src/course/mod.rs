@@ -12,8 +12,6 @@ mod quiz;
 mod schedule;
 mod sections;
 
-use course::exercise::FindError;
-
 pub use sections::{Section, SectionProblem, Time, sections_of, untimed_page_problems};
 
 use crate::directive::{ArgumentError, Arguments, Context, Expansion, Render, RenderError};
@@ -33,25 +31,14 @@ impl Course {
 /// Why a part of the course cannot be rendered.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum Error {
-    /// `course::Quiz`'s message, which names the file.
-    #[error("{0}")]
-    Quiz(String),
+    /// A quiz or an exercise that cannot be read: the course crate's error names the file and
+    /// line, or the exercises there are.
+    #[error(transparent)]
+    Material(#[from] ::course::Error),
     #[error("a quiz text cannot hold a link (name the section instead): {text:?}")]
     LinkInQuizText { text: String },
-    /// `course::exercise::find`'s error, which names the exercises there are.
-    #[error("{0}")]
-    Exercise(FindError),
-    /// `course::Exercise`'s message for a starter or solution that cannot be cut.
-    #[error("{0}")]
-    ExerciseFile(String),
     #[error(transparent)]
     Schedule(#[from] schedule::Error),
-}
-
-impl From<FindError> for Error {
-    fn from(error: FindError) -> Error {
-        Error::Exercise(error)
-    }
 }
 
 /// `{{#quiz CHAPTER}}`.

@@ -13,7 +13,7 @@ use super::Error;
 use super::markdown::{escape, to_html};
 
 pub fn render(root: &Path, chapter: &str) -> Result<String, Error> {
-    let quiz = Quiz::of_chapter(root, chapter).map_err(Error::Quiz)?;
+    let quiz = Quiz::of_chapter(root, chapter)?;
     let rustc = listings::pinned_release();
     let mut questions = String::new();
     let mut answers = String::new();

@@ -13,10 +13,10 @@
 use std::ops::Range;
 
 use listings::lowering::type_sizes::{Cell, LayoutTable, Tag};
-use listings::{ListingKind, StageListing, TypeLayout};
+use listings::{ListingKind, Stage, StageListing, TypeLayout};
 
 use crate::svg::{Anchor, FONT, SMALL, Svg, text_width};
-use crate::{Picture, Source, picture_id};
+use crate::{Error, Picture, Source, picture_id};
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Layout {
@@ -78,16 +78,14 @@ impl What {
 
 impl Layout {
     /// The layout of the type a type-sizes listing shows.
-    pub fn of(listing: &StageListing) -> Result<Layout, String> {
-        let layout =
-            listing.layout.as_ref().ok_or_else(|| format!("`{}` is not a type-sizes listing", listing.subject))?;
-        Ok(Layout::of_type(layout))
+    pub fn of(listing: &StageListing) -> Result<Layout, Error> {
+        Ok(Layout::of_type(crate::type_layout(listing)?))
     }
 
     /// The layout of `subject` (an `async fn`, for its future) in `chapter`, and the type-sizes
     /// listing it is drawn from.
-    pub fn of_subject(chapter: &str, subject: &str) -> Result<(Layout, StageListing), String> {
-        let listing = listings::stage(chapter, listings::Stage::TypeSizes, subject).map_err(|e| e.to_string())?;
+    pub fn of_subject(chapter: &str, subject: &str) -> Result<(Layout, StageListing), Error> {
+        let listing = crate::stage_listing(chapter, Stage::TypeSizes, subject)?;
         Ok((Layout::of(&listing)?, listing))
     }
 
@@ -397,7 +395,7 @@ print-type-size     variant `Returned`: 8 bytes
 print-type-size         upvar `.before`: 8 bytes, offset: 0 bytes, alignment: 8 bytes
 ";
 
-    fn two_awaits() -> Layout {
+    pub(super) fn two_awaits() -> Layout {
         let mut layout = layouts(TWO_AWAITS).unwrap().remove(0);
         layout.place_tag(16);
         Layout::of_type(&layout)

@@ -9,11 +9,15 @@
 //! changes the index between the load and the table read is refused, since entry `i` would then
 //! not be state `i`.
 
+mod draw;
+pub mod geometry;
+
 use listings::asm::Line;
 use listings::{AsmListing, Listing, ListingKind, TypeLayout};
 
-use crate::svg::{Anchor, FONT, SMALL, Svg, text_width};
 use crate::{Error, Picture, Source, picture_id};
+
+pub use geometry::Geometry;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct JumpTable {
@@ -199,69 +203,17 @@ impl JumpTable {
         )
     }
 
+    pub fn title(&self) -> String {
+        format!("The jump table of {}: from the state byte's value to a label", self.function)
+    }
+
+    /// Where everything in the picture lies.
+    pub fn geometry(&self) -> Geometry<'_> {
+        Geometry::of(self)
+    }
+
     fn svg(&self, id: &str) -> String {
-        const ROW: f64 = 34.0;
-        let mut svg = Svg::new(id, "picture-jump-table");
-        let top = 44.0;
-        let entry_text = |e: &Entry| format!("{} · {}", e.value, e.state);
-        let entry_width = self.entries.iter().map(|e| text_width(&entry_text(e), FONT)).fold(0.0, f64::max) + 20.0;
-        let slot_text = |e: &Entry| format!("+{}: {}", e.value * 4, e.label);
-        let slot_width = self.entries.iter().map(|e| text_width(&slot_text(e), FONT)).fold(0.0, f64::max) + 20.0;
-        let target_lines = |t: &Target| {
-            let (line, source) = t.source.as_ref().map_or(("", ""), |(line, text)| (line.as_str(), text.as_str()));
-            let second = match &t.calls {
-                Some(call) => format!("{line} · calls {call}"),
-                None => line.to_owned(),
-            };
-            (format!("{}  {source}", t.label), second)
-        };
-        let target_width = self
-            .targets
-            .iter()
-            .map(|t| {
-                let (a, b) = target_lines(t);
-                text_width(&a, FONT).max(text_width(&b, SMALL))
-            })
-            .fold(0.0, f64::max)
-            + 20.0;
-        let (state_x, slot_x) = (8.0, 8.0 + entry_width + 28.0);
-        let target_x = slot_x + slot_width + 80.0;
-        svg.text(
-            state_x,
-            14.0,
-            Anchor::Start,
-            "picture-small",
-            &format!("{} reads the state byte (offset {})", self.dispatch, self.state_offset),
-        );
-        svg.text(state_x, top - 8.0, Anchor::Start, "picture-small", "state byte");
-        svg.text(slot_x, top - 8.0, Anchor::Start, "picture-small", &format!("{}, 4 bytes an entry", self.table));
-        svg.text(target_x, top - 8.0, Anchor::Start, "picture-small", "labels, in the listing's order");
-        for (i, entry) in self.entries.iter().enumerate() {
-            let y = top + i as f64 * ROW;
-            svg.rect(state_x, y, entry_width, ROW - 6.0, "picture-box picture-tag", None);
-            svg.text(state_x + 10.0, y + 18.0, Anchor::Start, "picture-label", &entry_text(entry));
-            svg.line((state_x + entry_width, y + 14.0), (slot_x, y + 14.0), "picture-rule");
-            svg.rect(slot_x, y, slot_width, ROW - 6.0, "picture-box picture-slot", None);
-            svg.text(slot_x + 10.0, y + 18.0, Anchor::Start, "picture-label", &slot_text(entry));
-            let Some(t) = self.targets.iter().position(|t| t.label == entry.label) else { continue };
-            let ty = top + t as f64 * ROW + 14.0;
-            let (x1, x2) = (slot_x + slot_width, target_x - 1.0);
-            svg.arrow(
-                &format!("M{x1},{} C{},{} {},{ty} {x2},{ty}", y + 14.0, x1 + 40.0, y + 14.0, x2 - 40.0),
-                "picture-arrow",
-                &format!("state {} ({}) jumps to {}", entry.value, entry.state, entry.label),
-            );
-        }
-        for (i, target) in self.targets.iter().enumerate() {
-            let y = top + i as f64 * ROW;
-            let (first, second) = target_lines(target);
-            svg.rect(target_x, y, target_width, ROW - 6.0, "picture-box picture-node", None);
-            svg.text(target_x + 10.0, y + 13.0, Anchor::Start, "picture-label", &first);
-            svg.text(target_x + 10.0, y + 24.0, Anchor::Start, "picture-small", &second);
-        }
-        let rows = self.entries.len().max(self.targets.len());
-        let title = format!("The jump table of {}: from the state byte's value to a label", self.function);
-        svg.finish(target_x + target_width + 8.0, top + rows as f64 * ROW + 4.0, &title, &self.description())
+        draw::svg(&self.geometry(), id, &self.title(), &self.description())
     }
 }
 

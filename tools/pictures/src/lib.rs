@@ -10,6 +10,13 @@
 //! | a waker in memory | an assembly listing with `--data` (the words, the vtable's `.quad`s), and the layouts of `RawWaker` and `RawWakerVTable` | [`waker`] |
 //! | a jump table | an assembly listing (the dispatch on the state byte, the table's entries) and the future's states | [`jump_table`] |
 //!
+//! Each picture is made in three steps, each in a module of its own: the picture's module reads
+//! the listings into its typed value ([`states::States::of`], refusing with an [`Error`] that
+//! names what it looked for and what the listing has); its `geometry` module places that value
+//! (every box, label and arrow, as a plain value a test can assert on: [`states::Geometry`]); its
+//! `draw` module writes the geometry as SVG with [`svg`]'s writer, in short functions that
+//! decide nothing.
+//!
 //! A chapter's `tests/pictures.rs` draws them and checks each against its snapshot with
 //! [`assert_picture_snapshot!`] (`<chapter>__picture__<name>.snap`, the SVG as its body); the
 //! book shows them with `{{#picture CHAPTER NAME}}`. A picture's header records, for each

@@ -13,13 +13,17 @@
 //! information of the future's type ([`TypeLayout::states`]); the line's text from the chapter's
 //! source file.
 
+mod draw;
+pub mod geometry;
+
 use std::collections::{BTreeSet, HashMap};
 
 use listings::lowering::mir::BasicBlock;
 use listings::{ListingKind, Stage, StageListing, TypeLayout};
 
-use crate::svg::{Anchor, FONT, SMALL, Svg, text_width};
 use crate::{Error, Picture, Source, TagSeen, picture_id};
+
+pub use geometry::Geometry;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct States {
@@ -203,6 +207,10 @@ impl States {
         text
     }
 
+    pub fn title(&self) -> String {
+        format!("States of the future of {}, and where a poll takes it", self.function())
+    }
+
     /// The picture, for the MIR listing `listing_name` of the chapter `chapter_slug`.
     pub fn picture(&self, chapter_slug: &str, listing_name: &str, mir: &StageListing) -> Picture {
         let name = format!("states_{listing_name}");
@@ -216,141 +224,13 @@ impl States {
         )
     }
 
-    fn lines_of(state: &State) -> (String, String) {
-        let first = format!("{} · tag {}", state.variant, state.value);
-        let second = match (&state.panics, state.variant.as_str(), state.line, &state.source) {
-            (Some(message), ..) => format!("polled again: panics, {message}"),
-            (None, "Unresumed", ..) => "created, not polled yet".to_owned(),
-            (None, _, Some(line), Some(source)) => {
-                let source: String = if source.chars().count() > 44 {
-                    source.chars().take(43).chain(['…']).collect()
-                } else {
-                    source.clone()
-                };
-                format!("line {line}: {source}")
-            }
-            _ => String::new(),
-        };
-        (first, second)
+    /// Where everything in the picture lies.
+    pub fn geometry(&self) -> Geometry {
+        Geometry::of(self)
     }
 
     fn svg(&self, id: &str) -> String {
-        const NODE: f64 = 42.0;
-        const GAP: f64 = 30.0;
-        const LANE: f64 = 14.0;
-        let mut svg = Svg::new(id, "picture-states");
-        let left = 56.0;
-        let texts: Vec<(String, String)> = self.states.iter().map(Self::lines_of).collect();
-        let node_width =
-            texts.iter().map(|(a, b)| text_width(a, FONT).max(text_width(b, SMALL)) + 20.0).fold(240.0, f64::max);
-        let right = left + node_width;
-        let top = 34.0;
-        let index = |value: u64| self.states.iter().position(|s| s.value == value).unwrap_or(0);
-        let y_of = |i: usize| top + i as f64 * (NODE + GAP);
-        // Lanes on the right: the shortest arcs nearest the nodes, unwinding outermost.
-        let mut arcs: Vec<(usize, usize, Transition)> =
-            self.transitions.iter().filter(|t| t.from != t.to).map(|t| (index(t.from), index(t.to), *t)).collect();
-        arcs.sort_by_key(|(a, b, t)| (t.exit == Exit::Unwind, a.abs_diff(*b), *a));
-        let mut lanes: Vec<Vec<(usize, usize)>> = Vec::new();
-        let mut placed: Vec<(usize, usize, Transition, usize)> = Vec::new();
-        let first_unwind_lane = std::cell::Cell::new(0);
-        for (a, b, t) in arcs {
-            let (low, high) = (a.min(b), a.max(b));
-            let start = if t.exit == Exit::Unwind { first_unwind_lane.get() } else { 0 };
-            let lane = (start..)
-                .find(|&lane| lanes.get(lane).is_none_or(|used| used.iter().all(|&(l, h)| high < l || h < low)))
-                .unwrap_or(0);
-            if lanes.len() <= lane {
-                lanes.resize(lane + 1, Vec::new());
-            }
-            lanes[lane].push((low, high));
-            if t.exit != Exit::Unwind {
-                first_unwind_lane.set(first_unwind_lane.get().max(lane + 1));
-            }
-            placed.push((a, b, t, lane));
-        }
-        // Ports: each arc's end points spread over the right side of its two nodes.
-        let mut ports: HashMap<usize, Vec<usize>> = HashMap::new();
-        for (n, (a, b, _, _)) in placed.iter().enumerate() {
-            ports.entry(*a).or_default().push(n);
-            ports.entry(*b).or_default().push(n);
-        }
-        // At each node, the arcs to nodes above leave from the top, outermost first, and the
-        // arcs to nodes below from the bottom, outermost last: no two cross at the node.
-        for (node, list) in ports.iter_mut() {
-            list.sort_by_key(|&n| {
-                let (a, b, _, lane) = placed[n];
-                let other = if a == *node { b } else { a };
-                if other < *node { (0, usize::MAX - lane) } else { (1, lane) }
-            });
-        }
-        let port_y = |node: usize, arc: usize| {
-            let list = &ports[&node];
-            let k = list.iter().position(|&n| n == arc).unwrap_or(0);
-            y_of(node) + NODE * (k as f64 + 1.0) / (list.len() as f64 + 1.0)
-        };
-        // The start: calling the function makes the future, in its first state.
-        svg.arrow(
-            &format!("M{},6 L{},{}", left + 24.0, left + 24.0, top - 1.0),
-            "picture-arrow",
-            "calling the async fn makes the future",
-        );
-        svg.text(
-            left + 32.0,
-            17.0,
-            Anchor::Start,
-            "picture-small",
-            &format!("{}(…) makes the future", self.function()),
-        );
-        for (i, (state, (first, second))) in self.states.iter().zip(&texts).enumerate() {
-            let y = y_of(i);
-            svg.rect(left, y, node_width, NODE, "picture-box picture-node", None);
-            svg.text(left + 10.0, y + 17.0, Anchor::Start, "picture-label", first);
-            svg.text(left + 10.0, y + 33.0, Anchor::Start, "picture-small", second);
-            // A poll that returns Pending again: a loop on the left.
-            if let Some(t) = self.transitions.iter().find(|t| t.from == state.value && t.to == state.value) {
-                let (y1, y2) = (y + 12.0, y + NODE - 12.0);
-                svg.arrow(
-                    &format!("M{left},{y1} C{},{y1} {},{y2} {left},{y2}", left - 40.0, left - 40.0),
-                    "picture-edge-pending",
-                    &format!("{}: polled again, still Pending", state.variant),
-                );
-                let _ = t;
-            }
-        }
-        let mut width = right;
-        for (n, (a, b, t, lane)) in placed.iter().enumerate() {
-            let x = right + 12.0 + *lane as f64 * LANE;
-            width = width.max(x);
-            let (y1, y2) = (port_y(*a, n), port_y(*b, n));
-            let class = match t.exit {
-                Exit::Pending => "picture-edge-pending",
-                Exit::Ready => "picture-edge-ready",
-                Exit::Unwind => "picture-edge-unwind",
-            };
-            let (from, to) = (&self.states[*a].variant, &self.states[*b].variant);
-            let words = match t.exit {
-                Exit::Pending => format!("from {from}, a poll returns Pending and leaves the future in {to}"),
-                Exit::Ready => format!("from {from}, a poll returns Ready and leaves the future in {to}"),
-                Exit::Unwind => format!("from {from}, a panic unwinds and leaves the future in {to}"),
-            };
-            svg.arrow(&format!("M{right},{y1} H{x} V{y2} H{}", right + 1.0), class, &words);
-        }
-        // The legend.
-        let legend_y = y_of(self.states.len()) + 4.0;
-        let mut x = 8.0;
-        for (class, words) in [
-            ("picture-edge-pending", "returns Pending"),
-            ("picture-edge-ready", "returns Ready"),
-            ("picture-edge-unwind", "a panic unwinds"),
-        ] {
-            svg.line((x, legend_y + 6.0), (x + 22.0, legend_y + 6.0), class);
-            svg.text(x + 28.0, legend_y + 10.0, Anchor::Start, "picture-small", words);
-            x += 28.0 + text_width(words, SMALL) + 18.0;
-        }
-        let width = (width + 16.0).max(x);
-        let title = format!("States of the future of {}, and where a poll takes it", self.function());
-        svg.finish(width, legend_y + 22.0, &title, &self.description())
+        draw::svg(&self.geometry(), id, &self.title(), &self.description())
     }
 }
 

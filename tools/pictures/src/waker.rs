@@ -12,11 +12,15 @@
 //! address) or `xor reg, reg` (null). Code with branches, or any other way of making a word, is
 //! refused with the instruction it could not read.
 
+mod draw;
+pub mod geometry;
+
 use listings::asm::Line;
 use listings::{AsmListing, Listing, ListingKind, TypeLayout};
 
-use crate::svg::{Anchor, FONT, SMALL, Svg, text_width};
 use crate::{Error, Picture, Source, picture_id};
+
+pub use geometry::Geometry;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct WakerInMemory {
@@ -272,107 +276,17 @@ impl WakerInMemory {
         )
     }
 
+    pub fn title(&self) -> String {
+        format!("The waker {} makes, in memory: two words, and the vtable's four slots", self.function)
+    }
+
+    /// Where everything in the picture lies.
+    pub fn geometry(&self) -> Geometry<'_> {
+        Geometry::of(self)
+    }
+
     fn svg(&self, id: &str) -> String {
-        const ROW: f64 = 28.0;
-        let mut svg = Svg::new(id, "picture-waker");
-        let header = match &self.words_at {
-            WordsAt::Registers => "RawWaker, returned in rax:rdx".to_owned(),
-            WordsAt::Constant(label) => format!("Waker, the constant {label}"),
-        };
-        let word_text = |w: &Word| {
-            let value = match &w.value {
-                Value::Null => "null".to_owned(),
-                Value::Address(_) if w.field == "vtable" => "●".to_owned(),
-                Value::Address(label) => format!("→ {label}"),
-            };
-            format!("+{} {}: {value}", w.offset, w.field)
-        };
-        let word_width =
-            self.words.iter().map(|w| text_width(&word_text(w), FONT)).fold(text_width(&header, SMALL), f64::max)
-                + 24.0;
-        let (word_x, top) = (8.0, 40.0);
-        svg.text(word_x, top - 8.0, Anchor::Start, "picture-small", &header);
-        let mut vtable_y = top;
-        for (i, word) in self.words.iter().enumerate() {
-            let y = top + i as f64 * ROW;
-            let tooltip = format!("offset {}: {} ({})", word.offset, word.field, word.evidence);
-            svg.rect(word_x, y, word_width, ROW, "picture-box picture-word", Some(&tooltip));
-            svg.text(word_x + 10.0, y + 18.0, Anchor::Start, "picture-label", &word_text(word));
-            if let WordsAt::Registers = self.words_at {
-                let register = if word.offset == 0 { "rax" } else { "rdx" };
-                svg.text(word_x + word_width - 8.0, y + 18.0, Anchor::End, "picture-small", register);
-            }
-            if word.field == "vtable" {
-                vtable_y = y + ROW / 2.0;
-            }
-        }
-        let vtable_x = word_x + word_width + 56.0;
-        let slot_text = |s: &Slot| format!("+{} {}", s.offset, s.name);
-        let vtable_header = format!("RawWakerVTable, {}", self.vtable);
-        let slot_width = self
-            .slots
-            .iter()
-            .map(|s| text_width(&slot_text(s), FONT))
-            .fold(text_width(&vtable_header, SMALL), f64::max)
-            + 20.0;
-        svg.text(vtable_x, top - 8.0, Anchor::Start, "picture-small", &vtable_header);
-        let word_end = word_x + word_width;
-        svg.arrow(
-            &format!("M{},{vtable_y} H{} V{} H{}", word_end - 4.0, word_end + 24.0, top + ROW / 2.0, vtable_x - 1.0),
-            "picture-arrow",
-            &format!("the vtable pointer points at {}", self.vtable),
-        );
-        let functions = self.functions();
-        let function_x = vtable_x + slot_width + 64.0;
-        let function_width = functions.iter().map(|f| text_width(f, FONT)).fold(0.0, f64::max) + 20.0;
-        // Each function beside the mean of the slots that point at it.
-        let slot_y = |i: usize| top + i as f64 * ROW;
-        let mut function_y: Vec<f64> = Vec::new();
-        for function in &functions {
-            let ys: Vec<f64> = self
-                .slots
-                .iter()
-                .enumerate()
-                .filter(|(_, s)| s.function == *function)
-                .map(|(i, _)| slot_y(i))
-                .collect();
-            let mean = ys.iter().sum::<f64>() / ys.len() as f64;
-            let floor = function_y.last().map_or(top, |last| last + ROW + 6.0);
-            function_y.push(mean.max(floor));
-        }
-        for (i, slot) in self.slots.iter().enumerate() {
-            let y = slot_y(i);
-            svg.rect(
-                vtable_x,
-                y,
-                slot_width,
-                ROW,
-                "picture-box picture-slot",
-                Some(&format!("{}: {}", slot.name, slot.function)),
-            );
-            svg.text(vtable_x + 10.0, y + 18.0, Anchor::Start, "picture-label", &slot_text(slot));
-            let f = functions.iter().position(|f| *f == slot.function).unwrap_or(0);
-            let target = function_y[f] + ROW / 2.0;
-            let (x1, x2) = (vtable_x + slot_width, function_x - 1.0);
-            svg.arrow(
-                &format!(
-                    "M{x1},{} C{},{} {},{target} {x2},{target}",
-                    y + ROW / 2.0,
-                    x1 + 32.0,
-                    y + ROW / 2.0,
-                    x2 - 32.0
-                ),
-                "picture-arrow",
-                &format!("{} points at {}", slot.name, slot.function),
-            );
-        }
-        for (function, y) in functions.iter().zip(&function_y) {
-            svg.rect(function_x, *y, function_width, ROW, "picture-box picture-function", None);
-            svg.text(function_x + 10.0, y + 18.0, Anchor::Start, "picture-label", function);
-        }
-        let bottom = slot_y(self.slots.len()).max(function_y.last().map_or(0.0, |y| y + ROW)) + 10.0;
-        let title = format!("The waker {} makes, in memory: two words, and the vtable's four slots", self.function);
-        svg.finish(function_x + function_width + 8.0, bottom, &title, &self.description())
+        draw::svg(&self.geometry(), id, &self.title(), &self.description())
     }
 }
 

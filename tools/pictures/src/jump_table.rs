@@ -9,11 +9,15 @@
 //! changes the index between the load and the table read is refused, since entry `i` would then
 //! not be state `i`.
 
+mod draw;
+pub mod geometry;
+
 use listings::asm::Line;
 use listings::{AsmListing, Listing, ListingKind, TypeLayout};
 
-use crate::svg::{Anchor, FONT, SMALL, Svg, text_width};
-use crate::{Picture, Source, picture_id};
+use crate::{Error, Picture, Source, picture_id};
+
+pub use geometry::Geometry;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct JumpTable {
@@ -60,19 +64,19 @@ fn short_name(path: &str) -> String {
 }
 
 impl JumpTable {
-    pub fn of(listing: &Listing, future: &TypeLayout) -> Result<JumpTable, String> {
+    pub fn of(listing: &Listing, future: &TypeLayout) -> Result<JumpTable, Error> {
         let function = &listing.function;
         let instructions: Vec<(&str, &str)> = listing.instructions().collect();
         let read = instructions
             .iter()
             .position(|(m, o)| *m == "movsxd" && o.contains("dword ptr [") && o.contains("+ 4*"))
-            .ok_or_else(|| format!("{function}: no read of a jump table's entry (`movsxd …, dword ptr [… + 4*…]`)"))?;
+            .ok_or_else(|| Error::NoTableRead { function: function.clone() })?;
         let index = instructions[read].1.rsplit("4*").next().unwrap_or_default().trim_end_matches(']').to_owned();
         let low = format!("e{}", &index[1..]);
         let load = instructions[..read]
             .iter()
             .rposition(|(m, o)| o.split_once(", ").is_some_and(|(d, _)| d == index || d == low) && !m.is_empty())
-            .ok_or_else(|| format!("{function}: nothing loads the index {index}"))?;
+            .ok_or_else(|| Error::NoIndexLoad { function: function.clone(), index: index.clone() })?;
         let (mnemonic, operands) = instructions[load];
         let dispatch = format!("{mnemonic} {operands}");
         let state_offset = operands
@@ -83,16 +87,17 @@ impl JumpTable {
                 Some(n) => n.parse().ok(),
                 None => rest.is_empty().then_some(0),
             })
-            .ok_or_else(|| {
-                format!("{function}: the index comes from `{dispatch}`, not from the future's state byte")
-            })?;
+            .ok_or_else(|| Error::NotTheStateByte { function: function.clone(), dispatch: dispatch.clone() })?;
         let tag =
-            future.tag.map(|t| t.offset()).ok_or_else(|| format!("{}: the tag's place is not known", future.name))?;
+            future.tag.map(|t| t.offset()).ok_or_else(|| Error::TagPlaceUnknown { future: future.name.clone() })?;
         if state_offset != tag {
-            return Err(format!(
-                "{function}: `{dispatch}` reads byte {state_offset}, but the tag of {} is at {tag}",
-                future.name
-            ));
+            return Err(Error::WrongStateByte {
+                function: function.clone(),
+                dispatch,
+                offset: state_offset,
+                future: future.name.clone(),
+                tag,
+            });
         }
         let table = listing
             .lines
@@ -101,20 +106,27 @@ impl JumpTable {
                 Line::DataLabel { name, kind: listings::asm::ConstantKind::JumpTable } => Some(name.clone()),
                 _ => None,
             })
-            .ok_or_else(|| format!("{function}: the listing has no jump table"))?;
+            .ok_or_else(|| Error::NoJumpTable { function: function.clone() })?;
         let entries = listing
             .data_after(&table)
             .into_iter()
             .enumerate()
             .map(|(value, entry)| {
                 let label = entry.split('-').next().unwrap_or(entry).to_owned();
+                let value = value as u64;
                 let state =
-                    future.states.iter().find(|s| s.value == value as u64).map(|s| s.variant.clone()).ok_or_else(
-                        || format!("{function}: entry {value} of {table}, but {} has no state {value}", future.name),
-                    )?;
-                Ok(Entry { value: value as u64, state, label })
+                    future.states.iter().find(|s| s.value == value).map(|s| s.variant.clone()).ok_or_else(|| {
+                        Error::EntryWithoutState {
+                            function: function.clone(),
+                            table: table.clone(),
+                            value,
+                            future: future.name.clone(),
+                            states: future.states.iter().map(|s| (s.value, s.variant.clone())).collect(),
+                        }
+                    })?;
+                Ok(Entry { value, state, label })
             })
-            .collect::<Result<Vec<Entry>, String>>()?;
+            .collect::<Result<Vec<Entry>, Error>>()?;
         let mut targets: Vec<Target> = Vec::new();
         let mut source = None;
         let mut current: Option<usize> = None;
@@ -148,13 +160,13 @@ impl JumpTable {
                 _ => {}
             }
         }
-        for entry in &entries {
-            if !targets.iter().any(|t| t.label == entry.label) {
-                return Err(format!(
-                    "{function}: entry {} of {table} names {}, which is not in the listing",
-                    entry.value, entry.label
-                ));
-            }
+        if let Some(entry) = entries.iter().find(|entry| !targets.iter().any(|t| t.label == entry.label)) {
+            return Err(Error::EntryNotInListing {
+                function: function.clone(),
+                table,
+                value: entry.value,
+                label: entry.label.clone(),
+            });
         }
         Ok(JumpTable { function: function.clone(), dispatch, state_offset, table, entries, targets })
     }
@@ -191,69 +203,17 @@ impl JumpTable {
         )
     }
 
+    pub fn title(&self) -> String {
+        format!("The jump table of {}: from the state byte's value to a label", self.function)
+    }
+
+    /// Where everything in the picture lies.
+    pub fn geometry(&self) -> Geometry<'_> {
+        Geometry::of(self)
+    }
+
     fn svg(&self, id: &str) -> String {
-        const ROW: f64 = 34.0;
-        let mut svg = Svg::new(id, "picture-jump-table");
-        let top = 44.0;
-        let entry_text = |e: &Entry| format!("{} · {}", e.value, e.state);
-        let entry_width = self.entries.iter().map(|e| text_width(&entry_text(e), FONT)).fold(0.0, f64::max) + 20.0;
-        let slot_text = |e: &Entry| format!("+{}: {}", e.value * 4, e.label);
-        let slot_width = self.entries.iter().map(|e| text_width(&slot_text(e), FONT)).fold(0.0, f64::max) + 20.0;
-        let target_lines = |t: &Target| {
-            let (line, source) = t.source.as_ref().map_or(("", ""), |(line, text)| (line.as_str(), text.as_str()));
-            let second = match &t.calls {
-                Some(call) => format!("{line} · calls {call}"),
-                None => line.to_owned(),
-            };
-            (format!("{}  {source}", t.label), second)
-        };
-        let target_width = self
-            .targets
-            .iter()
-            .map(|t| {
-                let (a, b) = target_lines(t);
-                text_width(&a, FONT).max(text_width(&b, SMALL))
-            })
-            .fold(0.0, f64::max)
-            + 20.0;
-        let (state_x, slot_x) = (8.0, 8.0 + entry_width + 28.0);
-        let target_x = slot_x + slot_width + 80.0;
-        svg.text(
-            state_x,
-            14.0,
-            Anchor::Start,
-            "picture-small",
-            &format!("{} reads the state byte (offset {})", self.dispatch, self.state_offset),
-        );
-        svg.text(state_x, top - 8.0, Anchor::Start, "picture-small", "state byte");
-        svg.text(slot_x, top - 8.0, Anchor::Start, "picture-small", &format!("{}, 4 bytes an entry", self.table));
-        svg.text(target_x, top - 8.0, Anchor::Start, "picture-small", "labels, in the listing's order");
-        for (i, entry) in self.entries.iter().enumerate() {
-            let y = top + i as f64 * ROW;
-            svg.rect(state_x, y, entry_width, ROW - 6.0, "picture-box picture-tag", None);
-            svg.text(state_x + 10.0, y + 18.0, Anchor::Start, "picture-label", &entry_text(entry));
-            svg.line((state_x + entry_width, y + 14.0), (slot_x, y + 14.0), "picture-rule");
-            svg.rect(slot_x, y, slot_width, ROW - 6.0, "picture-box picture-slot", None);
-            svg.text(slot_x + 10.0, y + 18.0, Anchor::Start, "picture-label", &slot_text(entry));
-            let Some(t) = self.targets.iter().position(|t| t.label == entry.label) else { continue };
-            let ty = top + t as f64 * ROW + 14.0;
-            let (x1, x2) = (slot_x + slot_width, target_x - 1.0);
-            svg.arrow(
-                &format!("M{x1},{} C{},{} {},{ty} {x2},{ty}", y + 14.0, x1 + 40.0, y + 14.0, x2 - 40.0),
-                "picture-arrow",
-                &format!("state {} ({}) jumps to {}", entry.value, entry.state, entry.label),
-            );
-        }
-        for (i, target) in self.targets.iter().enumerate() {
-            let y = top + i as f64 * ROW;
-            let (first, second) = target_lines(target);
-            svg.rect(target_x, y, target_width, ROW - 6.0, "picture-box picture-node", None);
-            svg.text(target_x + 10.0, y + 13.0, Anchor::Start, "picture-label", &first);
-            svg.text(target_x + 10.0, y + 24.0, Anchor::Start, "picture-small", &second);
-        }
-        let rows = self.entries.len().max(self.targets.len());
-        let title = format!("The jump table of {}: from the state byte's value to a label", self.function);
-        svg.finish(target_x + target_width + 8.0, top + rows as f64 * ROW + 4.0, &title, &self.description())
+        draw::svg(&self.geometry(), id, &self.title(), &self.description())
     }
 }
 
@@ -272,5 +232,73 @@ mod tests {
             "panic_const_async_fn_resumed"
         );
         assert_eq!(short_name("_Unwind_Resume"), "_Unwind_Resume");
+    }
+
+    const DISPATCH: &str = "\
+f::{{closure}}:
+        movzx   eax, byte ptr [rdi + 8]
+        lea     rcx, [rip + .LJTI0_0]
+        movsxd  rax, dword ptr [rcx + 4*rax]
+        add     rax, rcx
+        jmp     rax
+.LBB0_1:
+        ret
+.LBB0_2:
+        call    qword ptr [rip + core::panicking::panic_const::panic_const_async_fn_resumed@GOTPCREL]
+.LJTI0_0:
+        .long   .LBB0_1-.LJTI0_0
+        .long   .LBB0_2-.LJTI0_0
+";
+
+    /// A future whose tag is at `tag`, with the states `Unresumed` (0) and `Returned` (1).
+    fn future(tag: u64) -> TypeLayout {
+        let printout = "\
+print-type-size type: `{async fn body of f()}`: 16 bytes, alignment: 8 bytes
+print-type-size     discriminant: 1 bytes
+print-type-size     variant `Unresumed`: 8 bytes
+print-type-size         upvar `.x`: 8 bytes, offset: 0 bytes, alignment: 8 bytes
+print-type-size     variant `Returned`: 8 bytes
+print-type-size         upvar `.x`: 8 bytes, offset: 0 bytes, alignment: 8 bytes
+print-type-size     end padding: 7 bytes
+";
+        let mut future = listings::lowering::type_sizes::layouts(printout).unwrap().remove(0);
+        future.place_tag(tag);
+        let state = |value, variant: &str| listings::lowering::debuginfo::StateSource {
+            value,
+            variant: variant.into(),
+            line: None,
+        };
+        future.states = vec![state(0, "Unresumed"), state(1, "Returned")];
+        future
+    }
+
+    #[test]
+    fn each_value_of_the_state_byte_goes_to_the_label_its_entry_names() {
+        let table = JumpTable::of(&DISPATCH.parse().unwrap(), &future(8)).unwrap();
+        assert_eq!((table.state_offset, table.table.as_str()), (8, ".LJTI0_0"));
+        let entries: Vec<(u64, &str, &str)> =
+            table.entries.iter().map(|e| (e.value, e.state.as_str(), e.label.as_str())).collect();
+        assert_eq!(entries, [(0, "Unresumed", ".LBB0_1"), (1, "Returned", ".LBB0_2")]);
+        assert_eq!(table.targets[1].calls.as_deref(), Some("panic_const_async_fn_resumed"));
+    }
+
+    #[test]
+    fn a_dispatch_on_another_byte_than_the_tag_is_refused_naming_both() {
+        let error = JumpTable::of(&DISPATCH.parse().unwrap(), &future(0)).unwrap_err();
+        assert_eq!(
+            error.to_string(),
+            "f::{{closure}}: `movzx eax, byte ptr [rdi + 8]` reads byte 8, but the tag of {async fn body of f()} is at 0"
+        );
+    }
+
+    #[test]
+    fn an_entry_past_the_states_is_refused_with_the_states_there_are() {
+        let listing = DISPATCH.replace(
+            "        .long   .LBB0_2-.LJTI0_0\n",
+            "        .long   .LBB0_2-.LJTI0_0\n        .long   .LBB0_2-.LJTI0_0\n",
+        );
+        let error = JumpTable::of(&listing.parse().unwrap(), &future(8)).unwrap_err();
+        assert!(matches!(error, Error::EntryWithoutState { value: 2, .. }), "{error:?}");
+        assert!(error.to_string().ends_with("its states are 0 Unresumed, 1 Returned"), "{error}");
     }
 }

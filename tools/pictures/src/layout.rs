@@ -10,13 +10,17 @@
 //! hairline. A column's width grows with the logarithm of its byte count, and widens to fit the
 //! name of a field that lies in it alone; the ruler labels every boundary with its offset.
 
+mod draw;
+pub mod geometry;
+
 use std::ops::Range;
 
 use listings::lowering::type_sizes::{Cell, LayoutTable, Tag};
-use listings::{ListingKind, StageListing, TypeLayout};
+use listings::{ListingKind, Stage, StageListing, TypeLayout};
 
-use crate::svg::{Anchor, FONT, SMALL, Svg, text_width};
-use crate::{Picture, Source, picture_id};
+use crate::{Error, Picture, Source, picture_id};
+
+pub use geometry::Geometry;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Layout {
@@ -78,16 +82,14 @@ impl What {
 
 impl Layout {
     /// The layout of the type a type-sizes listing shows.
-    pub fn of(listing: &StageListing) -> Result<Layout, String> {
-        let layout =
-            listing.layout.as_ref().ok_or_else(|| format!("`{}` is not a type-sizes listing", listing.subject))?;
-        Ok(Layout::of_type(layout))
+    pub fn of(listing: &StageListing) -> Result<Layout, Error> {
+        Ok(Layout::of_type(crate::type_layout(listing)?))
     }
 
     /// The layout of `subject` (an `async fn`, for its future) in `chapter`, and the type-sizes
     /// listing it is drawn from.
-    pub fn of_subject(chapter: &str, subject: &str) -> Result<(Layout, StageListing), String> {
-        let listing = listings::stage(chapter, listings::Stage::TypeSizes, subject).map_err(|e| e.to_string())?;
+    pub fn of_subject(chapter: &str, subject: &str) -> Result<(Layout, StageListing), Error> {
+        let listing = crate::stage_listing(chapter, Stage::TypeSizes, subject)?;
         Ok((Layout::of(&listing)?, listing))
     }
 
@@ -223,151 +225,17 @@ impl Layout {
         )
     }
 
-    fn widths(&self) -> Vec<f64> {
-        let mut widths: Vec<f64> = self
-            .columns
-            .iter()
-            .map(|bytes| match bytes.end - bytes.start {
-                0 => 14.0,
-                n => 36.0 + 14.0 * (n as f64).log2(),
-            })
-            .collect();
-        for b in self.rows.iter().flat_map(|row| &row.boxes) {
-            let needed = text_width(b.what.label(), FONT) + 12.0;
-            let spanned: Vec<usize> = self.columns_of(&b.bytes).collect();
-            let have: f64 = spanned.iter().map(|&i| widths[i]).sum();
-            if let Some(&last) = spanned.last()
-                && have < needed
-            {
-                widths[last] += needed - have;
-            }
-        }
-        widths
+    pub fn title(&self) -> String {
+        format!("Layout of {}: {} bytes, alignment {}", self.type_name, self.size, self.align)
     }
 
-    fn columns_of<'a>(&'a self, bytes: &'a Range<u64>) -> impl Iterator<Item = usize> + 'a {
-        self.columns
-            .iter()
-            .enumerate()
-            .filter(move |(_, c)| {
-                bytes.start <= c.start && c.end <= bytes.end && (c.start < c.end || bytes.start == bytes.end)
-            })
-            .map(|(i, _)| i)
+    /// Where everything in the picture lies.
+    pub fn geometry(&self) -> Geometry<'_> {
+        Geometry::of(self)
     }
 
     fn svg(&self, id: &str) -> String {
-        const ROW: f64 = 28.0;
-        const GAP: f64 = 8.0;
-        let mut svg = Svg::new(id, "picture-layout");
-        let gutter = self.rows.iter().map(|r| text_width(&r.name, FONT)).fold(0.0, f64::max) + 20.0;
-        let widths = self.widths();
-        let mut x = vec![gutter];
-        for w in &widths {
-            x.push(x.last().unwrap() + w);
-        }
-        let right = *x.last().unwrap();
-        let top = 34.0;
-        let bottom = top + self.rows.len() as f64 * (ROW + GAP);
-        // Columns of bytes, banded so that the same bytes read down every row.
-        for (i, _) in self.columns.iter().enumerate() {
-            let class = if i % 2 == 0 { "picture-band" } else { "picture-band picture-band-odd" };
-            svg.rect(x[i], top - 6.0, widths[i], bottom - top + 6.0, class, None);
-        }
-        // The ruler: every boundary, labelled with its offset.
-        svg.line((gutter, 24.0), (right, 24.0), "picture-rule");
-        let mut boundaries: Vec<(u64, f64)> = Vec::new();
-        for (i, bytes) in self.columns.iter().enumerate() {
-            boundaries.push((bytes.start, x[i]));
-        }
-        boundaries.push((self.size, right));
-        boundaries.dedup_by_key(|(offset, _)| *offset);
-        for (offset, at) in &boundaries {
-            svg.line((*at, 20.0), (*at, 28.0), "picture-rule");
-            svg.text(*at, 15.0, Anchor::Middle, "picture-small", &offset.to_string());
-        }
-        svg.text(gutter - 8.0, 15.0, Anchor::End, "picture-small", "byte");
-        for (r, row) in self.rows.iter().enumerate() {
-            let y = top + r as f64 * (ROW + GAP);
-            svg.text(gutter - 8.0, y + ROW / 2.0 + 4.0, Anchor::End, "picture-label", &row.name);
-            for b in &row.boxes {
-                let spanned: Vec<usize> = self.columns_of(&b.bytes).collect();
-                let (Some(&first), Some(&last)) = (spanned.first(), spanned.last()) else { continue };
-                let (left, width) = (x[first] + 1.5, x[last + 1] - x[first] - 3.0);
-                let tooltip = format!(
-                    "{}: bytes {}..{} ({} byte{}) in {}",
-                    b.what.words(),
-                    b.bytes.start,
-                    b.bytes.end,
-                    b.bytes.end - b.bytes.start,
-                    if b.bytes.end - b.bytes.start == 1 { "" } else { "s" },
-                    row.name
-                );
-                match &b.what {
-                    What::Padding | What::TagOrPadding => svg.hatched(left, y, width, ROW, "picture-padding", &tooltip),
-                    What::Tag => svg.rect(left, y, width, ROW, "picture-box picture-tag", Some(&tooltip)),
-                    What::Field { kind, .. } => {
-                        svg.rect(left, y, width, ROW, &format!("picture-box picture-{kind}"), Some(&tooltip))
-                    }
-                }
-                if !b.what.label().is_empty() {
-                    svg.text(left + width / 2.0, y + ROW / 2.0 + 4.0, Anchor::Middle, "picture-label", b.what.label());
-                }
-            }
-        }
-        // Under each column that several rows use: how many.
-        let shared = self.shared();
-        for (bytes, users) in &shared {
-            let Some(i) = self.columns.iter().position(|c| c == bytes) else { continue };
-            let y = bottom + 2.0;
-            svg.line((x[i] + 3.0, y), (x[i + 1] - 3.0, y), "picture-shared");
-            svg.text((x[i] + x[i + 1]) / 2.0, y + 13.0, Anchor::Middle, "picture-small", &format!("×{}", users.len()));
-        }
-        // The legend: what the boxes are.
-        let mut legend_y = bottom + if shared.is_empty() { 12.0 } else { 30.0 };
-        let kinds: Vec<(&str, &str)> = {
-            let all: Vec<&What> = self.rows.iter().flat_map(|r| &r.boxes).map(|b| &b.what).collect();
-            let has = |f: &dyn Fn(&What) -> bool| all.iter().any(|w| f(w));
-            let mut kinds = Vec::new();
-            if has(&|w| matches!(w, What::Field { kind, .. } if kind == "upvar")) {
-                kinds.push(("picture-box picture-upvar", "upvar: an argument, captured"));
-            }
-            if has(&|w| matches!(w, What::Field { kind, .. } if kind == "local")) {
-                kinds.push(("picture-box picture-local", "local: saved across an await"));
-            }
-            if has(&|w| matches!(w, What::Field { kind, .. } if kind == "field")) {
-                kinds.push(("picture-box picture-field", "field"));
-            }
-            if has(&|w| *w == What::Tag) {
-                kinds.push(("picture-box picture-tag", "tag: which state"));
-            }
-            if has(&|w| matches!(w, What::Padding | What::TagOrPadding)) {
-                kinds.push(("picture-padding", "padding"));
-            }
-            if !shared.is_empty() {
-                kinds.push(("", "×N: bytes N rows use"));
-            }
-            kinds
-        };
-        let mut legend_x = 8.0;
-        let mut width = right + 8.0_f64.max(text_width(&self.size.to_string(), SMALL) / 2.0 + 4.0);
-        for (class, words) in kinds {
-            let item = 18.0 + text_width(words, SMALL) + 16.0;
-            if legend_x + item > width.max(560.0) {
-                legend_x = 8.0;
-                legend_y += 18.0;
-            }
-            match class {
-                "" => {}
-                "picture-padding" => svg.hatched(legend_x, legend_y, 12.0, 12.0, class, words),
-                class => svg.rect(legend_x, legend_y, 12.0, 12.0, class, None),
-            }
-            svg.text(legend_x + 18.0, legend_y + 10.0, Anchor::Start, "picture-small", words);
-            legend_x += item;
-            width = width.max(legend_x);
-        }
-        let height = legend_y + 20.0;
-        let title = format!("Layout of {}: {} bytes, alignment {}", self.type_name, self.size, self.align);
-        svg.finish(width, height, &title, &self.description())
+        draw::svg(&self.geometry(), id, &self.title(), &self.description())
     }
 }
 
@@ -397,7 +265,7 @@ print-type-size     variant `Returned`: 8 bytes
 print-type-size         upvar `.before`: 8 bytes, offset: 0 bytes, alignment: 8 bytes
 ";
 
-    fn two_awaits() -> Layout {
+    pub(super) fn two_awaits() -> Layout {
         let mut layout = layouts(TWO_AWAITS).unwrap().remove(0);
         layout.place_tag(16);
         Layout::of_type(&layout)

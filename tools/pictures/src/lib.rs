@@ -10,20 +10,30 @@
 //! | a waker in memory | an assembly listing with `--data` (the words, the vtable's `.quad`s), and the layouts of `RawWaker` and `RawWakerVTable` | [`waker`] |
 //! | a jump table | an assembly listing (the dispatch on the state byte, the table's entries) and the future's states | [`jump_table`] |
 //!
+//! Each picture is made in three steps, each in a module of its own: the picture's module reads
+//! the listings into its typed value ([`states::States::of`], refusing with an [`Error`] that
+//! names what it looked for and what the listing has); its `geometry` module places that value
+//! (every box, label and arrow, as a plain value a test can assert on: [`states::Geometry`]); its
+//! `draw` module writes the geometry as SVG with [`svg`]'s writer, in short functions that
+//! decide nothing.
+//!
 //! A chapter's `tests/pictures.rs` draws them and checks each against its snapshot with
 //! [`assert_picture_snapshot!`] (`<chapter>__picture__<name>.snap`, the SVG as its body); the
 //! book shows them with `{{#picture CHAPTER NAME}}`. A picture's header records, for each
 //! listing it was drawn from, the snapshot and the digest of its body: the book refuses a
 //! picture whose listing has changed since it was drawn.
 
+mod error;
 pub mod jump_table;
 pub mod layout;
 pub mod states;
 pub mod svg;
 pub mod waker;
 
-use listings::{DrawnFrom, ListingKind, Origin, Provenance, TypeLayout};
+use listings::{DrawnFrom, ListingKind, Origin, Provenance, Stage, StageListing, TypeLayout};
 use sha2::{Digest, Sha256};
+
+pub use error::{Error, TagSeen};
 
 /// Re-exported so that [`assert_picture_snapshot!`] works in crates that depend only on this one.
 pub use listings;
@@ -100,10 +110,26 @@ pub fn picture_id(chapter_slug: &str, name: &str) -> String {
 }
 
 /// The future of an `async fn` as the type-sizes stage describes it, with its states.
-pub fn future_layout(chapter: &str, function: &str) -> Result<TypeLayout, String> {
-    let listing =
-        listings::stage(chapter, listings::Stage::TypeSizes, function).map_err(|e| format!("{function}: {e}"))?;
-    listing.layout.ok_or_else(|| format!("`{function}` has no layout in {chapter}"))
+pub fn future_layout(chapter: &str, function: &str) -> Result<TypeLayout, Error> {
+    let listing = stage_listing(chapter, Stage::TypeSizes, function)?;
+    type_layout(&listing).cloned()
+}
+
+/// The listing of `subject` at `stage` in `chapter`.
+fn stage_listing(chapter: &str, stage: Stage, subject: &str) -> Result<StageListing, Error> {
+    listings::stage(chapter, stage, subject).map_err(|error| Error::Listing {
+        asked: format!("the {} listing of `{subject}`", stage.subcommand()),
+        error: Box::new(error),
+    })
+}
+
+/// The layout a type-sizes listing shows.
+fn type_layout(listing: &StageListing) -> Result<&TypeLayout, Error> {
+    listing.layout.as_ref().ok_or_else(|| Error::WrongStage {
+        subject: listing.subject.clone(),
+        found: listing.stage,
+        wanted: Stage::TypeSizes,
+    })
 }
 
 /// Checks a [`Picture`] against its snapshot `tests/snapshots/<package>__picture__<name>.snap`,

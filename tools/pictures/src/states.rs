@@ -13,13 +13,17 @@
 //! information of the future's type ([`TypeLayout::states`]); the line's text from the chapter's
 //! source file.
 
+mod draw;
+pub mod geometry;
+
 use std::collections::{BTreeSet, HashMap};
 
 use listings::lowering::mir::BasicBlock;
-use listings::{ListingKind, StageListing, TypeLayout};
+use listings::{ListingKind, Stage, StageListing, TypeLayout};
 
-use crate::svg::{Anchor, FONT, SMALL, Svg, text_width};
-use crate::{Picture, Source, picture_id};
+use crate::{Error, Picture, Source, TagSeen, picture_id};
+
+pub use geometry::Geometry;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct States {
@@ -61,76 +65,78 @@ pub struct Transition {
     pub exit: Exit,
 }
 
+/// Where a poll that starts at one entry block can end.
+#[derive(Debug, Default)]
+struct PollEnds<'a> {
+    /// Each block it reaches that writes the tag: the block, the value written, how the poll
+    /// exits.
+    writes: Vec<(&'a str, u64, Exit)>,
+    /// The message of an `assert(const false, "…")` it reaches: what a poll in that state
+    /// panics with.
+    panics: Option<String>,
+}
+
 impl States {
     /// The states of the future of the `async fn` `function` of `chapter`, and the MIR listing of
     /// its resume function they are drawn from.
-    pub fn of_async_fn(chapter: &str, function: &str) -> Result<(States, StageListing), String> {
-        let mir = listings::stage(chapter, listings::Stage::Mir, &format!("{function}::{{closure#0}}"))
-            .map_err(|e| e.to_string())?;
+    pub fn of_async_fn(chapter: &str, function: &str) -> Result<(States, StageListing), Error> {
+        let mir = crate::stage_listing(chapter, Stage::Mir, &format!("{function}::{{closure#0}}"))?;
         let future = crate::future_layout(chapter, function)?;
         let workspace = listings::Workspace::this_checkout();
-        let path = workspace.chapter(chapter).map_err(|e| e.to_string())?.dir.join("src/lib.rs");
-        let source = std::fs::read_to_string(&path).map_err(|e| format!("{}: {e}", path.display()))?;
+        let chapter_dir = workspace
+            .chapter(chapter)
+            .map_err(|error| Error::Listing { asked: format!("the chapter `{chapter}`"), error: Box::new(error) })?
+            .dir;
+        let path = chapter_dir.join("src/lib.rs");
+        let source = std::fs::read_to_string(&path)
+            .map_err(|error| Error::ReadSource { path: path.display().to_string(), reason: error.to_string() })?;
         Ok((States::of(&mir, &future, &source)?, mir))
     }
 
     /// The states of the coroutine whose resume function `mir` is, named by `future`'s debug
     /// information; `source` is the chapter's source file, for the text of each state's line.
-    pub fn of(mir: &StageListing, future: &TypeLayout, source: &str) -> Result<States, String> {
+    pub fn of(mir: &StageListing, future: &TypeLayout, source: &str) -> Result<States, Error> {
         let body = &mir.subject;
-        let blocks = mir.body.as_ref().ok_or_else(|| format!("{body}: not a MIR listing"))?.blocks();
+        let blocks = mir
+            .body
+            .as_ref()
+            .ok_or_else(|| Error::WrongStage { subject: body.clone(), found: mir.stage, wanted: Stage::Mir })?
+            .blocks();
+        if future.states.is_empty() {
+            return Err(Error::NoStates { future: future.name.clone() });
+        }
+        let no_such_state = |seen: TagSeen, value: u64| Error::NoSuchState {
+            body: body.clone(),
+            seen,
+            value,
+            future: future.name.clone(),
+            states: future.states.iter().map(|state| (state.value, state.variant.clone())).collect(),
+        };
+        let is_state = |value: u64| future.states.iter().any(|state| state.value == value);
+        let (place, entries) = dispatch(blocks).ok_or_else(|| Error::NoDispatch { body: body.clone() })?;
+        if let Some((value, _)) = entries.iter().find(|(value, _)| !is_state(*value)) {
+            return Err(no_such_state(TagSeen::Switched, *value));
+        }
         let by_name: HashMap<&str, &BasicBlock> = blocks.iter().map(|b| (b.name.as_str(), b)).collect();
-        // The dispatch: `_N = discriminant(PLACE);` and `switchInt(move _N) -> [0: bbA, …]`.
-        let (place, entries) = blocks
-            .iter()
-            .find_map(|block| {
-                let switched = block.terminator().strip_prefix("switchInt(move ")?.split(')').next()?;
-                let place = block.statements.iter().find_map(|s| {
-                    s.strip_prefix(&format!("{switched} = discriminant("))?.strip_suffix(");").map(str::to_owned)
-                })?;
-                let arms = block.terminator().split_once("-> [")?.1.trim_end_matches("];");
-                let entries: Vec<(u64, String)> = arms
-                    .split(", ")
-                    .filter_map(|arm| {
-                        let (value, target) = arm.split_once(": ")?;
-                        Some((value.parse().ok()?, target.to_owned()))
-                    })
-                    .collect();
-                Some((place, entries))
-            })
-            .ok_or_else(|| format!("{body}: no switch on the coroutine's tag (`switchInt` on a `discriminant(…)`)"))?;
-        let sets = format!("discriminant({place}) = ");
         let mut transitions = BTreeSet::new();
         let mut panics: HashMap<u64, String> = HashMap::new();
         for (from, entry) in &entries {
-            let mut seen: BTreeSet<&str> = BTreeSet::new();
-            let mut next = vec![entry.as_str()];
-            while let Some(name) = next.pop() {
-                if !seen.insert(name) {
-                    continue;
+            let block = by_name.get(entry.as_str()).copied().ok_or_else(|| Error::NoEntryBlock {
+                body: body.clone(),
+                value: *from,
+                block: entry.clone(),
+                known: blocks.iter().map(|b| b.name.clone()).collect(),
+            })?;
+            let ends = poll_ends(body, block, &by_name, &place)?;
+            for (block, to, exit) in ends.writes {
+                if !is_state(to) {
+                    return Err(no_such_state(TagSeen::WrittenBy(block.to_owned()), to));
                 }
-                let block = by_name.get(name).ok_or_else(|| format!("{body}: no block {name}"))?;
-                let written =
-                    block.statements.iter().find_map(|s| s.strip_prefix(&sets)?.strip_suffix(';')?.parse().ok());
-                if let Some(to) = written {
-                    let result = block.statements.iter().find(|s| s.starts_with("_0 = "));
-                    let exit = match result {
-                        _ if block.cleanup => Exit::Unwind,
-                        Some(result) if result.contains("::Pending") => Exit::Pending,
-                        Some(_) => Exit::Ready,
-                        None => return Err(format!("{body}: {name} writes the tag {to} but sets no result")),
-                    };
-                    transitions.insert(Transition { from: *from, to, exit });
-                    continue;
-                }
-                if let Some(message) = block.terminator().strip_prefix("assert(const false, \"") {
-                    panics.insert(*from, message.split("\")").next().unwrap_or(message).to_owned());
-                }
-                next.extend(block.successors().into_iter().filter_map(|s| by_name.get_key_value(s).map(|(k, _)| *k)));
+                transitions.insert(Transition { from: *from, to, exit });
             }
-        }
-        if future.states.is_empty() {
-            return Err(format!("{}: its debug information names no states", future.name));
+            if let Some(message) = ends.panics {
+                panics.insert(*from, message);
+            }
         }
         let lines: Vec<&str> = source.lines().collect();
         let mut states: Vec<State> = future
@@ -140,7 +146,10 @@ impl States {
                 value: state.value,
                 variant: state.variant.clone(),
                 line: state.line,
-                source: state.line.and_then(|l| lines.get(l as usize - 1)).map(|text| text.trim().to_owned()),
+                source: state
+                    .line
+                    .and_then(|l| lines.get((l as usize).checked_sub(1)?))
+                    .map(|text| text.trim().to_owned()),
                 panics: panics.get(&state.value).cloned(),
             })
             .collect();
@@ -151,11 +160,6 @@ impl States {
             other => (1, other.trim_start_matches("Suspend").parse().unwrap_or(0)),
         };
         states.sort_by_key(|state| order(&state.variant));
-        for (value, _) in &entries {
-            if !states.iter().any(|s| s.value == *value) {
-                return Err(format!("{body}: the tag value {value} is no state of {}", future.name));
-            }
-        }
         Ok(States { body: body.clone(), states, transitions: transitions.into_iter().collect() })
     }
 
@@ -203,6 +207,10 @@ impl States {
         text
     }
 
+    pub fn title(&self) -> String {
+        format!("States of the future of {}, and where a poll takes it", self.function())
+    }
+
     /// The picture, for the MIR listing `listing_name` of the chapter `chapter_slug`.
     pub fn picture(&self, chapter_slug: &str, listing_name: &str, mir: &StageListing) -> Picture {
         let name = format!("states_{listing_name}");
@@ -216,142 +224,72 @@ impl States {
         )
     }
 
-    fn lines_of(state: &State) -> (String, String) {
-        let first = format!("{} · tag {}", state.variant, state.value);
-        let second = match (&state.panics, state.variant.as_str(), state.line, &state.source) {
-            (Some(message), ..) => format!("polled again: panics, {message}"),
-            (None, "Unresumed", ..) => "created, not polled yet".to_owned(),
-            (None, _, Some(line), Some(source)) => {
-                let source: String = if source.chars().count() > 44 {
-                    source.chars().take(43).chain(['…']).collect()
-                } else {
-                    source.clone()
-                };
-                format!("line {line}: {source}")
-            }
-            _ => String::new(),
-        };
-        (first, second)
+    /// Where everything in the picture lies.
+    pub fn geometry(&self) -> Geometry {
+        Geometry::of(self)
     }
 
     fn svg(&self, id: &str) -> String {
-        const NODE: f64 = 42.0;
-        const GAP: f64 = 30.0;
-        const LANE: f64 = 14.0;
-        let mut svg = Svg::new(id, "picture-states");
-        let left = 56.0;
-        let texts: Vec<(String, String)> = self.states.iter().map(Self::lines_of).collect();
-        let node_width =
-            texts.iter().map(|(a, b)| text_width(a, FONT).max(text_width(b, SMALL)) + 20.0).fold(240.0, f64::max);
-        let right = left + node_width;
-        let top = 34.0;
-        let index = |value: u64| self.states.iter().position(|s| s.value == value).unwrap_or(0);
-        let y_of = |i: usize| top + i as f64 * (NODE + GAP);
-        // Lanes on the right: the shortest arcs nearest the nodes, unwinding outermost.
-        let mut arcs: Vec<(usize, usize, Transition)> =
-            self.transitions.iter().filter(|t| t.from != t.to).map(|t| (index(t.from), index(t.to), *t)).collect();
-        arcs.sort_by_key(|(a, b, t)| (t.exit == Exit::Unwind, a.abs_diff(*b), *a));
-        let mut lanes: Vec<Vec<(usize, usize)>> = Vec::new();
-        let mut placed: Vec<(usize, usize, Transition, usize)> = Vec::new();
-        let first_unwind_lane = std::cell::Cell::new(0);
-        for (a, b, t) in arcs {
-            let (low, high) = (a.min(b), a.max(b));
-            let start = if t.exit == Exit::Unwind { first_unwind_lane.get() } else { 0 };
-            let lane = (start..)
-                .find(|&lane| lanes.get(lane).is_none_or(|used| used.iter().all(|&(l, h)| high < l || h < low)))
-                .unwrap_or(0);
-            if lanes.len() <= lane {
-                lanes.resize(lane + 1, Vec::new());
-            }
-            lanes[lane].push((low, high));
-            if t.exit != Exit::Unwind {
-                first_unwind_lane.set(first_unwind_lane.get().max(lane + 1));
-            }
-            placed.push((a, b, t, lane));
-        }
-        // Ports: each arc's end points spread over the right side of its two nodes.
-        let mut ports: HashMap<usize, Vec<usize>> = HashMap::new();
-        for (n, (a, b, _, _)) in placed.iter().enumerate() {
-            ports.entry(*a).or_default().push(n);
-            ports.entry(*b).or_default().push(n);
-        }
-        // At each node, the arcs to nodes above leave from the top, outermost first, and the
-        // arcs to nodes below from the bottom, outermost last: no two cross at the node.
-        for (node, list) in ports.iter_mut() {
-            list.sort_by_key(|&n| {
-                let (a, b, _, lane) = placed[n];
-                let other = if a == *node { b } else { a };
-                if other < *node { (0, usize::MAX - lane) } else { (1, lane) }
-            });
-        }
-        let port_y = |node: usize, arc: usize| {
-            let list = &ports[&node];
-            let k = list.iter().position(|&n| n == arc).unwrap_or(0);
-            y_of(node) + NODE * (k as f64 + 1.0) / (list.len() as f64 + 1.0)
-        };
-        // The start: calling the function makes the future, in its first state.
-        svg.arrow(
-            &format!("M{},6 L{},{}", left + 24.0, left + 24.0, top - 1.0),
-            "picture-arrow",
-            "calling the async fn makes the future",
-        );
-        svg.text(
-            left + 32.0,
-            17.0,
-            Anchor::Start,
-            "picture-small",
-            &format!("{}(…) makes the future", self.function()),
-        );
-        for (i, (state, (first, second))) in self.states.iter().zip(&texts).enumerate() {
-            let y = y_of(i);
-            svg.rect(left, y, node_width, NODE, "picture-box picture-node", None);
-            svg.text(left + 10.0, y + 17.0, Anchor::Start, "picture-label", first);
-            svg.text(left + 10.0, y + 33.0, Anchor::Start, "picture-small", second);
-            // A poll that returns Pending again: a loop on the left.
-            if let Some(t) = self.transitions.iter().find(|t| t.from == state.value && t.to == state.value) {
-                let (y1, y2) = (y + 12.0, y + NODE - 12.0);
-                svg.arrow(
-                    &format!("M{left},{y1} C{},{y1} {},{y2} {left},{y2}", left - 40.0, left - 40.0),
-                    "picture-edge-pending",
-                    &format!("{}: polled again, still Pending", state.variant),
-                );
-                let _ = t;
-            }
-        }
-        let mut width = right;
-        for (n, (a, b, t, lane)) in placed.iter().enumerate() {
-            let x = right + 12.0 + *lane as f64 * LANE;
-            width = width.max(x);
-            let (y1, y2) = (port_y(*a, n), port_y(*b, n));
-            let class = match t.exit {
-                Exit::Pending => "picture-edge-pending",
-                Exit::Ready => "picture-edge-ready",
-                Exit::Unwind => "picture-edge-unwind",
-            };
-            let (from, to) = (&self.states[*a].variant, &self.states[*b].variant);
-            let words = match t.exit {
-                Exit::Pending => format!("from {from}, a poll returns Pending and leaves the future in {to}"),
-                Exit::Ready => format!("from {from}, a poll returns Ready and leaves the future in {to}"),
-                Exit::Unwind => format!("from {from}, a panic unwinds and leaves the future in {to}"),
-            };
-            svg.arrow(&format!("M{right},{y1} H{x} V{y2} H{}", right + 1.0), class, &words);
-        }
-        // The legend.
-        let legend_y = y_of(self.states.len()) + 4.0;
-        let mut x = 8.0;
-        for (class, words) in [
-            ("picture-edge-pending", "returns Pending"),
-            ("picture-edge-ready", "returns Ready"),
-            ("picture-edge-unwind", "a panic unwinds"),
-        ] {
-            svg.line((x, legend_y + 6.0), (x + 22.0, legend_y + 6.0), class);
-            svg.text(x + 28.0, legend_y + 10.0, Anchor::Start, "picture-small", words);
-            x += 28.0 + text_width(words, SMALL) + 18.0;
-        }
-        let width = (width + 16.0).max(x);
-        let title = format!("States of the future of {}, and where a poll takes it", self.function());
-        svg.finish(width, legend_y + 22.0, &title, &self.description())
+        draw::svg(&self.geometry(), id, &self.title(), &self.description())
     }
+}
+
+/// The dispatch on the tag: `_N = discriminant(PLACE);` and `switchInt(move _N) -> [0: bbA, …]`,
+/// as `PLACE` and each (tag value, entry block).
+fn dispatch(blocks: &[BasicBlock]) -> Option<(String, Vec<(u64, String)>)> {
+    blocks.iter().find_map(|block| {
+        let switched = block.terminator().strip_prefix("switchInt(move ")?.split(')').next()?;
+        let place = block.statements.iter().find_map(|s| {
+            s.strip_prefix(&format!("{switched} = discriminant("))?.strip_suffix(");").map(str::to_owned)
+        })?;
+        let arms = block.terminator().split_once("-> [")?.1.trim_end_matches("];");
+        let entries: Vec<(u64, String)> = arms
+            .split(", ")
+            .filter_map(|arm| {
+                let (value, target) = arm.split_once(": ")?;
+                Some((value.parse().ok()?, target.to_owned()))
+            })
+            .collect();
+        Some((place, entries))
+    })
+}
+
+/// Walks the control-flow graph of `body` from `entry` to the blocks that write the tag
+/// (`discriminant(PLACE) = N;`), which end the poll, and to the `assert(const false, …)` it
+/// panics at.
+fn poll_ends<'a>(
+    body: &str,
+    entry: &'a BasicBlock,
+    by_name: &HashMap<&str, &'a BasicBlock>,
+    place: &str,
+) -> Result<PollEnds<'a>, Error> {
+    let sets = format!("discriminant({place}) = ");
+    let mut ends = PollEnds::default();
+    let mut seen: BTreeSet<&str> = BTreeSet::new();
+    let mut next = vec![entry];
+    while let Some(block) = next.pop() {
+        let name = block.name.as_str();
+        if !seen.insert(name) {
+            continue;
+        }
+        let written = block.statements.iter().find_map(|s| s.strip_prefix(&sets)?.strip_suffix(';')?.parse().ok());
+        if let Some(to) = written {
+            let result = block.statements.iter().find(|s| s.starts_with("_0 = "));
+            let exit = match result {
+                _ if block.cleanup => Exit::Unwind,
+                Some(result) if result.contains("::Pending") => Exit::Pending,
+                Some(_) => Exit::Ready,
+                None => return Err(Error::NoResult { body: body.to_owned(), block: name.to_owned(), value: to }),
+            };
+            ends.writes.push((name, to, exit));
+            continue;
+        }
+        if let Some(message) = block.terminator().strip_prefix("assert(const false, \"") {
+            ends.panics = Some(message.split("\")").next().unwrap_or(message).to_owned());
+        }
+        next.extend(block.successors().into_iter().filter_map(|s| by_name.get(s).copied()));
+    }
+    Ok(ends)
 }
 
 #[cfg(test)]
@@ -418,7 +356,8 @@ mod tests {
         assert_eq!(body.block("bb5").unwrap().successors(), ["bb5"], "`unwind continue` goes to no block");
     }
 
-    fn states() -> States {
+    /// The states of `f`, whose resume function's MIR is `body`.
+    fn states_of(body: &str) -> Result<States, Error> {
         let provenance = listings::Provenance {
             subject: "f::{closure#0}".into(),
             compiler: "rustc 1.95.0".into(),
@@ -428,9 +367,9 @@ mod tests {
         let mir = StageListing {
             stage: listings::Stage::Mir,
             subject: "f::{closure#0}".into(),
-            text: BODY.into(),
+            text: body.into(),
             layout: None,
-            body: Some(listings::lowering::mir::Body::parse(BODY).unwrap()),
+            body: Some(listings::lowering::mir::Body::parse(body).unwrap()),
             provenance,
             command: String::new(),
         };
@@ -451,7 +390,11 @@ print-type-size     variant `Panicked`: 0 bytes
             state(2, "Panicked", Some(3)),
             state(3, "Suspend0", Some(2)),
         ];
-        States::of(&mir, &future, "async fn f() {\n    g().await;\n}\n").unwrap()
+        States::of(&mir, &future, "async fn f() {\n    g().await;\n}\n")
+    }
+
+    fn states() -> States {
+        states_of(BODY).unwrap()
     }
 
     #[test]
@@ -480,5 +423,34 @@ print-type-size     variant `Panicked`: 0 bytes
         let svg = states.svg("s");
         assert!(svg.contains(">line 2: g().await;</text>"), "{svg}");
         assert_eq!(svg.matches("class=\"picture-edge-unwind\"").count(), 2 + 1, "two arcs, and the legend");
+    }
+
+    #[test]
+    fn a_tag_written_that_the_debug_information_names_no_state_is_refused_with_the_block_and_the_states() {
+        let body = BODY.replace("discriminant((*_6)) = 3;", "discriminant((*_6)) = 7;");
+        let error = states_of(&body).unwrap_err();
+        assert!(
+            matches!(&error, Error::NoSuchState { seen: TagSeen::WrittenBy(block), value: 7, .. } if block == "bb8"),
+            "{error:?}"
+        );
+        assert!(
+            error.to_string().ends_with("its states are 0 Unresumed, 1 Returned, 2 Panicked, 3 Suspend0"),
+            "{error}"
+        );
+    }
+
+    #[test]
+    fn a_switch_to_a_block_the_body_lacks_is_refused_with_the_blocks_it_has() {
+        let body = BODY.replace("1: bb5,", "1: bb99,");
+        let error = states_of(&body).unwrap_err();
+        assert!(matches!(&error, Error::NoEntryBlock { value: 1, block, .. } if block == "bb99"), "{error:?}");
+        assert!(error.to_string().contains("its blocks are bb0, bb1, bb2"), "{error}");
+    }
+
+    #[test]
+    fn a_block_that_writes_the_tag_without_a_result_is_refused() {
+        let body = BODY.replace("_0 = Poll::<()>::Pending;\n", "");
+        let error = states_of(&body).unwrap_err();
+        assert_eq!(error, Error::NoResult { body: "f::{closure#0}".into(), block: "bb8".into(), value: 3 });
     }
 }

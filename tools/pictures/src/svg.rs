@@ -32,6 +32,33 @@ pub fn escape(text: &str) -> String {
     text.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;")
 }
 
+/// A box in the picture's units: where a geometry puts something, before it is drawn.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Rect {
+    pub x: f64,
+    pub y: f64,
+    pub width: f64,
+    pub height: f64,
+}
+
+impl Rect {
+    pub fn right(&self) -> f64 {
+        self.x + self.width
+    }
+
+    pub fn bottom(&self) -> f64 {
+        self.y + self.height
+    }
+}
+
+/// A line of text, placed: at (`x`, `y`), which is its start and its baseline.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Label {
+    pub x: f64,
+    pub y: f64,
+    pub text: String,
+}
+
 /// Where a text's `x` lies.
 #[derive(Debug, Clone, Copy)]
 pub enum Anchor {
@@ -58,14 +85,14 @@ impl Svg {
         format!("url(#{}-{name})", self.id)
     }
 
-    pub fn rect(&mut self, x: f64, y: f64, width: f64, height: f64, class: &str, tooltip: Option<&str>) {
+    pub fn rect(&mut self, rect: Rect, class: &str, tooltip: Option<&str>) {
         let _ = write!(
             self.body,
             "<rect class=\"{class}\" x=\"{}\" y=\"{}\" width=\"{}\" height=\"{}\" rx=\"3\" fill=\"none\" stroke=\"currentColor\"",
-            number(x),
-            number(y),
-            number(width),
-            number(height)
+            number(rect.x),
+            number(rect.y),
+            number(rect.width),
+            number(rect.height)
         );
         match tooltip {
             Some(text) => {
@@ -76,14 +103,14 @@ impl Svg {
     }
 
     /// A rectangle filled with the picture's hatching.
-    pub fn hatched(&mut self, x: f64, y: f64, width: f64, height: f64, class: &str, tooltip: &str) {
+    pub fn hatched(&mut self, rect: Rect, class: &str, tooltip: &str) {
         let _ = writeln!(
             self.body,
             "<rect class=\"{class}\" x=\"{}\" y=\"{}\" width=\"{}\" height=\"{}\" fill=\"{}\" stroke=\"currentColor\"><title>{}</title></rect>",
-            number(x),
-            number(y),
-            number(width),
-            number(height),
+            number(rect.x),
+            number(rect.y),
+            number(rect.width),
+            number(rect.height),
             self.reference("hatch"),
             escape(tooltip)
         );
@@ -102,6 +129,11 @@ impl Svg {
             number(y),
             escape(content)
         );
+    }
+
+    /// A placed label, starting at its point.
+    pub fn label(&mut self, label: &Label, class: &str) {
+        self.text(label.x, label.y, Anchor::Start, class, &label.text);
     }
 
     pub fn line(&mut self, from: (f64, f64), to: (f64, f64), class: &str) {

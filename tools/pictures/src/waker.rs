@@ -12,11 +12,15 @@
 //! address) or `xor reg, reg` (null). Code with branches, or any other way of making a word, is
 //! refused with the instruction it could not read.
 
+mod draw;
+pub mod geometry;
+
 use listings::asm::Line;
 use listings::{AsmListing, Listing, ListingKind, TypeLayout};
 
-use crate::svg::{Anchor, FONT, SMALL, Svg, text_width};
-use crate::{Picture, Source, picture_id};
+use crate::{Error, Picture, Source, picture_id};
+
+pub use geometry::Geometry;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct WakerInMemory {
@@ -73,10 +77,18 @@ fn fields(layout: &TypeLayout) -> Vec<(u64, String)> {
 }
 
 /// The data of a constant as (offset, directive, value): `.quad X` is 8 bytes, `.zero N` N.
-fn constant(listing: &Listing, label: &str) -> Result<Vec<(u64, String, String)>, String> {
+fn constant(listing: &Listing, label: &str) -> Result<Vec<(u64, String, String)>, Error> {
     let mut lines = listing.lines.iter().skip_while(|l| !matches!(l, Line::DataLabel { name, .. } if name == label));
     if lines.next().is_none() {
-        return Err(format!("{}: the listing has no constant `{label}` (was it made with --data?)", listing.function));
+        let known = listing.lines.iter().filter_map(|line| match line {
+            Line::DataLabel { name, .. } => Some(name.clone()),
+            _ => None,
+        });
+        return Err(Error::NoConstant {
+            function: listing.function.clone(),
+            label: label.to_owned(),
+            known: known.collect(),
+        });
     }
     let mut offset = 0;
     let mut data = Vec::new();
@@ -85,8 +97,16 @@ fn constant(listing: &Listing, label: &str) -> Result<Vec<(u64, String, String)>
         data.push((offset, directive.clone(), value.clone()));
         offset += match directive.as_str() {
             ".quad" => 8,
-            ".zero" => value.parse::<u64>().map_err(|_| format!("{label}: `.zero {value}`"))?,
-            other => return Err(format!("{label}: a `{other}` where a waker or a vtable holds words")),
+            ".zero" => value
+                .parse::<u64>()
+                .map_err(|_| Error::NotAByteCount { label: label.to_owned(), value: value.clone() })?,
+            _ => {
+                return Err(Error::NotAWord {
+                    label: label.to_owned(),
+                    directive: directive.clone(),
+                    value: value.clone(),
+                });
+            }
         };
     }
     Ok(data)
@@ -94,9 +114,9 @@ fn constant(listing: &Listing, label: &str) -> Result<Vec<(u64, String, String)>
 
 /// The value the straight-line code of the listing leaves in `register` (`rax`), and the
 /// instruction that put it there.
-fn register_value(listing: &Listing, register: &str) -> Result<Option<(Value, String)>, String> {
-    if let Some(label) = listing.lines.iter().find(|l| matches!(l, Line::Label(_))) {
-        return Err(format!("{}: {label} — a waker is read from straight-line code only", listing.function));
+fn register_value(listing: &Listing, register: &str) -> Result<Option<(Value, String)>, Error> {
+    if let Some(Line::Label(label)) = listing.lines.iter().find(|l| matches!(l, Line::Label(_))) {
+        return Err(Error::NotStraightLine { function: listing.function.clone(), label: label.clone() });
     }
     let low = format!("e{}", &register[1..]);
     let mut found = None;
@@ -110,13 +130,15 @@ fn register_value(listing: &Listing, register: &str) -> Result<Option<(Value, St
             source.strip_prefix("[rip + ")?.strip_suffix(']').map(|s| s.trim_end_matches("@GOTPCREL").to_owned())
         };
         let value = match mnemonic {
-            "xor" if source == destination => Value::Null,
-            "lea" => Value::Address(symbol(source).ok_or_else(|| format!("{}: `{instruction}`", listing.function))?),
-            "mov" if source.contains("@GOTPCREL]") => Value::Address(
-                symbol(source.trim_start_matches("qword ptr "))
-                    .ok_or_else(|| format!("{}: `{instruction}`", listing.function))?,
-            ),
-            _ => return Err(format!("{}: cannot read a word from `{instruction}`", listing.function)),
+            "xor" if source == destination => Some(Value::Null),
+            "lea" => symbol(source).map(Value::Address),
+            "mov" if source.contains("@GOTPCREL]") => {
+                symbol(source.trim_start_matches("qword ptr ")).map(Value::Address)
+            }
+            _ => None,
+        };
+        let Some(value) = value else {
+            return Err(Error::UnreadableWord { function: listing.function.clone(), instruction });
         };
         found = Some((value, instruction));
     }
@@ -126,14 +148,18 @@ fn register_value(listing: &Listing, register: &str) -> Result<Option<(Value, St
 impl WakerInMemory {
     /// `listing` is of a function that makes a waker, with its constants; `raw_waker` and
     /// `vtable` the layouts of `std::task::RawWaker` and `std::task::RawWakerVTable`.
-    pub fn of(listing: &Listing, raw_waker: &TypeLayout, vtable: &TypeLayout) -> Result<WakerInMemory, String> {
+    pub fn of(listing: &Listing, raw_waker: &TypeLayout, vtable: &TypeLayout) -> Result<WakerInMemory, Error> {
+        let function = &listing.function;
         let waker_fields = fields(raw_waker);
         let field_at = |offset: u64| {
-            waker_fields
-                .iter()
-                .find(|(o, _)| *o == offset)
-                .map(|(_, name)| name.clone())
-                .ok_or_else(|| format!("{}: no field of {} at offset {offset}", listing.function, raw_waker.name))
+            waker_fields.iter().find(|(o, _)| *o == offset).map(|(_, name)| name.clone()).ok_or_else(|| {
+                Error::NoFieldAt {
+                    function: function.clone(),
+                    type_name: raw_waker.name.clone(),
+                    offset,
+                    fields: waker_fields.clone(),
+                }
+            })
         };
         let rax = register_value(listing, "rax")?;
         let rdx = register_value(listing, "rdx")?;
@@ -153,22 +179,27 @@ impl WakerInMemory {
                         let value = if directive == ".zero" { Value::Null } else { Value::Address(value) };
                         Ok(Word { offset, field: field_at(offset)?, value, evidence })
                     })
-                    .collect::<Result<Vec<Word>, String>>()?;
+                    .collect::<Result<Vec<Word>, Error>>()?;
                 (WordsAt::Constant(label), words)
             }
-            _ => {
-                return Err(format!(
-                    "{}: returns neither a RawWaker in rax and rdx nor a waker's address",
-                    listing.function
-                ));
+            (rax, rdx) => {
+                let instruction = |written: Option<(Value, String)>| written.map(|(_, instruction)| instruction);
+                return Err(Error::NoWaker {
+                    function: function.clone(),
+                    rax: instruction(rax),
+                    rdx: instruction(rdx),
+                });
             }
         };
         if words.len() != 2 {
-            return Err(format!("{}: {} words where a waker has 2", listing.function, words.len()));
+            return Err(Error::WordCount { function: function.clone(), found: words.len() });
         }
-        let vtable_word = words.iter().find(|w| w.field == "vtable").ok_or("RawWaker has no field `vtable`")?;
+        let vtable_word = words
+            .iter()
+            .find(|w| w.field == "vtable")
+            .ok_or_else(|| Error::NoVtableField { type_name: raw_waker.name.clone(), fields: waker_fields.clone() })?;
         let Value::Address(vtable_label) = vtable_word.value.clone() else {
-            return Err(format!("{}: the vtable pointer is null", listing.function));
+            return Err(Error::NullVtable { function: function.clone() });
         };
         let slot_names = fields(vtable);
         let slots = constant(listing, &vtable_label)?
@@ -177,22 +208,25 @@ impl WakerInMemory {
                 let name = slot_names.iter().find(|(o, _)| *o == offset).map(|(_, n)| n.clone());
                 match (directive.as_str(), name) {
                     (".quad", Some(name)) => Ok(Slot { offset, name, function }),
-                    _ => Err(format!(
-                        "{vtable_label}: `{directive} {function}` at offset {offset} is no slot of {}",
-                        vtable.name
-                    )),
+                    _ => Err(Error::NotASlot {
+                        vtable: vtable_label.clone(),
+                        data: format!("{directive} {function}"),
+                        offset,
+                        type_name: vtable.name.clone(),
+                        slots: slot_names.clone(),
+                    }),
                 }
             })
-            .collect::<Result<Vec<Slot>, String>>()?;
+            .collect::<Result<Vec<Slot>, Error>>()?;
         if slots.len() != slot_names.len() {
-            return Err(format!(
-                "{vtable_label}: {} slots where {} has {}",
-                slots.len(),
-                vtable.name,
-                slot_names.len()
-            ));
+            return Err(Error::SlotCount {
+                vtable: vtable_label,
+                found: slots.len(),
+                type_name: vtable.name.clone(),
+                expected: slot_names.len(),
+            });
         }
-        Ok(WakerInMemory { function: listing.function.clone(), words_at, words, vtable: vtable_label, slots })
+        Ok(WakerInMemory { function: function.clone(), words_at, words, vtable: vtable_label, slots })
     }
 
     /// The functions the slots point at, each once, in slot order.
@@ -242,106 +276,107 @@ impl WakerInMemory {
         )
     }
 
+    pub fn title(&self) -> String {
+        format!("The waker {} makes, in memory: two words, and the vtable's four slots", self.function)
+    }
+
+    /// Where everything in the picture lies.
+    pub fn geometry(&self) -> Geometry<'_> {
+        Geometry::of(self)
+    }
+
     fn svg(&self, id: &str) -> String {
-        const ROW: f64 = 28.0;
-        let mut svg = Svg::new(id, "picture-waker");
-        let header = match &self.words_at {
-            WordsAt::Registers => "RawWaker, returned in rax:rdx".to_owned(),
-            WordsAt::Constant(label) => format!("Waker, the constant {label}"),
-        };
-        let word_text = |w: &Word| {
-            let value = match &w.value {
-                Value::Null => "null".to_owned(),
-                Value::Address(_) if w.field == "vtable" => "●".to_owned(),
-                Value::Address(label) => format!("→ {label}"),
-            };
-            format!("+{} {}: {value}", w.offset, w.field)
-        };
-        let word_width =
-            self.words.iter().map(|w| text_width(&word_text(w), FONT)).fold(text_width(&header, SMALL), f64::max)
-                + 24.0;
-        let (word_x, top) = (8.0, 40.0);
-        svg.text(word_x, top - 8.0, Anchor::Start, "picture-small", &header);
-        let mut vtable_y = top;
-        for (i, word) in self.words.iter().enumerate() {
-            let y = top + i as f64 * ROW;
-            let tooltip = format!("offset {}: {} ({})", word.offset, word.field, word.evidence);
-            svg.rect(word_x, y, word_width, ROW, "picture-box picture-word", Some(&tooltip));
-            svg.text(word_x + 10.0, y + 18.0, Anchor::Start, "picture-label", &word_text(word));
-            if let WordsAt::Registers = self.words_at {
-                let register = if word.offset == 0 { "rax" } else { "rdx" };
-                svg.text(word_x + word_width - 8.0, y + 18.0, Anchor::End, "picture-small", register);
-            }
-            if word.field == "vtable" {
-                vtable_y = y + ROW / 2.0;
-            }
-        }
-        let vtable_x = word_x + word_width + 56.0;
-        let slot_text = |s: &Slot| format!("+{} {}", s.offset, s.name);
-        let vtable_header = format!("RawWakerVTable, {}", self.vtable);
-        let slot_width = self
-            .slots
-            .iter()
-            .map(|s| text_width(&slot_text(s), FONT))
-            .fold(text_width(&vtable_header, SMALL), f64::max)
-            + 20.0;
-        svg.text(vtable_x, top - 8.0, Anchor::Start, "picture-small", &vtable_header);
-        let word_end = word_x + word_width;
-        svg.arrow(
-            &format!("M{},{vtable_y} H{} V{} H{}", word_end - 4.0, word_end + 24.0, top + ROW / 2.0, vtable_x - 1.0),
-            "picture-arrow",
-            &format!("the vtable pointer points at {}", self.vtable),
+        draw::svg(&self.geometry(), id, &self.title(), &self.description())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use listings::lowering::type_sizes::layouts;
+
+    /// `RawWaker` with its vtable first, as rustc laid it out, and `RawWakerVTable`.
+    fn std_layouts() -> (TypeLayout, TypeLayout) {
+        let mut layouts = layouts(
+            "\
+print-type-size type: `std::task::RawWaker`: 16 bytes, alignment: 8 bytes
+print-type-size     field `.vtable`: 8 bytes
+print-type-size     field `.data`: 8 bytes
+print-type-size type: `std::task::RawWakerVTable`: 32 bytes, alignment: 8 bytes
+print-type-size     field `.clone`: 8 bytes
+print-type-size     field `.wake`: 8 bytes
+print-type-size     field `.wake_by_ref`: 8 bytes
+print-type-size     field `.drop`: 8 bytes
+",
+        )
+        .unwrap();
+        let vtable = layouts.remove(1);
+        (layouts.remove(0), vtable)
+    }
+
+    fn waker(listing: &str) -> Result<WakerInMemory, Error> {
+        let (raw_waker, vtable) = std_layouts();
+        WakerInMemory::of(&listing.parse().unwrap(), &raw_waker, &vtable)
+    }
+
+    const NOOP_CLONE: &str = "\
+f:
+        lea     rax, [rip + .L__unnamed_1]
+        xor     edx, edx
+        ret
+.L__unnamed_1:
+        .quad   f
+        .quad   noop
+        .quad   noop
+        .quad   noop
+";
+
+    #[test]
+    fn a_raw_waker_returned_in_rax_and_rdx_is_read_from_the_instructions_that_write_them() {
+        let waker = waker(NOOP_CLONE).unwrap();
+        assert_eq!(waker.words_at, WordsAt::Registers);
+        let words: Vec<(&str, &Value, &str)> =
+            waker.words.iter().map(|w| (w.field.as_str(), &w.value, w.evidence.as_str())).collect();
+        assert_eq!(
+            words,
+            [
+                ("vtable", &Value::Address(".L__unnamed_1".into()), "lea rax, [rip + .L__unnamed_1]"),
+                ("data", &Value::Null, "xor edx, edx")
+            ]
         );
-        let functions = self.functions();
-        let function_x = vtable_x + slot_width + 64.0;
-        let function_width = functions.iter().map(|f| text_width(f, FONT)).fold(0.0, f64::max) + 20.0;
-        // Each function beside the mean of the slots that point at it.
-        let slot_y = |i: usize| top + i as f64 * ROW;
-        let mut function_y: Vec<f64> = Vec::new();
-        for function in &functions {
-            let ys: Vec<f64> = self
-                .slots
-                .iter()
-                .enumerate()
-                .filter(|(_, s)| s.function == *function)
-                .map(|(i, _)| slot_y(i))
-                .collect();
-            let mean = ys.iter().sum::<f64>() / ys.len() as f64;
-            let floor = function_y.last().map_or(top, |last| last + ROW + 6.0);
-            function_y.push(mean.max(floor));
-        }
-        for (i, slot) in self.slots.iter().enumerate() {
-            let y = slot_y(i);
-            svg.rect(
-                vtable_x,
-                y,
-                slot_width,
-                ROW,
-                "picture-box picture-slot",
-                Some(&format!("{}: {}", slot.name, slot.function)),
-            );
-            svg.text(vtable_x + 10.0, y + 18.0, Anchor::Start, "picture-label", &slot_text(slot));
-            let f = functions.iter().position(|f| *f == slot.function).unwrap_or(0);
-            let target = function_y[f] + ROW / 2.0;
-            let (x1, x2) = (vtable_x + slot_width, function_x - 1.0);
-            svg.arrow(
-                &format!(
-                    "M{x1},{} C{},{} {},{target} {x2},{target}",
-                    y + ROW / 2.0,
-                    x1 + 32.0,
-                    y + ROW / 2.0,
-                    x2 - 32.0
-                ),
-                "picture-arrow",
-                &format!("{} points at {}", slot.name, slot.function),
-            );
-        }
-        for (function, y) in functions.iter().zip(&function_y) {
-            svg.rect(function_x, *y, function_width, ROW, "picture-box picture-function", None);
-            svg.text(function_x + 10.0, y + 18.0, Anchor::Start, "picture-label", function);
-        }
-        let bottom = slot_y(self.slots.len()).max(function_y.last().map_or(0.0, |y| y + ROW)) + 10.0;
-        let title = format!("The waker {} makes, in memory: two words, and the vtable's four slots", self.function);
-        svg.finish(function_x + function_width + 8.0, bottom, &title, &self.description())
+        assert_eq!(waker.functions(), ["f", "noop"]);
+    }
+
+    #[test]
+    fn code_with_a_branch_is_refused_at_its_label() {
+        let listing = NOOP_CLONE.replace("        ret\n", "        ret\n.LBB0_1:\n        ret\n");
+        assert_eq!(waker(&listing), Err(Error::NotStraightLine { function: "f".into(), label: ".LBB0_1".into() }));
+    }
+
+    #[test]
+    fn a_word_made_another_way_is_refused_with_the_instruction() {
+        let listing = NOOP_CLONE.replace("xor     edx, edx", "mov     rdx, rdi");
+        let error = waker(&listing).unwrap_err();
+        assert_eq!(error, Error::UnreadableWord { function: "f".into(), instruction: "mov rdx, rdi".into() });
+        assert!(error.to_string().contains("`xor REG, REG`"), "says which ways it can read: {error}");
+    }
+
+    #[test]
+    fn a_vtable_short_of_a_slot_is_refused_with_the_count_of_each() {
+        let listing = NOOP_CLONE.replacen("        .quad   noop\n", "", 1);
+        assert_eq!(
+            waker(&listing).unwrap_err().to_string(),
+            ".L__unnamed_1: 3 slots where std::task::RawWakerVTable has 4"
+        );
+    }
+
+    #[test]
+    fn a_constant_missing_from_the_listing_is_named_with_the_constants_there_are() {
+        let listing = NOOP_CLONE.replace(".L__unnamed_1:", ".L__unnamed_9:");
+        let error = waker(&listing).unwrap_err();
+        assert!(
+            matches!(&error, Error::NoConstant { label, known, .. } if label == ".L__unnamed_1" && known == &[".L__unnamed_9"]),
+            "{error:?}"
+        );
     }
 }

@@ -87,7 +87,8 @@ struct Compiled {
 
 /// Compiles and parses one C++ file once per process.
 fn compiled(workspace: &Workspace, chapter: &crate::Chapter, source: &str) -> Result<Arc<Compiled>, Error> {
-    static COMPILED: LazyLock<Memo<(String, String), Result<Arc<Compiled>, Error>>> = LazyLock::new(Memo::new);
+    type BySource = Memo<(String, String), Result<Arc<Compiled>, Error>>;
+    static COMPILED: LazyLock<BySource> = LazyLock::new(Memo::new);
     COMPILED.get((chapter.slug.clone(), source.to_owned()), || {
         let text = gxx::assembly(workspace, chapter, Path::new(source))?;
         let in_file = |e: ParseError| e.in_file(format!("g++'s assembly of {source}"));

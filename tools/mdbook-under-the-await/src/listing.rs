@@ -148,21 +148,17 @@ impl ListingName {
 pub fn noun(kind: ListingKind) -> &'static str {
     match kind {
         ListingKind::Asm => "assembly",
-        ListingKind::Mir => "MIR",
-        ListingKind::Hir => "HIR",
-        ListingKind::TypeSizes => "type-size",
+        ListingKind::Stage(stage) => stage.row().shown_by().noun,
         ListingKind::Table => "generated table",
         ListingKind::CppAsm => "C++ assembly",
         ListingKind::Picture => "picture",
     }
 }
 
-/// highlight.js's language for a stage's listing: its Rust grammar reads MIR and HIR well
-/// enough; a layout is a plain table.
+/// highlight.js's language for a listing of this kind: a stage's row says its own.
 fn language(kind: ListingKind) -> &'static str {
     match kind {
-        ListingKind::TypeSizes => "text",
-        ListingKind::Mir | ListingKind::Hir => "rust",
+        ListingKind::Stage(stage) => stage.row().shown_by().language,
         ListingKind::Asm | ListingKind::CppAsm => "x86asm",
         ListingKind::Table | ListingKind::Picture => "text",
     }

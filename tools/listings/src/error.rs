@@ -31,9 +31,9 @@ pub enum Error {
     /// the command that lists them all.
     #[error(
         "no {} `{given}` in {chapter}{}; `cargo xtask {} {} --list` lists all {}",
-        stage.noun(),
+        stage.row().noun,
         closest_hint(closest),
-        stage.subcommand(),
+        stage.name(),
         crate::provenance::chapter_short_name(chapter),
         known.len()
     )]

@@ -36,7 +36,7 @@ pub use error::{Error, Expected, Format, LayoutProblem, ParseError};
 pub use examples::built_example;
 pub use figures::{CodeFigures, GeneratedTable};
 pub use flags::{CodegenFlags, OPT_LEVELS, TARGET};
-pub use lowering::{Stage, StageListing, TypeLayout};
+pub use lowering::{STAGES, Stage, StageListing, StageRow, TypeLayout};
 pub use object_code::MachineCode;
 pub use program::optimised_program;
 pub use provenance::{DrawnFrom, Excerpt, Origin, Provenance};
@@ -174,7 +174,7 @@ pub fn stage(chapter: &str, stage: Stage, subject: &str) -> Result<StageListing,
 pub fn stage_subjects(chapter: &str, stage: Stage) -> Result<Vec<String>, Error> {
     let workspace = Workspace::this_checkout();
     let chapter = workspace.chapter(chapter)?;
-    Ok(stage_output(&workspace, &chapter, stage)?.subjects())
+    Ok(stage_output(&workspace, &chapter, stage)?.names())
 }
 
 /// A result computed at most once per process and key.

@@ -101,7 +101,7 @@ impl Provenance {
     pub fn command(&self, chapter_slug: &str, query: &str) -> String {
         let subcommand = match &self.origin {
             Origin::Asm { .. } => "asm",
-            Origin::Stage { stage, .. } => stage.subcommand(),
+            Origin::Stage { stage, .. } => stage.name(),
             // Made by a chapter's test from several listings or by g++: the test makes it again.
             Origin::Cpp { .. } | Origin::Table { .. } => return format!("cargo test -p {chapter_slug}"),
             Origin::Picture { .. } => return format!("cargo test -p {chapter_slug} --test pictures"),
@@ -153,7 +153,7 @@ impl fmt::Display for Provenance {
                 }
                 Ok(())
             }
-            Origin::Stage { stage, edition } => f.write_str(&stage.describe(edition)),
+            Origin::Stage { stage, edition } => f.write_str(&stage.row().describe(edition)),
             Origin::Cpp { flags, source } => write!(f, "{flags}{SEPARATOR}{source}"),
             Origin::Table { how } => write!(f, "{TABLE}{how}"),
             Origin::Picture { drawn_from } => {
@@ -218,9 +218,8 @@ impl FromStr for Provenance {
         } else {
             let edition =
                 how.strip_prefix("--edition ").and_then(|rest| rest.split_whitespace().next()).ok_or_else(not_one)?;
-            let stage = Stage::ALL
-                .into_iter()
-                .find(|stage| stage.describe(edition) == how)
+            let stage = Stage::all()
+                .find(|stage| stage.row().describe(edition) == how)
                 .ok_or_else(|| error(Expected::KnownFlags { flags: how.to_owned() }))?;
             if !extras.is_empty() {
                 return Err(not_one());
@@ -249,7 +248,7 @@ mod tests {
             excerpt: None,
         };
         let mut all = vec![asm("3", false, false), asm("3", true, true), asm("z", false, true), asm("s", true, false)];
-        all.extend(Stage::ALL.into_iter().map(|stage| Provenance {
+        all.extend(Stage::all().map(|stage| Provenance {
             subject: "hello_world::{closure#0}".into(),
             compiler: "rustc 1.95.0 (59807616e 2026-04-14)".into(),
             origin: Origin::Stage { stage, edition: "2024".into() },

@@ -25,7 +25,7 @@ use crate::asm::{AsmListing, Line, Listing};
 use crate::error::{Expected, Format, ParseError};
 use crate::lowering::type_sizes::{TagAndStates, TypeLayout};
 use crate::provenance::{Excerpt, Provenance};
-use crate::{Chapter, Error, Workspace};
+use crate::{Chapter, Error, Stage, Workspace};
 
 /// Checks an [`AsmListing`](crate::AsmListing) against its snapshot
 /// `tests/snapshots/<package>__asm__<name>.snap`.
@@ -191,9 +191,9 @@ impl Part {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ListingKind {
     Asm,
-    Hir,
-    Mir,
-    TypeSizes,
+    /// A stage of the compiler's listings, named by its row of [`STAGES`](crate::STAGES). A
+    /// stage's listings are of the kind `ListingKind::from(stage)`: drop glue's are MIR's.
+    Stage(Stage),
     /// A table generated from listings (`figures.rs`), rendered as a markdown table.
     Table,
     /// A C++ listing made by the pinned g++ (`cpp/`).
@@ -202,24 +202,30 @@ pub enum ListingKind {
     Picture,
 }
 
+/// The kinds of the stages the chapters' tests name, spelt as they always have been.
+#[allow(non_upper_case_globals)]
 impl ListingKind {
-    /// Every kind, so that a kind can be read back from its name ([`SnapshotName::parse`]).
-    pub const ALL: [ListingKind; 7] = [
-        ListingKind::Asm,
-        ListingKind::Hir,
-        ListingKind::Mir,
-        ListingKind::TypeSizes,
-        ListingKind::Table,
-        ListingKind::CppAsm,
-        ListingKind::Picture,
-    ];
+    pub const Hir: ListingKind = ListingKind::Stage(Stage::Hir);
+    pub const Mir: ListingKind = ListingKind::Stage(Stage::Mir);
+    pub const TypeSizes: ListingKind = ListingKind::Stage(Stage::TypeSizes);
+}
+
+impl ListingKind {
+    /// Every kind, so that a kind can be read back from its name ([`SnapshotName::parse`]): a
+    /// stage's only where its listings are not another stage's.
+    pub fn all() -> Vec<ListingKind> {
+        let stages = Stage::all().filter(|stage| stage.row().shown_as() == *stage).map(ListingKind::Stage);
+        [ListingKind::Asm]
+            .into_iter()
+            .chain(stages)
+            .chain([ListingKind::Table, ListingKind::CppAsm, ListingKind::Picture])
+            .collect()
+    }
 
     pub fn as_str(self) -> &'static str {
         match self {
             ListingKind::Asm => "asm",
-            ListingKind::Hir => "hir",
-            ListingKind::Mir => "mir",
-            ListingKind::TypeSizes => "type-sizes",
+            ListingKind::Stage(stage) => stage.name(),
             ListingKind::Table => "table",
             ListingKind::CppAsm => "cpp-asm",
             ListingKind::Picture => "picture",
@@ -227,14 +233,10 @@ impl ListingKind {
     }
 }
 
-impl From<crate::Stage> for ListingKind {
-    fn from(stage: crate::Stage) -> Self {
-        match stage {
-            crate::Stage::Hir => ListingKind::Hir,
-            // Drop glue is MIR too: `{{#mir …}}` shows it, and its snapshot header names the flags.
-            crate::Stage::Mir | crate::Stage::DropGlue => ListingKind::Mir,
-            crate::Stage::TypeSizes => ListingKind::TypeSizes,
-        }
+impl From<Stage> for ListingKind {
+    /// The kind its row says its listings are stored as.
+    fn from(stage: Stage) -> Self {
+        ListingKind::Stage(stage.row().shown_as())
     }
 }
 
@@ -260,7 +262,7 @@ impl SnapshotName {
     pub fn parse(snapshot: &str) -> Option<SnapshotName> {
         let (chapter_slug, rest) = snapshot.split_once("__")?;
         let (kind, name) = rest.split_once("__")?;
-        let kind = ListingKind::ALL.into_iter().find(|known| known.as_str() == kind)?;
+        let kind = ListingKind::all().into_iter().find(|known| known.as_str() == kind)?;
         (!chapter_slug.is_empty() && !name.is_empty()).then(|| SnapshotName {
             chapter_slug: chapter_slug.to_owned(),
             kind,
@@ -452,7 +454,7 @@ mod tests {
 
     #[test]
     fn a_snapshot_name_reads_back_into_its_chapter_kind_and_name() {
-        for kind in ListingKind::ALL {
+        for kind in ListingKind::all() {
             for name in ["noop", "layout__with_underscores", "a"] {
                 let written = snapshot_name("ch05-lowering", kind, name);
                 let read = SnapshotName::parse(&written).unwrap();

@@ -4,7 +4,7 @@
 //! shown.
 
 use listings::lowering::type_sizes::{Cell, TagPlace};
-use listings::lowering::{StageOutput, TypeLayout, output};
+use listings::lowering::{Subject, TypeLayout, output};
 use listings::{Chapter, Rustc, Stage, Workspace};
 
 /// Compiled once: the tests run in parallel and rustc writes to one place.
@@ -17,10 +17,12 @@ fn compile_fixture() -> Vec<TypeLayout> {
     let workspace = Workspace::this_checkout();
     let chapter = Chapter { slug: "layouts".into(), dir: workspace.root.join("tools/listings/tests/fixtures/layouts") };
     let rustc = Rustc::for_listings(&workspace).unwrap_or_else(|e| panic!("{e}"));
-    match output(&workspace, &chapter, Stage::TypeSizes, &rustc).unwrap_or_else(|e| panic!("{e}")) {
-        StageOutput::TypeSizes(layouts) => layouts,
+    let output = output(&workspace, &chapter, Stage::TypeSizes, &rustc).unwrap_or_else(|e| panic!("{e}"));
+    let layout = |subject| match subject {
+        Subject::Layout(layout) => layout,
         other => panic!("{other:?}"),
-    }
+    };
+    output.subjects.into_iter().map(layout).collect()
 }
 
 fn starts(kind: &str, name: &str) -> Cell {

@@ -88,3 +88,14 @@ fn each_stage_lists_what_it_has_and_refuses_what_it_has_not() {
         "{error}"
     );
 }
+
+/// The subject each row of the table names as its example is one of chapter 1's: `cargo xtask
+/// check-kept` prints it cold and warm.
+#[test]
+fn every_stage_of_the_table_prints_its_example_from_chapter_1() {
+    for row in listings::STAGES {
+        let listing = stage("ch01", row.stage, row.example).unwrap_or_else(|e| panic!("{}: {e}", row.name));
+        assert_eq!(listing.stage, row.stage);
+        assert!(!listing.text.is_empty(), "{}", row.name);
+    }
+}

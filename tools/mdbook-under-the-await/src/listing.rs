@@ -21,10 +21,12 @@
 
 use std::path::Path;
 
+use listings::lowering::Book;
 use listings::{Excerpt, ListingKind, Origin, StoredListing, Workspace, asm::Line, read_snapshot};
 
-use crate::directive::{ArgumentError, Arguments, Context, Expansion, Render, RenderError};
+use crate::directive::{ArgumentError, Arguments, Context, Expansion, Render, RenderError, boxed};
 use crate::notes::{self, Note};
+use crate::picture::TypeSizes;
 use crate::{asm_html, compiler_explorer};
 
 /// `CHAPTER LISTING`, and the part of it a page shows: the name of one snapshot.
@@ -148,21 +150,17 @@ impl ListingName {
 pub fn noun(kind: ListingKind) -> &'static str {
     match kind {
         ListingKind::Asm => "assembly",
-        ListingKind::Mir => "MIR",
-        ListingKind::Hir => "HIR",
-        ListingKind::TypeSizes => "type-size",
+        ListingKind::Stage(stage) => stage.row().shown_by().noun,
         ListingKind::Table => "generated table",
         ListingKind::CppAsm => "C++ assembly",
         ListingKind::Picture => "picture",
     }
 }
 
-/// highlight.js's language for a stage's listing: its Rust grammar reads MIR and HIR well
-/// enough; a layout is a plain table.
+/// highlight.js's language for a listing of this kind: a stage's row says its own.
 fn language(kind: ListingKind) -> &'static str {
     match kind {
-        ListingKind::TypeSizes => "text",
-        ListingKind::Mir | ListingKind::Hir => "rust",
+        ListingKind::Stage(stage) => stage.row().shown_by().language,
         ListingKind::Asm | ListingKind::CppAsm => "x86asm",
         ListingKind::Table | ListingKind::Picture => "text",
     }
@@ -294,6 +292,16 @@ impl Render for Stage {
     fn render(&self, context: &Context<'_>) -> Result<Expansion, RenderError> {
         Ok(Expansion::Markdown(self.figure(context.workspace)?))
     }
+}
+
+/// The typed value of a stage's directive (`{{#mir …}}`, `{{#type-sizes …}}`): its listing, or
+/// for a layout its picture with the listing folded under it, as the stage's row says.
+pub fn stage_directive(stage: listings::Stage, arguments: &Arguments<'_>) -> Result<Box<dyn Render>, ArgumentError> {
+    let listing = Stage::parse(ListingKind::from(stage), arguments)?;
+    Ok(match stage.row().book {
+        Book::Listing(_) | Book::AsListingsOf(_) => boxed(listing),
+        Book::LayoutPicture(_) => boxed(TypeSizes { layout: listing }),
+    })
 }
 
 /// `<code>function</code> · rustc … · flags[ · lines A–B of N]`.

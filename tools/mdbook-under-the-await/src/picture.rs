@@ -35,16 +35,11 @@ impl Render for Picture {
     }
 }
 
-/// `{{#type-sizes …}}`: the layout's picture, and the listing itself folded.
+/// `{{#type-sizes …}}`: the layout's picture, and the listing itself folded (made by
+/// [`listing::stage_directive`], as the stage's row says).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct TypeSizes {
     pub layout: Stage,
-}
-
-impl TypeSizes {
-    pub fn parse(arguments: &Arguments<'_>) -> Result<TypeSizes, ArgumentError> {
-        Ok(TypeSizes { layout: Stage::parse(ListingKind::TypeSizes, arguments)? })
-    }
 }
 
 impl Render for TypeSizes {

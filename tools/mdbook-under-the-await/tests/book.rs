@@ -322,7 +322,7 @@ fn the_help_for_an_unknown_directive_names_every_directive_of_the_table() {
     let found = problems(&workspace_root(), book_with_page("{{#pictur ch01 waker_noop_clone}}\n"));
     assert_eq!(found.len(), 1, "{found:?}");
     let (ours, mdbooks) = found[0].split_once(", and mdBook's ").expect(&found[0]);
-    for entry in TABLE {
+    for entry in TABLE.iter() {
         let listed = match entry.expander {
             Expander::Preprocessor => ours,
             Expander::MdBook => mdbooks,
@@ -354,7 +354,7 @@ fn a_directive_without_its_arguments_fails_with_its_usage_and_an_example() {
 #[test]
 fn every_directive_of_the_table_renders_its_example_on_this_checkout() {
     let mut content = String::from("# Every directive\n\n## Examples\n\n");
-    for entry in TABLE {
+    for entry in TABLE.iter() {
         content.push_str(entry.example);
         content.push_str("\n\n");
     }
@@ -365,7 +365,7 @@ fn every_directive_of_the_table_renders_its_example_on_this_checkout() {
     let found = preprocess(&root, &root.join("book"), &mut book);
     assert!(found.is_empty(), "{found:#?}");
     let expanded = page(&book, "ch01-the-experiment.md");
-    for entry in TABLE {
+    for entry in TABLE.iter() {
         let left = expanded.contains(entry.example);
         assert_eq!(left, entry.expander == Expander::MdBook, "{}: {expanded}", entry.example);
     }

@@ -10,7 +10,7 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::process::{Command, ExitCode};
 
-use listings::{AsmOptions, CodegenFlags, Stage, Workspace};
+use listings::{AsmOptions, CodegenFlags, STAGES, Workspace};
 use sha2::{Digest, Sha256};
 
 /// The library the standalone computations compile: one function to list, one to run.
@@ -122,15 +122,10 @@ pub fn probe(out: &Path) -> ExitCode {
             .map(|arguments| digest(format!("{:?}", arguments.iter().collect::<BTreeMap<_, _>>()).as_bytes()))
             .map_err(shown),
     );
-    for (stage, subject) in [
-        (Stage::Hir, "hello_world"),
-        (Stage::Mir, "hello_world::{closure#0}"),
-        (Stage::TypeSizes, "hello_world"),
-        (Stage::DropGlue, "hello_world"),
-    ] {
-        let listing = listings::stage("ch01", stage, subject);
+    for row in STAGES {
+        let listing = listings::stage("ch01", row.stage, row.example);
         line(
-            &format!("{} {subject}", stage.subcommand()),
+            &format!("{} {}", row.name, row.example),
             listing.map(|l| digest(l.to_string().as_bytes())).map_err(shown),
         );
     }

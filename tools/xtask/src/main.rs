@@ -4,21 +4,33 @@ mod serve;
 
 use std::process::ExitCode;
 
-use clap::{Parser, Subcommand};
-use listings::{AsmOptions, CodegenFlags, OPT_LEVELS, Stage, Workspace};
+use clap::{Args, FromArgMatches, Subcommand};
+use listings::{AsmOptions, CodegenFlags, OPT_LEVELS, STAGES, Stage, StageRow, Workspace};
 
 mod exercise;
 mod kept_check;
 
-#[derive(Parser)]
-#[command(name = "xtask", bin_name = "cargo xtask", about = "Tools of Under the Await")]
-struct Cli {
-    #[command(subcommand)]
-    command: Command,
+/// The command line: `asm`, then a subcommand for each stage of the compiler (one per row of
+/// `listings::STAGES`, made from the row), then the rest; `--help` lists them in that order.
+fn cli() -> clap::Command {
+    let cli = clap::Command::new("xtask")
+        .bin_name("cargo xtask")
+        .about("Tools of Under the Await")
+        .subcommand_required(true)
+        .arg_required_else_help(true);
+    let cli = Assembly::augment_subcommands(cli);
+    let cli = cli.subcommands(STAGES.iter().map(stage_command));
+    Command::augment_subcommands(cli)
 }
 
+/// `cargo xtask mir`: the row's name, its words as the help, and [`StageArgs`].
+fn stage_command(row: &StageRow) -> clap::Command {
+    StageArgs::augment_args(clap::Command::new(row.name).about(row.about))
+}
+
+// `asm`, before the stages'.
 #[derive(Subcommand)]
-enum Command {
+enum Assembly {
     /// Print the x86-64 assembly of a chapter's function, exactly as the book shows it.
     Asm {
         /// The chapter: `ch01-the-experiment`, `ch01_the_experiment` or `ch01`.
@@ -40,15 +52,11 @@ enum Command {
         #[arg(long, default_value = "3", value_parser = clap::builder::PossibleValuesParser::new(OPT_LEVELS))]
         opt_level: String,
     },
-    /// Print a MIR body after all passes, the coroutine transform included (`--emit=mir`, opt-level 0).
-    Mir(StageArgs),
-    /// Print a HIR item: the source after desugaring (`-Zunpretty=hir`, under RUSTC_BOOTSTRAP=1).
-    Hir(StageArgs),
-    /// Print a type's layout: size, variants, field offsets, and a table (`-Zprint-type-sizes`).
-    TypeSizes(StageArgs),
-    /// Print the MIR of a type's drop glue, `drop_in_place::<T>`; an async fn's name stands for its
-    /// future (`-Zdump-mir`, under RUSTC_BOOTSTRAP=1).
-    DropGlue(StageArgs),
+}
+
+// The subcommands after the stages'. (A doc comment here would become the help's `about`.)
+#[derive(Subcommand)]
+enum Command {
     /// Serve the book at http://127.0.0.1:PORT, rebuilding and reloading it on every save
     /// (`ci/serve-book` runs it).
     ServeBook {
@@ -84,8 +92,9 @@ enum Command {
     },
 }
 
-/// The compiler's intermediate stages, each a subcommand: `cargo xtask mir ch01 'hello_world::{closure#0}'`.
-#[derive(clap::Args)]
+// The arguments of every stage's subcommand: `cargo xtask mir ch01 'hello_world::{closure#0}'`.
+// (A doc comment here would become the subcommand's `about`.)
+#[derive(Args)]
 struct StageArgs {
     /// The chapter: `ch01-the-experiment`, `ch01_the_experiment` or `ch01`.
     chapter: String,
@@ -98,28 +107,44 @@ struct StageArgs {
 }
 
 fn main() -> ExitCode {
-    let cli = Cli::parse();
+    let matches = cli().get_matches();
     // `cargo xtask` (cargo run) says which checkout it ran this for.
     if let Some(package) = std::env::var_os("CARGO_MANIFEST_DIR")
         && let Err(error) = Workspace::this_checkout().refuse_another_checkout(std::path::Path::new(&package), "xtask")
     {
         return report(Err(error));
     }
-    match cli.command {
-        Command::Asm { chapter, function: Some(function), source, data, opt_level, .. } => {
+    match matches.subcommand() {
+        Some((name, arguments)) if let Some(stage) = Stage::named(name) => {
+            print_stage(stage, parsed(StageArgs::from_arg_matches(arguments)))
+        }
+        Some((name, _)) if Assembly::has_subcommand(name) => assembly(parsed(Assembly::from_arg_matches(&matches))),
+        _ => run(parsed(Command::from_arg_matches(&matches))),
+    }
+}
+
+/// The typed arguments, or clap's own message and exit.
+fn parsed<T>(result: Result<T, clap::Error>) -> T {
+    result.unwrap_or_else(|error| error.exit())
+}
+
+fn assembly(command: Assembly) -> ExitCode {
+    match command {
+        Assembly::Asm { chapter, function: Some(function), source, data, opt_level, .. } => {
             let flags = CodegenFlags::with_opt_level(&opt_level);
             report(
                 listings::asm_with_flags(&chapter, &function, &AsmOptions { source, data }, &flags)
                     .map(|listing| print!("{listing}")),
             )
         }
-        Command::Asm { chapter, .. } => {
+        Assembly::Asm { chapter, .. } => {
             report(listings::asm_functions(&chapter).map(|names| names.iter().for_each(|name| println!("{name}"))))
         }
-        Command::Mir(args) => print_stage(Stage::Mir, args),
-        Command::Hir(args) => print_stage(Stage::Hir, args),
-        Command::TypeSizes(args) => print_stage(Stage::TypeSizes, args),
-        Command::DropGlue(args) => print_stage(Stage::DropGlue, args),
+    }
+}
+
+fn run(command: Command) -> ExitCode {
+    match command {
         Command::CheckSnapshots { references } => check_snapshots(&references),
         Command::ServeBook { port } => serve::serve_book(&Workspace::this_checkout().root, port),
         Command::Exercise { command } => exercise::run(command),
@@ -217,6 +242,33 @@ fn report(result: Result<(), listings::Error>) -> ExitCode {
                 | listings::Error::Ambiguous { .. } => ExitCode::from(2),
                 _ => ExitCode::FAILURE,
             }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_command_line_is_well_formed() {
+        cli().debug_assert();
+    }
+
+    #[test]
+    fn every_stage_of_the_table_is_a_subcommand_listed_after_asm_in_the_tables_order() {
+        let cli = cli();
+        let mut listed: Vec<&clap::Command> = cli.get_subcommands().collect();
+        listed.sort_by_key(|command| command.get_display_order());
+        let names: Vec<&str> = listed.iter().map(|command| command.get_name()).collect();
+        let stages: Vec<&str> = STAGES.iter().map(|row| row.name).collect();
+        assert_eq!(names[0], "asm");
+        assert_eq!(names[1..=stages.len()], stages, "{names:?}");
+        for row in STAGES {
+            let command = cli.find_subcommand(row.name).unwrap();
+            assert_eq!(command.get_about().map(ToString::to_string).as_deref(), Some(row.about), "{}", row.name);
+            let arguments: Vec<&str> = command.get_arguments().map(|argument| argument.get_id().as_str()).collect();
+            assert_eq!(arguments, ["chapter", "subject", "list"], "{}", row.name);
         }
     }
 }

@@ -3,62 +3,77 @@
 //!
 //! These come from `rustc` run directly on the chapter's `src/lib.rs` (a chapter library is one
 //! file that needs only std, see ARCHITECTURE.md), from the workspace root so that paths in the
-//! output are relative. HIR, type sizes and drop glue need `-Z` flags: on a stable compiler that
-//! takes `RUSTC_BOOTSTRAP=1`, which is set here, for those three stages only, and nowhere else in
-//! the project.
+//! output are relative. Each stage is a row of one table, [`STAGES`] (`stage.rs`, which says
+//! what adding a stage takes): its flags, what it keeps, its parser, its names. HIR, type sizes
+//! and drop glue need `-Z` flags: on a stable compiler that takes `RUSTC_BOOTSTRAP=1`, which is
+//! set here (`compile.rs`), for the rows that say so only, and nowhere else in the project.
 
 mod compile;
 pub mod debuginfo;
 pub mod drop_glue;
 pub mod hir;
 pub mod mir;
+mod stage;
 pub mod type_sizes;
 
-pub use compile::{Stage, output};
+pub use compile::output;
+pub use stage::{Book, Directive, Naming, Printed, STAGES, Stage, StageRow, Written};
 pub use type_sizes::TypeLayout;
 
 use crate::Error;
 use crate::provenance::Provenance;
 
+/// One thing a stage's listing can be of, as the stage's parser reads it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Subject {
+    /// Named text, shown as it is: a HIR item.
+    Text { name: String, text: String },
+    /// A MIR body (drop glue too), whose basic blocks a test reads.
+    Body(mir::Body),
+    /// A type's layout, shown with its table, which is drawn (and checked) when it is shown.
+    Layout(TypeLayout),
+}
+
 /// A subject's text, and its layout or its MIR body.
 type Rendered = (String, Option<TypeLayout>, Option<mir::Body>);
 
-/// A stage's whole output for one chapter, parsed once.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum StageOutput {
-    Hir(Vec<hir::Item>),
-    Mir(Vec<mir::Body>),
-    TypeSizes(Vec<TypeLayout>),
-    DropGlue(Vec<mir::Body>),
-}
-
-impl StageOutput {
-    /// Every subject, in the compiler's order.
-    pub fn subjects(&self) -> Vec<String> {
+impl Subject {
+    pub fn name(&self) -> &str {
         match self {
-            StageOutput::Hir(items) => items.iter().map(|i| i.name.clone()).collect(),
-            StageOutput::Mir(bodies) | StageOutput::DropGlue(bodies) => bodies.iter().map(|b| b.name.clone()).collect(),
-            StageOutput::TypeSizes(layouts) => layouts.iter().map(|l| l.name.clone()).collect(),
+            Subject::Text { name, .. } => name,
+            Subject::Body(body) => &body.name,
+            Subject::Layout(layout) => &layout.name,
         }
     }
 
-    /// The text of the subject `name` as a listing shows it, and its layout for a type (whose
-    /// table is checked before it is shown: a table that misstates its type is an error) or its
-    /// body for MIR.
-    fn rendered(&self, name: &str) -> Option<Result<Rendered, Error>> {
+    /// The text as a listing shows it, and its layout for a type (whose table is checked before
+    /// it is shown: a table that misstates its type is an error) or its body for MIR.
+    fn rendered(&self) -> Result<Rendered, Error> {
         match self {
-            StageOutput::Hir(items) => items.iter().find(|i| i.name == name).map(|i| Ok((i.text.clone(), None, None))),
-            StageOutput::Mir(bodies) | StageOutput::DropGlue(bodies) => {
-                bodies.iter().find(|b| b.name == name).map(|b| Ok((b.text.clone(), None, Some(b.clone()))))
-            }
-            StageOutput::TypeSizes(layouts) => layouts.iter().find(|l| l.name == name).map(|layout| {
+            Subject::Text { text, .. } => Ok((text.clone(), None, None)),
+            Subject::Body(body) => Ok((body.text.clone(), None, Some(body.clone()))),
+            Subject::Layout(layout) => {
                 let table = layout.table();
                 table
                     .check(layout)
                     .map_err(|problem| Error::Layout { type_name: layout.name.clone(), problem: Box::new(problem) })?;
                 Ok((format!("{}\n{table}", layout.printed), Some(layout.clone()), None))
-            }),
+            }
         }
+    }
+}
+
+/// A stage's whole output for one chapter, parsed once.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StageOutput {
+    /// In the compiler's order.
+    pub subjects: Vec<Subject>,
+}
+
+impl StageOutput {
+    /// Every subject's name, in the compiler's order.
+    pub fn names(&self) -> Vec<String> {
+        self.subjects.iter().map(|subject| subject.name().to_owned()).collect()
     }
 
     /// The listing of the subject a reader means by `query` (see [`select`]).
@@ -70,9 +85,10 @@ impl StageOutput {
         compiler: &str,
         edition: &str,
     ) -> Result<StageListing, Error> {
-        let names = self.subjects();
+        let names = self.names();
         let name = select(stage, query, &names, chapter)?;
-        let (text, layout, body) = self.rendered(name).expect("a selected subject exists")?;
+        let subject = self.subjects.iter().find(|subject| subject.name() == name).expect("a selected subject exists");
+        let (text, layout, body) = subject.rendered()?;
         let provenance = Provenance {
             subject: name.to_owned(),
             compiler: compiler.to_owned(),
@@ -127,10 +143,10 @@ impl std::fmt::Display for StageListing {
     }
 }
 
-/// Picks one of `names` for `query`: the exact name, else the only name `query` ends a path of
-/// (`closure#0}` no, `hello_world::{closure#0}` yes), else, for a type, the future of the async
-/// fn `query` names (`hello_world` → `{async fn body of hello_world()}`); else an error naming
-/// the closest.
+/// Picks one of `names` for `query`, as the stage's [`Naming`] reads it: the exact name, else
+/// the only name `query` ends a path of (`closure#0}` no, `hello_world::{closure#0}` yes), else,
+/// for a type, the future of the async fn `query` names (`hello_world` →
+/// `{async fn body of hello_world()}`); else an error naming the closest.
 pub fn select<'a>(stage: Stage, query: &str, names: &'a [String], chapter: &str) -> Result<&'a str, Error> {
     let by_name = |query: &str| -> Vec<&'a String> {
         match names.iter().find(|name| *name == query) {
@@ -138,12 +154,13 @@ pub fn select<'a>(stage: Stage, query: &str, names: &'a [String], chapter: &str)
             None => names.iter().filter(|name| name.ends_with(&format!("::{query}"))).collect(),
         }
     };
-    let query = &match stage {
-        Stage::DropGlue => drop_glue::subject(query, names),
-        _ => query.to_owned(),
+    let naming = stage.row().naming;
+    let query = &match naming {
+        Naming::DropGlueOfAType => drop_glue::subject(query, names),
+        Naming::AsWritten | Naming::AsyncFnForItsFuture => query.to_owned(),
     };
     let mut found = by_name(query);
-    if found.is_empty() && stage == Stage::TypeSizes && !query.starts_with('{') {
+    if found.is_empty() && naming == Naming::AsyncFnForItsFuture && !query.starts_with('{') {
         found = by_name(&format!("{{async fn body of {query}()}}"));
     }
     match found.as_slice() {
@@ -158,14 +175,14 @@ pub fn select<'a>(stage: Stage, query: &str, names: &'a [String], chapter: &str)
         several => Err(Error::Ambiguous {
             given: query.to_owned(),
             chapter: chapter.to_owned(),
-            what: stage.plural_noun().to_owned(),
+            what: stage.row().plural_noun.to_owned(),
             candidates: several.iter().map(|s| s.to_string()).collect(),
         }),
     }
 }
 
-/// The subjects to suggest for a name that matches none, at most three, best first: for a type,
-/// the future of an `async fn` whose name starts so; then the names that contain it; then the
+/// The subjects to suggest for a name that matches none, at most three, best first: for a type
+/// ([`Naming::AsyncFnForItsFuture`]), the future of an `async fn` whose name starts so; then the names that contain it; then the
 /// names spelt most like it. An empty name matches nothing.
 fn suggestions(stage: Stage, query: &str, names: &[String]) -> Vec<String> {
     let wanted = query.trim();
@@ -178,7 +195,7 @@ fn suggestions(stage: Stage, query: &str, names: &[String]) -> Vec<String> {
             suggested.push(name.clone());
         }
     };
-    if stage == Stage::TypeSizes {
+    if stage.row().naming == Naming::AsyncFnForItsFuture {
         let future = format!("{{async fn body of {wanted}");
         names.iter().filter(|name| name.starts_with(&future)).for_each(&mut add);
     }
@@ -215,7 +232,7 @@ mod tests {
             "print-type-size type: `T`: 8 bytes, alignment: 8 bytes\nprint-type-size     field `.a`: 8 bytes\n";
         let mut layouts = type_sizes::layouts(printout).unwrap();
         layouts[0].variants[0].fields[0].offset = 8;
-        let output = StageOutput::TypeSizes(layouts);
+        let output = StageOutput { subjects: layouts.into_iter().map(Subject::Layout).collect() };
         let error = output.listing(Stage::TypeSizes, "T", "ch00", "rustc 1.95.0", "2024").unwrap_err();
         assert_eq!(
             error,

@@ -23,26 +23,15 @@
 //! 1. a module with the directive's type, its `parse` (from [`Arguments`] to the type, or an
 //!    [`ArgumentError`]) and its [`Render`] implementation, which returns the markdown that
 //!    replaces the directive, or a [`RenderError`];
-//! 2. a row in [`TABLE`] (`table.rs`): name, usage, an example the book could use, what it shows
-//!    (for the README) and the parser;
+//! 2. a row in [`TABLE`] (`table.rs`, in `OTHERS`, or `ASSEMBLY` for one about assembly):
+//!    name, usage, an example the book could use, what it shows (for the README) and the parser;
 //! 3. `cargo test -p mdbook-under-the-await` then says how the README's list must change.
 //!
-//! A new stage of the compiler, say LLVM IR, needs no new module: once `listings` snapshots it
-//! as a `ListingKind`, its row is
-//!
-//! ```rust,ignore
-//! Entry {
-//!     name: "llvm-ir",
-//!     usage: "{{#llvm-ir CHAPTER LISTING [part=PART]}}",
-//!     example: "{{#llvm-ir ch05-lowering hello_world}}",
-//!     shows: "the LLVM IR of a function, from its snapshot",
-//!     expander: Expander::Preprocessor,
-//!     parser: |arguments| Stage::parse(ListingKind::LlvmIr, arguments).map(boxed),
-//! },
-//! ```
-//!
-//! and the compiler then asks, in `listing.rs`, what a reader calls such a listing (`noun`) and
-//! how it is highlighted (`language`).
+//! A new stage of the compiler, say LLVM IR, needs nothing here: its row in `listings::STAGES`
+//! (`tools/listings/src/lowering/stage.rs`, which says what adding one takes) gives it the
+//! directive `{{#llvm-ir CHAPTER LISTING [part=PART]}}` ([`Parser::Stage`]), with the row's
+//! example, words, noun and highlighting. The table puts one such row here for each stage the
+//! book shows with a directive of its own, and a test holds the two tables equal.
 
 mod find;
 mod table;
@@ -60,6 +49,7 @@ use crate::course::Course;
 use crate::{course, includes, listing, measured, picture, quote};
 
 /// One row of [`TABLE`]: a directive's name, how it is written, and its parser.
+#[derive(Clone, Copy)]
 pub struct Entry {
     pub name: &'static str,
     /// The directive with its arguments in capitals and its options in brackets.
@@ -69,8 +59,17 @@ pub struct Entry {
     /// What it puts on the page, as the README's list says it.
     pub shows: &'static str,
     pub expander: Expander,
-    /// From the arguments to the directive's typed value, whose [`Render`] is its renderer.
-    pub parser: fn(&Arguments<'_>) -> Result<Box<dyn Render>, ArgumentError>,
+    pub parser: Parser,
+}
+
+/// From a directive's arguments to its typed value, whose [`Render`] is its renderer.
+#[derive(Clone, Copy)]
+pub enum Parser {
+    /// The directive's own.
+    Own(fn(&Arguments<'_>) -> Result<Box<dyn Render>, ArgumentError>),
+    /// A listing of a stage of the compiler, `CHAPTER LISTING [part=PART]`, shown as the
+    /// stage's row of `listings::STAGES` says ([`listing::stage_directive`]).
+    Stage(listings::Stage),
 }
 
 impl fmt::Debug for Entry {
@@ -126,7 +125,11 @@ impl Entry {
     /// The directive's typed value, or what is wrong with its arguments, said with this row's
     /// usage.
     pub fn parse(&'static self, arguments: &Arguments<'_>) -> Result<Box<dyn Render>, Error> {
-        (self.parser)(arguments).map_err(|error| Error::Arguments { entry: self, error })
+        let parsed = match self.parser {
+            Parser::Own(parse) => parse(arguments),
+            Parser::Stage(stage) => listing::stage_directive(stage, arguments),
+        };
+        parsed.map_err(|error| Error::Arguments { entry: self, error })
     }
 }
 

@@ -1,20 +1,44 @@
 //! The one table of directives: the dispatch, the help for an unknown name and the README's
-//! list all read it (see the module above for how to add a row).
+//! list all read it (see the module above for how to add a row). The stages' rows are made from
+//! `listings::STAGES`, the one table of stages.
 
-use listings::ListingKind;
+use std::sync::LazyLock;
 
-use super::{Entry, Expander, boxed};
+use listings::{ListingKind, STAGES};
+
+use super::{Entry, Expander, Parser, boxed};
 use crate::course::{EndNotes, Exercise, Notes, Quiz, Schedule, Time};
 use crate::cpp_listing::CppAsm;
 use crate::generated_table::Table;
 use crate::includes::{Include, Title};
-use crate::listing::{Asm, Historical, Stage};
+use crate::listing::{Asm, Historical};
 use crate::measured::{Figure, FiguresTable};
-use crate::picture::{Picture, TypeSizes};
+use crate::picture::Picture;
 use crate::quote::Quote;
 
-/// In the order the README lists them: listings, pictures, figures, the course, then mdBook's.
-pub static TABLE: &[Entry] = &[
+/// In the order the README lists them: assembly listings, the stages' listings, the other
+/// listings, pictures, figures, the course, then mdBook's.
+pub static TABLE: LazyLock<Vec<Entry>> =
+    LazyLock::new(|| ASSEMBLY.iter().copied().chain(stages()).chain(OTHERS.iter().copied()).collect());
+
+/// A row for each stage of the compiler that the book shows with a directive of its own.
+fn stages() -> impl Iterator<Item = Entry> {
+    // Made once, for the table, which lives as long as the program: leaked.
+    let text = |text: String| -> &'static str { Box::leak(text.into_boxed_str()) };
+    STAGES.iter().filter_map(move |row| {
+        let directive = row.directive()?;
+        Some(Entry {
+            name: row.name,
+            usage: text(format!("{{{{#{} CHAPTER LISTING [part=PART]}}}}", row.name)),
+            example: text(format!("{{{{#{} {}}}}}", row.name, directive.example)),
+            shows: directive.shows,
+            expander: Expander::Preprocessor,
+            parser: Parser::Stage(row.stage),
+        })
+    })
+}
+
+static ASSEMBLY: &[Entry] = &[
     Entry {
         name: "asm",
         usage: "{{#asm CHAPTER LISTING [no-source] [part=PART] [note=\"LINE\" \"text\"]…}}",
@@ -23,7 +47,7 @@ pub static TABLE: &[Entry] = &[
                 drops the interleaved Rust lines, `part=PART` shows a part the chapter's test defines, and each \
                 `note=` numbers the one line that reads `LINE`",
         expander: Expander::Preprocessor,
-        parser: |arguments| Asm::parse(arguments).map(boxed),
+        parser: Parser::Own(|arguments| Asm::parse(arguments).map(boxed)),
     },
     Entry {
         name: "asm-line",
@@ -32,7 +56,7 @@ pub static TABLE: &[Entry] = &[
         shows: "one line of an assembly listing, quoted in the prose as code; the build fails when the listing \
                 no longer has it",
         expander: Expander::Preprocessor,
-        parser: |arguments| Quote::parse(ListingKind::Asm, arguments).map(boxed),
+        parser: Parser::Own(|arguments| Quote::parse(ListingKind::Asm, arguments).map(boxed)),
     },
     Entry {
         name: "historical-asm",
@@ -40,40 +64,18 @@ pub static TABLE: &[Entry] = &[
         example: "{{#historical-asm seed/listing-from-the-seed.s \"The seed note's listing, from a rustc before 1.67\"}}",
         shows: "the one listing nothing regenerates (the seed note's), captioned as historical",
         expander: Expander::Preprocessor,
-        parser: |arguments| Historical::parse(arguments).map(boxed),
+        parser: Parser::Own(|arguments| Historical::parse(arguments).map(boxed)),
     },
-    Entry {
-        name: "mir",
-        usage: "{{#mir CHAPTER LISTING [part=PART]}}",
-        example: "{{#mir ch05-lowering hello_world_state_machine}}",
-        shows: "a MIR listing from its snapshot",
-        expander: Expander::Preprocessor,
-        parser: |arguments| Stage::parse(ListingKind::Mir, arguments).map(boxed),
-    },
-    Entry {
-        name: "hir",
-        usage: "{{#hir CHAPTER LISTING [part=PART]}}",
-        example: "{{#hir ch05-lowering hello_world}}",
-        shows: "a HIR listing from its snapshot",
-        expander: Expander::Preprocessor,
-        parser: |arguments| Stage::parse(ListingKind::Hir, arguments).map(boxed),
-    },
-    Entry {
-        name: "type-sizes",
-        usage: "{{#type-sizes CHAPTER LISTING [part=PART]}}",
-        example: "{{#type-sizes ch05-lowering hello_world}}",
-        shows: "a layout as its picture (`layout_LISTING`, which must exist), with the compiler's print-out folded \
-                under it",
-        expander: Expander::Preprocessor,
-        parser: |arguments| TypeSizes::parse(arguments).map(boxed),
-    },
+];
+
+static OTHERS: &[Entry] = &[
     Entry {
         name: "table",
         usage: "{{#table CHAPTER LISTING}}",
         example: "{{#table ch08-machine-code three_awaits_by_opt_level}}",
         shows: "a table a chapter's tests generate from listings",
         expander: Expander::Preprocessor,
-        parser: |arguments| Table::parse(arguments).map(boxed),
+        parser: Parser::Own(|arguments| Table::parse(arguments).map(boxed)),
     },
     Entry {
         name: "cpp-asm",
@@ -81,7 +83,7 @@ pub static TABLE: &[Entry] = &[
         example: "{{#cpp-asm ch08-machine-code three_awaits_destroy}}",
         shows: "a C++ listing made by the pinned g++, with its Compiler Explorer link",
         expander: Expander::Preprocessor,
-        parser: |arguments| CppAsm::parse(arguments).map(boxed),
+        parser: Parser::Own(|arguments| CppAsm::parse(arguments).map(boxed)),
     },
     Entry {
         name: "cpp-asm-line",
@@ -89,7 +91,7 @@ pub static TABLE: &[Entry] = &[
         example: "{{#cpp-asm-line ch08-machine-code three_awaits_destroy \"or WORD PTR 40[rdi], 1\"}}",
         shows: "one line of a C++ listing, quoted as `asm-line` quotes",
         expander: Expander::Preprocessor,
-        parser: |arguments| Quote::parse(ListingKind::CppAsm, arguments).map(boxed),
+        parser: Parser::Own(|arguments| Quote::parse(ListingKind::CppAsm, arguments).map(boxed)),
     },
     Entry {
         name: "picture",
@@ -98,7 +100,7 @@ pub static TABLE: &[Entry] = &[
         shows: "an SVG picture a chapter's tests drew from its listings; refused when a listing it was drawn from \
                 has changed since",
         expander: Expander::Preprocessor,
-        parser: |arguments| Picture::parse(arguments).map(boxed),
+        parser: Parser::Own(|arguments| Picture::parse(arguments).map(boxed)),
     },
     Entry {
         name: "figures",
@@ -107,7 +109,7 @@ pub static TABLE: &[Entry] = &[
         shows: "a table of a chapter's measured figures (`figures.toml`); refused when a source they were measured \
                 on has changed since",
         expander: Expander::Preprocessor,
-        parser: |arguments| FiguresTable::parse(arguments).map(boxed),
+        parser: Parser::Own(|arguments| FiguresTable::parse(arguments).map(boxed)),
     },
     Entry {
         name: "figure",
@@ -115,7 +117,7 @@ pub static TABLE: &[Entry] = &[
         example: "{{#figure ch09-cost poll_ratio}}",
         shows: "one measured value, in a sentence",
         expander: Expander::Preprocessor,
-        parser: |arguments| Figure::parse(arguments).map(boxed),
+        parser: Parser::Own(|arguments| Figure::parse(arguments).map(boxed)),
     },
     Entry {
         name: "quiz",
@@ -123,7 +125,7 @@ pub static TABLE: &[Entry] = &[
         example: "{{#quiz ch01-the-experiment}}",
         shows: "the chapter's quiz (`quiz.toml`), answered in the page",
         expander: Expander::Preprocessor,
-        parser: |arguments| Quiz::parse(arguments).map(boxed),
+        parser: Parser::Own(|arguments| Quiz::parse(arguments).map(boxed)),
     },
     Entry {
         name: "exercise",
@@ -131,7 +133,7 @@ pub static TABLE: &[Entry] = &[
         example: "{{#exercise ch03-counting-waker}}",
         shows: "an exercise: its task, its starter, its files and the commands that start and check it",
         expander: Expander::Preprocessor,
-        parser: |arguments| Exercise::parse(arguments).map(boxed),
+        parser: Parser::Own(|arguments| Exercise::parse(arguments).map(boxed)),
     },
     Entry {
         name: "time",
@@ -139,7 +141,7 @@ pub static TABLE: &[Entry] = &[
         example: "{{#time 15 min}}",
         shows: "the teaching time of the `##` section it is under (`workshop`: in the half-day workshop too)",
         expander: Expander::Preprocessor,
-        parser: |arguments| Time::parse(arguments).map(boxed),
+        parser: Parser::Own(|arguments| Time::parse(arguments).map(boxed)),
     },
     Entry {
         name: "notes",
@@ -147,7 +149,7 @@ pub static TABLE: &[Entry] = &[
         example: "{{#notes}}",
         shows: "the start of the section's speaker notes, which only the instructor view and print show",
         expander: Expander::Preprocessor,
-        parser: |arguments| Notes::parse(arguments).map(boxed),
+        parser: Parser::Own(|arguments| Notes::parse(arguments).map(boxed)),
     },
     Entry {
         name: "end-notes",
@@ -155,7 +157,7 @@ pub static TABLE: &[Entry] = &[
         example: "{{#end-notes}}",
         shows: "the end of the speaker notes",
         expander: Expander::Preprocessor,
-        parser: |arguments| EndNotes::parse(arguments).map(boxed),
+        parser: Parser::Own(|arguments| EndNotes::parse(arguments).map(boxed)),
     },
     Entry {
         name: "schedule",
@@ -163,7 +165,7 @@ pub static TABLE: &[Entry] = &[
         example: "{{#schedule}}",
         shows: "the courses the sections' times make: two days, four days and a half-day workshop",
         expander: Expander::Preprocessor,
-        parser: |arguments| Schedule::parse(arguments).map(boxed),
+        parser: Parser::Own(|arguments| Schedule::parse(arguments).map(boxed)),
     },
     Entry {
         name: "include",
@@ -171,7 +173,7 @@ pub static TABLE: &[Entry] = &[
         example: "{{#include ../chapters/ch01-the-experiment/src/lib.rs:noop_waker}}",
         shows: "a file, an anchored part of it or some of its lines; the file, anchor or lines must exist",
         expander: Expander::MdBook,
-        parser: |arguments| Include::parse(crate::includes::IncludeKind::Include, arguments).map(boxed),
+        parser: Parser::Own(|arguments| Include::parse(crate::includes::IncludeKind::Include, arguments).map(boxed)),
     },
     Entry {
         name: "rustdoc_include",
@@ -179,7 +181,9 @@ pub static TABLE: &[Entry] = &[
         example: "{{#rustdoc_include ../chapters/ch01-the-experiment/src/lib.rs:noop_waker}}",
         shows: "as `include`, with the rest of the file hidden",
         expander: Expander::MdBook,
-        parser: |arguments| Include::parse(crate::includes::IncludeKind::RustdocInclude, arguments).map(boxed),
+        parser: Parser::Own(|arguments| {
+            Include::parse(crate::includes::IncludeKind::RustdocInclude, arguments).map(boxed)
+        }),
     },
     Entry {
         name: "playground",
@@ -187,7 +191,7 @@ pub static TABLE: &[Entry] = &[
         example: "{{#playground ../chapters/ch01-the-experiment/src/lib.rs editable}}",
         shows: "a whole file as a runnable example",
         expander: Expander::MdBook,
-        parser: |arguments| Include::parse(crate::includes::IncludeKind::Playground, arguments).map(boxed),
+        parser: Parser::Own(|arguments| Include::parse(crate::includes::IncludeKind::Playground, arguments).map(boxed)),
     },
     Entry {
         name: "playpen",
@@ -195,7 +199,7 @@ pub static TABLE: &[Entry] = &[
         example: "{{#playpen ../chapters/ch01-the-experiment/src/lib.rs}}",
         shows: "the former name of `playground`",
         expander: Expander::MdBook,
-        parser: |arguments| Include::parse(crate::includes::IncludeKind::Playground, arguments).map(boxed),
+        parser: Parser::Own(|arguments| Include::parse(crate::includes::IncludeKind::Playground, arguments).map(boxed)),
     },
     Entry {
         name: "title",
@@ -203,7 +207,7 @@ pub static TABLE: &[Entry] = &[
         example: "{{#title The experiment}}",
         shows: "the page's title in the browser",
         expander: Expander::MdBook,
-        parser: |arguments| Title::parse(arguments).map(boxed),
+        parser: Parser::Own(|arguments| Title::parse(arguments).map(boxed)),
     },
 ];
 
@@ -222,7 +226,7 @@ mod tests {
 
     #[test]
     fn every_usage_and_example_is_written_with_its_own_name() {
-        for entry in TABLE {
+        for entry in TABLE.iter() {
             let name = format!("{{{{#{}", entry.name);
             assert!(entry.usage.starts_with(&name), "{}: {}", entry.name, entry.usage);
             let found = super::super::find(entry.example);
@@ -233,8 +237,29 @@ mod tests {
     }
 
     #[test]
+    fn every_stage_the_book_shows_with_a_directive_has_its_row_and_no_other_stage_has_one() {
+        for row in STAGES {
+            let rows: Vec<&Entry> = TABLE.iter().filter(|entry| entry.name == row.name).collect();
+            match row.directive() {
+                Some(_) => assert!(
+                    matches!(rows[..], [Entry { parser: Parser::Stage(stage), .. }] if *stage == row.stage),
+                    "{}: {rows:?}",
+                    row.name
+                ),
+                // Shown among another stage's listings, by that stage's directive.
+                None => assert!(rows.is_empty(), "{}: {rows:?}", row.name),
+            }
+        }
+        for entry in TABLE.iter() {
+            if let Parser::Stage(stage) = entry.parser {
+                assert_eq!(entry.name, stage.name());
+            }
+        }
+    }
+
+    #[test]
     fn every_example_parses() {
-        for entry in TABLE {
+        for entry in TABLE.iter() {
             let found = &super::super::find(entry.example)[0];
             if let Err(error) = entry.parse(&found.arguments) {
                 panic!("{}: {error}", entry.example);

@@ -40,7 +40,7 @@ pub async fn three_awaits() {
 
 #[test]
 fn every_quiz_answer_is_the_compilers() {
-    let mir = stage_text(CHAPTER, ListingKind::Mir, "two_suspension_points_state_machine");
+    let mir = stage_text(CHAPTER, ListingKind::Stage(listings::Stage::Mir), "two_suspension_points_state_machine");
     let states = states_switched_on(&mir);
     let three_mir = mir_of_snippet(THREE_AWAITS);
     let resume = three_mir.split("fn three_awaits::{closure#0}(").nth(1).expect("the resume function's MIR");

@@ -48,7 +48,7 @@ fn every_quiz_answer_is_the_compilers() {
     assert!(state_machine.instructions().any(|i| i == ("mov", "qword ptr [rbx + 16], rbx")), "{state_machine}");
     assert_eq!(field_offset(&layout, "Suspend0", "local", "view"), 16);
 
-    let mir = stage_text(CHAPTER, ListingKind::Mir, "points_into_itself_state_machine");
+    let mir = stage_text(CHAPTER, ListingKind::Stage(listings::Stage::Mir), "points_into_itself_state_machine");
     let pinned_with = if mir.contains("Pin::<&mut YieldOnce>::new_unchecked(") {
         "`Pin::new_unchecked`"
     } else if mir.contains("Pin::<&mut YieldOnce>::new(") {

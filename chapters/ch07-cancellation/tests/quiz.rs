@@ -85,7 +85,7 @@ fn every_quiz_answer_is_the_compilers() {
         other => panic!("no choice says {other:?}"),
     };
 
-    let mir = stage_text(CHAPTER, ListingKind::Mir, "rc_held_across_await");
+    let mir = stage_text(CHAPTER, ListingKind::Stage(listings::Stage::Mir), "rc_held_across_await");
     let saved = mir.lines().map(str::trim).find(|l| l.starts_with("debug shared => ")).expect("the MIR names `shared`");
     let saved_line = if saved.contains("as variant#3") {
         "`debug shared => (((*_16) as variant#3).0: std::rc::Rc<u8>);`: a field of the future in `Suspend0`"

@@ -28,7 +28,9 @@ pub fn stage_text(chapter: &str, kind: ListingKind, name: &str) -> String {
 /// The layout a type-size snapshot shows, read back by the layout's own parser: its tag's
 /// place and its states from the snapshot's header, never from the table's prose.
 pub fn type_layout(chapter: &str, name: &str) -> TypeLayout {
-    snapshot(chapter, ListingKind::TypeSizes, name).type_layout().unwrap_or_else(|e| panic!("{e}"))
+    snapshot(chapter, ListingKind::Stage(listings::Stage::TypeSizes), name)
+        .type_layout()
+        .unwrap_or_else(|e| panic!("{e}"))
 }
 
 /// The offset of the field `kind name` (`local buffer`, `upvar seen`) in the variant `variant`

@@ -320,7 +320,7 @@ mod tests {
             size.command("ch01-the-experiment", "<T as Into<U>>::into"),
             "cargo xtask asm ch01 '<T as Into<U>>::into' --data --opt-level z"
         );
-        let mir = every_kind().into_iter().find(|p| p.kind() == ListingKind::Mir).unwrap();
+        let mir = every_kind().into_iter().find(|p| p.kind() == ListingKind::Stage(Stage::Mir)).unwrap();
         assert_eq!(
             mir.command("ch05-lowering", "hello_world::{closure#0}"),
             "cargo xtask mir ch05 'hello_world::{closure#0}'"

@@ -202,14 +202,6 @@ pub enum ListingKind {
     Picture,
 }
 
-/// The kinds of the stages the chapters' tests name, spelt as they always have been.
-#[allow(non_upper_case_globals)]
-impl ListingKind {
-    pub const Hir: ListingKind = ListingKind::Stage(Stage::Hir);
-    pub const Mir: ListingKind = ListingKind::Stage(Stage::Mir);
-    pub const TypeSizes: ListingKind = ListingKind::Stage(Stage::TypeSizes);
-}
-
 impl ListingKind {
     /// Every kind, so that a kind can be read back from its name ([`SnapshotName::parse`]): a
     /// stage's only where its listings are not another stage's.

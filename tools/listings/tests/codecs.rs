@@ -64,7 +64,7 @@ fn a_listings_jump_tables_and_constants_read_back_as_such() {
 
 #[test]
 fn every_type_sizes_snapshot_reads_back_into_a_layout_that_prints_it_again() {
-    let paths = snapshots(ListingKind::TypeSizes);
+    let paths = snapshots(ListingKind::Stage(listings::Stage::TypeSizes));
     assert!(paths.len() > 10, "{paths:?}");
     for path in paths {
         let stored = read_snapshot(&path).unwrap_or_else(|e| panic!("{e}"));
@@ -81,7 +81,8 @@ fn every_type_sizes_snapshot_reads_back_into_a_layout_that_prints_it_again() {
 
 #[test]
 fn every_mir_snapshot_reads_back_into_one_body_with_its_blocks_that_prints_it_again() {
-    let paths: Vec<PathBuf> = snapshots(ListingKind::Mir).into_iter().filter(|path| !is_part(path)).collect();
+    let paths: Vec<PathBuf> =
+        snapshots(ListingKind::Stage(listings::Stage::Mir)).into_iter().filter(|path| !is_part(path)).collect();
     assert!(paths.len() > 5, "{paths:?}");
     for path in paths {
         let stored = read_snapshot(&path).unwrap_or_else(|e| panic!("{e}"));
@@ -94,7 +95,7 @@ fn every_mir_snapshot_reads_back_into_one_body_with_its_blocks_that_prints_it_ag
 
 #[test]
 fn every_hir_snapshot_reads_back_into_one_item_that_prints_it_again() {
-    for path in snapshots(ListingKind::Hir) {
+    for path in snapshots(ListingKind::Stage(listings::Stage::Hir)) {
         let stored = read_snapshot(&path).unwrap_or_else(|e| panic!("{e}"));
         let items = listings::lowering::hir::items(&stored.body).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
         assert_eq!(items.len(), 1, "{}", path.display());

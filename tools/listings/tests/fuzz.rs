@@ -151,7 +151,7 @@ fn an_assembly_listing_is_refused_or_read_back_whole() {
 #[test]
 fn a_type_sizes_listing_is_refused_or_read_back_whole_with_its_header() {
     let mut random = Random(0x5eed_0002);
-    for (path, stored) in snapshots(ListingKind::TypeSizes) {
+    for (path, stored) in snapshots(ListingKind::Stage(listings::Stage::TypeSizes)) {
         let header: TagAndStates = stored.info.as_deref().unwrap_or_default().parse().unwrap();
         for input in mangled(&stored.body, &mut random, 64) {
             if let Ok(layout) = TypeLayout::from_listing(&input, &header) {
@@ -170,7 +170,7 @@ fn a_type_sizes_listing_is_refused_or_read_back_whole_with_its_header() {
 fn a_print_out_is_refused_or_keeps_every_line_in_types_that_add_up() {
     let mut random = Random(0x5eed_0003);
     // rustc's standard output for the types the chapters show: their print-outs, prefixed again.
-    let printout: String = snapshots(ListingKind::TypeSizes)
+    let printout: String = snapshots(ListingKind::Stage(listings::Stage::TypeSizes))
         .iter()
         .flat_map(|(_, stored)| {
             stored
@@ -205,7 +205,7 @@ fn a_print_out_is_refused_or_keeps_every_line_in_types_that_add_up() {
 #[test]
 fn mir_is_refused_or_read_back_whole() {
     let mut random = Random(0x5eed_0004);
-    for (path, stored) in snapshots(ListingKind::Mir) {
+    for (path, stored) in snapshots(ListingKind::Stage(listings::Stage::Mir)) {
         if path.to_string_lossy().contains('@') {
             continue;
         }
@@ -234,8 +234,13 @@ fn mir_is_refused_or_read_back_whole() {
 #[test]
 fn a_provenance_is_refused_or_read_back_whole() {
     let mut random = Random(0x5eed_0005);
-    for kind in [ListingKind::Asm, ListingKind::Mir, ListingKind::TypeSizes, ListingKind::Picture, ListingKind::CppAsm]
-    {
+    for kind in [
+        ListingKind::Asm,
+        ListingKind::Stage(listings::Stage::Mir),
+        ListingKind::Stage(listings::Stage::TypeSizes),
+        ListingKind::Picture,
+        ListingKind::CppAsm,
+    ] {
         for (path, stored) in snapshots(kind).into_iter().take(12) {
             let text = stored.provenance.to_string();
             for input in mangled(&text, &mut random, 16) {

@@ -39,14 +39,20 @@ impl Checkout {
             origin: Origin::Stage { stage: Stage::TypeSizes, edition: "2024".into() },
             excerpt: None,
         };
-        checkout.write(ListingKind::TypeSizes, "f", &layout, "cargo xtask type-sizes ch09 f", LAYOUT);
+        checkout.write(
+            ListingKind::Stage(listings::Stage::TypeSizes),
+            "f",
+            &layout,
+            "cargo xtask type-sizes ch09 f",
+            LAYOUT,
+        );
         if drawn {
             let picture = Picture::new(
                 SVG.into(),
                 "layout of {async fn body of f()}",
                 "rustc 1.95.0 (x)",
                 "ch09-drawn",
-                &[Source { kind: ListingKind::TypeSizes, name: "f", text: LAYOUT }],
+                &[Source { kind: ListingKind::Stage(listings::Stage::TypeSizes), name: "f", text: LAYOUT }],
             );
             checkout.write(ListingKind::Picture, "layout_f", &picture.provenance, &picture.command, &picture.svg);
         }
@@ -112,7 +118,13 @@ fn a_picture_drawn_from_a_listing_that_has_changed_since_is_refused_naming_the_c
         excerpt: None,
     };
     let grown = "type: `{async fn body of f()}`: 3 bytes, alignment: 1 bytes\n";
-    checkout.write(ListingKind::TypeSizes, "f", &layout, "cargo xtask type-sizes ch09 f", grown);
+    checkout.write(
+        ListingKind::Stage(listings::Stage::TypeSizes),
+        "f",
+        &layout,
+        "cargo xtask type-sizes ch09 f",
+        grown,
+    );
     let problems = checkout.preprocess("Text.\n\n{{#picture ch09-drawn layout_f}}\n").unwrap_err();
     assert_eq!(
         problems,

@@ -16,7 +16,7 @@ pub enum Error {
     Listing { asked: String, error: Box<listings::Error> },
 
     /// A picture was asked to read `wanted` from a listing of another stage.
-    #[error("`{subject}` is a {} listing, which has no {}: a {} listing has", found.subcommand(), what(*wanted), wanted.subcommand())]
+    #[error("`{subject}` is a {} listing, which has no {}: a {} listing has", found.name(), what(*wanted), wanted.name())]
     WrongStage { subject: String, found: Stage, wanted: Stage },
 
     #[error("cannot read {path}, for the text of each state's line: {reason}")]

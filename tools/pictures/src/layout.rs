@@ -221,7 +221,7 @@ impl Layout {
             &format!("layout of {}", self.type_name),
             &listing.provenance.compiler,
             chapter_slug,
-            &[Source { kind: ListingKind::TypeSizes, name: listing_name, text: &text }],
+            &[Source { kind: ListingKind::Stage(listings::Stage::TypeSizes), name: listing_name, text: &text }],
         )
     }
 

@@ -118,7 +118,7 @@ pub fn future_layout(chapter: &str, function: &str) -> Result<TypeLayout, Error>
 /// The listing of `subject` at `stage` in `chapter`.
 fn stage_listing(chapter: &str, stage: Stage, subject: &str) -> Result<StageListing, Error> {
     listings::stage(chapter, stage, subject).map_err(|error| Error::Listing {
-        asked: format!("the {} listing of `{subject}`", stage.subcommand()),
+        asked: format!("the {} listing of `{subject}`", stage.name()),
         error: Box::new(error),
     })
 }
@@ -195,7 +195,11 @@ mod tests {
             "layout of {async fn body of hello_world()}",
             "rustc 1.95.0 (59807616e 2026-04-14)",
             "ch05-lowering",
-            &[Source { kind: ListingKind::TypeSizes, name: "hello_world", text: "type: `x`: 2 bytes\n" }],
+            &[Source {
+                kind: ListingKind::Stage(listings::Stage::TypeSizes),
+                name: "hello_world",
+                text: "type: `x`: 2 bytes\n",
+            }],
         );
         let Origin::Picture { drawn_from } = &picture.provenance.origin else { panic!("not a picture's provenance") };
         assert_eq!(drawn_from[0].snapshot, "ch05-lowering__type-sizes__hello_world");

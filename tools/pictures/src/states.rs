@@ -220,7 +220,7 @@ impl States {
             &format!("states of {}", self.body),
             &mir.provenance.compiler,
             chapter_slug,
-            &[Source { kind: ListingKind::Mir, name: listing_name, text: &text }],
+            &[Source { kind: ListingKind::Stage(listings::Stage::Mir), name: listing_name, text: &text }],
         )
     }
 

@@ -24,12 +24,14 @@
 //! across processes, [`Kept`] does.
 
 mod atomic;
+mod dep_info;
 mod entry;
 mod key;
 mod memo;
 mod target_dir;
 
 pub use atomic::write_atomically;
+pub use dep_info::dep_info_inputs;
 pub use entry::{Entry, Output};
 pub use key::Key;
 pub use memo::Memo;

@@ -13,7 +13,7 @@
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use kept::{Computation, Entry, Key, Output};
+use kept::{Computation, Entry, Key, Output, dep_info_inputs};
 
 use crate::child::{fingerprint, isolated, path_remaps, read, run};
 use crate::flags::TARGET;
@@ -250,24 +250,6 @@ fn manifest_beside(source: &Path) -> Option<PathBuf> {
     source.ancestors().skip(1).map(|dir| dir.join("Cargo.toml")).find(|manifest| manifest.is_file())
 }
 
-/// The prerequisites of a Makefile-style dep-info file (`target: a.rs b.rs`), `\ ` unescaped.
-pub(crate) fn dep_info_inputs(dep_info: &str) -> Vec<PathBuf> {
-    let Some(line) = dep_info.lines().next() else { return Vec::new() };
-    let Some((_, prerequisites)) = line.split_once(": ") else { return Vec::new() };
-    let mut inputs = Vec::new();
-    let mut current = String::new();
-    let mut chars = prerequisites.chars();
-    while let Some(c) = chars.next() {
-        match c {
-            '\\' => current.extend(chars.next()),
-            ' ' => inputs.extend((!current.is_empty()).then(|| std::mem::take(&mut current))),
-            c => current.push(c),
-        }
-    }
-    inputs.extend((!current.is_empty()).then_some(current));
-    inputs.into_iter().map(PathBuf::from).collect()
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -308,13 +290,5 @@ mod tests {
         std::fs::write(dir.join("libregex_syntax.d"), "/t/libregex_syntax.rlib: /member.rs\n").unwrap();
         assert_eq!(inputs_of_last_build(&dir, "regex_syntax"), [PathBuf::from("/member.rs")]);
         std::fs::remove_dir_all(&dir).unwrap();
-    }
-
-    #[test]
-    fn dep_info_lists_every_input_with_escaped_spaces() {
-        assert_eq!(
-            dep_info_inputs("/t/libx.rlib: /w/src/lib.rs /w/my\\ dir/a.rs\n\n/w/src/lib.rs:\n"),
-            ["/w/src/lib.rs", "/w/my dir/a.rs"].map(PathBuf::from)
-        );
     }
 }

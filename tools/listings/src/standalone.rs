@@ -18,10 +18,9 @@
 
 use std::path::{Path, PathBuf};
 
-use kept::{Computation, Entry, Key, Output};
+use kept::{Computation, Entry, Key, Output, dep_info_inputs};
 
 use crate::child::{fingerprint_in, isolated, path_remaps, read, run};
-use crate::compile::dep_info_inputs;
 use crate::flags::TARGET;
 use crate::workspace::ScratchDir;
 use crate::{AsmListing, AsmOptions, Chapter, CodegenFlags, Error, Listing, Origin, Provenance, Rustc, Workspace, asm};

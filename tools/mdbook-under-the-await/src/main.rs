@@ -7,6 +7,9 @@ use mdbook_preprocessor::Preprocessor;
 use mdbook_under_the_await::UnderTheAwait;
 
 fn main() -> ExitCode {
+    if let Some(stopped) = hand_over_to_cargo_if_stale() {
+        return stopped;
+    }
     let preprocessor = UnderTheAwait;
     // `mdbook-under-the-await supports <renderer>`: every renderer gets markdown it can use.
     let arguments: Vec<String> = std::env::args().skip(1).collect();
@@ -60,4 +63,33 @@ fn main() -> ExitCode {
             ExitCode::FAILURE
         }
     }
+}
+
+/// Started by `run` straight from the target directory (`UNDER_THE_AWAIT_CHECKOUT` names the
+/// checkout): if cargo would build this binary again, or it is another checkout's, `cargo run`
+/// takes over in this process's place, with the same arguments and input. `None` to go on.
+fn hand_over_to_cargo_if_stale() -> Option<ExitCode> {
+    use std::os::unix::process::CommandExt as _;
+    let checkout = std::path::PathBuf::from(std::env::var_os("UNDER_THE_AWAIT_CHECKOUT")?);
+    let exe = std::env::current_exe().ok()?;
+    let built_from = listings::Workspace::this_checkout().root;
+    let why = mdbook_under_the_await::freshness::why_stale(&exe, &built_from, &checkout)?;
+    let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
+    let error = std::process::Command::new(cargo)
+        .current_dir(&checkout)
+        .args([
+            "run",
+            "--quiet",
+            "--locked",
+            "--package",
+            "mdbook-under-the-await",
+            "--bin",
+            "mdbook-under-the-await",
+            "--",
+        ])
+        .args(std::env::args_os().skip(1))
+        .env_remove("UNDER_THE_AWAIT_CHECKOUT")
+        .exec();
+    eprintln!("error: the preprocessor must be built again ({why}), but cargo could not be run: {error}");
+    Some(ExitCode::FAILURE)
 }

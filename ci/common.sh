@@ -1,6 +1,7 @@
 # Shared by the scripts in ci/: find or install what the project needs, the pinned way.
-# Sourced, not run. No script reads a TOML file itself: rustup reads rust-toolchain.toml, and
-# `cargo xtask` the project's other files.
+# Sourced, not run. No script parses a TOML file for a value: rustup reads rust-toolchain.toml,
+# and `cargo xtask` the project's other files (ci/bench-pipeline only deletes lines of a copy of
+# book.toml, for its plain-mdBook baseline).
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 MDBOOK_VERSION="0.5.4"
@@ -20,7 +21,7 @@ apt_install() {
 
 # The pinned toolchain, installed through rustup if it is missing: rustup reads rust-toolchain.toml
 # itself (with RUSTUP_TOOLCHAIN unset, the checkout's pin is its active toolchain). Any other
-# compiler is refused here, once, rather than as a wall of snapshot diffs later.
+# compiler is refused here, once, before anything is built, rather than by every test later.
 ensure_toolchain() {
   cd "$ROOT"
   command -v rustup >/dev/null || die "rustup is not installed: install it (https://rustup.rs), then run this again"

@@ -9,7 +9,6 @@
 
 use std::io::Write as _;
 use std::process::{Command, Stdio};
-use std::sync::atomic::{AtomicUsize, Ordering};
 
 use listings::lowering::type_sizes::TypeLayout;
 use listings::{AsmListing, ListingKind, Rustc, StoredListing, Workspace, read_snapshot};
@@ -109,7 +108,7 @@ fn ask_rustc_whether_it_compiles(rustc: &Rustc, source: &str) -> Result<(), Stri
     let mut child = Command::new(&rustc.path)
         .args(TYPE_CHECK)
         .arg("--out-dir")
-        .arg(&out)
+        .arg(out.path())
         .arg("-")
         .stdin(Stdio::piped())
         .stdout(Stdio::null())
@@ -118,7 +117,6 @@ fn ask_rustc_whether_it_compiles(rustc: &Rustc, source: &str) -> Result<(), Stri
         .unwrap_or_else(|e| panic!("cannot run {}: {e}", rustc.path.display()));
     child.stdin.take().expect("piped").write_all(source.as_bytes()).expect("rustc reads the snippet");
     let output = child.wait_with_output().expect("rustc finishes");
-    let _ = std::fs::remove_dir_all(&out);
     if output.status.success() {
         return Ok(());
     }
@@ -148,8 +146,8 @@ fn snippet_file(source: &str) -> std::path::PathBuf {
     use std::hash::{Hash, Hasher};
     let mut hasher = std::hash::DefaultHasher::new();
     source.hash(&mut hasher);
-    let file =
-        std::env::temp_dir().join("course-snippets").join(format!("{:016x}", hasher.finish())).join("snippet.rs");
+    let snippets = Workspace::this_checkout().tools_dir("course-snippets");
+    let file = snippets.join(format!("{:016x}", hasher.finish())).join("snippet.rs");
     if !std::fs::read_to_string(&file).is_ok_and(|text| text == source) {
         kept::write_atomically(&file, source.as_bytes()).unwrap_or_else(|e| panic!("{}: {e}", file.display()));
     }
@@ -159,34 +157,26 @@ fn snippet_file(source: &str) -> std::path::PathBuf {
 /// The MIR rustc prints for `source`, a std-only library of edition 2024, with the flags of the
 /// chapters' MIR listings (`--emit=mir -C opt-level=0`).
 pub fn mir_of_snippet(source: &str) -> String {
-    let dir = scratch_dir();
+    let scratch = scratch_dir();
+    let dir = scratch.path();
     let (file, out) = (dir.join("snippet.rs"), dir.join("snippet.mir"));
     std::fs::write(&file, source).unwrap_or_else(|e| panic!("{}: {e}", file.display()));
     let rustc = Rustc::for_listings(&Workspace::this_checkout()).unwrap_or_else(|e| panic!("{e}"));
     let output = Command::new(&rustc.path)
         .args(["--edition", "2024", "--crate-type", "lib", "--crate-name", "snippet", "-C", "opt-level=0", "--out-dir"])
-        .arg(&dir)
+        .arg(dir)
         .arg(format!("--emit=mir={}", out.display()))
         .arg(&file)
         .output()
         .unwrap_or_else(|e| panic!("cannot run {}: {e}", rustc.path.display()));
     let mir = std::fs::read_to_string(&out);
-    let _ = std::fs::remove_dir_all(&dir);
     assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
     mir.unwrap_or_else(|e| panic!("{}: {e}", out.display()))
 }
 
-/// An empty folder of this process's own, for one compilation.
-fn scratch_dir() -> std::path::PathBuf {
-    static CALLS: AtomicUsize = AtomicUsize::new(0);
-    let dir = std::env::temp_dir().join(format!(
-        "course-facts-{}-{}",
-        std::process::id(),
-        CALLS.fetch_add(1, Ordering::Relaxed)
-    ));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).unwrap_or_else(|e| panic!("{}: {e}", dir.display()));
-    dir
+/// An empty folder of this call's own, for one compilation; removed when dropped.
+fn scratch_dir() -> listings::ScratchDir {
+    Workspace::this_checkout().scratch_dir("course-facts").unwrap_or_else(|e| panic!("{e}"))
 }
 
 fn snapshot(chapter: &str, kind: ListingKind, name: &str) -> StoredListing {

@@ -9,13 +9,16 @@
 //! - `--zero-before=M` throws the counts away when the program enters `M`, so a warm-up before
 //!   it (thread-locals made on first use, the first allocations) is not counted either.
 //!
-//! The count of a run depends only on the program's bytes, its arguments, what is measured and
-//! the valgrind that counts (on one machine: the C library picks its string functions by CPU).
-//! So a count is kept (`kept`) under all four, and a run counted before is not run again: the
-//! test command, which counts again on every run to check the page's claims, costs nothing when
-//! the measured program has not changed since. A new build of the program (any change of the
-//! code it runs) has other bytes and is counted afresh. `UNDER_THE_AWAIT_RECOUNT=1` counts
-//! everything again.
+//! The count of a run is decided by the program's bytes, its arguments, what is measured and the
+//! valgrind that counts, and, where the measured code calls into the C library (an allocation),
+//! by that library and the CPU: glibc picks some of its functions by the CPU's features
+//! (`GLIBC_TUNABLES` can change its pick), which is why chapter 9's claims on allocations are
+//! ratios with a tolerance. So a count is kept (`kept`) under all of these: the C library's
+//! bytes, the CPU's name and `GLIBC_TUNABLES` with the rest. A run counted before is not run
+//! under callgrind again; the test command, which counts again on every run to check the page's
+//! claims, then costs a build check of the program and the reading of its bytes. A new build of
+//! the program (any change of the code it runs) has other bytes and is counted afresh.
+//! `UNDER_THE_AWAIT_RECOUNT=1` counts everything again.
 //!
 //! The function names are callgrind's demangled ones: `ch03_wakers::clone_of`,
 //! `<ch09_cost::TwoSuspensionPoints as core::future::future::Future>::poll`,
@@ -89,8 +92,10 @@ impl Callgrind {
     /// What decides a count: the program's bytes, the arguments, what is measured and this
     /// valgrind's version. `None` if the program cannot be read (the run will say why).
     fn key(&self, program: &Path, args: &[&str], measured: &Measured<'_>) -> Option<Key> {
-        let mut key = Key::new("callgrind").with(std::fs::read(program).ok()?);
-        for part in [self.version.as_str(), measured.function, measured.from].into_iter().chain(args.iter().copied()) {
+        let mut key = Key::new("callgrind").with(std::fs::read(program).ok()?).with(c_library());
+        let tunables = std::env::var("GLIBC_TUNABLES").unwrap_or_default();
+        let machine = [self.version.as_str(), &crate::machine::cpu(), &tunables];
+        for part in machine.into_iter().chain([measured.function, measured.from]).chain(args.iter().copied()) {
             key = key.with(part);
         }
         Some(key)
@@ -141,6 +146,23 @@ impl Callgrind {
     }
 }
 
+/// The bytes of the C library this process runs with, which a program it starts runs with too:
+/// the files mapped into it whose names are the C library's or its loader's (read once).
+fn c_library() -> &'static [u8] {
+    static BYTES: std::sync::LazyLock<Vec<u8>> = std::sync::LazyLock::new(|| {
+        let maps = std::fs::read_to_string("/proc/self/maps").unwrap_or_default();
+        let mut files: Vec<&str> = maps
+            .lines()
+            .filter_map(|line| line.split_whitespace().nth(5))
+            .filter(|file| file.contains("/libc.so") || file.contains("/ld-linux"))
+            .collect();
+        files.sort();
+        files.dedup();
+        files.iter().flat_map(|file| std::fs::read(file).unwrap_or_default()).collect()
+    });
+    &BYTES
+}
+
 /// The total of the `Ir` event in a callgrind output file: its `totals:` line, or the older
 /// `summary:` line (the event list is `events: Ir` unless other events were asked for).
 pub fn total_instructions(callgrind_out: &str) -> Option<u64> {
@@ -178,6 +200,11 @@ mod tests {
         std::fs::write(&program, b"second build").unwrap();
         assert_eq!(counted(&["run", "poll", "3"], &measured), None, "another build of the program");
         std::fs::remove_dir_all(&dir).unwrap();
+    }
+
+    #[test]
+    fn the_c_library_a_count_is_kept_under_is_found() {
+        assert!(c_library().len() > 100_000, "no C library mapped into this process was read");
     }
 
     #[test]

@@ -1,15 +1,19 @@
 //! Results the book's tools keep for their next run, in one place and one format.
 //!
-//! A run of the test command starts some sixty processes that compile the same chapters, ask the
-//! same compiler its version and count the same programs under callgrind; each result is
-//! computed once and kept here for the others and for the next run. One rule holds for every
-//! kind of result:
+//! A run of the test command starts well over a hundred processes (137 test binaries and the
+//! doc-tests of 36 crates, counted in one run) that compile the same chapters, ask the same
+//! compiler its version and count the same programs under callgrind. A result is kept here for
+//! the others and for the next run (two processes that miss at the same moment both compute it,
+//! and the second write replaces the first with the same result). One rule holds for every kind
+//! of result:
 //!
 //! - **The key** ([`Key`]) is a SHA-256 of everything that decides the result and is known before
-//!   it is computed: its kind, the compiler's version, the command (arguments and the
-//!   environment the child gets), and whatever bytes the caller passes in (a snippet's text, a
-//!   program's bytes).
-//! - **The inputs** are the files the computation says it read (rustc's dep-info). The entry
+//!   it is computed: its kind, the compiler's version, the command (arguments, and the
+//!   environment the child gets minus the variables that only locate the toolchain:
+//!   `listings`' `child::fingerprint`), and whatever bytes the caller passes in (a snippet's
+//!   text, a program's bytes).
+//! - **The inputs** are the files the computation says it read (rustc's dep-info; for a stage of
+//!   a chapter, its `src/lib.rs`, which a test holds to be the only file the stage reads). The entry
 //!   records each with the SHA-256 of its bytes and holds only while every one of them still has
 //!   those bytes: any edit is computed again, even one that keeps the length and the
 //!   modification time. An input that changed while the result was being computed is not kept.

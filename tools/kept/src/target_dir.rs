@@ -1,5 +1,5 @@
-//! Where cargo builds the checkout: the one folder under which every tool writes what it
-//! computes (its own builds, scratch folders, kept results). Many people point
+//! Where cargo builds the checkout: the one folder under which the tools write what they build
+//! and compute (their own builds, scratch folders, kept results). Many people point
 //! `CARGO_TARGET_DIR` at one folder for all their checkouts; a tool that wrote to the checkout's
 //! `target/` regardless would miss what cargo built and run stale programs.
 

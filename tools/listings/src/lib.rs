@@ -47,7 +47,7 @@ pub use snapshot::{
 };
 pub use standalone::{BuiltProgram, asm_of_file, program_of_file};
 pub use toolchain::{Rustc, pinned_release};
-pub use workspace::{Chapter, Workspace, closest as closest_names};
+pub use workspace::{Chapter, ScratchDir, Workspace, closest as closest_names};
 
 /// Re-exported so that [`assert_asm_snapshot!`] works in crates that only depend on `listings`.
 pub use insta;

@@ -43,8 +43,8 @@ impl Rustc {
     }
 }
 
-/// What `rustc -vV` prints. Each `rustc -vV` costs about 20 ms of CPU, and a test run has some
-/// sixty processes that ask (a test binary asks once per listing), so the answer is kept: in this
+/// What `rustc -vV` prints. Each `rustc -vV` takes 10 to 20 ms here, and a test run has well over
+/// a hundred processes, many of which ask, so the answer is kept: in this
 /// process, and in the workspace's kept results for the next ones. Its key is the identity of the
 /// compiler's binary (its canonical path, size and modification time), as cargo keeps the same
 /// answer in `.rustc_info.json` (`cargo/src/cargo/util/rustc.rs`, `rustc_fingerprint`); a

@@ -99,3 +99,29 @@ fn every_stage_of_the_table_prints_its_example_from_chapter_1() {
         assert!(!listing.text.is_empty(), "{}", row.name);
     }
 }
+
+/// The stages compile a chapter's `src/lib.rs` alone, and what they keep for the next run is
+/// keyed by that one file's bytes: so a chapter's library must read no other file (no `mod x;`
+/// in a file of its own, no `include_str!`) when compiled as the stages compile it.
+#[test]
+fn every_chapter_s_library_reads_no_file_but_itself_as_the_stages_compile_it() {
+    let workspace = listings::Workspace::this_checkout();
+    let rustc = listings::Rustc::for_listings(&workspace).unwrap_or_else(|e| panic!("{e}"));
+    let scratch = workspace.scratch_dir("one-file-rule").unwrap_or_else(|e| panic!("{e}"));
+    for chapter in workspace.chapters().unwrap() {
+        let source = chapter.dir.join("src/lib.rs");
+        let dep_info = scratch.path().join(format!("{}.d", chapter.crate_name()));
+        let output = std::process::Command::new(&rustc.path)
+            .args(["--edition", &chapter.edition().unwrap(), "--crate-type", "lib", "--crate-name"])
+            .arg(chapter.crate_name())
+            .arg(format!("--emit=dep-info={}", dep_info.display()))
+            .arg("--out-dir")
+            .arg(scratch.path())
+            .arg(&source)
+            .output()
+            .unwrap();
+        assert!(output.status.success(), "{}: {}", chapter.slug, String::from_utf8_lossy(&output.stderr));
+        let read = kept::dep_info_inputs(&std::fs::read_to_string(&dep_info).unwrap());
+        assert_eq!(read, std::slice::from_ref(&source), "{} reads more than its src/lib.rs", chapter.slug);
+    }
+}

@@ -2,16 +2,19 @@
 //!
 //! `run`, the command `book.toml` gives mdBook, starts the binary straight from the target
 //! directory when it finds it there: `cargo run` costs about a tenth of a second on every build
-//! of the book, half of what the preprocessor itself takes. So, before it reads mdBook's input,
-//! the binary checks what cargo would check: that it was built from this checkout, and that no
-//! file it was built from is newer than it. Those files are the ones cargo's dep-info beside the
-//! binary lists (the sources of every workspace package it is built from), and the workspace's
-//! manifest, lockfile and toolchain pin. When one is, the binary hands over to `cargo run`, which
-//! builds it again. This is cargo's own rule for a unit's sources
-//! (`cargo/src/cargo/core/compiler/fingerprint/mod.rs`, "mtime comparison"), read from cargo's
-//! own record; nothing of the project's is kept for it.
+//! of the book, about half of what the preprocessor itself takes. So, before it reads mdBook's
+//! input, the binary checks the part of cargo's rule that an author's edit trips: that it was
+//! built from this checkout, and that no file it was built from is newer than it. Those files
+//! are the ones cargo's dep-info beside the binary lists (the sources of every workspace package
+//! it is built from), and the workspace's manifest, lockfile, toolchain pin and cargo
+//! configuration. When one is, the binary hands over to `cargo run`, which builds it again. This
+//! is cargo's rule for a unit's sources (`cargo/src/cargo/core/compiler/fingerprint/mod.rs`,
+//! "mtime comparison"), read from cargo's own record; nothing of the project's is kept for it.
+//! What it does not see is a change cargo would also rebuild for without a file changing (flags
+//! or features given on the command line, an environment variable a build reads): after such a
+//! change, `ci/build-book` or `cargo build -p mdbook-under-the-await` builds it again.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 /// Why the binary at `exe`, built from the checkout `built_from`, is not what cargo would run for
 /// the checkout `checkout`; `None` when it is.
@@ -30,9 +33,13 @@ pub fn why_stale(exe: &Path, built_from: &Path, checkout: &Path) -> Option<Strin
     if sources.is_empty() {
         return Some(format!("{} lists no source", dep_info.display()));
     }
-    let pinned: Vec<PathBuf> =
-        ["Cargo.toml", "Cargo.lock", "rust-toolchain.toml"].iter().map(|file| checkout.join(file)).collect();
-    sources.iter().chain(&pinned).find_map(|source| match modified(source) {
+    // The workspace's files cargo also reads, where they exist (a checkout has no cargo
+    // configuration of its own, say).
+    let workspace_files = ["Cargo.toml", "Cargo.lock", "rust-toolchain.toml", ".cargo/config.toml"]
+        .iter()
+        .map(|file| checkout.join(file))
+        .filter(|file| file.exists());
+    sources.into_iter().chain(workspace_files).find_map(|source| match modified(&source) {
         Some(changed) if changed <= built => None,
         Some(_) => Some(format!("{} changed since it was built", source.display())),
         None => Some(format!("{} is gone", source.display())),

@@ -906,9 +906,8 @@ bytes │ fields       │ fields (2)
         );
     }
 
-    #[test]
-    fn an_enums_tag_comes_first_and_trailing_padding_has_its_row() {
-        let printout = "\
+    /// An enum whose tag comes first, with a padded variant and a one-byte one.
+    const TAGGED: &str = "\
 print-type-size type: `Tagged`: 16 bytes, alignment: 8 bytes
 print-type-size     discriminant: 1 bytes
 print-type-size     variant `Large`: 15 bytes
@@ -917,7 +916,10 @@ print-type-size         field `.0`: 8 bytes, alignment: 8 bytes
 print-type-size     variant `Small`: 1 bytes
 print-type-size         field `.0`: 1 bytes
 ";
-        let layout = &layouts(printout).unwrap()[0];
+
+    #[test]
+    fn an_enums_tag_comes_first_and_trailing_padding_has_its_row() {
+        let layout = &layouts(TAGGED).unwrap()[0];
         assert_eq!(layout.tag, Some(TagPlace::First));
         assert_eq!(layout.table().check(layout), Ok(()));
         assert_eq!(
@@ -1028,16 +1030,7 @@ bytes │ Large   │ Small
 
     #[test]
     fn a_listing_reads_back_with_its_tag_and_states_from_the_header() {
-        let printout = "\
-print-type-size type: `Tagged`: 16 bytes, alignment: 8 bytes
-print-type-size     discriminant: 1 bytes
-print-type-size     variant `Large`: 15 bytes
-print-type-size         padding: 7 bytes
-print-type-size         field `.0`: 8 bytes, alignment: 8 bytes
-print-type-size     variant `Small`: 1 bytes
-print-type-size         field `.0`: 1 bytes
-";
-        let enumeration = layouts(printout).unwrap().remove(0);
+        let enumeration = layouts(TAGGED).unwrap().remove(0);
         let mut future = layouts(PRINTOUT).unwrap().remove(0);
         future.place_tag(72);
         future.states = vec![

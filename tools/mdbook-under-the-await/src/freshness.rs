@@ -10,9 +10,12 @@
 //! configuration. When one is, the binary hands over to `cargo run`, which builds it again. This
 //! is cargo's rule for a unit's sources (`cargo/src/cargo/core/compiler/fingerprint/mod.rs`,
 //! "mtime comparison"), read from cargo's own record; nothing of the project's is kept for it.
-//! What it does not see is a change cargo would also rebuild for without a file changing (flags
-//! or features given on the command line, an environment variable a build reads): after such a
-//! change, `ci/build-book` or `cargo build -p mdbook-under-the-await` builds it again.
+//! The workspace's files are compared by time where cargo compares what they say, so an edit
+//! that leaves the build as it was (a comment in `Cargo.toml`) hands over to `cargo run`, which
+//! finds nothing to build, until the binary is next built: slower, never wrong. What the check
+//! does not see is a change cargo would rebuild for without a file changing (flags or features
+//! given on the command line, an environment variable a build reads): after such a change,
+//! `ci/build-book` or `cargo build -p mdbook-under-the-await` builds it again.
 
 use std::path::Path;
 

@@ -87,9 +87,17 @@ fn a_preprocessor_cargo_would_build_again_hands_over_to_cargo_run_with_its_input
 #[test]
 fn a_preprocessor_cargo_would_not_build_again_runs_itself() {
     let (dir, path) = fake_cargo("fresh");
-    let binary = Path::new(env!("CARGO_BIN_EXE_mdbook-under-the-await"));
-    let target = binary.parent().and_then(Path::parent).unwrap();
-    let output = run(target, &path, b"not mdBook's input");
+    // The built binary, copied (so newer than every file of the checkout), with cargo's record
+    // of its one source, written before it.
+    let (target, source) = (dir.join("target"), dir.join("main.rs"));
+    std::fs::write(&source, "fn main() {}\n").unwrap();
+    let long_ago = std::time::SystemTime::now() - std::time::Duration::from_secs(3600);
+    std::fs::File::options().write(true).open(&source).unwrap().set_modified(long_ago).unwrap();
+    std::fs::create_dir_all(target.join("debug")).unwrap();
+    let binary = target.join("debug/mdbook-under-the-await");
+    std::fs::copy(env!("CARGO_BIN_EXE_mdbook-under-the-await"), &binary).unwrap();
+    std::fs::write(binary.with_extension("d"), format!("{}: {}\n", binary.display(), source.display())).unwrap();
+    let output = run(&target, &path, b"not mdBook's input");
     std::fs::remove_dir_all(&dir).unwrap();
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert!(output.stdout.is_empty(), "cargo was run: {}", String::from_utf8_lossy(&output.stdout));

@@ -35,10 +35,6 @@ impl Entry {
         Entry { outputs }
     }
 
-    pub fn outputs(&self) -> &[Output] {
-        &self.outputs
-    }
-
     /// The output named `name`.
     pub fn output(&self, name: &str) -> Option<&Output> {
         self.outputs.iter().find(|output| output.name == name)

@@ -62,7 +62,7 @@ pub fn compile(
     emit: Emit,
 ) -> Result<Compiled, Error> {
     let build = Build::new(workspace, package, flags, rustc, emit);
-    let key = Key::new(build.emit.kind()).with(fingerprint(&build.command(), rustc));
+    let key = Key::new(build.emit.name()).with(fingerprint(&build.command(), rustc));
     let kept = workspace.kept();
     if let Some(entry) = kept.get(&key)
         && let Some(compiled) = Compiled::from_entry(&entry)
@@ -140,7 +140,7 @@ impl<'a> Build<'a> {
         for key in flags.profile_config() {
             command.arg("--config").arg(key);
         }
-        command.arg("--").arg(format!("--emit={}={}", self.emit.flag(), output.display()));
+        command.arg("--").arg(format!("--emit={}={}", self.emit.name(), output.display()));
         // The assembly's compilation also writes the object file: the real sizes of the functions
         // the `.s` shows (`object_code.rs`), of exactly the same code.
         if let Emit::Assembly = self.emit {
@@ -178,14 +178,8 @@ impl<'a> Build<'a> {
 }
 
 impl Emit {
-    fn kind(&self) -> &'static str {
-        match self {
-            Emit::Assembly => "asm",
-            Emit::LlvmIr => "llvm-ir",
-        }
-    }
-
-    fn flag(&self) -> &'static str {
+    /// rustc's name for it in `--emit`, and the kind of its kept results.
+    fn name(&self) -> &'static str {
         match self {
             Emit::Assembly => "asm",
             Emit::LlvmIr => "llvm-ir",

@@ -10,7 +10,7 @@ use ch02_future_poll::{ArrayAfter, RefAfter, WordAfter};
 fn poll_sizes_one_two_sixteen_eight_and_forty_bytes() {
     assert_eq!(size_of::<Poll<()>>(), 1, "the tag alone");
     assert_eq!(size_of::<Poll<u8>>(), 2, "tag and byte");
-    assert_eq!(size_of::<Poll<u64>>(), 16, "tag, padded to the word's alignment, and the word");
+    assert_eq!(size_of::<Poll<u64>>(), 16, "a tag widened to a word (`discriminant: 8 bytes`), then the word");
     assert_eq!(size_of::<Poll<[u64; 4]>>(), 40, "a word of tag, then four words");
 }
 

@@ -1,13 +1,23 @@
 //! What chapter 2 says about the compiled `poll`s, checked on the pinned compiler. Each test
 //! asserts the claim the book makes, then snapshots the whole listing the book shows.
 
-use listings::{AsmListing, AsmOptions, Listing, assert_asm_snapshot};
+use listings::{AsmListing, AsmOptions, Listing, Stage, StageListing, assert_asm_snapshot, assert_stage_snapshot};
 
 const CHAPTER: &str = env!("CARGO_PKG_NAME");
 
 fn asm(function: &str) -> AsmListing {
     listings::asm(CHAPTER, function, &AsmOptions { source: true, data: false })
         .unwrap_or_else(|error| panic!("{error}"))
+}
+
+/// A type's layout as `-Zprint-type-sizes` prints it: `std::task::Poll<u64>`.
+fn type_sizes(type_name: &str) -> StageListing {
+    listings::stage(CHAPTER, Stage::TypeSizes, type_name).unwrap_or_else(|error| panic!("{error}"))
+}
+
+/// The size of a type's tag, as `-Zprint-type-sizes` prints it (`discriminant: 8 bytes`).
+fn tag_size(listing: &StageListing) -> Option<u64> {
+    listing.layout.as_ref().unwrap_or_else(|| panic!("no layout: {listing}")).discriminant
 }
 
 fn instructions(listing: &Listing) -> Vec<(&str, &str)> {
@@ -134,4 +144,16 @@ fn a_poll_that_wakes_reads_the_waker_through_rsi_and_calls_the_vtables_third_slo
     assert_eq!(instructions.first(), Some(&("push", "rbx")), "rbx is callee-saved: saved first: {listing}");
     assert_eq!(instructions[instructions.len() - 2..], [("pop", "rbx"), ("ret", "")], "and restored last: {listing}");
     assert_asm_snapshot!("yield_now_poll", listing);
+}
+
+/// rustc widens an enum's tag to the alignment of its variants' first fields
+/// (`layout_of_enum`, `compiler/rustc_abi/src/layout.rs`): a whole word before a `u64`, one
+/// byte before a `u8`.
+#[test]
+fn poll_of_u64_and_of_four_words_have_a_tag_widened_to_a_word() {
+    let word = type_sizes("std::task::Poll<u64>");
+    assert_eq!(tag_size(&word), Some(8), "{word}");
+    assert_eq!(tag_size(&type_sizes("std::task::Poll<[u64; 4]>")), Some(8), "the whole word at [rax] is the tag");
+    assert_eq!(tag_size(&type_sizes("std::task::Poll<u8>")), Some(1), "before a byte, the tag stays a byte");
+    assert_stage_snapshot!("poll_of_u64", word);
 }

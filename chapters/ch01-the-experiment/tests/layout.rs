@@ -27,3 +27,32 @@ fn a_waker_is_stored_vtable_first_like_the_look_alike_struct() {
     assert_eq!(words[0], waker.vtable() as *const _ as usize);
     assert_eq!(words[1], waker.data() as usize);
 }
+
+/// A byte with a niche declared after a word.
+#[allow(dead_code)]
+struct WordThenFlag {
+    word: u64,
+    flag: bool,
+}
+
+/// Two one-byte fields after a two-byte one, the niche declared first.
+#[allow(dead_code)]
+struct HalfFlagByte {
+    half: u16,
+    flag: bool,
+    byte: u8,
+}
+
+#[test]
+fn the_niche_goes_first_only_among_fields_of_the_same_alignment_and_otherwise_to_the_end() {
+    // rustc sorts a `repr(Rust)` struct's fields by alignment, largest first, before it looks at
+    // niches (`univariant_biased` in `compiler/rustc_abi/src/layout.rs`): a `bool` never goes
+    // before a `u64`.
+    assert_eq!((offset_of!(WordThenFlag, word), offset_of!(WordThenFlag, flag)), (0, 8));
+    // With the niche neither first nor last (the `bool` at 2), rustc tries the other bias and
+    // keeps it when the niche ends up further from the start: the `bool` goes last, at 3.
+    assert_eq!(
+        (offset_of!(HalfFlagByte, half), offset_of!(HalfFlagByte, byte), offset_of!(HalfFlagByte, flag)),
+        (0, 2, 3)
+    );
+}

@@ -193,6 +193,34 @@ fn without_the_dyn_boundary_the_state_machine_is_inlined_into_the_driver() {
     assert_asm_snapshot!("poll_hello_world_twice_inlined", listing);
 }
 
+/// What comes right after the (only) call to `callee`: the next instruction, or `None` where a
+/// label, a constant or the end of the listing comes first, so that the call runs on into it.
+fn after_the_call_to<'a>(listing: &'a Listing, callee: &str) -> Option<(&'a str, &'a str)> {
+    let is_the_call = |line: &Line| matches!(line.instruction(), Some(("call", operands)) if operands.contains(callee));
+    let at = listing.lines.iter().position(is_the_call).unwrap_or_else(|| panic!("no call to {callee}: {listing}"));
+    let next = listing.lines[at + 1..].iter().find(|line| !matches!(line, Line::Source { .. } | Line::Comment(_)))?;
+    next.instruction()
+}
+
+/// rustc sets LLVM's `TrapUnreachable` and `NoTrapAfterNoreturn` (`LLVMRustCreateTargetMachine`):
+/// an `unreachable` becomes `ud2` unless a plain `call` of a noreturn function comes right
+/// before it. After an `invoke`, a call with a landing pad, the `unreachable` opens a block of
+/// its own, and gets its `ud2`.
+#[test]
+fn ud2_follows_a_call_that_never_returns_only_where_the_call_has_a_landing_pad() {
+    let ud2 = Some(("ud2", ""));
+    let driver = asm("poll_hello_world_twice", AsmOptions::default());
+    assert_eq!(after_the_call_to(&driver, "handle_alloc_error"), ud2, "an invoke: the waker is dropped if it unwinds");
+    assert_eq!(after_the_call_to(&driver, "panic_in_cleanup"), None, "a plain call, last in the code: {driver}");
+    let state_machine = asm("hello_world::{{closure}}", AsmOptions::default());
+    for panic in ["panic_const_async_fn_resumed@", "panic_const_async_fn_resumed_panic@"] {
+        assert_eq!(after_the_call_to(&state_machine, panic), None, "{panic}: a plain call, nothing to clean up");
+    }
+    let inlined = asm("poll_hello_world_twice_inlined", AsmOptions::default());
+    assert_eq!(after_the_call_to(&inlined, "handle_alloc_error"), None, "no box yet, a no-op waker: a plain call");
+    assert_eq!(after_the_call_to(&inlined, "panic_const_async_fn_resumed@"), ud2, "an invoke: the box is freed");
+}
+
 #[test]
 fn at_opt_level_z_small_constants_are_loaded_with_push_and_pop_as_in_the_seeds_listing() {
     let push_pop = |listing: &Listing| {

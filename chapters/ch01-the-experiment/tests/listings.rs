@@ -238,3 +238,26 @@ fn at_opt_level_z_small_constants_are_loaded_with_push_and_pop_as_in_the_seeds_l
     assert_eq!(push_pop(&asm("poll_hello_world_twice", AsmOptions::default())), 0, "not at opt-level 3");
     assert_asm_snapshot!("poll_hello_world_twice_opt_level_z", for_size);
 }
+
+/// The `const` vtable is an anonymous constant (`.Lanon…`, local to the object file, never
+/// exported) in a `.data.rel.ro` section, the same kind of section as chapter 3's exported
+/// `static` table: what makes chapter 3 load its table through the GOT is the exported symbol.
+#[test]
+fn the_const_vtable_is_an_anonymous_constant_in_data_rel_ro() {
+    let text =
+        listings::assembly_text(CHAPTER, &listings::CodegenFlags::default()).unwrap_or_else(|error| panic!("{error}"));
+    let lines: Vec<&str> = text.lines().map(str::trim_start).collect();
+    // Legacy-mangled: `10noop_clone` is the length-prefixed path segment.
+    let first_slot = lines
+        .iter()
+        .position(|line| line.starts_with(".quad") && line.contains("10noop_clone"))
+        .expect("the vtable's first slot");
+    let label = lines[first_slot - 1].trim_end_matches(':');
+    assert!(label.starts_with(".Lanon."), "an anonymous constant: {label}");
+    let section = lines
+        .iter()
+        .find(|line| line.starts_with(".section") && line.contains(label))
+        .unwrap_or_else(|| panic!("no section for {label}"));
+    assert!(section.contains(".data.rel.ro."), "{section}");
+    assert!(!lines.iter().any(|line| line.starts_with(".globl") && line.contains(label)), "{label} is not exported");
+}

@@ -87,6 +87,9 @@ impl Render for ExperimentDirective {
             else {
                 unreachable!("a listing's directive expands itself")
             };
+            // The listing may be on the page by its own directive too: its figure's id, the
+            // first in it, gets the experiment's as a prefix, so that no id is there twice.
+            let figure = figure.replacen(" id=\"", &format!(" id=\"experiment-{}-{name}-", chapter.slug), 1);
             sides.push((figure, shown.stored.command.unwrap_or_default()));
         }
         let [(first, print_first), (second, print_second)] = &sides[..] else { unreachable!("two sides") };

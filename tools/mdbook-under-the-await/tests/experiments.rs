@@ -38,8 +38,8 @@ fn chapter_8_s_experiment_shows_its_claim_its_change_both_listings_and_its_comma
     for expected in [
         "**Experiment:** `YieldOnce::poll` is called, not inlined. **The one change:** `-C opt-level=s` in place of `z`.",
         "As it is: the effect, in 3 lines",
-        "id=\"listing-ch08-machine-code-three_awaits_opt_level_z\"",
-        "id=\"listing-ch08-machine-code-three_awaits_opt_level_s\"",
+        "id=\"experiment-ch08-machine-code-yield_once_poll_is_called_at_z-listing-ch08-machine-code-three_awaits_opt_level_z\"",
+        "id=\"experiment-ch08-machine-code-yield_once_poll_is_called_at_z-listing-ch08-machine-code-three_awaits_opt_level_s\"",
         "Open in Compiler Explorer",
         "`cargo test -p ch08-machine-code --test why yield_once_poll_is_called_at_z`",
         "`cargo xtask asm ch08 'three_awaits::{{closure}}' --source --opt-level z`",
@@ -151,7 +151,7 @@ const DIRECTIVE: &str = "# T\n\n{{#experiment ch09-why calls_poll}}\n";
 fn an_experiment_renders_each_listing_by_its_kind_s_own_directive() {
     let checkout = Checkout::new("shown");
     let page = preprocessed(&checkout.root, DIRECTIVE).unwrap_or_else(|problems| panic!("{problems:#?}"));
-    assert!(page.contains("<figure class=\"listing listing-asm\" id=\"listing-ch09-why-f_z\">"), "{page}");
+    assert!(page.contains("<figure class=\"listing listing-asm\" id=\"experiment-ch09-why-calls_poll-listing-ch09-why-f_z\">"), "{page}");
     assert!(page.contains("`cargo test -p ch09-why --test why calls_poll`"), "{page}");
     assert!(page.contains("The effect: `call poll`."), "{page}");
 }

@@ -151,7 +151,12 @@ const DIRECTIVE: &str = "# T\n\n{{#experiment ch09-why calls_poll}}\n";
 fn an_experiment_renders_each_listing_by_its_kind_s_own_directive() {
     let checkout = Checkout::new("shown");
     let page = preprocessed(&checkout.root, DIRECTIVE).unwrap_or_else(|problems| panic!("{problems:#?}"));
-    assert!(page.contains("<figure class=\"listing listing-asm\" id=\"experiment-ch09-why-calls_poll-listing-ch09-why-f_z\">"), "{page}");
+    assert!(
+        page.contains(
+            "<figure class=\"listing listing-asm\" id=\"experiment-ch09-why-calls_poll-listing-ch09-why-f_z\">"
+        ),
+        "{page}"
+    );
     assert!(page.contains("`cargo test -p ch09-why --test why calls_poll`"), "{page}");
     assert!(page.contains("The effect: `call poll`."), "{page}");
 }

@@ -472,6 +472,43 @@ mod tests {
     }
 
     #[test]
+    #[should_panic(expected = "runs on `no_such_listing` (with the effect), whose snapshot cannot be read")]
+    fn a_listing_without_its_snapshot_is_refused_before_the_experiment_is_written() {
+        let z = listing("f", "z", "        call    poll\n");
+        let s = listing("f", "s", "        ret\n");
+        let outcome = Experiment {
+            effect: "e",
+            change: "c",
+            with: Trial::new("no_such_listing", &z),
+            without: Trial::new("three_awaits_opt_level_s", &s),
+        }
+        .run(calls_poll)
+        .unwrap();
+        experiment_snapshot_settings(
+            &outcome,
+            "ch08-machine-code",
+            "chapters/ch08-machine-code/tests/why.rs",
+            "a_listing_without_its_snapshot_is_refused_before_the_experiment_is_written",
+        );
+    }
+
+    #[test]
+    #[should_panic(expected = "experiments live in the chapter's tests/why.rs")]
+    fn an_experiment_outside_tests_why_rs_is_refused() {
+        let z = listing("f", "z", "        call    poll\n");
+        let s = listing("f", "s", "        ret\n");
+        let outcome = Experiment { effect: "e", change: "c", with: Trial::new("a", &z), without: Trial::new("b", &s) }
+            .run(calls_poll)
+            .unwrap();
+        experiment_snapshot_settings(
+            &outcome,
+            "ch08-machine-code",
+            "chapters/ch08-machine-code/tests/listings.rs",
+            "x",
+        );
+    }
+
+    #[test]
     fn a_record_reads_back_as_itself_and_anything_else_is_refused_naming_its_line() {
         let record = Record {
             change: "`-C opt-level=s` in place of `z`".into(),

@@ -52,6 +52,8 @@ pub enum Error {
         noun(*kind)
     )]
     Stale { name: String, chapter: String, kind: ListingKind, listing: String, command: String },
+    #[error("the experiment `{name}` of {chapter} names listings of another chapter: {header}")]
+    OtherChapter { name: String, chapter: String, header: String },
     #[error("the experiment `{name}` of {chapter} compares a {}, which is no listing an experiment can show", noun(*kind))]
     NotAListing { name: String, chapter: String, kind: ListingKind },
 }
@@ -67,6 +69,9 @@ impl Render for ExperimentDirective {
         let own = ListingName { chapter: self.chapter.clone(), name: self.name.clone(), part: None };
         let Snapshot { chapter, name, stored } = own.read(ListingKind::Experiment, workspace).map_err(at)?;
         let outcome = Outcome::read(&stored).map_err(|e| at(listing::Error::Unreadable(Box::new(e.into()))))?;
+        if outcome.provenance(&chapter.slug) != stored.provenance {
+            return Err(Error::OtherChapter { name, chapter: chapter.slug, header: stored.provenance.how() }.into());
+        }
         let command = stored.command.clone().unwrap_or_default();
         let mut sides = Vec::new();
         for observed in [&outcome.with, &outcome.without] {
@@ -132,8 +137,12 @@ fn page(
     [run, print_first, print_second]: [&String; 3],
 ) -> String {
     let count = outcome.with.lines.len();
-    let mut quoted: Vec<&str> = outcome.with.lines.iter().map(|line| line.text.as_str()).collect();
-    quoted.dedup();
+    let mut quoted: Vec<&str> = Vec::new();
+    for line in &outcome.with.lines {
+        if !quoted.contains(&line.text.as_str()) {
+            quoted.push(&line.text);
+        }
+    }
     let quoted = quoted.iter().map(|text| code(text)).collect::<Vec<_>>().join(", ");
     let lines = if count == 1 { "1 line".to_owned() } else { format!("{count} lines") };
     format!(

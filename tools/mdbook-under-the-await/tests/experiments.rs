@@ -189,3 +189,24 @@ fn an_experiment_whose_listing_changed_since_it_was_run_is_refused_as_stale() {
         ]
     );
 }
+
+#[test]
+fn an_experiment_whose_header_names_another_chapter_s_listings_is_refused() {
+    let checkout = Checkout::new("elsewhere");
+    let (z, s) = (listing("z", "        call    poll\n        ret\n"), listing("s", "        ret\n"));
+    let outcome = Experiment { effect: "e", change: "c", with: Trial::new("f_z", &z), without: Trial::new("f_s", &s) }
+        .run(|line| line == "call poll")
+        .unwrap();
+    let elsewhere = outcome.provenance("ch01-the-experiment");
+    checkout.write(ListingKind::Experiment, "calls_poll", &elsewhere, "cargo test", &outcome.body());
+    let problems = preprocessed(&checkout.root, DIRECTIVE).unwrap_err();
+    assert_eq!(problems.len(), 1, "{problems:?}");
+    assert!(
+        problems[0].starts_with(
+            "book/page.md:3: the experiment `calls_poll` of ch09-why names listings of another chapter: experiment: \
+             ch01-the-experiment__asm__f_z#"
+        ),
+        "{}",
+        problems[0]
+    );
+}

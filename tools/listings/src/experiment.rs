@@ -43,7 +43,7 @@
 //! ---
 //! change: `-C opt-level=s` in place of `z`
 //! effect in the first, 3 lines:
-//! 29: call qword ptr [rip + <ch08_machine_code::YieldOnce as core::future::future::Future>::poll@GOTPCREL]
+//! 21: call qword ptr [rip + <ch08_machine_code::YieldOnce as core::future::future::Future>::poll@GOTPCREL]
 //! …
 //! effect in the second: none
 //! ```

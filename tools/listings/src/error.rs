@@ -168,6 +168,8 @@ pub enum Format {
     Snapshot,
     /// A listing's provenance, as a snapshot's header records it.
     Provenance,
+    /// A why-experiment's snapshot body (`experiment.rs`).
+    Experiment,
 }
 
 impl std::fmt::Display for Format {
@@ -183,6 +185,7 @@ impl std::fmt::Display for Format {
             Format::DebugInfo => "LLVM IR debug information",
             Format::Snapshot => "snapshot",
             Format::Provenance => "provenance",
+            Format::Experiment => "experiment",
         })
     }
 }
@@ -293,6 +296,11 @@ pub enum Expected {
     AsmOption { option: String },
     /// Flags that describe a stage of the compiler, or the listings' code generation.
     KnownFlags { flags: String },
+
+    // ---- experiments (`experiment.rs`)
+    /// `change: …`, `effect in the first, N lines:`, N lines `LINE: text`, `effect in the
+    /// second: none`; in the header, an experiment's provenance.
+    ExperimentBody,
 }
 
 impl std::fmt::Display for Expected {
@@ -341,6 +349,7 @@ impl std::fmt::Display for Expected {
             Expected::Provenance => f.write_str("`SUBJECT · COMPILER · FLAGS`, then options and `lines A–B of N`, as a listing's provenance reads"),
             Expected::AsmOption { option } => write!(f, "`with the constants it refers to` or `with source lines`, not `{option}`"),
             Expected::KnownFlags { flags } => write!(f, "the flags of a stage or of the listings' code generation, not `{flags}`"),
+            Expected::ExperimentBody => f.write_str("an experiment: `change: …`, `effect in the first, N line(s):`, N lines `LINE: text`, then `effect in the second: none`, under an experiment's provenance"),
         }
     }
 }

@@ -11,7 +11,8 @@
 //!
 //! Chapter tests call [`asm`], [`stage`] and [`assert_asm_snapshot!`],
 //! [`assert_stage_snapshot!`], [`assert_part_snapshot!`]; the `xtask` command line calls the
-//! same functions, so what a reader regenerates is exactly what the tests check.
+//! same functions, so what a reader regenerates is exactly what the tests check. A causal claim
+//! is a why-experiment on two listings ([`experiment`], [`assert_experiment_snapshot!`]).
 
 pub mod asm;
 mod child;
@@ -19,6 +20,7 @@ mod compile;
 pub mod cpp;
 mod error;
 mod examples;
+pub mod experiment;
 pub mod figures;
 mod flags;
 pub mod lowering;
@@ -34,6 +36,7 @@ pub use asm::{AsmListing, AsmOptions, Listing};
 pub use compile::Package;
 pub use error::{Error, Expected, Format, LayoutProblem, ParseError};
 pub use examples::built_example;
+pub use experiment::{Experiment, Outcome, Refuted, Shown, Trial, experiment_snapshot_settings};
 pub use figures::{CodeFigures, GeneratedTable};
 pub use flags::{CodegenFlags, OPT_LEVELS, TARGET};
 pub use lowering::{STAGES, Stage, StageListing, StageRow, TypeLayout};

@@ -57,6 +57,13 @@ pub enum Origin {
     Picture {
         drawn_from: Vec<DrawnFrom>,
     },
+    /// A why-experiment a chapter's test ran (`experiment.rs`): the listing that shows the
+    /// effect and the one that, after the one change, does not, each with the digest of its body
+    /// then, so that the book can refuse an experiment whose listings have changed since.
+    Experiment {
+        with: DrawnFrom,
+        without: DrawnFrom,
+    },
 }
 
 /// One snapshot a picture was drawn from: `ch05-lowering__type-sizes__hello_world`, and the
@@ -70,6 +77,8 @@ pub struct DrawnFrom {
 const SEPARATOR: &str = " · ";
 const TABLE: &str = "table: ";
 const PICTURE: &str = "picture drawn from ";
+const EXPERIMENT: &str = "experiment: ";
+const AGAINST: &str = " against ";
 const GXX: &str = "g++ ";
 const WITH_CONSTANTS: &str = "with the constants it refers to";
 const WITH_SOURCE: &str = "with source lines";
@@ -93,6 +102,7 @@ impl Provenance {
             Origin::Cpp { .. } => ListingKind::CppAsm,
             Origin::Table { .. } => ListingKind::Table,
             Origin::Picture { .. } => ListingKind::Picture,
+            Origin::Experiment { .. } => ListingKind::Experiment,
         }
     }
 
@@ -105,6 +115,14 @@ impl Provenance {
             // Made by a chapter's test from several listings or by g++: the test makes it again.
             Origin::Cpp { .. } | Origin::Table { .. } => return format!("cargo test -p {chapter_slug}"),
             Origin::Picture { .. } => return format!("cargo test -p {chapter_slug} --test pictures"),
+            // An experiment is a test of its own name in the chapter's `tests/why.rs`.
+            Origin::Experiment { .. } => {
+                return format!(
+                    "cargo test -p {chapter_slug} --test {} {}",
+                    crate::experiment::TEST_FILE,
+                    shell_quote(query)
+                );
+            }
         };
         let mut words = vec!["cargo".to_owned(), "xtask".to_owned(), subcommand.to_owned()];
         words.push(chapter_short_name(chapter_slug).to_owned());
@@ -160,6 +178,13 @@ impl fmt::Display for Provenance {
                 let sources: Vec<String> = drawn_from.iter().map(|d| format!("{}#{}", d.snapshot, d.digest)).collect();
                 write!(f, "{PICTURE}{}", sources.join(", "))
             }
+            Origin::Experiment { with, without } => {
+                write!(
+                    f,
+                    "{EXPERIMENT}{}#{}{AGAINST}{}#{}",
+                    with.snapshot, with.digest, without.snapshot, without.digest
+                )
+            }
         }?;
         match self.excerpt {
             Some(Excerpt { first, last, of }) => write!(f, "{SEPARATOR}lines {first}–{last} of {of}"),
@@ -202,6 +227,16 @@ impl FromStr for Provenance {
                 })
                 .collect::<Result<_, ParseError>>()?;
             Origin::Picture { drawn_from }
+        } else if let Some(pair) = how.strip_prefix(EXPERIMENT) {
+            let drawn_from = |source: &str| {
+                let (snapshot, digest) = source.split_once('#').ok_or_else(not_one)?;
+                Ok::<_, ParseError>(DrawnFrom { snapshot: snapshot.to_owned(), digest: digest.to_owned() })
+            };
+            let (with, without) = pair.split_once(AGAINST).ok_or_else(not_one)?;
+            if !extras.is_empty() {
+                return Err(not_one());
+            }
+            Origin::Experiment { with: drawn_from(with)?, without: drawn_from(without)? }
         } else if compiler.starts_with(GXX) {
             let [source] = extras[..] else { return Err(not_one()) };
             Origin::Cpp { flags: how.to_owned(), source: source.to_owned() }
@@ -274,6 +309,21 @@ mod tests {
                     DrawnFrom { snapshot: "ch05-lowering__type-sizes__hello_world".into(), digest: "0123abcd".into() },
                     DrawnFrom { snapshot: "ch05-lowering__mir__hello_world".into(), digest: "4567ef01".into() },
                 ],
+            },
+            excerpt: None,
+        });
+        all.push(Provenance {
+            subject: "`YieldOnce::poll` is called, not inlined".into(),
+            compiler: "rustc 1.95.0 (59807616e 2026-04-14)".into(),
+            origin: Origin::Experiment {
+                with: DrawnFrom {
+                    snapshot: "ch08-machine-code__asm__three_awaits_opt_level_z".into(),
+                    digest: "0123abcd".into(),
+                },
+                without: DrawnFrom {
+                    snapshot: "ch08-machine-code__asm__three_awaits_opt_level_s".into(),
+                    digest: "4567ef01".into(),
+                },
             },
             excerpt: None,
         });

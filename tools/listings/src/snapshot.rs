@@ -200,6 +200,9 @@ pub enum ListingKind {
     CppAsm,
     /// An SVG picture drawn from listings (the `pictures` crate).
     Picture,
+    /// A why-experiment: two listings that differ by one change, and the lines of the first
+    /// that show the effect the second lacks (`experiment.rs`).
+    Experiment,
 }
 
 impl ListingKind {
@@ -210,7 +213,7 @@ impl ListingKind {
         [ListingKind::Asm]
             .into_iter()
             .chain(stages)
-            .chain([ListingKind::Table, ListingKind::CppAsm, ListingKind::Picture])
+            .chain([ListingKind::Table, ListingKind::CppAsm, ListingKind::Picture, ListingKind::Experiment])
             .collect()
     }
 
@@ -221,6 +224,7 @@ impl ListingKind {
             ListingKind::Table => "table",
             ListingKind::CppAsm => "cpp-asm",
             ListingKind::Picture => "picture",
+            ListingKind::Experiment => "experiment",
         }
     }
 }

@@ -102,3 +102,18 @@ fn every_hir_snapshot_reads_back_into_one_item_that_prints_it_again() {
         assert_eq!(items[0].text, stored.body, "{}", path.display());
     }
 }
+
+#[test]
+fn every_experiment_snapshot_reads_back_into_its_outcome_that_prints_it_again() {
+    let paths = snapshots(ListingKind::Experiment);
+    assert!(!paths.is_empty(), "no experiment snapshot in any chapter");
+    for path in paths {
+        let stored = read_snapshot(&path).unwrap_or_else(|e| panic!("{e}"));
+        let outcome = listings::Outcome::read(&stored).unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(outcome.body(), stored.body, "{}", path.display());
+        let chapter = path.parent().and_then(|p| p.parent()).and_then(|p| p.parent()).and_then(|p| p.file_name());
+        let chapter = chapter.and_then(|c| c.to_str()).unwrap();
+        assert_eq!(outcome.provenance(chapter), stored.provenance, "{}", path.display());
+        assert!(!outcome.with.lines.is_empty() && outcome.without.lines.is_empty(), "{}", path.display());
+    }
+}

@@ -240,6 +240,7 @@ fn a_provenance_is_refused_or_read_back_whole() {
         ListingKind::Stage(listings::Stage::TypeSizes),
         ListingKind::Picture,
         ListingKind::CppAsm,
+        ListingKind::Experiment,
     ] {
         for (path, stored) in snapshots(kind).into_iter().take(12) {
             let text = stored.provenance.to_string();

@@ -25,6 +25,7 @@ pub mod course;
 pub mod cpp_listing;
 pub mod diagnostic;
 pub mod directive;
+pub mod experiment;
 pub mod freshness;
 pub mod generated_table;
 pub mod glossary;

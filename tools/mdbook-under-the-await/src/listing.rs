@@ -154,6 +154,7 @@ pub fn noun(kind: ListingKind) -> &'static str {
         ListingKind::Table => "generated table",
         ListingKind::CppAsm => "C++ assembly",
         ListingKind::Picture => "picture",
+        ListingKind::Experiment => "experiment",
     }
 }
 
@@ -162,7 +163,7 @@ fn language(kind: ListingKind) -> &'static str {
     match kind {
         ListingKind::Stage(stage) => stage.row().shown_by().language,
         ListingKind::Asm | ListingKind::CppAsm => "x86asm",
-        ListingKind::Table | ListingKind::Picture => "text",
+        ListingKind::Table | ListingKind::Picture | ListingKind::Experiment => "text",
     }
 }
 
@@ -297,11 +298,18 @@ impl Render for Stage {
 /// The typed value of a stage's directive (`{{#mir …}}`, `{{#type-sizes …}}`): its listing, or
 /// for a layout its picture with the listing folded under it, as the stage's row says.
 pub fn stage_directive(stage: listings::Stage, arguments: &Arguments<'_>) -> Result<Box<dyn Render>, ArgumentError> {
-    let listing = Stage::parse(ListingKind::from(stage), arguments)?;
-    Ok(match stage.row().book {
+    let Stage { listing, .. } = Stage::parse(ListingKind::from(stage), arguments)?;
+    Ok(stage_listing(stage, listing))
+}
+
+/// A stage's listing as its directive shows it (see [`stage_directive`]); also what an
+/// experiment (`experiment.rs`) shows of a stage.
+pub fn stage_listing(stage: listings::Stage, listing: ListingName) -> Box<dyn Render> {
+    let listing = Stage { kind: ListingKind::from(stage), listing };
+    match stage.row().book {
         Book::Listing(_) | Book::AsListingsOf(_) => boxed(listing),
         Book::LayoutPicture(_) => boxed(TypeSizes { layout: listing }),
-    })
+    }
 }
 
 /// `<code>function</code> · rustc … · flags[ · lines A–B of N]`.

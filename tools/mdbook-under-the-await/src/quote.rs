@@ -66,7 +66,7 @@ pub(crate) fn normalise(line: &str) -> String {
 }
 
 /// `text` as a markdown code span, with a fence longer than any run of backticks inside it.
-fn inline_code(text: &str) -> String {
+pub(crate) fn inline_code(text: &str) -> String {
     let longest_run = text.split(|c| c != '`').map(str::len).max().unwrap_or(0);
     let fence = "`".repeat(longest_run + 1);
     let pad = if text.starts_with('`') || text.ends_with('`') { " " } else { "" };

@@ -46,7 +46,7 @@ pub use find::{Arguments, Found, find};
 pub use table::TABLE;
 
 use crate::course::Course;
-use crate::{course, includes, listing, measured, picture, quote};
+use crate::{course, experiment, includes, listing, measured, picture, quote};
 
 /// One row of [`TABLE`]: a directive's name, how it is written, and its parser.
 #[derive(Clone, Copy)]
@@ -211,6 +211,8 @@ pub enum RenderError {
     #[error(transparent)]
     Quote(#[from] quote::Error),
     #[error(transparent)]
+    Experiment(Box<experiment::Error>),
+    #[error(transparent)]
     Picture(#[from] picture::Error),
     /// Shared: the figures of a chapter are read once, and every directive naming them gets
     /// the same error.
@@ -220,6 +222,12 @@ pub enum RenderError {
     Include(#[from] includes::Error),
     #[error(transparent)]
     Course(#[from] course::Error),
+}
+
+impl From<experiment::Error> for RenderError {
+    fn from(error: experiment::Error) -> RenderError {
+        RenderError::Experiment(Box::new(error))
+    }
 }
 
 impl From<listing::Error> for RenderError {

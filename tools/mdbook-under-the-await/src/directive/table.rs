@@ -9,6 +9,7 @@ use listings::{ListingKind, STAGES};
 use super::{Entry, Expander, Parser, boxed};
 use crate::course::{EndNotes, Exercise, Notes, Quiz, Schedule, Time};
 use crate::cpp_listing::CppAsm;
+use crate::experiment::ExperimentDirective;
 use crate::generated_table::Table;
 use crate::includes::{Include, Title};
 use crate::listing::{Asm, Historical};
@@ -92,6 +93,16 @@ static OTHERS: &[Entry] = &[
         shows: "one line of a C++ listing, quoted as `asm-line` quotes",
         expander: Expander::Preprocessor,
         parser: Parser::Own(|arguments| Quote::parse(ListingKind::CppAsm, arguments).map(boxed)),
+    },
+    Entry {
+        name: "experiment",
+        usage: "{{#experiment CHAPTER NAME [no-source]}}",
+        example: "{{#experiment ch08-machine-code yield_once_poll_is_called_at_z no-source}}",
+        shows: "a why-experiment a chapter's `tests/why.rs` ran: the effect and the one change, the two listings side \
+                by side as their own directives show them, the command that runs it and those that print its listings; \
+                refused when a listing has changed since it was run",
+        expander: Expander::Preprocessor,
+        parser: Parser::Own(|arguments| ExperimentDirective::parse(arguments).map(boxed)),
     },
     Entry {
         name: "picture",

@@ -124,6 +124,7 @@ fn opt_level_3_duplicates_the_tails_that_1_2_and_s_share() {
         (1, 1, 1, 3),
         "one landing pad per await at 3"
     );
+    assert_eq!((unwinds("0"), unwinds("z")), (1, 1), "one landing pad at every other level");
 }
 
 #[test]

@@ -11,9 +11,11 @@
 // and after `co_return`, so that the caller can read the value before destroying the frame.
 struct Task {
     struct promise_type {
-        // A constructor of its own: C++20 first tries to build the promise from the coroutine's
-        // arguments, and an aggregate would take `seed` as its `value` (P0960, parenthesised
-        // aggregate initialisation).
+        // A constructor of its own. The standard ([dcl.fct.def.coroutine]/5) passes the
+        // coroutine's arguments to the promise only if overload resolution finds a viable
+        // constructor for them, and otherwise value-initialises it; g++ 12 also builds an
+        // aggregate promise from them (parenthesised aggregate initialisation, P0960), which
+        // would set `value` to `seed`. With this constructor both agree: the ramp stores 0.
         promise_type() = default;
         std::uint64_t value = 0;
         Task get_return_object() { return Task{std::coroutine_handle<promise_type>::from_promise(*this)}; }

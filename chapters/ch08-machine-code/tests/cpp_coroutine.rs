@@ -4,7 +4,8 @@
 //! beside the Rust future's layout in a generated table.
 
 use std::collections::HashMap;
-use std::process::Command;
+use std::io::Write;
+use std::process::{Command, Stdio};
 
 use listings::{AsmListing, GeneratedTable, Listing, Stage, assert_cpp_asm_snapshot, assert_table_snapshot};
 
@@ -42,6 +43,33 @@ fn measure() -> HashMap<String, String> {
         .collect()
 }
 
+/// An experiment beside the listings: the pinned g++ run on `source` (C++ text, given on standard
+/// input) with the listings' flags except `without`, and the assembly it writes, one
+/// instruction a line with its whitespace made single spaces.
+fn gxx_variant(source: &str, without: &[&str]) -> Vec<String> {
+    let pin = listings::cpp::gxx::pinned();
+    let flags = listings::cpp::gxx::FLAGS.iter().filter(|flag| !without.contains(flag));
+    let mut child = Command::new(&pin.command)
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .env("LC_ALL", "C")
+        .args(flags)
+        .args(["-S", "-x", "c++", "-", "-o", "-"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .spawn()
+        .unwrap();
+    child.stdin.take().unwrap().write_all(source.as_bytes()).unwrap();
+    let output = child.wait_with_output().unwrap();
+    assert!(output.status.success(), "{output:?}");
+    String::from_utf8(output.stdout)
+        .unwrap()
+        .lines()
+        .map(|line| line.split_whitespace().collect::<Vec<_>>().join(" "))
+        .collect()
+}
+
+const THREE_AWAITS_CPP: &str = include_str!("../cpp/three_awaits.cpp");
+
 fn number(measured: &HashMap<String, String>, key: &str) -> u64 {
     let value = measured.get(key).unwrap_or_else(|| panic!("{key} not measured: {measured:?}"));
     value.split([' ', ',']).next().unwrap().parse().unwrap_or_else(|_| panic!("{key}: {value}"))
@@ -65,6 +93,7 @@ fn the_ramp_allocates_the_frame_and_stores_the_resume_and_destroy_pointers_first
     assert!(has(&ramp, ("mov", "WORD PTR 40[rax], dx")) && has(&ramp, ("mov", "edx, 2")), "resume index 2");
     assert!(has(&ramp, ("mov", "BYTE PTR 42[rax], 1")), "the frame was allocated, so it must be freed");
     assert!(has(&ramp, ("mov", "QWORD PTR 24[rax], rax")), "the frame's own address at 24");
+    assert!(has(&ramp, ("mov", "QWORD PTR 16[rax], 0")), "the promise's value, 0: value-initialised, not seed");
     assert_cpp_asm_snapshot!("three_awaits_ramp", ramp);
 }
 
@@ -90,6 +119,16 @@ fn the_actor_dispatches_on_a_two_byte_resume_index_that_counts_in_twos() {
     assert!(has(&actor, ("mov", "QWORD PTR 56[rdi], rax")), "middle at 56");
     assert!(has(&actor, ("mov", "QWORD PTR [rdi], 0")), "at co_return the resume pointer becomes null: done()");
     assert!(has(&actor, ("cmp", "BYTE PTR 42[rdi], 0")) && has(&actor, ("jmp", "operator delete(void*)@PLT")));
+    // Entry 10, the final suspend point, goes to the block that frees the frame (if the ramp
+    // allocated it) and returns; an odd index (destroy) reaches it through the `bt` test, whose
+    // mask has bits 1, 3, 5, 7, 9 and 11 set.
+    let final_suspend = table[10].strip_suffix(&format!("-{table_label}")).expect("an entry is .LN-.LT");
+    let block = actor.block(final_suspend).expect("entry 10's block");
+    assert_eq!((block[0], block[2]), (("cmp", "BYTE PTR 42[rdi], 0"), ("ret", "")), "{actor}");
+    assert!(has(&actor, ("mov", "edx, 2730")) && has(&actor, ("bt", "rdx, rax")), "{actor}");
+    assert_eq!(2730, (1 << 1) | (1 << 3) | (1 << 5) | (1 << 7) | (1 << 9) | (1 << 11));
+    let mut after_bt = actor.instructions().skip_while(|i| *i != ("bt", "rdx, rax")).skip(1);
+    assert_eq!(after_bt.next().map(|(m, _)| m), Some("jnc"), "a clear bit goes to ud2, a set one on to the block");
     assert_cpp_asm_snapshot!("three_awaits_actor", actor);
 }
 
@@ -204,4 +243,38 @@ fn the_table_sets_the_rust_future_beside_the_cpp_frame() {
     assert_eq!(table.cell(6, "Rust future"), Some("16..24"));
     assert_eq!(table.cell(6, "C++ coroutine frame (g++)"), Some("48..56"));
     assert_table_snapshot!("rust_future_and_cpp_frame", table);
+}
+
+#[test]
+fn without_fno_exceptions_the_actor_still_has_no_landing_pad() {
+    let with = gxx_variant(THREE_AWAITS_CPP, &[]);
+    let without = gxx_variant(THREE_AWAITS_CPP, &["-fno-exceptions"]);
+    for asm in [&with, &without] {
+        assert!(
+            !asm.iter().any(|line| line.contains("_Unwind_Resume") || line.contains("gcc_except_table")),
+            "no landing pad, no exception table"
+        );
+        let calls: Vec<&String> = asm.iter().filter(|line| line.starts_with("call")).collect();
+        assert_eq!(calls, ["call _Znwm@PLT"], "nothing is called but operator new, in the ramp");
+    }
+    let flag_stores = |asm: &[String]| asm.iter().filter(|line| line.starts_with("mov BYTE PTR 43[rdi],")).count();
+    assert_eq!((flag_stores(&with), flag_stores(&without)), (0, 2), "with exceptions, a flag byte at 43");
+}
+
+#[test]
+fn gxx_12_would_build_an_aggregate_promise_from_the_coroutines_argument() {
+    let constructor = "        promise_type() = default;\n";
+    assert!(THREE_AWAITS_CPP.contains(constructor));
+    let aggregate = gxx_variant(&THREE_AWAITS_CPP.replace(constructor, ""), &[]);
+    // The ramp has `seed` in rbx: without the constructor, g++ puts it in the promise's `value`.
+    assert!(aggregate.iter().any(|line| line == "mov QWORD PTR 16[rax], rbx"), "{aggregate:#?}");
+    assert!(!aggregate.iter().any(|line| line == "mov QWORD PTR 16[rax], 0"));
+}
+
+#[test]
+fn the_page_gives_the_flags_of_the_cpp_listings() {
+    let flags = listings::cpp::gxx::FLAGS.join(" ");
+    let page = include_str!("../../../book/ch08-machine-code.md");
+    assert!(page.contains(&format!("`{flags}`")), "the page's g++ flags are not `{flags}`");
+    assert!(cpp(RAMP).provenance.to_string().contains(&flags), "the snapshot header's flags are the listing tool's");
 }

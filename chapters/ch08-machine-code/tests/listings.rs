@@ -124,6 +124,7 @@ fn opt_level_3_duplicates_the_tails_that_1_2_and_s_share() {
         (1, 1, 1, 3),
         "one landing pad per await at 3"
     );
+    assert_eq!((unwinds("0"), unwinds("z")), (1, 1), "one landing pad at every other level");
 }
 
 #[test]
@@ -134,6 +135,51 @@ fn opt_level_1_lays_the_states_out_in_source_order_and_2_moves_them() {
     };
     assert_eq!(targets("1"), [".LBB0_1", ".LBB0_10", ".LBB0_9", ".LBB0_2", ".LBB0_3", ".LBB0_4"]);
     assert_eq!(targets("2"), [".LBB0_1", ".LBB0_10", ".LBB0_9", ".LBB0_5", ".LBB0_2", ".LBB0_3"]);
+}
+
+/// What the code does with the awaitee's flag after each store of 0 to it (`YieldOnce::default()`):
+/// the first instruction that touches the flag, following the code as it runs on (through
+/// labels and unconditional jumps) until one does.
+fn after_each_flag_store_of_0(listing: &Listing) -> Vec<(String, String)> {
+    const FLAG: &str = "byte ptr [rbx + 32]";
+    let lines = &listing.lines;
+    let at_label = |label: &str| lines.iter().position(|line| line.label() == Some(label)).expect("a jump's label");
+    let mut found = Vec::new();
+    for (start, _) in lines.iter().enumerate().filter(|(_, l)| l.instruction() == Some(("mov", &format!("{FLAG}, 0"))))
+    {
+        let mut i = start + 1;
+        let (mnemonic, operands) = loop {
+            match lines[i].instruction() {
+                Some(("jmp", label)) => i = at_label(label),
+                Some((m, o)) if o.contains(FLAG) || m.starts_with('j') || m == "call" => break (m, o),
+                _ => {}
+            }
+            i += 1;
+        };
+        found.push((mnemonic.to_owned(), operands.to_owned()));
+    }
+    found
+}
+
+#[test]
+fn from_opt_level_2_each_store_of_0_to_the_flag_is_overwritten_by_1_before_anything_reads_it() {
+    let read = ("cmp".to_owned(), "byte ptr [rbx + 32], 0".to_owned());
+    let overwritten = ("mov".to_owned(), "byte ptr [rbx + 32], 1".to_owned());
+    assert_eq!(
+        after_each_flag_store_of_0(&asm_at(RESUME, "1")),
+        [read.clone(), read.clone(), read],
+        "level 1 reads it"
+    );
+    for level in ["2", "3", "s"] {
+        let listing = asm_at(RESUME, level);
+        let after = after_each_flag_store_of_0(&listing);
+        assert_eq!(after, [overwritten.clone(), overwritten.clone(), overwritten.clone()], "at {level}: {listing}");
+    }
+    // The store of 1 has a block of its own at level 2: a resumed future whose flag is still 0
+    // branches there too.
+    let level_2 = asm_at(RESUME, "2");
+    assert_eq!(level_2.block(".LBB0_6").unwrap()[0], ("mov", "byte ptr [rbx + 32], 1"));
+    assert!(has(&level_2, ("je", ".LBB0_6")), "{level_2}");
 }
 
 #[test]
@@ -245,6 +291,13 @@ fn type_layout(future: &str) -> listings::lowering::type_sizes::TypeLayout {
     listing.layout.unwrap_or_else(|| panic!("no layout of {future}"))
 }
 
+/// The offset of one field (`kind` is `upvar` or `local`) of a variant of `three_awaits`' future.
+fn field_offset(variant: &str, kind: &str, name: &str) -> u64 {
+    let layout = type_layout("three_awaits");
+    let variant = layout.variants.iter().find(|v| v.name.as_deref() == Some(variant)).expect("the variant");
+    variant.fields.iter().find(|f| f.kind == kind && f.name == name).unwrap_or_else(|| panic!("{kind} {name}")).offset
+}
+
 fn offset_of(future: &str, variant: &str, field: &str) -> u64 {
     layout_offsets(future, variant)
         .into_iter()
@@ -351,12 +404,31 @@ fn a_caller_that_loops_in_full_view_keeps_the_dispatch_but_not_the_future() {
 }
 
 #[test]
-fn four_polls_in_view_fold_the_first_poll_into_two_stores_and_call_the_resume_function_for_the_rest() {
+fn four_polls_in_view_fold_the_first_poll_into_three_stores_and_call_the_resume_function_for_the_rest() {
     let listing = asm("four_polls_in_view");
     assert!(listing.jump_tables().is_empty(), "{listing}");
     assert_eq!(listing.calls(), ["ch08_machine_code::three_awaits::{{closure}}"; 3], "{listing}");
-    // The first poll, done at compile time: the awaitee's `yielded` and state 3, Suspend0.
-    assert!(has(&listing, ("mov", "byte ptr [rsp + 72], 1")) && has(&listing, ("mov", "byte ptr [rsp + 64], 3")));
+    // The future is at rsp + 40 (its address is `self` of every call); the offsets below are the
+    // layout's, counted from there.
+    const FUTURE: u64 = 40;
+    assert!(has(&listing, ("lea", &format!("r14, [rsp + {FUTURE}]"))) && has(&listing, ("mov", "rdi, r14")));
+    let into_future = |operands: &str| {
+        let (_, rest) = operands.split_once("ptr [rsp + ")?;
+        rest.split_once(']')?.0.parse::<u64>().ok()?.checked_sub(FUTURE)
+    };
+    let stores: Vec<(u64, &str)> = listing
+        .instructions()
+        .take_while(|(m, _)| *m != "call")
+        .filter(|(m, _)| *m == "mov")
+        .filter_map(|(_, o)| Some((into_future(o)?, o.rsplit_once(", ")?.1)))
+        .collect();
+    let seed = field_offset("Unresumed", "upvar", "seed");
+    let body_seed = field_offset("Suspend0", "local", "seed");
+    let awaitee = field_offset("Suspend0", "local", "__awaitee");
+    let tag = type_layout("three_awaits").tag.expect("the tag's place").offset();
+    // The captured seed as the future is made, then what is left of the first poll: the body's
+    // copy of seed, the awaitee's `yielded`, and state 3, Suspend0.
+    assert_eq!(stores, [(seed, "rsi"), (body_seed, "rsi"), (awaitee, "1"), (tag, "3")], "{listing}");
     assert_asm_snapshot!("four_polls_in_view", listing);
 }
 
@@ -496,6 +568,15 @@ fn at_opt_level_3_both_inner_resume_functions_are_inlined_each_dispatching_on_it
         has(&listing, ("lea", &format!("r15, [rbx + {leaf_tag}]")))
             && has(&listing, ("lea", &format!("r14, [rbx + {middle_tag}]")))
     );
+    // `leaf`'s future is made whole, unresumed: its tag and the byte after it, in one word.
+    assert!(has(&listing, ("mov", &format!("word ptr [rbx + {leaf_tag}], 0"))), "{listing}");
+    // Its first poll (state 0 of its table) makes the YieldOnce at the next byte, and the block
+    // after it sets `yielded` over it at once.
+    // The tables come in the listing's order, outer's, middle's, leaf's; the page names the labels.
+    assert_eq!(tables[2][0], ".LBB0_4-.LJTI0_2", "leaf's state 0");
+    let awaitee = format!("byte ptr [rbx + {}]", leaf_tag + 1);
+    assert_eq!(listing.block(".LBB0_4"), Some(vec![("mov", format!("{awaitee}, 0").as_str())]), "{listing}");
+    assert_eq!(listing.block(".LBB0_5").unwrap()[0], ("mov", format!("{awaitee}, 1").as_str()), "{listing}");
     assert_asm_snapshot!("outer_opt_level_3", listing);
 }
 

@@ -35,7 +35,7 @@ pub use compile::Package;
 pub use error::{Error, Expected, Format, LayoutProblem, ParseError};
 pub use examples::built_example;
 pub use figures::{CodeFigures, GeneratedTable};
-pub use flags::{CodegenFlags, OPT_LEVELS, TARGET};
+pub use flags::{CodegenFlags, OPT_LEVELS, TARGET, codegen_flag};
 pub use lowering::{STAGES, Stage, StageListing, StageRow, TypeLayout};
 pub use object_code::MachineCode;
 pub use program::optimised_program;

@@ -102,3 +102,18 @@ fn every_hir_snapshot_reads_back_into_one_item_that_prints_it_again() {
         assert_eq!(items[0].text, stored.body, "{}", path.display());
     }
 }
+
+#[test]
+fn every_llvm_ir_snapshot_reads_back_into_one_function_that_prints_it_again() {
+    let paths: Vec<PathBuf> =
+        snapshots(ListingKind::Stage(listings::Stage::LlvmIr)).into_iter().filter(|path| !is_part(path)).collect();
+    assert!(!paths.is_empty(), "chapter 1 has the driver's");
+    for path in paths {
+        let stored = read_snapshot(&path).unwrap_or_else(|e| panic!("{e}"));
+        let functions =
+            listings::lowering::llvm_ir::functions(&stored.body).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+        assert_eq!(functions.len(), 1, "{}", path.display());
+        assert_eq!(functions[0].name, stored.provenance.subject, "{}", path.display());
+        assert_eq!(functions[0].text, stored.body, "{}", path.display());
+    }
+}

@@ -54,7 +54,7 @@
 use std::path::Path;
 
 use super::debuginfo::{async_fn_states, async_fn_tag_offsets};
-use super::{Subject, drop_glue, hir, llvm_ir, mir, type_sizes};
+use super::{Subject, drop_glue, hir, llvm_ir, mir, state_transform, type_sizes};
 use crate::{Error, ParseError};
 
 /// A stage of the compiler whose output a listing shows: an index into [`STAGES`], whose row
@@ -65,6 +65,7 @@ pub enum Stage {
     Hir,
     TypeSizes,
     DropGlue,
+    StateTransform,
     LlvmIrUnoptimised,
     LlvmIr,
 }
@@ -211,6 +212,42 @@ pub static STAGES: &[StageRow] = &[
         naming: Naming::DropGlueOfAType,
         // Drop glue is MIR: `{{#mir …}}` shows it, and its caption names the drop-glue flags.
         book: Book::AsListingsOf(Stage::Mir),
+    },
+    StageRow {
+        stage: Stage::StateTransform,
+        name: "state-transform",
+        about: "Print a coroutine's MIR as it enters the coroutine transform (`before: f::{closure#0}`: its `yield`s and \
+                storage markers) or as it leaves it (`after: f::{closure#0}`, its layout first) (`-Zdump-mir=StateTransform`, \
+                opt-level 0, under RUSTC_BOOTSTRAP=1)",
+        noun: "coroutine body",
+        plural_noun: "coroutine bodies",
+        example: "before: hello_world::{closure#0}",
+        bootstrap: true,
+        // At opt-level 0, as the `mir` stage, whose bodies are what comes out of this pass after
+        // the passes that follow it. `-Zdump-mir` writes every body before and after the pass,
+        // each into a file of its own, in the run's own scratch folder (so empty at first); the
+        // MIR is emitted only so that the passes run, and is not kept.
+        flags: |out| {
+            vec![
+                "-C".into(),
+                "opt-level=0".into(),
+                "-Zdump-mir=StateTransform".into(),
+                format!("-Zdump-mir-dir={}", written(out, "dumps")),
+                format!("--emit=mir={}", written(out, "mir")),
+            ]
+        },
+        described_flags: "--emit=mir -C opt-level=0 -Zdump-mir=StateTransform (RUSTC_BOOTSTRAP=1)",
+        kept: &[Written::Folder("dumps")],
+        parse: |printed| Ok(printed.parse("dumps", state_transform::bodies)?.into_iter().map(Subject::Body).collect()),
+        naming: Naming::AsWritten,
+        // Its own directive: a body after the transform begins with the layout, which is no MIR
+        // body the `mir` listings' parser reads.
+        book: Book::Listing(Directive {
+            noun: "state-transform",
+            language: "rust",
+            example: "ch05-lowering hello_world_before_state_transform",
+            shows: "a coroutine's MIR as it enters or leaves the coroutine transform, from its snapshot",
+        }),
     },
     StageRow {
         stage: Stage::LlvmIrUnoptimised,

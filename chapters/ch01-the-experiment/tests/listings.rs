@@ -231,7 +231,7 @@ fn at_opt_level_z_small_constants_are_loaded_with_push_and_pop_as_in_the_seeds_l
         CHAPTER,
         "poll_hello_world_twice",
         &AsmOptions::default(),
-        &listings::CodegenFlags { opt_level: "z".into() },
+        &listings::CodegenFlags::with_opt_level("z"),
     )
     .unwrap_or_else(|error| panic!("{error}"));
     assert!(push_pop(&for_size) > 0, "{for_size}");

@@ -15,7 +15,7 @@ const OPT_LEVELS: [&str; 6] = ["0", "1", "2", "3", "s", "z"];
 const RESUME: &str = "three_awaits::{{closure}}";
 
 fn flags(opt_level: &str) -> CodegenFlags {
-    CodegenFlags { opt_level: opt_level.to_owned() }
+    CodegenFlags::with_opt_level(opt_level)
 }
 
 fn asm_at(function: &str, opt_level: &str) -> AsmListing {

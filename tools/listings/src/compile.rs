@@ -255,7 +255,7 @@ mod tests {
         let workspace = Workspace::this_checkout();
         let rustc = Rustc::for_listings(&workspace).unwrap_or_else(|e| panic!("{e}"));
         // A flag set of its own, so that no other test's files are touched.
-        let flags = CodegenFlags { opt_level: "1".into() };
+        let flags = CodegenFlags::with_opt_level("1");
         let package = Package::named("ch01-the-experiment");
         let build = Build::new(&workspace, &package, &flags, &rustc, Emit::Assembly);
         let first = build.run().unwrap_or_else(|e| panic!("{e}"));

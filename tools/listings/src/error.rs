@@ -162,6 +162,8 @@ pub enum Format {
     Mir,
     /// HIR as `-Zunpretty=hir` prints it.
     Hir,
+    /// LLVM IR as `--emit=llvm-ir` writes it (`.ll`).
+    LlvmIr,
     /// The debug information of LLVM IR (`!DI…` metadata).
     DebugInfo,
     /// An insta snapshot: its header, then its body.
@@ -182,6 +184,7 @@ impl std::fmt::Display for Format {
             Format::TagAndStates => "a type-sizes snapshot's tag and states",
             Format::Mir => "MIR",
             Format::Hir => "HIR",
+            Format::LlvmIr => "LLVM IR",
             Format::DebugInfo => "LLVM IR debug information",
             Format::Snapshot => "snapshot",
             Format::Provenance => "provenance",
@@ -274,10 +277,22 @@ pub enum Expected {
     BlockLine { block: String },
     /// `fn drop_in_place(_1: *mut T) -> () {`: the signature of drop glue.
     DropGlueSignature,
+    /// A dump of `-Zdump-mir=StateTransform`: `// MIR for `NAME` before StateTransform` (or
+    /// `after`), a coroutine's layout in `/* … */`, then the one body so named.
+    StateTransformDump,
 
     // ---- HIR (`lowering/hir.rs`)
     /// The braces of the item begun at line `from` closed before the print-out ends.
     ItemEnd { from: usize },
+
+    // ---- LLVM IR (`lowering/llvm_ir.rs`)
+    /// A line of a module at column 0: a comment, a global, a declaration, a definition, an
+    /// attribute group, metadata, or the module's header.
+    LlvmIrItem,
+    /// `define … @name(…) … {`.
+    LlvmIrDefine,
+    /// In a function: a label, an instruction two spaces in, a comment, a blank line, or `}`.
+    LlvmIrLine,
 
     // ---- debug information (`lowering/debuginfo.rs`)
     /// A number in the field `field` of a metadata node.
@@ -341,7 +356,11 @@ impl std::fmt::Display for Expected {
             Expected::BodyLine => f.write_str("a declaration, a scope or a basic block (`    bbN: {` or `    bbN (cleanup): {`)"),
             Expected::BlockLine { block } => write!(f, "a statement after 8 spaces, or `    }}` to close the block {block}"),
             Expected::DropGlueSignature => f.write_str("`fn drop_in_place(_1: *mut T) -> () {`"),
+            Expected::StateTransformDump => f.write_str("a dump of one body: `// MIR for `NAME` before StateTransform` (or `after`), a `/* coroutine_layout = … */` that ends, then the body NAME"),
             Expected::ItemEnd { from } => write!(f, "the braces of the item that begins at line {from} to close (is the print-out cut short?)"),
+            Expected::LlvmIrItem => f.write_str("a comment, a global, a declaration, a `define`, an attribute group, metadata or the module's header"),
+            Expected::LlvmIrDefine => f.write_str("`define … @NAME(…) … {`"),
+            Expected::LlvmIrLine => f.write_str("a label, an instruction two spaces in, a comment, a blank line, or `}` to end the function"),
             Expected::MetadataNumber { field } => write!(f, "a number in the field `{field}`"),
             Expected::MetadataVariant => f.write_str("a `baseType` that names the state's variant"),
             Expected::SnapshotHeader => f.write_str("`---`, insta's header with a `description:`, `---`, then the body"),

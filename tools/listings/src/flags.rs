@@ -16,6 +16,10 @@ pub const TARGET: &str = "x86_64-unknown-linux-gnu";
 pub struct CodegenFlags {
     /// `3` for the book's listings; `0`, `1`, `2`, `s` or `z` to compare.
     pub opt_level: String,
+    /// Further `-C` flags, as rustc spells them after `-C` (`llvm-args=-enable-dfa-jump-thread`,
+    /// `panic=abort`), in the order given: an experiment's one change (see
+    /// [`CodegenFlags::with_codegen`]). None for the book's listings.
+    pub codegen: Vec<String>,
 }
 
 /// The optimisation levels rustc knows, as `-C opt-level` spells them.
@@ -78,13 +82,35 @@ const RUSTC_ARGS: &[(&str, bool)] = &[("target-cpu=x86-64", true), ("llvm-args=-
 
 impl Default for CodegenFlags {
     fn default() -> Self {
-        CodegenFlags { opt_level: "3".to_owned() }
+        CodegenFlags::with_opt_level("3")
     }
 }
 
+/// How a description of flags ends: the assembly syntax, and that no path in it is the machine's.
+const DESCRIPTION_END: &str = " (Intel syntax), paths remapped";
+
 impl CodegenFlags {
     pub fn with_opt_level(opt_level: &str) -> CodegenFlags {
-        CodegenFlags { opt_level: opt_level.to_owned() }
+        CodegenFlags { opt_level: opt_level.to_owned(), codegen: Vec::new() }
+    }
+
+    /// These flags and one more `-C` flag, written as rustc takes it after `-C`:
+    /// `CodegenFlags::default().with_codegen("llvm-args=-enable-dfa-jump-thread")`. It goes to
+    /// rustc after the listings' own flags (so it may override one of them), and into the
+    /// listing's description, Compiler Explorer link and regenerating command.
+    ///
+    /// # Panics
+    ///
+    /// On a flag that [`codegen_flag`] refuses: a test that asks for one is wrong as written.
+    pub fn with_codegen(mut self, flag: &str) -> CodegenFlags {
+        let flag = codegen_flag(flag).unwrap_or_else(|problem| panic!("{problem}"));
+        self.codegen.push(flag);
+        self
+    }
+
+    /// The extra flags as rustc's arguments: `-C`, flag, `-C`, flag…
+    fn codegen_args(&self) -> impl Iterator<Item = String> + '_ {
+        self.codegen.iter().flat_map(|flag| ["-C".to_owned(), flag.clone()])
     }
 
     /// The profile keys, as `--config` arguments (which beat every config file).
@@ -102,7 +128,11 @@ impl CodegenFlags {
 
     /// Flags handed to rustc for the listed crate itself, after cargo's.
     pub(crate) fn rustc_args(&self) -> Vec<String> {
-        RUSTC_ARGS.iter().flat_map(|(flag, _)| ["-C".to_owned(), (*flag).to_owned()]).collect()
+        RUSTC_ARGS
+            .iter()
+            .flat_map(|(flag, _)| ["-C".to_owned(), (*flag).to_owned()])
+            .chain(self.codegen_args())
+            .collect()
     }
 
     /// The same flags for rustc run on one file without cargo (an exercise's source,
@@ -122,7 +152,8 @@ impl CodegenFlags {
         let mut flags = vec![format!("--target {TARGET}"), format!("-C opt-level={}", self.opt_level)];
         flags.extend(PROFILE.iter().filter_map(|key| key.rustc.map(str::to_owned)));
         flags.extend(RUSTC_ARGS.iter().map(|(flag, _)| format!("-C {flag}")));
-        format!("{} (Intel syntax), paths remapped", flags.join(" "))
+        flags.extend(self.codegen.iter().map(|flag| format!("-C {flag}")));
+        format!("{}{DESCRIPTION_END}", flags.join(" "))
     }
 
     /// The options rustc gets on Compiler Explorer for a listing made with these flags: those
@@ -131,26 +162,44 @@ impl CodegenFlags {
         let mut options = vec![format!("--edition {edition}"), format!("-C opt-level={}", self.opt_level)];
         options.extend(PROFILE.iter().filter(|key| key.explorer).filter_map(|key| key.rustc.map(str::to_owned)));
         options.extend(RUSTC_ARGS.iter().filter(|(_, explorer)| *explorer).map(|(flag, _)| format!("-C {flag}")));
+        // An experiment's flag changes the code: that is why it is there.
+        options.extend(self.codegen.iter().map(|flag| format!("-C {flag}")));
         options.join(" ")
     }
 
     /// The command-line options of `cargo xtask asm` that ask for these flags.
+    /// Unquoted: `["--opt-level", "z", "-C", "llvm-args=-enable-dfa-jump-thread"]`.
     pub(crate) fn command_options(&self) -> Vec<String> {
-        match self.opt_level.as_str() {
+        let opt_level = match self.opt_level.as_str() {
             "3" => Vec::new(),
             level => vec!["--opt-level".to_owned(), level.to_owned()],
-        }
+        };
+        opt_level.into_iter().chain(self.codegen_args()).collect()
     }
 
-    /// Inverse of [`CodegenFlags::describe`].
+    /// Inverse of [`CodegenFlags::describe`]: the extra flags are those after the listings' own.
     pub(crate) fn from_description(description: &str) -> Option<CodegenFlags> {
         let opt_level = description.split_once("-C opt-level=")?.1.split_whitespace().next()?;
-        let flags = CodegenFlags::with_opt_level(opt_level);
+        let plain = CodegenFlags::with_opt_level(opt_level).describe();
+        let plain = plain.strip_suffix(DESCRIPTION_END).expect("a description ends so");
+        let extra = description.strip_suffix(DESCRIPTION_END)?.strip_prefix(plain)?;
+        let mut flags = CodegenFlags::with_opt_level(opt_level);
+        for flag in extra.split(" -C ").skip(1) {
+            flags.codegen.push(codegen_flag(flag).ok()?);
+        }
         (flags.describe() == description).then_some(flags)
     }
 
+    /// Its own folder for each flag set: `asm-opt3`, `asm-opt3-llvm-args-enable-dfa-jump-thread`.
     pub(crate) fn target_dir(&self, workspace: &Workspace) -> PathBuf {
-        workspace.tools_dir("listings").join(format!("asm-opt{}", self.opt_level))
+        let mut name = format!("asm-opt{}", self.opt_level);
+        for flag in &self.codegen {
+            name.push('-');
+            // A folder's name: no `=`, `/` or `.` (a `.` would be taken for an extension).
+            let words = flag.split(|c: char| !c.is_ascii_alphanumeric()).filter(|word| !word.is_empty());
+            name.push_str(&words.collect::<Vec<_>>().join("-"));
+        }
+        workspace.tools_dir("listings").join(name)
     }
 
     /// The profile keys as the workspace `Cargo.toml` writes them: `(key, TOML value)`.
@@ -160,6 +209,21 @@ impl CodegenFlags {
             .chain(PROFILE.iter().map(|key| (key.key.to_owned(), key.value.to_owned())))
             .collect()
     }
+}
+
+/// A `-C` flag as rustc takes it after `-C`, checked: `key` or `key=value`, one word (a
+/// description and a command are read back at spaces), and not the optimisation level, which
+/// has a field of its own. One of the listings' own flags may be given again: rustc takes the
+/// last (`debuginfo=0` after the profile's `line-tables-only`).
+pub fn codegen_flag(flag: &str) -> Result<String, String> {
+    let key = flag.split('=').next().unwrap_or_default();
+    if key.is_empty() || flag.chars().any(char::is_whitespace) {
+        return Err(format!("`{flag}` is not a -C flag as rustc spells it (`key=value`, one word)"));
+    }
+    if key == "opt-level" {
+        return Err(format!("`-C {flag}`: the optimisation level has an option of its own, --opt-level"));
+    }
+    Ok(flag.to_owned())
 }
 
 #[cfg(test)]
@@ -177,6 +241,38 @@ mod tests {
             CodegenFlags::from_description(&CodegenFlags::with_opt_level("z").describe()),
             Some(CodegenFlags::with_opt_level("z"))
         );
+    }
+
+    #[test]
+    fn an_extra_flag_follows_the_listings_own_everywhere_and_reads_back_from_the_description() {
+        let flags = CodegenFlags::default().with_codegen("llvm-args=-enable-dfa-jump-thread");
+        assert_eq!(
+            flags.describe(),
+            "--target x86_64-unknown-linux-gnu -C opt-level=3 -C codegen-units=1 -C debuginfo=line-tables-only \
+             -C target-cpu=x86-64 -C llvm-args=-x86-asm-syntax=intel -C llvm-args=-enable-dfa-jump-thread \
+             (Intel syntax), paths remapped"
+        );
+        let two = CodegenFlags::with_opt_level("z").with_codegen("panic=abort").with_codegen("debuginfo=0");
+        for flags in [&flags, &two, &CodegenFlags::default()] {
+            assert_eq!(CodegenFlags::from_description(&flags.describe()).as_ref(), Some(flags));
+        }
+        assert_eq!(flags.rustc_args()[4..], ["-C", "llvm-args=-enable-dfa-jump-thread"]);
+        assert!(flags.standalone_rustc_args().ends_with(&["-C".into(), "llvm-args=-enable-dfa-jump-thread".into()]));
+        assert_eq!(flags.command_options(), ["-C", "llvm-args=-enable-dfa-jump-thread"]);
+        assert_eq!(two.command_options(), ["--opt-level", "z", "-C", "panic=abort", "-C", "debuginfo=0"]);
+        assert!(flags.compiler_explorer_options("2024").ends_with(" -C llvm-args=-enable-dfa-jump-thread"));
+        let workspace = Workspace::this_checkout();
+        let folder = |flags: &CodegenFlags| flags.target_dir(&workspace).file_name().unwrap().to_owned();
+        assert_eq!(folder(&flags), "asm-opt3-llvm-args-enable-dfa-jump-thread");
+        assert_eq!(folder(&CodegenFlags::default()), "asm-opt3", "the book's listings keep their folder");
+    }
+
+    #[test]
+    fn a_flag_that_is_not_one_word_or_is_the_optimisation_level_is_refused() {
+        assert!(codegen_flag("llvm-args=-a -b").is_err());
+        assert!(codegen_flag("").is_err());
+        assert!(codegen_flag("opt-level=1").is_err());
+        assert_eq!(codegen_flag("panic=abort").as_deref(), Ok("panic=abort"));
     }
 
     #[test]

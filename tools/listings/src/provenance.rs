@@ -134,7 +134,7 @@ impl Provenance {
             if options.data {
                 words.push("--data".to_owned());
             }
-            words.extend(flags.command_options());
+            words.extend(flags.command_options().iter().map(|word| shell_quote(word)));
         }
         words.join(" ")
     }
@@ -283,6 +283,10 @@ mod tests {
             excerpt: None,
         };
         let mut all = vec![asm("3", false, false), asm("3", true, true), asm("z", false, true), asm("s", true, false)];
+        let mut experiment = asm("2", false, false);
+        let Origin::Asm { flags, .. } = &mut experiment.origin else { unreachable!() };
+        *flags = flags.clone().with_codegen("llvm-args=-enable-dfa-jump-thread").with_codegen("panic=abort");
+        all.push(experiment);
         all.extend(Stage::all().map(|stage| Provenance {
             subject: "hello_world::{closure#0}".into(),
             compiler: "rustc 1.95.0 (59807616e 2026-04-14)".into(),
@@ -369,6 +373,10 @@ mod tests {
         assert_eq!(
             size.command("ch01-the-experiment", "<T as Into<U>>::into"),
             "cargo xtask asm ch01 '<T as Into<U>>::into' --data --opt-level z"
+        );
+        assert_eq!(
+            every_kind()[4].command("ch08-machine-code", "run_in_view"),
+            "cargo xtask asm ch08 run_in_view --opt-level 2 -C llvm-args=-enable-dfa-jump-thread -C panic=abort"
         );
         let mir = every_kind().into_iter().find(|p| p.kind() == ListingKind::Stage(Stage::Mir)).unwrap();
         assert_eq!(

@@ -117,3 +117,43 @@ fn every_experiment_snapshot_reads_back_into_its_outcome_that_prints_it_again() 
         assert!(!outcome.with.lines.is_empty() && outcome.without.lines.is_empty(), "{}", path.display());
     }
 }
+
+#[test]
+fn every_llvm_ir_snapshot_reads_back_into_one_function_that_prints_it_again() {
+    let paths: Vec<PathBuf> =
+        snapshots(ListingKind::Stage(listings::Stage::LlvmIr)).into_iter().filter(|path| !is_part(path)).collect();
+    assert!(!paths.is_empty(), "chapter 1 has the driver's");
+    for path in paths {
+        let stored = read_snapshot(&path).unwrap_or_else(|e| panic!("{e}"));
+        let functions =
+            listings::lowering::llvm_ir::functions(&stored.body).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+        assert_eq!(functions.len(), 1, "{}", path.display());
+        assert_eq!(functions[0].name, stored.provenance.subject, "{}", path.display());
+        assert_eq!(functions[0].text, stored.body, "{}", path.display());
+    }
+}
+
+#[test]
+fn every_state_transform_snapshot_reads_back_into_the_one_body_it_shows() {
+    let paths: Vec<PathBuf> = snapshots(ListingKind::Stage(listings::Stage::StateTransform))
+        .into_iter()
+        .filter(|path| !is_part(path))
+        .collect();
+    assert!(!paths.is_empty(), "chapter 5 has hello_world's");
+    for path in paths {
+        let stored = read_snapshot(&path).unwrap_or_else(|e| panic!("{e}"));
+        let (phase, name) = stored.provenance.subject.split_once(": ").expect("before: or after:");
+        let text = match phase {
+            // As rustc dumped it: the header comment the stage leaves out, the layout, the body.
+            "after" => {
+                let dump = format!("// MIR for `{name}` after StateTransform\n{}", stored.body);
+                let bodies = listings::lowering::state_transform::bodies(&dump);
+                let mut bodies = bodies.unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+                assert_eq!(bodies.len(), 1, "{}", path.display());
+                bodies.remove(0).text
+            }
+            _ => Body::parse(&stored.body).unwrap_or_else(|e| panic!("{}: {e}", path.display())).text,
+        };
+        assert_eq!(text, stored.body, "{}", path.display());
+    }
+}

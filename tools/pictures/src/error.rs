@@ -146,6 +146,8 @@ fn what(stage: Stage) -> &'static str {
         Stage::Mir => "MIR body",
         Stage::Hir => "HIR item",
         Stage::DropGlue => "drop glue",
+        Stage::StateTransform => "coroutine body",
+        Stage::LlvmIrUnoptimised | Stage::LlvmIr => "LLVM IR function",
     }
 }
 

@@ -51,6 +51,10 @@ enum Assembly {
         /// Optimisation level of the compile (the book's listings use 3).
         #[arg(long, default_value = "3", value_parser = clap::builder::PossibleValuesParser::new(OPT_LEVELS))]
         opt_level: String,
+        /// One more rustc `-C` flag, after the listings' own (`-C llvm-args=-enable-dfa-jump-thread`);
+        /// repeatable. The same flags in a chapter's test give the same listing.
+        #[arg(short = 'C', value_name = "FLAG", value_parser = listings::codegen_flag)]
+        codegen: Vec<String>,
     },
 }
 
@@ -130,8 +134,8 @@ fn parsed<T>(result: Result<T, clap::Error>) -> T {
 
 fn assembly(command: Assembly) -> ExitCode {
     match command {
-        Assembly::Asm { chapter, function: Some(function), source, data, opt_level, .. } => {
-            let flags = CodegenFlags::with_opt_level(&opt_level);
+        Assembly::Asm { chapter, function: Some(function), source, data, opt_level, codegen, .. } => {
+            let flags = CodegenFlags { codegen, ..CodegenFlags::with_opt_level(&opt_level) };
             report(
                 listings::asm_with_flags(&chapter, &function, &AsmOptions { source, data }, &flags)
                     .map(|listing| print!("{listing}")),
@@ -253,6 +257,22 @@ mod tests {
     #[test]
     fn the_command_line_is_well_formed() {
         cli().debug_assert();
+    }
+
+    #[test]
+    fn asm_takes_repeated_codegen_flags_in_order_and_refuses_the_optimisation_level_as_one() {
+        let asm = |words: &[&str]| {
+            let matches = cli().try_get_matches_from(["xtask", "asm", "ch08", "run_in_view"].iter().chain(words))?;
+            Assembly::from_arg_matches(&matches)
+        };
+        let Ok(Assembly::Asm { codegen, opt_level, .. }) =
+            asm(&["-C", "llvm-args=-enable-dfa-jump-thread", "--opt-level", "2", "-Cpanic=abort"])
+        else {
+            panic!("not parsed")
+        };
+        assert_eq!(codegen, ["llvm-args=-enable-dfa-jump-thread", "panic=abort"]);
+        assert_eq!(opt_level, "2");
+        assert!(asm(&["-C", "opt-level=1"]).is_err());
     }
 
     #[test]

@@ -34,6 +34,20 @@ fn asm_prints_exactly_the_listing_the_chapter_snapshot_checks() {
     );
 }
 
+/// An experiment's listing: the flag on the command line is the flag a chapter's test passes,
+/// and the command the listing records is the command that was run.
+#[test]
+fn asm_with_a_codegen_flag_prints_exactly_the_listing_a_test_gets_with_that_flag() {
+    let command = ["asm", "ch08", "run_in_view", "-C", "llvm-args=-enable-dfa-jump-thread"];
+    let output = xtask(&command);
+    assert!(output.status.success(), "{}", stderr(&output));
+    let flags = listings::CodegenFlags::default().with_codegen("llvm-args=-enable-dfa-jump-thread");
+    let listing = listings::asm_with_flags("ch08", "run_in_view", &listings::AsmOptions::default(), &flags)
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(stdout(&output), listing.to_string());
+    assert_eq!(listing.command, format!("cargo xtask {}", command.join(" ")));
+}
+
 #[test]
 fn drop_glue_prints_exactly_the_mir_a_chapter_snapshot_checks_and_refuses_an_unknown_future() {
     let output = xtask(&["drop-glue", "ch07", "held_across_awaits"]);

@@ -113,7 +113,24 @@ pub(super) fn numbered_bodies(mir: &str) -> Result<Vec<(usize, Body)>, ParseErro
             bodies.push((index + 1, Body { name, text, blocks: Vec::new() }));
             continue;
         }
-        if !line.ends_with('{') {
+        if line.starts_with("fn ") && !line.ends_with('{') {
+            // A coroutine before the coroutine transform (`-Zdump-mir=StateTransform`): its
+            // signature runs on over `yields TYPE` and ` {`.
+            while let Some(&(_, next)) = lines.peek()
+                && next.starts_with("yields ")
+            {
+                text.push_str(next);
+                text.push('\n');
+                lines.next();
+            }
+            match lines.next() {
+                Some((_, " {")) => text.push_str(" {\n"),
+                Some((index, other)) => {
+                    return Err(ParseError::quoting(Format::Mir, index + 1, other, Expected::MirItem));
+                }
+                None => return Err(ParseError::at_end(Format::Mir, mir, Expected::BodyEnd { name })),
+            }
+        } else if !line.ends_with('{') {
             return Err(error(Expected::MirItem));
         }
         let header_line = index + 1;
@@ -274,6 +291,17 @@ mod tests {
         assert_eq!(dispatch.successors(), ["bb1", "bb2"]);
         assert!(resume.block("bb1").unwrap().cleanup);
         assert_eq!(resume.block("bb9"), None);
+    }
+
+    #[test]
+    fn a_coroutine_before_its_transform_has_a_signature_of_three_lines() {
+        let before = "fn f::{closure#0}(_1: {async fn body of f()}, _2: ResumeTy) -> ()\nyields ()\n {\n    let mut _0: ();\n\n    bb0: {\n        _3 = yield(move _4) -> [resume: bb1, drop: bb2];\n    }\n}\n";
+        let body = Body::parse(before).unwrap();
+        assert_eq!(body.name, "f::{closure#0}");
+        assert_eq!(body.text, before);
+        assert_eq!(body.block("bb0").unwrap().successors(), ["bb1", "bb2"]);
+        let error = bodies("fn f() -> ()\nyields ()\n{\n}\n").unwrap_err();
+        assert_eq!((error.line, error.expected), (3, Expected::MirItem));
     }
 
     #[test]

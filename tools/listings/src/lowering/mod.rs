@@ -1,5 +1,7 @@
 //! Listings of the compiler's intermediate stages: HIR (the desugared source), MIR after the
-//! coroutine transform, the layout of types (`-Zprint-type-sizes`), and the MIR of drop glue.
+//! coroutine transform, the layout of types (`-Zprint-type-sizes`), the MIR of drop glue, a
+//! coroutine's MIR as it enters and leaves the coroutine transform, and LLVM IR before and after
+//! LLVM's passes.
 //!
 //! These come from `rustc` run directly on the chapter's `src/lib.rs` (a chapter library is one
 //! file that needs only std, see ARCHITECTURE.md), from the workspace root so that paths in the
@@ -12,8 +14,10 @@ mod compile;
 pub mod debuginfo;
 pub mod drop_glue;
 pub mod hir;
+pub mod llvm_ir;
 pub mod mir;
 mod stage;
+pub mod state_transform;
 pub mod type_sizes;
 
 pub use compile::output;

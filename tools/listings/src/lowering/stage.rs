@@ -28,55 +28,33 @@
 //! # Adding a stage
 //!
 //! A stage is a variant of [`Stage`] and its row in [`STAGES`], both in this file, and one new
-//! module with its parser. LLVM IR before and after optimisation, say
-//! (`cargo xtask llvm-ir ch05 hello_world`, `{{#llvm-ir ch05-lowering hello_world}}`), touches:
+//! module with its parser. LLVM IR before and after LLVM's passes was added so
+//! (`cargo xtask llvm-ir ch01 poll_hello_world_twice`, `{{#llvm-ir ch01-the-experiment
+//! poll_hello_world_twice}}`), and touched:
 //!
 //! 1. `lowering/llvm_ir.rs`, new: `pub fn functions(text: &str) -> Result<Vec<Function>,
 //!    ParseError>`, which reads every `define … @name(…) { … }` of a `.ll` file or fails naming
-//!    the line (declared with `pub mod llvm_ir;` in `lowering/mod.rs`);
-//! 2. here, the variant `Stage::LlvmIr` and its row, in the same place of both lists:
-//!
-//!    ```rust,ignore
-//!    StageRow {
-//!        stage: Stage::LlvmIr,
-//!        name: "llvm-ir",
-//!        about: "Print a function's LLVM IR before and after optimisation (`--emit=llvm-ir`)",
-//!        noun: "LLVM IR function",
-//!        plural_noun: "LLVM IR functions",
-//!        example: "hello_world::{closure#0}",
-//!        bootstrap: false,
-//!        flags: |out| vec!["-C".into(), "opt-level=3".into(), format!("--emit=llvm-ir={}", written(out, "ll"))],
-//!        described_flags: "-C opt-level=3 --emit=llvm-ir",
-//!        kept: &[Written::File("ll")],
-//!        parse: |printed| Ok(printed.parse("ll", llvm_ir::functions)?.into_iter().map(Subject::from).collect()),
-//!        naming: Naming::AsWritten,
-//!        book: Book::Listing(Directive {
-//!            noun: "LLVM IR",
-//!            // The highlight.js that mdBook bundles has no LLVM grammar.
-//!            language: "text",
-//!            example: "ch05-lowering hello_world",
-//!            shows: "the LLVM IR of a function, from its snapshot",
-//!        }),
-//!    },
-//!    ```
-//!
-//!    and, since its functions are named text, `impl From<llvm_ir::Function> for Subject` (a
-//!    [`Subject::Text`]) in the new module; a stage whose subjects a test should read typed, as
-//!    MIR's blocks, adds a variant to [`Subject`] and a field to
-//!    [`StageListing`](super::StageListing);
+//!    the line (declared with `pub mod llvm_ir;` in `lowering/mod.rs`), with its
+//!    `Format::LlvmIr` and `Expected` variants in `error.rs`; and, since its functions are named
+//!    text, `impl From<llvm_ir::Function> for Subject` (a [`Subject::Text`]). A stage whose
+//!    subjects a test should read typed, as MIR's blocks, adds a variant to [`Subject`] and a
+//!    field to [`StageListing`](super::StageListing);
+//! 2. here, the variants `Stage::LlvmIrUnoptimised` and `Stage::LlvmIr` and their rows, in the
+//!    same place of both lists: "before and after" is two rows, the first shown among the
+//!    second's listings ([`Book::AsListingsOf`]), as drop glue is among MIR's;
 //! 3. the README's list of directives, which `cargo test -p mdbook-under-the-await` then
-//!    prints as it must read.
+//!    prints as it must read, and the word for its listings in `tools/pictures/src/error.rs`
+//!    (`what`, a `match` the compiler points to).
 //!
 //! Nothing else: `cargo xtask llvm-ir` and its `--list`, the `{{#llvm-ir …}}` directive, the
 //! snapshot kind `llvm-ir` (`assert_stage_snapshot!`, `ListingKind::from(Stage::LlvmIr)`), its
-//! caption and regenerating command, `check-kept` and the messages all follow from the row.
-//! "Before and after" is two rows (`llvm-ir-unoptimised` at `opt-level=0`, and `llvm-ir`), or
-//! one row whose subjects are named `before: f` and `after: f`.
+//! caption and regenerating command, `check-kept` and the messages all follow from the rows.
+//! A row's `-C` flags are in its description word for word (a test below holds them so).
 
 use std::path::Path;
 
 use super::debuginfo::{async_fn_states, async_fn_tag_offsets};
-use super::{Subject, drop_glue, hir, mir, type_sizes};
+use super::{Subject, drop_glue, hir, llvm_ir, mir, state_transform, type_sizes};
 use crate::{Error, ParseError};
 
 /// A stage of the compiler whose output a listing shows: an index into [`STAGES`], whose row
@@ -87,6 +65,9 @@ pub enum Stage {
     Hir,
     TypeSizes,
     DropGlue,
+    StateTransform,
+    LlvmIrUnoptimised,
+    LlvmIr,
 }
 
 /// One stage of the compiler, everything the project knows about it.
@@ -232,7 +213,101 @@ pub static STAGES: &[StageRow] = &[
         // Drop glue is MIR: `{{#mir …}}` shows it, and its caption names the drop-glue flags.
         book: Book::AsListingsOf(Stage::Mir),
     },
+    StageRow {
+        stage: Stage::StateTransform,
+        name: "state-transform",
+        about: "Print a coroutine's MIR as it enters the coroutine transform (`before: f::{closure#0}`: its `yield`s and \
+                storage markers) or as it leaves it (`after: f::{closure#0}`, its layout first) (`-Zdump-mir=StateTransform`, \
+                opt-level 0, under RUSTC_BOOTSTRAP=1)",
+        noun: "coroutine body",
+        plural_noun: "coroutine bodies",
+        example: "before: hello_world::{closure#0}",
+        bootstrap: true,
+        // At opt-level 0, as the `mir` stage, whose bodies are what comes out of this pass after
+        // the passes that follow it. `-Zdump-mir` writes every body before and after the pass,
+        // each into a file of its own, in the run's own scratch folder (so empty at first); the
+        // MIR is emitted only so that the passes run, and is not kept.
+        flags: |out| {
+            vec![
+                "-C".into(),
+                "opt-level=0".into(),
+                "-Zdump-mir=StateTransform".into(),
+                format!("-Zdump-mir-dir={}", written(out, "dumps")),
+                format!("--emit=mir={}", written(out, "mir")),
+            ]
+        },
+        described_flags: "--emit=mir -C opt-level=0 -Zdump-mir=StateTransform (RUSTC_BOOTSTRAP=1)",
+        kept: &[Written::Folder("dumps")],
+        parse: |printed| Ok(printed.parse("dumps", state_transform::bodies)?.into_iter().map(Subject::Body).collect()),
+        naming: Naming::AsWritten,
+        // Its own directive: a body after the transform begins with the layout, which is no MIR
+        // body the `mir` listings' parser reads.
+        book: Book::Listing(Directive {
+            noun: "state-transform",
+            language: "rust",
+            example: "ch05-lowering hello_world_before_state_transform",
+            shows: "a coroutine's MIR as it enters or leaves the coroutine transform, from its snapshot",
+        }),
+    },
+    StageRow {
+        stage: Stage::LlvmIrUnoptimised,
+        name: "llvm-ir-unoptimised",
+        about: "Print a function's LLVM IR as rustc hands it to LLVM, before LLVM's passes (`--emit=llvm-ir -C \
+                opt-level=3 -C no-prepopulate-passes`)",
+        noun: "LLVM IR function",
+        plural_noun: "LLVM IR functions",
+        example: "poll_hello_world_twice",
+        bootstrap: false,
+        // rustc's own work at opt-level 3 (its MIR optimisations, the attributes it gives LLVM:
+        // `inlinehint`, `noundef`…), with none of LLVM's passes run on it: what LLVM starts from
+        // when it makes the `llvm-ir` stage's code and the asm listings'.
+        flags: |out| llvm_ir_flags(out, &["-C", "no-prepopulate-passes"]),
+        described_flags: "--emit=llvm-ir -C opt-level=3 -C no-prepopulate-passes -C codegen-units=1 \
+                          -C target-cpu=x86-64 -C debuginfo=0 -C symbol-mangling-version=v0",
+        kept: &[Written::File("ll")],
+        parse: |printed| Ok(printed.parse("ll", llvm_ir::functions)?.into_iter().map(Subject::from).collect()),
+        naming: Naming::AsWritten,
+        // Listings of LLVM IR: `{{#llvm-ir …}}` shows them, and the caption names these flags.
+        book: Book::AsListingsOf(Stage::LlvmIr),
+    },
+    StageRow {
+        stage: Stage::LlvmIr,
+        name: "llvm-ir",
+        about: "Print a function's LLVM IR after LLVM's optimisations, as the asm listings' code comes from it \
+                (`--emit=llvm-ir -C opt-level=3`)",
+        noun: "LLVM IR function",
+        plural_noun: "LLVM IR functions",
+        example: "poll_hello_world_twice",
+        bootstrap: false,
+        flags: |out| llvm_ir_flags(out, &[]),
+        described_flags: "--emit=llvm-ir -C opt-level=3 -C codegen-units=1 -C target-cpu=x86-64 -C debuginfo=0 \
+                          -C symbol-mangling-version=v0",
+        kept: &[Written::File("ll")],
+        parse: |printed| Ok(printed.parse("ll", llvm_ir::functions)?.into_iter().map(Subject::from).collect()),
+        naming: Naming::AsWritten,
+        book: Book::Listing(Directive {
+            noun: "LLVM IR",
+            // The highlight.js that mdBook bundles has no LLVM grammar.
+            language: "text",
+            example: "ch01-the-experiment poll_hello_world_twice_unoptimised",
+            shows: "an LLVM IR listing from its snapshot (both stages, before and after LLVM's passes)",
+        }),
+    },
 ];
+
+/// The LLVM IR stages' flags: those of the asm listings that change the code (`flags.rs`: opt-level
+/// 3, one codegen unit, the baseline x86-64), no debug information (its `!dbg` on every line says
+/// nothing a listing shows), and v0 symbols, which name each closure as MIR does
+/// (`{closure#0}`) where the legacy symbols of the asm listings say `{{closure}}`; then `extra`.
+fn llvm_ir_flags(out: &Path, extra: &[&str]) -> Vec<String> {
+    let flags = ["opt-level=3", "codegen-units=1", "target-cpu=x86-64", "debuginfo=0", "symbol-mangling-version=v0"];
+    flags
+        .iter()
+        .flat_map(|flag| ["-C".to_owned(), (*flag).to_owned()])
+        .chain(extra.iter().map(|word| (*word).to_owned()))
+        .chain([format!("--emit=llvm-ir={}", written(out, "ll"))])
+        .collect()
+}
 
 /// Every row sits at its variant's index, which [`Stage::row`] relies on.
 const _: () = {
@@ -441,6 +516,11 @@ mod tests {
             for flag in flags.iter().filter(|flag| flag.starts_with("-Z") && !flag.contains("/out/crate")) {
                 let option = flag.split('=').next().unwrap();
                 assert!(row.described_flags.contains(option), "{}: {option} is not described", row.name);
+            }
+            // A `-C` flag changes the code: the description gives it as it is.
+            for pair in flags.windows(2).filter(|pair| pair[0] == "-C") {
+                let flag = format!("-C {}", pair[1]);
+                assert!(row.described_flags.contains(&flag), "{}: {flag} is not described", row.name);
             }
         }
     }

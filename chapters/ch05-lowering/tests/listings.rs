@@ -358,7 +358,10 @@ fn every_resume_moves_the_new_context_into_the_yields_place_and_the_body_moves_i
     assert!(hello.text.contains("bb13: {\n        _11 = move _2;\n        _2 = move _11;\n        goto -> bb4;"));
     assert!(hello.text.contains("debug _task_context => _2;"), "{}", hello.text);
     let two = stage(Stage::Mir, "two_suspension_points::{closure#0}");
-    assert_contains_all(&two.text, &["_11 = move _2;\n        _2 = move _11;", "_21 = move _2;\n        _2 = move _21;"]);
+    assert_contains_all(
+        &two.text,
+        &["_11 = move _2;\n        _2 = move _11;", "_21 = move _2;\n        _2 = move _21;"],
+    );
 }
 
 #[test]

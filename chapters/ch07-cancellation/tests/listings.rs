@@ -251,7 +251,9 @@ fn an_rc_borrowed_then_dropped_before_the_await_stays_a_field_of_the_future() {
 fn an_rc_dropped_before_the_await_and_replaced_after_it_is_no_field_of_the_future() {
     // The future is still not `Send`: the page's `compile_fail` doc-test holds that half.
     let layout = stage(Stage::TypeSizes, "rc_replaced_after_await");
-    assert!(layout.text.starts_with("type: `{async fn body of rc_replaced_after_await()}`: 2 bytes, alignment: 1 bytes\n"));
+    assert!(
+        layout.text.starts_with("type: `{async fn body of rc_replaced_after_await()}`: 2 bytes, alignment: 1 bytes\n")
+    );
     assert!(!layout.text.contains("Rc"), "no field of the future is an Rc: {}", layout.text);
     assert_eq!(layout_row(&layout, 1..2), ["", "local __awaitee"]);
     assert_stage_snapshot!("rc_replaced_after_await", layout);

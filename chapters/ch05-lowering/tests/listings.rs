@@ -341,6 +341,30 @@ fn the_resume_function_of_two_suspension_points_jumps_through_five_entries_on_th
 }
 
 #[test]
+fn the_result_tag_is_stored_as_a_whole_word_because_the_tag_of_poll_of_two_words_is_8_bytes_wide() {
+    let result = stage(Stage::TypeSizes, "std::task::Poll<(u64, u64)>");
+    assert!(result.text.starts_with("type: `std::task::Poll<(u64, u64)>`: 24 bytes, alignment: 8 bytes\n"));
+    assert!(result.text.contains("    discriminant: 8 bytes\n"), "widened, not a byte and padding: {}", result.text);
+    let listing = asm("two_suspension_points::{{closure}}", AsmOptions { source: true, data: false });
+    let instructions: Vec<(&str, &str)> = listing.instructions().collect();
+    assert!(instructions.contains(&("mov", "qword ptr [r14], rcx")), "the tag of the result, a word: {listing}");
+}
+
+#[test]
+fn every_resume_moves_the_new_context_into_the_yields_place_and_the_body_moves_it_back() {
+    // The transform's statement (the resume argument `_2` into the `yield`'s destination), then
+    // the body's own `_task_context = (yield ())`, at each resumption block.
+    let hello = stage(Stage::Mir, "hello_world::{closure#0}");
+    assert!(hello.text.contains("bb13: {\n        _11 = move _2;\n        _2 = move _11;\n        goto -> bb4;"));
+    assert!(hello.text.contains("debug _task_context => _2;"), "{}", hello.text);
+    let two = stage(Stage::Mir, "two_suspension_points::{closure#0}");
+    assert_contains_all(
+        &two.text,
+        &["_11 = move _2;\n        _2 = move _11;", "_21 = move _2;\n        _2 = move _21;"],
+    );
+}
+
+#[test]
 fn the_first_resume_of_argument_counted_twice_copies_the_kilobyte_from_the_future_into_the_future() {
     let listing = asm("argument_counted_twice::{{closure}}", AsmOptions { source: true, data: false });
     let instructions: Vec<(&str, &str)> = listing.instructions().collect();

@@ -102,11 +102,11 @@ impl<F> CountPolls<F> {
     /// The pin projection: one pinned `CountPolls` becomes a pinned `inner` and a free `polls`.
     fn project(self: Pin<&mut Self>) -> (Pin<&mut F>, &mut u32) {
         // SAFETY: the `&mut Self` never escapes: `inner` is only handed out pinned, and `polls`
-        // is not address-sensitive. That `inner` stays pinned for as long as `self` is rests on
-        // four things this type promises (the structural pinning rules of `std::pin`): it is
-        // `Unpin` only when `F` is (the auto trait's rule; there is no `impl Unpin`), it has no
-        // `Drop` that could move `inner`, no method moves `inner` out of a pinned `self`, and it
-        // is not `#[repr(packed)]`.
+        // is not address-sensitive. That `inner` stays pinned while `self` is rests on the four
+        // rules of `std::pin`'s "Choosing pinning to be structural": `Unpin` only when `F` is
+        // (no `impl Unpin`); no `Drop` that could move `inner`, and no `#[repr(packed)]`; the
+        // drop glue drops `inner` whenever a `CountPolls` is dropped, before its memory can be
+        // reused; and no method moves `inner` out of a pinned `self`.
         unsafe {
             let this = self.get_unchecked_mut();
             (Pin::new_unchecked(&mut this.inner), &mut this.polls)

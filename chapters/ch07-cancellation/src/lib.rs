@@ -11,7 +11,7 @@
 //! - [`Feed`], [`read_line`] and [`LineReader`]: a line reader that loses data when it is
 //!   cancelled half-way, and one that does not.
 //! - [`oneshot`]: chapter 3's channel, whose receiver now takes its waker back when it is dropped.
-//! - [`rc_held_across_await`] and its variants: what the saved locals decide about `Send`.
+//! - [`rc_held_across_await`] and its variants, on `Send`; last, [`awaits_a_child`], on drop glue.
 //!
 //! ```
 //! use ch07_cancellation::{Named, held_across_awaits, take_dropped};
@@ -339,6 +339,44 @@ pub async fn rc_borrowed_then_dropped_before_await() -> u8 {
     value
 }
 // ANCHOR_END: rc
+
+// ANCHOR: rc_replaced
+/// The `Rc` is dropped before the await and a new one is made after it, so no `Rc` is alive
+/// at the await: the layout saves none (2 bytes: the tag and the awaitee). The future is still
+/// not `Send`: rustc decides its auto traits from the MIR before drop elaboration, where
+/// `guard = …` still drops the old value first, a use of `guard` after the await
+/// (rust-lang/rust#57478, open).
+pub async fn rc_replaced_after_await() {
+    let mut guard = Rc::new(1u8);
+    loop {
+        drop(guard);
+        YieldOnce::default().await;
+        guard = Rc::new(2u8);
+    }
+}
+// ANCHOR_END: rc_replaced
+
+// ANCHOR: awaits_a_child
+/// A future with a destructor of its own: it holds a [`Named`] across its await.
+#[allow(unused_variables, reason = "the value is held only to be dropped")]
+pub async fn child_holding_a_name() {
+    let inner = Named("inner");
+    YieldOnce::default().await; // Suspend0: inner
+}
+
+/// Awaits [`child_holding_a_name`]: suspended there, its `__awaitee` is that child's future, and
+/// the drop glue must drop it, which runs the child's own drop glue.
+#[allow(unused_variables, reason = "the value is held only to be dropped")]
+pub async fn awaits_a_child(argument: Named) {
+    let outer = Named("outer");
+    child_holding_a_name().await; // Suspend0: argument, outer, the child's future
+}
+// ANCHOR_END: awaits_a_child
+
+/// [`awaits_a_child`] behind a vtable, so that its drop glue gets machine code.
+pub fn boxed_awaits_a_child(argument: Named) -> Pin<Box<dyn Future<Output = ()>>> {
+    Box::pin(awaits_a_child(argument))
+}
 
 // The book's chapter page: its Rust blocks are compiled and run as this crate's doc-tests, with
 // this crate's edition (see ARCHITECTURE.md, "Testing the book's Rust").

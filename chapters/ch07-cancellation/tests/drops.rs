@@ -95,3 +95,14 @@ fn every_future_of_an_async_body_counts_as_needing_a_drop_even_when_nothing_it_s
     assert!(needs_drop_of(&ch07_cancellation::rc_dropped_in_a_block_before_await()));
     assert!(!needs_drop_of(&ch07_cancellation::YieldOnce::default()), "a plain struct of a bool does not");
 }
+
+#[test]
+fn dropped_while_it_awaits_a_child_the_future_drops_the_child_first_and_the_child_drops_what_it_holds() {
+    take_dropped();
+    let mut future = Box::pin(ch07_cancellation::awaits_a_child(Named("argument")));
+    let mut cx = Context::from_waker(Waker::noop());
+    assert_eq!(future.as_mut().poll(&mut cx), Poll::Pending); // Suspend0, and the child's Suspend0
+    assert!(take_dropped().is_empty());
+    drop(future);
+    assert_eq!(take_dropped(), ["inner", "outer", "argument"], "the awaitee, then the parent's own locals");
+}

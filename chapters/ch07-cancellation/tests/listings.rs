@@ -165,6 +165,57 @@ fn the_drop_glue_in_machine_code_jumps_on_the_tag_at_48_to_calls_at_the_offsets_
     assert_asm_snapshot!("drop_held_across_awaits", listing);
 }
 
+// ---- The drop glue's recursive step: an awaitee with a destructor --------------------------------
+
+#[test]
+fn suspended_at_a_child_the_drop_glue_drops_the_childs_future_before_its_own_locals() {
+    let glue = stage(Stage::DropGlue, "awaits_a_child");
+    let body = glue.body.as_ref().expect("a MIR listing carries its body");
+    let block = |name: &str| body.block(name).unwrap_or_else(|| panic!("no block {name} in:\n{}", glue.text));
+    assert_eq!(
+        block("bb0").statements,
+        ["_24 = discriminant((*_1));", "switchInt(move _24) -> [0: bb16, 3: bb19, otherwise: bb20];"]
+    );
+    assert_eq!(block("bb19").terminator(), "goto -> bb1;");
+    // Suspend0: the awaitee, a whole `async fn` future, is dropped first: a call of its own drop glue.
+    assert_eq!(
+        block("bb1").terminator(),
+        "drop((((*_1) as variant#3).2: {async fn body of child_holding_a_name()})) -> [return: bb2, unwind: bb8];"
+    );
+    assert_eq!(block("bb3").terminator(), "drop((((*_1) as variant#3).1: Named)) -> [return: bb4, unwind: bb10];");
+    assert_eq!(block("bb4").terminator(), "drop((((*_1) as variant#3).0: Named)) -> [return: bb5, unwind: bb11];");
+
+    // Where those fields lie: the child's future at 48..72, its own tag 17 bytes in, at 65.
+    let layout = stage(Stage::TypeSizes, "awaits_a_child");
+    assert_eq!(layout_row(&layout, 48..72), ["", "local __awaitee"]);
+    assert_eq!(layout_row(&layout, 72..73), ["tag"; 4]);
+    let child = stage(Stage::TypeSizes, "child_holding_a_name");
+    assert_eq!(layout_row(&child, 0..16), ["", "local inner"]);
+    assert!(child.text.contains("the tag: 1 byte(s) at offset 17"), "{}", child.text);
+    assert_stage_snapshot!("awaits_a_child", layout);
+    assert_stage_snapshot!("awaits_a_child_drop_glue", glue);
+}
+
+#[test]
+fn in_machine_code_the_childs_drop_glue_is_inlined_as_a_test_of_the_childs_own_tag() {
+    let listing = listings::asm(CHAPTER, "drop_in_place<awaits_a_child::{{closure}}>", &AsmOptions::default())
+        .unwrap_or_else(|error| panic!("{error}"));
+    let code: Vec<(&str, &str)> = listing.instructions().collect();
+    assert!(code.contains(&("movzx", "eax, byte ptr [rdi + 72]")), "the parent's tag at 72: {listing}");
+    // Suspend0 of the parent: is the child (at 48) in its own Suspend0, tag 3 at 48 + 17?
+    // Then `inner`, at 48 + 0; then, either way, the parent's `outer` and `argument`.
+    assert_eq!(
+        listing.block(".LBB0_1").unwrap(),
+        [("cmp", "byte ptr [rbx + 65], 3"), ("jne", ".LBB0_2"), ("lea", "rdi, [rbx + 48]"), ("call", DROP_NAMED)]
+    );
+    assert_eq!(
+        listing.block(".LBB0_2").unwrap(),
+        [("lea", "rdi, [rbx + 32]"), ("call", DROP_NAMED), ("add", "rbx, 16")]
+    );
+    assert!(!code.iter().any(|(_, operands)| operands.contains("drop_in_place")), "no call: inlined: {listing}");
+    assert_asm_snapshot!("drop_awaits_a_child", listing);
+}
+
 // ---- What the saved locals decide: Send -------------------------------------------------------
 
 #[test]
@@ -194,4 +245,16 @@ fn an_rc_borrowed_then_dropped_before_the_await_stays_a_field_of_the_future() {
     assert!(mir.text.contains("_5 = std::mem::drop::<Rc<u8>>(move _6)"), "{}", mir.text);
     let layout = stage(Stage::TypeSizes, "rc_borrowed_then_dropped_before_await");
     assert_eq!(layout_row(&layout, 0..8), ["", "local shared"], "8 bytes of the future are the dropped Rc's");
+}
+
+#[test]
+fn an_rc_dropped_before_the_await_and_replaced_after_it_is_no_field_of_the_future() {
+    // The future is still not `Send`: the page's `compile_fail` doc-test holds that half.
+    let layout = stage(Stage::TypeSizes, "rc_replaced_after_await");
+    assert!(
+        layout.text.starts_with("type: `{async fn body of rc_replaced_after_await()}`: 2 bytes, alignment: 1 bytes\n")
+    );
+    assert!(!layout.text.contains("Rc"), "no field of the future is an Rc: {}", layout.text);
+    assert_eq!(layout_row(&layout, 1..2), ["", "local __awaitee"]);
+    assert_stage_snapshot!("rc_replaced_after_await", layout);
 }

@@ -24,3 +24,17 @@ fn the_two_rc_coroutines_whose_mir_the_page_shows_have_their_states_drawn() {
         assert_eq!(unwinds.count(), 2, "{function}: a panic from Unresumed or Suspend0 poisons the future");
     }
 }
+
+#[test]
+fn the_future_suspended_at_a_child_is_drawn_with_the_childs_future_over_48_to_72() {
+    let layout = assert_layout_picture!("awaits_a_child");
+    assert_eq!(layout.over("Suspend0", 48..72), Some("__awaitee"));
+    assert_eq!(layout.over("Unresumed", 48..72), None);
+}
+
+#[test]
+fn the_future_whose_rc_is_replaced_after_the_await_is_drawn_with_no_rc() {
+    let layout = assert_layout_picture!("rc_replaced_after_await");
+    assert_eq!(layout.over("Suspend0", 1..2), Some("__awaitee"));
+    assert_eq!(layout.over("Suspend0", 0..1), Some("tag"));
+}

@@ -7,7 +7,7 @@ use std::task::{Context, Waker};
 
 use ch07_cancellation::{
     Named, held_across_awaits, rc_borrowed_then_dropped_before_await, rc_dropped_in_a_block_before_await,
-    rc_held_across_await, take_dropped,
+    rc_held_across_await, rc_replaced_after_await, take_dropped,
 };
 use course::facts::{asm, displacement, field_offset, stage_text, type_layout};
 use listings::ListingKind;
@@ -77,6 +77,9 @@ fn every_quiz_answer_is_the_compilers() {
         probe(&rc_dropped_in_a_block_before_await()).is_send(),
         probe(&rc_borrowed_then_dropped_before_await()).is_send(),
     ];
+    // The explanation's exception: a 2-byte future that saves no `Rc` and is still not `Send`.
+    let replaced = rc_replaced_after_await();
+    assert_eq!((size_of_val(&replaced), probe(&replaced).is_send()), (2, false));
     let which_are_send = match send {
         [false, false, false] => "none of them: each makes an `Rc`",
         [false, true, false] => "only `rc_dropped_in_a_block_before_await`",

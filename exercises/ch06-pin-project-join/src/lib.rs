@@ -40,10 +40,11 @@ impl<A: Future, B: Future> Join<A, B> {
         // exercise: solution
         // SAFETY: the `&mut Join` never escapes: `a` and `b` are handed out pinned again, the
         // outputs as plain references. Pinning is structural for `a` and `b`, and `Join` keeps
-        // the four rules for them: it is `Unpin` only when `A` and `B` are (the auto trait's
-        // rule: there is no `impl Unpin`), it has no `Drop` that could move them, no method
-        // moves them out of a pinned `Join`, and it is not `#[repr(packed)]`. Pinning is not
-        // structural for the outputs: nothing ever pins them, and `poll` moves them out.
+        // the four rules of `std::pin` for them: `Unpin` only when `A` and `B` are (no `impl
+        // Unpin`); no `Drop` that could move them, and no `#[repr(packed)]`; the drop glue drops
+        // both whenever a `Join` is dropped, even if another field's drop panics; no method
+        // moves them out of a pinned `Join`.
+        // Pinning is not structural for the outputs: nothing pins them, and `poll` moves them.
         unsafe {
             let this = self.get_unchecked_mut();
             Projection {

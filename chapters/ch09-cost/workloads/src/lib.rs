@@ -299,7 +299,7 @@ pub fn counted() -> Vec<Counted> {
 /// arguments before the first poll; while suspended, the locals still needed and the future it
 /// awaits; nothing once it has returned. The tag says which.
 #[allow(dead_code, reason = "only the size of these states is measured")]
-enum OneAwait<Arguments, Kept, Awaitee> {
+pub enum OneAwait<Arguments, Kept, Awaitee> {
     Start(Arguments),
     Suspended(Kept, Awaitee),
     Done,
@@ -307,7 +307,7 @@ enum OneAwait<Arguments, Kept, Awaitee> {
 
 /// The same for two suspension points.
 #[allow(dead_code, reason = "only the size of these states is measured")]
-enum TwoAwaits<Arguments, Kept0, Awaitee0, Kept1, Awaitee1> {
+pub enum TwoAwaits<Arguments, Kept0, Awaitee0, Kept1, Awaitee1> {
     Start(Arguments),
     Suspended0(Kept0, Awaitee0),
     Suspended1(Kept1, Awaitee1),
@@ -332,7 +332,8 @@ pub struct Size {
 }
 
 /// The byte a coroutine's tag takes where an enum of the same states needs none: rustc hides
-/// the enum's tag in values the awaited `YieldOnce`'s `bool` never takes.
+/// the enum's tag in values the awaited `YieldOnce`'s `bool` never takes (`tests/sizes.rs`
+/// shows it: with an awaitee that has no such values the enum is a byte larger).
 const TAG: &str = "the tag";
 
 pub fn sizes() -> Vec<Size> {
@@ -352,7 +353,7 @@ pub fn sizes() -> Vec<Size> {
             name: "two_suspension_points",
             rustc: size_of_val(&ch05::two_suspension_points(5)),
             by_hand: size_of::<TwoAwaits<u64, u64, YieldOnce, (u64, u64), YieldOnce>>(),
-            why: "the argument twice; the tag, padded",
+            why: "the argument twice; the prefix's padding",
         },
         Size {
             future: "`buffer_held_across_await`",

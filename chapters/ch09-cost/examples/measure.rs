@@ -8,8 +8,9 @@
 //! (`ci/bench-cost` writes `chapters/ch09-cost/figures.toml`). It builds the program `workload`
 //! with the listings' flags, so that the functions it counts are the ones the listings show;
 //! runs it under callgrind once per counted figure, counting only inside the measured function
-//! and only after the warm-up; runs it natively for the wall-clock figures, keeping the median;
-//! and computes the sizes, which the compiler decides before any optimisation.
+//! and only after the warm-up; runs it natively for the wall-clock figures, in rounds that each
+//! time every workload once, keeping the least, the median and the most of each; and computes
+//! the sizes, which the compiler decides before any optimisation.
 
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -82,8 +83,9 @@ const INPUTS: &[&str] = &[
 /// The crates from crates.io whose code is measured.
 const PACKAGES: &[&str] = &["futures-core", "futures-executor", "futures-task", "futures-util"];
 
-/// How many times each wall-clock figure is taken; the median is kept.
-const TIMINGS: usize = 7;
+/// How many rounds of timings: each round times every workload once, so that the spread of a
+/// figure covers the whole measurement, not a few consecutive runs of one workload.
+const ROUNDS: usize = 7;
 
 fn regenerate(out: &Path, wall_clock: bool) -> Result<(), String> {
     let root = listings::Workspace::this_checkout().root;
@@ -100,7 +102,7 @@ fn regenerate(out: &Path, wall_clock: bool) -> Result<(), String> {
             valgrind: callgrind.version.clone(),
             cpu: figures::machine::cpu(),
             wall_clock: if wall_clock {
-                format!("median of {TIMINGS} runs of the program, natively")
+                format!("least, median and most of {ROUNDS} rounds, each timing every workload once, natively")
             } else {
                 "not measured".to_owned()
             },
@@ -155,12 +157,11 @@ fn count_all(callgrind: &Callgrind, program: &Path) -> Result<BTreeMap<&'static 
     if failures.is_empty() { Ok(results.into_inner().unwrap()) } else { Err(failures.join("\n")) }
 }
 
-/// The median nanoseconds per run of every workload, one process per timing.
-fn time_all(program: &Path) -> Result<BTreeMap<&'static str, f64>, String> {
-    let mut medians = BTreeMap::new();
-    for workload in WORKLOADS {
-        let mut times = Vec::new();
-        for _ in 0..TIMINGS {
+/// The nanoseconds per run of every workload in each round, one process per timing.
+fn time_all(program: &Path) -> Result<BTreeMap<&'static str, Vec<f64>>, String> {
+    let mut rounds: BTreeMap<&'static str, Vec<f64>> = BTreeMap::new();
+    for _ in 0..ROUNDS {
+        for workload in WORKLOADS {
             let output = Command::new(program)
                 .args(["time", workload.name, &workload.timed_runs.to_string()])
                 .output()
@@ -170,12 +171,22 @@ fn time_all(program: &Path) -> Result<BTreeMap<&'static str, f64>, String> {
                 .trim()
                 .parse()
                 .map_err(|_| format!("`{} time {}` printed {text:?}", program.display(), workload.name))?;
-            times.push(nanoseconds);
+            rounds.entry(workload.name).or_default().push(nanoseconds);
         }
-        times.sort_by(f64::total_cmp);
-        medians.insert(workload.name, times[TIMINGS / 2]);
     }
-    Ok(medians)
+    Ok(rounds)
+}
+
+/// The least, the median and the most of one wall-clock figure over the rounds, as the wall-clock
+/// table shows them, or dashes where it was not measured.
+fn spread(rounds: Option<Vec<f64>>) -> [String; 3] {
+    match rounds {
+        Some(mut times) if !times.is_empty() => {
+            times.sort_by(f64::total_cmp);
+            [times[0], times[times.len() / 2], times[times.len() - 1]].map(|ns| format!("{ns:.1}"))
+        }
+        _ => ["–", "–", "–"].map(str::to_owned),
+    }
 }
 
 fn table(name: &str, columns: &[&str], rows: Vec<Vec<String>>) -> Table {
@@ -190,7 +201,7 @@ fn instructions(count: f64) -> String {
 
 /// The chapter's figures from the raw counts and times: the named values the prose and the tests
 /// use, and the tables the page shows.
-fn derive(figures: &mut Figures, counts: &BTreeMap<&'static str, f64>, times: &BTreeMap<&'static str, f64>) {
+fn derive(figures: &mut Figures, counts: &BTreeMap<&'static str, f64>, times: &BTreeMap<&'static str, Vec<f64>>) {
     let count = |name: &str| counts[name];
     let mut values: BTreeMap<String, Value> = BTreeMap::new();
     let mut set = |name: String, value: f64| {
@@ -198,8 +209,15 @@ fn derive(figures: &mut Figures, counts: &BTreeMap<&'static str, f64>, times: &B
             if value.fract() == 0.0 && value >= 0.0 { Value::Count(value as u64) } else { Value::Decimal(value) };
         values.insert(name, value);
     };
-    let time = |workload: &str| times.get(workload).copied();
-    let nanoseconds = |value: Option<f64>| value.map_or_else(|| "–".to_owned(), |ns| format!("{ns:.1}"));
+    let time = |workload: &str| times.get(workload).cloned();
+    // The wall-clock table: one row per thing timed, its spread over the rounds. No comparison
+    // table mixes these with the counts.
+    let mut wall_clock_rows = Vec::new();
+    let mut timed = |what: String, rounds: Option<Vec<f64>>| {
+        let mut row = vec![what];
+        row.extend(spread(rounds));
+        wall_clock_rows.push(row);
+    };
 
     // Polls: the n-th poll is the difference between n and n - 1 polls of a new future.
     let mut polls_rows = Vec::new();
@@ -245,12 +263,8 @@ fn derive(figures: &mut Figures, counts: &BTreeMap<&'static str, f64>, times: &B
         "1.00".to_owned(),
         String::new(),
     ]);
-    polls_rows.push(vec![
-        "wall clock, ns: box, poll three times, free".to_owned(),
-        nanoseconds(time("poll-async-3")),
-        nanoseconds(time("poll-by-hand-3")),
-        String::new(),
-    ]);
+    timed("`async fn`: box, poll three times, free".to_owned(), time("poll-async-3"));
+    timed("enum by hand: box, poll three times, free".to_owned(), time("poll-by-hand-3"));
     figures.tables.push(table("polls", &["poll", "`async fn`", "enum by hand", "difference"], polls_rows));
 
     // Wakers.
@@ -263,10 +277,10 @@ fn derive(figures: &mut Figures, counts: &BTreeMap<&'static str, f64>, times: &B
             set(name, value);
             row.push(format!("{value}"));
         }
-        row.push(nanoseconds(time(workload)));
         waker_rows.push(row);
+        timed(format!("{label}: clone, wake by reference, drop"), time(workload));
     }
-    figures.tables.push(table("wakers", &["waker", "`clone`", "`wake_by_ref`", "`drop`", "all three, ns"], waker_rows));
+    figures.tables.push(table("wakers", &["waker", "`clone`", "`wake_by_ref`", "`drop`"], waker_rows));
 
     // Executors: a task that never yields, and the cost of each of YIELDS yields beyond it.
     let mut executor_rows = Vec::new();
@@ -278,23 +292,16 @@ fn derive(figures: &mut Figures, counts: &BTreeMap<&'static str, f64>, times: &B
         set(format!("task_{executor}"), fixed.round());
         set(format!("task_{executor}_per_yield"), per_yield.round());
         set(format!("task_{executor}_wake"), wake.round());
+        executor_rows.push(vec![label.to_owned(), instructions(fixed), instructions(per_yield), instructions(wake)]);
         let time_fixed = time(&format!("{workload}-0"));
-        let time_per_yield =
-            time(&format!("{workload}-{YIELDS}")).zip(time_fixed).map(|(all, fixed)| (all - fixed) / f64::from(YIELDS));
-        executor_rows.push(vec![
-            label.to_owned(),
-            instructions(fixed),
-            instructions(per_yield),
-            instructions(wake),
-            nanoseconds(time_fixed),
-            nanoseconds(time_per_yield),
-        ]);
+        // Per yield, round by round: the difference of the two workloads timed in the same round.
+        let time_per_yield = time(&format!("{workload}-{YIELDS}"))
+            .zip(time_fixed.clone())
+            .map(|(all, fixed)| all.iter().zip(&fixed).map(|(all, fixed)| (all - fixed) / f64::from(YIELDS)).collect());
+        timed(format!("{label}: one task"), time_fixed);
+        timed(format!("{label}: per yield"), time_per_yield);
     }
-    figures.tables.push(table(
-        "executors",
-        &["executor", "one task", "per yield", "per wake", "one task, ns", "per yield, ns"],
-        executor_rows,
-    ));
+    figures.tables.push(table("executors", &["executor", "one task", "per yield", "per wake"], executor_rows));
 
     // Sizes.
     let mut size_rows = Vec::new();
@@ -310,5 +317,10 @@ fn derive(figures: &mut Figures, counts: &BTreeMap<&'static str, f64>, times: &B
         ]);
     }
     figures.tables.push(table("sizes", &["future", "rustc", "by hand", "difference", "where it goes"], size_rows));
+    figures.tables.push(table(
+        "wall_clock",
+        &["what is timed", "least, ns", "median, ns", "most, ns"],
+        wall_clock_rows,
+    ));
     figures.values = values;
 }

@@ -295,3 +295,40 @@ fn a_task_costs_the_pools_more_than_a_thousand_instructions_seven_times_our_bloc
         }
     }
 }
+
+// ---- C++20 coroutines -------------------------------------------------------------------------
+
+#[test]
+fn each_cpp_resume_is_its_path_through_chapter_8s_actor_and_the_one_jump_of_resume_once() {
+    let actor = listings::cpp::asm(
+        "ch08-machine-code",
+        "cpp/three_awaits.cpp",
+        "three_awaits(three_awaits(unsigned long)::_Z12three_awaitsm.Frame*) [clone .actor]",
+    )
+    .unwrap_or_else(|error| panic!("{error}"));
+    // Every resume tests the index (even: a resume, not a destroy), then jumps through the
+    // table to the code of the await it resumes from; the ramp ran the first entry, index 0,
+    // before any resume.
+    for (resume, label) in [(1, ".L7"), (2, ".L6"), (3, ".L5"), (4, ".L4")] {
+        // The entry block up to its `je .L2`, which is taken, then the two blocks.
+        let mut on_path = path(&actor, &[]);
+        on_path.truncate(on_path.iter().position(|i| i == "je .L2").expect("je .L2") + 1);
+        on_path.extend(path(&actor, &[".L2", label]).split_off(path(&actor, &[]).len()));
+        assert_eq!(on_path.last().map(String::as_str), Some("ret"), "resume {resume}: {on_path:#?}");
+        for (which, figures) in both() {
+            assert_eq!(
+                value(figures, &format!("cpp_resume_{resume}")),
+                on_path.len() as f64 + 1.0,
+                "{which}: {on_path:#?}"
+            );
+        }
+    }
+}
+
+#[test]
+fn the_cpp_frame_is_larger_than_the_rust_future_and_its_resumes_execute_fewer_instructions_than_the_polls() {
+    for (which, figures) in both() {
+        assert!(value(figures, "cpp_frame_bytes") > value(figures, "three_awaits_future_bytes"), "{which}");
+        assert!(value(figures, "cpp_resume_total") < value(figures, "three_awaits_poll_total"), "{which}");
+    }
+}

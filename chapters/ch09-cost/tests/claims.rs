@@ -99,6 +99,68 @@ fn each_poll_of_the_async_fn_runs_at_least_the_three_instructions_of_its_larger_
     }
 }
 
+/// The instructions one poll executes in a listing: its entry block, then the blocks at
+/// `labels`, each whole (on the paths below no conditional jump is taken), as single-spaced text.
+fn path(listing: &Listing, labels: &[&str]) -> Vec<String> {
+    let entry = listing.lines.iter().take_while(|line| line.label().is_none()).filter_map(|line| line.instruction());
+    let blocks = labels.iter().flat_map(|label| listing.block(label).unwrap_or_else(|| panic!("no {label}")));
+    entry
+        .chain(blocks)
+        .map(|(mnemonic, operands)| format!("{mnemonic} {operands}").split_whitespace().collect::<Vec<_>>().join(" "))
+        .collect()
+}
+
+/// The paths of the three polls through chapter 5's state machine and through the enum's `poll`.
+const ASYNC_PATHS: [&[&str]; 3] = [
+    &[".LBB0_1", ".LBB0_3", ".LBB0_6", ".LBB0_7"],
+    &[".LBB0_2", ".LBB0_5", ".LBB0_6", ".LBB0_7"],
+    &[".LBB0_4", ".LBB0_7"],
+];
+const BY_HAND_PATHS: [&[&str]; 3] =
+    [&[".LBB0_1", ".LBB0_4", ".LBB0_5"], &[".LBB0_3", ".LBB0_4", ".LBB0_5"], &[".LBB0_2", ".LBB0_5"]];
+
+#[test]
+fn every_instruction_of_each_poll_is_on_its_path_through_the_listing_and_every_difference_is_named() {
+    let state_machine = listing("ch05-lowering", "two_suspension_points::{{closure}}");
+    let by_hand = listing(env!("CARGO_PKG_NAME"), "<TwoSuspensionPointsByHand as Future>::poll");
+    let count = |all: &[String], wanted: &str| all.iter().filter(|i| *i == wanted).count();
+    let jumps = |all: &[String]| all.iter().filter(|i| i.starts_with("jmp ")).count();
+    for poll in 1..=3 {
+        let (ours, theirs) = (path(&state_machine, ASYNC_PATHS[poll - 1]), path(&by_hand, BY_HAND_PATHS[poll - 1]));
+        // Polls 1 and 2 call the leaf's wake through the vtable: `Waker::noop()`'s one `ret`.
+        let wake = if poll < 3 { 1.0 } else { 0.0 };
+        for (which, figures) in both() {
+            assert_eq!(value(figures, &format!("poll_async_{poll}")), ours.len() as f64 + wake, "{which}: {ours:#?}");
+            assert_eq!(
+                value(figures, &format!("poll_by_hand_{poll}")),
+                theirs.len() as f64 + wake,
+                "{which}: {theirs:#?}"
+            );
+        }
+        // What only the state machine executes, as the page's table names it.
+        let frame = ["push r14", "mov r14, rdi", "pop r14"].iter().map(|i| count(&ours, i)).sum::<usize>();
+        let copy = count(&ours, "mov rax, qword ptr [rbx]") + count(&ours, "mov qword ptr [rbx + 8], rax");
+        let dead_store = count(&ours, "mov byte ptr [rbx + 24], 0");
+        let state = ["mov al, 3", "mov al, 4", "mov al, 1"].iter().map(|i| count(&ours, i)).sum::<usize>()
+            + count(&ours, "mov byte ptr [rbx + 16], al");
+        let extra_jump = jumps(&ours) - jumps(&theirs);
+        // What only the enum executes.
+        let tag = ["mov byte ptr [rsi], 1", "mov byte ptr [rsi], 2", "mov byte ptr [rsi], 3"]
+            .iter()
+            .map(|i| count(&theirs, i))
+            .sum::<usize>();
+        let flag = count(&theirs, "movzx ecx, byte ptr [rsi + 1]");
+        // `before`, loaded early: in polls 2 and 3 the state machine loads it too.
+        let before = count(&theirs, "mov rax, qword ptr [rsi + 8]") - count(&ours, "mov rax, qword ptr [rbx + 8]");
+        let named = [frame, copy, dead_store, state, extra_jump];
+        let expected: [[usize; 5]; 3] = [[3, 2, 1, 2, 1], [3, 0, 1, 2, 1], [3, 0, 0, 2, 0]];
+        assert_eq!(named, expected[poll - 1], "poll {poll}: frame, copy, dead store, state, jmp");
+        assert_eq!((tag, flag, before), (1, 1, if poll == 1 { 1 } else { 0 }), "poll {poll}: tag, flag, before");
+        let difference = named.iter().sum::<usize>() - tag - flag - before;
+        assert_eq!(difference, ours.len() - theirs.len(), "poll {poll}: every difference named");
+    }
+}
+
 // ---- Wakers ------------------------------------------------------------------------------------
 
 const OPERATIONS: [&str; 3] = ["clone", "wake_by_ref", "drop"];
@@ -231,5 +293,42 @@ fn a_task_costs_the_pools_more_than_a_thousand_instructions_seven_times_our_bloc
             let fixed = value(figures, &format!("task_{executor}"));
             assert!(fixed > 1000.0 && fixed > 7.0 * block_on, "{which}: {executor}: {fixed} against {block_on}");
         }
+    }
+}
+
+// ---- C++20 coroutines -------------------------------------------------------------------------
+
+#[test]
+fn each_cpp_resume_is_its_path_through_chapter_8s_actor_and_the_one_jump_of_resume_once() {
+    let actor = listings::cpp::asm(
+        "ch08-machine-code",
+        "cpp/three_awaits.cpp",
+        "three_awaits(three_awaits(unsigned long)::_Z12three_awaitsm.Frame*) [clone .actor]",
+    )
+    .unwrap_or_else(|error| panic!("{error}"));
+    // Every resume tests the index (even: a resume, not a destroy), then jumps through the
+    // table to the code of the await it resumes from; the ramp ran the first entry, index 0,
+    // before any resume.
+    for (resume, label) in [(1, ".L7"), (2, ".L6"), (3, ".L5"), (4, ".L4")] {
+        // The entry block up to its `je .L2`, which is taken, then the two blocks.
+        let mut on_path = path(&actor, &[]);
+        on_path.truncate(on_path.iter().position(|i| i == "je .L2").expect("je .L2") + 1);
+        on_path.extend(path(&actor, &[".L2", label]).split_off(path(&actor, &[]).len()));
+        assert_eq!(on_path.last().map(String::as_str), Some("ret"), "resume {resume}: {on_path:#?}");
+        for (which, figures) in both() {
+            assert_eq!(
+                value(figures, &format!("cpp_resume_{resume}")),
+                on_path.len() as f64 + 1.0,
+                "{which}: {on_path:#?}"
+            );
+        }
+    }
+}
+
+#[test]
+fn the_cpp_frame_is_larger_than_the_rust_future_and_its_resumes_execute_fewer_instructions_than_the_polls() {
+    for (which, figures) in both() {
+        assert!(value(figures, "cpp_frame_bytes") > value(figures, "three_awaits_future_bytes"), "{which}");
+        assert!(value(figures, "cpp_resume_total") < value(figures, "three_awaits_poll_total"), "{which}");
     }
 }

@@ -1,7 +1,7 @@
 //! What chapter 9 reads in the listings to explain its counts, checked on the pinned compiler.
 //! Each test asserts what the page says of a listing, then snapshots the listing the page shows.
 
-use listings::{AsmListing, AsmOptions, Listing, assert_asm_snapshot};
+use listings::{AsmListing, AsmOptions, Listing, Stage, assert_asm_snapshot, assert_stage_snapshot};
 
 const CHAPTER: &str = env!("CARGO_PKG_NAME");
 
@@ -106,4 +106,29 @@ fn the_default_wake_by_ref_clones_the_arc_wakes_the_clone_and_drops_it() {
     assert_eq!(all[increment + 1].split_whitespace().next(), Some("jle"), "the overflow check of Arc::clone");
     assert!(all.iter().any(|i| i.contains("drop_slow")), "the last count frees the flag");
     assert_asm_snapshot!("wake_only_wake_by_ref", wake_only);
+}
+
+// ---- Sizes: where each machine keeps its tag ---------------------------------------------------
+
+#[test]
+fn the_enum_by_hand_has_a_one_byte_tag_at_offset_0_and_its_awaitee_beside_it_in_what_would_be_padding() {
+    let listing = listings::stage(CHAPTER, Stage::TypeSizes, "TwoSuspensionPointsByHand")
+        .unwrap_or_else(|error| panic!("{error}"));
+    let layout = listing.layout.clone().expect("a layout");
+    assert_eq!((layout.size, layout.align), (24, 8));
+    // A tag of its own, not a niche: `-Zprint-type-sizes` prints a discriminant for it.
+    assert_eq!(layout.discriminant, Some(1), "{}", listing.text);
+    assert!(listing.text.contains("the tag: 1 byte(s) at offset 0"), "{}", listing.text);
+    let fields = |variant: &str| -> Vec<(String, u64)> {
+        let variant = layout.variants.iter().find(|v| v.name.as_deref() == Some(variant)).expect(variant);
+        variant.fields.iter().map(|field| (field.name.clone(), field.offset)).collect()
+    };
+    // The awaitee at byte 1, beside the tag, in bytes that `before`'s alignment leaves free; the
+    // offsets the listing of its `poll` uses: `[rsi]`, `[rsi + 1]`, `[rsi + 8]`, `[rsi + 16]`.
+    assert_eq!(
+        fields("AtSecondAwait"),
+        [("awaitee".to_owned(), 1), ("before".to_owned(), 8), ("between".to_owned(), 16)]
+    );
+    assert_eq!(fields("AtFirstAwait"), [("awaitee".to_owned(), 1), ("before".to_owned(), 8)]);
+    assert_stage_snapshot!("TwoSuspensionPointsByHand", listing);
 }

@@ -72,8 +72,34 @@ fn two_futures_cost_exactly_what_a_hand_written_machine_needs() {
 fn two_suspension_points_is_forty_bytes_against_twenty_four() {
     let size = size("two_suspension_points");
     assert_eq!((size.rustc, size.by_hand), (40, 24));
-    // The second `u64`, then the tag and the seven bytes that pad the prefix to 24 (chapter 5's
-    // layout tests hold the prefix), where the enum keeps its tag in the awaitee's niche.
+    // The second `u64`, then 8 bytes of layout: rustc lays out the prefix (the upvar, the
+    // promoted `before`, the tag at 16) as a struct rounded up to 24 and puts each variant's
+    // fields after it, so the awaitee goes to 24 (chapter 5's layout tests hold the offsets).
+    // The enum keeps a tag byte too, at 0, with the awaitee at 1: in bytes that `before`'s
+    // alignment leaves free (tests/listings.rs holds its layout).
     assert_eq!(size.rustc - size.by_hand, size_of::<u64>() + 8);
     assert_eq!(size_of::<ch09_cost::TwoSuspensionPointsByHand>(), 24, "the enum of this chapter is the minimum");
+}
+
+/// A one-byte future that uses every value of its byte: no niche for an enum's tag.
+#[allow(dead_code, reason = "only its size matters")]
+struct NoNiche(u8);
+
+#[test]
+fn taking_the_awaitees_niche_away_costs_the_one_await_enums_a_byte_and_the_two_await_enum_nothing() {
+    // This chapter's `YieldOnce`: one `bool`, as chapter 5's, which the sizes table awaits.
+    use ch09_cost::YieldOnce;
+    use ch09_cost_workloads::{OneAwait, TwoAwaits};
+    // One change: the awaited future's type, `YieldOnce` (a `bool`) against `NoNiche` (a `u8`).
+    assert_eq!(size_of::<YieldOnce>(), size_of::<NoNiche>());
+    // Where only the tag differs from rustc's future, the enum's tag was in the niche: without
+    // it the enum grows by the byte rustc's future has.
+    assert_eq!(size_of::<OneAwait<(), [u8; 1024], YieldOnce>>(), 1025);
+    assert_eq!(size_of::<OneAwait<(), [u8; 1024], NoNiche>>(), 1026);
+    assert_eq!(size_of::<OneAwait<(), u8, YieldOnce>>() + 1, size_of::<OneAwait<(), u8, NoNiche>>());
+    // `two_suspension_points`'s enum keeps its tag in padding: no niche, no byte more.
+    assert_eq!(
+        size_of::<TwoAwaits<u64, u64, YieldOnce, (u64, u64), YieldOnce>>(),
+        size_of::<TwoAwaits<u64, u64, NoNiche, (u64, u64), NoNiche>>()
+    );
 }

@@ -56,12 +56,12 @@ pub const ASYNC_POLL: &str = "ch05_lowering::two_suspension_points::{{closure}}"
 /// The same machine by hand, boxed the same way by this chapter's crate.
 pub const BY_HAND_POLL: &str = "<ch09_cost::TwoSuspensionPointsByHand as core::future::future::Future>::poll";
 
-/// A boxed `two_suspension_points`, as its crate makes it.
-type BoxedTask = Pin<Box<dyn Future<Output = (u64, u64)>>>;
+/// A boxed future, as its crate makes it.
+type BoxedTask<Output> = Pin<Box<dyn Future<Output = Output>>>;
 
 /// Makes a boxed future and polls it `polls` times with `Waker::noop()`, through its
 /// `dyn Future` vtable, as an executor polls a task.
-fn poll_times(make: fn(u64) -> BoxedTask, polls: usize) {
+fn poll_times<Output>(make: fn(u64) -> BoxedTask<Output>, polls: usize) {
     let mut cx = Context::from_waker(Waker::noop());
     let mut future = make(black_box(5));
     for _ in 0..polls {
@@ -77,6 +77,21 @@ fn poll_by_hand<const POLLS: usize>() {
     poll_times(ch09_cost::boxed_by_hand, POLLS);
 }
 // ANCHOR_END: polls
+
+// ANCHOR: three_awaits
+/// Chapter 8's `three_awaits`, whose C++20 twin `cpp/resume_three_awaits.cpp` resumes: its
+/// state machine, as chapter 8's crate compiles it.
+pub const THREE_AWAITS_POLL: &str = "ch08_machine_code::three_awaits::{{closure}}";
+
+fn poll_three_awaits<const POLLS: usize>() {
+    poll_times(ch08_machine_code::boxed_three_awaits, POLLS);
+}
+
+/// The bytes of chapter 8's `three_awaits` future, which its box allocates.
+pub fn three_awaits_size() -> usize {
+    size_of_val(&ch08_machine_code::three_awaits(5))
+}
+// ANCHOR_END: three_awaits
 
 // ANCHOR: wakers
 /// One clone, one wake by reference and one drop, each through chapter 3's out-of-line
@@ -204,6 +219,10 @@ pub const WORKLOADS: &[Workload] = &[
     Workload { name: "poll-by-hand-1", run: poll_by_hand::<1>, counted_runs: 100, timed_runs: 200_000 },
     Workload { name: "poll-by-hand-2", run: poll_by_hand::<2>, counted_runs: 100, timed_runs: 200_000 },
     Workload { name: "poll-by-hand-3", run: poll_by_hand::<3>, counted_runs: 100, timed_runs: 200_000 },
+    Workload { name: "poll-three-awaits-1", run: poll_three_awaits::<1>, counted_runs: 100, timed_runs: 200_000 },
+    Workload { name: "poll-three-awaits-2", run: poll_three_awaits::<2>, counted_runs: 100, timed_runs: 200_000 },
+    Workload { name: "poll-three-awaits-3", run: poll_three_awaits::<3>, counted_runs: 100, timed_runs: 200_000 },
+    Workload { name: "poll-three-awaits-4", run: poll_three_awaits::<4>, counted_runs: 100, timed_runs: 200_000 },
     Workload { name: "waker-noop", run: waker_noop, counted_runs: 100, timed_runs: 500_000 },
     Workload { name: "waker-by-hand", run: waker_by_hand, counted_runs: 100, timed_runs: 500_000 },
     Workload { name: "waker-arc-wake", run: waker_arc_wake, counted_runs: 100, timed_runs: 500_000 },
@@ -272,6 +291,13 @@ pub fn counted() -> Vec<Counted> {
             });
         }
     }
+    for polls in 1..=4 {
+        all.push(Counted {
+            name: leak(format!("count_poll_three_awaits_{polls}_polls")),
+            workload: leak(format!("poll-three-awaits-{polls}")),
+            function: THREE_AWAITS_POLL,
+        });
+    }
     for (waker, _, workload) in WAKERS {
         for (operation, function) in WAKER_OPERATIONS {
             all.push(Counted { name: leak(format!("waker_{waker}_{operation}")), workload, function });
@@ -299,7 +325,7 @@ pub fn counted() -> Vec<Counted> {
 /// arguments before the first poll; while suspended, the locals still needed and the future it
 /// awaits; nothing once it has returned. The tag says which.
 #[allow(dead_code, reason = "only the size of these states is measured")]
-enum OneAwait<Arguments, Kept, Awaitee> {
+pub enum OneAwait<Arguments, Kept, Awaitee> {
     Start(Arguments),
     Suspended(Kept, Awaitee),
     Done,
@@ -307,7 +333,7 @@ enum OneAwait<Arguments, Kept, Awaitee> {
 
 /// The same for two suspension points.
 #[allow(dead_code, reason = "only the size of these states is measured")]
-enum TwoAwaits<Arguments, Kept0, Awaitee0, Kept1, Awaitee1> {
+pub enum TwoAwaits<Arguments, Kept0, Awaitee0, Kept1, Awaitee1> {
     Start(Arguments),
     Suspended0(Kept0, Awaitee0),
     Suspended1(Kept1, Awaitee1),
@@ -332,7 +358,8 @@ pub struct Size {
 }
 
 /// The byte a coroutine's tag takes where an enum of the same states needs none: rustc hides
-/// the enum's tag in values the awaited `YieldOnce`'s `bool` never takes.
+/// the enum's tag in values the awaited `YieldOnce`'s `bool` never takes (`tests/sizes.rs`
+/// shows it: with an awaitee that has no such values the enum is a byte larger).
 const TAG: &str = "the tag";
 
 pub fn sizes() -> Vec<Size> {
@@ -352,7 +379,7 @@ pub fn sizes() -> Vec<Size> {
             name: "two_suspension_points",
             rustc: size_of_val(&ch05::two_suspension_points(5)),
             by_hand: size_of::<TwoAwaits<u64, u64, YieldOnce, (u64, u64), YieldOnce>>(),
-            why: "the argument twice; the tag, padded",
+            why: "the argument twice; the prefix's padding",
         },
         Size {
             future: "`buffer_held_across_await`",

@@ -2,7 +2,7 @@
 //! `StateTransform` (a coroutine that yields) and as it leaves it (a resume function that
 //! switches on the state, with the layout the pass computed).
 
-use listings::{Stage, StageListing, assert_stage_snapshot};
+use listings::{Part, Stage, StageListing, assert_part_snapshot, assert_stage_snapshot};
 
 const CHAPTER: &str = env!("CARGO_PKG_NAME");
 
@@ -47,4 +47,62 @@ fn after_the_transform_the_body_switches_on_the_state_and_the_layout_saves_only_
     );
     assert!(!after.text.contains("yield("), "no yield is left");
     assert_stage_snapshot!("hello_world_after_state_transform", after);
+}
+
+/// The layout `StateTransform` computes for `two_suspension_points`, as the comment at the top
+/// of its dump prints it: four saved locals, the states that hold each, and which of them may
+/// be alive at once. The page explains it line by line; each claim it makes is here.
+#[test]
+fn the_transform_saves_four_locals_and_only_the_two_awaitees_may_share_their_bytes() {
+    let after = dumped("after: two_suspension_points::{closure#0}");
+    let text = &after.text;
+    // The saved locals, in the order the pass numbers them, with the line and column of the
+    // source each comes from (lib.rs line 88 is the signature, 89 and 91 the awaits, 90 `between`).
+    for (local, ty, span) in [
+        ("_s0", "u64", "lib.rs:88:36: 88:42"),
+        ("_s1", "YieldOnce", "lib.rs:89:5: 89:31"),
+        ("_s2", "u64", "lib.rs:90:9: 90:16"),
+        ("_s3", "YieldOnce", "lib.rs:91:5: 91:31"),
+    ] {
+        let field = format!("        {local}: CoroutineSavedTy {{\n            ty: {ty},\n");
+        assert!(text.contains(&field), "{field} missing from:\n{text}");
+        let at = text.find(&field).unwrap();
+        assert!(text[at..].lines().nth(3).is_some_and(|line| line.contains(span)), "{local} comes from {span}");
+    }
+    assert!(!text.contains("_s4: CoroutineSavedTy"), "four saved locals, no more");
+    // Which state holds which: `before` (_s0) in both suspended states, the rest in one each.
+    assert!(text.contains("        Suspend0 (3): [_s0, _s1],\n        Suspend1 (4): [_s0, _s2, _s3],\n"), "{text}");
+    // Pairs whose storage may be live at the same moment. The first awaitee conflicts with
+    // nothing but `before`; the second awaitee and `between` conflict with each other.
+    let conflicts: Vec<&str> = text
+        .lines()
+        .skip_while(|line| !line.starts_with("    storage_conflicts: BitMatrix(4x4) {"))
+        .skip(1)
+        .take_while(|line| line.starts_with("        ("))
+        .map(str::trim)
+        .collect();
+    let pair = |a: &str, b: &str| conflicts.contains(&format!("({a}, {b}),").as_str());
+    assert!(pair("_s0", "_s1") && pair("_s0", "_s2") && pair("_s0", "_s3") && pair("_s2", "_s3"), "{conflicts:?}");
+    assert!(!pair("_s1", "_s2") && !pair("_s1", "_s3"), "the first awaitee overlaps neither: {conflicts:?}");
+    assert_eq!(conflicts.len(), 12, "4 with themselves, and 4 pairs both ways");
+    let end = text.lines().position(|line| line == "} */").expect("the layout comment ends") + 1;
+    let layout = Part::of_stage(&after, "layout", 1..=end);
+    assert_stage_snapshot!("two_suspension_points_after_state_transform", after);
+    assert_part_snapshot!("two_suspension_points_after_state_transform", layout);
+}
+
+/// What the page says of the pass's output against the `--emit=mir` listing: later passes
+/// still renumber its blocks (state 3 goes to bb25 here, to bb13 in the listing), both halves of
+/// the resumption are still in two blocks, and the storage markers are still there.
+#[test]
+fn the_pass_output_is_not_yet_the_final_mir() {
+    let after = dumped("after: hello_world::{closure#0}");
+    let body = after.body.as_ref().expect("a MIR body");
+    assert!(body.block("bb0").unwrap().terminator().contains("3: bb25"));
+    let last = listings::stage(CHAPTER, Stage::Mir, "hello_world::{closure#0}").unwrap_or_else(|e| panic!("{e}"));
+    let last_body = last.body.as_ref().expect("a MIR body");
+    assert!(last_body.block("bb0").unwrap().terminator().contains("3: bb13"), "{}", last.text);
+    assert!(after.text.contains("        _20 = move _2;\n") && after.text.contains("        _2 = move _20;\n"));
+    assert!(after.text.contains("StorageLive(") && after.text.contains("StorageDead("));
+    assert!(!last.text.contains("StorageLive("), "removed later at opt-level 0");
 }

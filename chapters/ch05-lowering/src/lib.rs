@@ -180,6 +180,18 @@ pub fn boxed_argument_counted_twice(bytes: [u8; 1024]) -> Pin<Box<dyn Future<Out
 }
 // ANCHOR_END: boxed
 
+// ANCHOR: first_assigned_late
+/// [`two_big_awaits_in_sequence`] with one change: `first` is declared before the first await
+/// but assigned only after it, so it never needs its storage while the first awaitee does.
+pub async fn first_assigned_after_the_await() -> u8 {
+    let first: u8;
+    let result = buffer_held_across_await().await;
+    first = result;
+    let second = buffer_held_across_await().await;
+    first ^ second
+}
+// ANCHOR_END: first_assigned_late
+
 // The book's chapter page: its Rust blocks are compiled and run as this crate's doc-tests, with
 // this crate's edition (see ARCHITECTURE.md, "Testing the book's Rust").
 #[cfg(doctest)]

@@ -26,3 +26,33 @@ fn the_await_is_a_yield_until_the_state_transform() {
     .unwrap_or_else(|refuted| panic!("{refuted}"));
     assert_experiment_snapshot!("the_await_is_a_yield_until_the_state_transform", experiment);
 }
+
+/// `first` takes a byte of its own before the first awaitee because it is assigned while that
+/// awaitee still needs its storage: the same body with `first` assigned after the await has
+/// no such byte, although `first` is still declared (and `StorageLive`) before it.
+#[test]
+fn first_costs_a_byte_because_it_is_assigned_while_the_awaitee_is_alive() {
+    let layout = |name: &str| listings::stage(CHAPTER, Stage::TypeSizes, name).unwrap_or_else(|e| panic!("{e}"));
+    let in_sequence = layout("two_big_awaits_in_sequence");
+    let assigned_late = layout("first_assigned_after_the_await");
+    listings::assert_stage_snapshot!("first_assigned_after_the_await", assigned_late);
+    let experiment = Experiment {
+        effect: "`Suspend0` starts with a byte of padding: `first`'s byte, reserved before the first awaitee",
+        change: "`first` assigned after the first `.await` instead of from it (`first_assigned_after_the_await`)",
+        with: Trial::new("two_big_awaits_in_sequence", &in_sequence),
+        without: Trial::new("first_assigned_after_the_await", &assigned_late),
+    }
+    .run(|line| line == "padding: 1 bytes")
+    .unwrap_or_else(|refuted| panic!("{refuted}"));
+    assert_experiment_snapshot!("first_costs_a_byte_because_it_is_assigned_while_the_awaitee_is_alive", experiment);
+    let before = dumped("before: two_big_awaits_in_sequence::{closure#0}");
+    // `first` (_3) gets the first await's result in the block that then drops the first
+    // awaitee (_6), and only the block after that ends its storage.
+    assert!(before.text.contains("debug first => _3;") && before.text.contains("debug __awaitee => _6;"));
+    let body = before.body.as_ref().expect("a MIR body");
+    let assigning = body.blocks().iter().find(|block| block.statements.iter().any(|s| s == "_3 = copy _17;"));
+    let assigning = assigning.expect("first assigned the await's result");
+    assert!(assigning.terminator().starts_with("drop(_6) -> [return: "), "{}", assigning.terminator());
+    let next = body.block(assigning.successors()[0]).expect("the drop's return block");
+    assert_eq!(next.statements.first().map(String::as_str), Some("StorageDead(_6);"));
+}

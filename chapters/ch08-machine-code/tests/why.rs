@@ -10,11 +10,15 @@ const CHAPTER: &str = env!("CARGO_PKG_NAME");
 
 const RESUME: &str = "three_awaits::{{closure}}";
 
-/// The resume function at one level, as `tests/listings.rs` lists it for the page.
-fn resume_at(opt_level: &str) -> AsmListing {
+/// A function with the given flags, with source lines, as `tests/listings.rs` lists it for the page.
+fn asm_with(function: &str, flags: &CodegenFlags) -> AsmListing {
     let options = AsmOptions { source: true, data: false };
-    listings::asm_with_flags(CHAPTER, RESUME, &options, &CodegenFlags::with_opt_level(opt_level))
-        .unwrap_or_else(|error| panic!("{error}"))
+    listings::asm_with_flags(CHAPTER, function, &options, flags).unwrap_or_else(|error| panic!("{error}"))
+}
+
+/// The resume function at one level.
+fn resume_at(opt_level: &str) -> AsmListing {
+    asm_with(RESUME, &CodegenFlags::with_opt_level(opt_level))
 }
 
 /// "Level `z` (`minsize`) goes further and stops inlining `YieldOnce::poll` at all": the same
@@ -36,4 +40,46 @@ fn yield_once_poll_is_called_at_z() {
     })
     .unwrap_or_else(|refuted| panic!("{refuted}"));
     assert_experiment_snapshot!("yield_once_poll_is_called_at_z", experiment);
+}
+
+/// "The jump table stayed … DFA jump threading … is not in the default pipeline": `run_in_view`
+/// with the listing's flags keeps its table; given the option that adds the pass, it has none.
+#[test]
+fn run_in_view_keeps_its_jump_table_without_dfa_jump_threading() {
+    let with = asm_with("run_in_view", &CodegenFlags::default());
+    let without = asm_with("run_in_view", &CodegenFlags::default().with_codegen("llvm-args=-enable-dfa-jump-thread"));
+    assert_asm_snapshot!("run_in_view", with);
+    assert_asm_snapshot!("run_in_view_dfa_jump_thread", without);
+    let experiment = Experiment {
+        effect: "the jump table `.LJTI0_0`: its address loaded, its label and its entries",
+        change: "`-C llvm-args=-enable-dfa-jump-thread`, which adds DFA jump threading to the pipeline",
+        with: Trial::new("run_in_view", &with),
+        without: Trial::new("run_in_view_dfa_jump_thread", &without),
+    }
+    .run(|line| line.contains(".LJTI"))
+    .unwrap_or_else(|refuted| panic!("{refuted}"));
+    assert_experiment_snapshot!("run_in_view_keeps_its_jump_table_without_dfa_jump_threading", experiment);
+}
+
+/// "What keeps it is unwinding": at level 2 each `YieldOnce::default()` stores 0 into the flag
+/// that the next block overwrites with 1; with `-C panic=abort` (no landing pads) the stores of
+/// 0 are gone.
+#[test]
+fn the_dead_stores_to_the_flag_go_with_the_landing_pads() {
+    let with = resume_at("2");
+    let without = asm_with(RESUME, &CodegenFlags::with_opt_level("2").with_codegen("panic=abort"));
+    assert_asm_snapshot!("three_awaits_opt_level_2", with);
+    assert_asm_snapshot!("three_awaits_opt_level_2_panic_abort", without);
+    let experiment = Experiment {
+        effect: "`mov byte ptr [rbx + 32], 0`, the store of 0 that `mov byte ptr [rbx + 32], 1` overwrites",
+        change: "`-C panic=abort`: no unwinding, so no landing pads",
+        with: Trial::new("three_awaits_opt_level_2", &with),
+        without: Trial::new("three_awaits_opt_level_2_panic_abort", &without),
+    }
+    .run(|line| line == "mov byte ptr [rbx + 32], 0")
+    .unwrap_or_else(|refuted| panic!("{refuted}"));
+    assert_experiment_snapshot!("the_dead_stores_to_the_flag_go_with_the_landing_pads", experiment);
+    // The landing pads go with them: only the first listing resumes unwinding.
+    let unwinds = |listing: &AsmListing| listing.to_string().contains("call    _Unwind_Resume@PLT");
+    assert!(unwinds(&with) && !unwinds(&without), "{with}\n{without}");
 }

@@ -1,7 +1,10 @@
 //! Chapter 5's why-experiments: each test takes two listings one change apart and shows that the
 //! effect the page explains comes and goes with its cause.
 
-use listings::{Experiment, Stage, StageListing, Trial, assert_experiment_snapshot};
+use listings::{
+    AsmListing, AsmOptions, CodegenFlags, Experiment, Stage, StageListing, Trial, assert_asm_snapshot,
+    assert_experiment_snapshot,
+};
 
 const CHAPTER: &str = env!("CARGO_PKG_NAME");
 
@@ -55,4 +58,36 @@ fn first_costs_a_byte_because_it_is_assigned_while_the_awaitee_is_alive() {
     assert!(assigning.terminator().starts_with("drop(_6) -> [return: "), "{}", assigning.terminator());
     let next = body.block(assigning.successors()[0]).expect("the drop's return block");
     assert_eq!(next.statements.first().map(String::as_str), Some("StorageDead(_6);"));
+}
+
+/// The resume function of `two_suspension_points` as `tests/listings.rs` lists it for the page,
+/// compiled with `flags`.
+fn state_machine(flags: &CodegenFlags) -> AsmListing {
+    let options = AsmOptions { source: true, data: false };
+    listings::asm_with_flags(CHAPTER, "two_suspension_points::{{closure}}", &options, flags)
+        .unwrap_or_else(|error| panic!("{error}"))
+}
+
+/// Each `.await` writes a new `YieldOnce` (`yielded = false`) into the awaitee's byte at offset
+/// 24 and its inlined `poll` overwrites it with `true` before anything reads it. The store of
+/// `false` stays only while the resume function can unwind: with `-C panic=abort` it goes (two
+/// stores in the default listing, none in the other), together with the landing pads. Chapter 9
+/// quotes the default listing's two stores.
+#[test]
+fn the_dead_store_of_a_new_yield_once_is_kept_while_the_resume_function_can_unwind() {
+    let unwinding = state_machine(&CodegenFlags::default());
+    let aborting = state_machine(&CodegenFlags::default().with_codegen("panic=abort"));
+    assert_asm_snapshot!("two_suspension_points_state_machine_panic_abort", aborting);
+    let experiment = Experiment {
+        effect: "the new `YieldOnce`'s `yielded = false`, `mov byte ptr [… + 24], 0`, before `poll` stores 1",
+        change: "`-C panic=abort`",
+        with: Trial::new("two_suspension_points_state_machine", &unwinding),
+        without: Trial::new("two_suspension_points_state_machine_panic_abort", &aborting),
+    }
+    .run(|line| line.starts_with("mov byte ptr [") && line.ends_with(" + 24], 0"))
+    .unwrap_or_else(|refuted| panic!("{refuted}"));
+    assert_experiment_snapshot!(
+        "the_dead_store_of_a_new_yield_once_is_kept_while_the_resume_function_can_unwind",
+        experiment
+    );
 }

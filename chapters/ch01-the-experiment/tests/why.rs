@@ -78,10 +78,14 @@ fn lines_between(listing: &StageListing, from: &str, to: &str) -> std::ops::Rang
 /// was ever written, and LLVM gives the undefined second byte 0": the IR as rustc hands it to
 /// LLVM stores one byte and loads two; LLVM's passes turn that into one `store i16 0`.
 #[test]
-fn the_two_byte_store_is_made_by_llvm_from_rustcs_one_byte_store_and_two_byte_move() {
+fn llvm_makes_the_two_byte_store() {
     let optimised = ir(Stage::LlvmIr, "poll_hello_world_twice");
     let unoptimised = ir(Stage::LlvmIrUnoptimised, "poll_hello_world_twice");
-    let built = Part::of_stage(&unoptimised, "into_the_box", lines_between(&unoptimised, "store i8 0, ptr %_8", "to label %bb16"));
+    let built = Part::of_stage(
+        &unoptimised,
+        "into_the_box",
+        lines_between(&unoptimised, "store i8 0, ptr %_8", "to label %bb16"),
+    );
     assert_part_snapshot!("poll_hello_world_twice_unoptimised", built);
     let stored = Part::of_stage(&optimised, "into_the_box", lines_between(&optimised, "bb16:", "store i16 0"));
     assert_part_snapshot!("poll_hello_world_twice", stored);
@@ -93,5 +97,5 @@ fn the_two_byte_store_is_made_by_llvm_from_rustcs_one_byte_store_and_two_byte_mo
     }
     .run(|line| line.starts_with("store i16 0,"))
     .unwrap_or_else(|refuted| panic!("{refuted}"));
-    assert_experiment_snapshot!("the_two_byte_store_is_made_by_llvm_from_rustcs_one_byte_store_and_two_byte_move", experiment);
+    assert_experiment_snapshot!("llvm_makes_the_two_byte_store", experiment);
 }

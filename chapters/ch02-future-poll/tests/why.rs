@@ -18,7 +18,9 @@ fn the_tag_is_stored_as_a_word_because_rustc_widened_it() {
     let widened = asm("ArrayAfter::poll");
     let byte = asm("ArrayAfter::poll_byte_tagged");
     assert_eq!(
-        byte.instructions().filter(|(mnemonic, operands)| *mnemonic == "mov" && operands.starts_with("byte ptr [rax], ")).count(),
+        byte.instructions()
+            .filter(|(mnemonic, operands)| *mnemonic == "mov" && operands.starts_with("byte ptr [rax], "))
+            .count(),
         2,
         "a one-byte tag at offset 0 of the slot, on both paths: {byte}"
     );

@@ -50,13 +50,13 @@ fn jump_table_entries_are_distances_because_the_code_may_be_loaded_anywhere() {
         fixed.to_string().lines().any(|line| line.trim_start().starts_with(".quad") && line.contains(".LBB0_")),
         "8-byte addresses instead: {fixed}"
     );
-    assert_asm_snapshot!("hello_world_state_machine_no_source", position_independent);
-    assert_asm_snapshot!("hello_world_state_machine_relocation_model_static", fixed);
+    assert_asm_snapshot!("state_machine_position_independent", position_independent);
+    assert_asm_snapshot!("state_machine_relocation_model_static", fixed);
     let experiment = Experiment {
         effect: "jump-table entries that are distances, `.long .LBB0_N-.LJTI0_0`",
         change: "`-C relocation-model=static`: code at an address fixed at link time",
-        with: Trial::new("hello_world_state_machine_no_source", &position_independent),
-        without: Trial::new("hello_world_state_machine_relocation_model_static", &fixed),
+        with: Trial::new("state_machine_position_independent", &position_independent),
+        without: Trial::new("state_machine_relocation_model_static", &fixed),
     }
     .run(|line| line.starts_with(".long .LBB") && line.contains("-.LJTI"))
     .unwrap_or_else(|refuted| panic!("{refuted}"));

@@ -233,3 +233,34 @@ pub fn poll_catching_panics<F: Future + ?Sized>(future: Pin<&mut F>, cx: &mut Co
 #[cfg(doctest)]
 #[doc = include_str!("../../../book/ch02-future-poll.md")]
 pub struct ChapterPage;
+
+// ANCHOR: byte_tagged_poll
+/// `std::task::Poll` copied out by hand, with one change: `repr(u8)` fixes its tag at one byte,
+/// where rustc would widen the tag of a `repr(Rust)` enum to its payload's alignment. The
+/// experiment `the_tag_is_stored_as_a_word_because_rustc_widened_it` in `tests/why.rs` compares
+/// `ArrayAfter`'s `poll` with [`ArrayAfter::poll_byte_tagged`].
+///
+/// ```
+/// use ch02_future_poll::ByteTaggedPoll;
+/// assert_eq!(size_of::<ByteTaggedPoll<[u64; 4]>>(), 40); // the tag's byte, padding, four words
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[repr(u8)]
+pub enum ByteTaggedPoll<T> {
+    Ready(T),
+    Pending,
+}
+
+impl ArrayAfter {
+    /// `ArrayAfter`'s `poll` line for line, answering with a [`ByteTaggedPoll`] instead of a
+    /// `Poll`.
+    #[inline(never)] // see the comment at the top of the file
+    pub fn poll_byte_tagged(mut self: Pin<&mut Self>, _cx: &mut Context<'_>) -> ByteTaggedPoll<[u64; 4]> {
+        if self.polls_left == 0 {
+            return ByteTaggedPoll::Ready(self.words);
+        }
+        self.polls_left -= 1;
+        ByteTaggedPoll::Pending
+    }
+}
+// ANCHOR_END: byte_tagged_poll

@@ -118,3 +118,9 @@ fn the_buffer_coroutines_whose_mir_the_page_shows_have_their_states_drawn() {
         assert!(states.named_transitions().contains(&("Suspend0", "Returned", Exit::Ready)), "{function}");
     }
 }
+
+#[test]
+fn first_assigned_after_the_await_shares_byte_1_with_the_first_awaitee() {
+    let layout = assert_layout_picture!("first_assigned_after_the_await");
+    assert_eq!(over(&layout, 1..2), [("Suspend0".into(), "__awaitee".into()), ("Suspend1".into(), "first".into())]);
+}

@@ -110,6 +110,15 @@ fn the_first_resume_stores_the_futures_own_address_at_offset_16_and_the_next_one
     assert_asm_snapshot!("points_into_itself_state_machine", listing);
 }
 
+#[test]
+fn the_sixteen_sevens_come_from_a_constant_of_sixteen_bytes_of_7() {
+    // The page's listing is made without `--data`; this one has the constant `movaps` loads.
+    let listing = asm("points_into_itself::{{closure}}", AsmOptions { source: false, data: true });
+    let code = instructions(&listing);
+    assert!(code.contains(&("movaps", "xmm0, xmmword ptr [rip + .L__unnamed_1]")), "{listing}");
+    assert_eq!(listing.data_after(".L__unnamed_1"), ["16,7"], "`.zero 16,7`: {listing}");
+}
+
 // ---- pin! and Box::pin ---------------------------------------------------------------------------
 
 #[test]
@@ -157,7 +166,26 @@ fn box_pin_allocates_forty_bytes_aligned_to_8_and_writes_only_the_argument_and_s
     }
     let stores_into_the_box: Vec<_> = code.iter().filter(|(_, operands)| operands.contains("ptr [rax")).collect();
     assert_eq!(stores_into_the_box.len(), 2, "no buffer and no pointer yet: {stores_into_the_box:?}");
+    // A null allocation goes to `handle_alloc_error(Layout)`, alignment first, then size …
+    assert!(code.windows(2).any(|w| w == [("test", "rax, rax"), ("je", ".LBB0_1")]), "{listing}");
+    assert_eq!(
+        listing.block(".LBB0_1"),
+        Some(vec![
+            ("mov", "edi, 8"),
+            ("mov", "esi, 40"),
+            ("call", "qword ptr [rip + alloc::alloc::handle_alloc_error@GOTPCREL]")
+        ])
+    );
     assert_asm_snapshot!("boxed_points_into_itself", listing);
+}
+
+#[test]
+fn a_layout_holds_its_alignment_before_its_size_the_order_handle_alloc_error_gets_them_in() {
+    let layout = std::alloc::Layout::from_size_align(40, 8).unwrap();
+    // SAFETY: a `Layout` is two initialised `usize`-sized fields, 16 bytes, as `-Zprint-type-sizes`
+    // prints it; reading them back as two `usize`s is how this test sees their order.
+    let fields: [usize; 2] = unsafe { std::mem::transmute(layout) };
+    assert_eq!(fields, [8, 40], "`.align` at 0, `.size` at 8");
 }
 
 // ---- The projection, compiled ------------------------------------------------------------------

@@ -89,7 +89,7 @@ fn needs_drop_of<T>(_: &T) -> bool {
 }
 
 #[test]
-fn every_future_of_an_async_body_counts_as_needing_a_drop_even_when_nothing_it_saves_does() {
+fn an_empty_future_and_one_that_saves_only_a_byte_both_count_as_needing_a_drop() {
     assert!(needs_drop_of(&async {}));
     // Saves a `u8` and a `YieldOnce`, neither of which needs a drop.
     assert!(needs_drop_of(&ch07_cancellation::rc_dropped_in_a_block_before_await()));

@@ -40,6 +40,13 @@ fn the_future_of_held_across_awaits_holds_different_names_in_each_suspended_stat
 // ---- The drop glue in MIR -----------------------------------------------------------------------
 
 #[test]
+fn the_first_resume_moves_the_upvar_into_the_bodys_argument_so_a_finished_future_has_none_to_drop() {
+    let mir = stage(Stage::Mir, "held_across_awaits::{closure#0}");
+    let moved_out = "(((*_31) as variant#5).0: Named) = move ((*_31).0: Named);";
+    assert!(mir.text.contains(moved_out), "`let argument = argument;` moves the upvar:\n{}", mir.text);
+}
+
+#[test]
 fn the_drop_glue_switches_on_the_state_and_drops_exactly_what_each_state_holds() {
     let glue = stage(Stage::DropGlue, "held_across_awaits");
     let mir = glue.text.as_str();
@@ -229,6 +236,8 @@ fn an_rc_used_after_the_await_is_a_field_of_the_future() {
 fn an_rc_in_a_block_that_ends_before_the_await_is_a_local_of_the_resume_function() {
     let mir = stage(Stage::Mir, "rc_dropped_in_a_block_before_await::{closure#0}");
     assert!(mir.text.contains("debug shared => _3;"), "{}", mir.text);
+    // Borrowed (`*shared` is `Deref::deref(&shared)`), and still not saved: its scope ends first.
+    assert!(mir.text.contains("_5 = &_3;"), "{}", mir.text);
     assert!(mir.text.contains("debug value => (((*_17) as variant#3).0: u8);"), "only the byte is saved");
     assert!(!mir.text.contains("variant#3).0: std::rc::Rc"), "{}", mir.text);
     assert_stage_snapshot!("rc_dropped_in_a_block_before_await", mir);

@@ -23,6 +23,10 @@ fn compile(name: &str, extra: &[&str]) -> (String, String) {
         .env("RUSTC_BOOTSTRAP", "1")
         .args(["--edition=2024", "--crate-type=lib", "-C", "opt-level=3", "-C", "llvm-args=-x86-asm-syntax=intel"])
         .args(extra)
+        // rustc writes its intermediate files to the output directory, the current one unless
+        // told: each compilation gets its own, or two tests running at once swap their results.
+        .arg("--out-dir")
+        .arg(&dir)
         .arg(format!("--emit=mir={},asm={}", mir.display(), asm.display()))
         .arg(&file)
         .output()

@@ -42,7 +42,9 @@ fn slot_reads_in_mir(mir: &str) -> usize {
 
 /// How many instructions read memory at `operand` (e.g. `+ 16]`, the `wake_by_ref` slot).
 fn reads_in_asm(asm: &str, operand: &str) -> usize {
-    asm.lines().filter(|line| line.starts_with('\t') && !line.trim_start().starts_with('.') && line.contains(operand)).count()
+    asm.lines()
+        .filter(|line| line.starts_with('\t') && !line.trim_start().starts_with('.') && line.contains(operand))
+        .count()
 }
 
 #[test]

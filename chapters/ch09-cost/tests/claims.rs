@@ -242,17 +242,20 @@ fn waking_an_awake_thread_costs_the_thread_waker_twice_what_flag_costs() {
 // ---- Executors ---------------------------------------------------------------------------------
 
 #[test]
-fn futures_block_on_runs_a_task_that_never_yields_in_about_a_quarter_of_the_instructions_of_ours() {
-    // Stated: about a quarter (0.22 when measured). Tolerance: 0.15 to 0.35.
+fn futures_block_on_runs_a_task_that_never_yields_in_less_than_a_quarter_of_the_instructions_of_ours() {
+    // Stated: less than a quarter (0.22 when measured). Tolerance below: down to 0.15.
     for (which, figures) in both() {
         let ratio = value(figures, "task_futures_block_on") / value(figures, "task_block_on");
-        within(which, "futures block_on / chapter 4's block_on, a task that never yields", ratio, 0.15, 0.35);
+        let claim = "futures block_on / chapter 4's block_on, a task that never yields";
+        assert!(ratio < 0.25, "{which}: {claim}: {ratio} is not less than a quarter");
+        within(which, claim, ratio, 0.15, 0.25);
     }
 }
 
 #[test]
-fn the_two_block_ons_cost_the_same_per_yield_and_wake_in_the_same_instructions() {
-    // Stated: the same per yield. Tolerance: 10%.
+fn the_two_block_ons_cost_the_same_per_yield_and_wake_in_the_same_number_of_instructions() {
+    // Stated: the same per yield (tolerance: 10%), and the same count per wake, exactly. The
+    // page does not claim the two wakes are the same instructions: no listing of them is read.
     for (which, figures) in both() {
         let ratio = value(figures, "task_futures_block_on_per_yield") / value(figures, "task_block_on_per_yield");
         within(which, "per yield, futures block_on / ours", ratio, 0.9, 1.1);
@@ -321,6 +324,45 @@ fn each_cpp_resume_is_its_path_through_chapter_8s_actor_and_the_one_jump_of_resu
                 on_path.len() as f64 + 1.0,
                 "{which}: {on_path:#?}"
             );
+        }
+    }
+}
+
+/// The paths of the four polls through chapter 8's `three_awaits` state machine: the entry
+/// block's jump table, then whole blocks, since no conditional jump on them is taken.
+const THREE_AWAITS_PATHS: [&[&str]; 4] =
+    [&[".LBB0_1", ".LBB0_7"], &[".LBB0_5", ".LBB0_6"], &[".LBB0_2", ".LBB0_4"], &[".LBB0_3"]];
+
+#[test]
+fn each_rust_poll_of_three_awaits_is_its_path_through_chapter_8s_listing_and_the_noop_wake() {
+    let state_machine = listing("ch08-machine-code", "three_awaits::{{closure}}");
+    let dead_store = "mov byte ptr [rbx + 32], 0";
+    let flag_store = "mov byte ptr [rbx + 32], 1";
+    // The future's address comes in `rdi`, which a call may change (psABI §3.2.1), and is kept
+    // in the callee-saved `rbx`, saved first, for the stores of the state after the calls.
+    let all = path(&state_machine, &[]);
+    assert_eq!(&all[..2], ["push rbx", "mov rbx, rdi"], "{state_machine}");
+    for (poll, labels) in (1..=4).zip(THREE_AWAITS_PATHS) {
+        let on_path = path(&state_machine, labels);
+        // Polls 1 to 3 call the leaf's wake through the vtable: `Waker::noop()`'s one `ret`.
+        let wake = if poll < 4 { 1.0 } else { 0.0 };
+        for (which, figures) in both() {
+            assert_eq!(
+                value(figures, &format!("three_awaits_poll_{poll}")),
+                on_path.len() as f64 + wake,
+                "{which}: {on_path:#?}"
+            );
+        }
+        // The dead store: the new `YieldOnce` written, then overwritten by the leaf's poll with
+        // nothing between that reads the byte at 32 (the instructions between are a jump, or
+        // loads and stores of other offsets).
+        let dead = on_path.iter().filter(|i| *i == dead_store).count();
+        assert_eq!(dead, if poll < 4 { 1 } else { 0 }, "poll {poll}: {on_path:#?}");
+        if dead == 1 {
+            let written = on_path.iter().position(|i| i == dead_store).unwrap();
+            let overwritten = on_path.iter().position(|i| i == flag_store).unwrap();
+            assert!(written < overwritten, "poll {poll}: {on_path:#?}");
+            assert!(on_path[written + 1..overwritten].iter().all(|i| !i.contains("[rbx + 32]")), "poll {poll}");
         }
     }
 }

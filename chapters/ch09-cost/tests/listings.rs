@@ -60,9 +60,15 @@ fn the_state_machine_keeps_two_registers_and_writes_its_state_after_the_awaited_
     let listing = asm("ch05-lowering", "two_suspension_points::{{closure}}");
     let all = instructions(&listing);
     // Two callee-saved registers, rbx (the future) and r14 (the place of the `Poll`), and a
-    // push of rax that only keeps the stack aligned.
+    // push of rax that reserves eight bytes: three pushes after the return address leave `rsp`
+    // on a 16-byte boundary for the calls (psABI §3.2.2).
     assert_eq!(saved_registers(&all), ["r14", "rbx", "rax"], "{listing}");
     assert_eq!(&all[3..5], ["mov rbx, rsi", "mov r14, rdi"]);
+    // The pushed value is never read: the first use of the slot is the store of `before` that
+    // `black_box` goes through, and it is given back with `add rsp, 8`, not popped.
+    let first_use = all.iter().position(|i| i.contains("[rsp]")).unwrap();
+    assert_eq!(all[first_use], "mov qword ptr [rsp], rax", "{listing}");
+    assert!(all.iter().any(|i| i == "add rsp, 8") && !all.iter().any(|i| i == "pop rax"), "{listing}");
     // The state byte at offset 16 is written once, after both calls, at the exit all the
     // suspensions share.
     let stores: Vec<usize> = all

@@ -51,6 +51,10 @@ fn the_enum_by_hand_keeps_one_register_and_writes_its_next_variant_before_pollin
     // It loads two fields before it knows whether it needs them: `before` and the awaitee's flag.
     assert_eq!(&all[3..5], ["movzx edi, byte ptr [rsi]", "mov rax, qword ptr [rsi + 8]"]);
     assert_eq!(all[5], "movzx ecx, byte ptr [rsi + 1]");
+    // No landing pad: nothing in it resumes unwinding, unlike rustc's machine, which keeps the
+    // dead store of a new `YieldOnce` only while it can unwind (chapter 5's experiment).
+    assert!(!listing.to_string().contains("_Unwind_Resume"), "{listing}");
+    assert!(asm("ch05-lowering", "two_suspension_points::{{closure}}").to_string().contains("_Unwind_Resume"));
     assert_asm_snapshot!("by_hand_poll", listing);
 }
 

@@ -83,3 +83,31 @@ fn the_dead_stores_to_the_flag_go_with_the_landing_pads() {
     let unwinds = |listing: &AsmListing| listing.to_string().contains("call    _Unwind_Resume@PLT");
     assert!(unwinds(&with) && !unwinds(&without), "{with}\n{without}");
 }
+
+/// "Where level 2 jumps to a shared tail, level 3 copies the tail into each path": level 2 with
+/// block placement's tail-duplication threshold raised from its default, 2, to 4 (the default of
+/// its aggressive threshold, used at level 3) has no jump to a shared tail.
+#[test]
+fn level_2_shares_the_tails_that_a_higher_tail_duplication_threshold_copies() {
+    let with = resume_at("2");
+    let without =
+        asm_with(RESUME, &CodegenFlags::with_opt_level("2").with_codegen("llvm-args=-tail-dup-placement-threshold=4"));
+    assert_asm_snapshot!("three_awaits_opt_level_2", with);
+    assert_asm_snapshot!("three_awaits_opt_level_2_tail_dup_placement_threshold_4", without);
+    let experiment = Experiment {
+        effect: "`jmp .LBB0_8` and `jmp .LBB0_14`, the jumps to the shared `Pending` return and the shared cleanup",
+        change: "`-C llvm-args=-tail-dup-placement-threshold=4`, level 3's tail-duplication threshold",
+        with: Trial::new("three_awaits_opt_level_2", &with),
+        without: Trial::new("three_awaits_opt_level_2_tail_dup_placement_threshold_4", &without),
+    }
+    .run(|line| line == "jmp .LBB0_8" || line == "jmp .LBB0_14")
+    .unwrap_or_else(|refuted| panic!("{refuted}"));
+    assert_experiment_snapshot!("level_2_shares_the_tails_that_a_higher_tail_duplication_threshold_copies", experiment);
+    // The copies are level 3's: one `ret` per way out and one landing pad per await.
+    let count = |listing: &AsmListing, text: &str| listing.to_string().lines().filter(|l| l.trim() == text).count();
+    assert_eq!(
+        (count(&without, "ret"), count(&without, "call    _Unwind_Resume@PLT")),
+        (count(&resume_at("3"), "ret"), count(&resume_at("3"), "call    _Unwind_Resume@PLT")),
+        "{without}"
+    );
+}

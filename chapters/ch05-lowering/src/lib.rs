@@ -183,6 +183,8 @@ pub fn boxed_argument_counted_twice(bytes: [u8; 1024]) -> Pin<Box<dyn Future<Out
 // ANCHOR: first_assigned_late
 /// [`two_big_awaits_in_sequence`] with one change: `first` is declared before the first await
 /// but assigned only after it, so it never needs its storage while the first awaitee does.
+// The late assignment is the one change the experiment makes, so clippy's advice is declined.
+#[allow(clippy::needless_late_init)]
 pub async fn first_assigned_after_the_await() -> u8 {
     let first: u8;
     let result = buffer_held_across_await().await;

@@ -190,6 +190,8 @@ fn without_the_dyn_boundary_the_state_machine_is_inlined_into_the_driver() {
     assert!(listing.instructions().any(|i| i == ("mov", "bp, 257")), "0x0101: {listing}");
     assert!(listing.instructions().any(|i| i == ("mov", "bp, 1")), "0x0001: {listing}");
     assert_eq!(257, u16::from_le_bytes([1, 1]));
+    // Returned in `ax` of `eax`: the 16-bit writes left bits 16 to 31 as the caller had them.
+    assert!(listing.instructions().any(|i| i == ("mov", "eax, ebp")), "returned from ebp: {listing}");
     assert_asm_snapshot!("poll_hello_world_twice_inlined", listing);
 }
 

@@ -56,3 +56,17 @@ fn the_niche_goes_first_only_among_fields_of_the_same_alignment_and_otherwise_to
         (0, 2, 3)
     );
 }
+
+/// A `u16` declared before an array of four bytes.
+#[allow(dead_code)]
+struct HalfThenFourBytes {
+    half: u16,
+    bytes: [u8; 4],
+}
+
+#[test]
+fn the_sort_counts_a_fields_size_as_well_as_its_alignment() {
+    // `[u8; 4]` has alignment 1 and `u16` alignment 2, yet the array goes first: the sort key is
+    // an effective alignment that also counts the size (`effective_field_align`).
+    assert_eq!((offset_of!(HalfThenFourBytes, bytes), offset_of!(HalfThenFourBytes, half)), (0, 4));
+}

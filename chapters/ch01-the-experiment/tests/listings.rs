@@ -170,6 +170,12 @@ fn the_driver_polls_twice_through_the_dyn_future_vtable_and_drops_the_waker_thro
     let tail = block(".LBB0_9");
     assert!(tail.contains(&("call", "qword ptr [rax + 24]")) && tail.last() == Some(&("call", "_Unwind_Resume@PLT")));
     assert_eq!(block(".LBB0_10"), [("call", "qword ptr [rip + core::panicking::panic_in_cleanup@GOTPCREL]")]);
+    // The 32-byte `Context` at `[rsp + 40]`: `waker`, `local_waker`, and `ext`'s null first word;
+    // `ext`'s second word, at `[rsp + 64]`, is never written.
+    for store in ["qword ptr [rsp + 40], rax", "qword ptr [rsp + 48], rax", "qword ptr [rsp + 56], 0"] {
+        assert!(listing.instructions().any(|i| i == ("mov", store)), "mov {store}: {listing}");
+    }
+    assert!(!listing.instructions().any(|(_, operands)| operands.contains("[rsp + 64]")), "{listing}");
     assert_asm_snapshot!("poll_hello_world_twice", listing);
 }
 
@@ -190,6 +196,8 @@ fn without_the_dyn_boundary_the_state_machine_is_inlined_into_the_driver() {
     assert!(listing.instructions().any(|i| i == ("mov", "bp, 257")), "0x0101: {listing}");
     assert!(listing.instructions().any(|i| i == ("mov", "bp, 1")), "0x0001: {listing}");
     assert_eq!(257, u16::from_le_bytes([1, 1]));
+    // Returned in `ax` of `eax`: the 16-bit writes left bits 16 to 31 as the caller had them.
+    assert!(listing.instructions().any(|i| i == ("mov", "eax, ebp")), "returned from ebp: {listing}");
     assert_asm_snapshot!("poll_hello_world_twice_inlined", listing);
 }
 
@@ -216,6 +224,8 @@ fn ud2_follows_a_call_that_never_returns_only_where_the_call_has_a_landing_pad()
     for panic in ["panic_const_async_fn_resumed@", "panic_const_async_fn_resumed_panic@"] {
         assert_eq!(after_the_call_to(&state_machine, panic), None, "{panic}: a plain call, nothing to clean up");
     }
+    assert_eq!(after_the_call_to(&state_machine, "_Unwind_Resume@PLT"), None, "{state_machine}");
+    assert!(!state_machine.instructions().any(|(mnemonic, _)| mnemonic == "ud2"), "no ud2: {state_machine}");
     let inlined = asm("poll_hello_world_twice_inlined", AsmOptions::default());
     assert_eq!(after_the_call_to(&inlined, "handle_alloc_error"), None, "no box yet, a no-op waker: a plain call");
     assert_eq!(after_the_call_to(&inlined, "panic_const_async_fn_resumed@"), ud2, "an invoke: the box is freed");
@@ -260,4 +270,16 @@ fn the_const_vtable_is_an_anonymous_constant_in_data_rel_ro() {
         .unwrap_or_else(|| panic!("no section for {label}"));
     assert!(section.contains(".data.rel.ro."), "{section}");
     assert!(!lines.iter().any(|line| line.starts_with(".globl") && line.contains(label)), "{label} is not exported");
+}
+
+/// "The old listing has a `ud2` directly after its plain call to `core::panicking::panic` and
+/// after `call _Unwind_Resume@PLT`": the seed note's listing, as it was recorded.
+#[test]
+fn the_seeds_listing_traps_after_calls_that_never_return() {
+    let seed = include_str!("../../../book/seed/listing-from-the-seed.s");
+    let lines: Vec<&str> = seed.lines().map(str::trim).collect();
+    for call in ["call    qword ptr [rip + core::panicking::panic@GOTPCREL]", "call    _Unwind_Resume@PLT"] {
+        let at = lines.iter().position(|line| *line == call).unwrap_or_else(|| panic!("no `{call}`"));
+        assert_eq!(lines[at + 1], "ud2", "after `{call}`");
+    }
 }

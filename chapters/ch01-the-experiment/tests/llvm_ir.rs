@@ -1,7 +1,7 @@
 //! The driver's LLVM IR, as rustc hands it to LLVM and as LLVM leaves it: the future of
 //! `hello_world` is two bytes, and it is moved into its box whole, as one `i16`.
 
-use listings::{Stage, StageListing, assert_stage_snapshot};
+use listings::{Part, Stage, StageListing, assert_part_snapshot, assert_stage_snapshot};
 
 const CHAPTER: &str = env!("CARGO_PKG_NAME");
 
@@ -39,5 +39,21 @@ fn after_llvm_s_passes_the_box_is_allocated_in_place_and_both_bytes_are_stored_a
     let allocation = line_of(text, "@\"__rustc::__rust_alloc\"(i64 noundef 2, i64 noundef 1)", 0);
     line_of(text, "store i16 0, ptr %4, align 1", allocation);
     assert!(!text.contains("Box<ch01_the_experiment::hello_world::{closure#0}>>::new"), "inlined:\n{text}");
+    // Without the PLT (rustc's default on x86-64 Linux), rustc marks its functions `nonlazybind`.
+    assert!(text.lines().next().is_some_and(|line| line == "; Function Attrs: nonlazybind uwtable"), "{text}");
     assert_stage_snapshot!("poll_hello_world_twice", listing);
+}
+
+/// "In LLVM's own code the call passes `poison` as that argument": after LLVM's passes, the
+/// state machine's call of `DummyFuture::poll` passes `poison` for the `Context` it never reads.
+#[test]
+fn after_llvm_s_passes_the_state_machine_calls_dummy_future_poll_with_a_poison_context() {
+    let listing = ir(Stage::LlvmIr, "hello_world::{closure#0}");
+    let text = &listing.text;
+    let call = line_of(text, "DummyFuture as core::future::future::Future>::poll", 0);
+    let line = text.lines().nth(call).unwrap();
+    assert!(line.contains("call") && line.ends_with("poison)"), "the call passes poison: {line}");
+    let part = Part::of_stage(&listing, "poll_call", call + 1..=call + 1);
+    assert_stage_snapshot!("hello_world_state_machine", listing);
+    assert_part_snapshot!("hello_world_state_machine", part);
 }

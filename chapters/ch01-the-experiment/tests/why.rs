@@ -99,3 +99,19 @@ fn llvm_makes_the_two_byte_store() {
     .unwrap_or_else(|refuted| panic!("{refuted}"));
     assert_experiment_snapshot!("llvm_makes_the_two_byte_store", experiment);
 }
+
+/// "The panicked state's entry is there because the body can unwind": with `-C panic=abort` the
+/// state machine has no jump table, tests for state 0 and compares with 3, sends every other
+/// state to `panic_const_async_fn_resumed`, and never stores the panicked state 2.
+#[test]
+fn under_panic_abort_the_state_machine_has_no_jump_table_and_no_panicked_arm() {
+    let listing = asm("hello_world::{{closure}}", &CodegenFlags::default().with_codegen("panic=abort"));
+    assert!(listing.jump_tables().is_empty(), "no jump table: {listing}");
+    let instructions: Vec<(&str, &str)> = listing.instructions().collect();
+    assert!(instructions.contains(&("test", "eax, eax")), "state 0: {listing}");
+    assert!(instructions.contains(&("cmp", "eax, 3")), "state 3: {listing}");
+    let calls = listing.calls();
+    assert!(calls.iter().any(|c| c.contains("panic_const_async_fn_resumed@")), "{calls:?}");
+    assert!(!calls.iter().any(|c| c.contains("panic_const_async_fn_resumed_panic")), "{calls:?}");
+    assert!(!instructions.iter().any(|(m, o)| *m == "mov" && o.ends_with(", 2")), "state 2 never stored: {listing}");
+}

@@ -137,6 +137,7 @@ fn rustc_in(
         .args(path_remaps(workspace))
         .arg("--out-dir")
         .arg(dir);
+    crate::compile::bootstrap_if_unstable(&mut command, flags);
     command
 }
 

@@ -198,7 +198,8 @@ impl CodegenFlags {
         options.extend(PROFILE.iter().filter(|key| key.explorer).filter_map(|key| key.rustc.map(str::to_owned)));
         options.extend(RUSTC_ARGS.iter().filter(|(_, explorer)| *explorer).map(|(flag, _)| format!("-C {flag}")));
         // An experiment's flag changes the code: that is why it is there. Compiler Explorer's
-        // stable rustc refuses a `-Z` flag; its nightly takes it.
+        // stable rustc refuses a `-Z` flag, so the book links no listing that has one
+        // (`needs_bootstrap`); the options still say what the listing was compiled with.
         options.extend(self.extra_words());
         options.join(" ")
     }

@@ -1,7 +1,7 @@
 //! Why `Task::poll` drops its waker through the vtable: `tests/why.rs` compares two functions
-//! that build the same `Arc` waker and call the same opaque `poll`, and differ in where the waker goes: the
-//! first passes a `Context` of that waker, the second a `Context` of `Waker::noop()` (and drops
-//! the waker after the call, as the first does).
+//! that build the same `Arc` waker and call the same opaque `poll`, and differ in where the
+//! waker goes: the first passes a `Context` of that waker, the second a `Context` of
+//! `Waker::noop()` (and drops the waker after the call, as the first does).
 
 use std::future::Future;
 use std::pin::Pin;

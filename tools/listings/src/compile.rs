@@ -147,6 +147,7 @@ impl<'a> Build<'a> {
             command.arg(format!("--emit=obj={}", object_path(&output).display()));
         }
         command.args(flags.rustc_args());
+        bootstrap_if_unstable(&mut command, flags);
         command
     }
 
@@ -213,6 +214,15 @@ pub(crate) fn cargo(workspace: &Workspace, rustc: &Rustc) -> Command {
         .env("RUSTC_WORKSPACE_WRAPPER", "")
         .env("CARGO_TERM_COLOR", "never");
     command
+}
+
+/// `RUSTC_BOOTSTRAP=1` for a compilation given a `-Z` flag, which the pinned stable compiler
+/// takes only so; no other compilation of a listing gets it (ARCHITECTURE.md). It is part of the
+/// command, so of the kept key too.
+pub(crate) fn bootstrap_if_unstable(command: &mut Command, flags: &CodegenFlags) {
+    if flags.needs_bootstrap() {
+        command.env("RUSTC_BOOTSTRAP", "1");
+    }
 }
 
 /// The files rustc read in a crate's last build. Cargo's `lib<crate>.d` lists them for a package

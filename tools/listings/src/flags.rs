@@ -20,6 +20,11 @@ pub struct CodegenFlags {
     /// `panic=abort`), in the order given: an experiment's one change (see
     /// [`CodegenFlags::with_codegen`]). None for the book's listings.
     pub codegen: Vec<String>,
+    /// Unstable `-Z` flags, as rustc spells them after `-Z` (`mir-enable-passes=-GVN`), in the
+    /// order given (see [`CodegenFlags::with_unstable`]). A stable compiler takes them only under
+    /// `RUSTC_BOOTSTRAP=1`, which the compilation then gets, and its description says so. None
+    /// for the book's listings.
+    pub unstable: Vec<String>,
 }
 
 /// The optimisation levels rustc knows, as `-C opt-level` spells them.
@@ -91,7 +96,7 @@ const DESCRIPTION_END: &str = " (Intel syntax), paths remapped";
 
 impl CodegenFlags {
     pub fn with_opt_level(opt_level: &str) -> CodegenFlags {
-        CodegenFlags { opt_level: opt_level.to_owned(), codegen: Vec::new() }
+        CodegenFlags { opt_level: opt_level.to_owned(), codegen: Vec::new(), unstable: Vec::new() }
     }
 
     /// These flags and one more `-C` flag, written as rustc takes it after `-C`:
@@ -108,9 +113,36 @@ impl CodegenFlags {
         self
     }
 
-    /// The extra flags as rustc's arguments: `-C`, flag, `-C`, flag…
+    /// These flags and one more unstable `-Z` flag, written as rustc takes it after `-Z`:
+    /// `CodegenFlags::default().with_unstable("mir-enable-passes=-GVN")`. It goes to rustc after
+    /// the `-C` flags, under `RUSTC_BOOTSTRAP=1` (the pinned compiler is a stable one), and into
+    /// the listing's description, Compiler Explorer link and regenerating command.
+    ///
+    /// # Panics
+    ///
+    /// On a flag that [`unstable_flag`] refuses: a test that asks for one is wrong as written.
+    pub fn with_unstable(mut self, flag: &str) -> CodegenFlags {
+        let flag = unstable_flag(flag).unwrap_or_else(|problem| panic!("{problem}"));
+        self.unstable.push(flag);
+        self
+    }
+
+    /// Whether the compilation needs `RUSTC_BOOTSTRAP=1`: exactly when there is a `-Z` flag.
+    /// The listing tool sets it for that compilation only (`compile.rs`, `standalone.rs`).
+    pub fn needs_bootstrap(&self) -> bool {
+        !self.unstable.is_empty()
+    }
+
+    /// The extra flags as rustc's arguments: `-C`, flag, `-C`, flag…, then `-Z`, flag…
     fn codegen_args(&self) -> impl Iterator<Item = String> + '_ {
-        self.codegen.iter().flat_map(|flag| ["-C".to_owned(), flag.clone()])
+        let codegen = self.codegen.iter().flat_map(|flag| ["-C".to_owned(), flag.clone()]);
+        codegen.chain(self.unstable.iter().flat_map(|flag| ["-Z".to_owned(), flag.clone()]))
+    }
+
+    /// The extra flags as a description and Compiler Explorer write them: `-C flag`, `-Z flag`.
+    fn extra_words(&self) -> impl Iterator<Item = String> + '_ {
+        let codegen = self.codegen.iter().map(|flag| format!("-C {flag}"));
+        codegen.chain(self.unstable.iter().map(|flag| format!("-Z {flag}")))
     }
 
     /// The profile keys, as `--config` arguments (which beat every config file).
@@ -152,7 +184,10 @@ impl CodegenFlags {
         let mut flags = vec![format!("--target {TARGET}"), format!("-C opt-level={}", self.opt_level)];
         flags.extend(PROFILE.iter().filter_map(|key| key.rustc.map(str::to_owned)));
         flags.extend(RUSTC_ARGS.iter().map(|(flag, _)| format!("-C {flag}")));
-        flags.extend(self.codegen.iter().map(|flag| format!("-C {flag}")));
+        flags.extend(self.extra_words());
+        if self.needs_bootstrap() {
+            flags.push(BOOTSTRAP.to_owned());
+        }
         format!("{}{DESCRIPTION_END}", flags.join(" "))
     }
 
@@ -162,13 +197,15 @@ impl CodegenFlags {
         let mut options = vec![format!("--edition {edition}"), format!("-C opt-level={}", self.opt_level)];
         options.extend(PROFILE.iter().filter(|key| key.explorer).filter_map(|key| key.rustc.map(str::to_owned)));
         options.extend(RUSTC_ARGS.iter().filter(|(_, explorer)| *explorer).map(|(flag, _)| format!("-C {flag}")));
-        // An experiment's flag changes the code: that is why it is there.
-        options.extend(self.codegen.iter().map(|flag| format!("-C {flag}")));
+        // An experiment's flag changes the code: that is why it is there. Compiler Explorer's
+        // stable rustc refuses a `-Z` flag, so the book links no listing that has one
+        // (`needs_bootstrap`); the options still say what the listing was compiled with.
+        options.extend(self.extra_words());
         options.join(" ")
     }
 
     /// The command-line options of `cargo xtask asm` that ask for these flags.
-    /// Unquoted: `["--opt-level", "z", "-C", "llvm-args=-enable-dfa-jump-thread"]`.
+    /// Unquoted: `["--opt-level", "z", "-C", "llvm-args=-enable-dfa-jump-thread", "-Z", "…"]`.
     pub(crate) fn command_options(&self) -> Vec<String> {
         let opt_level = match self.opt_level.as_str() {
             "3" => Vec::new(),
@@ -183,17 +220,25 @@ impl CodegenFlags {
         let plain = CodegenFlags::with_opt_level(opt_level).describe();
         let plain = plain.strip_suffix(DESCRIPTION_END).expect("a description ends so");
         let extra = description.strip_suffix(DESCRIPTION_END)?.strip_prefix(plain)?;
+        let extra = extra.strip_suffix(&format!(" {BOOTSTRAP}")).unwrap_or(extra);
         let mut flags = CodegenFlags::with_opt_level(opt_level);
-        for flag in extra.split(" -C ").skip(1) {
-            flags.codegen.push(codegen_flag(flag).ok()?);
+        let words: Vec<&str> = extra.split_whitespace().collect();
+        for pair in words.chunks(2) {
+            match pair {
+                ["-C", flag] => flags.codegen.push(codegen_flag(flag).ok()?),
+                ["-Z", flag] => flags.unstable.push(unstable_flag(flag).ok()?),
+                _ => return None,
+            }
         }
         (flags.describe() == description).then_some(flags)
     }
 
-    /// Its own folder for each flag set: `asm-opt3`, `asm-opt3-llvm-args-enable-dfa-jump-thread`.
+    /// Its own folder for each flag set: `asm-opt3`, `asm-opt3-llvm-args-enable-dfa-jump-thread`,
+    /// `asm-opt3-Z-mir-enable-passes-GVN`.
     pub(crate) fn target_dir(&self, workspace: &Workspace) -> PathBuf {
         let mut name = format!("asm-opt{}", self.opt_level);
-        for flag in &self.codegen {
+        let unstable = self.unstable.iter().map(|flag| format!("Z-{flag}"));
+        for flag in self.codegen.iter().cloned().chain(unstable) {
             name.push('-');
             // A folder's name: no `=`, `/` or `.` (a `.` would be taken for an extension).
             let words = flag.split(|c: char| !c.is_ascii_alphanumeric()).filter(|word| !word.is_empty());
@@ -209,6 +254,18 @@ impl CodegenFlags {
             .chain(PROFILE.iter().map(|key| (key.key.to_owned(), key.value.to_owned())))
             .collect()
     }
+}
+
+/// What a description says after the flags when a `-Z` flag is among them.
+const BOOTSTRAP: &str = "(RUSTC_BOOTSTRAP=1)";
+
+/// An unstable flag as rustc takes it after `-Z`, checked: `key` or `key=value`, one word.
+pub fn unstable_flag(flag: &str) -> Result<String, String> {
+    let key = flag.split('=').next().unwrap_or_default();
+    if key.is_empty() || flag.chars().any(char::is_whitespace) {
+        return Err(format!("`{flag}` is not a -Z flag as rustc spells it (`key=value`, one word)"));
+    }
+    Ok(flag.to_owned())
 }
 
 /// A `-C` flag as rustc takes it after `-C`, checked: `key` or `key=value`, one word (a
@@ -265,6 +322,31 @@ mod tests {
         let folder = |flags: &CodegenFlags| flags.target_dir(&workspace).file_name().unwrap().to_owned();
         assert_eq!(folder(&flags), "asm-opt3-llvm-args-enable-dfa-jump-thread");
         assert_eq!(folder(&CodegenFlags::default()), "asm-opt3", "the book's listings keep their folder");
+    }
+
+    #[test]
+    fn an_unstable_flag_follows_the_codegen_flags_everywhere_says_bootstrap_and_reads_back() {
+        let flags = CodegenFlags::default().with_unstable("mir-enable-passes=-GVN");
+        assert!(flags.needs_bootstrap() && !CodegenFlags::default().needs_bootstrap());
+        assert!(
+            flags.describe().ends_with(
+                "-C llvm-args=-x86-asm-syntax=intel -Z mir-enable-passes=-GVN (RUSTC_BOOTSTRAP=1) (Intel syntax), paths \
+                 remapped"
+            ),
+            "{}",
+            flags.describe()
+        );
+        let both = CodegenFlags::with_opt_level("2").with_codegen("panic=abort").with_unstable("mir-opt-level=0");
+        for flags in [&flags, &both] {
+            assert_eq!(CodegenFlags::from_description(&flags.describe()).as_ref(), Some(flags));
+        }
+        assert!(both.rustc_args().ends_with(&["-C", "panic=abort", "-Z", "mir-opt-level=0"].map(String::from)));
+        assert!(flags.standalone_rustc_args().ends_with(&["-Z".into(), "mir-enable-passes=-GVN".into()]));
+        assert_eq!(both.command_options(), ["--opt-level", "2", "-C", "panic=abort", "-Z", "mir-opt-level=0"]);
+        assert!(flags.compiler_explorer_options("2024").ends_with(" -Z mir-enable-passes=-GVN"));
+        let folder = flags.target_dir(&Workspace::this_checkout()).file_name().unwrap().to_owned();
+        assert_eq!(folder, "asm-opt3-Z-mir-enable-passes-GVN");
+        assert!(unstable_flag("a b").is_err() && unstable_flag("").is_err());
     }
 
     #[test]

@@ -38,7 +38,7 @@ pub use error::{Error, Expected, Format, LayoutProblem, ParseError};
 pub use examples::built_example;
 pub use experiment::{Experiment, Outcome, Refuted, Shown, Trial, experiment_snapshot_settings};
 pub use figures::{CodeFigures, GeneratedTable};
-pub use flags::{CodegenFlags, OPT_LEVELS, TARGET, codegen_flag};
+pub use flags::{CodegenFlags, OPT_LEVELS, TARGET, codegen_flag, unstable_flag};
 pub use lowering::{STAGES, Stage, StageListing, StageRow, TypeLayout};
 pub use object_code::MachineCode;
 pub use program::optimised_program;

@@ -54,7 +54,10 @@ pub fn asm_of_file(
         origin: Origin::Asm { flags: flags.clone(), options: options.clone() },
         excerpt: None,
     };
-    let command = format!("rustc --crate-type lib {} {}", flags.standalone_rustc_args().join(" "), chapter.slug);
+    // The pinned compiler is a stable one: a `-Z` flag needs the variable on the command too.
+    let bootstrap = if flags.needs_bootstrap() { "RUSTC_BOOTSTRAP=1 " } else { "" };
+    let args = flags.standalone_rustc_args().join(" ");
+    let command = format!("{bootstrap}rustc --edition 2024 --crate-type lib {args} {}", chapter.slug);
     Ok(AsmListing { listing: Listing { function: selected.name.clone(), lines }, provenance, command })
 }
 
@@ -137,6 +140,7 @@ fn rustc_in(
         .args(path_remaps(workspace))
         .arg("--out-dir")
         .arg(dir);
+    crate::compile::bootstrap_if_unstable(&mut command, flags);
     command
 }
 

@@ -247,7 +247,10 @@ impl Render for Asm {
         let Origin::Asm { flags, .. } = &stored.provenance.origin else {
             return Err(Error::WrongKind { name, chapter: chapter.slug, expected: "an assembly listing" }.into());
         };
-        let source_path = chapter.dir.join("src/lib.rs");
+        let source_path = match standalone_file(stored.command.as_deref()) {
+            Some(file) => workspace.root.join(file),
+            None => chapter.dir.join("src/lib.rs"),
+        };
         let source = std::fs::read_to_string(&source_path).map_err(|e| Error::read(&source_path, workspace, &e))?;
         let options = flags.compiler_explorer_options(&chapter.edition().map_err(Error::Chapter)?);
         let explorer = compiler_explorer::link(&source, stored.provenance.release(), &options);
@@ -255,12 +258,26 @@ impl Render for Asm {
             &format!("listing-{}-{name}", chapter.slug),
             &asm_html::render(&lines, &placed),
             &notes::markdown_list(notes),
-            &format!(
-                "{} · <a class=\"compiler-explorer\" href=\"{explorer}\">Open in Compiler Explorer</a>",
-                caption(&stored)
-            ),
+            &match flags.needs_bootstrap() {
+                // Compiler Explorer's rustc of this release is a stable one, which refuses `-Z`
+                // and cannot be given RUSTC_BOOTSTRAP=1: a link would open an error.
+                true => format!("{} · not on Compiler Explorer (its stable rustc refuses -Z flags)", caption(&stored)),
+                false => format!(
+                    "{} · <a class=\"compiler-explorer\" href=\"{explorer}\">Open in Compiler Explorer</a>",
+                    caption(&stored)
+                ),
+            },
         )))
     }
+}
+
+/// The file of a listing compiled on its own (`listings::asm_of_file`, whose command is rustc's,
+/// ending with the file from the workspace root), which its Compiler Explorer link carries in
+/// place of the chapter's `src/lib.rs`; none for a listing of the chapter (`cargo xtask asm …`).
+fn standalone_file(command: Option<&str>) -> Option<&str> {
+    let command = command?;
+    let rustc = command.split_whitespace().take(2).any(|word| word == "rustc");
+    rustc.then(|| command.split_whitespace().last()).flatten()
 }
 
 /// `{{#mir …}}`, `{{#hir …}}`: a listing of one of the compiler's intermediate stages.
@@ -383,6 +400,16 @@ pub(crate) fn escape(text: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_listing_of_a_file_of_its_own_links_that_file_and_a_chapter_s_listing_its_library() {
+        let standalone =
+            "RUSTC_BOOTSTRAP=1 rustc --edition 2024 -Z x chapters/ch03-wakers/tests/experiments/wake_twice.rs";
+        assert_eq!(standalone_file(Some(standalone)), Some("chapters/ch03-wakers/tests/experiments/wake_twice.rs"));
+        assert_eq!(standalone_file(Some("rustc --crate-type lib a.rs")), Some("a.rs"));
+        assert_eq!(standalone_file(Some("cargo xtask asm ch03 wake_twice -Z rustc")), None);
+        assert_eq!(standalone_file(None), None);
+    }
 
     fn words(text: &str) -> Vec<String> {
         Arguments::split(text).words

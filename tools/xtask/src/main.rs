@@ -55,6 +55,10 @@ enum Assembly {
         /// repeatable. The same flags in a chapter's test give the same listing.
         #[arg(short = 'C', value_name = "FLAG", value_parser = listings::codegen_flag)]
         codegen: Vec<String>,
+        /// One more unstable rustc `-Z` flag, after the `-C` flags (`-Z mir-enable-passes=-GVN`);
+        /// repeatable. The compilation runs under RUSTC_BOOTSTRAP=1, and only then.
+        #[arg(short = 'Z', value_name = "FLAG", value_parser = listings::unstable_flag)]
+        unstable: Vec<String>,
     },
 }
 
@@ -134,8 +138,8 @@ fn parsed<T>(result: Result<T, clap::Error>) -> T {
 
 fn assembly(command: Assembly) -> ExitCode {
     match command {
-        Assembly::Asm { chapter, function: Some(function), source, data, opt_level, codegen, .. } => {
-            let flags = CodegenFlags { codegen, ..CodegenFlags::with_opt_level(&opt_level) };
+        Assembly::Asm { chapter, function: Some(function), source, data, opt_level, codegen, unstable, .. } => {
+            let flags = CodegenFlags { codegen, unstable, ..CodegenFlags::with_opt_level(&opt_level) };
             report(
                 listings::asm_with_flags(&chapter, &function, &AsmOptions { source, data }, &flags)
                     .map(|listing| print!("{listing}")),
@@ -273,6 +277,26 @@ mod tests {
         assert_eq!(codegen, ["llvm-args=-enable-dfa-jump-thread", "panic=abort"]);
         assert_eq!(opt_level, "2");
         assert!(asm(&["-C", "opt-level=1"]).is_err());
+    }
+
+    #[test]
+    fn asm_takes_repeated_unstable_flags_after_z_apart_from_the_codegen_flags() {
+        let matches = cli()
+            .try_get_matches_from([
+                "xtask",
+                "asm",
+                "ch03",
+                "wake_twice",
+                "-Z",
+                "mir-enable-passes=-GVN",
+                "-Zmir-opt-level=0",
+            ])
+            .unwrap();
+        let Ok(Assembly::Asm { codegen, unstable, .. }) = Assembly::from_arg_matches(&matches) else {
+            panic!("not parsed")
+        };
+        assert_eq!(unstable, ["mir-enable-passes=-GVN", "mir-opt-level=0"]);
+        assert!(codegen.is_empty());
     }
 
     #[test]

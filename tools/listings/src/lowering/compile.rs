@@ -29,7 +29,7 @@ fn printed(workspace: &Workspace, chapter: &Chapter, stage: Stage, rustc: &Rustc
     let out = scratch.path().join(chapter.crate_name());
     let mut command = isolated(&rustc.path, workspace);
     if row.bootstrap {
-        // The one place the project uses RUSTC_BOOTSTRAP: `-Z` flags that only print.
+        // `-Z` flags that only print; the other use is an asm listing's own `-Z` flag (`flags.rs`).
         command.env("RUSTC_BOOTSTRAP", "1");
     }
     command.args(["--edition", &chapter.edition()?, "--crate-type", "lib", "--crate-name", &chapter.crate_name()]);

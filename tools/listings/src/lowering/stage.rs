@@ -87,7 +87,8 @@ pub struct StageRow {
     /// A subject of chapter 1 (`ch01-the-experiment`), which `cargo xtask check-kept` prints.
     pub example: &'static str,
     /// Whether it passes `-Z` flags, which take `RUSTC_BOOTSTRAP=1` on a stable compiler
-    /// (`compile.rs` sets it for such a stage's run, and nowhere else in the project).
+    /// (`compile.rs` sets it for such a stage's run; the only other place is an asm listing
+    /// given a `-Z` flag, `CodegenFlags::needs_bootstrap`).
     pub bootstrap: bool,
     /// The flags that make rustc write the stage's output beside `out`, a path without
     /// extension: `out.mir`.

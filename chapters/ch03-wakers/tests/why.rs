@@ -1,0 +1,44 @@
+//! Why-experiments of chapter 3 (`listings::experiment`): each test runs one and is named after it.
+
+use std::path::Path;
+
+use listings::{
+    AsmListing, AsmOptions, CodegenFlags, Experiment, Trial, assert_asm_snapshot, assert_experiment_snapshot,
+};
+
+/// The quiz question's function, in a file of its own (from the workspace root, as the listing's
+/// command names it): compiled apart from the chapter, so that no other function of `src/lib.rs`
+/// (whose digest chapter 9's figures record) moves.
+const WAKE_TWICE: &str = "chapters/ch03-wakers/tests/experiments/wake_twice.rs";
+
+fn wake_twice(flags: &CodegenFlags) -> AsmListing {
+    listings::asm_of_file(Path::new(WAKE_TWICE), "ch03_wake_twice", "wake_twice", &AsmOptions::default(), flags)
+        .unwrap_or_else(|error| panic!("{error}"))
+}
+
+/// How many of the listing's instructions read memory at `operand` (`+ 16]`, `ptr [rdi]`).
+fn reads(listing: &AsmListing, operand: &str) -> usize {
+    listing.to_string().lines().filter(|line| line.trim_end().ends_with(operand)).count()
+}
+
+/// The quiz question `two-wakes-by-ref`: which pass makes two `wake_by_ref`s on one `&Waker`
+/// read the vtable slot once. Only MIR GVN (`compiler/rustc_mir_transform/src/gvn.rs`) is turned
+/// off: LLVM still keeps the waker's two words in registers, but reads the slot again.
+#[test]
+fn mir_gvn_reads_the_wake_by_ref_slot_once() {
+    let with = wake_twice(&CodegenFlags::default());
+    let without = wake_twice(&CodegenFlags::default().with_unstable("mir-enable-passes=-GVN"));
+    assert_asm_snapshot!("wake_twice", with);
+    assert_asm_snapshot!("wake_twice_without_mir_gvn", without);
+    assert_eq!((reads(&with, "+ 16]"), reads(&without, "+ 16]")), (1, 2), "the slot: {with}\n{without}");
+    assert_eq!((reads(&without, "ptr [rdi]"), reads(&without, "ptr [rdi + 8]")), (1, 1), "{without}");
+    let experiment = Experiment {
+        effect: "the `wake_by_ref` slot `[… + 16]` is loaded into a register once, for both calls",
+        change: "`-Z mir-enable-passes=-GVN`: rustc's MIR pass GVN is off",
+        with: Trial::new("wake_twice", &with),
+        without: Trial::new("wake_twice_without_mir_gvn", &without),
+    }
+    .run(|line| line.starts_with("mov ") && line.ends_with("+ 16]"))
+    .unwrap_or_else(|refuted| panic!("{refuted}"));
+    assert_experiment_snapshot!("mir_gvn_reads_the_wake_by_ref_slot_once", experiment);
+}

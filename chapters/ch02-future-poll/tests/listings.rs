@@ -157,3 +157,21 @@ fn poll_of_u64_and_of_four_words_have_a_tag_widened_to_a_word() {
     assert_eq!(tag_size(&type_sizes("std::task::Poll<u8>")), Some(1), "before a byte, the tag stays a byte");
     assert_stage_snapshot!("poll_of_u64", word);
 }
+
+/// What rustc hands LLVM for `ByteAfter::poll`'s answer, after LLVM's passes: a pair of scalars,
+/// `{ i1, i8 }`, one register each, and on the `Pending` path an `undef` second half, which is
+/// why that path writes nothing to `rdx`.
+#[test]
+fn poll_of_u8_is_a_pair_of_scalars_whose_byte_is_undefined_when_pending() {
+    let ir =
+        listings::stage(CHAPTER, Stage::LlvmIr, "<ch02_future_poll::ByteAfter as core::future::future::Future>::poll")
+            .unwrap_or_else(|error| panic!("{error}"));
+    assert!(
+        ir.text.contains("define { i1, i8 } @\"<ch02_future_poll::ByteAfter as core::future::future::Future>::poll\""),
+        "{}",
+        ir.text
+    );
+    assert!(ir.text.contains("  %_0.sroa.3.0 = phi i8 [ %_4, %bb1 ], [ undef, %bb2 ]\n"), "{}", ir.text);
+    assert!(ir.text.contains("  ret { i1, i8 } %5\n"), "{}", ir.text);
+    assert_stage_snapshot!("byte_after_poll", ir);
+}

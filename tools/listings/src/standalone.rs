@@ -56,8 +56,8 @@ pub fn asm_of_file(
     };
     // The pinned compiler is a stable one: a `-Z` flag needs the variable on the command too.
     let bootstrap = if flags.needs_bootstrap() { "RUSTC_BOOTSTRAP=1 " } else { "" };
-    let args = flags.standalone_rustc_args().join(" ");
-    let command = format!("{bootstrap}rustc --edition 2024 --crate-type lib {args} {}", chapter.slug);
+    let words = crate_words("lib", crate_name, flags).join(" ");
+    let command = format!("{bootstrap}rustc {words} --emit=asm {}", chapter.slug);
     Ok(AsmListing { listing: Listing { function: selected.name.clone(), lines }, provenance, command })
 }
 
@@ -123,6 +123,17 @@ pub struct BuiltProgram {
     _folder: ScratchDir,
 }
 
+/// What decides the code of a file compiled on its own: the edition, the crate's type and name
+/// (its symbols carry the name), the target and the flags. The compile and the command a listing
+/// shows are both made of these words, so the command reproduces the listing.
+fn crate_words(crate_type: &str, crate_name: &str, flags: &CodegenFlags) -> Vec<String> {
+    ["--edition", "2024", "--crate-type", crate_type, "--crate-name", crate_name, "--target", TARGET]
+        .into_iter()
+        .map(str::to_owned)
+        .chain(flags.standalone_rustc_args())
+        .collect()
+}
+
 /// rustc, isolated and with the chapters' flags, compiling one crate of edition 2024 whose
 /// intermediate files go to `dir`; the caller adds what to emit and the source.
 fn rustc_in(
@@ -134,12 +145,7 @@ fn rustc_in(
     flags: &CodegenFlags,
 ) -> std::process::Command {
     let mut command = isolated(&rustc.path, workspace);
-    command
-        .args(["--edition", "2024", "--crate-type", crate_type, "--crate-name", crate_name, "--target", TARGET])
-        .args(flags.standalone_rustc_args())
-        .args(path_remaps(workspace))
-        .arg("--out-dir")
-        .arg(dir);
+    command.args(crate_words(crate_type, crate_name, flags)).args(path_remaps(workspace)).arg("--out-dir").arg(dir);
     crate::compile::bootstrap_if_unstable(&mut command, flags);
     command
 }

@@ -31,7 +31,6 @@ pub mod svg;
 pub mod waker;
 
 use listings::{DrawnFrom, ListingKind, Origin, Provenance, Stage, StageListing, TypeLayout};
-use sha2::{Digest, Sha256};
 
 pub use error::{Error, TagSeen};
 
@@ -89,12 +88,9 @@ impl Picture {
     }
 }
 
-/// The first 16 hexadecimal digits of the SHA-256 of a listing's text, trailing white space
-/// left out (insta stores a body with one newline at its end, whatever the text had).
-pub fn digest(text: &str) -> String {
-    let hash = Sha256::digest(text.trim_end().as_bytes());
-    hash.iter().take(8).map(|byte| format!("{byte:02x}")).collect()
-}
+/// The digest a picture records of each listing it was drawn from: the one an experiment records
+/// of its two listings, so that one function says what "changed since" means.
+pub use listings::experiment::digest;
 
 /// The text of the first `<NAME …>…</NAME>` of an SVG document, still escaped.
 pub fn element_text<'a>(svg: &'a str, name: &str) -> Option<&'a str> {

@@ -261,11 +261,7 @@ const BOOTSTRAP: &str = "(RUSTC_BOOTSTRAP=1)";
 
 /// An unstable flag as rustc takes it after `-Z`, checked: `key` or `key=value`, one word.
 pub fn unstable_flag(flag: &str) -> Result<String, String> {
-    let key = flag.split('=').next().unwrap_or_default();
-    if key.is_empty() || flag.chars().any(char::is_whitespace) {
-        return Err(format!("`{flag}` is not a -Z flag as rustc spells it (`key=value`, one word)"));
-    }
-    Ok(flag.to_owned())
+    one_flag('Z', flag)
 }
 
 /// A `-C` flag as rustc takes it after `-C`, checked: `key` or `key=value`, one word (a
@@ -273,12 +269,18 @@ pub fn unstable_flag(flag: &str) -> Result<String, String> {
 /// has a field of its own. One of the listings' own flags may be given again: rustc takes the
 /// last (`debuginfo=0` after the profile's `line-tables-only`).
 pub fn codegen_flag(flag: &str) -> Result<String, String> {
-    let key = flag.split('=').next().unwrap_or_default();
-    if key.is_empty() || flag.chars().any(char::is_whitespace) {
-        return Err(format!("`{flag}` is not a -C flag as rustc spells it (`key=value`, one word)"));
-    }
-    if key == "opt-level" {
+    let flag = one_flag('C', flag)?;
+    if flag.split('=').next() == Some("opt-level") {
         return Err(format!("`-C {flag}`: the optimisation level has an option of its own, --opt-level"));
+    }
+    Ok(flag)
+}
+
+/// A flag as rustc takes it after `-{letter}`: a non-empty key, then `=value` or nothing, all
+/// one word.
+fn one_flag(letter: char, flag: &str) -> Result<String, String> {
+    if flag.starts_with('=') || flag.is_empty() || flag.chars().any(char::is_whitespace) {
+        return Err(format!("`{flag}` is not a -{letter} flag as rustc spells it (`key=value`, one word)"));
     }
     Ok(flag.to_owned())
 }

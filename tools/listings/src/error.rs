@@ -316,6 +316,9 @@ pub enum Expected {
     /// `change: …`, `effect in the first, N lines:`, N lines `LINE: text`, `effect in the
     /// second: none`; in the header, an experiment's provenance.
     ExperimentBody,
+    /// An experiment's header: `experiment: A#DIGEST against B#DIGEST` after the effect and the
+    /// compiler.
+    ExperimentHeader,
 }
 
 impl std::fmt::Display for Expected {
@@ -369,6 +372,7 @@ impl std::fmt::Display for Expected {
             Expected::AsmOption { option } => write!(f, "`with the constants it refers to` or `with source lines`, not `{option}`"),
             Expected::KnownFlags { flags } => write!(f, "the flags of a stage or of the listings' code generation, not `{flags}`"),
             Expected::ExperimentBody => f.write_str("an experiment: `change: …`, `effect in the first, N line(s):`, N lines `LINE: text`, then `effect in the second: none`, under an experiment's provenance"),
+            Expected::ExperimentHeader => f.write_str("an experiment's header: `EFFECT · COMPILER · experiment: A#DIGEST against B#DIGEST`"),
         }
     }
 }

@@ -145,6 +145,9 @@ pub struct Observed {
     pub digest: String,
     /// The lines that show the effect.
     pub lines: Vec<Evidence>,
+    /// The chapter its snapshot's name gives, when read back from an experiment's header (a run
+    /// learns its chapter only when it writes the snapshot).
+    pub chapter_slug: Option<String>,
 }
 
 /// What an experiment found: what its snapshot records, and what the book shows.
@@ -199,6 +202,7 @@ impl Experiment<'_> {
                 name: trial.name.to_owned(),
                 digest: digest(&text),
                 lines,
+                chapter_slug: None,
             }
         };
         let (seen, after) = (observe(&self.with), observe(&self.without));
@@ -267,11 +271,17 @@ impl Outcome {
         let header =
             |expected| in_file(ParseError::quoting(Format::Snapshot, 2, &stored.provenance.to_string(), expected));
         let Origin::Experiment { with, without } = &stored.provenance.origin else {
-            return Err(header(Expected::ExperimentBody));
+            return Err(header(Expected::ExperimentHeader));
         };
         let observed = |drawn: &DrawnFrom, lines: Vec<Evidence>| {
             let name = SnapshotName::parse(&drawn.snapshot).ok_or_else(|| header(Expected::Provenance))?;
-            Ok::<_, ParseError>(Observed { kind: name.kind, name: name.name, digest: drawn.digest.clone(), lines })
+            Ok::<_, ParseError>(Observed {
+                kind: name.kind,
+                name: name.name,
+                digest: drawn.digest.clone(),
+                lines,
+                chapter_slug: Some(name.chapter_slug),
+            })
         };
         let record: Record = stored.body.parse().map_err(|mut error: ParseError| {
             error.line += stored.body_line.saturating_sub(1);
@@ -290,9 +300,9 @@ impl Outcome {
 /// An experiment snapshot's body: the change, then the lines of the first listing that show the
 /// effect, then the second's, which are none.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Record {
-    pub change: String,
-    pub with: Vec<Evidence>,
+pub(crate) struct Record {
+    pub(crate) change: String,
+    pub(crate) with: Vec<Evidence>,
 }
 
 const CHANGE: &str = "change: ";
@@ -521,5 +531,21 @@ mod tests {
         assert_eq!(refused("change: x\neffect in the first, 1 line:\nthree: call\neffect in the second: none\n"), 3);
         assert_eq!(refused("change: x\neffect in the first, 1 line:\n3: call\n"), 4);
         assert_eq!(refused("change: x\neffect in the first, 1 line:\n3: call\neffect in the second: none\nmore\n"), 5);
+    }
+
+    #[test]
+    fn a_snapshot_whose_header_is_not_an_experiment_s_is_refused_saying_what_header_was_expected() {
+        let stored = StoredListing {
+            provenance: listing("f", "z", "        ret\n").provenance,
+            command: None,
+            info: None,
+            info_line: 0,
+            body: "change: x\n".into(),
+            path: "ch09-why__experiment__e.snap".into(),
+            body_line: 5,
+        };
+        let error = Outcome::read(&stored).unwrap_err();
+        assert_eq!(error.expected, Expected::ExperimentHeader);
+        assert!(error.to_string().contains("`EFFECT · COMPILER · experiment: A#DIGEST against B#DIGEST`"), "{error}");
     }
 }

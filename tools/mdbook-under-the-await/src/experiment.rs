@@ -52,8 +52,10 @@ pub enum Error {
         noun(*kind)
     )]
     Stale { name: String, chapter: String, kind: ListingKind, listing: String, command: String },
-    #[error("the experiment `{name}` of {chapter} names listings of another chapter: {header}")]
-    OtherChapter { name: String, chapter: String, header: String },
+    #[error("the experiment `{name}` of {chapter} names `{listing}`, a listing of {other}, not of {chapter}")]
+    OtherChapter { name: String, chapter: String, listing: String, other: String },
+    #[error("{snapshot} has no `expression:` line, which gives the command that prints its listing again")]
+    NoCommand { snapshot: String },
     #[error("the experiment `{name}` of {chapter} compares a {}, which is no listing an experiment can show", noun(*kind))]
     NotAListing { name: String, chapter: String, kind: ListingKind },
 }
@@ -69,10 +71,14 @@ impl Render for ExperimentDirective {
         let own = ListingName { chapter: self.chapter.clone(), name: self.name.clone(), part: None };
         let Snapshot { chapter, name, stored } = own.read(ListingKind::Experiment, workspace).map_err(at)?;
         let outcome = Outcome::read(&stored).map_err(|e| at(listing::Error::Unreadable(Box::new(e.into()))))?;
-        if outcome.provenance(&chapter.slug) != stored.provenance {
-            return Err(Error::OtherChapter { name, chapter: chapter.slug, header: stored.provenance.how() }.into());
+        for observed in [&outcome.with, &outcome.without] {
+            if let Some(other) = observed.chapter_slug.as_ref().filter(|other| **other != chapter.slug) {
+                let listing = listings::snapshot_name(other, observed.kind, &observed.name);
+                return Err(Error::OtherChapter { name, chapter: chapter.slug, listing, other: other.clone() }.into());
+            }
         }
-        let command = stored.command.clone().unwrap_or_default();
+        // A snapshot without its `expression:` line: the command is the one the macro writes there.
+        let command = stored.command.clone().unwrap_or_else(|| stored.provenance.command(&chapter.slug, &name));
         let mut sides = Vec::new();
         for observed in [&outcome.with, &outcome.without] {
             let listing = ListingName { chapter: chapter.slug.clone(), name: observed.name.clone(), part: None };
@@ -95,7 +101,11 @@ impl Render for ExperimentDirective {
             // The listing may be on the page by its own directive too: its figure's id, the
             // first in it, gets the experiment's as a prefix, so that no id is there twice.
             let figure = figure.replacen(" id=\"", &format!(" id=\"experiment-{}-{name}-", chapter.slug), 1);
-            sides.push((figure, shown.stored.command.unwrap_or_default()));
+            let print = shown
+                .stored
+                .command
+                .ok_or_else(|| Error::NoCommand { snapshot: shown.stored.path.display().to_string() })?;
+            sides.push((figure, print));
         }
         let [(first, print_first), (second, print_second)] = &sides[..] else { unreachable!("two sides") };
         Ok(Expansion::Markdown(page(

@@ -201,11 +201,40 @@ fn an_experiment_whose_header_names_another_chapter_s_listings_is_refused() {
     let elsewhere = outcome.provenance("ch01-the-experiment");
     checkout.write(ListingKind::Experiment, "calls_poll", &elsewhere, "cargo test", &outcome.body());
     let problems = preprocessed(&checkout.root, DIRECTIVE).unwrap_err();
+    assert_eq!(
+        problems,
+        [
+            "book/page.md:3: the experiment `calls_poll` of ch09-why names `ch01-the-experiment__asm__f_z`, a listing of \
+             ch01-the-experiment, not of ch09-why"
+        ]
+    );
+}
+
+/// The snapshot at `path` without its `expression:` line, as one written by hand may be.
+fn without_expression(path: &std::path::Path) {
+    let text = std::fs::read_to_string(path).unwrap();
+    let kept: Vec<&str> = text.lines().filter(|line| !line.starts_with("expression:")).collect();
+    std::fs::write(path, kept.join("\n") + "\n").unwrap();
+}
+
+#[test]
+fn an_experiment_snapshot_without_its_command_shows_the_one_its_header_gives() {
+    let checkout = Checkout::new("derived");
+    without_expression(&checkout.root.join("chapters/ch09-why/tests/snapshots/ch09-why__experiment__calls_poll.snap"));
+    let page = preprocessed(&checkout.root, DIRECTIVE).unwrap_or_else(|problems| panic!("{problems:#?}"));
+    assert!(page.contains("`cargo test -p ch09-why --test why calls_poll`"), "{page}");
+}
+
+#[test]
+fn an_experiment_whose_listing_has_no_command_fails_naming_its_snapshot() {
+    let checkout = Checkout::new("commandless");
+    without_expression(&checkout.root.join("chapters/ch09-why/tests/snapshots/ch09-why__asm__f_s.snap"));
+    let problems = preprocessed(&checkout.root, DIRECTIVE).unwrap_err();
     assert_eq!(problems.len(), 1, "{problems:?}");
     assert!(
-        problems[0].starts_with(
-            "book/page.md:3: the experiment `calls_poll` of ch09-why names listings of another chapter: experiment: \
-             ch01-the-experiment__asm__f_z#"
+        problems[0].ends_with(
+            "chapters/ch09-why/tests/snapshots/ch09-why__asm__f_s.snap has no `expression:` line, which gives the \
+             command that prints its listing again"
         ),
         "{}",
         problems[0]

@@ -59,11 +59,8 @@ impl Render for Quote {
     }
 }
 
-/// A listing line as a reader writes it: runs of spaces and tabs become one space, leading and
-/// trailing ones go.
-pub(crate) fn normalise(line: &str) -> String {
-    line.split_whitespace().collect::<Vec<_>>().join(" ")
-}
+/// A listing line as a reader writes it: the same form an experiment records its evidence in.
+pub(crate) use listings::experiment::normalise;
 
 /// `text` as a markdown code span, with a fence longer than any run of backticks inside it.
 pub(crate) fn inline_code(text: &str) -> String {

@@ -116,7 +116,7 @@ fn defined_symbol(line: &str) -> Option<String> {
 
 /// `line` with every Rust symbol in it demangled, quoted where it was not: `@_RNv…4noop` →
 /// `@"ch01_the_experiment::noop"`, `%_RIN…E.exit` → `%"core::ptr::drop_in_place::<…>.exit"`.
-pub fn demangled(line: &str) -> String {
+fn demangled(line: &str) -> String {
     let mut out = String::with_capacity(line.len());
     let mut rest = line;
     while let Some(start) = next_symbol(rest) {

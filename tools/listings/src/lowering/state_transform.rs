@@ -37,7 +37,7 @@ pub fn bodies(dumps: &str) -> Result<Vec<Body>, ParseError> {
         .into_iter()
         .filter(|dump| coroutines.contains(&dump.body.name))
         .map(|dump| {
-            let (phase, after) = if dump.after { ("after", true) } else { ("before", false) };
+            let phase = if dump.after { "after" } else { "before" };
             let name = dump.body.name.clone();
             let text = match dump.layout {
                 // As rustc prints it: the layout, a blank line, the body.
@@ -45,7 +45,7 @@ pub fn bodies(dumps: &str) -> Result<Vec<Body>, ParseError> {
                 None => dump.body.text.clone(),
             };
             let body = Body { name: format!("{phase}: {name}"), text, ..dump.body };
-            (name, after, body)
+            (name, dump.after, body)
         })
         .collect();
     bodies.sort_by(|a, b| (&a.0, a.1).cmp(&(&b.0, b.1)));

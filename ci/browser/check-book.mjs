@@ -148,10 +148,15 @@ async function answerQuiz(page, fail) {
 // Pictures drawn from the compiler's output (tools/pictures, {{#picture}} and {{#type-sizes}}):
 // each an inline SVG that is rendered, lies inside the content column, has its title (named by
 // aria-labelledby for screen readers), labels as text, and text in the theme's colour.
+// A picture inside an experiment lies in its half of the pair, which may reach past the content
+// column into the margins (listings.css) but never past the window.
 const PICTURES = () => {
-  const column = document.querySelector('main').getBoundingClientRect();
+  const main = document.querySelector('main').getBoundingClientRect();
   const colour = getComputedStyle(document.querySelector('main')).color;
   return Array.from(document.querySelectorAll('figure.picture')).map(f => {
+    const half = f.closest('.experiment-pair > *');
+    const column = half ? half.getBoundingClientRect() : main;
+    const inWindow = column.left >= -1 && column.right <= document.documentElement.clientWidth + 1;
     const svg = f.querySelector('svg');
     const box = svg ? svg.getBoundingClientRect() : { width: 0, height: 0, left: 0, right: 0 };
     const title = svg?.querySelector(':scope > title');
@@ -159,7 +164,7 @@ const PICTURES = () => {
     return { id: f.id, svg: !!svg, title: title?.textContent || '',
       named: !!title && (svg.getAttribute('aria-labelledby') || '').split(' ').includes(title.id),
       texts: svg ? svg.querySelectorAll('text').length : 0, width: box.width, height: box.height,
-      inside: box.left >= column.left - 1 && box.right <= column.right + 1,
+      inside: inWindow && box.left >= column.left - 1 && box.right <= column.right + 1,
       themed: !!text && getComputedStyle(text).fill === colour };
   });
 };

@@ -2,7 +2,7 @@
 
 use std::path::PathBuf;
 
-use crate::{commands, course, directive, glossary, links};
+use crate::{aside, commands, course, directive, glossary, links};
 
 /// One problem, where it is.
 #[derive(Debug, thiserror::Error)]
@@ -28,6 +28,8 @@ pub enum Problem {
     Command(#[from] commands::UnknownExample),
     #[error(transparent)]
     Section(#[from] course::SectionProblem),
+    #[error(transparent)]
+    Aside(#[from] aside::Problem),
 }
 
 /// The 1-based line of a byte offset.

@@ -18,6 +18,7 @@
 //! directives; each directive's type, parser and renderer live in a module of their own
 //! (`listing.rs`, `quote.rs`, `picture.rs`, `measured.rs`, `course/`, `includes.rs`, …).
 
+pub mod aside;
 pub mod asm_html;
 pub mod commands;
 pub mod compiler_explorer;
@@ -37,6 +38,7 @@ pub mod notes;
 pub mod picture;
 mod preprocess;
 pub mod quote;
+pub mod test_mark;
 
 pub use preprocess::preprocess;
 

@@ -13,7 +13,7 @@ use mdbook_preprocessor::book::{Book, BookItem, Chapter as Page};
 use crate::course::Course;
 use crate::diagnostic::{Diagnostic, Problem, line_of};
 use crate::directive::{self, Context, Expansion};
-use crate::{commands, course, glossary, links, measured};
+use crate::{aside, commands, course, glossary, links, measured};
 
 /// `root` is the book's root (the workspace root: `book.toml` lives there), `src` its source
 /// folder. Returns every problem found; the book is only usable if there are none.
@@ -30,6 +30,7 @@ pub fn preprocess(root: &Path, src: &Path, book: &mut Book) -> Vec<Diagnostic> {
             line: line_of(&page.content, offset),
             problem,
         };
+        problems.extend(aside::problems(&page.content).into_iter().map(|(offset, problem)| at(offset, problem.into())));
         let commands = commands::check_example_commands(&page.content, root);
         problems.extend(commands.into_iter().map(|(offset, problem)| at(offset, problem.into())));
         let context = Context { workspace: &workspace, page_dir: &page_dir, course: &course, figures: &figures };

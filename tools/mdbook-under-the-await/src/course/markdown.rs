@@ -38,7 +38,7 @@ mod tests {
         assert_eq!(to_html("One.\n\nTwo.", false).unwrap(), "<p>One.</p>\n<p>Two.</p>");
         assert_eq!(
             to_html("see [here](a.md)", false).unwrap_err().to_string(),
-            "a quiz text cannot hold a link (name the section instead): \"see [here](a.md)\""
+            "a quiz text or an aside's summary cannot hold a link (name the section instead): \"see [here](a.md)\""
         );
     }
 }

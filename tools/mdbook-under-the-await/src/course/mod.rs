@@ -7,7 +7,7 @@
 //! table does.
 
 mod exercise;
-mod markdown;
+pub(crate) mod markdown;
 mod quiz;
 mod schedule;
 mod sections;
@@ -35,7 +35,7 @@ pub enum Error {
     /// line, or the exercises there are.
     #[error(transparent)]
     Material(#[from] ::course::Error),
-    #[error("a quiz text cannot hold a link (name the section instead): {text:?}")]
+    #[error("a quiz text or an aside's summary cannot hold a link (name the section instead): {text:?}")]
     LinkInQuizText { text: String },
     #[error(transparent)]
     Schedule(#[from] schedule::Error),

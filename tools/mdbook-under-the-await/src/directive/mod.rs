@@ -46,7 +46,7 @@ pub use find::{Arguments, Found, find};
 pub use table::TABLE;
 
 use crate::course::Course;
-use crate::{course, experiment, includes, listing, measured, picture, quote};
+use crate::{course, experiment, includes, listing, measured, picture, quote, test_mark};
 
 /// One row of [`TABLE`]: a directive's name, how it is written, and its parser.
 #[derive(Clone, Copy)]
@@ -222,6 +222,9 @@ pub enum RenderError {
     Include(#[from] includes::Error),
     #[error(transparent)]
     Course(#[from] course::Error),
+    /// Boxed: a missing test carries the closest names.
+    #[error(transparent)]
+    TestMark(Box<test_mark::Error>),
 }
 
 impl From<experiment::Error> for RenderError {

@@ -7,6 +7,7 @@ use std::sync::LazyLock;
 use listings::{ListingKind, STAGES};
 
 use super::{Entry, Expander, Parser, boxed};
+use crate::aside::{Aside, EndAside};
 use crate::course::{EndNotes, Exercise, Notes, Quiz, Schedule, Time};
 use crate::cpp_listing::CppAsm;
 use crate::experiment::ExperimentDirective;
@@ -16,6 +17,7 @@ use crate::listing::{Asm, Historical};
 use crate::measured::{Figure, FiguresTable};
 use crate::picture::Picture;
 use crate::quote::Quote;
+use crate::test_mark::TestMark;
 
 /// In the order the README lists them: assembly listings, the stages' listings, the other
 /// listings, pictures, figures, the course, then mdBook's.
@@ -103,6 +105,32 @@ static OTHERS: &[Entry] = &[
                 refused when a listing has changed since it was run",
         expander: Expander::Preprocessor,
         parser: Parser::Own(|arguments| ExperimentDirective::parse(arguments).map(boxed)),
+    },
+    Entry {
+        name: "aside",
+        usage: "{{#aside \"KIND: SUMMARY\"}}",
+        example: "{{#aside \"Deeper: why the vtable is reached through the GOT\"}}",
+        shows: "the start of an aside, collapsed to its one-line summary (KIND is `Deeper`, `History`, `Tooling` or \
+                `Aside`) and open in print; it stands on a line of its own, and so does its end",
+        expander: Expander::Preprocessor,
+        parser: Parser::Own(|arguments| Aside::parse(arguments).map(boxed)),
+    },
+    Entry {
+        name: "end-aside",
+        usage: "{{#end-aside}}",
+        example: "{{#end-aside}}",
+        shows: "the end of an aside",
+        expander: Expander::Preprocessor,
+        parser: Parser::Own(|arguments| EndAside::parse(arguments).map(boxed)),
+    },
+    Entry {
+        name: "test",
+        usage: "{{#test CHAPTER TEST}}",
+        example: "{{#test ch04-executors an_unpark_that_comes_before_the_park_is_not_lost}}",
+        shows: "a mark after a claim that names, on hover and in print, the chapter's test that holds it; refused when \
+                the chapter has no such test",
+        expander: Expander::Preprocessor,
+        parser: Parser::Own(|arguments| TestMark::parse(arguments).map(boxed)),
     },
     Entry {
         name: "picture",

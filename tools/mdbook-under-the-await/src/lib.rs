@@ -38,6 +38,7 @@ pub mod notes;
 pub mod picture;
 mod preprocess;
 pub mod quote;
+pub mod reading_time;
 pub mod test_mark;
 
 pub use preprocess::preprocess;

@@ -13,7 +13,7 @@ use mdbook_preprocessor::book::{Book, BookItem, Chapter as Page};
 use crate::course::Course;
 use crate::diagnostic::{Diagnostic, Problem, line_of};
 use crate::directive::{self, Context, Expansion};
-use crate::{aside, commands, course, glossary, links, measured};
+use crate::{aside, commands, course, glossary, links, measured, reading_time};
 
 /// `root` is the book's root (the workspace root: `book.toml` lives there), `src` its source
 /// folder. Returns every problem found; the book is only usable if there are none.
@@ -22,6 +22,11 @@ pub fn preprocess(root: &Path, src: &Path, book: &mut Book) -> Vec<Diagnostic> {
     let mut problems = check_glossary(root, src, book);
     let course = collect_course(root, src, book, &mut problems);
     let figures = measured::FiguresByChapter::default();
+    let chapter_pages: Vec<PathBuf> = workspace
+        .chapters()
+        .map(|chapters| chapters.into_iter().map(|chapter| PathBuf::from(format!("{}.md", chapter.slug))).collect())
+        .unwrap_or_default();
+    let mut readings = Vec::new();
     book.for_each_chapter_mut(|page| {
         let file = page_file(root, src, page);
         let page_dir = file.parent().map(|dir| root.join(dir)).unwrap_or_else(|| src.to_owned());
@@ -34,6 +39,9 @@ pub fn preprocess(root: &Path, src: &Path, book: &mut Book) -> Vec<Diagnostic> {
         let commands = commands::check_example_commands(&page.content, root);
         problems.extend(commands.into_iter().map(|(offset, problem)| at(offset, problem.into())));
         let context = Context { workspace: &workspace, page_dir: &page_dir, course: &course, figures: &figures };
+        if let Some(path) = page.path.as_ref().filter(|path| chapter_pages.contains(path)) {
+            readings.push((path.clone(), reading_time::Reading::of(&page.content)));
+        }
         let (content, found) = expand(&page.content, &context);
         problems.extend(found.into_iter().map(|(offset, problem)| at(offset, problem.into())));
         page.content = content;
@@ -50,6 +58,20 @@ pub fn preprocess(root: &Path, src: &Path, book: &mut Book) -> Vec<Diagnostic> {
             }
         }
     }
+    // After the links are checked, so that a problem's line is the line as written.
+    book.for_each_chapter_mut(|page| {
+        let Some((path, reading)) = readings.iter().find(|(path, _)| Some(path) == page.path.as_ref()) else { return };
+        // A book of a few pages (the tests make them) may lack the page that says how.
+        let linked = match links::check(reading_time::HOW_COUNTED, path, &ids, src) {
+            Ok(()) => true,
+            Err(links::BrokenLink::NoPage { .. }) => false,
+            Err(broken) => {
+                problems.push(Diagnostic { file: page_file(root, src, page), line: 1, problem: broken.into() });
+                false
+            }
+        };
+        page.content = reading_time::insert_after_title(&page.content, &reading.html(linked));
+    });
     problems
 }
 

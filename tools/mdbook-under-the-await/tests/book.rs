@@ -486,3 +486,33 @@ fn a_quoted_cpp_line_the_listing_no_longer_has_fails_with_file_and_line() {
         ]
     );
 }
+
+#[test]
+fn every_chapter_page_and_no_other_gives_its_reading_time_under_its_title_with_a_link_to_how_it_is_counted() {
+    let root = workspace_root();
+    let mut book = real_book();
+    let found = preprocess(&root, &root.join("book"), &mut book);
+    assert!(found.is_empty(), "{found:#?}");
+    for item in book.iter() {
+        let BookItem::Chapter(chapter) = item else { continue };
+        let path = chapter.path.as_ref().unwrap().to_str().unwrap();
+        let is_chapter = path.starts_with("ch") && !path.ends_with("-practice.md");
+        let shown = chapter.content.lines().nth(2).unwrap_or_default();
+        assert_eq!(shown.starts_with("<p class=\"reading-time\">Reading time: about "), is_chapter, "{path}: {shown}");
+        if is_chapter {
+            assert!(shown.contains("<a href=\"introduction.html#reading-time\">How this is counted</a>"), "{shown}");
+        }
+    }
+}
+
+#[test]
+fn an_aside_left_open_fails_with_file_and_line() {
+    let found =
+        problems(&workspace_root(), book_with_page("# Page\n\n{{#aside \"Deeper: what is inside\"}}\n\nBody.\n"));
+    assert_eq!(
+        found,
+        [
+            "book/ch01-the-experiment.md:3: this aside is never closed: end it with `{{#end-aside}}` on a line of its own"
+        ]
+    );
+}

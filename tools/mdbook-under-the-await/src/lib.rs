@@ -6,6 +6,9 @@
 //!   listings from the chapters' checked snapshots, quoted listing lines, generated tables,
 //!   pictures drawn from the compiler's output, measured figures, and the course (quizzes,
 //!   exercises, section times, speaker notes, the schedule),
+//! - steps asides out of a chapter's main line (`{{#aside "Deeper: …"}}` … `{{#end-aside}}`), marks
+//!   claims with the test that holds them (`{{#test CHAPTER TEST}}`) and gives each chapter's page its
+//!   reading time (`reading_time.rs`),
 //! - checks mdBook's own `{{#include …}}` and its kin (file, anchor, lines), every internal link
 //!   (page and fragment), every `cargo run -p … --example …` the prose tells readers to type,
 //!   and that every term of the glossary is used somewhere in the book,

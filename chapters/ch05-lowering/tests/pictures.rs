@@ -127,6 +127,17 @@ fn two_suspension_points_are_drawn_in_order_each_at_its_own_await() {
     assert!(!states.named_transitions().iter().any(|(from, _, _)| *from == "Returned"), "Returned only panics");
 }
 
+/// The arrows that skip a state: from `Unresumed` a single poll can leave the future in
+/// `Suspend1` or `Returned`, running past an await whose future was ready at once.
+#[test]
+fn one_poll_from_unresumed_can_run_past_ready_awaits_straight_to_suspend1_or_returned() {
+    let states = assert_states_picture!("two_suspension_points", "two_suspension_points_state_machine");
+    let transitions = states.named_transitions();
+    assert!(transitions.contains(&("Unresumed", "Suspend1", Exit::Pending)), "{transitions:?}");
+    assert!(transitions.contains(&("Unresumed", "Returned", Exit::Ready)), "{transitions:?}");
+    assert!(transitions.contains(&("Suspend0", "Returned", Exit::Ready)), "{transitions:?}");
+}
+
 #[test]
 fn the_buffer_coroutines_whose_mir_the_page_shows_have_their_states_drawn() {
     for function in ["buffer_borrowed_then_dropped_before_await", "buffer_read_without_borrow_before_await"] {

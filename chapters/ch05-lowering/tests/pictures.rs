@@ -34,6 +34,23 @@ fn two_suspension_points_has_its_tag_at_byte_16_between_hatched_padding_and_shar
     assert!(shared.contains(&(24..25, 2)), "both suspension points keep an awaitee at byte 24: {shared:?}");
 }
 
+/// The three parts of the layout rule, as the page reads them in this one picture: the body's
+/// `before` promoted to the prefix (the same bytes in both suspended rows, empty in the others),
+/// `between` in `Suspend1`'s variant alone, and the two awaitees overlapping on byte 24.
+#[test]
+fn the_layout_of_two_suspension_points_has_a_local_in_the_prefix_one_in_one_variant_and_two_that_overlap() {
+    let layout = assert_layout_picture!("two_suspension_points");
+    let rows = |names: &[&str], what: &str| -> Vec<(String, String)> {
+        names.iter().map(|name| ((*name).to_owned(), what.to_owned())).collect()
+    };
+    let every_state = ["Unresumed", "Suspend0", "Suspend1", "Returned", "Panicked"];
+    assert_eq!(over(&layout, 0..8), rows(&every_state, "before"), "the upvar, in every state");
+    assert_eq!(over(&layout, 8..16), rows(&["Suspend0", "Suspend1"], "before"), "the promoted local");
+    assert_eq!(over(&layout, 32..40), rows(&["Suspend1"], "between"), "a local of one variant");
+    assert_eq!(over(&layout, 24..25), rows(&["Suspend0", "Suspend1"], "__awaitee"), "two locals, one byte");
+    assert_eq!(layout.size, 40);
+}
+
 #[test]
 fn the_buffer_futures_are_drawn_with_the_kilobyte_only_where_it_is_held() {
     assert_eq!(
@@ -108,6 +125,17 @@ fn two_suspension_points_are_drawn_in_order_each_at_its_own_await() {
     assert!(first.line < second.line, "{first:?} {second:?}");
     assert!(states.named_transitions().contains(&("Suspend0", "Suspend1", Exit::Pending)));
     assert!(!states.named_transitions().iter().any(|(from, _, _)| *from == "Returned"), "Returned only panics");
+}
+
+/// The arrows that skip a state: from `Unresumed` a single poll can leave the future in
+/// `Suspend1` or `Returned`, running past an await whose future was ready at once.
+#[test]
+fn one_poll_from_unresumed_can_run_past_ready_awaits_straight_to_suspend1_or_returned() {
+    let states = assert_states_picture!("two_suspension_points", "two_suspension_points_state_machine");
+    let transitions = states.named_transitions();
+    assert!(transitions.contains(&("Unresumed", "Suspend1", Exit::Pending)), "{transitions:?}");
+    assert!(transitions.contains(&("Unresumed", "Returned", Exit::Ready)), "{transitions:?}");
+    assert!(transitions.contains(&("Suspend0", "Returned", Exit::Ready)), "{transitions:?}");
 }
 
 #[test]

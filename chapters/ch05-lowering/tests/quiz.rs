@@ -1,7 +1,7 @@
 //! The chapter's quiz against the compiler: each answer of `quiz.toml` is computed again from
 //! the snapshots the page shows, or measured.
 
-use course::facts::{mir_of_snippet, stage_text, type_layout};
+use course::facts::{field_offset, mir_of_snippet, stage_text, type_layout};
 use listings::ListingKind;
 
 const CHAPTER: &str = env!("CARGO_PKG_NAME");
@@ -59,6 +59,14 @@ fn every_quiz_answer_is_the_compilers() {
             ("second-await-state", (*suspended.iter().max().expect("a suspended state is stored")).into()),
             ("two-suspension-points-size", layout.size.into()),
             ("tag-offset", layout.tag.expect("the tag's offset is known").offset().into()),
+            ("shared-awaitee-offset", {
+                let (first, second) = (
+                    field_offset(&layout, "Suspend0", "local", "__awaitee"),
+                    field_offset(&layout, "Suspend1", "local", "__awaitee"),
+                );
+                assert_eq!(first, second, "the two awaitees overlap");
+                second.into()
+            }),
             (
                 "borrowed-then-dropped-size",
                 type_layout(CHAPTER, "buffer_borrowed_then_dropped_before_await").size.into(),

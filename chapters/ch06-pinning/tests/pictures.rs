@@ -19,3 +19,12 @@ fn the_coroutine_whose_mir_the_page_shows_has_its_states_drawn() {
     assert!(suspend0.source.as_deref().is_some_and(|line| line.contains(".await")), "{suspend0:?}");
     assert!(states.named_transitions().contains(&("Suspend0", "Returned", Exit::Ready)));
 }
+
+#[test]
+fn the_states_picture_has_a_first_poll_that_runs_past_the_await_to_returned() {
+    // Drawn from the MIR: the path a first poll takes when the awaitee is ready at once.
+    let (states, _) = pictures::states::States::of_async_fn(env!("CARGO_PKG_NAME"), "points_into_itself")
+        .unwrap_or_else(|error| panic!("{error}"));
+    assert!(states.named_transitions().contains(&("Unresumed", "Returned", Exit::Ready)), "{states:?}");
+    assert!(states.named_transitions().contains(&("Unresumed", "Suspend0", Exit::Pending)), "{states:?}");
+}

@@ -22,6 +22,10 @@ fn the_two_rc_coroutines_whose_mir_the_page_shows_have_their_states_drawn() {
         let unwinds =
             states.named_transitions().into_iter().filter(|(_, to, exit)| *to == "Panicked" && *exit == Exit::Unwind);
         assert_eq!(unwinds.count(), 2, "{function}: a panic from Unresumed or Suspend0 poisons the future");
+        assert!(
+            states.named_transitions().contains(&("Unresumed", "Returned", Exit::Ready)),
+            "{function}: a first poll whose awaitee is ready at once runs past the await to the end"
+        );
     }
 }
 

@@ -1,8 +1,9 @@
 //! `Wait` and `Signal` against the waker contract of `Future::poll`.
 
+use std::future::{Future, poll_fn};
 use std::pin::pin;
-use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, mpsc};
 use std::task::Poll;
 use std::thread;
 use std::time::Duration;
@@ -79,11 +80,26 @@ fn raise_wakes_after_releasing_the_lock() {
 #[test]
 fn a_raise_from_another_thread_wakes_a_sleeping_executor() {
     let (signal, wait) = signal();
+    // The other thread raises only once the first poll has returned, so that the test is about
+    // a wake-up that reaches a waiting executor whatever the timing: raised earlier, the first
+    // poll would be `Ready` and nothing would be woken.
+    let (first_poll_done, after_first_poll) = mpsc::channel();
     thread::spawn(move || {
-        thread::sleep(Duration::from_millis(20));
-        signal.raise();
+        if after_first_poll.recv().is_ok() {
+            thread::sleep(Duration::from_millis(20));
+            signal.raise();
+        }
     });
-    let ending = block_on_or_give_up(wait, Duration::from_secs(5));
+    let mut first_poll_done = Some(first_poll_done);
+    let mut wait = Box::pin(wait);
+    let reporting = poll_fn(move |cx| {
+        let polled = wait.as_mut().poll(cx);
+        if let Some(done) = first_poll_done.take() {
+            let _ = done.send(());
+        }
+        polled
+    });
+    let ending = block_on_or_give_up(reporting, Duration::from_secs(5));
     assert_eq!(
         ending,
         Ending::Ready { output: (), polls: 2 },

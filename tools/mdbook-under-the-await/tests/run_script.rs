@@ -5,6 +5,16 @@
 use std::io::Write as _;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
+use std::sync::{Mutex, MutexGuard};
+
+/// Each test writes an executable and then runs it. Were two to run at once, a child forked
+/// for one could still hold the other's file open for writing when that one is run, and
+/// `execve` would refuse it with ETXTBSY ("Text file busy", seen once on a loaded machine):
+/// one at a time.
+fn one_at_a_time() -> MutexGuard<'static, ()> {
+    static LOCK: Mutex<()> = Mutex::new(());
+    LOCK.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+}
 
 fn script() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("run")
@@ -54,6 +64,7 @@ fn handed_to_cargo() -> String {
 
 #[test]
 fn the_run_script_answers_supports_as_the_preprocessor_does() {
+    let _one_at_a_time = one_at_a_time();
     for renderer in ["html", "markdown", "pdf", "epub"] {
         let script = Command::new(script()).args(["supports", renderer]).status().unwrap();
         let binary =
@@ -64,6 +75,7 @@ fn the_run_script_answers_supports_as_the_preprocessor_does() {
 
 #[test]
 fn without_a_built_preprocessor_the_run_script_has_cargo_run_it_from_the_checkout() {
+    let _one_at_a_time = one_at_a_time();
     let (dir, path) = fake_cargo("absent");
     let output = run(&dir.join("an empty target directory"), &path, INPUT);
     std::fs::remove_dir_all(&dir).unwrap();
@@ -73,6 +85,7 @@ fn without_a_built_preprocessor_the_run_script_has_cargo_run_it_from_the_checkou
 
 #[test]
 fn a_preprocessor_cargo_would_build_again_hands_over_to_cargo_run_with_its_input() {
+    let _one_at_a_time = one_at_a_time();
     let (dir, path) = fake_cargo("stale");
     // The built binary, copied without cargo's record of what it was built from.
     let target = dir.join("target");
@@ -86,6 +99,7 @@ fn a_preprocessor_cargo_would_build_again_hands_over_to_cargo_run_with_its_input
 
 #[test]
 fn a_preprocessor_cargo_would_not_build_again_runs_itself() {
+    let _one_at_a_time = one_at_a_time();
     let (dir, path) = fake_cargo("fresh");
     // The built binary, copied (so newer than every file of the checkout), with cargo's record
     // of its one source, written before it.

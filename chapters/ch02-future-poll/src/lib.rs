@@ -3,7 +3,7 @@
 //! Small futures written by hand, each pending a given number of times and then ready, one per
 //! shape of output: [`Countdown`] (`Poll<()>`), [`ByteAfter`] (`Poll<u8>`), [`WordAfter`]
 //! (`Poll<u64>`), [`RefAfter`] (`Poll<&u64>`) and [`ArrayAfter`] (`Poll<[u64; 4]>`), plus
-//! [`YieldNow`], whose `poll` uses its [`Context`]. The book compiles this crate and reads how
+//! [`YieldOnce`], whose `poll` uses its [`Context`]. The book compiles this crate and reads how
 //! each `poll` hands its [`Poll`] back in x86-64 registers (`tests/listings.rs` checks those
 //! listings against `tests/snapshots/`).
 //!
@@ -153,14 +153,14 @@ pub fn poll_and_sum(future: Pin<&mut dyn Future<Output = [u64; 4]>>, cx: &mut Co
 }
 // ANCHOR_END: poll_and_sum
 
-// ANCHOR: yield_now
+// ANCHOR: yield_once
 /// Pending once, after waking its own task ("poll me again soon"), then ready.
 #[derive(Debug, Default, Clone, PartialEq, Eq)]
-pub struct YieldNow {
+pub struct YieldOnce {
     pub yielded: bool,
 }
 
-impl Future for YieldNow {
+impl Future for YieldOnce {
     type Output = ();
 
     // No `#[inline(never)]` needed: waking calls through the waker's vtable, an indirect call,
@@ -174,7 +174,7 @@ impl Future for YieldNow {
         Poll::Pending
     }
 }
-// ANCHOR_END: yield_now
+// ANCHOR_END: yield_once
 
 // ANCHOR: poll_until_ready
 /// Polls `future` until it is ready, with a waker that does nothing, and returns how many

@@ -128,7 +128,7 @@ fn the_caller_passes_a_return_slot_on_its_stack_in_rdi_and_the_arguments_move_up
 
 #[test]
 fn a_poll_that_wakes_reads_the_waker_through_rsi_and_calls_the_vtables_third_slot() {
-    let listing = asm("YieldNow::poll");
+    let listing = asm("YieldOnce::poll");
     let instructions = instructions(&listing);
     let call = instructions.iter().position(|(m, _)| *m == "call").expect("one call");
     assert_eq!(
@@ -143,7 +143,7 @@ fn a_poll_that_wakes_reads_the_waker_through_rsi_and_calls_the_vtables_third_slo
     );
     assert_eq!(instructions.first(), Some(&("push", "rbx")), "rbx is callee-saved: saved first: {listing}");
     assert_eq!(instructions[instructions.len() - 2..], [("pop", "rbx"), ("ret", "")], "and restored last: {listing}");
-    assert_asm_snapshot!("yield_now_poll", listing);
+    assert_asm_snapshot!("yield_once_poll", listing);
 }
 
 /// rustc widens an enum's tag to the alignment of its variants' first fields

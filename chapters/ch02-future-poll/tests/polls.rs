@@ -8,7 +8,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::task::{Context, Poll, Wake, Waker};
 
 use ch02_future_poll::{
-    ArrayAfter, ByteAfter, Countdown, PollOutcome, RefAfter, WordAfter, YieldNow, poll_and_sum, poll_catching_panics,
+    ArrayAfter, ByteAfter, Countdown, PollOutcome, RefAfter, WordAfter, YieldOnce, poll_and_sum, poll_catching_panics,
     poll_until_ready,
 };
 
@@ -24,7 +24,7 @@ fn each_leaf_future_is_pending_polls_left_times_then_ready() {
     let target = 7;
     assert_eq!(poll_until_ready(RefAfter { polls_left: 1, target: &target }), (2, &7));
     assert_eq!(poll_until_ready(ArrayAfter { polls_left: 0, words: [1, 2, 3, 4] }), (1, [1, 2, 3, 4]));
-    assert_eq!(poll_until_ready(YieldNow::default()), (2, ()));
+    assert_eq!(poll_until_ready(YieldOnce::default()), (2, ()));
 }
 
 #[test]
@@ -71,11 +71,11 @@ impl Wake for CountingWaker {
 }
 
 #[test]
-fn yield_now_wakes_its_task_once_by_reference_then_is_ready() {
+fn yield_once_wakes_its_task_once_by_reference_then_is_ready() {
     let counter = Arc::new(CountingWaker::default());
     let waker = Waker::from(counter.clone());
     let mut cx = Context::from_waker(&waker);
-    let mut future = pin!(YieldNow::default());
+    let mut future = pin!(YieldOnce::default());
     assert_eq!(future.as_mut().poll(&mut cx), Poll::Pending);
     assert_eq!(counter.wakes_by_ref.load(Ordering::SeqCst), 1, "woken by reference before saying Pending");
     assert_eq!(future.as_mut().poll(&mut cx), Poll::Ready(()));
@@ -86,9 +86,9 @@ fn yield_now_wakes_its_task_once_by_reference_then_is_ready() {
 }
 
 #[test]
-fn yield_now_lets_a_real_executor_finish_it() {
-    // futures' block_on sleeps until the task's waker is woken: YieldNow wakes it itself.
-    futures::executor::block_on(YieldNow::default());
+fn yield_once_lets_a_real_executor_finish_it() {
+    // futures' block_on sleeps until the task's waker is woken: YieldOnce wakes it itself.
+    futures::executor::block_on(YieldOnce::default());
 }
 
 #[test]

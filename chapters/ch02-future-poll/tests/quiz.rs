@@ -81,11 +81,11 @@ fn every_quiz_answer_is_the_compilers() {
         .instructions()
         .find_map(|(_, o)| o.split_once("byte ptr [")?.1.strip_suffix(" + 32]").map(str::to_owned))
         .expect("ArrayAfter::poll reads polls_left after the four words");
-    let wake_slot = asm(CHAPTER, "yield_now_poll")
+    let wake_slot = asm(CHAPTER, "yield_once_poll")
         .instructions()
         .find(|(m, o)| *m == "call" && o.starts_with("qword ptr [rcx"))
         .and_then(|(_, o)| waker_slot(o))
-        .expect("YieldNow::poll calls through the waker's vtable");
+        .expect("YieldOnce::poll calls through the waker's vtable");
     let mut cx = Context::from_waker(Waker::noop());
     let mut future = pin!(ready(5));
     assert_eq!(future.as_mut().poll(&mut cx), Poll::Ready(5));

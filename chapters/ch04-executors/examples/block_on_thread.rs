@@ -8,7 +8,7 @@ use std::future::Future;
 use std::pin::Pin;
 use std::task::{Context, Poll};
 
-use ch04_executors::{block_on, off_thread, yield_now};
+use ch04_executors::{YieldOnce, block_on, off_thread};
 
 /// Prints every poll of the future it wraps, and what the poll returned.
 struct Traced<F> {
@@ -38,7 +38,7 @@ impl<F: Future<Output: std::fmt::Debug>> Future for Traced<F> {
 fn main() {
     let work = async {
         println!("  the async block starts, and yields");
-        yield_now().await;
+        YieldOnce::default().await;
         println!("  resumed after the yield; now waiting for another thread");
         let value = off_thread(|| 6 * 7).await;
         println!("  resumed with {value} from the other thread");

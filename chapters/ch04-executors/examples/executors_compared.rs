@@ -10,7 +10,7 @@ use std::future::Future;
 use std::rc::Rc;
 use std::sync::{Arc, Mutex};
 
-use ch04_executors::{Executor, block_on, yield_now};
+use ch04_executors::{Executor, YieldOnce, block_on};
 use futures::executor::LocalPool;
 use futures::future::join_all;
 use futures::task::{LocalSpawnExt, SpawnExt};
@@ -25,7 +25,7 @@ async fn task(name: &'static str, shared: Shared) {
             shared.0 += 1;
             shared.1.push(format!("{name}{step}"));
         }
-        yield_now().await;
+        YieldOnce::default().await;
     }
 }
 
@@ -72,7 +72,7 @@ fn main() {
             .spawn_local(async move {
                 for _ in 0..3 {
                     counter.set(counter.get() + 1);
-                    yield_now().await;
+                    YieldOnce::default().await;
                 }
             })
             .unwrap();

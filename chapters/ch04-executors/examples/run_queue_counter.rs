@@ -7,7 +7,7 @@
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
-use ch04_executors::{Executor, yield_now};
+use ch04_executors::{Executor, YieldOnce};
 
 fn main() {
     let counter = Arc::new(AtomicUsize::new(0));
@@ -20,7 +20,7 @@ fn main() {
                 for step in 1..=3 {
                     let total = counter.fetch_add(1, Ordering::SeqCst) + 1;
                     println!("task {name}, step {step}: counter = {total}");
-                    yield_now().await;
+                    YieldOnce::default().await;
                 }
             })
         })

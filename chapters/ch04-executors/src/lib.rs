@@ -10,16 +10,16 @@
 //! - [`Executor`] runs many tasks on the current thread from a run queue (an
 //!   [`std::sync::mpsc`] channel). Each task is an `Arc<Task>` whose waker sends the task back
 //!   into the queue, and [`Executor::run`] returns when no task is left anywhere.
-//! - [`yield_now`] is pending once and wakes its own task; [`off_thread`] runs a closure on a
+//! - [`YieldOnce`] is pending once and wakes its own task; [`off_thread`] runs a closure on a
 //!   new thread, which wakes the task when the value is ready.
 //!
 //! The book compiles this crate and reads what the loops and the wakers became in x86-64
 //! assembly (`tests/listings.rs` checks those listings against `tests/snapshots/`).
 //!
 //! ```
-//! use ch04_executors::{block_on, off_thread, yield_now};
+//! use ch04_executors::{YieldOnce, block_on, off_thread};
 //! let answer = block_on(async {
-//!     yield_now().await;
+//!     YieldOnce::default().await;
 //!     off_thread(|| 6 * 7).await
 //! });
 //! assert_eq!(answer, 42);
@@ -33,20 +33,20 @@ use std::sync::{Arc, Mutex, Weak};
 use std::task::{Context, Poll, Wake, Waker};
 use std::thread::{self, JoinHandle, Thread};
 
-// ANCHOR: yield_now
+// ANCHOR: yield_once
 /// A future that is pending once and wakes its own task before saying so: "poll me again,
-/// after the others". Made by [`yield_now`].
+/// after the others". `YieldOnce::default().await` lets the executor run something else
+/// first: what an async runtime's `yield_now().await` is for.
+///
+/// It is chapter 2's `YieldOnce`, the leaf the whole book awaits, copied here because a
+/// chapter's library needs nothing but `std`: the same `poll`, so the same behaviour
+/// (pending once after waking its task, then ready).
 #[derive(Debug, Default)]
-pub struct YieldNow {
+pub struct YieldOnce {
     yielded: bool,
 }
 
-/// Gives the executor a chance to run something else: pending once, then ready.
-pub fn yield_now() -> YieldNow {
-    YieldNow::default()
-}
-
-impl Future for YieldNow {
+impl Future for YieldOnce {
     type Output = ();
 
     fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<()> {
@@ -59,7 +59,7 @@ impl Future for YieldNow {
         Poll::Pending
     }
 }
-// ANCHOR_END: yield_now
+// ANCHOR_END: yield_once
 
 // ANCHOR: off_thread
 /// A future whose value is computed on a thread of its own, made by [`off_thread`].

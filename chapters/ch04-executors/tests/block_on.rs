@@ -9,7 +9,7 @@ use std::task::{Context, Poll};
 use std::thread;
 use std::time::Duration;
 
-use ch04_executors::{block_on, block_on_dyn, off_thread, simple_block_on, simple_block_on_dyn, yield_now};
+use ch04_executors::{YieldOnce, block_on, block_on_dyn, off_thread, simple_block_on, simple_block_on_dyn};
 
 #[test]
 fn a_ready_future_is_polled_once() {
@@ -28,11 +28,11 @@ fn a_ready_future_is_polled_once() {
 
 #[test]
 fn an_unpark_that_comes_before_the_park_is_not_lost() {
-    // `yield_now` wakes its task inside `poll`, before `simple_block_on` parks: the token is
+    // `YieldOnce` wakes its task inside `poll`, before `simple_block_on` parks: the token is
     // already there when `park` is called, and `park` returns at once.
     simple_block_on(async {
         for _ in 0..100 {
-            yield_now().await;
+            YieldOnce::default().await;
         }
     });
     // The same, bare: a thread that unparks itself, then parks, does not sleep.
@@ -153,12 +153,12 @@ fn block_on_keeps_a_wake_up_whose_token_was_taken() {
 #[test]
 fn the_listed_instances_drive_a_dyn_future() {
     let mut future = std::pin::pin!(async {
-        yield_now().await;
+        YieldOnce::default().await;
         off_thread(|| 11).await
     });
     assert_eq!(simple_block_on_dyn(future.as_mut()), 11);
     let mut future = std::pin::pin!(async {
-        yield_now().await;
+        YieldOnce::default().await;
         off_thread(|| 12).await
     });
     assert_eq!(block_on_dyn(future.as_mut()), 12);

@@ -7,7 +7,7 @@ use std::task::{Poll, Waker};
 use std::thread;
 use std::time::Duration;
 
-use ch04_executors::{Executor, off_thread, yield_now};
+use ch04_executors::{Executor, YieldOnce, off_thread};
 
 #[test]
 fn tasks_take_turns_in_the_order_they_were_woken() {
@@ -18,7 +18,7 @@ fn tasks_take_turns_in_the_order_they_were_woken() {
         executor.spawn(async move {
             for round in 0..3 {
                 log.lock().unwrap().push((id, round));
-                yield_now().await;
+                YieldOnce::default().await;
             }
         });
     }
@@ -51,7 +51,7 @@ fn a_task_can_spawn_tasks_and_run_returns_after_the_last_one() {
         for child in 0..3 {
             let log = Arc::clone(&parent_log);
             spawner.spawn(async move {
-                yield_now().await;
+                YieldOnce::default().await;
                 log.lock().unwrap().push(format!("child {child}"));
             });
         }

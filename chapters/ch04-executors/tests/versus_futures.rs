@@ -10,7 +10,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::task::Poll;
 
-use ch04_executors::{Executor, block_on, off_thread, simple_block_on, yield_now};
+use ch04_executors::{Executor, YieldOnce, block_on, off_thread, simple_block_on};
 use common::{Workload, round_robin};
 use futures::executor::LocalPool;
 use futures::future::join_all;
@@ -59,9 +59,9 @@ fn every_executor_counts_to_the_same_total_with_the_workers_taking_turns() {
 #[test]
 fn both_block_ons_return_what_futures_block_on_returns() {
     let work = || async {
-        yield_now().await;
+        YieldOnce::default().await;
         let a = off_thread(|| 6).await;
-        yield_now().await;
+        YieldOnce::default().await;
         a * off_thread(|| 7).await
     };
     let expected = futures::executor::block_on(work());
@@ -81,7 +81,7 @@ fn local_pool_runs_a_future_that_is_not_send() {
         pool.spawner()
             .spawn_local(async move {
                 count.set(count.get() + 1);
-                yield_now().await;
+                YieldOnce::default().await;
                 count.set(count.get() + 1);
             })
             .unwrap();
@@ -98,7 +98,7 @@ fn the_same_send_future_counts_the_same_on_the_run_queue_and_on_local_pool() {
     let task = |counter: Arc<AtomicUsize>| async move {
         for _ in 0..4 {
             counter.fetch_add(1, Ordering::SeqCst);
-            yield_now().await;
+            YieldOnce::default().await;
         }
     };
     let executor = Executor::new();
@@ -125,10 +125,10 @@ fn our_block_on_nests() {
     block_on(async {
         log.lock().unwrap().push("outer");
         let inner = block_on(async {
-            yield_now().await;
+            YieldOnce::default().await;
             off_thread(|| 1).await
         });
-        yield_now().await;
+        YieldOnce::default().await;
         log.lock().unwrap().push(if inner == 1 { "inner done" } else { "wrong" });
     });
     assert_eq!(*log.lock().unwrap(), ["outer", "inner done"]);

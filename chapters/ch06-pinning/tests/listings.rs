@@ -111,6 +111,20 @@ fn the_first_resume_stores_the_futures_own_address_at_offset_16_and_the_next_one
 }
 
 #[test]
+fn in_the_machine_code_state_0_jumps_straight_to_the_pending_exit_and_never_reaches_returned() {
+    // The MIR keeps an edge from `Unresumed` to `Returned`; once `YieldOnce::poll` is inlined,
+    // LLVM knows the first poll answers `Pending` and the edge is gone.
+    let listing = asm("points_into_itself::{{closure}}", AsmOptions { source: false, data: false });
+    let state_0 = listing.block(".LBB0_1").expect("state 0, the table's first entry");
+    assert_eq!(state_0.last(), Some(&("jmp", ".LBB0_3")), "{listing}");
+    let exit = listing.block(".LBB0_3").expect("the block state 0 jumps to");
+    assert!(exit.contains(&("mov", "byte ptr [rbx + 33], 3")), "suspends in state 3: {listing}");
+    assert!(exit.contains(&("mov", "al, 1")), "answers `Pending`: {listing}");
+    assert!(!exit.contains(&("mov", "byte ptr [rbx + 33], 1")), "never `Returned`: {listing}");
+    assert!(!state_0.contains(&("mov", "byte ptr [rbx + 33], 1")), "{listing}");
+}
+
+#[test]
 fn the_sixteen_sevens_come_from_a_constant_of_sixteen_bytes_of_7() {
     // The page's listing is made without `--data`; this one has the constant `movaps` loads.
     let listing = asm("points_into_itself::{{closure}}", AsmOptions { source: false, data: true });

@@ -135,6 +135,17 @@ fn opt_level_1_lays_the_states_out_in_source_order_and_2_moves_them() {
     };
     assert_eq!(targets("1"), [".LBB0_1", ".LBB0_10", ".LBB0_9", ".LBB0_2", ".LBB0_3", ".LBB0_4"]);
     assert_eq!(targets("2"), [".LBB0_1", ".LBB0_10", ".LBB0_9", ".LBB0_5", ".LBB0_2", ".LBB0_3"]);
+    // State 0 falls through into the next state's code at level 1; at level 2 it ends in a jump
+    // to the code that suspends at the first await (state 3).
+    let level_1 = asm_at(RESUME, "1");
+    let state_0 = level_1.block(".LBB0_1").expect("state 0");
+    assert!(!state_0.last().expect("an instruction").0.starts_with('j'), "falls through: {level_1}");
+    let level_2 = asm_at(RESUME, "2");
+    let state_0 = level_2.block(".LBB0_1").expect("state 0");
+    let (mnemonic, target) = *state_0.last().expect("an instruction");
+    assert_eq!(mnemonic, "jmp", "{level_2}");
+    let suspends = level_2.block(target).expect("the jump's target");
+    assert!(suspends.contains(&("mov", "byte ptr [rbx + 24], 3")), "suspends in state 3: {level_2}");
 }
 
 /// What the code does with the awaitee's flag after each store of 0 to it (`YieldOnce::default()`):

@@ -12,9 +12,14 @@
 //     long line must wrap, not hide its end
 //   - fail if a listing's checked notes and its marked lines disagree in number
 //   - fail if a picture (figure.picture) has no rendered SVG, no title named by aria-labelledby,
-//     no text labels, text not in the theme's colour, or is wider than the content column, at
-//     1280 px, at 390 px and in the coal theme; screenshot each: SCREENSHOT_DIR/pictures/<id>.png,
-//     <id>-dark.png and <id>-phone.png
+//     no text labels, text not in the theme's colour, text that renders under 11 px (font size
+//     times the SVG's scale), or is wider than the content column (a picture wider than the
+//     column must lie in a scroll box a keyboard can focus), at 1280 px, at 390 px and in the
+//     coal theme; screenshot each: SCREENSHOT_DIR/pictures/<id>.png, <id>-dark.png and
+//     <id>-phone.png
+//   - fail on any serious or critical accessibility violation axe-core finds, in the light theme
+//     and in the coal theme, and on a scroll box a keyboard cannot reach at 390 px (rule, theme,
+//     count and the elements' selectors); the summary counts every rule's findings
 //   - on the first assembly listing with source lines: pointing at a source line must light up
 //     exactly the lines of that source line, in its colour, and nothing once the pointer leaves
 //   - fail if the lazily loaded search index (searchindex-<hash>.js) has 0 documents,
@@ -28,11 +33,12 @@
 // Then, once: the instructor view (?instructor=on) shows the notes; print.html holds every
 // listing, picture, quiz and exercise and, in print media, shows notes and quiz answers and hides the
 // buttons (its PDF is written to SCREENSHOT_DIR/print.pdf); a missing page under SITE_PATH gets
-// the styled 404 page.
+// the styled 404 page, which axe checks too.
 // Prints one "FAIL <page>: <reason>" line per failure and exits 1; exits 2 on setup errors.
 import { chromium } from 'playwright-core';
 import fs from 'node:fs';
 import http from 'node:http';
+import { createRequire } from 'node:module';
 import os from 'node:os';
 import path from 'node:path';
 
@@ -45,6 +51,10 @@ if (!bookArg || !shotArg) {
   console.error('usage: node check-book.mjs BOOK_DIR SCREENSHOT_DIR [SITE_PATH]');
   process.exit(2);
 }
+// axe-core, the accessibility engine, injected into each page as a script (ci/browser/package.json pins it).
+const AXE_SOURCE = fs.readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
+// The smallest text a picture may show, in CSS px as rendered (font size times the SVG's scale).
+const MIN_PICTURE_TEXT_PX = 11;
 const sitePath = (siteArg || '/under-the-await/').replace(/^\/*/, '/').replace(/\/*$/, '/');
 const bookDir = path.resolve(bookArg);
 const shotDir = path.resolve(shotArg);
@@ -150,6 +160,10 @@ async function answerQuiz(page, fail) {
 // aria-labelledby for screen readers), labels as text, and text in the theme's colour.
 // A picture inside an experiment lies in its half of the pair, which may reach past the content
 // column into the margins (listings.css) but never past the window.
+// Its text is readable: the smallest text, as rendered (font size times the SVG's scale on the
+// screen), is MIN_PICTURE_TEXT_PX or more. A picture too wide for the column at that size lies in
+// a scroll box (book/theme/readable.js, .picture-scroll) that a keyboard can focus and scroll;
+// the box, not the picture, must then lie inside the column.
 const PICTURES = () => {
   const main = document.querySelector('main').getBoundingClientRect();
   const colour = getComputedStyle(document.querySelector('main')).color;
@@ -158,13 +172,26 @@ const PICTURES = () => {
     const column = half ? half.getBoundingClientRect() : main;
     const inWindow = column.left >= -1 && column.right <= document.documentElement.clientWidth + 1;
     const svg = f.querySelector('svg');
+    const scroller = svg?.closest('.picture-scroll');
     const box = svg ? svg.getBoundingClientRect() : { width: 0, height: 0, left: 0, right: 0 };
+    const outer = scroller ? scroller.getBoundingClientRect() : box;
+    const overflows = box.width > outer.width + 1;
+    const scrolls = !!scroller && scroller.scrollWidth > scroller.clientWidth + 1 && scroller.tabIndex >= 0
+      && /auto|scroll/.test(getComputedStyle(scroller).overflowX);
     const title = svg?.querySelector(':scope > title');
     const text = svg?.querySelector('text');
+    let smallest = { px: Infinity, text: '' };
+    for (const t of svg ? svg.querySelectorAll('text') : []) {
+      const m = t.getScreenCTM();
+      if (!m || !t.textContent.trim() || getComputedStyle(t).display === 'none') continue;
+      const px = parseFloat(getComputedStyle(t).fontSize) * Math.sqrt(Math.abs(m.a * m.d - m.b * m.c));
+      if (px < smallest.px) smallest = { px, text: t.textContent.trim().slice(0, 30) };
+    }
     return { id: f.id, svg: !!svg, title: title?.textContent || '',
       named: !!title && (svg.getAttribute('aria-labelledby') || '').split(' ').includes(title.id),
       texts: svg ? svg.querySelectorAll('text').length : 0, width: box.width, height: box.height,
-      inside: inWindow && box.left >= column.left - 1 && box.right <= column.right + 1,
+      inside: inWindow && outer.left >= column.left - 1 && outer.right <= column.right + 1,
+      hidden: overflows && !scrolls, smallest,
       themed: !!text && getComputedStyle(text).fill === colour };
   });
 };
@@ -175,6 +202,10 @@ function checkPictures(pictures, where, fail) {
     if (!p.title || !p.named) fail(`picture ${p.id} has no title named by aria-labelledby`);
     if (p.texts === 0) fail(`picture ${p.id} has no text labels`);
     if (!p.inside) fail(`picture ${p.id} is wider than the content column ${where}`);
+    if (p.hidden) fail(`picture ${p.id} is wider than its box ${where}, and the box is not a scroll box a keyboard can focus`);
+    if (p.texts && !(p.smallest.px >= MIN_PICTURE_TEXT_PX - 0.01)) { // 0.01: floating-point noise
+      fail(`picture ${p.id}: its smallest text ("${p.smallest.text}") is ${p.smallest.px.toFixed(1)} px ${where}, under ${MIN_PICTURE_TEXT_PX} px`);
+    }
     if (!p.themed) fail(`picture ${p.id}'s text is not in the theme's colour ${where}`);
   }
 }
@@ -184,6 +215,27 @@ async function shootPictures(page, suffix) {
   fs.mkdirSync(path.join(shotDir, 'pictures'), { recursive: true });
   for (const id of ids) await page.locator(`#${id}`).screenshot({ path: path.join(shotDir, 'pictures', `${id}${suffix}.png`) });
   return ids.length;
+}
+
+// Accessibility: axe-core run on the page as loaded (rules of WCAG 2.x A and AA and axe's best
+// practices, or only the rules named). A serious or critical violation fails, one line per rule
+// with the theme, the count and the elements (CSS selectors); moderate and minor ones are only
+// counted in the summary.
+const AXE_FAILS_ON = new Set(['serious', 'critical']);
+const axeTally = new Map(); // "rule (impact)" -> elements found, over every page and theme
+async function checkAxe(page, where, fail, rules = null) {
+  await page.addScriptTag({ content: AXE_SOURCE });
+  const options = { resultTypes: ['violations'], ...(rules ? { runOnly: { type: 'rule', values: rules } } : {}) };
+  const violations = await page.evaluate(async options => (await window.axe.run(document, options))
+    .violations.map(v => ({ id: v.id, impact: v.impact, targets: v.nodes.map(n => n.target.join(' ')) })), options);
+  for (const v of violations) {
+    const key = `${v.id} (${v.impact})`;
+    axeTally.set(key, (axeTally.get(key) || 0) + v.targets.length);
+    if (!AXE_FAILS_ON.has(v.impact)) continue;
+    const shown = v.targets.slice(0, 6).join(', ') + (v.targets.length > 6 ? `, and ${v.targets.length - 6} more` : '');
+    fail(`axe ${v.id} (${v.impact}) ${where}, ${v.targets.length} element(s): ${shown}`);
+  }
+  return violations.length;
 }
 
 async function checkPage(base, rel, failures) {
@@ -220,6 +272,7 @@ async function checkPage(base, rel, failures) {
   } catch { /* reported below */ }
   blocks = await page.evaluate(HL);
   for (const b of blocks.filter(b => !b.hl)) fail(`assembly block #${b.i} has no hljs-* span ("${b.first}")`);
+  await checkAxe(page, 'in the light theme', fail);
 
   // Listings rendered by the book's preprocessor: <figure class="listing" id="listing-…">.
   // Assembly listings (class listing-asm) hold an x86asm block; regenerated ones (id listing-…)
@@ -272,14 +325,17 @@ async function checkPage(base, rel, failures) {
 
   const pictures = await page.evaluate(PICTURES);
   checkPictures(pictures, 'at 1280 px', fail);
-  if (pictures.length) {
-    await shootPictures(page, '');
-    // The same pictures in a dark theme: their text must follow it.
+  if (pictures.length) await shootPictures(page, '');
+  {
+    // The same page in a dark theme: axe again, and the pictures' text must follow the theme.
     const dark = await context.newPage();
     await dark.addInitScript(() => localStorage.setItem('mdbook-theme', 'coal'));
     await dark.goto(base + rel, { waitUntil: 'load' });
-    checkPictures(await dark.evaluate(PICTURES), 'in the coal theme', fail);
-    await shootPictures(dark, '-dark');
+    await checkAxe(dark, 'in the coal theme', fail);
+    if (pictures.length) {
+      checkPictures(await dark.evaluate(PICTURES), 'in the coal theme', fail);
+      await shootPictures(dark, '-dark');
+    }
     await dark.evaluate(() => localStorage.removeItem('mdbook-theme'));
     await dark.close();
   }
@@ -306,6 +362,8 @@ async function checkPage(base, rel, failures) {
     await phone.setViewportSize({ width: 390, height: 844 });
     await phone.goto(base + rel, { waitUntil: 'load' });
     for (const wide of await phone.evaluate(OVERFLOW)) fail(`listing wider than its column at 390 px: ${wide}`);
+    // More boxes scroll on a phone: each must still be one a keyboard can reach.
+    await checkAxe(phone, 'at 390 px', fail, ['scrollable-region-focusable']);
     checkPictures(await phone.evaluate(PICTURES), 'at 390 px', fail);
     await shootPictures(phone, '-phone');
     await phone.screenshot({ path: path.join(shotDir, `${shot}-phone.png`), fullPage: true, timeout: 60000 });
@@ -412,6 +470,7 @@ async function checkNotFound(base, failures) {
     sheets: Array.from(document.styleSheets).filter(s => { try { return s.cssRules.length > 0; } catch { return false; } }).length }));
   if (!/Page not found/.test(state.title)) fail(`title "${state.title}"`);
   if (!state.styled || state.sheets < 3) fail(`the 404 page under ${sitePath} is not styled (${state.sheets} style sheets)`);
+  await checkAxe(page, 'in the light theme', fail);
   await page.screenshot({ path: path.join(shotDir, '404.png') });
   await page.close();
   console.log(`checked the 404 page under ${sitePath}`);
@@ -455,6 +514,8 @@ try {
     try { await check(); } catch (e) { failures.push(`FAIL ${name}: check aborted: ${String(e.message).split('\n')[0]}`); }
   }
   await cleanup();
+  const tally = Array.from(axeTally).sort((a, b) => b[1] - a[1]).map(([rule, n]) => `${rule} ${n}`);
+  console.log(`axe, elements per rule over every page in both themes: ${tally.join(', ') || 'none'}`);
   for (const f of failures) console.log(f);
   console.log(failures.length ? `${failures.length} failure(s)` : `all ${pages.length} page(s) passed`);
   process.exit(failures.length ? 1 : 0);

@@ -34,6 +34,11 @@ fn the_leaf_futures_stay_ready_when_polled_again() {
     for _ in 0..3 {
         assert_eq!(future.as_mut().poll(&mut cx), Poll::Ready(5));
     }
+    // The page's example: a `ByteAfter` at zero answers `Ready(11)` as often as it is asked.
+    let mut future = pin!(ByteAfter::new(0, 11));
+    for _ in 0..3 {
+        assert_eq!(future.as_mut().poll(&mut cx), Poll::Ready(11));
+    }
 }
 
 #[test]

@@ -82,9 +82,9 @@ fn the_await_loop_on_the_page_reads_chapter_5s_hir_line_by_line() {
     for line in reading_on_page(page).lines().filter(|line| !line.trim().is_empty()) {
         let read = reduce(line);
         rest = rest.trim_start();
-        rest = rest
-            .strip_prefix(read.as_str())
-            .unwrap_or_else(|| panic!("the page's line `{}` is not the HIR's next piece; the HIR goes on `{rest}`", line.trim()));
+        rest = rest.strip_prefix(read.as_str()).unwrap_or_else(|| {
+            panic!("the page's line `{}` is not the HIR's next piece; the HIR goes on `{rest}`", line.trim())
+        });
     }
     assert_eq!(rest.trim(), "", "the page's reading stops before the HIR does");
 }

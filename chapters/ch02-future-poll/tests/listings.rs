@@ -188,7 +188,8 @@ fn poll_of_u64_is_a_pair_of_scalars_to_rustc() {
         listings::stage(CHAPTER, Stage::LlvmIr, "<ch02_future_poll::WordAfter as core::future::future::Future>::poll")
             .unwrap_or_else(|error| panic!("{error}"));
     assert!(
-        ir.text.contains("define { i64, i64 } @\"<ch02_future_poll::WordAfter as core::future::future::Future>::poll\""),
+        ir.text
+            .contains("define { i64, i64 } @\"<ch02_future_poll::WordAfter as core::future::future::Future>::poll\""),
         "{}",
         ir.text
     );

@@ -32,12 +32,25 @@ fn first_byte<T>(value: T) -> u8 {
     unsafe { *std::ptr::from_ref(&*value).cast::<u8>() }
 }
 
+/// The first word of a value: the whole tag of a `Poll` whose tag rustc widened to a word.
+fn first_word<T>(value: T) -> u64 {
+    assert!(align_of::<T>() >= 8, "only for values aligned to a word");
+    // SAFETY: the `Poll`s this is called with start with a tag widened to 8 bytes (the
+    // `-Zprint-type-sizes` listings say `discriminant: 8 bytes`), so the first word is all
+    // initialised tag; the value is word-aligned, and only that word is read.
+    let value = std::mem::ManuallyDrop::new(value);
+    unsafe { *std::ptr::from_ref(&*value).cast::<u64>() }
+}
+
 #[test]
 fn where_there_is_a_tag_it_is_0_for_ready_and_1_for_pending() {
     assert_eq!((first_byte(Poll::Ready(())), first_byte(Poll::<()>::Pending)), (0, 1));
     assert_eq!((first_byte(Poll::Ready(7u8)), first_byte(Poll::<u8>::Pending)), (0, 1));
     assert_eq!((first_byte(Poll::Ready(7u64)), first_byte(Poll::<u64>::Pending)), (0, 1));
     assert_eq!((first_byte(Poll::Ready([7u64; 4])), first_byte(Poll::<[u64; 4]>::Pending)), (0, 1));
+    // Where the tag is a whole word, the whole word is 0 or 1, not just its first byte.
+    assert_eq!((first_word(Poll::Ready(7u64)), first_word(Poll::<u64>::Pending)), (0, 1));
+    assert_eq!((first_word(Poll::Ready([7u64; 4])), first_word(Poll::<[u64; 4]>::Pending)), (0, 1));
 }
 
 #[test]

@@ -123,6 +123,10 @@ fn the_caller_passes_a_return_slot_on_its_stack_in_rdi_and_the_arguments_move_up
     );
     assert_eq!(instructions[call + 1], ("cmp", "byte ptr [rsp], 0"), "the tag is read back from the slot: {listing}");
     assert!(instructions.contains(&("movq", "rdx, xmm0")), "the sum comes back in rdx: {listing}");
+    assert!(
+        instructions.contains(&("mov", "eax, 1")) && instructions.contains(&("xor", "eax, eax")),
+        "the tag comes back in eax, 1 or 0: {listing}"
+    );
     assert_asm_snapshot!("poll_and_sum", listing);
 }
 
@@ -174,4 +178,19 @@ fn poll_of_u8_is_a_pair_of_scalars_whose_byte_is_undefined_when_pending() {
     assert!(ir.text.contains("  %_0.sroa.3.0 = phi i8 [ %_4, %bb1 ], [ undef, %bb2 ]\n"), "{}", ir.text);
     assert!(ir.text.contains("  ret { i1, i8 } %5\n"), "{}", ir.text);
     assert_stage_snapshot!("byte_after_poll", ir);
+}
+
+/// What rustc hands LLVM for `WordAfter::poll`'s answer: a pair of scalars, `{ i64, i64 }`,
+/// which comes back one scalar per register, the tag in `rax` and the word in `rdx`.
+#[test]
+fn poll_of_u64_is_a_pair_of_scalars_to_rustc() {
+    let ir =
+        listings::stage(CHAPTER, Stage::LlvmIr, "<ch02_future_poll::WordAfter as core::future::future::Future>::poll")
+            .unwrap_or_else(|error| panic!("{error}"));
+    assert!(
+        ir.text
+            .contains("define { i64, i64 } @\"<ch02_future_poll::WordAfter as core::future::future::Future>::poll\""),
+        "{}",
+        ir.text
+    );
 }

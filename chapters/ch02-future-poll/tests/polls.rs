@@ -34,6 +34,11 @@ fn the_leaf_futures_stay_ready_when_polled_again() {
     for _ in 0..3 {
         assert_eq!(future.as_mut().poll(&mut cx), Poll::Ready(5));
     }
+    // The page's example: a `ByteAfter` at zero answers `Ready(11)` as often as it is asked.
+    let mut future = pin!(ByteAfter::new(0, 11));
+    for _ in 0..3 {
+        assert_eq!(future.as_mut().poll(&mut cx), Poll::Ready(11));
+    }
 }
 
 #[test]
@@ -43,6 +48,52 @@ fn an_async_block_awaiting_two_leaves_is_pending_once_per_pending_leaf() {
         ByteAfter::new(1, 7).await + 1
     };
     assert_eq!(poll_until_ready(block), (3, 8));
+}
+
+/// A leaf that writes each of its answers in a shared log, under its name.
+struct Logged<'log, F> {
+    name: &'static str,
+    leaf: F,
+    log: &'log std::cell::RefCell<Vec<String>>,
+}
+
+impl<F: Future + Unpin> Future for Logged<'_, F>
+where
+    F::Output: std::fmt::Debug,
+{
+    type Output = F::Output;
+
+    fn poll(mut self: std::pin::Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<F::Output> {
+        let answer = std::pin::Pin::new(&mut self.leaf).poll(cx);
+        self.log.borrow_mut().push(format!("{}: {answer:?}", self.name));
+        answer
+    }
+}
+
+#[test]
+fn each_poll_of_the_async_block_polls_the_leaf_it_is_waiting_on() {
+    let log = std::cell::RefCell::new(Vec::new());
+    let mut block = pin!(async {
+        Logged { name: "Countdown", leaf: Countdown { polls_left: 1 }, log: &log }.await;
+        Logged { name: "ByteAfter", leaf: ByteAfter::new(1, 7), log: &log }.await + 1
+    });
+    let mut cx = noop_context();
+    let mut polls = Vec::new();
+    loop {
+        let answer = block.as_mut().poll(&mut cx);
+        polls.push((format!("{answer:?}"), log.take()));
+        if answer.is_ready() {
+            break;
+        }
+    }
+    assert_eq!(
+        polls,
+        [
+            ("Pending".to_string(), vec!["Countdown: Pending".to_string()]),
+            ("Pending".to_string(), vec!["Countdown: Ready(())".to_string(), "ByteAfter: Pending".to_string()]),
+            ("Ready(8)".to_string(), vec!["ByteAfter: Ready(7)".to_string()]),
+        ]
+    );
 }
 
 #[test]

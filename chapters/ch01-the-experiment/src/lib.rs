@@ -141,6 +141,53 @@ pub fn poll_hello_world_twice_inlined() -> [Poll<()>; 2] {
 }
 // ANCHOR_END: poll_twice_inlined
 
+// ANCHOR: by_hand
+/// [`hello_world`]'s future written by hand: one variant per place the body can be stopped, with
+/// what it still needs there. A picture of what rustc builds, not what it builds (rustc's type has
+/// a fourth state, for a poll that panicked, and a layout of its own).
+#[derive(Debug)]
+pub enum HelloWorldByHand {
+    /// Made, never polled: none of the body has run.
+    Unresumed,
+    /// Stopped at `fut.await`, holding `fut`.
+    Suspend0 { fut: DummyFuture },
+    /// Ran to the end and returned.
+    Returned,
+}
+
+/// What calling `hello_world()` does: make the future, run nothing.
+pub fn hello_world_by_hand() -> HelloWorldByHand {
+    HelloWorldByHand::Unresumed
+}
+
+impl Future for HelloWorldByHand {
+    type Output = ();
+
+    fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<()> {
+        use HelloWorldByHand::*;
+        let this = Pin::into_inner(self); // a `DummyFuture` may move, so this enum may too
+        loop {
+            match this {
+                Unresumed => {
+                    // `let fut = DummyFuture { count: 0 };`, then on to the `.await`.
+                    *this = Suspend0 { fut: DummyFuture { count: 0 } };
+                }
+                Suspend0 { fut } => {
+                    // `fut.await`: poll `fut`; if it is pending, so is the whole future.
+                    if Pin::new(fut).poll(cx).is_pending() {
+                        return Poll::Pending;
+                    }
+                    println!("hello, world!");
+                    *this = Returned;
+                    return Poll::Ready(());
+                }
+                Returned => panic!("`async fn` resumed after completion"),
+            }
+        }
+    }
+}
+// ANCHOR_END: by_hand
+
 // The book's chapter page: its Rust blocks are compiled and run as this crate's doc-tests, with
 // this crate's edition (see ARCHITECTURE.md, "Testing the book's Rust").
 #[cfg(doctest)]

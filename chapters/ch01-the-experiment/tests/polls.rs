@@ -116,12 +116,13 @@ fn one_poll_runs_past_every_await_whose_future_is_ready() {
     let mut cx = Context::from_waker(&waker);
 
     // Three awaits, every future ready: one poll runs the body to its end.
-    let mut three_ready = pin!(async {
+    async fn three_ready_awaits() -> u32 {
         let a = std::future::ready(1).await;
         let b = std::future::ready(2).await;
         let c = std::future::ready(3).await;
         a + b + c
-    });
+    }
+    let mut three_ready = pin!(three_ready_awaits());
     assert_eq!(three_ready.as_mut().poll(&mut cx), Poll::Ready(6));
 
     // Two ready, then `DummyFuture`: the first poll runs past both and stops at the third.

@@ -143,9 +143,8 @@ pub fn poll_hello_world_twice_inlined() -> [Poll<()>; 2] {
 // ANCHOR_END: poll_twice_inlined
 
 // ANCHOR: by_hand
-/// [`hello_world`]'s future written by hand: one variant per place the body can be stopped, with
-/// what it still needs there. A picture of what rustc builds, not what it builds (rustc's type has
-/// a fourth state, for a poll that panicked, and a layout of its own).
+/// `hello_world`'s future written by hand: one variant per place the body
+/// can be stopped, holding what the body still needs there.
 #[derive(Debug)]
 pub enum HelloWorldByHand {
     /// Made, never polled: none of the body has run.
@@ -166,15 +165,17 @@ impl Future for HelloWorldByHand {
 
     fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<()> {
         use HelloWorldByHand::*;
-        let this = Pin::into_inner(self); // a `DummyFuture` may move, so this enum may too
+        // `DummyFuture` may move, so this enum may too: unpin it.
+        let this = Pin::into_inner(self);
         loop {
             match this {
                 Unresumed => {
-                    // `let fut = DummyFuture { count: 0 };`, then on to the `.await`.
+                    // `let fut = DummyFuture { count: 0 };`
                     *this = Suspend0 { fut: DummyFuture { count: 0 } };
+                    // No return: on to the `.await`, in this same poll.
                 }
                 Suspend0 { fut } => {
-                    // `fut.await`: poll `fut`; if it is pending, so is the whole future.
+                    // `fut.await`: if `fut` is pending, so is the whole future.
                     if Pin::new(fut).poll(cx).is_pending() {
                         return Poll::Pending;
                     }

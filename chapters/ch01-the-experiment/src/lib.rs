@@ -4,8 +4,7 @@
 //! it: a hand-made future that is [`Pending`](std::task::Poll::Pending) once
 //! ([`DummyFuture`]), a waker that does nothing ([`noop_waker`]), an `async fn` that awaits the
 //! future ([`hello_world`]) and a driver that polls it twice by hand
-//! ([`poll_hello_world_twice`]). [`HelloWorldByHand`] is `hello_world`'s future written by hand
-//! as an enum, a picture of what rustc builds that `tests/polls.rs` holds to behave the same.
+//! ([`poll_hello_world_twice`]); and [`HelloWorldByHand`], `hello_world`'s future by hand.
 //!
 //! The book compiles this crate and shows what each of these became in x86-64 assembly
 //! (`tests/listings.rs` checks those listings against `tests/snapshots/`).

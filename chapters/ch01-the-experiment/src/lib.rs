@@ -4,7 +4,7 @@
 //! it: a hand-made future that is [`Pending`](std::task::Poll::Pending) once
 //! ([`DummyFuture`]), a waker that does nothing ([`noop_waker`]), an `async fn` that awaits the
 //! future ([`hello_world`]) and a driver that polls it twice by hand
-//! ([`poll_hello_world_twice`]).
+//! ([`poll_hello_world_twice`]); and [`HelloWorldByHand`], `hello_world`'s future by hand.
 //!
 //! The book compiles this crate and shows what each of these became in x86-64 assembly
 //! (`tests/listings.rs` checks those listings against `tests/snapshots/`).
@@ -140,6 +140,54 @@ pub fn poll_hello_world_twice_inlined() -> [Poll<()>; 2] {
     [first, second]
 }
 // ANCHOR_END: poll_twice_inlined
+
+// ANCHOR: by_hand
+/// `hello_world`'s future written by hand: one variant per place the body
+/// can be stopped, holding what the body still needs there.
+#[derive(Debug)]
+pub enum HelloWorldByHand {
+    /// Made, never polled: none of the body has run.
+    Unresumed,
+    /// Stopped at `fut.await`, holding `fut`.
+    Suspend0 { fut: DummyFuture },
+    /// Ran to the end and returned.
+    Returned,
+}
+
+/// What calling `hello_world()` does: make the future, run nothing.
+pub fn hello_world_by_hand() -> HelloWorldByHand {
+    HelloWorldByHand::Unresumed
+}
+
+impl Future for HelloWorldByHand {
+    type Output = ();
+
+    fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<()> {
+        use HelloWorldByHand::*;
+        // `DummyFuture` may move, so this enum may too: unpin it.
+        let this = Pin::into_inner(self);
+        loop {
+            match this {
+                Unresumed => {
+                    // `let fut = DummyFuture { count: 0 };`
+                    *this = Suspend0 { fut: DummyFuture { count: 0 } };
+                    // No return: on to the `.await`, in this same poll.
+                }
+                Suspend0 { fut } => {
+                    // `fut.await`: if `fut` is pending, so is the whole future.
+                    if Pin::new(fut).poll(cx).is_pending() {
+                        return Poll::Pending;
+                    }
+                    println!("hello, world!");
+                    *this = Returned;
+                    return Poll::Ready(());
+                }
+                Returned => panic!("`async fn` resumed after completion"),
+            }
+        }
+    }
+}
+// ANCHOR_END: by_hand
 
 // The book's chapter page: its Rust blocks are compiled and run as this crate's doc-tests, with
 // this crate's edition (see ARCHITECTURE.md, "Testing the book's Rust").

@@ -7,9 +7,17 @@
 //! appears: the definition, a call, a label LLVM named after an inlined function. rustc's own
 //! comments that name the callee of a call (`; call core::…`, `; invoke …`) are left out: the call says it.
 //!
+//! rustc names a constant of its own `@anon.` + 32 hexadecimal digits + `.N`, and the digits
+//! changed when chapter 1's crate gained a function that no listing shows. They are written
+//! `<hash>`, so that a listing changes only when its function does.
+//!
 //! Every line is read or refused: a line at column 0 of no shape a module has, a line of a
 //! function that is neither a label, an instruction (two spaces in) nor a comment, a function the
 //! file ends inside, are errors naming the line.
+
+use std::sync::LazyLock;
+
+use regex::Regex;
 
 use crate::asm::symbols::demangle;
 use crate::error::{Expected, Format, ParseError};
@@ -136,7 +144,17 @@ fn demangled(line: &str) -> String {
         rest = &from[end..];
     }
     out.push_str(rest);
-    out
+    without_anon_hash(&out)
+}
+
+/// `@anon.d942ad6c24fc941a0ec8df14771b510f.0` → `@anon.<hash>.0` (the module's documentation
+/// says why).
+fn without_anon_hash(line: &str) -> String {
+    static ANON: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"@anon\.[0-9a-f]{32}\.").unwrap());
+    match line.contains("@anon.") {
+        true => ANON.replace_all(line, "@anon.<hash>.").into_owned(),
+        false => line.to_owned(),
+    }
 }
 
 /// Where the next Rust symbol starts: `_R` or `_ZN` at the start of an identifier (after `@`,
@@ -192,6 +210,14 @@ mod tests {
         assert!(!closure.text.contains("; call"), "{}", closure.text);
         assert!(closure.text.ends_with("  ret i1 true\n}\n"));
         assert_eq!(functions(LL).unwrap()[1].text, "define i32 @main() {\nstart:\n  ret i32 0\n}\n");
+    }
+
+    #[test]
+    fn rustc_s_anonymous_constants_lose_the_crate_s_hash() {
+        assert_eq!(
+            demangled("  %5 = load ptr, ptr @anon.d942ad6c24fc941a0ec8df14771b510f.0, align 8"),
+            "  %5 = load ptr, ptr @anon.<hash>.0, align 8"
+        );
     }
 
     #[test]

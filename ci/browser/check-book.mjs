@@ -30,8 +30,10 @@
 //     feedback and its explanation checked; every file an exercise links to served; speaker notes
 //     hidden from readers; every chapter page followed by its practice page, with a quiz and two
 //     exercises or more
+//   - asides (details.aside) closed on arrival, each with its kind, a summary and a body that opens;
+//     every test mark names its test and file
 // Then, once: the instructor view (?instructor=on) shows the notes; print.html holds every
-// listing, picture, quiz and exercise and, in print media, shows notes and quiz answers and hides the
+// listing, picture, quiz, exercise, aside (open) and test mark and, in print media, shows notes and quiz answers and hides the
 // buttons (its PDF is written to SCREENSHOT_DIR/print.pdf); a missing page under SITE_PATH gets
 // the styled 404 page, which axe checks too.
 // Prints one "FAIL <page>: <reason>" line per failure and exits 1; exits 2 on setup errors.
@@ -44,7 +46,8 @@ import path from 'node:path';
 
 const CHROMIUM = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
 const PAGE_TIMEOUT_MS = 15000;
-const OVERALL_TIMEOUT_MS = 420000;
+// The axe runs take most of it: about 220 s on a loaded two-core machine.
+const OVERALL_TIMEOUT_MS = 900000;
 
 const [bookArg, shotArg, siteArg] = process.argv.slice(2);
 if (!bookArg || !shotArg) {
@@ -393,10 +396,57 @@ async function checkPage(base, rel, failures) {
     hits = await page.locator('#mdbook-searchresults > li').count();
     if (hits === 0) fail(`searching "${word}" returned 0 results`);
   }
+  // Asides (aside.rs, asides.js): closed on arrival, each with its kind and a summary, and a body
+  // that opens; test marks (test_mark.rs): each names its test.
+  const asides = await page.evaluate(() => Array.from(document.querySelectorAll('details.aside')).map((d, i) => ({
+    i, open: d.open, kind: d.querySelector(':scope > summary .aside-kind')?.textContent || '',
+    summary: (d.querySelector(':scope > summary')?.textContent || '').trim(),
+    body: Array.from(d.children).filter(c => c.tagName !== 'SUMMARY').length,
+  })));
+  for (const a of asides) {
+    if (a.open) fail(`aside ${a.i} ("${a.summary}") is open on arrival`);
+    if (!['Deeper', 'History', 'Tooling', 'Aside'].includes(a.kind)) fail(`aside ${a.i} has no kind ("${a.summary}")`);
+    if (a.summary.length <= a.kind.length + 3) fail(`aside ${a.i} has no summary beyond its kind`);
+    if (a.body === 0) fail(`aside ${a.i} ("${a.summary}") is empty`);
+  }
+  if (asides.length) {
+    await page.locator('details.aside > summary').first().click();
+    const opened = await page.evaluate(() => {
+      const d = document.querySelector('details.aside');
+      const body = Array.from(d.children).find(c => c.tagName !== 'SUMMARY');
+      return d.open && body.getBoundingClientRect().height > 0;
+    });
+    if (!opened) fail('clicking the first aside\'s summary does not show its body');
+  }
+  // An aside's words are found by search, and lead to its page.
+  if (asides.length && docs > 0) {
+    const asideWord = await page.evaluate(() => {
+      // A word of prose: code is indexed as mdBook's tokenizer splits it, which need not be as written.
+      const prose = document.querySelector('details.aside p')?.cloneNode(true);
+      prose?.querySelectorAll('code, sup').forEach(c => c.remove());
+      const words = (prose?.textContent || '').toLowerCase().match(/\b[a-z]{6,}\b/g) || [];
+      return words.sort((a, b) => b.length - a.length)[0] || '';
+    });
+    if (asideWord) {
+      if (!(await page.locator('#mdbook-searchbar').isVisible())) await page.click('#mdbook-search-toggle');
+      await page.locator('#mdbook-searchbar').fill('');
+      await page.locator('#mdbook-searchbar').pressSequentially(asideWord);
+      const page_ = rel.replace(/^.*\//, '');
+      try {
+        await page.waitForFunction(p => Array.from(document.querySelectorAll('#mdbook-searchresults a'))
+          .some(a => (a.getAttribute('href') || '').includes(p)), page_, { timeout: 5000 });
+      } catch { fail(`searching "${asideWord}", a word of its first aside, does not find ${page_}`); }
+    }
+  }
+  const marks = await page.evaluate(() => Array.from(document.querySelectorAll('sup.test-mark')).map(m => ({
+    test: m.dataset.test || '', title: m.getAttribute('title') || '' })));
+  for (const m of marks.filter(m => !m.test || !m.title.startsWith(`Held by the test ${m.test} in chapters/`))) {
+    fail(`test mark "${m.test}" does not name its test and file ("${m.title}")`);
+  }
   await page.waitForTimeout(200); // let late console errors arrive
   await page.close();
-  console.log(`checked ${rel}: asm blocks=${blocks.length}, listings=${figures.length}, pictures=${pictures.length}, notes=${notes.reduce((a, n) => a + n.listed, 0)}, hover=${hover ? `line ${hover.n} lit ${hover.members}` : 'none'}, quizzes=${quizzes}, exercises=${exercises}, search docs=${docs}, hits("${word}")=${hits}`);
-  return { listings: figures.length, pictures: pictures.length, quizzes, exercises };
+  console.log(`checked ${rel}: asides=${asides.length}, test marks=${marks.length}, asm blocks=${blocks.length}, listings=${figures.length}, pictures=${pictures.length}, notes=${notes.reduce((a, n) => a + n.listed, 0)}, hover=${hover ? `line ${hover.n} lit ${hover.members}` : 'none'}, quizzes=${quizzes}, exercises=${exercises}, search docs=${docs}, hits("${word}")=${hits}`);
+  return { listings: figures.length, pictures: pictures.length, quizzes, exercises, asides: asides.length, marks: marks.length };
 }
 
 // A page opened with its own failure listeners; HTTP errors are the caller's to judge.
@@ -438,8 +488,12 @@ async function checkPrint(base, expected, failures) {
     exercises: document.querySelectorAll('div.exercise').length,
     starters: document.querySelectorAll('details.exercise-starter').length,
     open: document.querySelectorAll('details.exercise-starter[open]').length,
+    asides: document.querySelectorAll('details.aside').length,
+    openAsides: document.querySelectorAll('details.aside[open]').length,
+    marks: document.querySelectorAll('sup.test-mark').length,
   }));
-  for (const what of ['listings', 'pictures', 'quizzes', 'exercises']) {
+  if (counts.openAsides !== counts.asides) fail(`${counts.openAsides} of ${counts.asides} asides open in print.html`);
+  for (const what of ['listings', 'pictures', 'quizzes', 'exercises', 'asides', 'marks']) {
     if (counts[what] !== expected[what]) fail(`${counts[what]} ${what}, the pages have ${expected[what]}`);
   }
   if (counts.open !== counts.starters) fail(`${counts.open} of ${counts.starters} exercise starters open for print`);
@@ -448,8 +502,11 @@ async function checkPrint(base, expected, failures) {
     const shown = sel => Array.from(document.querySelectorAll(sel)).filter(e => getComputedStyle(e).display !== 'none').length;
     return { notes: shown('.speaker-notes'), allNotes: document.querySelectorAll('.speaker-notes').length,
       pictures: shown('figure.picture svg'),
-      answers: shown('.quiz-answers'), buttons: shown('.quiz-check'), solutions: shown('.exercise-solution') };
+      answers: shown('.quiz-answers'), buttons: shown('.quiz-check'), solutions: shown('.exercise-solution'),
+      markNames: Array.from(document.querySelectorAll('sup.test-mark'))
+        .filter(m => getComputedStyle(m, '::after').content.includes(m.dataset.test)).length };
   });
+  if (printed.markNames !== expected.marks) fail(`${printed.markNames} test marks print their test's name, of ${expected.marks}`);
   if (printed.notes !== printed.allNotes || printed.allNotes === 0) fail(`${printed.notes} of ${printed.allNotes} speaker notes printed`);
   if (printed.pictures !== expected.pictures) fail(`${printed.pictures} pictures printed, of ${expected.pictures}`);
   if (printed.answers !== expected.quizzes) fail(`${printed.answers} quizzes print their answers, of ${expected.quizzes}`);
@@ -458,7 +515,7 @@ async function checkPrint(base, expected, failures) {
   await page.pdf({ path: path.join(shotDir, 'print.pdf'), format: 'A4', printBackground: true,
     margin: { top: '15mm', bottom: '15mm', left: '12mm', right: '12mm' } });
   await page.close();
-  console.log(`checked print.html: ${counts.listings} listings, ${counts.pictures} pictures, ${counts.quizzes} quizzes, ${counts.exercises} exercises; print.pdf written`);
+  console.log(`checked print.html: ${counts.listings} listings, ${counts.pictures} pictures, ${counts.quizzes} quizzes, ${counts.exercises} exercises, ${counts.asides} asides (all open), ${counts.marks} test marks; print.pdf written`);
 }
 
 async function checkNotFound(base, failures) {
@@ -490,7 +547,7 @@ try {
     timeout: 60000,
   });
   const failures = [];
-  const total = { listings: 0, pictures: 0, quizzes: 0, exercises: 0 };
+  const total = { listings: 0, pictures: 0, quizzes: 0, exercises: 0, asides: 0, marks: 0 };
   const course = new Map();
   for (const rel of pages) {
     try {

@@ -17,7 +17,7 @@ pub enum ExerciseCommand {
     Start {
         /// The exercise, e.g. `ch03-counting-waker` (`cargo xtask exercise list` lists them).
         name: String,
-        /// Start again from the starter; your file is kept as src/lib.rs.bak.
+        /// Start again from the starter; your file is kept as src/lib.rs.bak (.bak.2, … if that exists).
         #[arg(long)]
         force: bool,
     },
@@ -118,22 +118,32 @@ fn start(root: &Path, exercise: &Exercise, force: bool) -> Result<ExitCode, Fail
     if lib.exists() {
         if !force {
             return Err(format!(
-                "{} exists: your work on {}. Check it with `cargo xtask exercise check {}`, or start again with --force (your file is kept as src/lib.rs.bak)",
+                "{} exists: your work on {}. Check it with `cargo xtask exercise check {}`, or start again with --force (your file is kept as src/lib.rs.bak, or .bak.2, … if that exists)",
                 shown(root, &lib),
                 exercise.name,
                 exercise.name
             )
             .into());
         }
-        let kept = lib.with_extension("rs.bak");
+        let kept = free_backup_name(&lib);
         std::fs::rename(&lib, &kept)
             .map_err(|e| format!("cannot keep {} as {}: {e}", lib.display(), kept.display()))?;
+        println!("Your file is kept as {}.", shown(root, &kept));
     }
     exercise::write_package(root, exercise, MINE, &package, &starter)?;
     println!("{}: {}", exercise.name, exercise.title);
     println!("The task is in {}; your file is {}.", shown(root, &package.join("README.md")), shown(root, &lib));
     println!("Check it with: cargo xtask exercise check {}", exercise.name);
     Ok(ExitCode::SUCCESS)
+}
+
+/// `lib.rs.bak`, or the first of `lib.rs.bak.2`, `lib.rs.bak.3`, … that does not exist: a second
+/// `start --force` keeps the file the first one kept.
+fn free_backup_name(lib: &Path) -> PathBuf {
+    std::iter::once(lib.with_extension("rs.bak"))
+        .chain((2..).map(|n| lib.with_extension(format!("rs.bak.{n}"))))
+        .find(|path| !path.exists())
+        .expect("an unused name")
 }
 
 fn check(root: &Path, exercise: &Exercise, file: Option<&Path>) -> Result<ExitCode, Failure> {
@@ -332,4 +342,22 @@ fn tools_dir(root: &Path, name: &str) -> PathBuf {
 
 fn shown(root: &Path, path: &Path) -> String {
     path.strip_prefix(root).unwrap_or(path).display().to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::free_backup_name;
+
+    #[test]
+    fn a_second_start_again_keeps_the_file_the_first_one_kept() {
+        let dir = std::env::temp_dir().join(format!("xtask-backup-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let lib = dir.join("lib.rs");
+        assert_eq!(free_backup_name(&lib), dir.join("lib.rs.bak"));
+        std::fs::write(dir.join("lib.rs.bak"), "the first attempt").unwrap();
+        assert_eq!(free_backup_name(&lib), dir.join("lib.rs.bak.2"));
+        std::fs::write(dir.join("lib.rs.bak.2"), "the second attempt").unwrap();
+        assert_eq!(free_backup_name(&lib), dir.join("lib.rs.bak.3"));
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
 }

@@ -35,7 +35,8 @@ pub fn pinned() -> Pin {
 
 /// What needs the pinned g++: said wherever it is missing or another release is found, and by
 /// `cargo xtask system-tools` (which `ci/student-setup` runs).
-pub const NEEDED_FOR: &str = "chapter 8's appendix compiles its C++ listings with it: ci/test needs it, no exercise does";
+pub const NEEDED_FOR: &str =
+    "chapter 8's appendix compiles its C++ listings with it: ci/test needs it, no exercise does";
 
 impl Pin {
     /// How the snapshots name the compiler: the same on every machine (no Debian revision).

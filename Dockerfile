@@ -9,8 +9,8 @@
 #     g++ 12.2.0, the release the C++ listings require (Ubuntu's g++-12 is a 12.3 release);
 #   - gcc and the C library's headers, which rustc links with.
 #
-# The packages are the ones `cargo xtask system-packages` lists (tools/xtask's tests hold the two
-# lists equal). Build and use it from the checkout's root:
+# The packages include every one `cargo xtask system-packages` lists (a test of tools/xtask holds
+# it). Build and use it from the checkout's root:
 #
 #   docker build --platform linux/amd64 -t under-the-await .
 #   docker run --rm -it -v "$PWD":/book -w /book under-the-await ci/student-setup

@@ -32,6 +32,16 @@ use kept::{Computation, Entry, Kept, Key, Output};
 
 use crate::Error;
 
+/// What needs valgrind, and how to get it on the systems the book's set-up names: said by
+/// [`Error::ValgrindMissing`] and by `cargo xtask system-tools` (which `ci/student-setup` runs).
+/// valgrind's page of the platforms it supports (<https://valgrind.org/info/platforms.html>)
+/// names no current macOS release.
+pub const NEEDED_FOR: &str = "chapter 9's tests and exercises count the instructions a function executes with \
+     valgrind's tool callgrind (ci/test and ci/bench-cost run them)";
+pub const HOW_TO_INSTALL: &str = "on Debian or Ubuntu `sudo apt-get install valgrind`, on Fedora \
+     `sudo dnf install valgrind`; valgrind does not run on current macOS: there, use the book's container \
+     (Dockerfile, .devcontainer/), which has it";
+
 /// A valgrind that runs: its path and its version (`valgrind-3.19.0`), and where its counts are
 /// kept.
 #[derive(Debug, Clone)]

@@ -25,8 +25,9 @@ pub use file::{FILE_NAME, Figures, Input, LockedPackage, MeasuredWith, Table, Va
 #[derive(Debug, thiserror::Error)]
 pub enum Error {
     #[error(
-        "valgrind is not installed (`{program}`: {reason}); the instruction counts come from its tool \
-         callgrind. Install it with `apt-get install valgrind` (ci/test and ci/bench-cost do so)"
+        "valgrind is not installed (`{program}`: {reason}): {needed}. To install it: {install}",
+        needed = callgrind::NEEDED_FOR,
+        install = callgrind::HOW_TO_INSTALL
     )]
     ValgrindMissing { program: String, reason: String },
 
@@ -45,4 +46,26 @@ pub enum Error {
 
     #[error("{path}: {reason}")]
     File { path: String, reason: String },
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Error;
+
+    #[test]
+    fn a_missing_valgrind_says_what_needs_it_and_how_to_install_it_on_each_system() {
+        let error = Error::ValgrindMissing { program: "valgrind".into(), reason: "No such file or directory".into() };
+        let message = error.to_string();
+        for part in [
+            "valgrind is not installed (`valgrind`: No such file or directory)",
+            "chapter 9's tests and exercises count",
+            "sudo apt-get install valgrind",
+            "sudo dnf install valgrind",
+            "macOS",
+            "container",
+        ] {
+            assert!(message.contains(part), "{part:?} missing from: {message}");
+        }
+        assert!(!message.contains('\n'), "one line: {message}");
+    }
 }

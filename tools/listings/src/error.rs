@@ -14,9 +14,9 @@ pub enum Error {
     ToolchainMismatch { pinned: String, found: String, found_release: String },
 
     #[error(
-        "the C++ listings are pinned to g++ {pinned} (gxx-toolchain.toml) but `{command} -dumpfullversion` says {found}; install Debian's g++ {pinned} or change the pin and review every C++ snapshot"
+        "the C++ listings are pinned to g++ {pinned} (gxx-toolchain.toml) but `{command} -dumpfullversion` says {found}. To get g++ {pinned}: {install}; or change the pin and review every C++ snapshot"
     )]
-    GxxMismatch { pinned: String, command: String, found: String },
+    GxxMismatch { pinned: String, command: String, found: String, install: String },
 
     #[error("could not run `{program}`: {reason}")]
     Spawn { program: String, reason: String },

@@ -17,14 +17,14 @@ pub enum ExerciseCommand {
     Start {
         /// The exercise, e.g. `ch03-counting-waker` (`cargo xtask exercise list` lists them).
         name: String,
-        /// Start again from the starter; your file is kept as src/lib.rs.bak.
+        /// Start again from the starter; your file is kept as src/lib.rs.bak (.bak.2, … if that exists).
         #[arg(long)]
         force: bool,
     },
     /// Check your work on one exercise, and say in plain words what is still wrong.
     Check {
         name: String,
-        /// Check this file instead of my-exercises/NAME/src/lib.rs (e.g. from the starters' archive).
+        /// Check this file instead of my-exercises/NAME/src/lib.rs.
         #[arg(long)]
         file: Option<PathBuf>,
     },
@@ -44,7 +44,7 @@ pub enum ExerciseCommand {
         #[arg(long)]
         starters_only: bool,
     },
-    /// Write, into DIR, the files each exercise's page links to and the starters' archive.
+    /// Write, into DIR, the files each exercise's page links to (a folder an exercise).
     Pack { dir: PathBuf },
 }
 
@@ -118,22 +118,32 @@ fn start(root: &Path, exercise: &Exercise, force: bool) -> Result<ExitCode, Fail
     if lib.exists() {
         if !force {
             return Err(format!(
-                "{} exists: your work on {}. Check it with `cargo xtask exercise check {}`, or start again with --force (your file is kept as src/lib.rs.bak)",
+                "{} exists: your work on {}. Check it with `cargo xtask exercise check {}`, or start again with --force (your file is kept as src/lib.rs.bak, or .bak.2, … if that exists)",
                 shown(root, &lib),
                 exercise.name,
                 exercise.name
             )
             .into());
         }
-        let kept = lib.with_extension("rs.bak");
+        let kept = free_backup_name(&lib);
         std::fs::rename(&lib, &kept)
             .map_err(|e| format!("cannot keep {} as {}: {e}", lib.display(), kept.display()))?;
+        println!("Your file is kept as {}.", shown(root, &kept));
     }
     exercise::write_package(root, exercise, MINE, &package, &starter)?;
     println!("{}: {}", exercise.name, exercise.title);
     println!("The task is in {}; your file is {}.", shown(root, &package.join("README.md")), shown(root, &lib));
     println!("Check it with: cargo xtask exercise check {}", exercise.name);
     Ok(ExitCode::SUCCESS)
+}
+
+/// `lib.rs.bak`, or the first of `lib.rs.bak.2`, `lib.rs.bak.3`, … that does not exist: a second
+/// `start --force` keeps the file the first one kept.
+fn free_backup_name(lib: &Path) -> PathBuf {
+    std::iter::once(lib.with_extension("rs.bak"))
+        .chain((2..).map(|n| lib.with_extension(format!("rs.bak.{n}"))))
+        .find(|path| !path.exists())
+        .expect("an unused name")
 }
 
 fn check(root: &Path, exercise: &Exercise, file: Option<&Path>) -> Result<ExitCode, Failure> {
@@ -301,67 +311,28 @@ fn run_version(root: &Path, exercise: &Exercise, kind: &str, lib: &str) -> Resul
     Ok(run_tests(root, &package)?)
 }
 
-/// The name of the starters' archive in the built book.
-pub const ARCHIVE: &str = "under-the-await-exercises.tar.gz";
-
+/// The files each exercise's page links to: its task, its starter and its checks, one folder an
+/// exercise. There is no archive of every starter: unpacked in a checkout it would write over a
+/// student's solved work, and a starter outside a checkout cannot be checked (the checks use the
+/// book's own crates). `start` writes a starter, and never over a student's file.
 fn pack(root: &Path, dir: &Path) -> Result<ExitCode, Failure> {
     let exercises = exercise::exercises(root)?;
-    let staging = tools_dir(root, "exercise-pack");
-    let _ = std::fs::remove_dir_all(&staging);
     let write = |path: PathBuf, text: &str| -> Result<(), course::Error> {
         let folder = path.parent().expect("a file in a folder");
         std::fs::create_dir_all(folder).map_err(|e| course::Error::create_folder(folder, e))?;
         std::fs::write(&path, text).map_err(|e| course::Error::write(&path, e))
     };
-    let mut index = String::from(
-        "# Under the Await: exercise starters\n\nUnpack this archive at the root of a checkout of the book's repository: \
-         each folder under my-exercises/ is the starter of one exercise, where\n`cargo xtask exercise start NAME` \
-         would have put it. Edit its src/lib.rs, then check it with\n\n    cargo xtask exercise check NAME\n\n",
-    );
     for exercise in &exercises {
-        let starter = exercise.starter()?;
-        let readme = format!("# {}\n\n{}", exercise.title, exercise.statement);
-        let student = staging.join(STUDENT_DIR).join(&exercise.name);
-        write(student.join("README.md"), &readme)?;
-        write(student.join("src/lib.rs"), &starter)?;
-        // What the book's page of the exercise links to: the task, the starter and the checks.
         let published = dir.join(&exercise.name);
-        write(published.join("README.md"), &readme)?;
-        write(published.join("src/lib.rs"), &starter)?;
+        write(published.join("README.md"), &format!("# {}\n\n{}", exercise.title, exercise.statement))?;
+        write(published.join("src/lib.rs"), &exercise.starter()?)?;
         for test in exercise.test_files() {
             let text = std::fs::read_to_string(&test).map_err(|e| course::Error::read(&test, e))?;
             write(published.join("tests").join(test.file_name().unwrap()), &text)?;
         }
-        index.push_str(&format!("- {}: {}\n", exercise.name, exercise.title));
     }
-    write(staging.join(STUDENT_DIR).join("README.md"), &index)?;
-    let archive = dir.join(ARCHIVE);
-    write_archive(&staging, STUDENT_DIR, &archive)?;
-    println!("{} exercises: {} and their files in {}", exercises.len(), ARCHIVE, dir.display());
+    println!("{} exercises: their files in {}", exercises.len(), dir.display());
     Ok(ExitCode::SUCCESS)
-}
-
-/// `folder` (under `from`) as a gzipped tar at `archive`: GNU tar with fixed owners, times and
-/// order, and gzip without a time stamp, so that the same files give the same archive, byte for
-/// byte. The two run as a pipe, each with its own arguments: no shell reads a path.
-fn write_archive(from: &Path, folder: &str, archive: &Path) -> Result<(), String> {
-    use std::process::Stdio;
-    let file = std::fs::File::create(archive).map_err(|e| format!("cannot write {}: {e}", archive.display()))?;
-    let mut tar = Command::new("tar")
-        .current_dir(from)
-        .args(["--sort=name", "--mtime=@0", "--owner=0", "--group=0", "--numeric-owner", "--format=gnu", "-cf", "-"])
-        .arg(folder)
-        .stdout(Stdio::piped())
-        .spawn()
-        .map_err(|e| format!("could not run tar: {e}"))?;
-    let tarred = tar.stdout.take().expect("tar's output is piped");
-    let gzip = Command::new("gzip").args(["-n", "-9"]).stdin(tarred).stdout(file).status();
-    let tar = tar.wait().map_err(|e| format!("tar: {e}"))?;
-    match gzip {
-        Ok(gzip) if gzip.success() && tar.success() => Ok(()),
-        Ok(gzip) => Err(format!("writing {} failed: tar {tar}, gzip {gzip}", archive.display())),
-        Err(e) => Err(format!("could not run gzip: {e}")),
-    }
 }
 
 /// `<target>/under-the-await/<name>`: a folder of the tools' own in cargo's target directory.
@@ -371,4 +342,22 @@ fn tools_dir(root: &Path, name: &str) -> PathBuf {
 
 fn shown(root: &Path, path: &Path) -> String {
     path.strip_prefix(root).unwrap_or(path).display().to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::free_backup_name;
+
+    #[test]
+    fn a_second_start_again_keeps_the_file_the_first_one_kept() {
+        let dir = std::env::temp_dir().join(format!("xtask-backup-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let lib = dir.join("lib.rs");
+        assert_eq!(free_backup_name(&lib), dir.join("lib.rs.bak"));
+        std::fs::write(dir.join("lib.rs.bak"), "the first attempt").unwrap();
+        assert_eq!(free_backup_name(&lib), dir.join("lib.rs.bak.2"));
+        std::fs::write(dir.join("lib.rs.bak.2"), "the second attempt").unwrap();
+        assert_eq!(free_backup_name(&lib), dir.join("lib.rs.bak.3"));
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
 }

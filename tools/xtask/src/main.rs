@@ -9,6 +9,7 @@ use listings::{AsmOptions, CodegenFlags, OPT_LEVELS, STAGES, Stage, StageRow, Wo
 
 mod exercise;
 mod kept_check;
+mod system_tools;
 
 /// The command line: `asm`, then a subcommand for each stage of the compiler (one per row of
 /// `listings::STAGES`, made from the row), then the rest; `--help` lists them in that order.
@@ -84,6 +85,9 @@ enum Command {
     /// that provides it (valgrind; the g++ that gxx-toolchain.toml pins). ci/ installs the
     /// packages whose command is missing.
     SystemPackages,
+    /// Say whether valgrind and the pinned g++ are here, and for each one missing, what needs
+    /// it and how to install it on Debian/Ubuntu, Fedora and macOS (`ci/student-setup` runs it).
+    SystemTools,
     /// Check that every result the tools keep for their next run is the same, to the byte, the
     /// permissions and the error message, computed or read back: two runs in a target
     /// directory of their own, cold then warm.
@@ -163,15 +167,10 @@ fn run(command: Command) -> ExitCode {
             println!("{}", Workspace::this_checkout().target_dir().display());
             ExitCode::SUCCESS
         }
-        Command::SystemPackages => {
-            let gxx = listings::cpp::gxx::pinned();
-            // valgrind: chapter 9 counts instructions with callgrind, and ci/valgrind-examples runs
-            // every example under memcheck.
-            for (command, package) in [("valgrind", "valgrind"), (gxx.command.as_str(), gxx.debian_package.as_str())] {
-                println!("{command} {package}");
-            }
-            ExitCode::SUCCESS
-        }
+        // valgrind: chapter 9 counts instructions with callgrind, and ci/valgrind-examples runs
+        // every example under memcheck.
+        Command::SystemPackages => system_tools::print_packages(),
+        Command::SystemTools => system_tools::print_report(),
     }
 }
 

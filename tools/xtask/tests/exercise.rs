@@ -47,3 +47,33 @@ fn checking_an_exercise_not_yet_started_says_how_to_start_it() {
     let stderr = String::from_utf8(output.stderr).unwrap();
     assert!(stderr.starts_with("error: cannot read /nonexistent/lib.rs"), "{stderr}");
 }
+
+/// What the site offers for download: a folder of files per exercise, and nothing that unpacks
+/// over a checkout (the starters' archive, unpacked at a checkout's root, wrote over solved work).
+#[test]
+fn pack_writes_each_exercises_files_in_its_folder_and_no_archive() {
+    let dir = std::env::temp_dir().join(format!("xtask-pack-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    let output = xtask(&["exercise", "pack", dir.to_str().unwrap()]);
+    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    let names = String::from_utf8(xtask(&["exercise", "list"]).stdout).unwrap();
+    let names: Vec<&str> = names.lines().filter_map(|line| line.split_whitespace().next()).collect();
+    let mut written: Vec<String> = std::fs::read_dir(&dir)
+        .unwrap()
+        .map(|entry| {
+            let entry = entry.unwrap();
+            assert!(entry.file_type().unwrap().is_dir(), "only folders at the top: {:?}", entry.path());
+            entry.file_name().into_string().unwrap()
+        })
+        .collect();
+    written.sort();
+    assert_eq!(written, names, "a folder for each exercise, and nothing else");
+    for name in names {
+        for file in ["README.md", "src/lib.rs"] {
+            assert!(dir.join(name).join(file).is_file(), "{name}/{file}");
+        }
+        let starter = std::fs::read_to_string(dir.join(name).join("src/lib.rs")).unwrap();
+        assert!(!starter.contains("// exercise:"), "{name}: the starter, cut, without its markers");
+    }
+    std::fs::remove_dir_all(&dir).unwrap();
+}

@@ -33,10 +33,29 @@ pub fn pinned() -> Pin {
     Pin { release: field("release"), command: field("command"), debian_package: field("debian-package") }
 }
 
+/// What needs the pinned g++: said wherever it is missing or another release is found, and by
+/// `cargo xtask system-tools` (which `ci/student-setup` runs).
+pub const NEEDED_FOR: &str =
+    "chapter 8's appendix compiles its C++ listings with it: ci/test needs it, no exercise does";
+
 impl Pin {
     /// How the snapshots name the compiler: the same on every machine (no Debian revision).
     pub fn describe(&self) -> String {
         format!("g++ {}", self.release)
+    }
+
+    /// How to get this g++, on the systems the book's set-up names. Debian 12's `g++-12` is
+    /// 12.2.0; Ubuntu's `g++-12` is a 12.3 release (22.04 and 24.04), Fedora's and macOS's
+    /// compilers are other majors, so there the container is the way.
+    pub fn how_to_install(&self) -> String {
+        format!(
+            "on Debian 12, `sudo apt-get install {package}` (its `{command}` is g++ {release}); Ubuntu's, Fedora's \
+             and macOS's g++ are other releases, which the C++ listings refuse: use the book's container \
+             (Dockerfile, .devcontainer/), which has it",
+            package = self.debian_package,
+            command = self.command,
+            release = self.release,
+        )
     }
 }
 
@@ -46,7 +65,12 @@ pub(crate) fn check_release(pin: &Pin, dumped: &str) -> Result<(), Error> {
     if found == pin.release {
         Ok(())
     } else {
-        Err(Error::GxxMismatch { pinned: pin.release.clone(), command: pin.command.clone(), found: found.to_owned() })
+        Err(Error::GxxMismatch {
+            pinned: pin.release.clone(),
+            command: pin.command.clone(),
+            found: found.to_owned(),
+            install: pin.how_to_install(),
+        })
     }
 }
 
@@ -85,10 +109,7 @@ fn run(
     };
     let missing = |e: std::io::Error| Error::Spawn {
         program: pin.command.clone(),
-        reason: format!(
-            "{e} (install Debian's {} package: `apt-get install {}`)",
-            pin.debian_package, pin.debian_package
-        ),
+        reason: format!("{e}. {} ({NEEDED_FOR}); to install it: {}", pin.describe(), pin.how_to_install()),
     };
     let version = gxx(&["-dumpfullversion"]).output().map_err(missing)?;
     check_release(&pin, &String::from_utf8_lossy(&version.stdout))?;
@@ -144,5 +165,7 @@ mod tests {
         assert!(message.contains("pinned to g++ 12.2.0"), "{message}");
         assert!(message.contains("13.3.0"), "{message}");
         assert!(!message.contains('\n'), "one line: {message}");
+        assert!(message.contains("sudo apt-get install g++-12"), "how to get it: {message}");
+        assert!(message.contains("container"), "where Debian's is not at hand: {message}");
     }
 }

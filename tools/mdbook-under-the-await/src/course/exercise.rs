@@ -3,16 +3,14 @@
 //!
 //! The task is the exercise's `README.md`, the starter is cut from its solution
 //! ([`course::markers`]), and the files it links to are the ones `cargo xtask exercise pack`
-//! writes beside the built book (`exercises/NAME/…`, and the starters' archive).
+//! writes beside the built book (`exercises/NAME/…`). No archive of every starter is offered: one
+//! unpacked in a checkout would write over a student's work; `start` never does.
 
 use std::path::Path;
 
 use course::exercise::{self, EXERCISES_DIR, STUDENT_DIR};
 
 use super::Error;
-
-/// The starters' archive, in the built book's `exercises/` folder.
-pub const ARCHIVE: &str = "under-the-await-exercises.tar.gz";
 
 pub fn render(root: &Path, name: &str) -> Result<String, Error> {
     let exercise = exercise::find(root, name)?;
@@ -29,13 +27,12 @@ pub fn render(root: &Path, name: &str) -> Result<String, Error> {
     Ok(format!(
         "<div class=\"exercise\" id=\"exercise-{name}\">\n\n{statement}\n\n\
          <div class=\"exercise-work\">\n\n\
-         **Work on it** in a checkout of the book's repository (the README's two commands set it up). \
+         **Work on it** in a checkout of the book's repository (`ci/student-setup` sets it up). \
          The first command writes the starter to `{STUDENT_DIR}/{name}/src/lib.rs`; the second builds \
          your file with the exercise's checks and says, in plain words, what is still wrong.\n\n\
          ```console\n$ cargo xtask exercise start {name}\n$ cargo xtask exercise check {name}\n```\n\n\
          <p class=\"exercise-files\">Files: \
-         <a href=\"{EXERCISES_DIR}/{name}/src/lib.rs\">the starter</a> · {tests} · \
-         <a href=\"{EXERCISES_DIR}/{ARCHIVE}\">every starter (.tar.gz)</a> · in the repository: \
+         <a href=\"{EXERCISES_DIR}/{name}/src/lib.rs\">the starter</a> · {tests} · in the repository: \
          <code>{EXERCISES_DIR}/{name}/</code></p>\n\n\
          </div>\n\n\
          <details class=\"exercise-starter\">\n<summary>The starter, <code>src/lib.rs</code></summary>\n\n\

@@ -42,8 +42,13 @@ fn an_unpark_that_comes_before_the_park_is_not_lost() {
 
 #[test]
 fn a_wake_from_another_thread_ends_the_park() {
-    assert_eq!(simple_block_on(off_thread(|| 6 * 7)), 42);
-    assert_eq!(block_on(off_thread(|| 6 * 7)), 42);
+    // The job sleeps first, so that its wake-up finds the loop already parked.
+    let job = || {
+        thread::sleep(Duration::from_millis(20));
+        6 * 7
+    };
+    assert_eq!(simple_block_on(off_thread(job)), 42);
+    assert_eq!(block_on(off_thread(job)), 42);
 }
 
 /// Pending twice: the first time it unparks the thread without waking its waker (a wake-up of
@@ -148,6 +153,46 @@ fn simple_block_on_sleeps_through_a_wake_up_whose_token_was_taken() {
 #[test]
 fn block_on_keeps_a_wake_up_whose_token_was_taken() {
     assert_eq!(block_on(WakesThenParks { polls: 0 }), 2);
+}
+
+/// Pending once: it wakes its own waker, then runs a `block_on` of its own inside `poll`. The
+/// inner loop parks while its job sleeps, and that park takes the token the outer wake-up left.
+struct WakesThenNests {
+    polls: u32,
+}
+
+impl Future for WakesThenNests {
+    type Output = u32;
+
+    fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<u32> {
+        self.polls += 1;
+        if self.polls > 1 {
+            return Poll::Ready(self.polls);
+        }
+        cx.waker().wake_by_ref();
+        let inner = block_on(off_thread(|| {
+            thread::sleep(Duration::from_millis(20));
+            1
+        }));
+        assert_eq!(inner, 1);
+        Poll::Pending
+    }
+}
+
+#[test]
+fn our_block_on_nests() {
+    // Our `block_on` outside: the inner one took the token, but the outer flag is still up, so
+    // the outer loop polls again without parking and finishes.
+    assert_eq!(block_on(WakesThenNests { polls: 0 }), 2);
+    // `simple_block_on` outside has no flag: the wake-up was only the token, and it is gone.
+    let (done, finished) = mpsc::channel();
+    let blocked = thread::spawn(move || {
+        done.send(simple_block_on(WakesThenNests { polls: 0 })).unwrap();
+    });
+    assert!(finished.recv_timeout(Duration::from_millis(200)).is_err());
+    blocked.thread().unpark();
+    assert_eq!(finished.recv().unwrap(), 2);
+    blocked.join().unwrap();
 }
 
 #[test]

@@ -33,7 +33,12 @@ fn run_waits_on_an_empty_queue_for_a_wake_from_another_thread() {
     let executor = Executor::new();
     let slot = Arc::clone(&result);
     let task = executor.spawn(async move {
-        let value = off_thread(|| (0..1000u64).sum::<u64>()).await;
+        // The job sleeps first, so that its wake-up finds `run` already asleep in `recv`.
+        let value = off_thread(|| {
+            thread::sleep(Duration::from_millis(20));
+            (0..1000u64).sum::<u64>()
+        })
+        .await;
         *slot.lock().unwrap() = Some(value);
     });
     executor.run();
@@ -87,9 +92,12 @@ fn a_task_woken_twice_is_polled_twice_and_a_finished_one_is_skipped() {
 fn a_waker_held_outside_keeps_its_task_and_so_run_waiting() {
     let (stash, stashed) = mpsc::channel::<Waker>();
     let (done, finished) = mpsc::channel();
+    let (dropped_on, dropping_thread) = mpsc::channel();
     let runner = thread::spawn(move || {
         let executor = Executor::new();
+        let guard = SaysWhereItIsDropped(dropped_on);
         let task = executor.spawn(poll_fn(move |cx| {
+            let _owned_by_the_future = &guard;
             // Pending forever; its only waker is handed out, and never woken.
             let _ = stash.send(cx.waker().clone());
             Poll::<()>::Pending
@@ -103,8 +111,21 @@ fn a_waker_held_outside_keeps_its_task_and_so_run_waiting() {
     // Dropping the waker drops the last `Arc` of the task, its future, and its `Sender`:
     // the channel is disconnected and `run` returns.
     drop(waker);
+    // The future was dropped here, on the thread that dropped the waker, not on `run`'s.
+    let this_thread = thread::current().id();
+    assert_eq!(dropping_thread.recv().unwrap(), this_thread);
+    assert_ne!(runner.thread().id(), this_thread);
     assert!(finished.recv().unwrap(), "the task is gone when run returns");
     runner.join().unwrap();
+}
+
+/// Sends the id of the thread that drops it.
+struct SaysWhereItIsDropped(mpsc::Sender<thread::ThreadId>);
+
+impl Drop for SaysWhereItIsDropped {
+    fn drop(&mut self) {
+        let _ = self.0.send(thread::current().id());
+    }
 }
 
 #[test]

@@ -120,21 +120,6 @@ fn futures_block_on_refuses_to_nest() {
 }
 
 #[test]
-fn our_block_on_nests() {
-    let log = Mutex::new(Vec::new());
-    block_on(async {
-        log.lock().unwrap().push("outer");
-        let inner = block_on(async {
-            YieldOnce::default().await;
-            off_thread(|| 1).await
-        });
-        YieldOnce::default().await;
-        log.lock().unwrap().push(if inner == 1 { "inner done" } else { "wrong" });
-    });
-    assert_eq!(*log.lock().unwrap(), ["outer", "inner done"]);
-}
-
-#[test]
 fn a_task_nobody_can_wake_is_freed_by_the_run_queue_and_kept_by_local_pool() {
     // Pending, and its waker dropped at once: nothing can ever wake this task.
     let abandoned = |token: Arc<()>| {

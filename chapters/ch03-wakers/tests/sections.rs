@@ -39,4 +39,23 @@ fn waker_noop_s_vtable_is_the_clone_closure_then_one_empty_function_three_times(
     let label = lines[start - 1].trim_end_matches(':');
     let section = directive_naming(&text, ".section", label).expect("its section");
     assert!(section.contains(".data.rel.ro."), "{section}");
+    // Slot 0, the clone closure, returns a `RawWaker` of this same table and a null data pointer.
+    let clone = [format!("lea rax, [rip + {label}]"), "xor edx, edx".to_owned(), "ret".to_owned()];
+    assert_eq!(body(&lines, entries[0]), clone);
+    // Slots 1 to 3: one empty function, a lone `ret`.
+    assert_eq!(body(&lines, entries[1]), ["ret"]);
+}
+
+/// The instructions of the function a `.quad SYMBOL` entry names, from its label to the end of
+/// the function, directives left out and spacing normalised.
+fn body(lines: &[&str], entry: &str) -> Vec<String> {
+    let symbol = entry.trim_start_matches(".quad").trim();
+    let label = format!("{symbol}:");
+    let start = lines.iter().position(|line| *line == label).unwrap_or_else(|| panic!("no {label}"));
+    lines[start + 1..]
+        .iter()
+        .take_while(|line| !line.starts_with(".Lfunc_end") && !line.starts_with(".size"))
+        .filter(|line| !line.is_empty() && !line.starts_with('.') && !line.starts_with('#'))
+        .map(|line| line.split_whitespace().collect::<Vec<_>>().join(" "))
+        .collect()
 }

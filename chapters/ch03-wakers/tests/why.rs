@@ -11,6 +11,9 @@ use listings::{
 /// (whose digest chapter 9's figures record) moves.
 const WAKE_TWICE: &str = "chapters/ch03-wakers/tests/experiments/wake_twice.rs";
 
+/// Three `static` vtables that differ only in what code outside the crate can reach.
+const VTABLE_REACH: &str = "chapters/ch03-wakers/tests/experiments/vtable_reach.rs";
+
 fn wake_twice(flags: &CodegenFlags) -> AsmListing {
     listings::asm_of_file(Path::new(WAKE_TWICE), "ch03_wake_twice", "wake_twice", &AsmOptions::default(), flags)
         .unwrap_or_else(|error| panic!("{error}"))
@@ -41,4 +44,35 @@ fn mir_gvn_reads_the_wake_by_ref_slot_once() {
     .run(|line| line.starts_with("mov ") && line.ends_with("+ 16]"))
     .unwrap_or_else(|refuted| panic!("{refuted}"));
     assert_experiment_snapshot!("mir_gvn_reads_the_wake_by_ref_slot_once", experiment);
+}
+
+/// The aside on the global offset table: a `static` vtable is loaded from the GOT when code in
+/// other crates can reach it (it is `pub`, or a small `pub fn` that may be inlined elsewhere
+/// names it), and its address is computed with `lea` when nothing outside can.
+#[test]
+fn a_static_vtable_is_reached_through_the_got_only_when_other_crates_can_reach_it() {
+    let clone_of = |function: &str| {
+        listings::asm_of_file(
+            Path::new(VTABLE_REACH),
+            "ch03_vtable_reach",
+            function,
+            &AsmOptions::default(),
+            &CodegenFlags::default(),
+        )
+        .unwrap_or_else(|error| panic!("{error}"))
+    };
+    let public = clone_of("public_clone");
+    let inlinable = clone_of("inlinable_clone");
+    let private = clone_of("private_clone");
+    assert_asm_snapshot!("vtable_reach_public_clone", public);
+    assert_asm_snapshot!("vtable_reach_inlinable_clone", inlinable);
+    assert_asm_snapshot!("vtable_reach_private_clone", private);
+    let lines = |listing: &AsmListing| -> Vec<String> {
+        listing.to_string().lines().map(|line| line.split_whitespace().collect::<Vec<_>>().join(" ")).collect()
+    };
+    let got = |table: &str| format!("mov rax, qword ptr [rip + ch03_vtable_reach::{table}@GOTPCREL]");
+    assert!(lines(&public).contains(&got("PUBLIC_VTABLE")), "{public}");
+    assert!(lines(&inlinable).contains(&got("INLINABLE_VTABLE")), "{inlinable}");
+    assert!(lines(&private).contains(&"lea rax, [rip + ch03_vtable_reach::PRIVATE_VTABLE]".to_owned()), "{private}");
+    assert!(!private.to_string().contains("GOTPCREL"), "{private}");
 }

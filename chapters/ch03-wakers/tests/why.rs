@@ -34,6 +34,11 @@ fn mir_gvn_reads_the_wake_by_ref_slot_once() {
     assert_asm_snapshot!("wake_twice", with);
     assert_asm_snapshot!("wake_twice_without_mir_gvn", without);
     assert_eq!((reads(&with, "+ 16]"), reads(&without, "+ 16]")), (1, 2), "the slot: {with}\n{without}");
+    // The one load goes into `r14`, a callee-saved register, and both calls go through it.
+    let text: Vec<String> =
+        with.to_string().lines().map(|line| line.split_whitespace().collect::<Vec<_>>().join(" ")).collect();
+    assert!(text.contains(&"mov r14, qword ptr [rax + 16]".to_owned()), "{with}");
+    assert_eq!(text.iter().filter(|line| *line == "call r14" || *line == "mov rax, r14").count(), 2, "{with}");
     assert_eq!((reads(&without, "ptr [rdi]"), reads(&without, "ptr [rdi + 8]")), (1, 1), "{without}");
     let experiment = Experiment {
         effect: "the `wake_by_ref` slot `[… + 16]` is loaded into a register once, for both calls",

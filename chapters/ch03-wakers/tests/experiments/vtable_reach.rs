@@ -21,7 +21,7 @@ unsafe fn inlinable_clone(_data: *const ()) -> RawWaker {
 static INLINABLE_VTABLE: RawWakerVTable = RawWakerVTable::new(inlinable_clone, noop, noop, noop);
 pub fn inlinable_waker() -> Waker {
     // SAFETY: no function of the table reads the data pointer.
-    unsafe { Waker::from_raw(RawWaker::new(ptr::null(), &INLINABLE_VTABLE)) }
+    unsafe { Waker::new(ptr::null(), &INLINABLE_VTABLE) }
 }
 
 // 3. The same, but the `pub fn` cannot be inlined: no code outside can name the table.
@@ -32,6 +32,6 @@ static PRIVATE_VTABLE: RawWakerVTable = RawWakerVTable::new(private_clone, noop,
 #[inline(never)]
 pub fn private_waker() -> Waker {
     // SAFETY: no function of the table reads the data pointer.
-    unsafe { Waker::from_raw(RawWaker::new(ptr::null(), &PRIVATE_VTABLE)) }
+    unsafe { Waker::new(ptr::null(), &PRIVATE_VTABLE) }
 }
 // ANCHOR_END: vtable_reach

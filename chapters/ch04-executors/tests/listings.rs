@@ -100,6 +100,39 @@ fn simple_block_on_polls_through_the_vtable_tests_the_tag_and_parks_in_a_seven_i
         "{listing}"
     );
     assert!(all.contains(&"add rax, 16".to_owned()), "{listing}");
+    // First the thread's handle, then the two counts of 1 and the handle are put together on the
+    // stack and copied into the allocation.
+    assert!(
+        in_order(
+            &all,
+            &[
+                "call qword ptr [rip + std::thread::current::current@",
+                "mov qword ptr [rsp + 24], 1",
+                "mov qword ptr [rsp + 32], 1",
+                "mov qword ptr [rsp + 40], rax",
+                "call qword ptr [rip + __rustc::__rust_alloc@",
+            ]
+        ),
+        "{listing}"
+    );
+    // The waker, two words on the stack (the vtable, then the data pointer), and after it the
+    // `Context`: three stores, the waker's address twice and a zero.
+    assert!(
+        in_order(
+            &all,
+            &[
+                "add rax, 16",
+                "lea rcx, [rip + .L__unnamed_1]",
+                "mov qword ptr [rsp + 8], rcx",
+                "mov qword ptr [rsp + 16], rax",
+                "lea rax, [rsp + 8]",
+                "mov qword ptr [rsp + 24], rax",
+                "mov qword ptr [rsp + 32], rax",
+                "mov qword ptr [rsp + 40], 0",
+            ]
+        ),
+        "{listing}"
+    );
     // Loaded once, before the loop: `poll` from the fourth slot of the `dyn Future` vtable,
     // and the address of `std::thread::park`.
     let park = register_loaded_from(&listing, "std::thread::functions::park@GOTPCREL");

@@ -6,8 +6,8 @@ mod common;
 use std::cell::Cell;
 use std::future::poll_fn;
 use std::rc::Rc;
-use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::task::Poll;
 
 use ch04_executors::{Executor, YieldOnce, block_on, off_thread, simple_block_on};

@@ -7,6 +7,9 @@
 //! [causes]
 //! a_clone_counts_itself_and_owns_a_strong_count = "a `clone` that takes no strong count …"
 //!
+//! [crashes]
+//! wake_by_ref_counts_itself_and_keeps_the_strong_count = "the data pointer read as …"
+//!
 //! [[wrong]]
 //! file = "wrong/clone-takes-no-strong-count.rs"
 //! passes = 5
@@ -77,6 +80,10 @@ pub struct CheckNotes {
     /// Test function → what usually makes it fail (or crash), said to the student under it.
     #[serde(default)]
     pub causes: BTreeMap<String, String>,
+    /// Test function → what usually makes it crash its test program, said under it instead
+    /// of its `causes` entry when it does.
+    #[serde(default)]
+    pub crashes: BTreeMap<String, String>,
     /// Wrong solutions, and what the check must say about each.
     #[serde(default)]
     pub wrong: Vec<WrongSolution>,
@@ -107,7 +114,8 @@ impl CheckNotes {
             let (line, message) = toml_error(&text, &error);
             Error::Manifest { file: path.clone(), line, problem: ManifestProblem::Toml { message } }
         })?;
-        if let Some(unknown) = notes.causes.keys().find(|name| !checks.iter().any(|c| &c.name == *name)) {
+        let named = notes.causes.keys().chain(notes.crashes.keys());
+        if let Some(unknown) = named.into_iter().find(|name| !checks.iter().any(|c| &c.name == *name)) {
             let line = text.lines().position(|l| l.trim_start().starts_with(unknown.as_str())).map_or(1, |at| at + 1);
             let message = format!("`{unknown}` is no #[test] function of the exercise's tests/");
             return Err(Error::Manifest { file: path, line, problem: ManifestProblem::Toml { message } });
@@ -120,8 +128,15 @@ impl CheckNotes {
         exercise.dir.join(&wrong.file)
     }
 
+    /// What usually makes `check` fail.
     pub fn cause(&self, check: &str) -> Option<&str> {
         self.causes.get(check).map(String::as_str)
+    }
+
+    /// What usually makes `check` crash its test program (what makes it fail, if nothing is
+    /// said about crashes).
+    pub fn crash_cause(&self, check: &str) -> Option<&str> {
+        self.crashes.get(check).map(String::as_str).or_else(|| self.cause(check))
     }
 }
 

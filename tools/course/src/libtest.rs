@@ -227,7 +227,11 @@ impl TestRun {
                 Outcome::NotRun => said
                     .push("did not run: its test program crashed or stopped before it got to this check.".to_owned()),
             }
-            said.extend(notes.cause(&test.name).map(|cause| format!("Usually: {cause}")));
+            let cause = match test.outcome {
+                Outcome::Crashed { .. } => notes.crash_cause(&test.name),
+                _ => notes.cause(&test.name),
+            };
+            said.extend(cause.map(|cause| format!("Usually: {cause}")));
             for line in said.iter().flat_map(|text| text.lines()) {
                 let _ = writeln!(out, "      {line}");
             }
@@ -449,7 +453,8 @@ test result: FAILED. 1 passed; 2 failed; 0 ignored; 0 measured; 0 filtered out; 
         assert_eq!((run.passed(), run.failed()), (1, 2));
         assert!(!run.all_passed());
         let notes = CheckNotes {
-            causes: [("b".to_owned(), "a clone that takes no strong count.".to_owned())].into(),
+            causes: [("b".to_owned(), "a failure's cause.".to_owned())].into(),
+            crashes: [("b".to_owned(), "a clone that takes no strong count.".to_owned())].into(),
             ..CheckNotes::default()
         };
         let text = run.explain("x", 3, &notes);

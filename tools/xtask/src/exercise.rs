@@ -262,12 +262,14 @@ fn signal_of(status: &std::process::ExitStatus) -> Option<String> {
 }
 
 /// `cargo test` of a package outside the workspace, in the workspace's target directory (the
-/// dependencies are then built once for the workspace and every exercise).
+/// dependencies are then built once for the workspace and every exercise). Only the test
+/// targets run (`--test '*'`: the exercise's checks): tests or doc examples a student writes in
+/// their own file are theirs, and neither count among the checks nor change the total.
 fn run_tests(root: &Path, package: &Path) -> Result<TestRun, String> {
     let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
     let output = Command::new(cargo)
         .current_dir(package)
-        .args(["test", "--no-fail-fast", "--color", "never", "--manifest-path"])
+        .args(["test", "--test", "*", "--no-fail-fast", "--color", "never", "--manifest-path"])
         .arg(package.join("Cargo.toml"))
         .env("CARGO_TARGET_DIR", listings::Workspace { root: root.to_owned() }.target_dir())
         .env_remove("RUSTFLAGS")

@@ -306,7 +306,9 @@ fn two_big_awaits_in_sequence_share_the_same_bytes() {
 fn with_one_await_every_saved_local_is_in_the_prefix_before_the_tag() {
     let layout = stage(Stage::TypeSizes, "a_byte_and_a_word_across_one_await");
     assert!(
-        layout.text.starts_with("type: `{async fn body of a_byte_and_a_word_across_one_await()}`: 16 bytes, alignment: 8")
+        layout
+            .text
+            .starts_with("type: `{async fn body of a_byte_and_a_word_across_one_await()}`: 16 bytes, alignment: 8")
     );
     assert_eq!(
         variant_fields("a_byte_and_a_word_across_one_await", "Suspend0"),

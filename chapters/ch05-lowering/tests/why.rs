@@ -32,7 +32,8 @@ fn the_await_is_a_yield_until_the_state_transform() {
 
 /// `first` takes a byte of its own before the first awaitee because it is assigned while that
 /// awaitee still needs its storage: the same body with `first` assigned after the await has
-/// no such byte, although `first` is still declared (and `StorageLive`) before it.
+/// no such byte, although `first` is still declared (and `StorageLive`) before it. The pass's
+/// tables then pair `first` with the first awaitee and give `first` the more conflicts.
 #[test]
 fn first_costs_a_byte_because_it_is_assigned_while_the_awaitee_is_alive() {
     let layout = |name: &str| listings::stage(CHAPTER, Stage::TypeSizes, name).unwrap_or_else(|e| panic!("{e}"));

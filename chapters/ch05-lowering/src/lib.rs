@@ -194,6 +194,17 @@ pub async fn first_assigned_after_the_await() -> u8 {
 }
 // ANCHOR_END: first_assigned_late
 
+// ANCHOR: one_await_prefix
+/// One await, and a `u8` and a `u64` held across it. Only one state
+/// holds locals of its own, so rustc puts them in the prefix.
+pub async fn a_byte_and_a_word_across_one_await() -> u64 {
+    let small: u8 = black_box(1);
+    let big: u64 = black_box(2);
+    YieldOnce::default().await;
+    small as u64 + big
+}
+// ANCHOR_END: one_await_prefix
+
 // The book's chapter page: its Rust blocks are compiled and run as this crate's doc-tests, with
 // this crate's edition (see ARCHITECTURE.md, "Testing the book's Rust").
 #[cfg(doctest)]

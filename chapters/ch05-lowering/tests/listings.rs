@@ -130,6 +130,7 @@ fn mir_has_no_storage_markers_at_opt_level_0() {
         "hello_world::{closure#0}",
         "two_suspension_points::{closure#0}",
         "buffer_borrowed_then_dropped_before_await::{closure#0}",
+        "buffer_read_without_borrow_before_await::{closure#0}",
     ] {
         let mir = stage(Stage::Mir, body);
         assert!(!mir.text.contains("StorageLive") && !mir.text.contains("StorageDead"), "{body}:\n{}", mir.text);
@@ -297,6 +298,28 @@ fn two_big_awaits_in_sequence_share_the_same_bytes() {
         "the second awaitee reuses the first one's bytes"
     );
     assert_stage_snapshot!("two_big_awaits_in_sequence", layout);
+}
+
+/// One await, so one state holds locals of its own: nothing could overlap them, and rustc puts
+/// them all in the prefix, the `u64` first at offset 0 and the tag after them at byte 10.
+#[test]
+fn with_one_await_every_saved_local_is_in_the_prefix_before_the_tag() {
+    let layout = stage(Stage::TypeSizes, "a_byte_and_a_word_across_one_await");
+    assert!(
+        layout
+            .text
+            .starts_with("type: `{async fn body of a_byte_and_a_word_across_one_await()}`: 16 bytes, alignment: 8")
+    );
+    assert_eq!(
+        variant_fields("a_byte_and_a_word_across_one_await", "Suspend0"),
+        [
+            ("local".into(), "big".into(), 0, 8),
+            ("local".into(), "small".into(), 8, 1),
+            ("local".into(), "__awaitee".into(), 9, 1),
+        ]
+    );
+    assert!(layout.text.contains("the tag: 1 byte(s) at offset 10"), "the tag after the locals: {}", layout.text);
+    assert_stage_snapshot!("a_byte_and_a_word_across_one_await", layout);
 }
 
 #[test]

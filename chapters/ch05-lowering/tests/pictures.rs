@@ -152,3 +152,17 @@ fn first_assigned_after_the_await_shares_byte_1_with_the_first_awaitee() {
     let layout = assert_layout_picture!("first_assigned_after_the_await");
     assert_eq!(over(&layout, 1..2), [("Suspend0".into(), "__awaitee".into()), ("Suspend1".into(), "first".into())]);
 }
+
+/// With one await, the saved locals sit in the prefix before the tag: `Suspend0`'s row has them
+/// at 0..10, and every row has the tag at byte 10.
+#[test]
+fn a_byte_and_a_word_across_one_await_are_drawn_before_the_tag() {
+    let layout = assert_layout_picture!("a_byte_and_a_word_across_one_await");
+    assert_eq!(over(&layout, 0..8), [("Suspend0".into(), "big".into())]);
+    assert_eq!(over(&layout, 8..9), [("Suspend0".into(), "small".into())]);
+    assert_eq!(over(&layout, 9..10), [("Suspend0".into(), "__awaitee".into())]);
+    let tags = over(&layout, 10..11);
+    assert_eq!(tags.len(), 4, "{tags:?}");
+    assert!(tags.iter().all(|(_, what)| what == "tag"), "{tags:?}");
+    assert_eq!(layout.size, 16);
+}

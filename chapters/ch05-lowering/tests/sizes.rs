@@ -43,6 +43,12 @@ fn two_1026_byte_awaits_in_sequence_make_a_1028_byte_future_not_2052() {
 }
 
 #[test]
+fn a_byte_and_a_word_across_one_await_make_a_16_byte_future_not_24() {
+    assert_eq!(size_of_val(&a_byte_and_a_word_across_one_await()), 16);
+    assert_eq!(align_of_val(&a_byte_and_a_word_across_one_await()), 8);
+}
+
+#[test]
 fn a_kilobyte_argument_used_after_an_await_makes_a_2050_byte_future() {
     assert_eq!(size_of_val(&argument_counted_twice([0; 1024])), 2050);
 }

@@ -29,6 +29,19 @@ fn before_the_transform_the_await_is_a_yield_and_the_awaitee_has_storage_markers
     assert_stage_snapshot!("hello_world_before_state_transform", before);
 }
 
+/// The second half of each resumption's pair of moves is the body's own code: before the
+/// transform, the `yield` resumes to bb10, which (after ending the yielded value's storage) is
+/// `_task_context = (yield ())`, the `yield`'s destination `_20` moved into `_2`.
+#[test]
+fn before_the_transform_the_yield_resumes_to_the_bodys_own_move_of_the_context() {
+    let before = dumped("before: hello_world::{closure#0}");
+    let body = before.body.as_ref().expect("a MIR body");
+    assert!(before.text.contains("_20 = yield(move _21) -> [resume: bb10, drop: bb14];"), "{}", before.text);
+    let resumed = body.block("bb10").expect("the resume block");
+    assert_eq!(resumed.statements[..2], ["StorageDead(_21);", "_2 = move _20;"], "{}", before.text);
+    assert!(before.text.contains("debug _task_context => _2;"), "{}", before.text);
+}
+
 #[test]
 fn after_the_transform_the_body_switches_on_the_state_and_the_layout_saves_only_the_awaitee() {
     let after = dumped("after: hello_world::{closure#0}");

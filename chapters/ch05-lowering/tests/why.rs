@@ -32,7 +32,8 @@ fn the_await_is_a_yield_until_the_state_transform() {
 
 /// `first` takes a byte of its own before the first awaitee because it is assigned while that
 /// awaitee still needs its storage: the same body with `first` assigned after the await has
-/// no such byte, although `first` is still declared (and `StorageLive`) before it.
+/// no such byte, although `first` is still declared (and `StorageLive`) before it. The pass's
+/// tables then pair `first` with the first awaitee and give `first` the more conflicts.
 #[test]
 fn first_costs_a_byte_because_it_is_assigned_while_the_awaitee_is_alive() {
     let layout = |name: &str| listings::stage(CHAPTER, Stage::TypeSizes, name).unwrap_or_else(|e| panic!("{e}"));
@@ -58,6 +59,22 @@ fn first_costs_a_byte_because_it_is_assigned_while_the_awaitee_is_alive() {
     assert!(assigning.terminator().starts_with("drop(_6) -> [return: "), "{}", assigning.terminator());
     let next = body.block(assigning.successors()[0]).expect("the drop's return block");
     assert_eq!(next.statements.first().map(String::as_str), Some("StorageDead(_6);"));
+    // So the pass's tables pair `first` (_s0, held in `Suspend1`) with the first awaitee (_s1,
+    // held in `Suspend0`): a conflict between locals of two variants. rustc promotes the one
+    // with more conflicts, and `first` has three (itself and both awaitees), the awaitee two.
+    let after = dumped("after: two_big_awaits_in_sequence::{closure#0}");
+    assert!(after.text.contains("        Suspend0 (3): [_s1],\n        Suspend1 (4): [_s0, _s2],\n"), "{}", after.text);
+    let conflicts: Vec<&str> = after
+        .text
+        .lines()
+        .skip_while(|line| !line.starts_with("    storage_conflicts: BitMatrix(3x3) {"))
+        .skip(1)
+        .take_while(|line| line.starts_with("        ("))
+        .map(str::trim)
+        .collect();
+    assert!(conflicts.contains(&"(_s0, _s1),") && conflicts.contains(&"(_s1, _s0),"), "{conflicts:?}");
+    let count = |local: &str| conflicts.iter().filter(|pair| pair.starts_with(&format!("({local},"))).count();
+    assert_eq!((count("_s0"), count("_s1"), count("_s2")), (3, 2, 2), "{conflicts:?}");
 }
 
 /// The resume function of `two_suspension_points` as `tests/listings.rs` lists it for the page,

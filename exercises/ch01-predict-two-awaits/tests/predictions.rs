@@ -45,7 +45,7 @@ fn the_size_prediction_matches_size_of_val() {
 #[test]
 fn the_polls_prediction_matches_a_run() {
     let (polls, output) = poll_to_end(hello_twice(), 100).expect("hello_twice finishes");
-    assert_eq!(output, 22);
+    assert_eq!(output, 22, "hello_twice gives 22: the book's function, unchanged");
     assert_eq!(
         PREDICTIONS.polls_to_finish, polls,
         "you predicted {} polls; it took {polls}. Where does each poll stop?",

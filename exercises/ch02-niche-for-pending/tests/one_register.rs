@@ -15,7 +15,7 @@ type Output = <NonZeroAfter as Future>::Output;
 fn it_is_pending_polls_left_times_then_ready_with_its_value() {
     let (polls, output) = poll_to_end(NonZeroAfter::new(2, 42), 10).expect("it finishes");
     let output: u64 = output.into();
-    assert_eq!((polls, output), (3, 42));
+    assert_eq!((polls, output), (3, 42), "(polls, output) of NonZeroAfter::new(2, 42): pending twice, then 42");
 }
 
 #[test]

@@ -16,7 +16,7 @@ fn a_raised_signal_is_ready_at_once() {
     let (signal, wait) = signal();
     signal.raise();
     let log = WakeLog::new();
-    assert_eq!(poll_once(pin!(wait), &log.waker()), Poll::Ready(()));
+    assert_eq!(poll_once(pin!(wait), &log.waker()), Poll::Ready(()), "a raised signal: the first poll is Ready");
     assert_eq!(log.wakers_alive(), 0, "a ready poll keeps no waker");
 }
 
@@ -25,12 +25,12 @@ fn raise_wakes_the_waker_of_a_pending_poll() {
     let (signal, wait) = signal();
     let mut wait = pin!(wait);
     let log = WakeLog::new();
-    assert_eq!(poll_once(wait.as_mut(), &log.waker()), Poll::Pending);
+    assert_eq!(poll_once(wait.as_mut(), &log.waker()), Poll::Pending, "not raised yet: Pending");
     assert_eq!(log.wakers_alive(), 1, "a pending poll keeps a clone of its waker");
     signal.raise();
     assert_eq!(log.wakes(), 1, "raise wakes the stored waker");
     assert_eq!(log.wakers_alive(), 0, "and does not keep it: woken by value, or dropped");
-    assert_eq!(poll_once(wait.as_mut(), &log.waker()), Poll::Ready(()));
+    assert_eq!(poll_once(wait.as_mut(), &log.waker()), Poll::Ready(()), "raised: the next poll is Ready");
 }
 
 #[test]

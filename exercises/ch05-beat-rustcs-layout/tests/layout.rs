@@ -19,7 +19,11 @@ async fn two_suspension_points(before: u64) -> (u64, u64) {
 #[test]
 fn it_gives_what_rustcs_future_gives_in_as_many_polls() {
     for before in [0, 5, u64::MAX] {
-        assert_eq!(poll_to_end(TwoSuspensionPoints::new(before), 10), poll_to_end(two_suspension_points(before), 10));
+        assert_eq!(
+            poll_to_end(TwoSuspensionPoints::new(before), 10),
+            poll_to_end(two_suspension_points(before), 10),
+            "(polls, output) of yours (left) and of rustc's async fn (right), for before = {before}"
+        );
     }
 }
 
@@ -41,7 +45,11 @@ fn polling_after_ready_panics_as_rustcs_does() {
         while poll_once(future.as_mut(), Waker::noop()).is_pending() {}
         poll_catching(future.as_mut(), Waker::noop())
     }
-    assert_eq!(last_poll(TwoSuspensionPoints::new(2)), last_poll(two_suspension_points(2)));
+    assert_eq!(
+        last_poll(TwoSuspensionPoints::new(2)),
+        last_poll(two_suspension_points(2)),
+        "a poll after Ready: yours (left) must panic as rustc's async fn (right) does, with its message"
+    );
 }
 
 #[test]

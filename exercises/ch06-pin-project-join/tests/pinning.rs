@@ -57,17 +57,29 @@ fn a_future_that_is_ready_is_never_polled_again() {
             "poll {poll}: `b` is still pending, and `a`, ready on poll 1, must not be polled again"
         );
     }
-    assert_eq!(poll_catching(joined.as_mut(), Waker::noop()), Ok(Poll::Ready((1, 2))));
+    assert_eq!(
+        poll_catching(joined.as_mut(), Waker::noop()),
+        Ok(Poll::Ready((1, 2))),
+        "when `b` is ready: both outputs, `a`'s kept since poll 1"
+    );
     let mut joined = pin!(join(async { 'a' }, YieldOnce::default()));
-    assert_eq!(poll_catching(joined.as_mut(), Waker::noop()), Ok(Poll::Pending));
-    assert_eq!(poll_catching(joined.as_mut(), Waker::noop()), Ok(Poll::Ready(('a', ()))));
+    assert_eq!(
+        poll_catching(joined.as_mut(), Waker::noop()),
+        Ok(Poll::Pending),
+        "poll 1: `a` is ready, `b` yields once: Pending"
+    );
+    assert_eq!(
+        poll_catching(joined.as_mut(), Waker::noop()),
+        Ok(Poll::Ready(('a', ()))),
+        "poll 2: `b` is ready; `a`, an async block already finished, is not polled again"
+    );
 }
 
 #[test]
 fn the_futures_inside_stay_pinned_where_join_is() {
     let (seen_a, seen_b) = (Cell::new(0), Cell::new(0));
     let mut joined = pin!(join(points_into_itself(&seen_a), points_into_itself(&seen_b)));
-    assert_eq!(poll_once(joined.as_mut(), Waker::noop()), Poll::Pending);
+    assert_eq!(poll_once(joined.as_mut(), Waker::noop()), Poll::Pending, "poll 1: both futures make their pointer");
     let start = ptr::from_ref(&*joined).addr();
     let inside = start..start + size_of_val(&*joined);
     assert!(

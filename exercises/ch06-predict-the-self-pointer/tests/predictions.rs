@@ -96,7 +96,7 @@ fn the_target_prediction_matches_the_pointer_a_run_reports() {
     let seen = Cell::new(0);
     let mut future = pin!(points_at_the_second(&seen));
     let start = ptr::from_ref(&*future).addr();
-    assert_eq!(poll_once(future.as_mut(), Waker::noop()), Poll::Pending);
+    assert_eq!(poll_once(future.as_mut(), Waker::noop()), Poll::Pending, "the first poll stops at the await");
     let target = seen.get() - start;
     assert_eq!(
         PREDICTIONS.pointer_target, target,

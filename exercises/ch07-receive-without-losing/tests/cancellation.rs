@@ -37,14 +37,14 @@ fn a_value_sent_before_the_receive_is_received_and_acknowledged_once() {
         Some((2, Some("hello"))),
         "(polls, value): the acknowledgement takes one"
     );
-    assert_eq!(receipt.acknowledgements(), 1);
+    assert_eq!(receipt.acknowledgements(), 1, "the value received is acknowledged once");
 }
 
 #[test]
 fn a_sender_gone_without_sending_ends_the_receive_with_none() {
     let (sender, mut receiver) = oneshot::<&str>();
     drop(sender);
-    assert_eq!(poll_to_end(receiver.recv(), 10), Some((1, None)));
+    assert_eq!(poll_to_end(receiver.recv(), 10), Some((1, None)), "(polls, value): None at the first poll");
 }
 
 #[test]
@@ -56,8 +56,12 @@ fn a_value_sent_while_the_receiver_waits_wakes_it() {
     let receipt = sender.send("late");
     assert_eq!(log.wakes(), 1, "the send woke the waiting receive");
     assert!(poll_once(receive.as_mut(), &log.waker()).is_pending(), "the acknowledgement goes out");
-    assert_eq!(poll_once(receive.as_mut(), &log.waker()), Poll::Ready(Some("late")));
-    assert_eq!(receipt.acknowledgements(), 1);
+    assert_eq!(
+        poll_once(receive.as_mut(), &log.waker()),
+        Poll::Ready(Some("late")),
+        "acknowledged: the next poll gives the value"
+    );
+    assert_eq!(receipt.acknowledgements(), 1, "the value received is acknowledged once");
 }
 
 #[test]
@@ -95,7 +99,7 @@ fn a_receive_cancelled_while_it_waits_takes_its_waker_back() {
     let log = WakeLog::new();
     {
         let mut receive = pin!(receiver.recv());
-        assert!(poll_once(receive.as_mut(), &log.waker()).is_pending());
+        assert!(poll_once(receive.as_mut(), &log.waker()).is_pending(), "nothing sent yet");
         assert_eq!(log.wakers_alive(), 1, "the slot keeps a clone of the waker while the receive waits");
     } // the receive is dropped here, cancelled at its first await
     assert_eq!(
@@ -107,5 +111,5 @@ fn a_receive_cancelled_while_it_waits_takes_its_waker_back() {
     let receipt = sender.send("after");
     assert_eq!(log.wakes(), 0, "nobody waits any more: nobody is woken");
     assert_eq!(poll_to_end(receiver.recv(), 10), Some((2, Some("after"))), "a new receive still gets the value");
-    assert_eq!(receipt.acknowledgements(), 1);
+    assert_eq!(receipt.acknowledgements(), 1, "the value received is acknowledged once");
 }

@@ -32,8 +32,8 @@ fn it_gives_every_output_in_the_seeds_order() {
     let seeds = [1, 2, 3, 5, u64::MAX];
     let expected: Vec<u64> =
         seeds.iter().map(|&seed| poll_to_end(three_awaits(seed), 10).expect("three_awaits finishes").1).collect();
-    assert_eq!(run_all(&seeds), expected);
-    assert_eq!(run_all(&[]), Vec::<u64>::new());
+    assert_eq!(run_all(&seeds), expected, "run_all({seeds:?}): three_awaits' output for each seed, in order");
+    assert_eq!(run_all(&[]), Vec::<u64>::new(), "run_all(&[]): no seed, no output");
 }
 
 #[test]

@@ -20,7 +20,7 @@ fn waking_by_reference_raises_the_flag_and_keeps_the_strong_count() {
     let waker = flag_wake_only_waker(Arc::clone(&flag));
     assert_eq!(Arc::strong_count(&flag), 2, "the test's and the waker's");
     waker.wake_by_ref();
-    assert!(flag.is_raised());
+    assert!(flag.is_raised(), "wake_by_ref raises the flag");
     assert_eq!(Arc::strong_count(&flag), 2, "wake_by_ref borrows the waker: it keeps its strong count");
     drop(waker);
     assert_eq!(Arc::strong_count(&flag), 1, "dropping the waker gives its count back");
@@ -31,12 +31,12 @@ fn waking_by_value_raises_the_flag_and_gives_the_strong_count_back() {
     let flag = Arc::new(FlagWakeOnly::default());
     let waker = flag_wake_only_waker(Arc::clone(&flag));
     let clone = waker.clone();
-    assert_eq!(Arc::strong_count(&flag), 3);
+    assert_eq!(Arc::strong_count(&flag), 3, "the test's, the waker's and its clone's");
     clone.wake();
-    assert!(flag.is_raised());
+    assert!(flag.is_raised(), "wake raises the flag");
     assert_eq!(Arc::strong_count(&flag), 2, "wake consumes its waker, and with it one strong count");
     drop(waker);
-    assert_eq!(Arc::strong_count(&flag), 1);
+    assert_eq!(Arc::strong_count(&flag), 1, "dropping the waker gives its count back");
 }
 
 #[test]

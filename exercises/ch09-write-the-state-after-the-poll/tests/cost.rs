@@ -105,7 +105,8 @@ fn it_behaves_as_rustcs_state_machine() {
     for before in [0, 5, u64::MAX] {
         assert_eq!(
             poll_to_end(TwoSuspensionPointsByHand::new(before), 10),
-            poll_to_end(two_suspension_points(before), 10)
+            poll_to_end(two_suspension_points(before), 10),
+            "(polls, output) of yours (left) and of rustc's async fn (right), for before = {before}"
         );
     }
     fn wakes(future: impl Future<Output = (u64, u64)>) -> usize {

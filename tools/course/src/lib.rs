@@ -4,6 +4,8 @@
 //!   so the two cannot drift.
 //! - [`exercise`]: the exercises of the repository (`exercises/chNN-name/`), and the package a
 //!   student works in (`my-exercises/chNN-name/`), whose tests are the exercise's own.
+//! - [`checks`]: an exercise's checks, read from its tests, and its `checks.toml`: what
+//!   usually makes each fail, and wrong solutions the report is checked on.
 //! - [`libtest`]: what `cargo test` said, read back into results a student can be told about.
 //! - [`quiz`]: a chapter's questions (`chapters/chNN-slug/quiz.toml`) and the check that every
 //!   answer is what the compiler says.
@@ -15,6 +17,7 @@
 //! The book's preprocessor renders exercises and quizzes from these types, `cargo xtask
 //! exercise …` runs the exercises, and each chapter's `tests/quiz.rs` checks its quiz.
 
+pub mod checks;
 pub mod error;
 pub mod exercise;
 pub mod facts;

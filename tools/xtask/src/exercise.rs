@@ -5,8 +5,9 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, ExitCode};
 
 use clap::Subcommand;
+use course::checks::{self, CheckNotes};
 use course::exercise::{self, EXERCISES_DIR, Exercise, STUDENT_DIR};
-use course::libtest::TestRun;
+use course::libtest::{Crash, TestResult, TestRun};
 use listings::{AsmOptions, CodegenFlags, Workspace};
 
 #[derive(Subcommand)]
@@ -96,9 +97,12 @@ fn find(root: &Path, name: &str) -> Result<Exercise, Failure> {
     Ok(exercise::find(root, name)?)
 }
 
+/// One line per exercise, the titles in one column however long the names.
 fn list(root: &Path) -> Result<ExitCode, Failure> {
-    for exercise in exercise::exercises(root)? {
-        println!("{:<28} {}", exercise.name, exercise.title);
+    let exercises = exercise::exercises(root)?;
+    let width = exercises.iter().map(|e| e.name.chars().count()).max().unwrap_or(0);
+    for exercise in exercises {
+        println!("{:<width$}  {}", exercise.name, exercise.title);
     }
     Ok(ExitCode::SUCCESS)
 }
@@ -175,18 +179,107 @@ fn check(root: &Path, exercise: &Exercise, file: Option<&Path>) -> Result<ExitCo
         exercise.name,
         exercise.title
     );
-    let run = run_tests(root, &package)?;
-    print!("{}", run.explain(&exercise.name));
-    Ok(if run.all_passed() { ExitCode::SUCCESS } else { ExitCode::FAILURE })
+    let checked = check_package(root, exercise, &package)?;
+    print!("{}", checked.explain());
+    Ok(if checked.run.all_passed() { ExitCode::SUCCESS } else { ExitCode::FAILURE })
+}
+
+/// A package's test run against the exercise's checks, with what they are about.
+struct Checked {
+    exercise: String,
+    run: TestRun,
+    /// The exercise's number of checks, counted from its tests' source.
+    total: usize,
+    notes: CheckNotes,
+}
+
+impl Checked {
+    fn explain(&self) -> String {
+        self.run.explain(&self.exercise, self.total, &self.notes)
+    }
+}
+
+/// Runs the exercise's tests on `package`. A test program that crashed has hidden the results
+/// of its other tests, and which of them crashed it: its tests run again, each alone in a
+/// process of its own, so that every check has a result of its own, the same on every run.
+/// A check that no program reported counts as failing.
+fn check_package(root: &Path, exercise: &Exercise, package: &Path) -> Result<Checked, Failure> {
+    let checks = checks::checks(exercise)?;
+    let notes = CheckNotes::read(exercise, &checks)?;
+    let mut run = run_tests(root, package)?;
+    for crash in run.crashes.clone() {
+        let Crash::Signal { program, path, .. } = &crash else { continue };
+        let mut names = list_tests(package, path);
+        if names.is_empty() {
+            names = checks.iter().filter(|c| &c.program == program).map(|c| c.name.clone()).collect();
+        }
+        let alone = names.iter().map(|name| run_alone(package, path, name)).collect::<Result<Vec<_>, _>>()?;
+        run.rerun(&crash, alone);
+    }
+    if run.compile_errors.is_none() {
+        run.complete(&checks);
+    }
+    Ok(Checked { exercise: exercise.name.clone(), run, total: checks.len(), notes })
+}
+
+/// The tests of a test program (`--list --format terse`: `NAME: test` lines).
+fn list_tests(package: &Path, program: &Path) -> Vec<String> {
+    let Ok(output) = Command::new(program).current_dir(package).args(["--list", "--format", "terse"]).output() else {
+        return Vec::new();
+    };
+    String::from_utf8_lossy(&output.stdout)
+        .lines()
+        .filter_map(|line| line.strip_suffix(": test"))
+        .map(str::to_owned)
+        .collect()
+}
+
+/// One test of a test program, alone: `--exact NAME --test-threads=1`, in the package's folder
+/// as cargo runs it.
+fn run_alone(package: &Path, program: &Path, name: &str) -> Result<TestResult, String> {
+    let output = Command::new(program)
+        .current_dir(package)
+        .env("CARGO_MANIFEST_DIR", package)
+        .args(["--exact", name, "--test-threads=1", "--color", "never"])
+        .output()
+        .map_err(|e| format!("could not run {}: {e}", program.display()))?;
+    let (stdout, stderr) = (String::from_utf8_lossy(&output.stdout), String::from_utf8_lossy(&output.stderr));
+    Ok(TestResult::alone(name, signal_of(&output.status), &stdout, &stderr))
+}
+
+/// The signal that killed a process, worded as cargo words it (`6, SIGABRT: process abort signal`).
+#[cfg(unix)]
+fn signal_of(status: &std::process::ExitStatus) -> Option<String> {
+    use std::os::unix::process::ExitStatusExt;
+    let signal = status.signal()?;
+    let name = match signal {
+        4 => "SIGILL: illegal instruction",
+        5 => "SIGTRAP: trace/breakpoint trap",
+        6 => "SIGABRT: process abort signal",
+        7 => "SIGBUS: access to undefined memory",
+        8 => "SIGFPE: erroneous arithmetic operation",
+        9 => "SIGKILL: kill",
+        11 => "SIGSEGV: invalid memory reference",
+        _ => "",
+    };
+    Some(if name.is_empty() { signal.to_string() } else { format!("{signal}, {name}") })
+}
+
+#[cfg(not(unix))]
+fn signal_of(status: &std::process::ExitStatus) -> Option<String> {
+    // Outside Unix a crash is an exit code no test program returns on its own (101 is a failure).
+    status.code().filter(|code| ![0, 101].contains(code)).map(|code| format!("exit code {code}"))
 }
 
 /// `cargo test` of a package outside the workspace, in the workspace's target directory (the
-/// dependencies are then built once for the workspace and every exercise).
+/// dependencies are then built once for the workspace and every exercise). Only the test
+/// targets run (`--test '*'`: the exercise's checks): tests or doc examples a student writes in
+/// their own file are theirs, and neither count among the checks nor change the total.
 fn run_tests(root: &Path, package: &Path) -> Result<TestRun, String> {
     let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
     let output = Command::new(cargo)
         .current_dir(package)
-        .args(["test", "--no-fail-fast", "--color", "never", "--manifest-path"])
+        .args(["test", "--test", "*", "--no-fail-fast", "--color", "never", "--manifest-path"])
         .arg(package.join("Cargo.toml"))
         .env("CARGO_TARGET_DIR", listings::Workspace { root: root.to_owned() }.target_dir())
         .env_remove("RUSTFLAGS")
@@ -220,50 +313,85 @@ fn asm(root: &Path, exercise: &Exercise, function: &str, file: Option<&Path>) ->
 fn verify(root: &Path, starters_only: bool) -> Result<ExitCode, Failure> {
     let exercises = exercise::exercises(root)?;
     let mut defects = Vec::new();
-    let kinds: &[&str] = if starters_only { &["starters"] } else { &["solutions", "starters"] };
     // Each version is a `cargo test` of a package of its own: cargo builds one at a time (they
     // share the target directory), but their tests, some of which wait out a timeout on purpose,
     // run side by side.
-    let mut runs = run_all(root, &exercises, kinds)?.into_iter();
+    let mut jobs = Vec::new();
+    for (at, exercise) in exercises.iter().enumerate() {
+        if !starters_only {
+            jobs.push(Job { at, version: Version::Solution, lib: exercise.solution()? });
+        }
+        jobs.push(Job { at, version: Version::Starter, lib: exercise.starter()? });
+        let notes = CheckNotes::read(exercise, &checks::checks(exercise)?)?;
+        for wrong in notes.wrong {
+            let file = CheckNotes::wrong_file(exercise, &wrong);
+            let lib = std::fs::read_to_string(&file).map_err(|e| course::Error::read(&file, e))?;
+            jobs.push(Job { at, version: Version::Wrong(wrong), lib });
+        }
+    }
+    let mut runs = jobs.iter().zip(run_all(root, &exercises, &jobs)?).peekable();
+    let mut wrong_solutions = 0;
+    let width = exercises.iter().map(|e| e.name.chars().count()).max().unwrap_or(0);
     for exercise in &exercises {
-        let solution = if starters_only { None } else { runs.next() };
-        let starter = runs.next().expect("a run of every starter");
+        let solution = if starters_only { None } else { runs.next().map(|(_, run)| run) };
+        let (_, starter) = runs.next().expect("a run of every starter");
         let solution_line = match &solution {
-            Some(solution) => {
-                format!("solution passes {}/{}", solution.passed(), solution.passed() + solution.failed())
-            }
+            Some(solution) => format!("solution passes {}/{}", solution.run.passed(), solution.total),
             None => "solution checked by cargo test".to_owned(),
         };
         println!(
-            "{:<28} {solution_line}; starter compiles: {}, fails {} of {}",
+            "{:<width$}  {solution_line}; starter compiles: {}, fails {} of {}",
             exercise.name,
-            if starter.compile_errors.is_none() { "yes" } else { "NO" },
-            starter.failed(),
-            starter.passed() + starter.failed()
+            if starter.run.compile_errors.is_none() { "yes" } else { "NO" },
+            starter.total - starter.run.passed(),
+            starter.total
         );
         if let Some(solution) = solution
-            && !solution.all_passed()
+            && !solution.run.all_passed()
         {
             defects.push(format!(
                 "the solution of {} does not pass its checks:\n{}",
                 exercise.name,
-                solution.explain(&exercise.name)
+                solution.explain()
             ));
         }
-        match (&starter.compile_errors, starter.failed()) {
+        match (&starter.run.compile_errors, starter.run.failed()) {
             (Some(errors), _) => defects.push(format!("the starter of {} does not compile:\n{errors}", exercise.name)),
             (None, 0) => defects
                 .push(format!("the starter of {} already passes every check: there is nothing to do", exercise.name)),
             _ => {}
+        }
+        while let Some((Job { version: Version::Wrong(_), .. }, _)) = runs.peek() {
+            let Some((Job { version: Version::Wrong(wrong), .. }, checked)) = runs.next() else { unreachable!() };
+            wrong_solutions += 1;
+            match wrong_solution_defects(wrong, &checked) {
+                None => println!(
+                    "{:<width$}  wrong solution {}: {} of {} pass, the report names what it must",
+                    "",
+                    wrong.file.display(),
+                    checked.run.passed(),
+                    checked.total
+                ),
+                Some(defect) => defects.push(format!(
+                    "the check of {}'s wrong solution {}: {defect}; it said:\n{}",
+                    exercise.name,
+                    wrong.file.display(),
+                    checked.explain()
+                )),
+            }
         }
     }
     if exercises.is_empty() {
         defects.push(format!("no exercise found under {EXERCISES_DIR}/"));
     }
     if defects.is_empty() {
+        let wrong = format!("; the check's report on each of {wrong_solutions} wrong solutions is as expected");
         match starters_only {
-            true => println!("{} exercises: every starter compiles and fails", exercises.len()),
-            false => println!("{} exercises: every solution passes, every starter compiles and fails", exercises.len()),
+            true => println!("{} exercises: every starter compiles and fails{wrong}", exercises.len()),
+            false => println!(
+                "{} exercises: every solution passes, every starter compiles and fails{wrong}",
+                exercises.len()
+            ),
         }
         Ok(ExitCode::SUCCESS)
     } else {
@@ -271,30 +399,67 @@ fn verify(root: &Path, starters_only: bool) -> Result<ExitCode, Failure> {
     }
 }
 
-/// The test runs of the given versions (`solutions`, `starters`) of every exercise, in the
-/// exercises' order and then the kinds' order, at most [`AT_ONCE`] runs at a time.
-fn run_all(root: &Path, exercises: &[Exercise], kinds: &[&'static str]) -> Result<Vec<TestRun>, Failure> {
+/// What is wrong with the check's report on a wrong solution, if anything: its total must be
+/// the exercise's number of checks, its passes those expected, its exit a failure, and it must
+/// say everything the exercise's `checks.toml` expects.
+fn wrong_solution_defects(wrong: &checks::WrongSolution, checked: &Checked) -> Option<String> {
+    let text = checked.explain();
+    let total_line = format!("{} of {} checks of {} pass", wrong.passes, checked.total, checked.exercise);
+    if checked.run.all_passed() {
+        return Some("it passes every check".to_owned());
+    }
+    if !text.contains(&total_line) {
+        return Some(format!("its report does not say \"{total_line}\""));
+    }
+    let missing: Vec<&str> = wrong.says.iter().map(String::as_str).filter(|says| !text.contains(says)).collect();
+    (!missing.is_empty()).then(|| format!("its report does not say {missing:?}"))
+}
+
+/// A version of an exercise's library that the test command checks.
+#[derive(Clone)]
+enum Version {
+    Solution,
+    Starter,
+    /// One of the exercise's wrong solutions (its `checks.toml`).
+    Wrong(checks::WrongSolution),
+}
+
+impl Version {
+    /// The folder, under `exercise-check/`, and the prefix of the package's name: packages of
+    /// one exercise share the target folder, and cargo tells their builds apart by name.
+    fn kind(&self) -> String {
+        match self {
+            Version::Solution => "solution".to_owned(),
+            Version::Starter => "starter".to_owned(),
+            Version::Wrong(wrong) => {
+                let stem = wrong.file.file_stem().and_then(|s| s.to_str()).unwrap_or("wrong");
+                format!("wrong-{stem}")
+            }
+        }
+    }
+}
+
+#[derive(Clone)]
+struct Job {
+    /// The exercise's place in the list.
+    at: usize,
+    version: Version,
+    lib: String,
+}
+
+/// The checks of each job's version, in the jobs' order, at most `AT_ONCE` runs at a time.
+fn run_all(root: &Path, exercises: &[Exercise], jobs: &[Job]) -> Result<Vec<Checked>, Failure> {
     const AT_ONCE: usize = 4;
-    let jobs: Vec<(usize, &'static str, String)> = exercises
-        .iter()
-        .enumerate()
-        .flat_map(|(at, exercise)| {
-            kinds.iter().map(move |&kind| {
-                let lib = if kind == "solutions" { exercise.solution() } else { exercise.starter() };
-                lib.map(|lib| (at, kind, lib))
-            })
-        })
-        .collect::<Result<_, _>>()?;
     let next = std::sync::atomic::AtomicUsize::new(0);
-    let results: std::sync::Mutex<Vec<Option<Result<TestRun, Failure>>>> =
+    let results: std::sync::Mutex<Vec<Option<Result<Checked, Failure>>>> =
         std::sync::Mutex::new((0..jobs.len()).map(|_| None).collect());
     std::thread::scope(|scope| {
         for _ in 0..AT_ONCE.min(jobs.len()) {
             scope.spawn(|| {
                 loop {
                     let job = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-                    let Some((at, kind, lib)) = jobs.get(job) else { break };
-                    let run = run_version(root, &exercises[*at], kind, lib);
+                    let Some(Job { at, version, lib }) = jobs.get(job) else { break };
+                    let run = run_version(root, &exercises[*at], &version.kind(), lib);
                     results.lock().unwrap_or_else(|p| p.into_inner())[job] = Some(run);
                 }
             });
@@ -303,12 +468,12 @@ fn run_all(root: &Path, exercises: &[Exercise], kinds: &[&'static str]) -> Resul
     results.into_inner().unwrap_or_else(|p| p.into_inner()).into_iter().map(|r| r.expect("every job ran")).collect()
 }
 
-/// Writes `lib` as a package under `<target>/under-the-await/exercise-check/<kind>/` and runs the
-/// exercise's tests.
-fn run_version(root: &Path, exercise: &Exercise, kind: &str, lib: &str) -> Result<TestRun, Failure> {
+/// Writes `lib` as a package under `<target>/under-the-await/exercise-check/<kind>/` and checks
+/// it as `cargo xtask exercise check` does.
+fn run_version(root: &Path, exercise: &Exercise, kind: &str, lib: &str) -> Result<Checked, Failure> {
     let package = tools_dir(root, "exercise-check").join(kind).join(&exercise.name);
-    exercise::write_package(root, exercise, kind.trim_end_matches('s'), &package, lib)?;
-    Ok(run_tests(root, &package)?)
+    exercise::write_package(root, exercise, kind, &package, lib)?;
+    check_package(root, exercise, &package)
 }
 
 /// The files each exercise's page links to: its task, its starter and its checks, one folder an

@@ -21,7 +21,21 @@ fn list_names_every_exercise_with_its_title_chapter_by_chapter() {
     let mut sorted = names.clone();
     sorted.sort();
     assert_eq!(names, sorted, "in the book's order");
-    assert!(stdout.contains("ch03-counting-waker          A waker vtable that counts"), "{stdout}");
+    let columns: Vec<usize> = stdout
+        .lines()
+        .map(|line| {
+            let name = line.split_whitespace().next().unwrap();
+            name.len() + line[name.len()..].len() - line[name.len()..].trim_start().len()
+        })
+        .collect();
+    assert!(columns.iter().all(|&at| at == columns[0]), "every title in one column, however long the name: {stdout}");
+    let longest = names.iter().map(|name| name.len()).max().unwrap();
+    assert_eq!(columns[0], longest + 2, "two spaces after the longest name: {stdout}");
+    assert!(
+        stdout
+            .lines()
+            .any(|line| line.starts_with("ch03-counting-waker ") && line.ends_with("  A waker vtable that counts"))
+    );
 }
 
 #[test]

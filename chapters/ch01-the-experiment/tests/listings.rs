@@ -131,7 +131,9 @@ fn the_driver_polls_twice_through_the_dyn_future_vtable_and_drops_the_waker_thro
     let polls: Vec<usize> = (0..code.len()).filter(|&i| code[i] == ("call", "r15")).collect();
     assert_eq!(code[polls[1] - 2..polls[1]], [("lea", "rsi, [rsp + 40]"), ("mov", "rdi, rbx")], "the second poll");
     assert!(
-        !code[polls[0] + 1..polls[1]].iter().any(|(m, o)| *m != "call" && (o.starts_with("r15") || o.starts_with("rbx"))),
+        !code[polls[0] + 1..polls[1]]
+            .iter()
+            .any(|(m, o)| *m != "call" && (o.starts_with("r15") || o.starts_with("rbx"))),
         "nothing writes r15 or rbx between the polls: {listing}"
     );
     assert!(

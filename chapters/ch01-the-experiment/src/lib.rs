@@ -145,13 +145,15 @@ pub fn poll_hello_world_twice_inlined() -> [Poll<()>; 2] {
 /// `hello_world`'s future written by hand: one variant per place the body
 /// can be stopped, holding what the body still needs there.
 #[derive(Debug)]
+#[repr(u8)] // the tag is the first byte, numbered as rustc numbers its states
 pub enum HelloWorldByHand {
     /// Made, never polled: none of the body has run.
-    Unresumed,
-    /// Stopped at `fut.await`, holding `fut`.
-    Suspend0 { fut: DummyFuture },
+    Unresumed = 0,
     /// Ran to the end and returned.
-    Returned,
+    Returned = 1,
+    // 2 is rustc's `Panicked`, which this enum leaves out.
+    /// Stopped at `fut.await`, holding `fut`.
+    Suspend0 { fut: DummyFuture } = 3,
 }
 
 /// What calling `hello_world()` does: make the future, run nothing.
@@ -164,7 +166,7 @@ impl Future for HelloWorldByHand {
 
     fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<()> {
         use HelloWorldByHand::*;
-        // `DummyFuture` may move, so this enum may too: unpin it.
+        // `DummyFuture` is `Unpin`, so this enum is too: it may unpin itself.
         let this = Pin::into_inner(self);
         loop {
             match this {

@@ -119,6 +119,31 @@ fn the_driver_polls_twice_through_the_dyn_future_vtable_and_drops_the_waker_thro
     let calls = listing.calls();
     assert_eq!(calls.iter().filter(|c| **c == "r15").count(), 2, "two indirect polls: {calls:?}");
     assert!(calls.contains(&"qword ptr [rax + 24]"), "the waker's drop is the vtable's fourth slot: {calls:?}");
+    // Each poll: `r15` from slot 3 of the future's vtable (`r14`, reloaded from `[rsp + 32]`,
+    // where `.L__unnamed_2` was stored), `rsi` = the `Context` at `[rsp + 40]`, `rdi` = the future.
+    let code: Vec<(&str, &str)> = listing.instructions().collect();
+    let has = |window: &[(&str, &str)]| code.windows(window.len()).any(|w| w == window);
+    assert!(has(&[("lea", "rax, [rip + .L__unnamed_2]"), ("mov", "qword ptr [rsp + 32], rax")]), "{listing}");
+    assert!(
+        has(&[("mov", "r15, qword ptr [r14 + 24]"), ("lea", "rsi, [rsp + 40]"), ("mov", "rdi, rbx"), ("call", "r15")]),
+        "the first poll: {listing}"
+    );
+    let polls: Vec<usize> = (0..code.len()).filter(|&i| code[i] == ("call", "r15")).collect();
+    assert_eq!(code[polls[1] - 2..polls[1]], [("lea", "rsi, [rsp + 40]"), ("mov", "rdi, rbx")], "the second poll");
+    assert!(
+        !code[polls[0] + 1..polls[1]]
+            .iter()
+            .any(|(m, o)| *m != "call" && (o.starts_with("r15") || o.starts_with("rbx"))),
+        "nothing writes r15 or rbx between the polls: {listing}"
+    );
+    assert!(
+        listing.to_string().contains(
+            ".L__unnamed_2:\n        .quad   core::ptr::drop_in_place<ch01_the_experiment::hello_world::{{closure}}>\n        \
+             .asciz  \"\\002\\000\\000\\000\\000\\000\\000\\000\\001\\000\\000\\000\\000\\000\\000\"\n        \
+             .quad   ch01_the_experiment::hello_world::{{closure}}\n"
+        ),
+        "the vtable: drop glue, size 2 and alignment 1, then poll, the state machine: {listing}"
+    );
     assert!(
         listing.instructions().any(|i| i == ("mov", "word ptr [rax], 0")),
         "one two-byte store writes the state and the awaited future's byte: {listing}"

@@ -102,12 +102,65 @@ fn the_enum_written_by_hand_polls_as_the_async_fn_does() {
     assert_eq!((wakes_by_rustc, wakes_by_hand), (0, 0));
 }
 
+/// The first `N` bytes of `value`. Only bytes the value has written may be asked for.
+fn bytes<const N: usize, T>(value: &T) -> [u8; N] {
+    assert!(N <= size_of::<T>());
+    // SAFETY: `value` is at least `N` bytes long, and the caller asks only for written bytes.
+    unsafe { std::ptr::read(std::ptr::from_ref(value).cast::<[u8; N]>()) }
+}
+
 #[test]
-fn the_enum_written_by_hand_is_two_bytes_like_the_async_fn_s_future() {
+fn the_enum_written_by_hand_is_a_tag_then_fut_numbered_as_rustc_s_states() {
     assert_eq!(size_of::<HelloWorldByHand>(), 2);
     assert_eq!(size_of_val(&hello_world()), 2);
-    // Made, not polled: the body has not started, and the enum says so.
-    assert!(matches!(hello_world_by_hand(), HelloWorldByHand::Unresumed));
+    let waker = noop_waker();
+    let mut cx = Context::from_waker(&waker);
+    let mut by_hand = Box::pin(hello_world_by_hand());
+    let mut by_rustc = Box::pin(hello_world());
+
+    // Made, not polled: the body has not started, tag 0 in both. (The second byte holds
+    // nothing yet, so it is not read.)
+    assert!(matches!(*by_hand, HelloWorldByHand::Unresumed));
+    assert_eq!((bytes::<1, _>(&*by_hand), bytes::<1, _>(&*by_rustc)), ([0], [0]));
+
+    // Stopped at the await: tag 3, then `fut`, whose `count` the first poll made 1.
+    assert_eq!(by_hand.as_mut().poll(&mut cx), Poll::Pending);
+    assert_eq!(by_rustc.as_mut().poll(&mut cx), Poll::Pending);
+    assert!(matches!(*by_hand, HelloWorldByHand::Suspend0 { .. }));
+    assert_eq!((bytes::<2, _>(&*by_hand), bytes::<2, _>(&*by_rustc)), ([3, 1], [3, 1]));
+
+    // Returned: tag 1 in both.
+    assert_eq!(by_hand.as_mut().poll(&mut cx), Poll::Ready(()));
+    assert_eq!(by_rustc.as_mut().poll(&mut cx), Poll::Ready(()));
+    assert!(matches!(*by_hand, HelloWorldByHand::Returned));
+    assert_eq!((bytes::<1, _>(&*by_hand), bytes::<1, _>(&*by_rustc)), ([1], [1]));
+}
+
+/// `probe(&value).is_unpin()` is `true` if the value's type is `Unpin`: the inherent method
+/// exists only then, and otherwise the trait's, which says `false`, is the one called.
+struct Probe<T>(std::marker::PhantomData<T>);
+trait NotUnpin {
+    fn is_unpin(&self) -> bool {
+        false
+    }
+}
+impl<T> NotUnpin for Probe<T> {}
+impl<T: Unpin> Probe<T> {
+    fn is_unpin(&self) -> bool {
+        true
+    }
+}
+fn probe<T>(_: &T) -> Probe<T> {
+    Probe(std::marker::PhantomData)
+}
+
+#[test]
+fn the_enum_written_by_hand_is_unpin_and_the_async_fn_s_future_is_not() {
+    assert!(probe(&hello_world_by_hand()).is_unpin());
+    assert!(!probe(&hello_world()).is_unpin());
+    // The probe itself: a type known to be `Unpin`, and one known not to be.
+    assert!(probe(&0_u8).is_unpin());
+    assert!(!probe(&std::marker::PhantomPinned).is_unpin());
 }
 
 #[test]

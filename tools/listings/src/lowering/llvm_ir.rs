@@ -7,9 +7,12 @@
 //! appears: the definition, a call, a label LLVM named after an inlined function. rustc's own
 //! comments that name the callee of a call (`; call core::…`, `; invoke …`) are left out: the call says it.
 //!
-//! rustc names a constant of its own `@anon.` + 32 hexadecimal digits + `.N`, and the digits
-//! changed when chapter 1's crate gained a function that no listing shows. They are written
-//! `<hash>`, so that a listing changes only when its function does.
+//! rustc emits some constants without a name, and LLVM's `NameAnonGlobals` pass names them
+//! (`llvm/lib/Transforms/Utils/NameAnonGlobals.cpp`): `anon.`, the MD5 of the names of every
+//! function and global the module defines and exports, `.`, and a counter over the whole module.
+//! Both parts move when the crate gains a function no listing shows, so a listing writes them
+//! `@anon.0`, `@anon.1`, … in the order the function first names them, as the assembly listings
+//! renumber their local labels: a listing changes only when its function does.
 //!
 //! Every line is read or refused: a line at column 0 of no shape a module has, a line of a
 //! function that is neither a label, an instruction (two spaces in) nor a comment, a function the
@@ -86,6 +89,7 @@ pub fn functions(ll: &str) -> Result<Vec<Function>, ParseError> {
             }
         }
         text.push_str("}\n");
+        let text = anon_constants_renumbered(&text);
         functions.push(Function { name, text });
     }
     Ok(functions)
@@ -144,17 +148,23 @@ fn demangled(line: &str) -> String {
         rest = &from[end..];
     }
     out.push_str(rest);
-    without_anon_hash(&out)
+    out
 }
 
-/// `@anon.d942ad6c24fc941a0ec8df14771b510f.0` → `@anon.<hash>.0` (the module's documentation
-/// says why).
-fn without_anon_hash(line: &str) -> String {
-    static ANON: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"@anon\.[0-9a-f]{32}\.").unwrap());
-    match line.contains("@anon.") {
-        true => ANON.replace_all(line, "@anon.<hash>.").into_owned(),
-        false => line.to_owned(),
-    }
+/// `@anon.d942ad6c24fc941a0ec8df14771b510f.3` → `@anon.0` if it is the first such constant the
+/// function names, `@anon.1` for the second, and so on (the module's documentation says why).
+fn anon_constants_renumbered(text: &str) -> String {
+    static ANON: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"@anon\.[0-9a-f]{32}\.[0-9]+").unwrap());
+    let mut seen: Vec<String> = Vec::new();
+    ANON.replace_all(text, |found: &regex::Captures<'_>| {
+        let name = &found[0];
+        let number = seen.iter().position(|s| s == name).unwrap_or_else(|| {
+            seen.push(name.to_owned());
+            seen.len() - 1
+        });
+        format!("@anon.{number}")
+    })
+    .into_owned()
 }
 
 /// Where the next Rust symbol starts: `_R` or `_ZN` at the start of an identifier (after `@`,
@@ -213,10 +223,19 @@ mod tests {
     }
 
     #[test]
-    fn rustc_s_anonymous_constants_lose_the_crate_s_hash() {
+    fn anonymous_constants_lose_the_module_s_hash_and_are_numbered_in_the_order_the_function_names_them() {
+        let ll = "define void @f() {\nstart:\n\
+            \x20 %0 = load ptr, ptr @anon.d942ad6c24fc941a0ec8df14771b510f.3, align 8\n\
+            \x20 %1 = load ptr, ptr @anon.d942ad6c24fc941a0ec8df14771b510f.1, align 8\n\
+            \x20 %2 = load ptr, ptr getelementptr inbounds (i8, ptr @anon.d942ad6c24fc941a0ec8df14771b510f.3, i64 8), align 8\n\
+            \x20 ret void\n}\n";
         assert_eq!(
-            demangled("  %5 = load ptr, ptr @anon.d942ad6c24fc941a0ec8df14771b510f.0, align 8"),
-            "  %5 = load ptr, ptr @anon.<hash>.0, align 8"
+            functions(ll).unwrap()[0].text,
+            "define void @f() {\nstart:\n\
+            \x20 %0 = load ptr, ptr @anon.0, align 8\n\
+            \x20 %1 = load ptr, ptr @anon.1, align 8\n\
+            \x20 %2 = load ptr, ptr getelementptr inbounds (i8, ptr @anon.0, i64 8), align 8\n\
+            \x20 ret void\n}\n"
         );
     }
 

@@ -49,6 +49,61 @@
         }
     }
 
+    // At 1100 px or more (where listings.css lets an experiment's pair reach into the margins), a
+    // picture wider than the column at its readable size reaches into the page's margins instead
+    // of scrolling: its box grows to each side of the column equally, and past one side when the
+    // other has no room (a picture in a list), up to the page's own edge padding (.content's 5 px)
+    // and clear of the chapter arrows mdBook fixes at the sides of a wide page. Below that width,
+    // or where even that room is too narrow, the box scrolls (pictures.css applies the reach, on
+    // the screen only). A picture inside an experiment stays in its half.
+    const WIDE = window.matchMedia('(min-width: 1100px)');
+
+    function reachIntoMargins(figure) {
+        const box = figure.querySelector(':scope > .picture-scroll');
+        const svg = box && box.querySelector(':scope > svg');
+        if (!svg) return;
+        let start = 0, end = 0;
+        const column = figure.getBoundingClientRect();
+        const page = document.querySelector('.content');
+        if (WIDE.matches && page && column.width > 0) {
+            const excess = svg.getBoundingClientRect().width - column.width;
+            const pad = getComputedStyle(page);
+            let left = page.getBoundingClientRect().left + parseFloat(pad.paddingLeft);
+            let right = page.getBoundingClientRect().right - parseFloat(pad.paddingRight);
+            for (const arrow of document.querySelectorAll('.nav-wide-wrapper .nav-chapters')) {
+                const at = arrow.getBoundingClientRect();
+                if (at.width === 0) continue;
+                if (at.right <= column.left) left = Math.max(left, at.right);
+                if (at.left >= column.right) right = Math.min(right, at.left);
+            }
+            const roomStart = Math.max(0, Math.floor(column.left - left));
+            const roomEnd = Math.max(0, Math.floor(right - column.right));
+            if (excess > 0) {
+                start = Math.min(Math.ceil(excess / 2), roomStart);
+                end = Math.min(Math.ceil(excess - start), roomEnd);
+                start = Math.min(Math.ceil(excess - end), roomStart);
+            }
+        }
+        box.style.setProperty('--picture-reach-start', start + 'px');
+        box.style.setProperty('--picture-reach-end', end + 'px');
+    }
+
+    function widePictures() {
+        const figures = Array.from(document.querySelectorAll('figure.picture'))
+            .filter((figure) => !figure.closest('.experiment'));
+        const all = () => figures.forEach(reachIntoMargins);
+        all();
+        WIDE.addEventListener('change', all);
+        if ('ResizeObserver' in window) {
+            // The column moves when the window or the sidebar changes (.content), and a picture
+            // in a closed aside has no width until the aside opens (the figure).
+            const observer = new ResizeObserver(all);
+            const page = document.querySelector('.content');
+            if (page) observer.observe(page);
+            figures.forEach((figure) => observer.observe(figure));
+        }
+    }
+
     // mdBook 0.5's sidebar toggle is a <label> for a hidden checkbox, yet carries aria-expanded,
     // aria-controls and aria-label, which ARIA does not allow on a label (axe: aria-allowed-attr,
     // aria-prohibited-attr), and a keyboard cannot reach it. It acts as a button: give it that
@@ -70,6 +125,7 @@
     function setUp() {
         sidebarToggle();
         readablePictures();
+        widePictures();
         const boxes = document.querySelectorAll(SCROLL_BOXES);
         boxes.forEach(reachable);
         if ('ResizeObserver' in window) {

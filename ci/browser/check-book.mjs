@@ -14,9 +14,11 @@
 //   - fail if a picture (figure.picture) has no rendered SVG, no title named by aria-labelledby,
 //     no text labels, text not in the theme's colour, text that renders under 11 px (font size
 //     times the SVG's scale), or is wider than the content column (a picture wider than the
-//     column must lie in a scroll box a keyboard can focus), at 1280 px, at 390 px and in the
-//     coal theme; screenshot each: SCREENSHOT_DIR/pictures/<id>.png, <id>-dark.png and
-//     <id>-phone.png
+//     column must lie in a scroll box a keyboard can focus; at 1100 px or more, one outside an
+//     experiment may reach into the page's margins), at 1280 px, at 390 px and in the coal
+//     theme; fail if a picture outside an experiment scrolls at 1280 px though the page has room
+//     for it, and report how many pictures scroll there; screenshot each:
+//     SCREENSHOT_DIR/pictures/<id>.png, <id>-dark.png and <id>-phone.png
 //   - fail on any serious or critical accessibility violation axe-core finds, in the light theme
 //     and in the coal theme, and on a scroll box a keyboard cannot reach at 390 px (rule, theme,
 //     count and the elements' selectors); the summary counts every rule's findings
@@ -58,6 +60,8 @@ if (!bookArg || !shotArg) {
 const AXE_SOURCE = fs.readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
 // The smallest text a picture may show, in CSS px as rendered (font size times the SVG's scale).
 const MIN_PICTURE_TEXT_PX = 11;
+// Pictures that scroll sideways at 1280 px, over every page: a count the run reports.
+const pictureScrolls = { total: 0, scrolling: [] };
 const sitePath = (siteArg || '/under-the-await/').replace(/^\/*/, '/').replace(/\/*$/, '/');
 const bookDir = path.resolve(bookArg);
 const shotDir = path.resolve(shotArg);
@@ -166,13 +170,27 @@ async function answerQuiz(page, fail) {
 // Its text is readable: the smallest text, as rendered (font size times the SVG's scale on the
 // screen), is MIN_PICTURE_TEXT_PX or more. A picture too wide for the column at that size lies in
 // a scroll box (book/theme/readable.js, .picture-scroll) that a keyboard can focus and scroll;
-// the box, not the picture, must then lie inside the column.
+// the box, not the picture, must then lie inside the column. At 1100 px or more, a picture
+// outside an experiment may reach past the column into the page's margins, up to the page's edge
+// padding and clear of mdBook's chapter arrows (its "room"); it must not scroll when it fits there.
 const PICTURES = () => {
   const main = document.querySelector('main').getBoundingClientRect();
   const colour = getComputedStyle(document.querySelector('main')).color;
+  const content = document.querySelector('.content');
+  const pad = getComputedStyle(content);
+  const room = { left: content.getBoundingClientRect().left + parseFloat(pad.paddingLeft),
+    right: content.getBoundingClientRect().right - parseFloat(pad.paddingRight) };
+  for (const arrow of document.querySelectorAll('.nav-wide-wrapper .nav-chapters')) {
+    const at = arrow.getBoundingClientRect();
+    if (at.width === 0) continue;
+    if (at.right <= main.left) room.left = Math.max(room.left, at.right);
+    if (at.left >= main.right) room.right = Math.min(room.right, at.left);
+  }
+  room.width = room.right - room.left;
+  const wide = window.matchMedia('(min-width: 1100px)').matches;
   return Array.from(document.querySelectorAll('figure.picture')).map(f => {
     const half = f.closest('.experiment-pair > *');
-    const column = half ? half.getBoundingClientRect() : main;
+    const column = half ? half.getBoundingClientRect() : wide ? room : main;
     const inWindow = column.left >= -1 && column.right <= document.documentElement.clientWidth + 1;
     const svg = f.querySelector('svg');
     const scroller = svg?.closest('.picture-scroll');
@@ -194,7 +212,8 @@ const PICTURES = () => {
       named: !!title && (svg.getAttribute('aria-labelledby') || '').split(' ').includes(title.id),
       texts: svg ? svg.querySelectorAll('text').length : 0, width: box.width, height: box.height,
       inside: inWindow && outer.left >= column.left - 1 && outer.right <= column.right + 1,
-      hidden: overflows && !scrolls, smallest,
+      hidden: overflows && !scrolls, smallest, experiment: !!half, scrolls: overflows && scrolls,
+      fitsRoom: !half && wide && box.width <= room.width + 1, room: Math.round(room.width), need: Math.round(box.width),
       themed: !!text && getComputedStyle(text).fill === colour };
   });
 };
@@ -210,6 +229,7 @@ function checkPictures(pictures, where, fail) {
       fail(`picture ${p.id}: its smallest text ("${p.smallest.text}") is ${p.smallest.px.toFixed(1)} px ${where}, under ${MIN_PICTURE_TEXT_PX} px`);
     }
     if (!p.themed) fail(`picture ${p.id}'s text is not in the theme's colour ${where}`);
+    if (p.scrolls && p.fitsRoom) fail(`picture ${p.id} scrolls ${where} though the page has room for it (${p.need} of ${p.room} px)`);
   }
 }
 // One screenshot per picture, for a person to look at: SCREENSHOT_DIR/pictures/<id>[-dark|-phone].png.
@@ -328,6 +348,8 @@ async function checkPage(base, rel, failures) {
 
   const pictures = await page.evaluate(PICTURES);
   checkPictures(pictures, 'at 1280 px', fail);
+  pictureScrolls.total += pictures.length;
+  for (const p of pictures.filter(p => p.scrolls)) pictureScrolls.scrolling.push(`${p.id}${p.experiment ? ' (in an experiment)' : ''}`);
   if (pictures.length) await shootPictures(page, '');
   {
     // The same page in a dark theme: axe again, and the pictures' text must follow the theme.
@@ -571,6 +593,8 @@ try {
     try { await check(); } catch (e) { failures.push(`FAIL ${name}: check aborted: ${String(e.message).split('\n')[0]}`); }
   }
   await cleanup();
+  console.log(`pictures that scroll sideways at 1280 px: ${pictureScrolls.scrolling.length} of ${pictureScrolls.total}`
+    + pictureScrolls.scrolling.map(id => `\n  ${id}`).join(''));
   const tally = Array.from(axeTally).sort((a, b) => b[1] - a[1]).map(([rule, n]) => `${rule} ${n}`);
   console.log(`axe, elements per rule over every page in both themes: ${tally.join(', ') || 'none'}`);
   for (const f of failures) console.log(f);

@@ -51,11 +51,32 @@ pub enum Error {
     )]
     TwoChaptersOverADay { minutes: u32 },
     #[error(
-        "the sections marked `workshop` take {minutes} min, more than the half-day workshop's {WORKSHOP_MINUTES}: \
-         unmark some (`{{{{#time N min}}}}` without `workshop`)"
+        "the half-day workshop takes {minutes} min with its set-up check, debriefs and wrap-up, more than its \
+         {WORKSHOP_MINUTES}: unmark some sections (`{{{{#time N min}}}}` without `workshop`)"
     )]
     WorkshopTooLong { minutes: u32 },
+    #[error("the half-day workshop has no exercise: mark one exercise section `workshop`")]
+    WorkshopWithoutPractice,
+    #[error(
+        "the half-day workshop ends with “{heading}”, a lecture: its last section must be an exercise, \
+         followed only by the debrief and the wrap-up"
+    )]
+    WorkshopEndsWithLecture { heading: String },
+    #[error(
+        "the half-day workshop shows a listing in “{heading}” before “How to read a listing” \
+         (mark that section of chapter 1 `workshop`)"
+    )]
+    ListingBeforeReadingGuide { heading: String },
 }
+
+/// The section that teaches how to read the book's listings: the workshop has it before its
+/// first listing.
+const READING_GUIDE_ID: &str = "how-to-read-a-listing";
+/// The workshop's own rows, around the sections it teaches.
+const SET_UP_CHECK: (&str, u32) =
+    ("*set-up check: every laptop has run `ci/student-setup`, whose last line says `ready`*", 10);
+const DEBRIEF: (&str, u32) = ("*debrief: the mistakes the room made, and the check that caught each*", 10);
+const WRAP_UP: (&str, u32) = ("*wrap-up: the room's questions, and where the book goes next*", 10);
 
 pub fn render(sections: &[Section]) -> Result<String, Error> {
     if sections.is_empty() {
@@ -72,7 +93,9 @@ pub fn render(sections: &[Section]) -> Result<String, Error> {
         return Err(Error::TwoChaptersOverADay { minutes: two_longest });
     }
     let workshop: Vec<&Section> = sections.iter().filter(|s| s.time.workshop).collect();
-    let workshop_total = total(&workshop);
+    check_workshop(&workshop)?;
+    let workshop_rows = workshop_rows(&workshop);
+    let workshop_total: u32 = workshop_rows.iter().map(|row| row.minutes).sum();
     if workshop_total > WORKSHOP_MINUTES {
         return Err(Error::WorkshopTooLong { minutes: workshop_total });
     }
@@ -117,10 +140,11 @@ pub fn render(sections: &[Section]) -> Result<String, Error> {
     out.push('\n');
     let _ = writeln!(
         out,
-        "## The half-day workshop\n\nThe sections marked for it: {} of teaching, from 09:00 with one break.\n",
+        "## The half-day workshop\n\nA set-up check, the sections marked for it with a debrief after each exercise, \
+         and a wrap-up: {} of teaching, from 09:00 with one break.\n",
         hours(workshop_total)
     );
-    out.push_str(&table(&workshop, 9 * 60));
+    out.push_str(&rows_table(&workshop_rows, 9 * 60));
     Ok(out)
 }
 
@@ -166,28 +190,80 @@ fn pack<'a>(sections: &[&'a Section], length: u32) -> Vec<Vec<&'a Section>> {
     sessions
 }
 
-/// One session as a markdown table with clock times, and its break.
+/// One row of a session: a section, or a part of the workshop no page holds.
+struct Row {
+    what: String,
+    chapter: String,
+    minutes: u32,
+    /// Kept with the row before it: no break between them (an exercise and its debrief).
+    kept_with_previous: bool,
+}
+
+impl Row {
+    fn of(section: &Section) -> Row {
+        Row {
+            what: format!("[{}]({}#{})", section.heading.replace('|', "\\|"), section.page.display(), section.id),
+            chapter: section.chapter.replace('|', "\\|"),
+            minutes: section.time.minutes,
+            kept_with_previous: false,
+        }
+    }
+
+    fn own((what, minutes): (&str, u32)) -> Row {
+        Row { what: what.to_owned(), chapter: String::new(), minutes, kept_with_previous: false }
+    }
+}
+
+/// What the half-day workshop requires of its sections: an exercise, and the last section one;
+/// "How to read a listing" before the first section that shows a listing.
+fn check_workshop(workshop: &[&Section]) -> Result<(), Error> {
+    if !workshop.iter().any(|s| s.exercise) {
+        return Err(Error::WorkshopWithoutPractice);
+    }
+    if let Some(last) = workshop.last().filter(|s| !s.exercise) {
+        return Err(Error::WorkshopEndsWithLecture { heading: last.heading.clone() });
+    }
+    let guide = workshop.iter().position(|s| s.id == READING_GUIDE_ID);
+    if let Some(first) = workshop.iter().position(|s| s.shows_a_listing)
+        && guide.is_none_or(|guide| guide > first)
+    {
+        return Err(Error::ListingBeforeReadingGuide { heading: workshop[first].heading.clone() });
+    }
+    Ok(())
+}
+
+/// The workshop's rows: the set-up check, the sections with a debrief after each exercise,
+/// the wrap-up.
+fn workshop_rows(workshop: &[&Section]) -> Vec<Row> {
+    let mut rows = vec![Row::own(SET_UP_CHECK)];
+    for section in workshop {
+        rows.push(Row::of(section));
+        if section.exercise {
+            rows.push(Row { kept_with_previous: true, ..Row::own(DEBRIEF) });
+        }
+    }
+    rows.push(Row::own(WRAP_UP));
+    rows
+}
+
+/// One session as a markdown table with clock times, and its break: once ninety minutes have
+/// been taught, before the next row that does not belong with the one before.
 fn table(sections: &[&Section], start: u32) -> String {
+    rows_table(&sections.iter().map(|s| Row::of(s)).collect::<Vec<_>>(), start)
+}
+
+fn rows_table(rows: &[Row], start: u32) -> String {
     let mut out = String::from("| time | section | chapter | min |\n|---|---|---|---|\n");
     let (mut clock, mut taught, mut rested) = (start, 0, false);
-    for section in sections {
-        if !rested && taught >= BREAK_AFTER {
+    for row in rows {
+        if !rested && taught >= BREAK_AFTER && !row.kept_with_previous {
             let _ = writeln!(out, "| {} | *break* | | {BREAK_MINUTES} |", clock_time(clock));
             clock += BREAK_MINUTES;
             rested = true;
         }
-        let _ = writeln!(
-            out,
-            "| {} | [{}]({}#{}) | {} | {} |",
-            clock_time(clock),
-            section.heading.replace('|', "\\|"),
-            section.page.display(),
-            section.id,
-            section.chapter.replace('|', "\\|"),
-            section.time.minutes
-        );
-        clock += section.time.minutes;
-        taught += section.time.minutes;
+        let _ = writeln!(out, "| {} | {} | {} | {} |", clock_time(clock), row.what, row.chapter, row.minutes);
+        clock += row.minutes;
+        taught += row.minutes;
     }
     let _ = writeln!(out, "| {} | *end* | | |\n", clock_time(clock));
     out
@@ -235,6 +311,8 @@ mod tests {
             heading: heading.to_owned(),
             id: heading.to_lowercase(),
             time: Time { minutes, workshop },
+            shows_a_listing: false,
+            exercise: heading.starts_with("Exercise"),
         }
     }
 
@@ -266,7 +344,7 @@ mod tests {
     fn the_two_day_course_is_the_first_part_and_the_four_day_course_adds_the_second_from_the_third_morning() {
         let mut late = section("x", "Late", 30, false);
         late.page = PathBuf::from("ch06-pinning.md");
-        let sections = [section("a", "A1", 60, true), late];
+        let sections = [section("a", "Exercise A1", 60, true), late];
         assert!(in_first_part(&sections[0]) && !in_first_part(&sections[1]));
         let text = render(&sections).unwrap();
         let (two_days, four_days) = text.split_once("## The four-day course").unwrap();
@@ -306,12 +384,61 @@ mod tests {
 
     #[test]
     fn the_schedule_has_clock_times_a_break_and_links_to_sections() {
-        let sections = [section("a", "A1", 60, true), section("a", "A2", 45, true), section("b", "B1", 30, false)];
+        let sections =
+            [section("a", "A1", 60, true), section("a", "Exercise A2", 45, true), section("b", "B1", 30, false)];
         let text = render(&sections).unwrap();
         assert!(text.contains("| 09:00 | [A1](ch01-a.md#a1) | ch01-a | 60 |"), "{text}");
         assert!(text.contains("| 10:45 | *break* | | 15 |"), "{text}");
         assert!(text.contains("| 11:00 | [B1](ch01-b.md#b1) | ch01-b | 30 |"), "{text}");
         assert!(text.contains("## The four-day course"), "{text}");
         assert!(text.contains("## The half-day workshop"), "{text}");
+    }
+
+    #[test]
+    fn the_workshop_opens_with_a_set_up_check_debriefs_each_exercise_and_closes_with_a_wrap_up() {
+        let mut guide = section("a", "How to read a listing", 15, true);
+        guide.id = READING_GUIDE_ID.to_owned();
+        let mut listing = section("a", "A1", 60, true);
+        listing.shows_a_listing = true;
+        let sections = [guide, listing, section("b", "Exercise B", 30, true), section("b", "B2", 20, false)];
+        let text = render(&sections).unwrap();
+        let workshop = text.split_once("## The half-day workshop").unwrap().1;
+        let rows: Vec<&str> = workshop.lines().filter(|l| l.starts_with("| 1") || l.starts_with("| 0")).collect();
+        assert_eq!(
+            rows,
+            [
+                "| 09:00 | *set-up check: every laptop has run `ci/student-setup`, whose last line says `ready`* |  | 10 |",
+                "| 09:10 | [How to read a listing](ch01-a.md#how-to-read-a-listing) | ch01-a | 15 |",
+                "| 09:25 | [A1](ch01-a.md#a1) | ch01-a | 60 |",
+                "| 10:25 | [Exercise B](ch01-b.md#exercise b) | ch01-b | 30 |",
+                "| 10:55 | *debrief: the mistakes the room made, and the check that caught each* |  | 10 |",
+                "| 11:05 | *break* | | 15 |",
+                "| 11:20 | *wrap-up: the room's questions, and where the book goes next* |  | 10 |",
+                "| 11:30 | *end* | | |",
+            ],
+            "{workshop}"
+        );
+        assert!(workshop.contains("and a wrap-up: 2 h 15 min of teaching"), "{workshop}");
+    }
+
+    #[test]
+    fn a_workshop_without_practice_or_ending_on_a_lecture_or_reading_a_listing_unprepared_fails_the_build() {
+        let error = |sections: &[Section]| render(sections).unwrap_err();
+        assert_eq!(error(&[section("a", "A1", 30, true)]), Error::WorkshopWithoutPractice);
+        assert_eq!(
+            error(&[section("a", "Exercise A", 30, true), section("b", "B1", 45, true)]),
+            Error::WorkshopEndsWithLecture { heading: "B1".into() }
+        );
+        let mut listing = section("a", "A1", 30, true);
+        listing.shows_a_listing = true;
+        let mut guide = section("b", "How to read a listing", 15, true);
+        guide.id = READING_GUIDE_ID.to_owned();
+        let exercise = section("b", "Exercise B", 30, true);
+        let late_guide = error(&[listing.clone(), guide, exercise.clone()]);
+        assert_eq!(late_guide, Error::ListingBeforeReadingGuide { heading: "A1".into() });
+        assert_eq!(error(&[listing, exercise]), late_guide);
+        let long: Vec<Section> = (0..3).map(|i| section(&format!("c{i}"), "Exercise", 60, true)).collect();
+        // 180 minutes of sections, a set-up check, three debriefs and a wrap-up.
+        assert_eq!(error(&long), Error::WorkshopTooLong { minutes: 230 });
     }
 }

@@ -9,6 +9,7 @@
 //! quarter-hour break once ninety minutes have been taught. The build fails when the times do not
 //! fit.
 
+use std::collections::BTreeMap;
 use std::fmt::Write as _;
 
 use super::sections::Section;
@@ -67,6 +68,11 @@ pub enum Error {
          (mark that section of chapter 1 `workshop`)"
     )]
     ListingBeforeReadingGuide { heading: String },
+    #[error(
+        "the half-day workshop teaches the quiz of {chapter} but asks none of its questions: mark those about the \
+         workshop's sections `workshop = true` in chapters/{chapter}/quiz.toml"
+    )]
+    WorkshopQuizAsksNothing { chapter: String },
 }
 
 /// The section that teaches how to read the book's listings: the workshop has it before its
@@ -78,7 +84,8 @@ const SET_UP_CHECK: (&str, u32) =
 const DEBRIEF: (&str, u32) = ("*debrief: the mistakes the room made, and the check that caught each*", 10);
 const WRAP_UP: (&str, u32) = ("*wrap-up: the room's questions, and where the book goes next*", 10);
 
-pub fn render(sections: &[Section]) -> Result<String, Error> {
+/// `asked`: for each quiz the workshop teaches, by chapter, the numbers of the questions it asks.
+pub fn render(sections: &[Section], asked: &BTreeMap<String, Vec<usize>>) -> Result<String, Error> {
     if sections.is_empty() {
         return Err(Error::NothingToSchedule);
     }
@@ -93,8 +100,14 @@ pub fn render(sections: &[Section]) -> Result<String, Error> {
         return Err(Error::TwoChaptersOverADay { minutes: two_longest });
     }
     let workshop: Vec<&Section> = sections.iter().filter(|s| s.time.workshop).collect();
-    check_workshop(&workshop)?;
-    let workshop_rows = workshop_rows(&workshop);
+    // A book with no section marked for the workshop has none (the directive table's examples).
+    let workshop_rows = match workshop.is_empty() {
+        true => Vec::new(),
+        false => {
+            check_workshop(&workshop)?;
+            workshop_rows(&workshop, asked)?
+        }
+    };
     let workshop_total: u32 = workshop_rows.iter().map(|row| row.minutes).sum();
     if workshop_total > WORKSHOP_MINUTES {
         return Err(Error::WorkshopTooLong { minutes: workshop_total });
@@ -138,6 +151,10 @@ pub fn render(sections: &[Section]) -> Result<String, Error> {
         let _ = writeln!(out, "| {} | {} |", chapter.replace('|', "\\|"), hours(*minutes));
     }
     out.push('\n');
+    if workshop_rows.is_empty() {
+        out.push_str("## The half-day workshop\n\nNo section is marked for it.\n");
+        return Ok(out);
+    }
     let _ = writeln!(
         out,
         "## The half-day workshop\n\nA set-up check, the sections marked for it with a debrief after each exercise, \
@@ -232,18 +249,30 @@ fn check_workshop(workshop: &[&Section]) -> Result<(), Error> {
     Ok(())
 }
 
-/// The workshop's rows: the set-up check, the sections with a debrief after each exercise,
-/// the wrap-up.
-fn workshop_rows(workshop: &[&Section]) -> Vec<Row> {
+/// The workshop's rows: the set-up check, the sections with a debrief after each exercise and
+/// the questions of each quiz it asks, the wrap-up.
+fn workshop_rows(workshop: &[&Section], asked: &BTreeMap<String, Vec<usize>>) -> Result<Vec<Row>, Error> {
     let mut rows = vec![Row::own(SET_UP_CHECK)];
     for section in workshop {
-        rows.push(Row::of(section));
+        let mut row = Row::of(section);
+        if let Some(chapter) = &section.quiz {
+            let questions = asked.get(chapter).map(Vec::as_slice).unwrap_or_default();
+            let Some((last, first)) = questions.split_last() else {
+                return Err(Error::WorkshopQuizAsksNothing { chapter: chapter.clone() });
+            };
+            let numbers: Vec<String> = first.iter().map(ToString::to_string).collect();
+            row.what += &match numbers.is_empty() {
+                true => format!(": question {last} only"),
+                false => format!(": questions {} and {last} only", numbers.join(", ")),
+            };
+        }
+        rows.push(row);
         if section.exercise {
             rows.push(Row { kept_with_previous: true, ..Row::own(DEBRIEF) });
         }
     }
     rows.push(Row::own(WRAP_UP));
-    rows
+    Ok(rows)
 }
 
 /// One session as a markdown table with clock times, and its break: once ninety minutes have
@@ -313,6 +342,7 @@ mod tests {
             time: Time { minutes, workshop },
             shows_a_listing: false,
             exercise: heading.starts_with("Exercise"),
+            quiz: None,
         }
     }
 
@@ -346,7 +376,7 @@ mod tests {
         late.page = PathBuf::from("ch06-pinning.md");
         let sections = [section("a", "Exercise A1", 60, true), late];
         assert!(in_first_part(&sections[0]) && !in_first_part(&sections[1]));
-        let text = render(&sections).unwrap();
+        let text = render(&sections, &BTreeMap::new()).unwrap();
         let (two_days, four_days) = text.split_once("## The four-day course").unwrap();
         assert!(!two_days.contains("[Late]"), "{text}");
         assert!(four_days.contains("### Day 3, morning: 0 h 30 min\n"), "{text}");
@@ -365,7 +395,7 @@ mod tests {
                 late
             })
             .collect();
-        let error = render(&sections).unwrap_err().to_string();
+        let error = render(&sections, &BTreeMap::new()).unwrap_err().to_string();
         assert!(error.contains("the two longest chapters of the second part take 6 h 50 min"), "{error}");
     }
 
@@ -378,7 +408,7 @@ mod tests {
                 late
             })
             .collect();
-        let error = render(&sections).unwrap_err().to_string();
+        let error = render(&sections, &BTreeMap::new()).unwrap_err().to_string();
         assert!(error.contains("needs 5 sessions of 3 h 15 min"), "{error}");
     }
 
@@ -386,7 +416,7 @@ mod tests {
     fn the_schedule_has_clock_times_a_break_and_links_to_sections() {
         let sections =
             [section("a", "A1", 60, true), section("a", "Exercise A2", 45, true), section("b", "B1", 30, false)];
-        let text = render(&sections).unwrap();
+        let text = render(&sections, &BTreeMap::new()).unwrap();
         assert!(text.contains("| 09:00 | [A1](ch01-a.md#a1) | ch01-a | 60 |"), "{text}");
         assert!(text.contains("| 10:45 | *break* | | 15 |"), "{text}");
         assert!(text.contains("| 11:00 | [B1](ch01-b.md#b1) | ch01-b | 30 |"), "{text}");
@@ -401,7 +431,7 @@ mod tests {
         let mut listing = section("a", "A1", 60, true);
         listing.shows_a_listing = true;
         let sections = [guide, listing, section("b", "Exercise B", 30, true), section("b", "B2", 20, false)];
-        let text = render(&sections).unwrap();
+        let text = render(&sections, &BTreeMap::new()).unwrap();
         let workshop = text.split_once("## The half-day workshop").unwrap().1;
         let rows: Vec<&str> = workshop.lines().filter(|l| l.starts_with("| 1") || l.starts_with("| 0")).collect();
         assert_eq!(
@@ -423,7 +453,7 @@ mod tests {
 
     #[test]
     fn a_workshop_without_practice_or_ending_on_a_lecture_or_reading_a_listing_unprepared_fails_the_build() {
-        let error = |sections: &[Section]| render(sections).unwrap_err();
+        let error = |sections: &[Section]| render(sections, &BTreeMap::new()).unwrap_err();
         assert_eq!(error(&[section("a", "A1", 30, true)]), Error::WorkshopWithoutPractice);
         assert_eq!(
             error(&[section("a", "Exercise A", 30, true), section("b", "B1", 45, true)]),
@@ -440,5 +470,17 @@ mod tests {
         let long: Vec<Section> = (0..3).map(|i| section(&format!("c{i}"), "Exercise", 60, true)).collect();
         // 180 minutes of sections, a set-up check, three debriefs and a wrap-up.
         assert_eq!(error(&long), Error::WorkshopTooLong { minutes: 230 });
+    }
+
+    #[test]
+    fn the_workshop_names_the_questions_it_asks_of_a_quiz_and_must_ask_some() {
+        let mut quiz = section("a", "Quiz", 10, true);
+        quiz.quiz = Some("ch01-a".into());
+        let sections = [quiz, section("a", "Exercise A", 30, true)];
+        let asked = BTreeMap::from([("ch01-a".to_owned(), vec![1, 2, 4])]);
+        let text = render(&sections, &asked).unwrap();
+        assert!(text.contains("| 09:10 | [Quiz](ch01-a.md#quiz): questions 1, 2 and 4 only | ch01-a | 10 |"), "{text}");
+        let none = BTreeMap::from([("ch01-a".to_owned(), vec![])]);
+        assert_eq!(render(&sections, &none).unwrap_err(), Error::WorkshopQuizAsksNothing { chapter: "ch01-a".into() });
     }
 }

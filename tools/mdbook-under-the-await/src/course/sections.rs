@@ -42,6 +42,8 @@ pub struct Section {
     pub shows_a_listing: bool,
     /// The section is an exercise (`{{#exercise}}`).
     pub exercise: bool,
+    /// The chapter whose quiz the section holds (`{{#quiz CHAPTER}}`).
+    pub quiz: Option<String>,
 }
 
 /// A directive that shows compiler output: an assembly listing or a line of one, a stage's
@@ -158,6 +160,7 @@ pub fn sections_of(
                 time,
                 shows_a_listing: directives.iter().any(|d| range.contains(&d.span.start) && shows_a_listing(d.name)),
                 exercise: !in_range(&range, "exercise").is_empty(),
+                quiz: in_range(&range, "quiz").first().and_then(|d| d.arguments.strs().first().map(|c| c.to_string())),
             });
         }
     }

@@ -2,12 +2,15 @@
 //!
 //! The two-day course teaches the book's first part, chapters 1 to 5 (from the experiment to the
 //! lowering) and their practice pages, in the book's order, in four sessions of at most three and
-//! a quarter hours; a session ends before the first section that would overrun it. The four-day
+//! a quarter hours; a session ends before the first section that would overrun it. The days meet
+//! between two chapters where that fits, at the boundary that balances them best. The four-day
 //! course is the two-day course, then the second part, chapters 6 to 9 and their practice pages,
-//! from the third morning on, in at most four more such sessions. The half-day workshop teaches
-//! the sections marked `workshop`, in one session of the same length. Each session has a
-//! quarter-hour break once ninety minutes have been taught. The build fails when the times do not
-//! fit.
+//! from the third morning on, in at most four more such sessions, cut the same way. The half-day
+//! workshop teaches the sections marked `workshop`, in one session of the same length, after a
+//! set-up check, with a debrief after each exercise and a wrap-up; it must hold an exercise, end
+//! on one, have "How to read a listing" before its first listing and ask the quiz questions
+//! marked for it. Each session has a quarter-hour break once ninety minutes have been taught. The
+//! build fails when the times do not fit.
 
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
@@ -90,8 +93,9 @@ pub fn render(sections: &[Section], asked: &BTreeMap<String, Vec<usize>>) -> Res
         return Err(Error::NothingToSchedule);
     }
     let (first_part, second_part): (Vec<&Section>, Vec<&Section>) = sections.iter().partition(|s| in_first_part(s));
-    let two_days = sessions(&first_part, 4, "two-day")?;
-    let days_three_and_four = sessions(&second_part, 4, "four-day course's third and fourth day of the")?;
+    let two_days = by_days(&first_part, "two-day")?;
+    let days_three_and_four = by_days(&second_part, "four-day course's third and fourth day of the")?;
+    let more_sessions = days_three_and_four.iter().flatten().count();
     let by_chapter = chapters(&second_part);
     let mut longest: Vec<u32> = by_chapter.iter().map(|(_, minutes)| *minutes).collect();
     longest.sort_unstable_by(|a, b| b.cmp(a));
@@ -119,6 +123,7 @@ pub fn render(sections: &[Section], asked: &BTreeMap<String, Vec<usize>>) -> Res
         hours(total(&first_part))
     );
     for ((name, start), session) in SESSIONS.iter().zip(&two_days) {
+        let Some(session) = session else { continue };
         let _ = writeln!(out, "### {name}: {}\n", hours(total(session)));
         out.push_str(&table(session, *start));
     }
@@ -127,19 +132,32 @@ pub fn render(sections: &[Section], asked: &BTreeMap<String, Vec<usize>>) -> Res
         "## The four-day course\n\nEvery section of the book: the two-day course above, then the second part, chapters {} to 9 and their quizzes and exercises, from the third morning on: {} of teaching in {}.{}\n",
         FIRST_PART_LAST_CHAPTER + 1,
         hours(total(&second_part)),
-        match days_three_and_four.len() {
+        match more_sessions {
             1 => "one more session",
             2 => "two more sessions",
             3 => "three more sessions",
             _ => "four more sessions",
         },
-        if days_three_and_four.len() < 4 {
-            " The last afternoon is left free: for questions, a project of the group's own, or a chapter taken again."
-        } else {
-            ""
+        match SESSIONS[4..]
+            .iter()
+            .zip(&days_three_and_four)
+            .filter(|(_, s)| s.is_none())
+            .map(|((name, _), _)| *name)
+            .collect::<Vec<_>>()
+            .as_slice()
+        {
+            [] => String::new(),
+            free => format!(
+                " {} left free: for questions, a project of the group's own, or a chapter taken again.",
+                match free {
+                    [one] => format!("{one} is"),
+                    more => format!("{} are", more.join(" and ")),
+                }
+            ),
         }
     );
     for ((name, start), session) in SESSIONS[4..].iter().zip(&days_three_and_four) {
+        let Some(session) = session else { continue };
         let _ = writeln!(out, "### {name}: {}\n", hours(total(session)));
         out.push_str(&table(session, *start));
     }
@@ -191,6 +209,31 @@ fn sessions<'a>(sections: &[&'a Section], limit: usize, course: &'static str) ->
         .map(|length| pack(sections, length))
         .find(|packed| packed.len() == fewest.len())
         .unwrap_or(fewest))
+}
+
+/// Two days of a course, as four session slots (a day's afternoon may stay empty): a chapter kept
+/// within one day where a cut between chapters leaves each day no more than its two sessions,
+/// at the cut that balances the days best; each day cut into its sessions as evenly as its
+/// sections allow. Where no such cut exists, the sessions run across the days.
+fn by_days<'a>(sections: &[&'a Section], course: &'static str) -> Result<Vec<Option<Vec<&'a Section>>>, Error> {
+    let slots = |day: Vec<Vec<&'a Section>>| {
+        let mut day = day.into_iter().map(Some);
+        [day.next().flatten(), day.next().flatten()]
+    };
+    let best = (1..sections.len())
+        .filter(|&cut| sections[cut].chapter != sections[cut - 1].chapter)
+        .filter_map(|cut| {
+            let (first, second) = sections.split_at(cut);
+            let days = (sessions(first, 2, course).ok()?, sessions(second, 2, course).ok()?);
+            Some((total(first).abs_diff(total(second)), days))
+        })
+        .min_by_key(|(difference, _)| *difference);
+    if let Some((_, (first, second))) = best {
+        return Ok(slots(first).into_iter().chain(slots(second)).collect());
+    }
+    let mut all: Vec<Option<Vec<&Section>>> = sessions(sections, 4, course)?.into_iter().map(Some).collect();
+    all.resize(4, None);
+    Ok(all)
 }
 
 /// `sections` in order, a new session starting before the first section that would make the
@@ -382,7 +425,10 @@ mod tests {
         assert!(four_days.contains("### Day 3, morning: 0 h 30 min\n"), "{text}");
         assert!(four_days.contains("0 h 30 min of teaching in one more session."), "{text}");
         assert!(four_days.contains("| 09:00 | [Late](ch06-pinning.md#late) | ch01-x | 30 |"), "{text}");
-        assert!(four_days.contains("The last afternoon is left free"), "{text}");
+        assert!(
+            four_days.contains(" Day 3, afternoon and Day 4, morning and Day 4, afternoon are left free"),
+            "{text}"
+        );
         assert!(four_days.contains("| ch01-x | 0 h 30 min |"), "{text}");
     }
 
@@ -415,11 +461,11 @@ mod tests {
     #[test]
     fn the_schedule_has_clock_times_a_break_and_links_to_sections() {
         let sections =
-            [section("a", "A1", 60, true), section("a", "Exercise A2", 45, true), section("b", "B1", 30, false)];
+            [section("a", "A1", 60, true), section("a", "Exercise A2", 45, true), section("a", "B1", 30, false)];
         let text = render(&sections, &BTreeMap::new()).unwrap();
         assert!(text.contains("| 09:00 | [A1](ch01-a.md#a1) | ch01-a | 60 |"), "{text}");
         assert!(text.contains("| 10:45 | *break* | | 15 |"), "{text}");
-        assert!(text.contains("| 11:00 | [B1](ch01-b.md#b1) | ch01-b | 30 |"), "{text}");
+        assert!(text.contains("| 11:00 | [B1](ch01-a.md#b1) | ch01-a | 30 |"), "{text}");
         assert!(text.contains("## The four-day course"), "{text}");
         assert!(text.contains("## The half-day workshop"), "{text}");
     }
@@ -482,5 +528,22 @@ mod tests {
         assert!(text.contains("| 09:10 | [Quiz](ch01-a.md#quiz): questions 1, 2 and 4 only | ch01-a | 10 |"), "{text}");
         let none = BTreeMap::from([("ch01-a".to_owned(), vec![])]);
         assert_eq!(render(&sections, &none).unwrap_err(), Error::WorkshopQuizAsksNothing { chapter: "ch01-a".into() });
+    }
+
+    #[test]
+    fn a_chapter_stays_within_one_day_where_a_cut_between_chapters_lets_it() {
+        // Chapters of 150, 200 and 100 minutes: cut after the first, the second day would hold
+        // 300; after the second, the first day 350 and the second 100. The first cut balances best.
+        let sections: Vec<Section> = [("a", 100), ("a", 50), ("b", 120), ("b", 80), ("c", 100)]
+            .iter()
+            .map(|(chapter, minutes)| section(chapter, "S", *minutes, false))
+            .collect();
+        let days = by_days(&sections.iter().collect::<Vec<_>>(), "two-day").unwrap();
+        let chapters: Vec<Option<Vec<&str>>> =
+            days.iter().map(|s| s.as_ref().map(|s| s.iter().map(|s| s.chapter.as_str()).collect())).collect();
+        assert_eq!(
+            chapters,
+            [Some(vec!["ch01-a", "ch01-a"]), None, Some(vec!["ch01-b"]), Some(vec!["ch01-b", "ch01-c"])]
+        );
     }
 }

@@ -50,12 +50,26 @@
         return picked ? picked.value : '';
     }
 
+    // The answer given, as the page renders it: a picked choice's rendered markdown (built by
+    // the book, so its HTML is the book's own), or the typed number as text.
+    function givenNode(question, value) {
+        const picked = question.querySelector('input[type=radio]:checked');
+        const text = picked && picked.closest('label').querySelector('.quiz-choice-text');
+        const span = document.createElement('span');
+        if (text) span.innerHTML = text.innerHTML; else span.textContent = value;
+        return span;
+    }
+
     function check(question) {
         const answer = question.dataset.answer;
         const value = given(question);
         const feedback = question.querySelector('.quiz-feedback');
         const why = question.querySelector('.quiz-why');
         const rustc = question.closest('.quiz').dataset.rustc;
+        const picked = question.querySelector('input[type=radio]:checked');
+        for (const wrongWhy of question.querySelectorAll('.quiz-wrong-why')) {
+            wrongWhy.hidden = true;
+        }
         feedback.hidden = false;
         if (value === '') {
             feedback.className = 'quiz-feedback';
@@ -65,9 +79,16 @@
         }
         const right = question.dataset.kind === 'number' ? Number(value) === Number(answer) : value === answer;
         feedback.className = 'quiz-feedback ' + (right ? 'right' : 'wrong');
-        feedback.textContent = right
-            ? 'Right.'
-            : 'Not quite: you said ' + value + '; rustc ' + rustc + ' says ' + answer + '.';
+        feedback.replaceChildren();
+        if (right) {
+            feedback.textContent = 'Right.';
+        } else {
+            const answerText = document.createElement('span');
+            answerText.innerHTML = question.querySelector('.quiz-answer-text').innerHTML;
+            feedback.append('Not quite: you said ', givenNode(question, value), '; rustc ' + rustc + ' says ', answerText, '.');
+            const wrongWhy = picked && question.querySelector('.quiz-wrong-why[data-choice="' + picked.dataset.choice + '"]');
+            if (wrongWhy) wrongWhy.hidden = false;
+        }
         why.hidden = false;
     }
 

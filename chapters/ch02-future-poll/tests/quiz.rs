@@ -59,14 +59,17 @@ impl Future for ArrayYield {
 "#;
 
 /// How a function's `Poll` comes back: "memory" if it is written through the slot in `rdi`,
-/// whose address goes back in `rax`; "tag and rdx" if the value is written into `edx`/`rdx`.
+/// whose address goes back in `rax`; "tag and rdx" if the value is written into `rdx`, "tag and
+/// edx" if only into its lower half `edx`.
 fn comes_back(listing: &Listing) -> &'static str {
     let instructions: Vec<(&str, &str)> = listing.instructions().collect();
     if instructions.contains(&("mov", "rax, rdi")) && instructions.iter().any(|(_, o)| o.starts_with("qword ptr [rax"))
     {
         "memory"
-    } else if instructions.iter().any(|(_, o)| o.starts_with("edx,") || o.starts_with("rdx,")) {
+    } else if instructions.iter().any(|(_, o)| o.starts_with("rdx,")) {
         "tag and rdx"
+    } else if instructions.iter().any(|(_, o)| o.starts_with("edx,")) {
+        "tag and edx"
     } else {
         "rax"
     }
@@ -96,10 +99,10 @@ fn every_quiz_answer_is_the_compilers() {
     };
     let three = ["poll_u32", "poll_option_ref", "poll_triple"].map(|f| comes_back(&asm_of_snippet(SNIPPET, f)));
     let three_more = match three {
-        ["tag and rdx", "tag and rdx", "tag and rdx"] => "all three in `rax` and `rdx`",
+        ["tag and edx" | "tag and rdx", "tag and rdx", "tag and rdx"] => "all three in `rax` and `rdx`",
         ["rax", "tag and rdx", "tag and rdx"] => "`Poll<u32>` in `eax` alone; the other two in `rax` and `rdx`",
-        ["tag and rdx", "tag and rdx", "memory"] => {
-            "the first two as a tag in `eax` and the value in `rdx`; `Poll<(u64, u64, u64)>` through memory, at the address the caller passes in `rdi`"
+        ["tag and edx", "tag and rdx", "memory"] => {
+            "the first two as a tag in `eax` and the value in `edx` (`Poll<u32>`) or `rdx`; `Poll<(u64, u64, u64)>` through memory, at the address the caller passes in `rdi`"
         }
         ["memory", "memory", "memory"] => "all three through memory",
         other => panic!("no choice says {other:?}"),

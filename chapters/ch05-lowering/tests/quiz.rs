@@ -67,10 +67,23 @@ fn every_quiz_answer_is_the_compilers() {
                 assert_eq!(first, second, "the two awaitees overlap");
                 second.into()
             }),
-            (
-                "borrowed-then-dropped-size",
-                type_layout(CHAPTER, "buffer_borrowed_then_dropped_before_await").size.into(),
-            ),
+            ("borrowed-then-dropped-size", {
+                // The why counts every byte: the tag, then the buffer, the checksum and the awaitee.
+                let layout = type_layout(CHAPTER, "buffer_borrowed_then_dropped_before_await");
+                let suspended: Vec<(&str, &str, u64, u64)> = layout
+                    .variants
+                    .iter()
+                    .filter(|v| v.name.as_deref() == Some("Suspend0"))
+                    .flat_map(|v| &v.fields)
+                    .map(|f| (f.kind.as_str(), f.name.as_str(), f.offset, f.size))
+                    .collect();
+                assert_eq!(
+                    suspended,
+                    [("local", "buffer", 1, 1024), ("local", "checksum", 1025, 1), ("local", "__awaitee", 1026, 1)]
+                );
+                assert_eq!((layout.discriminant, layout.tag.map(|t| t.offset())), (Some(1), Some(0)));
+                layout.size.into()
+            }),
             ("option-of-future-size", size_of_val(&Some(ch05_lowering::hello_world())).into()),
             ("argument-counted-twice-size", type_layout(CHAPTER, "argument_counted_twice").size.into()),
             ("three-awaits-states", states_switched_on(resume).into()),

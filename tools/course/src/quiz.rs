@@ -15,7 +15,13 @@
 //! choices = ["…", "…", "…"]
 //! answer = "…"          # one of the choices
 //! why = "…"
+//! workshop = true       # asked in the half-day workshop (optional)
+//! [question.wrong]      # optional: why a wrong choice is wrong, shown when it is picked
+//! "…" = "…"
 //! ```
+//!
+//! The half-day workshop asks the questions marked `workshop = true` of a quiz it teaches; its
+//! schedule names them, and the build fails if it teaches a quiz with none marked.
 //!
 //! The book renders them (`{{#quiz chNN-slug}}`); the chapter's `tests/quiz.rs` computes the
 //! truth of every question from the chapter's snapshots and measurements ([`crate::facts`])
@@ -50,6 +56,10 @@ pub struct Question {
     pub answer: Answer,
     /// Markdown: shown after an answer, right or wrong.
     pub why: String,
+    /// For a choice: why a wrong choice is wrong (its index, markdown), shown when it is picked.
+    pub wrong: Vec<(usize, String)>,
+    /// Asked in the half-day workshop.
+    pub workshop: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -133,6 +143,8 @@ pub enum QuizProblem {
     NotAChoice { id: String, found: String },
     #[error("a quiz needs at least one [[question]]")]
     NoQuestion,
+    #[error("question `{id}`: `wrong` explains {choice:?}, which is none of its wrong choices")]
+    WrongNotAWrongChoice { id: String, choice: String },
 }
 
 #[derive(Deserialize)]
@@ -151,6 +163,10 @@ struct QuestionFile {
     choices: Option<Spanned<Vec<String>>>,
     answer: Spanned<toml::Value>,
     why: String,
+    #[serde(default)]
+    wrong: Option<Spanned<std::collections::BTreeMap<String, String>>>,
+    #[serde(default)]
+    workshop: bool,
 }
 
 impl Quiz {
@@ -198,7 +214,31 @@ impl Quiz {
                     return Err(at(answer_span, QuizProblem::NotAChoice { id, found: other.to_string() }));
                 }
             };
-            questions.push(Question { id, prompt: question.prompt, answer, why: question.why });
+            let mut wrong = Vec::new();
+            if let Some(explained) = question.wrong {
+                let span = explained.span();
+                for (choice, why) in explained.into_inner() {
+                    let index = match &answer {
+                        Answer::Choice { choices, right } => {
+                            choices.iter().position(|c| *c == choice).filter(|i| i != right)
+                        }
+                        Answer::Number(_) => None,
+                    };
+                    let Some(index) = index else {
+                        return Err(at(span, QuizProblem::WrongNotAWrongChoice { id, choice }));
+                    };
+                    wrong.push((index, why));
+                }
+                wrong.sort();
+            }
+            questions.push(Question {
+                id,
+                prompt: question.prompt,
+                answer,
+                why: question.why,
+                wrong,
+                workshop: question.workshop,
+            });
         }
         if questions.is_empty() {
             return Err(QuizError { line: 1, problem: QuizProblem::NoQuestion });
@@ -378,6 +418,20 @@ why = "Offset 24."
         assert_eq!(
             refused(&with_third("id = \"A b\"\nprompt = \"p\"\nanswer = 1\nwhy = \"w\"\n")),
             at(16, QuizProblem::Id { id: "A b".into() })
+        );
+    }
+
+    #[test]
+    fn a_wrong_choice_can_be_explained_and_a_question_marked_for_the_workshop() {
+        let text =
+            format!("{QUIZ}\nworkshop = true\n[question.wrong]\n\"wake\" = \"Offset 8.\"\n\"clone\" = \"Offset 0.\"\n");
+        let quiz = Quiz::parse("c", &text).unwrap();
+        assert_eq!(quiz.questions[1].wrong, [(0, "Offset 0.".to_owned()), (1, "Offset 8.".to_owned())]);
+        assert!(quiz.questions[1].workshop && !quiz.questions[0].workshop);
+        let right_explained = format!("{QUIZ}\n[question.wrong]\n\"drop\" = \"No.\"\n");
+        assert_eq!(
+            Quiz::parse("c", &right_explained).unwrap_err().problem,
+            QuizProblem::WrongNotAWrongChoice { id: "slot".into(), choice: "drop".into() }
         );
     }
 

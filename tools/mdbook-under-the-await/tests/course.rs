@@ -96,10 +96,14 @@ fn unknown_quizzes_and_exercises_are_errors_naming_what_exists() {
 
 #[test]
 fn the_schedule_links_every_section_and_fits_two_days() {
-    let page =
-        preprocessed("# P\n\n## A\n\n{{#time 30 min workshop}}\n\n{{#notes}}\nx\n{{#end-notes}}\n\n{{#schedule}}\n")
-            .unwrap();
+    let section =
+        "## A\n\n{{#time 30 min workshop}}\n\n{{#exercise ch03-counting-waker}}\n\n{{#notes}}\nx\n{{#end-notes}}";
+    let page = preprocessed(&format!("# P\n\n{section}\n\n{{{{#schedule}}}}\n")).unwrap();
     assert!(page.contains("## The two-day course"), "{page}");
     assert!(page.contains("| 09:00 | [A](ch01-the-experiment-practice.md#a) | Practice | 30 |"), "{page}");
     assert!(page.contains("## The half-day workshop"), "{page}");
+    assert!(page.contains("| 09:10 | [A](ch01-the-experiment-practice.md#a) | Practice | 30 |"), "{page}");
+    let lecture = section.replace("{{#exercise ch03-counting-waker}}", "A lecture.");
+    let problems = preprocessed(&format!("# P\n\n{lecture}\n\n{{{{#schedule}}}}\n")).unwrap_err();
+    assert!(problems[0].ends_with("the half-day workshop has no exercise: mark one exercise section `workshop`"));
 }

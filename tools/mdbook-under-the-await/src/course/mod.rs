@@ -133,7 +133,14 @@ impl Schedule {
 
 impl Render for Schedule {
     fn render(&self, context: &Context<'_>) -> Result<Expansion, RenderError> {
-        Ok(Expansion::Markdown(schedule::render(&context.course.sections).map_err(Error::from)?))
+        // The questions each quiz of the workshop asks: those marked `workshop = true`.
+        let mut asked = std::collections::BTreeMap::new();
+        for chapter in context.course.sections.iter().filter(|s| s.time.workshop).filter_map(|s| s.quiz.as_ref()) {
+            let quiz = ::course::quiz::Quiz::of_chapter(&context.workspace.root, chapter).map_err(Error::from)?;
+            let marked: Vec<usize> = (1..=quiz.questions.len()).filter(|n| quiz.questions[n - 1].workshop).collect();
+            asked.insert(chapter.clone(), marked);
+        }
+        Ok(Expansion::Markdown(schedule::render(&context.course.sections, &asked).map_err(Error::from)?))
     }
 }
 

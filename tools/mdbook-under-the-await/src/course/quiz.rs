@@ -1,8 +1,10 @@
 //! `{{#quiz CHAPTER}}`: the chapter's `quiz.toml` as questions a reader answers in the page.
 //!
-//! The page needs no server: each question carries its answer (`data-answer`) and its
-//! explanation, and `book/theme/course.js` compares and shows them. In print, the check buttons
-//! disappear and the answers are printed after the questions.
+//! The page needs no server: each question carries its answer (`data-answer`, and rendered in
+//! `.quiz-answer-text`), its explanation, and for a wrong choice that has one, why it is wrong
+//! (`.quiz-wrong-why`); `book/theme/course.js` compares and shows them. A question the half-day
+//! workshop asks says so, as a section's time does. In print, the check buttons disappear and
+//! the answers are printed after the questions.
 
 use std::fmt::Write as _;
 use std::path::Path;
@@ -20,6 +22,18 @@ pub fn render(root: &Path, chapter: &str) -> Result<String, Error> {
     for question in &quiz.questions {
         let id = format!("quiz-{chapter}-{}", question.id);
         let why = to_html(&question.why, false)?;
+        let mut wrong_whys = String::new();
+        for (index, text) in &question.wrong {
+            let _ = write!(
+                wrong_whys,
+                "<div class=\"quiz-wrong-why\" data-choice=\"{index}\" hidden>{}</div>",
+                to_html(text, false)?
+            );
+        }
+        let workshop = match question.workshop {
+            true => "<p class=\"quiz-workshop\">In the half-day workshop</p>",
+            false => "",
+        };
         let (kind, form) = match &question.answer {
             Answer::Number(_) => (
                 "number",
@@ -29,10 +43,11 @@ pub fn render(root: &Path, chapter: &str) -> Result<String, Error> {
             ),
             Answer::Choice { choices, .. } => {
                 let mut list = String::from("<ul class=\"quiz-choices\">");
-                for choice in choices {
+                for (index, choice) in choices.iter().enumerate() {
                     let _ = write!(
                         list,
-                        "<li><label><input type=\"radio\" name=\"{id}\" value=\"{}\"> {}</label></li>",
+                        "<li><label><input type=\"radio\" name=\"{id}\" value=\"{}\" data-choice=\"{index}\"> \
+                         <span class=\"quiz-choice-text\">{}</span></label></li>",
                         escape(choice),
                         to_html(choice, true)?
                     );
@@ -44,11 +59,13 @@ pub fn render(root: &Path, chapter: &str) -> Result<String, Error> {
         let _ = write!(
             questions,
             "<li class=\"quiz-question\" id=\"{id}\" data-kind=\"{kind}\" data-answer=\"{answer}\">\
-             <div class=\"quiz-prompt\">{prompt}</div>\
+             {workshop}<div class=\"quiz-prompt\">{prompt}</div>\
              <form class=\"quiz-form\">{form}<button type=\"submit\" class=\"quiz-check\">Check</button></form>\
+             <span class=\"quiz-answer-text\" hidden>{answer_html}</span>\
              <div class=\"quiz-feedback\" role=\"status\" hidden></div>\
-             <div class=\"quiz-why\" hidden>{why}</div></li>",
+             {wrong_whys}<div class=\"quiz-why\" hidden>{why}</div></li>",
             answer = escape(&question.answer.text()),
+            answer_html = to_html(&question.answer.text(), true)?,
             prompt = to_html(&question.prompt, false)?,
         );
         let _ = write!(answers, "<li><strong>{}</strong> {why}</li>", to_html(&question.answer.text(), true)?);

@@ -38,6 +38,19 @@ pub struct Section {
     /// The heading's id, as mdBook derives it.
     pub id: String,
     pub time: Time,
+    /// The section shows a compiler listing (`{{#asm}}`, `{{#mir}}` … `{{#asm-line}}`).
+    pub shows_a_listing: bool,
+    /// The section is an exercise (`{{#exercise}}`).
+    pub exercise: bool,
+    /// The chapter whose quiz the section holds (`{{#quiz CHAPTER}}`).
+    pub quiz: Option<String>,
+}
+
+/// A directive that shows compiler output: an assembly listing or a line of one, a stage's
+/// listing, the historical listing.
+fn shows_a_listing(name: &str) -> bool {
+    matches!(name, "asm" | "asm-line" | "cpp-asm" | "cpp-asm-line" | "historical-asm")
+        || listings::STAGES.iter().any(|row| row.name == name && row.directive().is_some())
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -145,6 +158,9 @@ pub fn sections_of(
                 heading: heading.text.clone(),
                 id: heading.id.clone(),
                 time,
+                shows_a_listing: directives.iter().any(|d| range.contains(&d.span.start) && shows_a_listing(d.name)),
+                exercise: !in_range(&range, "exercise").is_empty(),
+                quiz: in_range(&range, "quiz").first().and_then(|d| d.arguments.strs().first().map(|c| c.to_string())),
             });
         }
     }

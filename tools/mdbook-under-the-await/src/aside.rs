@@ -175,26 +175,7 @@ fn alone_on_its_line(page: &str, span: std::ops::Range<usize>) -> bool {
 
 /// A page with its asides' bodies taken out (the directives included): the main line.
 pub fn main_line(page: &str) -> String {
-    let mut out = String::with_capacity(page.len());
-    let mut copied_to = 0;
-    let mut open: Option<usize> = None;
-    for directive in directive::find(page) {
-        match (directive.name, open) {
-            ("aside", None) => {
-                out.push_str(&page[copied_to..directive.span.start]);
-                open = Some(directive.span.start);
-            }
-            ("end-aside", Some(_)) => {
-                copied_to = directive.span.end;
-                open = None;
-            }
-            _ => {}
-        }
-    }
-    if open.is_none() {
-        out.push_str(&page[copied_to..]);
-    }
-    out
+    directive::without_regions(page, "aside", "end-aside")
 }
 
 #[cfg(test)]

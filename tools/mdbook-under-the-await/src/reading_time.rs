@@ -117,26 +117,7 @@ pub fn insert_after_title(page: &str, html: &str) -> String {
 
 /// The page without its speaker notes (`{{#notes}}` … `{{#end-notes}}`).
 fn without_notes(page: &str) -> String {
-    let mut out = String::with_capacity(page.len());
-    let mut copied_to = 0;
-    let mut inside = false;
-    for found in directive::find(page) {
-        match (found.name, inside) {
-            ("notes", false) => {
-                out.push_str(&page[copied_to..found.span.start]);
-                inside = true;
-            }
-            ("end-notes", true) => {
-                copied_to = found.span.end;
-                inside = false;
-            }
-            _ => {}
-        }
-    }
-    if !inside {
-        out.push_str(&page[copied_to..]);
-    }
-    out
+    directive::without_regions(page, "notes", "end-notes")
 }
 
 /// Words of prose (runs of text with a letter or digit in them) and listings in `markdown`: listing directives and code blocks count as

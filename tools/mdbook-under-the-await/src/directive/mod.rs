@@ -111,6 +111,28 @@ pub struct Context<'a> {
     pub figures: &'a measured::FiguresByChapter,
 }
 
+/// `page` without each region that runs from a `{{#OPEN …}}` to the next `{{#CLOSE}}`, both
+/// directives included; a region left open runs to the end of the page. Asides and speaker
+/// notes are such regions.
+pub fn without_regions(page: &str, open: &str, close: &str) -> String {
+    let mut out = String::with_capacity(page.len());
+    let mut copied_to = 0;
+    let mut inside = false;
+    for found in find(page) {
+        if !inside && found.name == open {
+            out.push_str(&page[copied_to..found.span.start]);
+            inside = true;
+        } else if inside && found.name == close {
+            copied_to = found.span.end;
+            inside = false;
+        }
+    }
+    if !inside {
+        out.push_str(&page[copied_to..]);
+    }
+    out
+}
+
 /// For a row's parser: the typed value, boxed.
 pub fn boxed<T: Render + 'static>(value: T) -> Box<dyn Render> {
     Box::new(value)

@@ -8,7 +8,8 @@
 // speaker notes and exercise solutions. The first window becomes the screen (a per-tab role in
 // sessionStorage): it never shows notes, times or solutions, whatever the instructor view says.
 // On every page load and section change the screen announces its page and section on a
-// BroadcastChannel; the notes window follows it. Closing the notes window leaves the screen a
+// BroadcastChannel; the notes window follows it, and its arrow keys turn the screen's page.
+// Closing the notes window leaves the screen a
 // reader's page (the instructor view off); its "End" button returns the screen to the instructor
 // view.
 //
@@ -162,6 +163,9 @@
             const message = event.data || {};
             if (message.kind === 'hello') {
                 announce();
+            } else if (message.kind === 'turn') {
+                const link = document.querySelector(`a.nav-chapters[rel~="${message.to === 'next' ? 'next' : 'prev'}"]`);
+                if (link) window.location.href = link.href;
             } else if (message.kind === 'end' || message.kind === 'closed') {
                 store('sessionStorage', ROLE_KEY, null);
                 // Closed from its window frame, the notes window leaves a reader's page on the
@@ -250,6 +254,14 @@
                 if (current) g.scrollIntoView({ block: 'start', behavior: 'smooth' });
             }
         });
+        // The arrow keys turn the screen's page, not this window's (mdBook's own handler would).
+        window.addEventListener('keydown', (event) => {
+            if (event.altKey || event.ctrlKey || event.metaKey || event.shiftKey) return;
+            if (event.key !== 'ArrowLeft' && event.key !== 'ArrowRight') return;
+            event.stopImmediatePropagation();
+            event.preventDefault();
+            channel.postMessage({ kind: 'turn', to: event.key === 'ArrowRight' ? 'next' : 'prev' });
+        }, true);
         channel.postMessage({ kind: 'hello' });
         // Arrived at a section (#id): show it.
         const wanted = decodeURIComponent(window.location.hash.slice(1));

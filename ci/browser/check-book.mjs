@@ -546,8 +546,8 @@ async function printedCounts(page) {
 
 // The projector view: from the instructor view on one page, open the speaker-notes window; the
 // screen shows no notes, times or solutions; the notes window shows that page's notes, follows
-// the screen to a second page (one with exercise solutions) and shows its notes; closed, it
-// leaves the screen without notes.
+// the screen to a second page (one with exercise solutions) and shows its notes; its left arrow
+// turns the screen back; closed, it leaves the screen without notes.
 async function checkProjector(base, first, second, failures) {
   const fail = reason => failures.push(`FAIL projector view (${first}, ${second}): ${reason}`);
   // The screen turns pages while its favicon may still be loading: that abort is no failure.
@@ -594,6 +594,14 @@ async function checkProjector(base, first, second, failures) {
   await hiddenOnScreen(second);
   await notesWindow.screenshot({ path: path.join(shotDir, 'projector-notes-2.png') });
   await screen.screenshot({ path: path.join(shotDir, 'projector-screen-2.png') });
+  // The left arrow in the notes window turns the screen back to the first page; the notes follow.
+  await Promise.all([screen.waitForURL(u => u.pathname.endsWith(`/${first}`), { timeout: PAGE_TIMEOUT_MS }),
+    notesWindow.waitForURL(u => u.pathname.endsWith(`/${first}`), { timeout: PAGE_TIMEOUT_MS }),
+    notesWindow.keyboard.press('ArrowLeft')]);
+  await notesWindow.waitForSelector('.speaker-notes-panel');
+  const shownBack = await panelNotes();
+  if (JSON.stringify(shownBack) !== JSON.stringify(expectFirst)) fail(`back on ${first} by the notes window's arrow key, it shows ${shownBack.length} notes of ${expectFirst.length}`);
+  await hiddenOnScreen(`${first}, turned to by the notes window`);
   // Closed from its frame, the notes window leaves the screen without notes, then and after.
   await notesWindow.close({ runBeforeUnload: true });
   await screen.waitForTimeout(300);
@@ -602,7 +610,7 @@ async function checkProjector(base, first, second, failures) {
   await hiddenOnScreen('reloaded after the notes window closed');
   await screen.goto(`${base}${first}?instructor=off&projector=off`, { waitUntil: 'load' });
   await screen.close();
-  console.log(`checked the projector view: ${expectFirst.length} notes on ${first}, the notes window followed to ${second} (${expectSecond.length} notes, ${solutions} solutions), none on the screen`);
+  console.log(`checked the projector view: ${expectFirst.length} notes on ${first}, the notes window followed to ${second} (${expectSecond.length} notes, ${solutions} solutions) and turned it back, none on the screen`);
 }
 
 async function checkNotFound(base, failures) {

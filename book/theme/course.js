@@ -239,6 +239,7 @@
             if (!following && channel) channel.postMessage({ kind: 'closed' });
         });
         if (!channel) return;
+        let shownSection = null; // scrolled to only when it changes, so the instructor can scroll too
         channel.addEventListener('message', (event) => {
             const message = event.data || {};
             if (message.kind !== 'page') return;
@@ -248,6 +249,8 @@
                 window.location.href = message.path + '?' + NOTES_PARAM + hash;
                 return;
             }
+            if (message.section === shownSection) return;
+            shownSection = message.section;
             for (const g of panel.querySelectorAll('.speaker-notes-section')) {
                 const current = message.section !== '' && g.dataset.section === message.section;
                 g.classList.toggle('current', current);
@@ -267,7 +270,11 @@
         const wanted = decodeURIComponent(window.location.hash.slice(1));
         const target = wanted && Array.from(panel.querySelectorAll('.speaker-notes-section'))
             .find((g) => g.dataset.section === wanted);
-        if (target) { target.classList.add('current'); target.scrollIntoView({ block: 'start' }); }
+        if (target) {
+            target.classList.add('current');
+            target.scrollIntoView({ block: 'start' });
+            shownSection = wanted;
+        }
     }
 
     function given(question) {

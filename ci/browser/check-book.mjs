@@ -545,7 +545,8 @@ async function printedCounts(page) {
 }
 
 // The projector view: from the instructor view on one page, open the speaker-notes window; the
-// screen shows no notes, times or solutions; the notes window shows that page's notes, follows
+// screen shows no notes, times or solutions; the notes window shows that page's notes, marks the
+// section the screen scrolls to, follows
 // the screen to a second page (one with exercise solutions) and shows its notes; its left arrow
 // turns the screen back; closed, it leaves the screen without notes.
 async function checkProjector(base, first, second, failures) {
@@ -577,6 +578,20 @@ async function checkProjector(base, first, second, failures) {
   await notesWindow.setViewportSize({ width: 720, height: 820 });
   await notesWindow.screenshot({ path: path.join(shotDir, 'projector-notes-1.png') });
   await screen.screenshot({ path: path.join(shotDir, 'projector-screen-1.png') });
+  // Scrolled to a section, the screen has the notes window mark that section's notes.
+  const section = await screen.evaluate(() => {
+    const h2 = Array.from(document.querySelectorAll('main h2[id]'))[2];
+    if (!h2) return '';
+    window.scrollTo(0, h2.getBoundingClientRect().top + window.scrollY - 10);
+    return h2.id;
+  });
+  if (!section) fail(`${first} has fewer than three sections`);
+  else {
+    try {
+      await notesWindow.waitForFunction(id => document.querySelector('.speaker-notes-section.current')?.dataset.section === id,
+        section, { timeout: 5000 });
+    } catch { fail(`scrolled to #${section}, the screen did not have the notes window mark that section`); }
+  }
   // The screen turns the page the way a reader does (a link, not a new window).
   await Promise.all([notesWindow.waitForURL(u => u.pathname.endsWith(`/${second}`), { timeout: PAGE_TIMEOUT_MS }),
     screen.goto(`${base}${second}`, { waitUntil: 'load' })]);

@@ -34,8 +34,11 @@
 //     exercises or more
 //   - asides (details.aside) closed on arrival, each with its kind, a summary and a body that opens;
 //     every test mark names its test and file
-// Then, once: the instructor view (?instructor=on) shows the notes; print.html holds every
-// listing, picture, quiz, exercise, aside (open) and test mark and, in print media, shows notes and quiz answers and hides the
+// Then, once: the instructor view (?instructor=on) shows the notes; the projector view's notes
+// window shows a page's notes and follows the screen to a second page while the screen shows no
+// notes or solutions; print.html holds every listing, picture, quiz, exercise, aside (open) and
+// test mark and, in print media, shows no notes or quiz answers in the student handout (the
+// default), shows them in the trainer's copy, and hides the
 // buttons (its PDF is written to SCREENSHOT_DIR/print.pdf); a missing page under SITE_PATH gets
 // the styled 404 page, which axe checks too.
 // Prints one "FAIL <page>: <reason>" line per failure and exits 1; exits 2 on setup errors.
@@ -519,25 +522,132 @@ async function checkPrint(base, expected, failures) {
     if (counts[what] !== expected[what]) fail(`${counts[what]} ${what}, the pages have ${expected[what]}`);
   }
   if (counts.open !== counts.starters) fail(`${counts.open} of ${counts.starters} exercise starters open for print`);
-  await page.emulateMedia({ media: 'print' });
-  const printed = await page.evaluate(() => {
-    const shown = sel => Array.from(document.querySelectorAll(sel)).filter(e => getComputedStyle(e).display !== 'none').length;
-    return { notes: shown('.speaker-notes'), allNotes: document.querySelectorAll('.speaker-notes').length,
-      pictures: shown('figure.picture svg'),
-      answers: shown('.quiz-answers'), buttons: shown('.quiz-check'), solutions: shown('.exercise-solution'),
-      markNames: Array.from(document.querySelectorAll('sup.test-mark'))
-        .filter(m => getComputedStyle(m, '::after').content.includes(m.dataset.test)).length };
-  });
+  // The student handout (the default) prints no notes, times or answers; the trainer's copy,
+  // chosen with the print-mode radio button (instructors' page, in print.html too), prints them.
+  const printed = await printedCounts(page);
   if (printed.markNames !== expected.marks) fail(`${printed.markNames} test marks print their test's name, of ${expected.marks}`);
-  if (printed.notes !== printed.allNotes || printed.allNotes === 0) fail(`${printed.notes} of ${printed.allNotes} speaker notes printed`);
+  if (printed.notes || printed.times) fail(`the student handout prints ${printed.notes} speaker notes and ${printed.times} section times`);
+  if (printed.answers) fail(`the student handout prints ${printed.answers} quizzes' answers`);
+  if (printed.questions === 0) fail('the student handout prints no quiz question');
   if (printed.pictures !== expected.pictures) fail(`${printed.pictures} pictures printed, of ${expected.pictures}`);
-  if (printed.answers !== expected.quizzes) fail(`${printed.answers} quizzes print their answers, of ${expected.quizzes}`);
   if (printed.buttons) fail(`${printed.buttons} quiz buttons printed`);
   if (printed.solutions) fail(`${printed.solutions} exercise solutions printed`);
   await page.pdf({ path: path.join(shotDir, 'print.pdf'), format: 'A4', printBackground: true,
     margin: { top: '15mm', bottom: '15mm', left: '12mm', right: '12mm' } });
+  await page.emulateMedia({ media: 'screen' });
+  const trainerChoice = page.locator('input.print-mode[value=trainer]').first();
+  if (await trainerChoice.count() === 0) fail('no print-mode choice in print.html (instructors.md)');
+  else {
+    await trainerChoice.check();
+    const trainer = await printedCounts(page);
+    if (trainer.notes !== trainer.allNotes || trainer.allNotes === 0) fail(`the trainer's copy prints ${trainer.notes} of ${trainer.allNotes} speaker notes`);
+    if (trainer.times !== trainer.allTimes) fail(`the trainer's copy prints ${trainer.times} of ${trainer.allTimes} section times`);
+    if (trainer.answers !== expected.quizzes) fail(`the trainer's copy prints the answers of ${trainer.answers} quizzes, of ${expected.quizzes}`);
+    if (trainer.solutions) fail(`the trainer's copy prints ${trainer.solutions} exercise solutions`);
+    await page.emulateMedia({ media: 'screen' });
+    await page.locator('input.print-mode[value=student]').first().check(); // leave the default for the checks after
+    console.log(`checked print modes: student handout 0 notes, 0 answers; trainer's copy ${trainer.notes} notes, ${trainer.answers} quizzes' answers`);
+  }
   await page.close();
   console.log(`checked print.html: ${counts.listings} listings, ${counts.pictures} pictures, ${counts.quizzes} quizzes, ${counts.exercises} exercises, ${counts.asides} asides (all open), ${counts.marks} test marks; print.pdf written`);
+}
+
+// What print media shows of print.html.
+async function printedCounts(page) {
+  await page.emulateMedia({ media: 'print' });
+  return page.evaluate(() => {
+    const shown = sel => Array.from(document.querySelectorAll(sel)).filter(e => getComputedStyle(e).display !== 'none').length;
+    return { notes: shown('.speaker-notes'), allNotes: document.querySelectorAll('.speaker-notes').length,
+      times: shown('.section-time'), allTimes: document.querySelectorAll('.section-time').length,
+      pictures: shown('figure.picture svg'), questions: shown('.quiz-question'),
+      answers: shown('.quiz-answers'), buttons: shown('.quiz-check'), solutions: shown('.exercise-solution'),
+      markNames: Array.from(document.querySelectorAll('sup.test-mark'))
+        .filter(m => getComputedStyle(m, '::after').content.includes(m.dataset.test)).length };
+  });
+}
+
+// The projector view: from the instructor view on one page, open the speaker-notes window; the
+// screen shows no notes, times or solutions; the notes window shows that page's notes, marks the
+// section the screen scrolls to, follows
+// the screen to a second page (one with exercise solutions) and shows its notes; its left arrow
+// turns the screen back; closed, it leaves the screen without notes.
+async function checkProjector(base, first, second, failures) {
+  const fail = reason => failures.push(`FAIL projector view (${first}, ${second}): ${reason}`);
+  // The screen turns pages while its favicon may still be loading: that abort is no failure.
+  const { page: screen } = await openPage(`${base}${first}?instructor=on`,
+    reason => { if (!/favicon.*ERR_ABORTED/.test(reason)) fail(reason); });
+  const hiddenOnScreen = async (where) => {
+    const shown = await screen.evaluate(() => ['.speaker-notes', '.section-time', '.exercise-solution', '.instructor-banner']
+      .map(sel => Array.from(document.querySelectorAll(sel)).filter(e => getComputedStyle(e).display !== 'none').length)
+      .reduce((a, b) => a + b, 0));
+    if (shown) fail(`${where}: the screen shows ${shown} notes, times, solutions or banners`);
+  };
+  const notesOf = async (page) => page.evaluate(() => Array.from(document.querySelectorAll('main .speaker-notes'))
+    .map(n => n.textContent.trim().slice(0, 80)));
+  const expectFirst = await notesOf(screen);
+  const [notesWindow] = await Promise.all([context.waitForEvent('page'),
+    screen.locator('button.open-speaker-notes').click()]);
+  notesWindow.on('pageerror', err => fail(`notes window: uncaught page error: ${String(err.message || err).split('\n')[0]}`));
+  await notesWindow.waitForLoadState('load');
+  await notesWindow.waitForSelector('.speaker-notes-panel');
+  const panelNotes = async () => notesWindow.evaluate(() => Array.from(document.querySelectorAll('.speaker-notes-panel .speaker-notes'))
+    .filter(n => getComputedStyle(n).display !== 'none').map(n => n.textContent.trim().slice(0, 80)));
+  const shownFirst = await panelNotes();
+  if (expectFirst.length === 0 || JSON.stringify(shownFirst) !== JSON.stringify(expectFirst)) {
+    fail(`the notes window shows ${shownFirst.length} notes, the page has ${expectFirst.length}`);
+  }
+  await hiddenOnScreen(first);
+  await notesWindow.setViewportSize({ width: 720, height: 820 });
+  await notesWindow.screenshot({ path: path.join(shotDir, 'projector-notes-1.png') });
+  await screen.screenshot({ path: path.join(shotDir, 'projector-screen-1.png') });
+  // Scrolled to a section, the screen has the notes window mark that section's notes.
+  const section = await screen.evaluate(() => {
+    const h2 = Array.from(document.querySelectorAll('main h2[id]'))[2];
+    if (!h2) return '';
+    window.scrollTo(0, h2.getBoundingClientRect().top + window.scrollY - 10);
+    return h2.id;
+  });
+  if (!section) fail(`${first} has fewer than three sections`);
+  else {
+    try {
+      await notesWindow.waitForFunction(id => document.querySelector('.speaker-notes-section.current')?.dataset.section === id,
+        section, { timeout: 5000 });
+    } catch { fail(`scrolled to #${section}, the screen did not have the notes window mark that section`); }
+  }
+  // The screen turns the page the way a reader does (a link, not a new window).
+  await Promise.all([notesWindow.waitForURL(u => u.pathname.endsWith(`/${second}`), { timeout: PAGE_TIMEOUT_MS }),
+    screen.goto(`${base}${second}`, { waitUntil: 'load' })]);
+  await notesWindow.waitForSelector('.speaker-notes-panel');
+  await screen.waitForTimeout(300);
+  const expectSecond = await notesOf(screen);
+  const shownSecond = await panelNotes();
+  if (expectSecond.length === 0 || JSON.stringify(shownSecond) !== JSON.stringify(expectSecond)) {
+    fail(`after the screen turned to ${second}, the notes window shows ${shownSecond.length} notes (${notesWindow.url()}), the page has ${expectSecond.length}`);
+  }
+  const solutions = await screen.locator('.exercise-solution').count();
+  if (solutions === 0) fail(`${second} has no exercise solution to hide`);
+  const panelSolutions = await notesWindow.locator('.speaker-notes-panel .exercise-solution').count();
+  if (panelSolutions !== solutions) fail(`the notes window shows ${panelSolutions} of ${solutions} exercise solutions`);
+  await hiddenOnScreen(second);
+  await notesWindow.screenshot({ path: path.join(shotDir, 'projector-notes-2.png') });
+  await screen.screenshot({ path: path.join(shotDir, 'projector-screen-2.png') });
+  // The left arrow in the notes window turns the screen back to the first page; the notes follow.
+  await Promise.all([screen.waitForURL(u => u.pathname.endsWith(`/${first}`), { timeout: PAGE_TIMEOUT_MS }),
+    notesWindow.waitForURL(u => u.pathname.endsWith(`/${first}`), { timeout: PAGE_TIMEOUT_MS }),
+    notesWindow.keyboard.press('ArrowLeft')]);
+  await notesWindow.waitForSelector('.speaker-notes-panel');
+  const shownBack = await panelNotes();
+  if (JSON.stringify(shownBack) !== JSON.stringify(expectFirst)) fail(`back on ${first} by the notes window's arrow key, it shows ${shownBack.length} notes of ${expectFirst.length}`);
+  await hiddenOnScreen(`${first}, turned to by the notes window`);
+  // Closed from its frame, the notes window leaves the screen without notes, then and after.
+  await notesWindow.close({ runBeforeUnload: true });
+  await screen.waitForTimeout(300);
+  await hiddenOnScreen('after the notes window closed');
+  await screen.reload({ waitUntil: 'load' });
+  await hiddenOnScreen('reloaded after the notes window closed');
+  await screen.goto(`${base}${first}?instructor=off&projector=off`, { waitUntil: 'load' });
+  await screen.close();
+  console.log(`checked the projector view: ${expectFirst.length} notes on ${first}, the notes window followed to ${second} (${expectSecond.length} notes, ${solutions} solutions) and turned it back, none on the screen`);
 }
 
 async function checkNotFound(base, failures) {
@@ -589,6 +699,8 @@ try {
     }
   }
   for (const [name, check] of [['instructor view', () => checkInstructorView(base, pages.find(p => /^ch01/.test(p)) || pages[0], failures)],
+    ['projector view', () => checkProjector(base, pages.find(p => /^ch01/.test(p) && !/practice/.test(p)) || pages[0],
+      pages.find(p => /^ch01.*practice/.test(p)) || pages[1], failures)],
     ['print', () => checkPrint(base, total, failures)], ['404', () => checkNotFound(base, failures)]]) {
     try { await check(); } catch (e) { failures.push(`FAIL ${name}: check aborted: ${String(e.message).split('\n')[0]}`); }
   }

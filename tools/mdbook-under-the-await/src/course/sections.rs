@@ -11,7 +11,8 @@
 //! ```
 //!
 //! `workshop` puts the section in the half-day workshop as well as the two-day course. Readers
-//! see neither the time nor the notes; the instructor view (`course.js`) and print do.
+//! see neither the time nor the notes; the instructor view (`course.js`), the projector view's
+//! notes window and the trainer's print do.
 
 use std::ops::Range;
 use std::path::PathBuf;

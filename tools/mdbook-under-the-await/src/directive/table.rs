@@ -186,7 +186,7 @@ static OTHERS: &[Entry] = &[
         name: "notes",
         usage: "{{#notes}}",
         example: "{{#notes}}",
-        shows: "the start of the section's speaker notes, which only the instructor view and print show",
+        shows: "the start of the section's speaker notes, which only the instructor view, the projector view's notes window and the trainer's print show",
         expander: Expander::Preprocessor,
         parser: Parser::Own(|arguments| Notes::parse(arguments).map(boxed)),
     },

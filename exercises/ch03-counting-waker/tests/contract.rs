@@ -7,15 +7,15 @@ use std::thread;
 
 use ch03_counting_waker::{Counts, counting_waker};
 
-/// Strong counts the tests keep for themselves and never give back: more than any of these
+/// Strong counts the tests keep for themselves, given back only by a test that passed: more than any of these
 /// tests could wrongly give back (the most is the eight threads' 8008 clones and 8000 wakes
 /// by reference), so that a vtable that takes too few counts or gives back too many fails a
 /// strong-count check, with its numbers, and never frees the counters under a test that reads
 /// them (a use after free would crash the test program instead, or pass by luck).
 const KEPT_BY_THE_TEST: usize = 100_000;
 
-/// `Counts` with [`KEPT_BY_THE_TEST`] strong counts kept by the test itself, never given back:
-/// the counters live to the end of the program, whatever the vtable does.
+/// `Counts` with [`KEPT_BY_THE_TEST`] strong counts kept by the test itself: the counters live
+/// as long as the test, whatever the vtable does.
 struct Kept {
     counts: Arc<Counts>,
 }
@@ -37,6 +37,23 @@ impl Kept {
 
     fn get(&self, counter: fn(&Counts) -> &std::sync::atomic::AtomicUsize) -> usize {
         counter(&self.counts).load(Ordering::Relaxed)
+    }
+}
+
+/// The kept counts are given back only when the test passed and every waker gave back exactly
+/// what it owned (the wakers, made after `Kept`, are gone by now): then the counters are freed
+/// and a correct vtable runs clean under valgrind (`ci/valgrind-examples`). Otherwise they stay
+/// kept, so that a wrong vtable fails its checks instead of freeing what a test still reads.
+impl Drop for Kept {
+    fn drop(&mut self) {
+        if thread::panicking() || self.owned_by_wakers() != 0 {
+            return;
+        }
+        for _ in 0..KEPT_BY_THE_TEST {
+            // SAFETY: `new` leaked these strong counts of this very `Arc`, and nothing else gives
+            // them back; with every waker balanced, `counts` keeps the allocation alive throughout.
+            unsafe { Arc::decrement_strong_count(Arc::as_ptr(&self.counts)) };
+        }
     }
 }
 

@@ -43,7 +43,7 @@ impl Crash {
         let (_, rest) = line.split_once(Crash::SAYS)?;
         let (command, signal) = rest.rsplit_once(" (signal: ")?;
         let signal = signal.strip_suffix(')').unwrap_or(signal).to_owned();
-        let path = command.strip_prefix('`').and_then(|command| command.split([' ', '`']).next());
+        let path = command.strip_prefix('`').map(program_path);
         let program = path
             .and_then(|path| path.rsplit('/').next())
             .map(|file| match file.rsplit_once('-') {
@@ -58,6 +58,16 @@ impl Crash {
             None => Crash::Unread { line: line.trim().to_owned() },
         })
     }
+}
+
+/// The program at the head of cargo's quoted command, `PROGRAM ARG…`. Cargo writes the program
+/// unquoted, so its path may hold spaces (a checkout or target directory at a path with a
+/// space): the program is a test target's file in a `deps` folder, and ends at the first space
+/// or backtick after that folder; without one, at the first space.
+fn program_path(command: &str) -> &str {
+    let file_start = command.rfind("/deps/").map_or(0, |at| at + "/deps/".len());
+    let end = command[file_start..].find([' ', '`']).map_or(command.len(), |at| file_start + at);
+    &command[..end]
 }
 
 impl std::fmt::Display for Crash {
@@ -399,6 +409,20 @@ test result: FAILED. 1 passed; 2 failed; 0 ignored; 0 measured; 0 filtered out; 
         let (first, more) = first_error(errors);
         assert_eq!(first, "error[E0425]: cannot find value `x`\n --> src/lib.rs:4:9\n  |\n4 |     x");
         assert_eq!(more, 1);
+    }
+
+    #[test]
+    fn a_crashed_program_at_a_path_with_spaces_is_read_whole() {
+        let line = "  process didn't exit successfully: `/tmp/a target (elsewhere)/debug/deps/contract-0f3a9c --quiet` \
+                    (signal: 11, SIGSEGV: invalid memory reference)";
+        assert_eq!(
+            Crash::read(line),
+            Some(Crash::Signal {
+                program: "contract".into(),
+                path: PathBuf::from("/tmp/a target (elsewhere)/debug/deps/contract-0f3a9c"),
+                signal: "11, SIGSEGV: invalid memory reference".into(),
+            })
+        );
     }
 
     #[test]

@@ -135,19 +135,32 @@ impl Future for WakesThenParks {
     }
 }
 
-#[test]
-fn simple_block_on_sleeps_through_a_wake_up_whose_token_was_taken() {
+/// Runs `simple_block_on(future)` on a thread of its own and asserts that it sleeps through the
+/// wake-up: 200 ms later the task has not been polled again, since the loop is parked and the
+/// token that should have ended its park is gone. An unpark from outside (the token it lost)
+/// then lets it poll and finish: its output.
+fn simple_block_on_sleeps_until_unparked<F>(future: F) -> F::Output
+where
+    F: Future + Send + 'static,
+    F::Output: Send + 'static,
+{
     let (done, finished) = mpsc::channel();
     let blocked = thread::spawn(move || {
-        done.send(simple_block_on(WakesThenParks { polls: 0 })).unwrap();
+        done.send(simple_block_on(future)).unwrap();
     });
-    // The task was woken, yet 200 ms later it has not been polled again: the loop is parked
-    // and the token that should have ended its park is gone.
-    assert!(finished.recv_timeout(Duration::from_millis(200)).is_err());
-    // An unpark from outside (the token it lost) lets it poll, and finish.
+    assert!(
+        finished.recv_timeout(Duration::from_millis(200)).is_err(),
+        "simple_block_on finished although the token of its wake-up was taken"
+    );
     blocked.thread().unpark();
-    assert_eq!(finished.recv().unwrap(), 2);
+    let output = finished.recv().unwrap();
     blocked.join().unwrap();
+    output
+}
+
+#[test]
+fn simple_block_on_sleeps_through_a_wake_up_whose_token_was_taken() {
+    assert_eq!(simple_block_on_sleeps_until_unparked(WakesThenParks { polls: 0 }), 2);
 }
 
 #[test]
@@ -185,14 +198,7 @@ fn our_block_on_nests() {
     // the outer loop polls again without parking and finishes.
     assert_eq!(block_on(WakesThenNests { polls: 0 }), 2);
     // `simple_block_on` outside has no flag: the wake-up was only the token, and it is gone.
-    let (done, finished) = mpsc::channel();
-    let blocked = thread::spawn(move || {
-        done.send(simple_block_on(WakesThenNests { polls: 0 })).unwrap();
-    });
-    assert!(finished.recv_timeout(Duration::from_millis(200)).is_err());
-    blocked.thread().unpark();
-    assert_eq!(finished.recv().unwrap(), 2);
-    blocked.join().unwrap();
+    assert_eq!(simple_block_on_sleeps_until_unparked(WakesThenNests { polls: 0 }), 2);
 }
 
 #[test]

@@ -5,7 +5,10 @@
 //! a quarter hours; a session ends before the first section that would overrun it. The days meet
 //! between two chapters where that fits, at the boundary that balances them best. The four-day
 //! course is the two-day course, then the second part, chapters 6 to 9 and their practice pages,
-//! from the third morning on, in at most four more such sessions, cut the same way. The half-day
+//! from the third morning on, in at most four more such sessions, cut the same way. The third
+//! part, chapters 10 on (the async Rust people write today), stands on both and follows them from
+//! the fifth morning on, in at most four more sessions. Where no cut between chapters fits a
+//! pair of days, the page says which chapter runs across them. The half-day
 //! workshop teaches the sections marked `workshop`, in one session of the same length, after a
 //! set-up check, with a debrief after each exercise and a wrap-up; it must hold an exercise, end
 //! on one, have "How to read a listing" before its first listing and ask the quiz questions
@@ -21,7 +24,7 @@ const SESSION_MINUTES: u32 = 195;
 const WORKSHOP_MINUTES: u32 = 195;
 const BREAK_AFTER: u32 = 90;
 const BREAK_MINUTES: u32 = 15;
-const SESSIONS: [(&str, u32); 8] = [
+const SESSIONS: [(&str, u32); 12] = [
     ("Day 1, morning", 9 * 60),
     ("Day 1, afternoon", 13 * 60 + 30),
     ("Day 2, morning", 9 * 60),
@@ -30,10 +33,17 @@ const SESSIONS: [(&str, u32); 8] = [
     ("Day 3, afternoon", 13 * 60 + 30),
     ("Day 4, morning", 9 * 60),
     ("Day 4, afternoon", 13 * 60 + 30),
+    ("Day 5, morning", 9 * 60),
+    ("Day 5, afternoon", 13 * 60 + 30),
+    ("Day 6, morning", 9 * 60),
+    ("Day 6, afternoon", 13 * 60 + 30),
 ];
 
 /// The last chapter of the book's first part, which the two-day course teaches.
 const FIRST_PART_LAST_CHAPTER: u32 = 5;
+/// The last chapter of the second part, which the four-day course adds; later chapters are the
+/// third part.
+const SECOND_PART_LAST_CHAPTER: u32 = 9;
 
 /// Why the sections' times make no schedule.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -92,9 +102,15 @@ pub fn render(sections: &[Section], asked: &BTreeMap<String, Vec<usize>>) -> Res
     if sections.is_empty() {
         return Err(Error::NothingToSchedule);
     }
-    let (first_part, second_part): (Vec<&Section>, Vec<&Section>) = sections.iter().partition(|s| in_first_part(s));
+    let part = |range: std::ops::RangeInclusive<u32>| -> Vec<&Section> {
+        sections.iter().filter(|s| range.contains(&chapter_number(s))).collect()
+    };
+    let first_part = part(0..=FIRST_PART_LAST_CHAPTER);
+    let second_part = part(FIRST_PART_LAST_CHAPTER + 1..=SECOND_PART_LAST_CHAPTER);
+    let third_part = part(SECOND_PART_LAST_CHAPTER + 1..=u32::MAX);
     let two_days = by_days(&first_part, "two-day")?;
     let days_three_and_four = by_days(&second_part, "four-day course's third and fourth day of the")?;
+    let days_five_and_six = by_days(&third_part, "third part's fifth and sixth day of the")?;
     let more_sessions = days_three_and_four.iter().flatten().count();
     let by_chapter = chapters(&second_part);
     let mut longest: Vec<u32> = by_chapter.iter().map(|(_, minutes)| *minutes).collect();
@@ -122,6 +138,7 @@ pub fn render(sections: &[Section], asked: &BTreeMap<String, Vec<usize>>) -> Res
         "## The two-day course\n\nThe book's first part, chapters 1 to {FIRST_PART_LAST_CHAPTER} and their quizzes and exercises: {} of teaching in four sessions.\n",
         hours(total(&first_part))
     );
+    out.push_str(&across_days(&two_days));
     for ((name, start), session) in SESSIONS.iter().zip(&two_days) {
         let Some(session) = session else { continue };
         let _ = writeln!(out, "### {name}: {}\n", hours(total(session)));
@@ -129,7 +146,11 @@ pub fn render(sections: &[Section], asked: &BTreeMap<String, Vec<usize>>) -> Res
     }
     let _ = writeln!(
         out,
-        "## The four-day course\n\nEvery section of the book: the two-day course above, then the second part, chapters {} to 9 and their quizzes and exercises, from the third morning on: {} of teaching in {}.{}\n",
+        "## The four-day course\n\n{}: the two-day course above, then the second part, chapters {} to {SECOND_PART_LAST_CHAPTER} and their quizzes and exercises, from the third morning on: {} of teaching in {}.{}\n",
+        match third_part.is_empty() {
+            true => "Every section of the book",
+            false => "The book's first two parts",
+        },
         FIRST_PART_LAST_CHAPTER + 1,
         hours(total(&second_part)),
         match more_sessions {
@@ -156,6 +177,7 @@ pub fn render(sections: &[Section], asked: &BTreeMap<String, Vec<usize>>) -> Res
             ),
         }
     );
+    out.push_str(&across_days(&days_three_and_four));
     for ((name, start), session) in SESSIONS[4..].iter().zip(&days_three_and_four) {
         let Some(session) = session else { continue };
         let _ = writeln!(out, "### {name}: {}\n", hours(total(session)));
@@ -169,6 +191,29 @@ pub fn render(sections: &[Section], asked: &BTreeMap<String, Vec<usize>>) -> Res
         let _ = writeln!(out, "| {} | {} |", chapter.replace('|', "\\|"), hours(*minutes));
     }
     out.push('\n');
+    if !third_part.is_empty() {
+        let sessions = days_five_and_six.iter().flatten().count();
+        let _ = writeln!(
+            out,
+            "## {}: the third part\n\nChapters {} on, which stand on both parts, with their quizzes and exercises: {} of teaching in {}, from the fifth morning on.\n",
+            match days_five_and_six[2..].iter().flatten().next() {
+                None => "A fifth day",
+                Some(_) => "A fifth and a sixth day",
+            },
+            SECOND_PART_LAST_CHAPTER + 1,
+            hours(total(&third_part)),
+            match sessions {
+                1 => "one session".to_owned(),
+                n => format!("{n} sessions"),
+            }
+        );
+        out.push_str(&across_days(&days_five_and_six));
+        for ((name, start), session) in SESSIONS[8..].iter().zip(&days_five_and_six) {
+            let Some(session) = session else { continue };
+            let _ = writeln!(out, "### {name}: {}\n", hours(total(session)));
+            out.push_str(&table(session, *start));
+        }
+    }
     if workshop_rows.is_empty() {
         out.push_str("## The half-day workshop\n\nNo section is marked for it.\n");
         return Ok(out);
@@ -183,14 +228,25 @@ pub fn render(sections: &[Section], asked: &BTreeMap<String, Vec<usize>>) -> Res
     Ok(out)
 }
 
-/// Whether a section belongs to the book's first part: a page `chNN-…` with NN at most
-/// [`FIRST_PART_LAST_CHAPTER`].
-fn in_first_part(section: &Section) -> bool {
+/// The chapter number NN of a section's page `chNN-…`; 0 for a page that is no chapter's.
+fn chapter_number(section: &Section) -> u32 {
     let name = section.page.file_name().and_then(|n| n.to_str()).unwrap_or_default();
-    name.strip_prefix("ch")
-        .and_then(|rest| rest.get(..2))
-        .and_then(|number| number.parse::<u32>().ok())
-        .is_some_and(|number| number <= FIRST_PART_LAST_CHAPTER)
+    name.strip_prefix("ch").and_then(|rest| rest.get(..2)).and_then(|number| number.parse::<u32>().ok()).unwrap_or(0)
+}
+
+/// A sentence naming the chapter that runs from the first of two days into the second, when no
+/// cut between chapters fits them (`days`: the four session slots [`by_days`] gives); or nothing.
+fn across_days(days: &[Option<Vec<&Section>>]) -> String {
+    let last_of_first = days[..2].iter().flatten().last().and_then(|session| session.last());
+    let first_of_second = days[2..].iter().flatten().next().and_then(|session| session.first());
+    match (last_of_first, first_of_second) {
+        (Some(last), Some(first)) if last.chapter == first.chapter => format!(
+            "No cut between chapters fits each of these two days in its two sessions, so “{}” runs across them: \
+             the first day ends after “{}”, the second starts with “{}”.\n\n",
+            last.chapter, last.heading, first.heading
+        ),
+        _ => String::new(),
+    }
 }
 
 /// `sections` cut into at most `limit` sessions of a course: as few sessions as sessions of
@@ -418,7 +474,7 @@ mod tests {
         let mut late = section("x", "Late", 30, false);
         late.page = PathBuf::from("ch06-pinning.md");
         let sections = [section("a", "Exercise A1", 60, true), late];
-        assert!(in_first_part(&sections[0]) && !in_first_part(&sections[1]));
+        assert_eq!((chapter_number(&sections[0]), chapter_number(&sections[1])), (1, 6));
         let text = render(&sections, &BTreeMap::new()).unwrap();
         let (two_days, four_days) = text.split_once("## The four-day course").unwrap();
         assert!(!two_days.contains("[Late]"), "{text}");
@@ -430,6 +486,37 @@ mod tests {
             "{text}"
         );
         assert!(four_days.contains("| ch01-x | 0 h 30 min |"), "{text}");
+    }
+
+    #[test]
+    fn the_third_part_follows_the_four_days_from_the_fifth_morning() {
+        let mut second = section("x", "Second", 30, false);
+        second.page = PathBuf::from("ch09-cost.md");
+        let mut third = section("y", "Third", 40, false);
+        third.page = PathBuf::from("ch10-async-today.md");
+        let text = render(&[section("a", "Exercise A1", 60, true), second, third], &BTreeMap::new()).unwrap();
+        let (four_days, fifth) = text.split_once("## A fifth day: the third part").unwrap();
+        assert!(four_days.contains("The book's first two parts: the two-day course above"), "{text}");
+        assert!(!four_days.contains("[Third]"), "{text}");
+        assert!(fifth.contains("Chapters 10 on, which stand on both parts"), "{text}");
+        assert!(fifth.contains("### Day 5, morning: 0 h 40 min\n"), "{text}");
+        assert!(fifth.contains("| 09:00 | [Third](ch10-async-today.md#third) | ch01-y | 40 |"), "{text}");
+    }
+
+    #[test]
+    fn a_chapter_that_runs_across_two_days_is_named_on_the_page() {
+        // Three chapters of 260 minutes: no cut between chapters leaves a day within its 390.
+        let sections: Vec<Section> = ["a", "b", "c"]
+            .iter()
+            .flat_map(|chapter| (1..=4).map(move |n| section(chapter, &format!("{chapter}{n}"), 65, false)))
+            .collect();
+        let text = render(&sections, &BTreeMap::new()).unwrap();
+        assert!(
+            text.contains("so “ch01-b” runs across them: the first day ends after “b2”, the second starts with “b3”."),
+            "{text}"
+        );
+        let whole = [section("a", "A", 150, false), section("b", "B", 150, false)];
+        assert!(!render(&whole, &BTreeMap::new()).unwrap().contains("runs across"));
     }
 
     #[test]

@@ -9,7 +9,7 @@
 // sessionStorage): it never shows notes, times or solutions, whatever the instructor view says.
 // On every page load and section change the screen announces its page and section on a
 // BroadcastChannel; the notes window follows it, and its arrow keys turn the screen's page.
-// Closing the notes window leaves the screen a
+// Reloading the notes window keeps it following. Closing it leaves the screen a
 // reader's page (the instructor view off); its "End" button returns the screen to the instructor
 // view.
 //
@@ -156,12 +156,22 @@
     }
 
     let screenSetUp = false;
+    // A notes window's pagehide cannot tell a reload from a close: it says `closed`, and the
+    // reloaded window's `hello` (marked `reloaded`) restores the screen.
+    let closedByPagehide = false;
     function becomeScreen() {
         if (!channel || screenSetUp) return;
         screenSetUp = true;
         channel.addEventListener('message', (event) => {
             const message = event.data || {};
             if (message.kind === 'hello') {
+                // A reloaded notes window said `closed` as it went: take the screen's role back.
+                if (message.reloaded && closedByPagehide && !isScreen()) {
+                    store('sessionStorage', ROLE_KEY, 'screen');
+                    store('localStorage', KEY, 'on');
+                    applyInstructor(true);
+                }
+                closedByPagehide = false;
                 announce();
             } else if (message.kind === 'turn') {
                 const link = document.querySelector(`a.nav-chapters[rel~="${message.to === 'next' ? 'next' : 'prev'}"]`);
@@ -171,6 +181,7 @@
                 // Closed from its window frame, the notes window leaves a reader's page on the
                 // screen; ended with its button, the instructor view comes back.
                 if (message.kind === 'closed') store('localStorage', KEY, 'off');
+                closedByPagehide = message.kind === 'closed';
                 applyInstructor(instructorOn());
             }
         });
@@ -265,7 +276,8 @@
             event.preventDefault();
             channel.postMessage({ kind: 'turn', to: event.key === 'ArrowRight' ? 'next' : 'prev' });
         }, true);
-        channel.postMessage({ kind: 'hello' });
+        const navigation = performance.getEntriesByType('navigation')[0];
+        channel.postMessage({ kind: 'hello', reloaded: Boolean(navigation && navigation.type === 'reload') });
         // Arrived at a section (#id): show it.
         const wanted = decodeURIComponent(window.location.hash.slice(1));
         const target = wanted && Array.from(panel.querySelectorAll('.speaker-notes-section'))

@@ -570,7 +570,7 @@ async function printedCounts(page) {
 // screen shows no notes, times or solutions; the notes window shows that page's notes, marks the
 // section the screen scrolls to, follows
 // the screen to a second page (one with exercise solutions) and shows its notes; its left arrow
-// turns the screen back; closed, it leaves the screen without notes.
+// turns the screen back; reloaded, it still follows; closed, it leaves the screen without notes.
 async function checkProjector(base, first, second, failures) {
   const fail = reason => failures.push(`FAIL projector view (${first}, ${second}): ${reason}`);
   // The screen turns pages while its favicon may still be loading: that abort is no failure.
@@ -639,6 +639,15 @@ async function checkProjector(base, first, second, failures) {
   const shownBack = await panelNotes();
   if (JSON.stringify(shownBack) !== JSON.stringify(expectFirst)) fail(`back on ${first} by the notes window's arrow key, it shows ${shownBack.length} notes of ${expectFirst.length}`);
   await hiddenOnScreen(`${first}, turned to by the notes window`);
+  // Reloaded, the notes window still follows the screen (its pagehide said `closed`).
+  await notesWindow.reload({ waitUntil: 'load' });
+  await notesWindow.waitForSelector('.speaker-notes-panel');
+  try {
+    await Promise.all([notesWindow.waitForURL(u => u.pathname.endsWith(`/${second}`), { timeout: 10000 }),
+      screen.goto(`${base}${second}`, { waitUntil: 'load' })]);
+    await notesWindow.waitForSelector('.speaker-notes-panel');
+  } catch { fail(`reloaded, the notes window no longer followed the screen to ${second}`); }
+  await hiddenOnScreen(`${second}, after the notes window was reloaded`);
   // Closed from its frame, the notes window leaves the screen without notes, then and after.
   await notesWindow.close({ runBeforeUnload: true });
   await screen.waitForTimeout(300);
@@ -647,7 +656,7 @@ async function checkProjector(base, first, second, failures) {
   await hiddenOnScreen('reloaded after the notes window closed');
   await screen.goto(`${base}${first}?instructor=off&projector=off`, { waitUntil: 'load' });
   await screen.close();
-  console.log(`checked the projector view: ${expectFirst.length} notes on ${first}, the notes window followed to ${second} (${expectSecond.length} notes, ${solutions} solutions) and turned it back, none on the screen`);
+  console.log(`checked the projector view: ${expectFirst.length} notes on ${first}, the notes window followed to ${second} (${expectSecond.length} notes, ${solutions} solutions) and turned it back, followed again once reloaded, none on the screen`);
 }
 
 async function checkNotFound(base, failures) {

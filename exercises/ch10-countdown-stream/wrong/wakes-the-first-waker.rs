@@ -1,6 +1,7 @@
 //! A wrong solution of ch10-countdown-stream, for the test command: it keeps the waker of its
 //! first poll and wakes that one before every `Pending`. Under an executor that polls with one
-//! waker it works; a task moved to another waker (another executor, a `select!`) is never woken.
+//! waker it works; polled later with another waker (moved to another task, or inside a
+//! `FuturesUnordered`, which gives each of its futures a waker of its own), it wakes the old one.
 
 use std::pin::Pin;
 use std::task::{Context, Poll, Waker};

@@ -49,8 +49,6 @@ pub enum ManifestProblem {
     /// TOML's own message, without its excerpt of the file: the line is the error's.
     #[error("{message}")]
     Toml { message: String },
-    #[error("an exercise's library needs nothing but std, so it has no [dependencies]")]
-    Dependencies,
     #[error(
         "`{name}` is `workspace = true`, but the workspace's Cargo.toml has no `{name}` in [workspace.dependencies]"
     )]

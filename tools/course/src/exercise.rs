@@ -152,9 +152,10 @@ fn split_heading(text: &str) -> Option<(String, String)> {
 /// Writes a package at `dest` that tests `lib` (the text of a `src/lib.rs`) with `exercise`'s
 /// tests: the student's package, or the one the test command builds from a starter.
 ///
-/// Its manifest points at the exercise's test files and its dev-dependencies by relative
-/// paths, has a `[workspace]` of its own (it is no member of the book's workspace), and the
-/// checkout's `Cargo.lock` is copied beside it so that it builds with the same crate versions.
+/// Its manifest points at the exercise's test files and its dependencies by relative paths
+/// (the library's, if it has any, and the checks'), has a `[workspace]` of its own (it is no
+/// member of the book's workspace), and the checkout's `Cargo.lock` is copied beside it so that
+/// it builds with the same crate versions.
 ///
 /// `kind` names what the package holds (`my`, `starter`, `solution`): packages of one exercise
 /// share the checkout's target folder, and cargo tells their builds apart by package name, not
@@ -210,11 +211,13 @@ impl ManifestFile {
     }
 }
 
-/// What a student's package takes from an exercise's manifest (the rest is cargo's business).
+/// What a student's package takes from an exercise's manifest (the rest is cargo's business):
+/// its library's dependencies (a crate whose trait the student implements: `futures`, for
+/// `Stream`) and its checks'.
 #[derive(Deserialize)]
 struct ExerciseManifest {
     #[serde(default)]
-    dependencies: Option<Spanned<toml::Table>>,
+    dependencies: BTreeMap<String, Spanned<toml::Value>>,
     #[serde(default, rename = "dev-dependencies")]
     dev_dependencies: BTreeMap<String, Spanned<toml::Value>>,
 }
@@ -235,11 +238,6 @@ struct WorkspaceTable {
 fn manifest(root: &Path, exercise: &Exercise, kind: &str, dest: &Path) -> Result<String, Error> {
     let exercise_file = ManifestFile::read(exercise.dir.join("Cargo.toml"))?;
     let exercise_manifest: ExerciseManifest = exercise_file.parse()?;
-    if let Some(dependencies) = &exercise_manifest.dependencies
-        && !dependencies.get_ref().is_empty()
-    {
-        return Err(exercise_file.refuse(dependencies.span(), ManifestProblem::Dependencies));
-    }
     let workspace_file = ManifestFile::read(root.join("Cargo.toml"))?;
     let workspace_deps = workspace_file.parse::<WorkspaceManifest>()?.workspace.dependencies;
     let mut out = format!(
@@ -256,26 +254,33 @@ fn manifest(root: &Path, exercise: &Exercise, kind: &str, dest: &Path) -> Result
         let stem = test.file_stem().and_then(|s| s.to_str()).unwrap_or_default();
         out.push_str(&format!("[[test]]\nname = \"{stem}\"\npath = \"{}\"\n\n", slashes(&relative(dest, &test))));
     }
-    out.push_str("[dev-dependencies]\n");
-    for (name, spec) in &exercise_manifest.dev_dependencies {
-        let (file, spec) = match spec.get_ref().get("workspace").and_then(toml::Value::as_bool) {
-            Some(true) => match workspace_deps.get(name) {
-                Some(spec) => (&workspace_file, spec),
-                None => {
-                    return Err(
-                        exercise_file.refuse(spec.span(), ManifestProblem::NotInWorkspace { name: name.clone() })
-                    );
-                }
-            },
-            _ => (&exercise_file, spec),
-        };
-        let Some(written) = dependency(spec.get_ref(), &exercise.dir, root, dest) else {
-            let problem = ManifestProblem::DependencySpec { name: name.clone(), spec: spec.get_ref().to_string() };
-            return Err(file.refuse(spec.span(), problem));
-        };
-        out.push_str(&format!("{name} = {written}\n"));
+    for (table, dependencies) in
+        [("dependencies", &exercise_manifest.dependencies), ("dev-dependencies", &exercise_manifest.dev_dependencies)]
+    {
+        if table == "dependencies" && dependencies.is_empty() {
+            continue;
+        }
+        out.push_str(&format!("[{table}]\n"));
+        for (name, spec) in dependencies {
+            let (file, spec) = match spec.get_ref().get("workspace").and_then(toml::Value::as_bool) {
+                Some(true) => match workspace_deps.get(name) {
+                    Some(spec) => (&workspace_file, spec),
+                    None => {
+                        let problem = ManifestProblem::NotInWorkspace { name: name.clone() };
+                        return Err(exercise_file.refuse(spec.span(), problem));
+                    }
+                },
+                _ => (&exercise_file, spec),
+            };
+            let Some(written) = dependency(spec.get_ref(), &exercise.dir, root, dest) else {
+                let problem = ManifestProblem::DependencySpec { name: name.clone(), spec: spec.get_ref().to_string() };
+                return Err(file.refuse(spec.span(), problem));
+            };
+            out.push_str(&format!("{name} = {written}\n"));
+        }
+        out.push('\n');
     }
-    out.push_str("\n# Its own workspace: the book's does not list it.\n[workspace]\n");
+    out.push_str("# Its own workspace: the book's does not list it.\n[workspace]\n");
     Ok(out)
 }
 

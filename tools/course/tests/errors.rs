@@ -184,18 +184,32 @@ fn a_lock_file_that_cannot_be_read_is_named_not_its_folder() {
 }
 
 #[test]
-fn an_exercise_with_dependencies_is_refused_at_the_line_of_its_table() {
+fn an_exercises_library_dependencies_are_its_packages_and_a_missing_one_is_refused_at_its_line() {
     let checkout = Checkout::new("dependencies");
-    checkout
-        .write("exercises/ch03-count/Cargo.toml", &format!("{EXERCISE_MANIFEST}\n[dependencies]\nfutures = \"0.3\"\n"));
+    checkout.write(
+        "exercises/ch03-count/Cargo.toml",
+        &format!("{EXERCISE_MANIFEST}\n[dependencies]\nfutures = \"0.3\"\nlistings.workspace = true\n"),
+    );
     let dest = checkout.path("my-exercises/ch03-count");
+    exercise::write_package(&checkout.root, &checkout.exercise(), "my", &dest, "x").unwrap();
+    let manifest = std::fs::read_to_string(dest.join("Cargo.toml")).unwrap();
+    assert!(
+        manifest.contains(
+            "[dependencies]\nfutures = \"0.3\"\nlistings = { path = \"../../tools/listings\" }\n\n[dev-dependencies]\n"
+        ),
+        "the library's dependencies, in a table of their own before the checks': {manifest}"
+    );
+    checkout.write(
+        "exercises/ch03-count/Cargo.toml",
+        &format!("{EXERCISE_MANIFEST}\n[dependencies]\nkept.workspace = true\n"),
+    );
     let error = exercise::write_package(&checkout.root, &checkout.exercise(), "my", &dest, "x").unwrap_err();
     assert_eq!(
         error,
         Error::Manifest {
             file: checkout.path("exercises/ch03-count/Cargo.toml"),
-            line: 8,
-            problem: ManifestProblem::Dependencies
+            line: 9,
+            problem: ManifestProblem::NotInWorkspace { name: "kept".into() }
         }
     );
 }

@@ -108,6 +108,17 @@ fn poll_next_answers_in_eax_0_for_the_end_1_for_an_item_in_edx_2_for_pending() {
 }
 
 #[test]
+fn poll_of_option_is_eight_bytes_and_has_no_tag_of_its_own() {
+    let poll = stage(Stage::TypeSizes, "std::task::Poll<std::option::Option<u32>>");
+    assert!(poll.text.starts_with("type: `std::task::Poll<std::option::Option<u32>>`: 8 bytes, alignment: 4 bytes\n"));
+    // No `discriminant:` line: `Poll` stores no tag, `Pending` is a value of `Option`'s tag.
+    assert!(!poll.text.contains("discriminant"), "{}", poll.text);
+    assert_eq!((size_of::<Poll<Option<u32>>>(), size_of::<Option<u32>>()), (8, 8));
+    assert_eq!(size_of::<Countdown>(), 8, "the hand-written stream: a u32 and a bool");
+    assert_stage_snapshot!("streams_poll_of_option", poll);
+}
+
+#[test]
 fn the_futures_stream_impl_forwards_to_the_same_machine_code() {
     let ours = asm("<ch10_async_today::streams::Countdown as ch10_async_today::streams::Stream>::poll_next");
     let futures = asm("ch10_async_today::crates::streams::<impl futures_core::stream::Stream for \
@@ -171,8 +182,11 @@ fn unfold_turns_the_value_into_the_future_in_place_by_writing_two_tags() {
     // Then it resumes the step future, by its state byte, through a jump table.
     assert!(code.contains(&"movzx ecx, byte ptr [rbx + 13]".to_owned()), "{listing}");
     assert_eq!(listing.jump_tables().len(), 1, "{listing}");
-    // The step future's first resume reads its argument at 4.
-    assert_eq!(block(&listing, ".LBB0_2")[0], "mov ecx, dword ptr [rbx + 4]", "{listing}");
+    // The step future's first resume reads its argument at 4, copies it to 8 (the body's own
+    // `next`, 4..8 of the future) and clears the `PendingOnce` at 12 (8 of the future).
+    let first = block(&listing, ".LBB0_2");
+    assert_eq!(first[..2], ["mov ecx, dword ptr [rbx + 4]", "mov dword ptr [rbx + 8], ecx"], "{listing}");
+    assert!(first.contains(&"mov byte ptr [rbx + 12], 0".to_owned()), "{listing}");
     // An item: back to `Value`, with the next state at 4; the item in `edx`, `eax` = 1.
     let item = block(&listing, ".LBB0_3");
     for line in ["mov dword ptr [rbx], 0", "mov dword ptr [rbx + 4], eax", "mov eax, 1"] {
@@ -182,8 +196,9 @@ fn unfold_turns_the_value_into_the_future_in_place_by_writing_two_tags() {
     assert!(block(&listing, ".LBB0_4").contains(&"mov byte ptr [rbx + 13], 3".to_owned()), "{listing}");
     // The end: `Empty`, and `eax` = 0.
     assert_eq!(block(&listing, ".LBB0_5")[1..3], ["mov dword ptr [rbx], 2", "xor eax, eax"], "{listing}");
-    // Polled again after the end, it panics.
-    assert!(listing.calls().contains(&"qword ptr [rip + core::panicking::panic@GOTPCREL]"), "{listing}");
+    // Polled again after the end (the tag is neither 0 nor 1), it panics.
+    assert_eq!(block(&listing, ".LBB0_1")[..2], ["cmp eax, 1", "jne .LBB0_6"], "{listing}");
+    assert_eq!(block(&listing, ".LBB0_6")[3], "call qword ptr [rip + core::panicking::panic@GOTPCREL]", "{listing}");
     assert_asm_snapshot!("streams_unfold_poll_next", listing);
 }
 
@@ -337,6 +352,33 @@ fn an_async_gen_block_compiles_only_with_rustc_bootstrap_and_answers_poll_next_a
         ["qword ptr [rip + core::panicking::panic_const::panic_const_async_gen_fn_resumed_panic@GOTPCREL]"],
         "only Panicked panics"
     );
+    // It is the generator's `poll_next`: the `dyn AsyncIterator` vtable's slot after drop, size
+    // and alignment holds it.
+    let boxed = listings::asm_of_file(
+        Path::new(ASYNC_GEN),
+        "ch10_streams_async_gen",
+        "boxed_countdown_gen",
+        &AsmOptions { data: true, ..AsmOptions::default() },
+        &flags,
+    )
+    .unwrap_or_else(|error| panic!("{error}"));
+    let vtable = boxed.data_after(".L__unnamed_1");
+    assert_eq!(
+        (vtable[0], vtable[2], vtable[3]),
+        (
+            "core::ptr::drop_in_place::<ch10_streams_async_gen::countdown_gen::{closure#0}>",
+            "ch10_streams_async_gen::countdown_gen::{closure#0}",
+            "<ch10_streams_async_gen::countdown_gen::{closure#0} as core::async_iter::async_iter::AsyncIterator>::size_hint",
+        ),
+        "{boxed}"
+    );
+    // The generator is 12 bytes, alignment 4; a new one has `from` at 0 and the state byte at 9
+    // set to 0, `Unresumed`.
+    let made = instructions(&boxed);
+    for line in ["mov edi, 12", "mov esi, 4", "mov dword ptr [rax], ebx", "mov byte ptr [rax + 9], 0"] {
+        assert!(made.contains(&line.to_owned()), "`{line}` not in:\n{boxed}");
+    }
+    assert_asm_snapshot!("streams_async_gen_boxed", boxed);
     // Without the features, the pinned compiler refuses the file.
     let refused = listings::asm_of_file(
         Path::new(ASYNC_GEN),
@@ -346,7 +388,13 @@ fn an_async_gen_block_compiles_only_with_rustc_bootstrap_and_answers_poll_next_a
         &CodegenFlags::default(),
     )
     .expect_err("stable 1.95.0 has no async gen");
-    assert!(refused.to_string().contains("E0658"), "{refused}");
+    let refusal = refused.to_string();
+    assert!(refusal.contains("error[E0658]: gen blocks are experimental"), "{refusal}");
+    assert!(refusal.contains("error[E0658]: `for await` loops are experimental"), "{refusal}");
+    // The tracking issues the page cites, as rustc names them.
+    for issue in ["issue #117078", "issue #79024", "issue #118898"] {
+        assert!(refusal.contains(issue), "{issue} not in:\n{refusal}");
+    }
     assert_asm_snapshot!("streams_async_gen_poll_next", listing);
 }
 
@@ -390,4 +438,29 @@ fn main() {
         .chain(["again: Ready(None)".to_owned(), "sum 6 in 4 polls".to_owned()])
         .collect();
     assert_eq!(String::from_utf8_lossy(&output.stdout).lines().collect::<Vec<_>>(), expected);
+}
+
+// ---- Pictures of the layouts the page shows -----------------------------------------------------
+
+/// Draws the layout of the type-sizes listing `name` (of `subject`), as `{{#type-sizes}}` shows
+/// it beside the table, and checks it against its snapshot `layout_<name>`.
+fn layout_picture(name: &str, subject: &str) -> pictures::layout::Layout {
+    let listing = stage(Stage::TypeSizes, subject);
+    let drawn = pictures::layout::Layout::of(&listing).unwrap_or_else(|error| panic!("{error}"));
+    pictures::assert_picture_snapshot!(&format!("layout_{name}"), drawn.picture(CHAPTER, name, &listing));
+    drawn
+}
+
+#[test]
+fn the_pictures_of_the_streams_layouts_put_each_field_where_the_tables_do() {
+    let poll = layout_picture("streams_poll_of_option", "std::task::Poll<std::option::Option<u32>>");
+    assert_eq!(poll.over("Ready", 0..8), Some("0"));
+    assert_eq!(poll.over("Pending", 0..8), None);
+    let step = layout_picture("streams_countdown_step", "{async fn body of streams::countdown_step()}");
+    assert_eq!(step.over("Suspend0", 8..9), Some("__awaitee"));
+    assert_eq!(step.over("Unresumed", 0..4), Some("next"));
+    let sum = layout_picture("streams_sum_countdown", "sum_countdown");
+    assert_eq!(sum.over("Suspend0", 16..24), Some("__awaitee"));
+    assert_eq!(sum.over("Suspend0", 8..16), Some("countdown"));
+    assert_eq!(sum.over("Unresumed", 28..29), Some("tag"));
 }

@@ -233,7 +233,14 @@ fn each_turn_stores_a_fresh_next_in_the_state_and_a_resume_polls_the_stored_one(
         block("bb0").statements.last().unwrap(),
         "switchInt(move _17) -> [0: bb1, 1: bb17, 2: bb16, 3: bb15, otherwise: bb8];"
     );
-    assert_eq!(block("bb1").terminator(), "goto -> bb2;");
+    assert_eq!(
+        block("bb1").statements,
+        [
+            "(((*_18) as variant#3).0: streams::Countdown) = move ((*_18).0: streams::Countdown);",
+            "(((*_18) as variant#3).1: u32) = const 0_u32;",
+            "goto -> bb2;",
+        ]
+    );
     // bb2: a fresh `Next`, borrowing the countdown that lives in the state.
     assert_eq!(
         block("bb2").statements,

@@ -16,6 +16,135 @@
 
 // ---- streams -----------------------------------------------------------------------------------
 
+/// Streams, with `std` alone: the trait's shape, a stream written by hand, the future that
+/// `next()` returns, and the `while let` loop that awaits it. Everything here is std-only so that
+/// the intermediate stages (HIR, MIR, type sizes), which compile this file alone, can list it;
+/// `crates::streams` sets the same stream beside `futures`' own trait and `unfold`.
+pub mod streams {
+    use std::future::Future;
+    use std::pin::Pin;
+    use std::task::{Context, Poll};
+
+    // ANCHOR: stream_trait
+    /// The shape of `futures::Stream` (`futures_core::stream::Stream`), written out: a `poll`
+    /// whose answer is `Poll<Option<Item>>`. `Ready(Some(item))` is an item, `Ready(None)` the
+    /// end, `Pending` "not yet, I will wake you".
+    pub trait Stream {
+        type Item;
+
+        fn poll_next(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Self::Item>>;
+    }
+    // ANCHOR_END: stream_trait
+
+    // ANCHOR: countdown
+    /// A stream written by hand: `from`, `from - 1`, …, `1`, then the end. Before each item it
+    /// is pending once (and wakes its task first), as a stream waiting on a socket would be.
+    #[derive(Debug)]
+    pub struct Countdown {
+        next: u32,
+        woken: bool,
+    }
+
+    impl Countdown {
+        pub fn new(from: u32) -> Countdown {
+            Countdown { next: from, woken: false }
+        }
+    }
+
+    impl Stream for Countdown {
+        type Item = u32;
+
+        fn poll_next(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<u32>> {
+            if self.next == 0 {
+                return Poll::Ready(None); // the end
+            }
+            if !self.woken {
+                self.woken = true;
+                cx.waker().wake_by_ref();
+                return Poll::Pending; // not yet
+            }
+            self.woken = false;
+            let item = self.next;
+            self.next -= 1;
+            Poll::Ready(Some(item)) // an item
+        }
+    }
+    // ANCHOR_END: countdown
+
+    // ANCHOR: next
+    /// What `futures::StreamExt::next` returns, with the same one field: a future that polls
+    /// the stream it borrows once per poll of its own, and is done at the first `Ready`.
+    #[derive(Debug)]
+    pub struct Next<'a, S: ?Sized> {
+        stream: &'a mut S,
+    }
+
+    impl<S: Stream + Unpin + ?Sized> Future for Next<'_, S> {
+        type Output = Option<S::Item>;
+
+        fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<S::Item>> {
+            Pin::new(&mut *self.stream).poll_next(cx)
+        }
+    }
+
+    /// `stream.next()`, as `futures::StreamExt` spells it.
+    pub trait StreamExt: Stream {
+        fn next(&mut self) -> Next<'_, Self>
+        where
+            Self: Unpin,
+        {
+            Next { stream: self }
+        }
+    }
+
+    impl<S: Stream + ?Sized> StreamExt for S {}
+    // ANCHOR_END: next
+
+    // ANCHOR: countdown_step
+    /// A leaf that is pending once, as `Countdown` is before each item (chapter 5's `YieldOnce`).
+    #[derive(Debug, Default)]
+    pub struct PendingOnce {
+        woken: bool,
+    }
+
+    impl Future for PendingOnce {
+        type Output = ();
+
+        fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<()> {
+            if self.woken {
+                return Poll::Ready(());
+            }
+            self.woken = true;
+            cx.waker().wake_by_ref();
+            Poll::Pending
+        }
+    }
+
+    /// One step of the countdown as `futures::stream::unfold` wants it: from the state, a
+    /// future of the next item and the next state, or of `None` at the end.
+    pub async fn countdown_step(next: u32) -> Option<(u32, u32)> {
+        if next == 0 {
+            return None;
+        }
+        PendingOnce::default().await;
+        Some((next, next - 1))
+    }
+    // ANCHOR_END: countdown_step
+}
+
+// ANCHOR: sum_countdown
+/// The loop people write for `for await`, which stable Rust does not have. (Outside the module so
+/// that the HIR listing, which lists the crate's top-level items, can show it alone.)
+pub async fn sum_countdown(mut countdown: streams::Countdown) -> u32 {
+    use streams::StreamExt as _;
+    let mut sum = 0;
+    while let Some(item) = countdown.next().await {
+        sum += item;
+    }
+    sum
+}
+// ANCHOR_END: sum_countdown
+
 // ---- futures too big for the stack -------------------------------------------------------------
 
 // ---- where Send comes from ---------------------------------------------------------------------
@@ -26,6 +155,40 @@ pub mod crates {
     // ---- #[async_trait] and trait_variant -------------------------------------------------------
 
     // ---- futures' streams -----------------------------------------------------------------------
+
+    /// The same countdown with `futures`: its `Stream` trait, implemented for the hand-written
+    /// stream, and a stream built by `futures::stream::unfold` from `countdown_step`.
+    pub mod streams {
+        use std::pin::Pin;
+        use std::task::{Context, Poll};
+
+        use crate::streams::{Countdown, countdown_step};
+
+        // ANCHOR: futures_stream
+        /// `futures::Stream` has the shape of this crate's `Stream`: the impl only forwards.
+        impl futures::Stream for Countdown {
+            type Item = u32;
+
+            fn poll_next(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<u32>> {
+                crate::streams::Stream::poll_next(self, cx)
+            }
+        }
+        // ANCHOR_END: futures_stream
+
+        // ANCHOR: countdown_unfold
+        /// The countdown again, built from a state (`from`) and a function from a state to a
+        /// future of the next item and state.
+        pub fn countdown_unfold(from: u32) -> impl futures::Stream<Item = u32> {
+            futures::stream::unfold(from, countdown_step)
+        }
+        // ANCHOR_END: countdown_unfold
+
+        /// The unfold countdown as a boxed `dyn Stream`, so that its `poll_next` is compiled
+        /// (into the vtable) and has machine code to list.
+        pub fn boxed_countdown_unfold(from: u32) -> Pin<Box<dyn futures::Stream<Item = u32>>> {
+            Box::pin(countdown_unfold(from))
+        }
+    }
 }
 
 // The book's chapter page: its Rust blocks are compiled and run as this crate's doc-tests, with

@@ -14,6 +14,21 @@
 
 // ---- recursion ---------------------------------------------------------------------------------
 
+// ANCHOR: recursion_depth
+/// Counts its own depth: `recursion_depth(n)` is `n`, reached through `n` nested calls, each of
+/// whose futures is boxed. Without the `Box::pin` the future would contain itself
+/// (rustc refuses it with E0733: the page's `compile_fail` block).
+pub async fn recursion_depth(n: u32) -> u32 {
+    if n == 0 { 0 } else { Box::pin(recursion_depth(n - 1)).await + 1 }
+}
+// ANCHOR_END: recursion_depth
+
+/// [`recursion_depth`]'s future as an executor holds a task: the trait object's vtable points at
+/// the resume function, so the crate compiles it to machine code at every opt-level.
+pub fn recursion_depth_task(n: u32) -> std::pin::Pin<Box<dyn Future<Output = u32>>> {
+    Box::pin(recursion_depth(n))
+}
+
 // ---- streams -----------------------------------------------------------------------------------
 
 // ---- futures too big for the stack -------------------------------------------------------------

@@ -10,3 +10,10 @@ fn the_boxed_recursions_future_is_drawn_with_an_8_byte_awaitee_in_suspend0() {
     assert_eq!(layout.over("Suspend0", 0..8), Some("__awaitee"));
     assert_eq!(layout.over("Unresumed", 0..8), None);
 }
+
+#[test]
+fn the_big_awaiters_future_is_drawn_as_a_tag_and_the_whole_32770_byte_future_it_awaits() {
+    let layout = pictures::assert_layout_picture!("big_awaiter");
+    assert_eq!(layout.over("Suspend0", 1..32771), Some("__awaitee"));
+    assert_eq!(layout.over("Unresumed", 0..1), Some("tag"));
+}

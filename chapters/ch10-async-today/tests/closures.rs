@@ -287,9 +287,8 @@ fn the_calls_receiver_is_shared_for_asyncfn_mutable_for_asyncfnmut_and_the_closu
     let receiver = |function: &str| {
         let mir = stage(Stage::Mir, &format!("{function}::{{closure#0}}"));
         let first = mir.text.lines().next().unwrap_or_default().to_owned();
-        let start = format!("(_1: ");
         let receiver =
-            first.split_once(&start).and_then(|(_, rest)| rest.split_once("{async closure@")).map(|(r, _)| r);
+            first.split_once("(_1: ").and_then(|(_, rest)| rest.split_once("{async closure@")).map(|(r, _)| r);
         (receiver.unwrap_or_else(|| panic!("{first}")).to_owned(), mir)
     };
     let (shared, reader) = receiver("async_reader");

@@ -1,0 +1,366 @@
+//! What the section "Async closures" says, checked on the pinned compiler: what an
+//! `async || {}` captures and lends, what a `|| async {}` must own instead, the sizes of both and
+//! of the futures their calls return, and which `AsyncFn*` trait each closure is called through.
+//! Each listing test asserts the page's claims about one listing (HIR, MIR or type sizes), then
+//! snapshots it (every name starts with `closures_`); the behaviour tests run the closures.
+
+use std::cell::RefCell;
+use std::ops::Range;
+use std::pin::{Pin, pin};
+use std::ptr;
+use std::rc::Rc;
+use std::task::{Context, Poll, Waker};
+
+use ch10_async_today::{async_consumer, async_logger, async_reader, call_twice, log_twice, log_twice_shared};
+use listings::{Part, Stage, StageListing, assert_part_snapshot, assert_stage_snapshot};
+
+const CHAPTER: &str = env!("CARGO_PKG_NAME");
+
+/// The library as the stages compile it: the types of closures and async blocks are named after
+/// where they stand in it.
+const LIBRARY: &str = include_str!("../src/lib.rs");
+
+fn stage(stage: Stage, subject: &str) -> StageListing {
+    listings::stage(CHAPTER, stage, subject).unwrap_or_else(|error| panic!("{error}"))
+}
+
+fn assert_contains_all(text: &str, pieces: &[&str]) {
+    for piece in pieces {
+        assert!(text.contains(piece), "`{piece}` missing from:\n{text}");
+    }
+}
+
+/// The one line of the library that contains `marker`, numbered from 1 as rustc numbers it.
+fn line_of(marker: &str) -> usize {
+    let lines: Vec<usize> =
+        LIBRARY.lines().enumerate().filter(|(_, line)| line.contains(marker)).map(|(index, _)| index + 1).collect();
+    assert_eq!(lines.len(), 1, "`{marker}` must be on exactly one line of src/lib.rs");
+    lines[0]
+}
+
+/// The type whose name starts with `kind@` and the place of `marker`'s line in the library, as
+/// the type-sizes stage names it, itself or inside another type's name:
+/// `{async closure body@chapters/ch10-async-today/src/lib.rs:44:24: 48:6}` is `("{async closure
+/// body", "async move |entry|")`. The test finds the name, so that code added above this section
+/// moves no test.
+fn type_at(kind: &str, marker: &str) -> String {
+    let start = format!("{kind}@chapters/{CHAPTER}/src/lib.rs:{}:", line_of(marker));
+    let mut found: Vec<String> = listings::stage_subjects(CHAPTER, Stage::TypeSizes)
+        .unwrap_or_else(|error| panic!("{error}"))
+        .iter()
+        .filter_map(|name| {
+            let at = name.find(&start)?;
+            let end = at + name[at..].find('}')? + 1;
+            Some(name[at..end].to_owned())
+        })
+        .collect();
+    found.sort();
+    found.dedup();
+    assert_eq!(found.len(), 1, "one type starting `{start}`: {found:?}");
+    found.remove(0)
+}
+
+/// The cells of the layout table's row over `bytes`, one per column.
+fn layout_row(layout: &StageListing, bytes: Range<u64>) -> Vec<String> {
+    let table = layout.layout.as_ref().expect("a type's listing has its layout");
+    table.row(bytes.clone()).unwrap_or_else(|| panic!("no row {bytes:?} in:\n{}", layout.text))
+}
+
+/// The type-sizes listing of the future of `call_twice` called with the closure that starts on
+/// the line of `marker`.
+fn call_twice_future(closure_kind: &str, marker: &str) -> StageListing {
+    let closure = type_at(closure_kind, marker);
+    stage(Stage::TypeSizes, &format!("{{async fn body of call_twice<{closure}>()}}"))
+}
+
+/// Polls `future` to the end with a waker that does nothing (each future here wakes itself
+/// before it answers `Pending`); its output and how many polls it took.
+fn run<F: Future>(future: F) -> (F::Output, usize) {
+    let mut future = pin!(future);
+    let mut cx = Context::from_waker(Waker::noop());
+    for polls in 1.. {
+        if let Poll::Ready(output) = future.as_mut().poll(&mut cx) {
+            return (output, polls);
+        }
+    }
+    unreachable!()
+}
+
+fn poll_once<F: Future>(future: Pin<&mut F>) -> Poll<F::Output> {
+    future.poll(&mut Context::from_waker(Waker::noop()))
+}
+
+// ---- Behaviour: the async closure keeps its log between calls -----------------------------------
+
+#[test]
+fn calling_the_async_closure_twice_grows_the_log_it_owns() {
+    let mut logger = async_logger(vec![10]);
+    // Each call's future is pending once (at `PendingOnce`), then answers the log's length.
+    assert_eq!(run(logger(1)), (2, 2));
+    assert_eq!(run(logger(2)), (3, 2), "the second call sees the first call's entry");
+    assert_eq!(run(log_twice()), (2, 3), "call_twice: one poll per pending call, and the last");
+}
+
+#[test]
+fn the_closure_returning_an_async_block_shares_its_log_through_a_clone_per_call() {
+    let log = Rc::new(RefCell::new(Vec::new()));
+    let mut future = Box::pin(log_twice_shared(Rc::clone(&log)));
+    assert!(poll_once(future.as_mut()).is_pending());
+    // Ours, the closure's, and the clone the first call's future owns.
+    assert_eq!(Rc::strong_count(&log), 3);
+    assert_eq!(*log.borrow(), [1]);
+    assert_eq!(run(future), (2, 2));
+    assert_eq!(*log.borrow(), [1, 2]);
+    assert_eq!(Rc::strong_count(&log), 1, "each future dropped its clone, and the closure its own");
+}
+
+/// The size of the future one `AsyncFnMut` call of `f` returns (the future is dropped unpolled).
+fn lent_future_size(f: &mut impl AsyncFnMut(u32) -> usize) -> usize {
+    size_of_val(&f(1))
+}
+
+/// The size of the future the one `AsyncFnOnce` call of `f` returns.
+fn owning_future_size(f: impl AsyncFnOnce(u32) -> usize) -> usize {
+    size_of_val(&f(1))
+}
+
+#[test]
+fn the_closure_is_its_24_byte_log_its_lent_future_16_bytes_and_the_future_of_a_call_by_value_32() {
+    let mut logger = async_logger(Vec::new());
+    assert_eq!(size_of_val(&logger), size_of::<Vec<u32>>());
+    assert_eq!(size_of_val(&logger), 24);
+    assert_eq!(lent_future_size(&mut logger), 16, "a pointer to the log, the entry, the awaitee, the tag");
+    assert_eq!(owning_future_size(logger), 32, "the log itself, the entry, the awaitee, the tag");
+}
+
+#[test]
+fn called_once_by_value_the_async_closure_gives_its_log_to_the_future() {
+    let logger = async_logger(vec![7, 8]);
+    // `AsyncFnOnce` consumes the closure: the future it returns owns the log, and still counts.
+    async fn call_once(f: impl AsyncFnOnce(u32) -> usize) -> usize {
+        f(9).await
+    }
+    assert_eq!(run(call_once(logger)).0, 3);
+}
+
+#[test]
+fn the_three_closures_run_as_their_traits_say() {
+    let reader = async_reader(vec!["await".to_owned(), "poll".to_owned()]);
+    // `AsyncFn`: two calls' futures alive at once, both borrowing the closure shared.
+    let (first, second) = (reader(0), reader(1));
+    assert_eq!((run(first).0, run(second).0), (5, 4));
+    let consumer = async_consumer(vec!["waker".to_owned()]);
+    assert_eq!(run(consumer()).0, ["waker"]);
+    // A `|| async {}` closure is an `AsyncFnMut` too, when its future owns what it uses.
+    let counted = Rc::new(RefCell::new(Vec::new()));
+    let plain = {
+        let counted = Rc::clone(&counted);
+        move |entry: u32| {
+            let counted = Rc::clone(&counted);
+            async move {
+                counted.borrow_mut().push(entry);
+                counted.borrow().len()
+            }
+        }
+    };
+    assert_eq!(run(call_twice(plain)).0, 2);
+}
+
+/// While `call_twice` waits on its first call, the future of that call (its `__awaitee`, at 56)
+/// holds the address of `call_twice`'s own copy of the closure (its local `f`, at 24), which is
+/// the address of the log the closure owns: the future `call_twice`'s `.await` polls points into
+/// the future that holds it.
+#[test]
+fn while_call_twice_waits_the_lent_future_points_at_the_closure_inside_the_same_future() {
+    let layout = call_twice_future("{async closure", "async move |entry|");
+    assert_eq!(layout_row(&layout, 24..48), ["", "local f", "local f"]);
+    assert_eq!(layout_row(&layout, 56..72), ["", "local __awaitee", "local __awaitee"]);
+    let lent = stage(Stage::TypeSizes, &type_at("{async closure body", "async move |entry|"));
+    assert_eq!(layout_row(&lent, 0..8), ["upvar _ref__log"; 4], "the lent future's first word is the borrow");
+
+    let mut future = Box::pin(call_twice(async_logger(Vec::new())));
+    assert!(poll_once(future.as_mut()).is_pending(), "suspended in the first call");
+    let base = ptr::from_ref(future.as_ref().get_ref()).cast::<u8>();
+    // SAFETY: the future is suspended at its first `.await`, so its `__awaitee` (bytes 56..72,
+    // the table above) is the first call's future, whose first word (the row 0..8 above) is an
+    // initialised, aligned pointer. Only its address is read.
+    let borrow = unsafe { base.add(56).cast::<*const Vec<u32>>().read() };
+    assert_eq!(borrow.addr(), base.addr() + 24, "the log, at the start of `local f`");
+    assert_eq!(run(future).0, 2);
+}
+
+// ---- HIR: an async closure is a closure whose body is a coroutine -------------------------------
+
+#[test]
+fn hir_of_the_async_closure_is_a_move_closure_around_a_coroutine_that_does_not_move() {
+    let hir = stage(Stage::Hir, "async_logger");
+    assert_contains_all(
+        &hir.text,
+        &[
+            "fn async_logger(mut log: Vec<u32>)",
+            "move |entry|\n        |mut _task_context: ResumeTy|",
+            "let entry = entry;",
+            "log.push(entry);",
+        ],
+    );
+    assert!(!hir.text.contains("move |mut _task_context"), "the coroutine borrows: {}", hir.text);
+    assert_stage_snapshot!("closures_async_logger", hir);
+}
+
+#[test]
+fn hir_of_the_closure_returning_an_async_block_moves_a_fresh_rc_into_the_coroutine() {
+    let hir = stage(Stage::Hir, "log_twice_shared");
+    assert_contains_all(
+        &hir.text,
+        &[
+            "call_twice(move |entry|",
+            "let log = std::rc::Rc::clone(&log);\n                                        move |mut _task_context: ResumeTy|",
+        ],
+    );
+    assert_stage_snapshot!("closures_log_twice_shared", hir);
+}
+
+// ---- MIR: the captures, the call that lends, the two bodies --------------------------------------
+
+#[test]
+fn mir_of_async_logger_builds_a_closure_whose_one_capture_is_the_log() {
+    let mir = stage(Stage::Mir, "async_logger");
+    let closure = type_at("{async closure", "async move |entry|");
+    assert_contains_all(&mir.text, &[&format!("fn async_logger(_1: Vec<u32>) -> {closure} {{"), "} { log: move _1 };"]);
+    assert_stage_snapshot!("closures_async_logger_captures", mir);
+}
+
+#[test]
+fn mir_of_the_call_borrows_the_log_from_the_closure_and_puts_the_borrow_in_the_future() {
+    let mir = stage(Stage::Mir, "async_logger::{closure#0}");
+    let closure = type_at("{async closure", "async move |entry|");
+    let body = type_at("{async closure body", "async move |entry|");
+    assert_contains_all(
+        &mir.text,
+        &[
+            &format!("fn async_logger::{{closure#0}}(_1: &mut {closure}, _2: u32) -> {body} {{"),
+            "_3 = &mut ((*_1).0: std::vec::Vec<u32>);",
+            "{ entry: copy _2, log: move _3 };",
+        ],
+    );
+    assert_stage_snapshot!("closures_async_logger_call", mir);
+}
+
+/// The first lines of a MIR body: its signature and what its `debug` lines say of the captures.
+fn debug_lines(mir: &StageListing, name: &str) -> Part {
+    let last = mir.text.lines().position(|line| line.trim_start().starts_with("let ")).expect("a first local");
+    Part::of_stage(mir, name, 1..=last)
+}
+
+#[test]
+fn the_body_reaches_the_log_through_a_borrow_and_the_by_move_body_holds_and_drops_it() {
+    let by_ref = stage(Stage::Mir, "async_logger::{closure#0}::{closure#0}");
+    let by_move = stage(Stage::Mir, "async_logger::{closure#0}::{synthetic#0}");
+    let body = type_at("{async closure body", "async move |entry|");
+    for (mir, name) in
+        [(&by_ref, "async_logger::{closure#0}::{closure#0}"), (&by_move, "async_logger::{closure#0}::{synthetic#0}")]
+    {
+        // The same coroutine type by name: the by-move body is a copy of the other, retyped.
+        let signature = format!("fn {name}(_1: Pin<&mut {body}>, _2: &mut Context<'_>) -> Poll<usize> {{");
+        assert!(mir.text.starts_with(&signature), "{}", mir.text);
+    }
+    let shown_by_ref = debug_lines(&by_ref, "captures");
+    let shown_by_move = debug_lines(&by_move, "captures");
+    assert!(
+        shown_by_ref.text.contains("debug log => (*((*_19).1: &mut std::vec::Vec<u32>));"),
+        "{}",
+        shown_by_ref.text
+    );
+    assert!(shown_by_move.text.contains("debug log => ((*_18).1: std::vec::Vec<u32>);"), "{}", shown_by_move.text);
+    // Only the owner drops the log: the by-move body, when it finishes or unwinds.
+    let drops = |mir: &StageListing| mir.text.matches("drop(((*_18).1: std::vec::Vec<u32>))").count();
+    assert_eq!((drops(&by_ref), drops(&by_move)), (0, 2));
+    assert!(!by_ref.text.contains("drop("), "{}", by_ref.text);
+    assert_stage_snapshot!("closures_by_ref_body", by_ref);
+    assert_part_snapshot!("closures_by_ref_body", shown_by_ref);
+    assert_stage_snapshot!("closures_by_move_body", by_move);
+    assert_part_snapshot!("closures_by_move_body", shown_by_move);
+}
+
+#[test]
+fn the_calls_receiver_is_shared_for_asyncfn_mutable_for_asyncfnmut_and_the_closure_itself_for_asyncfnonce() {
+    // The type of the first argument of the call, `_1`, up to the closure's type.
+    let receiver = |function: &str| {
+        let mir = stage(Stage::Mir, &format!("{function}::{{closure#0}}"));
+        let first = mir.text.lines().next().unwrap_or_default().to_owned();
+        let receiver =
+            first.split_once("(_1: ").and_then(|(_, rest)| rest.split_once("{async closure@")).map(|(r, _)| r);
+        (receiver.unwrap_or_else(|| panic!("{first}")).to_owned(), mir)
+    };
+    let (shared, reader) = receiver("async_reader");
+    let (mutable, _) = receiver("async_logger");
+    let (owned, consumer) = receiver("async_consumer");
+    assert_eq!([shared.as_str(), mutable.as_str(), owned.as_str()], ["&", "&mut ", ""]);
+    // The reader lends a shared borrow of its names; the consumer moves them into the future.
+    assert!(reader.text.contains("= &((*_1).0: std::vec::Vec<std::string::String>);"), "{}", reader.text);
+    assert!(consumer.text.contains("{ names: move (_1.0: std::vec::Vec<std::string::String>) };"), "{}", consumer.text);
+    assert_stage_snapshot!("closures_async_reader_call", reader);
+    assert_stage_snapshot!("closures_async_consumer_call", consumer);
+}
+
+#[test]
+fn only_the_closures_whose_calls_can_lend_have_a_by_move_body() {
+    let bodies = listings::stage_subjects(CHAPTER, Stage::Mir).unwrap_or_else(|error| panic!("{error}"));
+    let has = |name: &str| bodies.iter().any(|body| body == name);
+    assert!(has("async_logger::{closure#0}::{synthetic#0}"));
+    assert!(has("async_reader::{closure#0}::{synthetic#0}"));
+    assert!(has("async_consumer::{closure#0}::{closure#0}"));
+    assert!(!has("async_consumer::{closure#0}::{synthetic#0}"), "its one body already owns: {bodies:?}");
+}
+
+// ---- Type sizes ------------------------------------------------------------------------------------
+
+#[test]
+fn the_lent_future_is_16_bytes_a_borrow_of_the_log_then_the_entry() {
+    let layout = stage(Stage::TypeSizes, &type_at("{async closure body", "async move |entry|"));
+    let future = layout.layout.as_ref().expect("a layout");
+    assert_eq!((future.size, future.align), (16, 8));
+    assert_eq!(layout_row(&layout, 0..8), ["upvar _ref__log"; 4]);
+    assert_eq!(layout_row(&layout, 8..12), ["upvar entry"; 4]);
+    assert_eq!(layout_row(&layout, 12..13), ["", "local __awaitee"]);
+    assert_eq!(layout_row(&layout, 13..16), ["tag or padding"; 4], "the print-out does not place the tag");
+    assert!(layout.text.contains("upvar `._ref__log`: 8 bytes, offset: 0 bytes"), "{}", layout.text);
+    assert_stage_snapshot!("closures_logger_future", layout);
+}
+
+#[test]
+fn the_async_block_is_16_bytes_too_its_first_word_an_rc_it_owns() {
+    let layout = stage(Stage::TypeSizes, &type_at("{async block", "async move {"));
+    let future = layout.layout.as_ref().expect("a layout");
+    assert_eq!((future.size, future.align), (16, 8));
+    assert_eq!(layout_row(&layout, 0..8), ["upvar log"; 4]);
+    assert_eq!(layout_row(&layout, 8..12), ["upvar entry"; 4]);
+    assert_eq!(layout_row(&layout, 12..13), ["", "local __awaitee"]);
+    assert_stage_snapshot!("closures_shared_future", layout);
+}
+
+#[test]
+fn call_twices_future_holds_the_24_byte_closure_twice_and_the_16_byte_lent_future() {
+    let layout = call_twice_future("{async closure", "async move |entry|");
+    let future = layout.layout.as_ref().expect("a layout");
+    assert_eq!(future.size, 72);
+    assert_eq!(layout_row(&layout, 0..24), ["upvar f"; 5]);
+    assert_eq!(layout_row(&layout, 24..48), ["", "local f", "local f"]);
+    assert_eq!(layout_row(&layout, 56..72), ["", "local __awaitee", "local __awaitee"]);
+    let lent = type_at("{async closure body", "async move |entry|");
+    assert!(layout.text.contains(&format!("local `.__awaitee`: 16 bytes, alignment: 8 bytes, type: {lent}")));
+    assert_stage_snapshot!("closures_call_twice", layout);
+}
+
+#[test]
+fn rustc_prints_a_closures_size_without_its_captures_and_no_layout_for_an_async_closure() {
+    let plain = stage(Stage::TypeSizes, &type_at("{closure", "call_twice(move |entry| {"));
+    assert_eq!(plain.text.lines().take(2).collect::<Vec<_>>()[1], "    end padding: 8 bytes", "{}", plain.text);
+    assert_eq!(plain.layout.as_ref().map(|layout| layout.size), Some(8), "the Rc");
+    let closure = type_at("{async closure", "async move |entry|");
+    // Only the types that hold the async closure are printed, as the call_twice future above.
+    let wrapped = stage(Stage::TypeSizes, &format!("std::mem::ManuallyDrop<{closure}>"));
+    assert_eq!(wrapped.layout.as_ref().map(|layout| layout.size), Some(24));
+    let subjects = listings::stage_subjects(CHAPTER, Stage::TypeSizes).unwrap_or_else(|error| panic!("{error}"));
+    assert!(!subjects.contains(&closure), "{closure} has no print-out of its own");
+}

@@ -8,33 +8,35 @@
 //! same name): every listing's Compiler Explorer link carries this file, and the intermediate
 //! stages compile it alone, with the feature off.
 
-// ---- async fn in traits ------------------------------------------------------------------------
+// ---- the chapter's leaf ------------------------------------------------------------------------
 
-// ---- async closures ----------------------------------------------------------------------------
-
-// ANCHOR: pending_once
+// ANCHOR: yield_once
 /// A leaf future that is pending exactly once, waking its own task first, then ready: one
-/// suspension point wherever it is awaited (chapter 5's `YieldOnce` under another name, so that
-/// this section's code stands alone).
+/// suspension point wherever it is awaited, as a socket not yet readable would be (chapter 5's
+/// `YieldOnce`, copied: a chapter's library needs nothing but `std`). Every section's code awaits
+/// it; paths are written in full, so that the sections' code imports nothing for another.
 #[derive(Debug, Default)]
-pub struct PendingOnce {
-    polled: bool,
+pub struct YieldOnce {
+    yielded: bool,
 }
 
-// Paths in full: the sections of this file are written apart, and none imports for another.
-impl std::future::Future for PendingOnce {
+impl std::future::Future for YieldOnce {
     type Output = ();
 
     fn poll(mut self: std::pin::Pin<&mut Self>, cx: &mut std::task::Context<'_>) -> std::task::Poll<()> {
-        if self.polled {
+        if self.yielded {
             return std::task::Poll::Ready(());
         }
-        self.polled = true;
+        self.yielded = true;
         cx.waker().wake_by_ref();
         std::task::Poll::Pending
     }
 }
-// ANCHOR_END: pending_once
+// ANCHOR_END: yield_once
+
+// ---- async fn in traits ------------------------------------------------------------------------
+
+// ---- async closures ----------------------------------------------------------------------------
 
 // ANCHOR: async_logger
 /// An async closure that owns a log. Each call's future pushes `entry` onto that log, waits
@@ -43,7 +45,7 @@ impl std::future::Future for PendingOnce {
 pub fn async_logger(mut log: Vec<u32>) -> impl AsyncFnMut(u32) -> usize {
     async move |entry| {
         log.push(entry);
-        PendingOnce::default().await;
+        crate::YieldOnce::default().await;
         log.len()
     }
 }
@@ -70,7 +72,7 @@ pub async fn log_twice_shared(log: std::rc::Rc<std::cell::RefCell<Vec<u32>>>) ->
         let log = std::rc::Rc::clone(&log);
         async move {
             log.borrow_mut().push(entry);
-            PendingOnce::default().await;
+            crate::YieldOnce::default().await;
             log.borrow().len()
         }
     })
@@ -194,32 +196,13 @@ pub mod streams {
     // ANCHOR_END: next
 
     // ANCHOR: countdown_step
-    /// A leaf that is pending once, as `Countdown` is before each item (chapter 5's `YieldOnce`).
-    #[derive(Debug, Default)]
-    pub struct PendingOnce {
-        woken: bool,
-    }
-
-    impl Future for PendingOnce {
-        type Output = ();
-
-        fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<()> {
-            if self.woken {
-                return Poll::Ready(());
-            }
-            self.woken = true;
-            cx.waker().wake_by_ref();
-            Poll::Pending
-        }
-    }
-
     /// One step of the countdown as `futures::stream::unfold` wants it: from the state, a
     /// future of the next item and the next state, or of `None` at the end.
     pub async fn countdown_step(next: u32) -> Option<(u32, u32)> {
         if next == 0 {
             return None;
         }
-        PendingOnce::default().await;
+        crate::YieldOnce::default().await;
         Some((next, next - 1))
     }
     // ANCHOR_END: countdown_step
@@ -240,26 +223,6 @@ pub async fn sum_countdown(mut countdown: streams::Countdown) -> u32 {
 
 // ---- futures too big for the stack -------------------------------------------------------------
 
-/// A leaf future that is pending exactly once, and wakes its own task before it says so: where
-/// a real program would wait for a socket (chapter 5's `YieldOnce`, under a name of this section).
-#[derive(Debug, Default)]
-pub struct BigWait {
-    waited: bool,
-}
-
-impl Future for BigWait {
-    type Output = ();
-
-    fn poll(mut self: std::pin::Pin<&mut Self>, cx: &mut std::task::Context<'_>) -> std::task::Poll<()> {
-        if self.waited {
-            return std::task::Poll::Ready(());
-        }
-        self.waited = true;
-        cx.waker().wake_by_ref();
-        std::task::Poll::Pending
-    }
-}
-
 // ANCHOR: big_buffer
 /// How many bytes [`big_buffer`] holds across its await: 32 KiB, twice the size from which
 /// `clippy::large_futures` warns.
@@ -270,7 +233,7 @@ pub async fn big_buffer() -> u8 {
     let mut buffer = [0u8; BIG];
     // Stands for the read that fills the buffer: hides its bytes from the optimiser.
     std::hint::black_box(&mut buffer);
-    BigWait::default().await;
+    crate::YieldOnce::default().await;
     buffer[BIG - 1]
 }
 // ANCHOR_END: big_buffer

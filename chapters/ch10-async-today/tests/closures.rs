@@ -95,7 +95,7 @@ fn poll_once<F: Future>(future: Pin<&mut F>) -> Poll<F::Output> {
 #[test]
 fn calling_the_async_closure_twice_grows_the_log_it_owns() {
     let mut logger = async_logger(vec![10]);
-    // Each call's future is pending once (at `PendingOnce`), then answers the log's length.
+    // Each call's future is pending once (at `YieldOnce`), then answers the log's length.
     assert_eq!(run(logger(1)), (2, 2));
     assert_eq!(run(logger(2)), (3, 2), "the second call sees the first call's entry");
     assert_eq!(run(log_twice()), (2, 3), "call_twice: one poll per pending call, and the last");

@@ -183,7 +183,7 @@ fn unfold_turns_the_value_into_the_future_in_place_by_writing_two_tags() {
     assert!(code.contains(&"movzx ecx, byte ptr [rbx + 13]".to_owned()), "{listing}");
     assert_eq!(listing.jump_tables().len(), 1, "{listing}");
     // The step future's first resume reads its argument at 4, copies it to 8 (the body's own
-    // `next`, 4..8 of the future) and clears the `PendingOnce` at 12 (8 of the future).
+    // `next`, 4..8 of the future) and clears the `YieldOnce` at 12 (8 of the future).
     let first = block(&listing, ".LBB0_2");
     assert_eq!(first[..2], ["mov ecx, dword ptr [rbx + 4]", "mov dword ptr [rbx + 8], ecx"], "{listing}");
     assert!(first.contains(&"mov byte ptr [rbx + 12], 0".to_owned()), "{listing}");
@@ -335,7 +335,7 @@ fn an_async_gen_block_compiles_only_with_rustc_bootstrap_and_answers_poll_next_a
     )
     .unwrap_or_else(|error| panic!("{error}"));
     assert!(listing.command.starts_with("RUSTC_BOOTSTRAP=1 rustc "), "{}", listing.command);
-    // The state byte is at 9 (`from` at 0, `next` at 4, the `PendingOnce` at 8), and the jump
+    // The state byte is at 9 (`from` at 0, `next` at 4, the `YieldOnce` at 8), and the jump
     // table has a target for each of the five states.
     assert_eq!(instructions(&listing)[2], "movzx eax, byte ptr [rdi + 9]", "{listing}");
     let [table] = &listing.jump_tables()[..] else { panic!("one jump table:\n{listing}") };
@@ -345,7 +345,7 @@ fn an_async_gen_block_compiles_only_with_rustc_bootstrap_and_answers_poll_next_a
     // item in `edx` and `eax` = 1, and the state 4.
     let item = block(&listing, ".LBB0_6");
     assert_eq!(item[2..6], ["mov edx, dword ptr [rbx + 4]", "mov eax, 1", "mov cl, 4", "mov byte ptr [rbx + 9], cl"]);
-    // The await of `PendingOnce`, pending: the wake (slot 16 of the waker's vtable), `eax` = 2,
+    // The await of `YieldOnce`, pending: the wake (slot 16 of the waker's vtable), `eax` = 2,
     // the state 3.
     let pending = block(&listing, ".LBB0_7");
     assert_eq!(pending[4..8], ["call qword ptr [rcx + 16]", "mov eax, 2", "mov cl, 3", "mov byte ptr [rbx + 9], cl"]);

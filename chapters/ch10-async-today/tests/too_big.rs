@@ -120,7 +120,7 @@ fn at_opt_level_3_the_awaiter_builds_the_buffer_in_place_in_its_own_future_with_
     assert!(!code.iter().any(|(mnemonic, operands)| *mnemonic == "sub" && operands.starts_with("rsp")), "{listing}");
     // `big_buffer`'s resume function is inlined, and its buffer zeroed where the layout puts it:
     // the awaitee at 1, the buffer 1 byte into it. The offsets are the layout's, so the sizes are
-    // too: `BigWait` at 1 + 32769 = 32770, the last byte of the 32771.
+    // too: `YieldOnce` at 1 + 32769 = 32770, the last byte of the 32771.
     let zero = [("lea", "r14, [rbx + 2]"), ("mov", "edx, 32768"), ("mov", "rdi, r14"), ("xor", "esi, esi")];
     assert!(has_run(&listing, &zero), "{listing}");
     assert!(code.contains(&("mov", "byte ptr [rbx + 32770], 0")), "{listing}");

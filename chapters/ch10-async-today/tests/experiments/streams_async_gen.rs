@@ -17,7 +17,7 @@ pub fn countdown_gen(from: u32) -> impl AsyncIterator<Item = u32> {
     async gen move {
         let mut next = from;
         while next > 0 {
-            PendingOnce::default().await;
+            YieldOnce::default().await;
             yield next;
             next -= 1;
         }
@@ -42,14 +42,14 @@ pub async fn sum_gen(from: u32) -> u32 {
 }
 // ANCHOR_END: sum_gen
 
-/// A leaf that is pending once (the library's `streams::PendingOnce`, again: this file is
+/// A leaf that is pending once (the library's `YieldOnce`, again: this file is
 /// compiled on its own).
 #[derive(Default)]
-pub struct PendingOnce {
+pub struct YieldOnce {
     woken: bool,
 }
 
-impl Future for PendingOnce {
+impl Future for YieldOnce {
     type Output = ();
 
     fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<()> {

@@ -12,10 +12,11 @@ const LIBRARY: &str = include_str!("../src/lib.rs");
 /// The type the stage names after the place of `marker`'s line in the library (as in
 /// `tests/closures.rs`, which snapshots the listings these are drawn from).
 fn type_at(kind: &str, marker: &str) -> String {
-    let lines: Vec<usize> =
-        LIBRARY.lines().enumerate().filter(|(_, line)| line.contains(marker)).map(|(index, _)| index + 1).collect();
-    assert_eq!(lines.len(), 1, "`{marker}` on one line of src/lib.rs");
-    let start = format!("{kind}@chapters/{CHAPTER}/src/lib.rs:{}:", lines[0]);
+    // The line on which the marker ends (it may span lines), as in `tests/closures.rs`.
+    let found: Vec<usize> = LIBRARY.match_indices(marker).map(|(at, _)| at).collect();
+    assert_eq!(found.len(), 1, "`{marker}` must occur exactly once in src/lib.rs");
+    let line = LIBRARY[..found[0] + marker.len()].lines().count();
+    let start = format!("{kind}@chapters/{CHAPTER}/src/lib.rs:{line}:");
     let subjects = listings::stage_subjects(CHAPTER, Stage::TypeSizes).unwrap_or_else(|error| panic!("{error}"));
     let name = subjects.iter().find_map(|name| {
         let at = name.find(&start)?;
@@ -45,7 +46,10 @@ fn the_lent_future_is_drawn_with_the_borrow_of_the_log_first_then_the_entry() {
 
 #[test]
 fn the_async_blocks_future_is_drawn_with_the_rc_it_owns_where_the_other_has_its_borrow() {
-    let layout = layout_picture(&type_at("{async block", "async move {"), "closures_shared_future");
+    let layout = layout_picture(
+        &type_at("{async block", "std::rc::Rc::clone(&log);\n        async move {"),
+        "closures_shared_future",
+    );
     assert_eq!(layout.over("Unresumed", 0..8), Some("log"));
     assert_eq!(layout.over("Suspend0", 12..13), Some("__awaitee"));
 }

@@ -13,7 +13,7 @@
 # it). Build and use it from the checkout's root:
 #
 #   docker build --platform linux/amd64 -t under-the-await .
-#   docker run --rm -it -v "$PWD":/book -w /book under-the-await ci/student-setup
+#   docker run --rm -it -v "$PWD":/book -w /book -e CARGO_TARGET_DIR=/book/target/container under-the-await ci/student-setup
 #
 # (podman takes the same arguments.) .devcontainer/devcontainer.json opens the checkout in it.
 FROM --platform=linux/amd64 docker.io/library/debian:bookworm

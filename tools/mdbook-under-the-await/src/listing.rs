@@ -254,15 +254,25 @@ impl Render for Asm {
         let source = std::fs::read_to_string(&source_path).map_err(|e| Error::read(&source_path, workspace, &e))?;
         let options = flags.compiler_explorer_options(&chapter.edition().map_err(Error::Chapter)?);
         let explorer = compiler_explorer::link(&source, stored.provenance.release(), &options);
+        let crate_name = chapter.slug.replace('-', "_");
+        let needs_dependencies = standalone_file(stored.command.as_deref()).is_none()
+            && crate::single_file::needs_dependencies(&stored.provenance.subject, &crate_name, &source);
         Ok(Expansion::Markdown(asm_figure(
             &format!("listing-{}-{name}", chapter.slug),
             &asm_html::render(&lines, &placed),
             &notes::markdown_list(notes),
-            &match flags.needs_bootstrap() {
+            &match (flags.needs_bootstrap(), needs_dependencies) {
                 // Compiler Explorer's rustc of this release is a stable one, which refuses `-Z`
                 // and cannot be given RUSTC_BOOTSTRAP=1: a link would open an error.
-                true => format!("{} · not on Compiler Explorer (its stable rustc refuses -Z flags)", caption(&stored)),
-                false => format!(
+                (true, _) => {
+                    format!("{} · not on Compiler Explorer (its stable rustc refuses -Z flags)", caption(&stored))
+                }
+                // The link carries `src/lib.rs` alone, where this code is not.
+                (false, true) => format!(
+                    "{} · not on Compiler Explorer (it needs the chapter's dependencies, and a link carries one file)",
+                    caption(&stored)
+                ),
+                (false, false) => format!(
                     "{} · <a class=\"compiler-explorer\" href=\"{explorer}\">Open in Compiler Explorer</a>",
                     caption(&stored)
                 ),

@@ -29,15 +29,22 @@ pub enum Error {
 
     /// A chapter has hundreds of types: the message names the closest few of the `known`, and
     /// the command that lists them all.
+    /// `named_by` is how `cargo xtask` names the crate: `ch01`, `--manifest-path PATH`.
     #[error(
-        "no {} `{given}` in {chapter}{}; `cargo xtask {} {} --list` lists all {}",
+        "no {} `{given}` in {chapter}{}; `cargo xtask {} {named_by} --list` lists all {}",
         stage.row().noun,
         closest_hint(closest),
         stage.name(),
-        crate::provenance::chapter_short_name(chapter),
         known.len()
     )]
-    UnknownSubject { given: String, chapter: String, stage: crate::Stage, closest: Vec<String>, known: Vec<String> },
+    UnknownSubject {
+        given: String,
+        chapter: String,
+        named_by: String,
+        stage: crate::Stage,
+        closest: Vec<String>,
+        known: Vec<String>,
+    },
 
     /// `what` is plural: `functions`, `MIR bodies`. Each candidate is spelled as it may be
     /// asked for.
@@ -63,6 +70,22 @@ pub enum Error {
 
     #[error("cannot write {path}: {reason}")]
     Write { path: String, reason: String },
+
+    /// A command line that names too much or too little (`cargo xtask`'s own check).
+    #[error("{message}")]
+    Usage { message: String },
+
+    #[error("no Cargo.toml at {path}: `--manifest-path` names the Cargo.toml of the crate to compile")]
+    NoManifest { path: String },
+
+    #[error(
+        "{path} is a workspace's manifest, not a package's: give the Cargo.toml of one of its packages{}",
+        members_hint(members)
+    )]
+    NotAPackage { path: String, members: Vec<String> },
+
+    #[error("the package {package} ({path}) has no library: the tools compile a crate's library, `src/lib.rs`")]
+    NoLibrary { path: String, package: String },
 
     #[error("{path} is not a manifest this tool can read: {reason}")]
     Manifest { path: String, reason: String },
@@ -389,6 +412,13 @@ pub enum LayoutProblem {
     FieldCells { field: String, cells: usize, fields: usize },
     #[error("`{field}` ends at byte {end}, past the type's {size} bytes")]
     FieldPastEnd { field: String, end: u128, size: u64 },
+}
+
+fn members_hint(members: &[String]) -> String {
+    match members {
+        [] => String::new(),
+        members => format!(" ({})", members.join(", ")),
+    }
 }
 
 fn closest_hint(closest: &[String]) -> String {

@@ -34,14 +34,17 @@ fn stage_command(row: &StageRow) -> clap::Command {
 enum Assembly {
     /// Print the x86-64 assembly of a chapter's function, exactly as the book shows it.
     Asm {
-        /// The chapter: `ch01-the-experiment`, `ch01_the_experiment` or `ch01`.
-        chapter: String,
+        /// The chapter: `ch01-the-experiment`, `ch01_the_experiment` or `ch01` (none with
+        /// `--manifest-path`).
+        #[arg(value_name = "CHAPTER")]
+        chapter: Option<String>,
         /// The function, demangled: `hello_world::{{closure}}`, `DummyFuture::poll`, or a full
         /// path such as `ch01_the_experiment::noop_waker::noop_clone`.
-        #[arg(required_unless_present = "list")]
         function: Option<String>,
+        #[command(flatten)]
+        manifest: ManifestPath,
         /// List the functions that have code of their own in the chapter, instead.
-        #[arg(long, conflicts_with = "function")]
+        #[arg(long)]
         list: bool,
         /// Interleave the chapter's Rust source lines as `;` comments.
         #[arg(long)]
@@ -104,18 +107,59 @@ enum Command {
     },
 }
 
-// The arguments of every stage's subcommand: `cargo xtask mir ch01 'hello_world::{closure#0}'`.
+// The arguments of every stage's subcommand: `cargo xtask mir ch01 'hello_world::{closure#0}'`,
+// `cargo xtask mir --manifest-path samples/tokio-service/Cargo.toml 'lookup::{closure#0}'`.
 // (A doc comment here would become the subcommand's `about`.)
 #[derive(Args)]
 struct StageArgs {
-    /// The chapter: `ch01-the-experiment`, `ch01_the_experiment` or `ch01`.
-    chapter: String,
+    /// The chapter: `ch01-the-experiment`, `ch01_the_experiment` or `ch01` (none with
+    /// `--manifest-path`).
+    #[arg(value_name = "CHAPTER")]
+    chapter: Option<String>,
     /// The MIR body, HIR item or type to show (`--list` lists them).
-    #[arg(required_unless_present = "list")]
     subject: Option<String>,
     /// List what the stage has for the chapter, instead.
-    #[arg(long, conflicts_with = "subject")]
+    #[arg(long)]
     list: bool,
+    #[command(flatten)]
+    manifest: ManifestPath,
+}
+
+// A crate outside the book, for every command that compiles one. (No doc comment: see above.)
+#[derive(Args)]
+struct ManifestPath {
+    /// A crate outside the book instead of a chapter: its Cargo.toml. It is compiled with the
+    /// chapters' flags into <target>/under-the-await/foreign/<package>-<digest of the path>/.
+    #[arg(long, value_name = "PATH")]
+    manifest_path: Option<std::path::PathBuf>,
+}
+
+/// What a command is asked about: the crate and, unless it lists, the subject. The two words
+/// before it are `CHAPTER SUBJECT`, or with `--manifest-path` the subject alone.
+fn crate_and_subject(
+    chapter: Option<String>,
+    subject: Option<String>,
+    manifest: &ManifestPath,
+    list: bool,
+    what: &str,
+) -> Result<(listings::Crate, Option<String>), listings::Error> {
+    let usage = |message: String| listings::Error::Usage { message };
+    let (chapter, subject) = match (&manifest.manifest_path, chapter, subject) {
+        (Some(_), Some(subject), None) => (None, Some(subject)),
+        (Some(_), None, None) => (None, None),
+        (Some(_), Some(chapter), Some(_)) => {
+            return Err(usage(format!("`{chapter}`: with --manifest-path, name no chapter, only the {what}")));
+        }
+        (None, chapter, subject) => (chapter, subject),
+        (Some(_), None, Some(_)) => unreachable!("clap fills the first word first"),
+    };
+    match (list, &subject) {
+        (true, Some(subject)) => return Err(usage(format!("`{subject}`: --list takes no {what}"))),
+        (false, None) => return Err(usage(format!("name the {what} to show, or ask for --list"))),
+        _ => {}
+    }
+    let krate = listings::Crate::named(chapter.as_deref(), manifest.manifest_path.as_deref())?;
+    Ok((krate, subject))
 }
 
 fn main() -> ExitCode {
@@ -141,16 +185,21 @@ fn parsed<T>(result: Result<T, clap::Error>) -> T {
 }
 
 fn assembly(command: Assembly) -> ExitCode {
-    match command {
-        Assembly::Asm { chapter, function: Some(function), source, data, opt_level, codegen, unstable, .. } => {
+    let Assembly::Asm { chapter, function, manifest, list, source, data, opt_level, codegen, unstable } = command;
+    let (krate, function) = match crate_and_subject(chapter, function, &manifest, list, "function") {
+        Ok(asked) => asked,
+        Err(error) => return report(Err(error)),
+    };
+    match function {
+        Some(function) => {
             let flags = CodegenFlags { codegen, unstable, ..CodegenFlags::with_opt_level(&opt_level) };
             report(
-                listings::asm_with_flags(&chapter, &function, &AsmOptions { source, data }, &flags)
+                listings::asm_of(&krate, &function, &AsmOptions { source, data }, &flags)
                     .map(|listing| print!("{listing}")),
             )
         }
-        Assembly::Asm { chapter, .. } => {
-            report(listings::asm_functions(&chapter).map(|names| names.iter().for_each(|name| println!("{name}"))))
+        None => {
+            report(listings::asm_functions_of(&krate).map(|names| names.iter().for_each(|name| println!("{name}"))))
         }
     }
 }
@@ -227,11 +276,15 @@ fn book_setting(file: &std::path::Path, key: &str) -> ExitCode {
 }
 
 fn print_stage(stage: Stage, args: StageArgs) -> ExitCode {
-    match args.subject {
-        Some(subject) => report(listings::stage(&args.chapter, stage, &subject).map(|listing| print!("{listing}"))),
+    let (krate, subject) =
+        match crate_and_subject(args.chapter, args.subject, &args.manifest, args.list, stage.row().noun) {
+            Ok(asked) => asked,
+            Err(error) => return report(Err(error)),
+        };
+    match subject {
+        Some(subject) => report(listings::stage_of(&krate, stage, &subject).map(|listing| print!("{listing}"))),
         None => report(
-            listings::stage_subjects(&args.chapter, stage)
-                .map(|names| names.iter().for_each(|name| println!("{name}"))),
+            listings::stage_subjects_of(&krate, stage).map(|names| names.iter().for_each(|name| println!("{name}"))),
         ),
     }
 }
@@ -244,6 +297,10 @@ fn report(result: Result<(), listings::Error>) -> ExitCode {
             eprintln!("error: {error}");
             match error {
                 listings::Error::UnknownChapter { .. }
+                | listings::Error::Usage { .. }
+                | listings::Error::NoManifest { .. }
+                | listings::Error::NotAPackage { .. }
+                | listings::Error::NoLibrary { .. }
                 | listings::Error::UnknownFunction { .. }
                 | listings::Error::UnknownSubject { .. }
                 | listings::Error::Ambiguous { .. } => ExitCode::from(2),
@@ -311,7 +368,7 @@ mod tests {
             let command = cli.find_subcommand(row.name).unwrap();
             assert_eq!(command.get_about().map(ToString::to_string).as_deref(), Some(row.about), "{}", row.name);
             let arguments: Vec<&str> = command.get_arguments().map(|argument| argument.get_id().as_str()).collect();
-            assert_eq!(arguments, ["chapter", "subject", "list"], "{}", row.name);
+            assert_eq!(arguments, ["chapter", "subject", "list", "manifest_path"], "{}", row.name);
         }
     }
 }

@@ -300,6 +300,10 @@ pub enum Expected {
     BlockLine { block: String },
     /// `fn drop_in_place(_1: *mut T) -> () {`: the signature of drop glue.
     DropGlueSignature,
+    /// A coroutine's layout as `{:#?}` prints rustc's `CoroutineLayout`: its `field_tys`, each
+    /// `_sN: CoroutineSavedTy` with its type, span, scope and `ignore_for_traits`, its
+    /// `variant_fields` and its `storage_conflicts`.
+    CoroutineLayout,
     /// A dump of `-Zdump-mir=StateTransform`: `// MIR for `NAME` before StateTransform` (or
     /// `after`), a coroutine's layout in `/* … */`, then the one body so named.
     StateTransformDump,
@@ -382,6 +386,7 @@ impl std::fmt::Display for Expected {
             Expected::BodyLine => f.write_str("a declaration, a scope or a basic block (`    bbN: {` or `    bbN (cleanup): {`)"),
             Expected::BlockLine { block } => write!(f, "a statement after 8 spaces, or `    }}` to close the block {block}"),
             Expected::DropGlueSignature => f.write_str("`fn drop_in_place(_1: *mut T) -> () {`"),
+            Expected::CoroutineLayout => f.write_str("a line of a coroutine's layout: `field_tys` (each `_sN: CoroutineSavedTy` with its `ty`, `source_info` and `ignore_for_traits`), `variant_fields` (`NAME (N): [_s0, …]`), `storage_conflicts`, then `} */`"),
             Expected::StateTransformDump => f.write_str("a dump of one body: `// MIR for `NAME` before StateTransform` (or `after`), a `/* coroutine_layout = … */` that ends, then the body NAME"),
             Expected::ItemEnd { from } => write!(f, "the braces of the item that begins at line {from} to close (is the print-out cut short?)"),
             Expected::LlvmIrItem => f.write_str("a comment, a global, a declaration, a `define`, an attribute group, metadata or the module's header"),

@@ -11,6 +11,7 @@
 //! set here (`compile.rs`), for the rows that say so only, and nowhere else in the project.
 
 mod compile;
+pub mod coroutine_layout;
 pub mod debuginfo;
 pub mod drop_glue;
 pub mod hir;

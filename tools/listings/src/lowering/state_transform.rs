@@ -10,6 +10,7 @@
 //! each twice, `before: hello_world::{closure#0}` (its `yield` terminators, its storage markers)
 //! and `after: hello_world::{closure#0}` (the resume function, its layout first).
 
+use super::coroutine_layout::CoroutineLayout;
 use super::mir::{self, Body};
 use crate::error::{Expected, Format, ParseError};
 
@@ -76,11 +77,14 @@ impl Dump {
         };
         let mut at = 1;
         let mut layout = None;
+        let mut parsed = None;
         if lines.get(at).is_some_and(|line| line.starts_with(LAYOUT)) {
             let end = (at..lines.len())
                 .find(|&index| lines[index].ends_with("*/"))
                 .ok_or_else(|| error(at, Expected::StateTransformDump))?;
-            layout = Some(lines[at..=end].iter().map(|line| format!("{line}\n")).collect::<String>());
+            let text = lines[at..=end].iter().map(|line| format!("{line}\n")).collect::<String>();
+            parsed = Some(CoroutineLayout::parse(&text, offset + at + 1)?);
+            layout = Some(text);
             at = end + 1;
         }
         let text: String = lines[at..].iter().map(|line| format!("{line}\n")).collect();
@@ -95,7 +99,7 @@ impl Dump {
         if body.name != name {
             return Err(error(0, Expected::StateTransformDump));
         }
-        Ok(Dump { after, layout, body })
+        Ok(Dump { after, layout, body: Body { layout: parsed, ..body } })
     }
 }
 

@@ -250,8 +250,7 @@ pub(crate) fn cargo_for(workspace: &Workspace, rustc: &Rustc, package: &Package,
     command.arg(subcommand);
     match &package.foreign {
         Some(foreign) => {
-            let remaps = path_remaps(workspace).into_iter().chain([foreign.path_remap()]);
-            command.env("CARGO_ENCODED_RUSTFLAGS", remaps.collect::<Vec<_>>().join("\u{1f}"));
+            command.env("CARGO_ENCODED_RUSTFLAGS", foreign_rustflags(workspace, foreign));
             command.arg("--manifest-path").arg(&foreign.manifest);
         }
         None => {
@@ -259,6 +258,13 @@ pub(crate) fn cargo_for(workspace: &Workspace, rustc: &Rustc, package: &Package,
         }
     }
     command
+}
+
+/// The flags every crate of a foreign crate's build gets: the checkout's remapping, then the
+/// crate's workspace as `.`.
+pub(crate) fn foreign_rustflags(workspace: &Workspace, foreign: &ForeignCrate) -> String {
+    let remaps = path_remaps(workspace).into_iter().chain([foreign.path_remap()]);
+    remaps.collect::<Vec<_>>().join("\u{1f}")
 }
 
 /// `RUSTC_BOOTSTRAP=1` for a compilation given a `-Z` flag, which the pinned stable compiler

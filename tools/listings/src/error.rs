@@ -46,6 +46,19 @@ pub enum Error {
         known: Vec<String>,
     },
 
+    #[error(
+        "no async fn `{given}` in {chapter}{}; its async fns are: {}",
+        closest_hint(closest),
+        known.join(", ")
+    )]
+    UnknownAsyncFn { given: String, chapter: String, closest: Vec<String>, known: Vec<String> },
+
+    #[error(
+        "`{given}` in {chapter} is a fn but not an async fn: it returns `{returns}`, not a future; its async fns are: {}",
+        known.join(", ")
+    )]
+    NotAsync { given: String, chapter: String, returns: String, known: Vec<String> },
+
     /// `what` is plural: `functions`, `MIR bodies`. Each candidate is spelled as it may be
     /// asked for.
     #[error("{}", ambiguous_message(given, chapter, what, candidates))]
@@ -75,8 +88,12 @@ pub enum Error {
     #[error("{message}")]
     Usage { message: String },
 
-    #[error("no Cargo.toml at {path}: `--manifest-path` names the Cargo.toml of the crate to compile")]
-    NoManifest { path: String },
+    /// `folder` is set when `path` is a folder with a `Cargo.toml` in it.
+    #[error(
+        "no Cargo.toml at {path}: `--manifest-path` names the Cargo.toml of the crate to compile{}",
+        folder.as_ref().map(|manifest| format!(" ({path} is a folder: its manifest is {manifest})")).unwrap_or_default()
+    )]
+    NoManifest { path: String, folder: Option<String> },
 
     #[error(
         "{path} is a workspace's manifest, not a package's: give the Cargo.toml of one of its packages{}",
@@ -419,10 +436,13 @@ pub enum LayoutProblem {
     FieldPastEnd { field: String, end: u128, size: u64 },
 }
 
+/// At most five of a workspace's members.
 fn members_hint(members: &[String]) -> String {
+    const SHOWN: usize = 5;
     match members {
         [] => String::new(),
-        members => format!(" ({})", members.join(", ")),
+        members if members.len() <= SHOWN => format!(": {}", members.join(", ")),
+        members => format!(": {} and {} more", members[..SHOWN].join(", "), members.len() - SHOWN),
     }
 }
 

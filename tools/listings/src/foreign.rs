@@ -42,7 +42,9 @@ impl ForeignCrate {
     pub fn at(workspace: &Workspace, manifest: &Path, rustc: &Rustc) -> Result<ForeignCrate, Error> {
         let given = manifest.display().to_string();
         if !manifest.is_file() {
-            return Err(Error::NoManifest { path: given });
+            let inside = manifest.join("Cargo.toml");
+            let folder = inside.is_file().then(|| inside.display().to_string());
+            return Err(Error::NoManifest { path: given, folder });
         }
         let canonical =
             manifest.canonicalize().map_err(|e| Error::Read { path: given.clone(), reason: e.to_string() })?;
@@ -100,7 +102,11 @@ fn from_metadata(metadata: &serde_json::Value, given: String, manifest: PathBuf)
     let package =
         packages.iter().find(|package| text(package, "manifest_path").is_some_and(|path| Path::new(&path) == manifest));
     let Some(package) = package else {
-        let members: Vec<String> = packages.iter().filter_map(|p| text(p, "manifest_path")).collect();
+        let root = Path::new(&workspace_root);
+        let relative =
+            |path: String| Path::new(&path).strip_prefix(root).map_or(path.clone(), |p| p.display().to_string());
+        let mut members: Vec<String> = packages.iter().filter_map(|p| text(p, "manifest_path")).map(relative).collect();
+        members.sort();
         return Err(Error::NotAPackage { path: given, members });
     };
     let name = text(package, "name").ok_or_else(|| malformed("package name"))?;
@@ -144,7 +150,7 @@ mod tests {
     #[test]
     fn a_workspace_manifest_or_a_package_without_a_library_is_refused_by_name() {
         let error = from_metadata(&metadata("lib"), "Cargo.toml".into(), "/w/Cargo.toml".into()).unwrap_err();
-        assert_eq!(error, Error::NotAPackage { path: "Cargo.toml".into(), members: vec!["/w/svc/Cargo.toml".into()] });
+        assert_eq!(error, Error::NotAPackage { path: "Cargo.toml".into(), members: vec!["svc/Cargo.toml".into()] });
         let error = from_metadata(&metadata("bin"), "svc/Cargo.toml".into(), "/w/svc/Cargo.toml".into()).unwrap_err();
         assert_eq!(error, Error::NoLibrary { path: "svc/Cargo.toml".into(), package: "svc".into() });
     }

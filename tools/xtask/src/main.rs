@@ -69,6 +69,28 @@ enum Assembly {
 // The subcommands after the stages'. (A doc comment here would become the help's `about`.)
 #[derive(Subcommand)]
 enum Command {
+    /// Report on an async fn's future: size and alignment, its layout (a table here, a picture
+    /// written as SVG), its states and the line each stops at, what each holds and what dropping
+    /// the future there drops, its largest fields, and whether it is `Send` (and if not, which
+    /// field makes it so).
+    Future {
+        /// The chapter (none with `--manifest-path`).
+        #[arg(value_name = "CHAPTER")]
+        chapter: Option<String>,
+        /// The async fn: its name, or its path in the crate (`routes::handler`).
+        #[arg(value_name = "ASYNC_FN")]
+        function: Option<String>,
+        /// List the crate's async fns, instead.
+        #[arg(long)]
+        list: bool,
+        #[command(flatten)]
+        manifest: ManifestPath,
+        /// Where to write the picture of the layout (SVG). By default
+        /// <target>/under-the-await/foreign/<package>-<digest>/future/<ASYNC_FN>.svg for a crate
+        /// outside the book, <target>/under-the-await/future/<chapter>/<ASYNC_FN>.svg for a chapter.
+        #[arg(long, value_name = "FILE")]
+        svg: Option<std::path::PathBuf>,
+    },
     /// Serve the book at http://127.0.0.1:PORT, rebuilding and reloading it on every save
     /// (`ci/serve-book` runs it).
     ServeBook {
@@ -206,6 +228,14 @@ fn assembly(command: Assembly) -> ExitCode {
 
 fn run(command: Command) -> ExitCode {
     match command {
+        Command::Future { chapter, function, list, manifest, svg } => {
+            report(crate_and_subject(chapter, function, &manifest, list, "async fn").and_then(|(krate, function)| {
+                match function {
+                    Some(function) => print_future(&krate, &function, svg),
+                    None => listings::async_fns(&krate).map(|names| names.iter().for_each(|name| println!("{name}"))),
+                }
+            }))
+        }
         Command::CheckSnapshots { references } => check_snapshots(&references),
         Command::ServeBook { port } => serve::serve_book(&Workspace::this_checkout().root, port),
         Command::Exercise { command } => exercise::run(command),
@@ -275,6 +305,33 @@ fn book_setting(file: &std::path::Path, key: &str) -> ExitCode {
     ExitCode::SUCCESS
 }
 
+/// Prints the report on `function`'s future, and writes the picture of its layout to `svg` (or
+/// beside the crate's builds), saying where.
+fn print_future(
+    krate: &listings::Crate,
+    function: &str,
+    svg: Option<std::path::PathBuf>,
+) -> Result<(), listings::Error> {
+    let report = listings::future_report(krate, function)?;
+    let workspace = Workspace::this_checkout();
+    let file_name = format!("{}.svg", report.function.replace("::", "-"));
+    let svg = svg.unwrap_or_else(|| match krate {
+        listings::Crate::Foreign(foreign) => foreign.target_dir(&workspace).join("future").join(file_name),
+        listings::Crate::Chapter(chapter) => workspace.tools_dir("future").join(&chapter.slug).join(file_name),
+    });
+    let picture = pictures::layout::Layout::of_type(&report.layout);
+    let id = format!("future-{}", report.function.replace(|c: char| !c.is_ascii_alphanumeric(), "-"));
+    let write =
+        |error: std::io::Error| listings::Error::Write { path: svg.display().to_string(), reason: error.to_string() };
+    if let Some(folder) = svg.parent().filter(|folder| !folder.as_os_str().is_empty()) {
+        std::fs::create_dir_all(folder).map_err(write)?;
+    }
+    std::fs::write(&svg, picture.svg(&id)).map_err(write)?;
+    print!("{report}");
+    println!("\nThe picture of the layout: {}", svg.display());
+    Ok(())
+}
+
 fn print_stage(stage: Stage, args: StageArgs) -> ExitCode {
     let (krate, subject) =
         match crate_and_subject(args.chapter, args.subject, &args.manifest, args.list, stage.row().noun) {
@@ -301,6 +358,8 @@ fn report(result: Result<(), listings::Error>) -> ExitCode {
                 | listings::Error::NoManifest { .. }
                 | listings::Error::NotAPackage { .. }
                 | listings::Error::NoLibrary { .. }
+                | listings::Error::UnknownAsyncFn { .. }
+                | listings::Error::NotAsync { .. }
                 | listings::Error::UnknownFunction { .. }
                 | listings::Error::UnknownSubject { .. }
                 | listings::Error::Ambiguous { .. } => ExitCode::from(2),

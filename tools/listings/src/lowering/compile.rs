@@ -63,19 +63,28 @@ pub(crate) fn foreign_stages_dir(workspace: &Workspace, foreign: &ForeignCrate) 
 }
 
 /// `cargo SUBCOMMAND` of a crate outside the book, in the stages' folder and profile.
-pub(crate) fn foreign_stage_cargo(
+fn foreign_stage_cargo(
     workspace: &Workspace,
     rustc: &Rustc,
     foreign: &ForeignCrate,
     subcommand: &str,
 ) -> std::process::Command {
     let mut command = cargo_for(workspace, rustc, &Package::foreign(foreign), subcommand);
-    command.args(["--quiet", "--color", "never", "--target", TARGET, "--target-dir"]);
-    command.arg(foreign_stages_dir(workspace, foreign));
-    for key in STAGE_PROFILE {
-        command.arg("--config").arg(format!("profile.dev.{key}"));
-    }
+    command.args(stage_build_args(workspace, foreign));
     command
+}
+
+/// What a cargo command takes to build in the stages' folder and profile of a crate outside the
+/// book: the same for its stages and for a crate that depends on it (the `Send` check), so that
+/// the two share its dependencies' build.
+pub(crate) fn stage_build_args(workspace: &Workspace, foreign: &ForeignCrate) -> Vec<String> {
+    let folder = foreign_stages_dir(workspace, foreign).display().to_string();
+    let mut args: Vec<String> =
+        ["--quiet", "--color", "never", "--target", TARGET, "--target-dir", &folder].map(str::to_owned).into();
+    for key in STAGE_PROFILE {
+        args.extend(["--config".to_owned(), format!("profile.dev.{key}")]);
+    }
+    args
 }
 
 /// What rustc wrote for the stage on a crate outside the book: `cargo rustc` of its library with
@@ -129,6 +138,9 @@ fn written(row: &StageRow, out: &Path, output: &ChildOutput) -> Result<Entry, Er
             let bytes = match *written {
                 Written::File(extension) => read(&out.with_extension(extension))?.into_bytes(),
                 Written::Stdout(_) => output.stdout.clone(),
+                // `-Zdump-mir` makes the folder for its first dump: a crate with nothing to dump
+                // (no coroutine, no drop glue) has none.
+                Written::Folder(extension) if !out.with_extension(extension).exists() => Vec::new(),
                 Written::Folder(extension) => read_folder(&out.with_extension(extension))?.into_bytes(),
             };
             Ok(Output::new(written.name(), bytes))

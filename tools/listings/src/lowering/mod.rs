@@ -22,6 +22,7 @@ pub mod state_transform;
 pub mod type_sizes;
 
 pub use compile::{foreign_output, output};
+pub(crate) use compile::{foreign_stages_dir, stage_build_args};
 pub use stage::{Book, Directive, Naming, Printed, STAGES, Stage, StageRow, Written};
 pub use type_sizes::TypeLayout;
 

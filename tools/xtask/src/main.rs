@@ -36,15 +36,16 @@ enum Assembly {
     Asm {
         /// The chapter: `ch01-the-experiment`, `ch01_the_experiment` or `ch01` (none with
         /// `--manifest-path`).
-        #[arg(value_name = "CHAPTER")]
+        #[arg(value_name = "CHAPTER", required_unless_present = "manifest_path")]
         chapter: Option<String>,
         /// The function, demangled: `hello_world::{{closure}}`, `DummyFuture::poll`, or a full
         /// path such as `ch01_the_experiment::noop_waker::noop_clone`.
+        #[arg(required_unless_present_any = ["list", "manifest_path"])]
         function: Option<String>,
         #[command(flatten)]
         manifest: ManifestPath,
         /// List the functions that have code of their own in the chapter, instead.
-        #[arg(long)]
+        #[arg(long, conflicts_with = "function")]
         list: bool,
         /// Interleave the chapter's Rust source lines as `;` comments.
         #[arg(long)]
@@ -75,13 +76,13 @@ enum Command {
     /// field makes it so).
     Future {
         /// The chapter (none with `--manifest-path`).
-        #[arg(value_name = "CHAPTER")]
+        #[arg(value_name = "CHAPTER", required_unless_present = "manifest_path")]
         chapter: Option<String>,
         /// The async fn: its name, or its path in the crate (`routes::handler`).
-        #[arg(value_name = "ASYNC_FN")]
+        #[arg(value_name = "ASYNC_FN", required_unless_present_any = ["list", "manifest_path"])]
         function: Option<String>,
         /// List the crate's async fns, instead.
-        #[arg(long)]
+        #[arg(long, conflicts_with = "function")]
         list: bool,
         #[command(flatten)]
         manifest: ManifestPath,
@@ -136,12 +137,13 @@ enum Command {
 struct StageArgs {
     /// The chapter: `ch01-the-experiment`, `ch01_the_experiment` or `ch01` (none with
     /// `--manifest-path`).
-    #[arg(value_name = "CHAPTER")]
+    #[arg(value_name = "CHAPTER", required_unless_present = "manifest_path")]
     chapter: Option<String>,
     /// The MIR body, HIR item or type to show (`--list` lists them).
+    #[arg(required_unless_present_any = ["list", "manifest_path"])]
     subject: Option<String>,
     /// List what the stage has for the chapter, instead.
-    #[arg(long)]
+    #[arg(long, conflicts_with = "subject")]
     list: bool,
     #[command(flatten)]
     manifest: ManifestPath,
@@ -412,6 +414,22 @@ mod tests {
         };
         assert_eq!(unstable, ["mir-enable-passes=-GVN", "mir-opt-level=0"]);
         assert!(codegen.is_empty());
+    }
+
+    #[test]
+    fn with_a_manifest_path_the_one_word_is_the_subject_and_a_second_is_refused() {
+        let manifest = ManifestPath { manifest_path: Some("no/such/Cargo.toml".into()) };
+        let error = crate_and_subject(Some("ch01".into()), Some("f".into()), &manifest, false, "type").unwrap_err();
+        assert_eq!(error.to_string(), "`ch01`: with --manifest-path, name no chapter, only the type");
+        let error = crate_and_subject(None, None, &manifest, false, "type").unwrap_err();
+        assert_eq!(error.to_string(), "name the type to show, or ask for --list");
+        // One word: the subject; the manifest is then read, and this one does not exist.
+        let error = crate_and_subject(Some("f".into()), None, &manifest, false, "type").unwrap_err();
+        assert!(matches!(error, listings::Error::NoManifest { .. }), "{error}");
+        let matches = cli().try_get_matches_from(["xtask", "mir", "--manifest-path", "x/Cargo.toml", "f"]).unwrap();
+        let (_, arguments) = matches.subcommand().unwrap();
+        let args = StageArgs::from_arg_matches(arguments).unwrap();
+        assert_eq!((args.chapter.as_deref(), args.subject.as_deref()), (Some("f"), None));
     }
 
     #[test]

@@ -184,3 +184,15 @@ fn a_crate_that_does_not_compile_exits_1_with_the_compilers_error() {
         "{message}"
     );
 }
+
+/// The README's example is the report as this test's snapshot has it, word for word.
+#[test]
+fn the_readme_shows_the_report_on_count_visit_as_its_snapshot_has_it() {
+    let readme = std::fs::read_to_string(root().join("README.md")).unwrap();
+    let snapshot = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/snapshots/foreign__future_count_visit.snap");
+    let snapshot = std::fs::read_to_string(snapshot).unwrap();
+    let body = snapshot.splitn(3, "---\n").nth(2).unwrap();
+    let shown =
+        format!("$ cargo xtask future --manifest-path {SAMPLE} count_visit\n{body}\nThe picture of the layout: ");
+    assert!(readme.contains(&shown), "README.md should show, in a console block:\n{shown}");
+}

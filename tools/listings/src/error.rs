@@ -29,7 +29,8 @@ pub enum Error {
 
     /// A chapter has hundreds of types: the message names the closest few of the `known`, and
     /// the command that lists them all.
-    /// `named_by` is how `cargo xtask` names the crate: `ch01`, `--manifest-path PATH`.
+    /// `named_by` is how `cargo xtask` names the crate: `ch01`, `--manifest-path PATH` (a
+    /// `Box<str>`, which keeps every `Result` of the project's small).
     #[error(
         "no {} `{given}` in {chapter}{}; `cargo xtask {} {named_by} --list` lists all {}",
         stage.row().noun,
@@ -40,7 +41,7 @@ pub enum Error {
     UnknownSubject {
         given: String,
         chapter: String,
-        named_by: String,
+        named_by: Box<str>,
         stage: crate::Stage,
         closest: Vec<String>,
         known: Vec<String>,

@@ -174,7 +174,7 @@ pub fn select<'a>(stage: Stage, query: &str, names: &'a [String], krate: &crate:
         [] => Err(Error::UnknownSubject {
             given: query.to_owned(),
             chapter: krate.name().to_owned(),
-            named_by: krate.on_command_line(),
+            named_by: krate.on_command_line().into(),
             stage,
             closest: suggestions(stage, query, names),
             known: names.to_vec(),

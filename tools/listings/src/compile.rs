@@ -18,20 +18,32 @@ use kept::{Computation, Entry, Key, Output, dep_info_inputs};
 
 use crate::child::{fingerprint, isolated, path_remaps, read, run};
 use crate::flags::TARGET;
-use crate::{CodegenFlags, Error, Rustc, Workspace};
+use crate::{CodegenFlags, Error, ForeignCrate, Rustc, Workspace};
 
-/// What to compile: a package of the workspace's lockfile, and the name of its library crate.
+/// What to compile: a package of the workspace's lockfile, or a crate outside the book, and the
+/// name of its library crate.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct Package {
-    /// `ch01-the-experiment`, `regex-syntax`.
+    /// `ch01-the-experiment`, `regex-syntax`, `tokio-service`.
     pub name: String,
-    /// `ch01_the_experiment`, `regex_syntax`.
+    /// `ch01_the_experiment`, `regex_syntax`, `tokio_service`.
     pub crate_name: String,
+    /// A crate outside the book, compiled from its own manifest into a folder of its own.
+    pub foreign: Option<ForeignCrate>,
 }
 
 impl Package {
     pub fn named(name: &str) -> Package {
-        Package { name: name.to_owned(), crate_name: name.replace('-', "_") }
+        Package { name: name.to_owned(), crate_name: name.replace('-', "_"), foreign: None }
+    }
+
+    /// The library of a crate outside the book.
+    pub fn foreign(foreign: &ForeignCrate) -> Package {
+        Package {
+            name: foreign.package.clone(),
+            crate_name: foreign.crate_name.clone(),
+            foreign: Some(foreign.clone()),
+        }
     }
 }
 
@@ -73,7 +85,10 @@ pub fn compile(
     let compiled = build.run()?;
     let mut read = inputs_of_last_build(&build.profile_dir(), &package.crate_name);
     if !read.is_empty() {
-        read.extend(["Cargo.toml", "Cargo.lock", "rust-toolchain.toml"].map(|f| workspace.root.join(f)));
+        match &package.foreign {
+            Some(foreign) => read.extend(foreign.manifests()),
+            None => read.extend(["Cargo.toml", "Cargo.lock", "rust-toolchain.toml"].map(|f| workspace.root.join(f))),
+        }
         let manifests: Vec<PathBuf> = read.iter().filter_map(|input| manifest_beside(input)).collect();
         read.extend(manifests);
         read.sort();
@@ -114,10 +129,14 @@ impl<'a> Build<'a> {
         rustc: &'a Rustc,
         emit: Emit,
     ) -> Self {
+        let flags_dir = match &package.foreign {
+            Some(foreign) => foreign.target_dir(workspace).join(flags.dir_name()),
+            None => flags.target_dir(workspace),
+        };
         let target_dir = match emit {
-            Emit::Assembly => flags.target_dir(workspace),
+            Emit::Assembly => flags_dir,
             // A build of its own: emitting IR renames anonymous constants in the `.s`.
-            Emit::LlvmIr => flags.target_dir(workspace).with_extension("ir"),
+            Emit::LlvmIr => flags_dir.with_extension("ir"),
         };
         Build { workspace, package, flags, rustc, emit, target_dir }
     }
@@ -134,8 +153,8 @@ impl<'a> Build<'a> {
     fn command(&self) -> Command {
         let (workspace, package, flags) = (self.workspace, self.package, self.flags);
         let output = self.output();
-        let mut command = cargo(workspace, self.rustc);
-        command.args(["rustc", "--quiet", "--color", "never", "--locked", "--package", &package.name, "--lib"]);
+        let mut command = cargo_for(workspace, self.rustc, package, "rustc");
+        command.args(["--quiet", "--color", "never", "--package", &package.name, "--lib"]);
         command.args(["--profile", "listings", "--target", TARGET, "--target-dir"]).arg(&self.target_dir);
         for key in flags.profile_config() {
             command.arg("--config").arg(key);
@@ -147,7 +166,14 @@ impl<'a> Build<'a> {
             command.arg(format!("--emit=obj={}", object_path(&output).display()));
         }
         command.args(flags.rustc_args());
-        bootstrap_if_unstable(&mut command, flags);
+        match &package.foreign {
+            // Only the reader's crate gets the `-Z` flag, so only it may take one: its
+            // dependencies compile as on a stable compiler (rustc reads a crate name here).
+            Some(foreign) if flags.needs_bootstrap() => {
+                command.env("RUSTC_BOOTSTRAP", &foreign.crate_name);
+            }
+            _ => bootstrap_if_unstable(&mut command, flags),
+        }
         command
     }
 
@@ -162,8 +188,8 @@ impl<'a> Build<'a> {
             // Cargo considers the crate fresh (the `.s` and `.o` are not among its outputs) and
             // will not run rustc again, so a deleted file would never come back: clean the crate
             // and rebuild.
-            let mut clean = cargo(self.workspace, self.rustc);
-            clean.args(["clean", "--quiet", "--package", name, "--profile", "listings", "--target", TARGET]);
+            let mut clean = cargo_for(self.workspace, self.rustc, self.package, "clean");
+            clean.args(["--quiet", "--package", name, "--profile", "listings", "--target", TARGET]);
             run(clean.arg("--target-dir").arg(&self.target_dir), name)?;
             run(&mut self.command(), name)?;
         }
@@ -216,6 +242,31 @@ pub(crate) fn cargo(workspace: &Workspace, rustc: &Rustc) -> Command {
     command
 }
 
+/// [`cargo`]'s `subcommand` for `package`: for the book's own, `--locked` to the workspace's lockfile; for a
+/// crate outside it, its own manifest (and lockfile, which cargo keeps as a build of the reader's
+/// would), and its workspace's paths remapped to `.` as the checkout's are (ARCHITECTURE.md).
+pub(crate) fn cargo_for(workspace: &Workspace, rustc: &Rustc, package: &Package, subcommand: &str) -> Command {
+    let mut command = cargo(workspace, rustc);
+    command.arg(subcommand);
+    match &package.foreign {
+        Some(foreign) => {
+            command.env("CARGO_ENCODED_RUSTFLAGS", foreign_rustflags(workspace, foreign));
+            command.arg("--manifest-path").arg(&foreign.manifest);
+        }
+        None => {
+            command.arg("--locked");
+        }
+    }
+    command
+}
+
+/// The flags every crate of a foreign crate's build gets: the checkout's remapping, then the
+/// crate's workspace as `.`.
+pub(crate) fn foreign_rustflags(workspace: &Workspace, foreign: &ForeignCrate) -> String {
+    let remaps = path_remaps(workspace).into_iter().chain([foreign.path_remap()]);
+    remaps.collect::<Vec<_>>().join("\u{1f}")
+}
+
 /// `RUSTC_BOOTSTRAP=1` for a compilation given a `-Z` flag, which the pinned stable compiler
 /// takes only so; no other compilation of a listing gets it (ARCHITECTURE.md). It is part of the
 /// command, so of the kept key too.
@@ -229,7 +280,7 @@ pub(crate) fn bootstrap_if_unstable(command: &mut Command, flags: &CodegenFlags)
 /// of the workspace only (for a package of the lockfile, the corpus's `regex-syntax`, it lists
 /// none); rustc's own `deps/<crate>-<hash>.d`, the newest of which is the last build's, lists
 /// them for any crate.
-fn inputs_of_last_build(profile_dir: &Path, crate_name: &str) -> Vec<PathBuf> {
+pub(crate) fn inputs_of_last_build(profile_dir: &Path, crate_name: &str) -> Vec<PathBuf> {
     let read = |path: &Path| std::fs::read_to_string(path).map(|text| dep_info_inputs(&text)).unwrap_or_default();
     let uplifted = read(&profile_dir.join(format!("lib{crate_name}.d")));
     if !uplifted.is_empty() {

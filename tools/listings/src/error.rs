@@ -29,15 +29,36 @@ pub enum Error {
 
     /// A chapter has hundreds of types: the message names the closest few of the `known`, and
     /// the command that lists them all.
+    /// `named_by` is how `cargo xtask` names the crate: `ch01`, `--manifest-path PATH` (a
+    /// `Box<str>`, which keeps every `Result` of the project's small).
     #[error(
-        "no {} `{given}` in {chapter}{}; `cargo xtask {} {} --list` lists all {}",
+        "no {} `{given}` in {chapter}{}; `cargo xtask {} {named_by} --list` lists all {}",
         stage.row().noun,
         closest_hint(closest),
         stage.name(),
-        crate::provenance::chapter_short_name(chapter),
         known.len()
     )]
-    UnknownSubject { given: String, chapter: String, stage: crate::Stage, closest: Vec<String>, known: Vec<String> },
+    UnknownSubject {
+        given: String,
+        chapter: String,
+        named_by: Box<str>,
+        stage: crate::Stage,
+        closest: Vec<String>,
+        known: Vec<String>,
+    },
+
+    #[error(
+        "no async fn `{given}` in {chapter}{}; its async fns are: {}",
+        closest_hint(closest),
+        known.join(", ")
+    )]
+    UnknownAsyncFn { given: String, chapter: String, closest: Vec<String>, known: Vec<String> },
+
+    #[error(
+        "`{given}` in {chapter} is a fn but not an async fn: it returns `{returns}`, not a future; its async fns are: {}",
+        known.join(", ")
+    )]
+    NotAsync { given: String, chapter: String, returns: String, known: Vec<String> },
 
     /// `what` is plural: `functions`, `MIR bodies`. Each candidate is spelled as it may be
     /// asked for.
@@ -63,6 +84,26 @@ pub enum Error {
 
     #[error("cannot write {path}: {reason}")]
     Write { path: String, reason: String },
+
+    /// A command line that names too much or too little (`cargo xtask`'s own check).
+    #[error("{message}")]
+    Usage { message: String },
+
+    /// `folder` is set when `path` is a folder with a `Cargo.toml` in it.
+    #[error(
+        "no Cargo.toml at {path}: `--manifest-path` names the Cargo.toml of the crate to compile{}",
+        folder.as_ref().map(|manifest| format!(" ({path} is a folder: its manifest is {manifest})")).unwrap_or_default()
+    )]
+    NoManifest { path: String, folder: Option<String> },
+
+    #[error(
+        "{path} is a workspace's manifest, not a package's: give the Cargo.toml of one of its packages{}",
+        members_hint(members)
+    )]
+    NotAPackage { path: String, members: Vec<String> },
+
+    #[error("the package {package} ({path}) has no library: the tools compile a crate's library, `src/lib.rs`")]
+    NoLibrary { path: String, package: String },
 
     #[error("{path} is not a manifest this tool can read: {reason}")]
     Manifest { path: String, reason: String },
@@ -277,6 +318,10 @@ pub enum Expected {
     BlockLine { block: String },
     /// `fn drop_in_place(_1: *mut T) -> () {`: the signature of drop glue.
     DropGlueSignature,
+    /// A coroutine's layout as `{:#?}` prints rustc's `CoroutineLayout`: its `field_tys`, each
+    /// `_sN: CoroutineSavedTy` with its type, span, scope and `ignore_for_traits`, its
+    /// `variant_fields` and its `storage_conflicts`.
+    CoroutineLayout,
     /// A dump of `-Zdump-mir=StateTransform`: `// MIR for `NAME` before StateTransform` (or
     /// `after`), a coroutine's layout in `/* … */`, then the one body so named.
     StateTransformDump,
@@ -359,6 +404,7 @@ impl std::fmt::Display for Expected {
             Expected::BodyLine => f.write_str("a declaration, a scope or a basic block (`    bbN: {` or `    bbN (cleanup): {`)"),
             Expected::BlockLine { block } => write!(f, "a statement after 8 spaces, or `    }}` to close the block {block}"),
             Expected::DropGlueSignature => f.write_str("`fn drop_in_place(_1: *mut T) -> () {`"),
+            Expected::CoroutineLayout => f.write_str("a line of a coroutine's layout: `field_tys` (each `_sN: CoroutineSavedTy` with its `ty`, `source_info` and `ignore_for_traits`), `variant_fields` (`NAME (N): [_s0, …]`), `storage_conflicts`, then `} */`"),
             Expected::StateTransformDump => f.write_str("a dump of one body: `// MIR for `NAME` before StateTransform` (or `after`), a `/* coroutine_layout = … */` that ends, then the body NAME"),
             Expected::ItemEnd { from } => write!(f, "the braces of the item that begins at line {from} to close (is the print-out cut short?)"),
             Expected::LlvmIrItem => f.write_str("a comment, a global, a declaration, a `define`, an attribute group, metadata or the module's header"),
@@ -389,6 +435,16 @@ pub enum LayoutProblem {
     FieldCells { field: String, cells: usize, fields: usize },
     #[error("`{field}` ends at byte {end}, past the type's {size} bytes")]
     FieldPastEnd { field: String, end: u128, size: u64 },
+}
+
+/// At most five of a workspace's members.
+fn members_hint(members: &[String]) -> String {
+    const SHOWN: usize = 5;
+    match members {
+        [] => String::new(),
+        members if members.len() <= SHOWN => format!(": {}", members.join(", ")),
+        members => format!(": {} and {} more", members[..SHOWN].join(", "), members.len() - SHOWN),
+    }
 }
 
 fn closest_hint(closest: &[String]) -> String {

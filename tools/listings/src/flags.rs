@@ -236,6 +236,12 @@ impl CodegenFlags {
     /// Its own folder for each flag set: `asm-opt3`, `asm-opt3-llvm-args-enable-dfa-jump-thread`,
     /// `asm-opt3-Z-mir-enable-passes-GVN`.
     pub(crate) fn target_dir(&self, workspace: &Workspace) -> PathBuf {
+        workspace.tools_dir("listings").join(self.dir_name())
+    }
+
+    /// The name of that folder: a crate outside the book has the same folders in a folder of
+    /// its own (`foreign.rs`).
+    pub(crate) fn dir_name(&self) -> String {
         let mut name = format!("asm-opt{}", self.opt_level);
         let unstable = self.unstable.iter().map(|flag| format!("Z-{flag}"));
         for flag in self.codegen.iter().cloned().chain(unstable) {
@@ -244,7 +250,7 @@ impl CodegenFlags {
             let words = flag.split(|c: char| !c.is_ascii_alphanumeric()).filter(|word| !word.is_empty());
             name.push_str(&words.collect::<Vec<_>>().join("-"));
         }
-        workspace.tools_dir("listings").join(name)
+        name
     }
 
     /// The profile keys as the workspace `Cargo.toml` writes them: `(key, TOML value)`.

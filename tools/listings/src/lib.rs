@@ -23,10 +23,13 @@ mod examples;
 pub mod experiment;
 pub mod figures;
 mod flags;
+mod foreign;
+pub mod future;
 pub mod lowering;
 pub mod object_code;
 mod program;
 mod provenance;
+pub mod send_check;
 mod snapshot;
 mod standalone;
 mod toolchain;
@@ -39,7 +42,9 @@ pub use examples::built_example;
 pub use experiment::{Experiment, Outcome, Refuted, Shown, Trial, experiment_snapshot_settings};
 pub use figures::{CodeFigures, GeneratedTable};
 pub use flags::{CodegenFlags, OPT_LEVELS, TARGET, codegen_flag, unstable_flag};
-pub use lowering::{STAGES, Stage, StageListing, StageRow, TypeLayout};
+pub use foreign::ForeignCrate;
+pub use future::{FutureReport, async_fns, report as future_report};
+pub use lowering::{STAGES, Stage, StageListing, StageOutput, StageRow, TypeLayout};
 pub use object_code::MachineCode;
 pub use program::optimised_program;
 pub use provenance::{DrawnFrom, Excerpt, Origin, Provenance};
@@ -55,12 +60,12 @@ pub use workspace::{Chapter, ScratchDir, Workspace, closest as closest_names};
 /// Re-exported so that [`assert_asm_snapshot!`] works in crates that only depend on `listings`.
 pub use insta;
 
+use std::path::Path;
 use std::sync::{Arc, LazyLock};
 
 use asm::{Program, TypeArguments};
 use compile::Emit;
 use kept::Memo;
-use lowering::StageOutput;
 
 /// The assembly of `function` in `chapter`, compiled with the listing flags.
 ///
@@ -85,6 +90,143 @@ pub fn asm_with_flags(
     let workspace = Workspace::this_checkout();
     let chapter = workspace.chapter(chapter)?;
     listing(&workspace, &chapter, &Package::named(&chapter.slug), function, options, flags)
+}
+
+/// What the tools compile: a chapter of the book, or a crate outside it (`--manifest-path`).
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum Crate {
+    Chapter(Chapter),
+    Foreign(ForeignCrate),
+}
+
+impl Crate {
+    /// The crate a reader means: a chapter by its name (`ch01`), or the crate whose `Cargo.toml`
+    /// `manifest` is. Exactly one of the two.
+    pub fn named(chapter: Option<&str>, manifest: Option<&Path>) -> Result<Crate, Error> {
+        let workspace = Workspace::this_checkout();
+        match (chapter, manifest) {
+            (_, Some(manifest)) => Ok(Crate::Foreign(ForeignCrate::at(&workspace, manifest, &rustc(&workspace)?)?)),
+            (Some(chapter), None) => Ok(Crate::Chapter(workspace.chapter(chapter)?)),
+            (None, None) => Err(Error::UnknownChapter {
+                given: String::new(),
+                known: workspace.chapters()?.into_iter().map(|c| c.slug).collect(),
+                closest: Vec::new(),
+            }),
+        }
+    }
+
+    /// `ch01-the-experiment`, `tokio-service`: what messages call it.
+    pub fn name(&self) -> &str {
+        match self {
+            Crate::Chapter(chapter) => &chapter.slug,
+            Crate::Foreign(foreign) => &foreign.package,
+        }
+    }
+
+    /// `tokio_service`: the library's name in Rust paths.
+    pub fn crate_name(&self) -> String {
+        match self {
+            Crate::Chapter(chapter) => chapter.crate_name(),
+            Crate::Foreign(foreign) => foreign.crate_name.clone(),
+        }
+    }
+
+    /// How `cargo xtask` names it: `ch01`, `--manifest-path samples/tokio-service/Cargo.toml`.
+    pub fn on_command_line(&self) -> String {
+        match self {
+            Crate::Chapter(chapter) => provenance::chapter_short_name(&chapter.slug).to_owned(),
+            Crate::Foreign(foreign) => foreign.on_command_line(),
+        }
+    }
+
+    /// The command that prints a listing of it again.
+    pub(crate) fn command(&self, provenance: &Provenance, query: &str) -> String {
+        provenance.command_naming(self.name(), &self.on_command_line(), query)
+    }
+
+    pub fn edition(&self) -> Result<String, Error> {
+        match self {
+            Crate::Chapter(chapter) => chapter.edition(),
+            Crate::Foreign(foreign) => Ok(foreign.edition.clone()),
+        }
+    }
+
+    fn package(&self) -> Package {
+        match self {
+            Crate::Chapter(chapter) => Package::named(&chapter.slug),
+            Crate::Foreign(foreign) => Package::foreign(foreign),
+        }
+    }
+
+    /// As the asm listings' filter sees it: a name, and the folder its source paths are
+    /// relative to (the checkout; a crate's own workspace).
+    fn for_source_lines(&self, workspace: &Workspace) -> (Chapter, std::path::PathBuf) {
+        match self {
+            Crate::Chapter(chapter) => (chapter.clone(), workspace.root.clone()),
+            Crate::Foreign(foreign) => {
+                (Chapter { slug: foreign.package.clone(), dir: foreign.dir.clone() }, foreign.workspace_root.clone())
+            }
+        }
+    }
+}
+
+/// [`asm_with_flags`] of any crate, a chapter or one outside the book.
+pub fn asm_of(krate: &Crate, function: &str, options: &AsmOptions, flags: &CodegenFlags) -> Result<AsmListing, Error> {
+    let workspace = Workspace::this_checkout();
+    let (chapter, root) = krate.for_source_lines(&workspace);
+    let package = krate.package();
+    let program = compiled_program(&workspace, &package, flags)?;
+    let mut arguments = || type_arguments(&workspace, &package, flags);
+    let selected = program.select(function, krate.name(), &mut arguments)?;
+    let lines = asm::lines(&program, selected, &chapter, &root, options);
+    let provenance = Provenance {
+        subject: selected.name.clone(),
+        compiler: rustc(&workspace)?.version_line,
+        origin: Origin::Asm { flags: flags.clone(), options: options.clone() },
+        excerpt: None,
+    };
+    Ok(AsmListing {
+        listing: Listing { function: selected.name.clone(), lines },
+        command: krate.command(&provenance, function),
+        provenance,
+    })
+}
+
+/// [`asm_functions`] of any crate.
+pub fn asm_functions_of(krate: &Crate) -> Result<Vec<String>, Error> {
+    let workspace = Workspace::this_checkout();
+    let program = compiled_program(&workspace, &krate.package(), &CodegenFlags::default())?;
+    Ok(program.functions().iter().map(|f| f.name.clone()).collect())
+}
+
+/// [`stage`] of any crate.
+pub fn stage_of(krate: &Crate, stage: Stage, subject: &str) -> Result<StageListing, Error> {
+    let workspace = Workspace::this_checkout();
+    let output = crate_stage_output(&workspace, krate, stage)?;
+    output.listing(stage, subject, krate, &rustc(&workspace)?.version_line, &krate.edition()?)
+}
+
+/// [`stage_subjects`] of any crate.
+pub fn stage_subjects_of(krate: &Crate, stage: Stage) -> Result<Vec<String>, Error> {
+    let workspace = Workspace::this_checkout();
+    Ok(crate_stage_output(&workspace, krate, stage)?.names())
+}
+
+/// A stage's whole output for any crate, once per process.
+pub fn stage_output_of(krate: &Crate, stage: Stage) -> Result<Arc<StageOutput>, Error> {
+    crate_stage_output(&Workspace::this_checkout(), krate, stage)
+}
+
+fn crate_stage_output(workspace: &Workspace, krate: &Crate, stage: Stage) -> Result<Arc<StageOutput>, Error> {
+    match krate {
+        Crate::Chapter(chapter) => stage_output(workspace, chapter, stage),
+        Crate::Foreign(foreign) => {
+            static OUTPUTS: Memoised<(ForeignCrate, Stage), Arc<StageOutput>> = LazyLock::new(Memo::new);
+            OUTPUTS.get((foreign.clone(), stage), || {
+                lowering::foreign_output(workspace, foreign, stage, &rustc(workspace)?).map(Arc::new)
+            })
+        }
+    }
 }
 
 /// The listing of `function` in a package of the workspace's lockfile that is not a chapter
@@ -167,10 +309,8 @@ pub fn assembly_text(chapter: &str, flags: &CodegenFlags) -> Result<String, Erro
 /// (`hello_world::{closure#0}`), a HIR item (`hello_world`) or a type's layout
 /// (`{async fn body of hello_world()}`, or just `hello_world` for an async fn's future).
 pub fn stage(chapter: &str, stage: Stage, subject: &str) -> Result<StageListing, Error> {
-    let workspace = Workspace::this_checkout();
-    let chapter = workspace.chapter(chapter)?;
-    let output = stage_output(&workspace, &chapter, stage)?;
-    output.listing(stage, subject, &chapter.slug, &rustc(&workspace)?.version_line, &chapter.edition()?)
+    let chapter = Workspace::this_checkout().chapter(chapter)?;
+    stage_of(&Crate::Chapter(chapter), stage, subject)
 }
 
 /// Every subject [`stage`] accepts for the chapter, in the compiler's order.

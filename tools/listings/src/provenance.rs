@@ -109,6 +109,12 @@ impl Provenance {
     /// The command that prints this listing again, for a reader and for the snapshot's header:
     /// `cargo xtask asm ch01 noop_clone --data`. `query` is the name the listing was asked for by.
     pub fn command(&self, chapter_slug: &str, query: &str) -> String {
+        self.command_naming(chapter_slug, chapter_short_name(chapter_slug), query)
+    }
+
+    /// [`Provenance::command`] with the crate named on `cargo xtask`'s command line as
+    /// `named_by` (`ch01`, `--manifest-path PATH`).
+    pub(crate) fn command_naming(&self, chapter_slug: &str, named_by: &str, query: &str) -> String {
         let subcommand = match &self.origin {
             Origin::Asm { .. } => "asm",
             Origin::Stage { stage, .. } => stage.name(),
@@ -125,7 +131,7 @@ impl Provenance {
             }
         };
         let mut words = vec!["cargo".to_owned(), "xtask".to_owned(), subcommand.to_owned()];
-        words.push(chapter_short_name(chapter_slug).to_owned());
+        words.push(named_by.to_owned());
         words.push(shell_quote(query));
         if let Origin::Asm { flags, options } = &self.origin {
             if options.source {
@@ -149,7 +155,7 @@ pub(crate) fn chapter_short_name(slug: &str) -> &str {
 }
 
 /// A word as a POSIX shell reads it back unchanged.
-fn shell_quote(word: &str) -> String {
+pub(crate) fn shell_quote(word: &str) -> String {
     let plain = !word.is_empty() && word.bytes().all(|b| b.is_ascii_alphanumeric() || b"_-:./,=@".contains(&b));
     match plain {
         true => word.to_owned(),

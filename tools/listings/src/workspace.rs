@@ -16,7 +16,7 @@ pub struct Workspace {
 }
 
 /// One chapter crate: `chapters/<slug>/`, whose package is also named `<slug>`.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct Chapter {
     /// `ch01-the-experiment`: the folder, the package, the book page and the snapshots share it.
     pub slug: String,

@@ -234,7 +234,9 @@ impl Layout {
         Geometry::of(self)
     }
 
-    fn svg(&self, id: &str) -> String {
+    /// The picture as an SVG document, its ids prefixed with `id`: what [`Layout::picture`]
+    /// holds, for a layout drawn outside a chapter's tests (`cargo xtask future`).
+    pub fn svg(&self, id: &str) -> String {
         draw::svg(&self.geometry(), id, &self.title(), &self.description())
     }
 }

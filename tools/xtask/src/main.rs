@@ -34,12 +34,16 @@ fn stage_command(row: &StageRow) -> clap::Command {
 enum Assembly {
     /// Print the x86-64 assembly of a chapter's function, exactly as the book shows it.
     Asm {
-        /// The chapter: `ch01-the-experiment`, `ch01_the_experiment` or `ch01`.
-        chapter: String,
+        /// The chapter: `ch01-the-experiment`, `ch01_the_experiment` or `ch01` (none with
+        /// `--manifest-path`).
+        #[arg(value_name = "CHAPTER", required_unless_present = "manifest_path")]
+        chapter: Option<String>,
         /// The function, demangled: `hello_world::{{closure}}`, `DummyFuture::poll`, or a full
         /// path such as `ch01_the_experiment::noop_waker::noop_clone`.
-        #[arg(required_unless_present = "list")]
+        #[arg(required_unless_present_any = ["list", "manifest_path"])]
         function: Option<String>,
+        #[command(flatten)]
+        manifest: ManifestPath,
         /// List the functions that have code of their own in the chapter, instead.
         #[arg(long, conflicts_with = "function")]
         list: bool,
@@ -66,6 +70,28 @@ enum Assembly {
 // The subcommands after the stages'. (A doc comment here would become the help's `about`.)
 #[derive(Subcommand)]
 enum Command {
+    /// Report on an async fn's future: size and alignment, its layout (a table here, a picture
+    /// written as SVG), its states and the line each stops at, what each holds and what dropping
+    /// the future there drops, its largest fields, and whether it is `Send` (and if not, which
+    /// field makes it so).
+    Future {
+        /// The chapter (none with `--manifest-path`).
+        #[arg(value_name = "CHAPTER", required_unless_present = "manifest_path")]
+        chapter: Option<String>,
+        /// The async fn: its name, or its path in the crate (`routes::handler`).
+        #[arg(value_name = "ASYNC_FN", required_unless_present_any = ["list", "manifest_path"])]
+        function: Option<String>,
+        /// List the crate's async fns, instead.
+        #[arg(long, conflicts_with = "function")]
+        list: bool,
+        #[command(flatten)]
+        manifest: ManifestPath,
+        /// Where to write the picture of the layout (SVG). By default
+        /// <target>/under-the-await/foreign/<package>-<digest>/future/<ASYNC_FN>.svg for a crate
+        /// outside the book, <target>/under-the-await/future/<chapter>/<ASYNC_FN>.svg for a chapter.
+        #[arg(long, value_name = "FILE")]
+        svg: Option<std::path::PathBuf>,
+    },
     /// Serve the book at http://127.0.0.1:PORT, rebuilding and reloading it on every save
     /// (`ci/serve-book` runs it).
     ServeBook {
@@ -104,18 +130,60 @@ enum Command {
     },
 }
 
-// The arguments of every stage's subcommand: `cargo xtask mir ch01 'hello_world::{closure#0}'`.
+// The arguments of every stage's subcommand: `cargo xtask mir ch01 'hello_world::{closure#0}'`,
+// `cargo xtask mir --manifest-path samples/tokio-service/Cargo.toml 'lookup::{closure#0}'`.
 // (A doc comment here would become the subcommand's `about`.)
 #[derive(Args)]
 struct StageArgs {
-    /// The chapter: `ch01-the-experiment`, `ch01_the_experiment` or `ch01`.
-    chapter: String,
+    /// The chapter: `ch01-the-experiment`, `ch01_the_experiment` or `ch01` (none with
+    /// `--manifest-path`).
+    #[arg(value_name = "CHAPTER", required_unless_present = "manifest_path")]
+    chapter: Option<String>,
     /// The MIR body, HIR item or type to show (`--list` lists them).
-    #[arg(required_unless_present = "list")]
+    #[arg(required_unless_present_any = ["list", "manifest_path"])]
     subject: Option<String>,
     /// List what the stage has for the chapter, instead.
     #[arg(long, conflicts_with = "subject")]
     list: bool,
+    #[command(flatten)]
+    manifest: ManifestPath,
+}
+
+// A crate outside the book, for every command that compiles one. (No doc comment: see above.)
+#[derive(Args)]
+struct ManifestPath {
+    /// A crate outside the book instead of a chapter: its Cargo.toml. It is compiled with the
+    /// chapters' flags into <target>/under-the-await/foreign/<package>-<digest of the path>/.
+    #[arg(long, value_name = "PATH")]
+    manifest_path: Option<std::path::PathBuf>,
+}
+
+/// What a command is asked about: the crate and, unless it lists, the subject. The two words
+/// before it are `CHAPTER SUBJECT`, or with `--manifest-path` the subject alone.
+fn crate_and_subject(
+    chapter: Option<String>,
+    subject: Option<String>,
+    manifest: &ManifestPath,
+    list: bool,
+    what: &str,
+) -> Result<(listings::Crate, Option<String>), listings::Error> {
+    let usage = |message: String| listings::Error::Usage { message };
+    let (chapter, subject) = match (&manifest.manifest_path, chapter, subject) {
+        (Some(_), Some(subject), None) => (None, Some(subject)),
+        (Some(_), None, None) => (None, None),
+        (Some(_), Some(chapter), Some(_)) => {
+            return Err(usage(format!("`{chapter}`: with --manifest-path, name no chapter, only the {what}")));
+        }
+        (None, chapter, subject) => (chapter, subject),
+        (Some(_), None, Some(_)) => unreachable!("clap fills the first word first"),
+    };
+    match (list, &subject) {
+        (true, Some(subject)) => return Err(usage(format!("`{subject}`: --list takes no {what}"))),
+        (false, None) => return Err(usage(format!("name the {what} to show, or ask for --list"))),
+        _ => {}
+    }
+    let krate = listings::Crate::named(chapter.as_deref(), manifest.manifest_path.as_deref())?;
+    Ok((krate, subject))
 }
 
 fn main() -> ExitCode {
@@ -141,22 +209,35 @@ fn parsed<T>(result: Result<T, clap::Error>) -> T {
 }
 
 fn assembly(command: Assembly) -> ExitCode {
-    match command {
-        Assembly::Asm { chapter, function: Some(function), source, data, opt_level, codegen, unstable, .. } => {
+    let Assembly::Asm { chapter, function, manifest, list, source, data, opt_level, codegen, unstable } = command;
+    let (krate, function) = match crate_and_subject(chapter, function, &manifest, list, "function") {
+        Ok(asked) => asked,
+        Err(error) => return report(Err(error)),
+    };
+    match function {
+        Some(function) => {
             let flags = CodegenFlags { codegen, unstable, ..CodegenFlags::with_opt_level(&opt_level) };
             report(
-                listings::asm_with_flags(&chapter, &function, &AsmOptions { source, data }, &flags)
+                listings::asm_of(&krate, &function, &AsmOptions { source, data }, &flags)
                     .map(|listing| print!("{listing}")),
             )
         }
-        Assembly::Asm { chapter, .. } => {
-            report(listings::asm_functions(&chapter).map(|names| names.iter().for_each(|name| println!("{name}"))))
+        None => {
+            report(listings::asm_functions_of(&krate).map(|names| names.iter().for_each(|name| println!("{name}"))))
         }
     }
 }
 
 fn run(command: Command) -> ExitCode {
     match command {
+        Command::Future { chapter, function, list, manifest, svg } => {
+            report(crate_and_subject(chapter, function, &manifest, list, "async fn").and_then(|(krate, function)| {
+                match function {
+                    Some(function) => print_future(&krate, &function, svg),
+                    None => listings::async_fns(&krate).map(|names| names.iter().for_each(|name| println!("{name}"))),
+                }
+            }))
+        }
         Command::CheckSnapshots { references } => check_snapshots(&references),
         Command::ServeBook { port } => serve::serve_book(&Workspace::this_checkout().root, port),
         Command::Exercise { command } => exercise::run(command),
@@ -226,12 +307,43 @@ fn book_setting(file: &std::path::Path, key: &str) -> ExitCode {
     ExitCode::SUCCESS
 }
 
+/// Prints the report on `function`'s future, and writes the picture of its layout to `svg` (or
+/// beside the crate's builds), saying where.
+fn print_future(
+    krate: &listings::Crate,
+    function: &str,
+    svg: Option<std::path::PathBuf>,
+) -> Result<(), listings::Error> {
+    let report = listings::future_report(krate, function)?;
+    let workspace = Workspace::this_checkout();
+    let file_name = format!("{}.svg", report.function.replace("::", "-"));
+    let svg = svg.unwrap_or_else(|| match krate {
+        listings::Crate::Foreign(foreign) => foreign.target_dir(&workspace).join("future").join(file_name),
+        listings::Crate::Chapter(chapter) => workspace.tools_dir("future").join(&chapter.slug).join(file_name),
+    });
+    let picture = pictures::layout::Layout::of_type(&report.layout);
+    let id = format!("future-{}", report.function.replace(|c: char| !c.is_ascii_alphanumeric(), "-"));
+    let write =
+        |error: std::io::Error| listings::Error::Write { path: svg.display().to_string(), reason: error.to_string() };
+    if let Some(folder) = svg.parent().filter(|folder| !folder.as_os_str().is_empty()) {
+        std::fs::create_dir_all(folder).map_err(write)?;
+    }
+    std::fs::write(&svg, picture.svg(&id)).map_err(write)?;
+    print!("{report}");
+    println!("\nThe picture of the layout: {}", svg.display());
+    Ok(())
+}
+
 fn print_stage(stage: Stage, args: StageArgs) -> ExitCode {
-    match args.subject {
-        Some(subject) => report(listings::stage(&args.chapter, stage, &subject).map(|listing| print!("{listing}"))),
+    let (krate, subject) =
+        match crate_and_subject(args.chapter, args.subject, &args.manifest, args.list, stage.row().noun) {
+            Ok(asked) => asked,
+            Err(error) => return report(Err(error)),
+        };
+    match subject {
+        Some(subject) => report(listings::stage_of(&krate, stage, &subject).map(|listing| print!("{listing}"))),
         None => report(
-            listings::stage_subjects(&args.chapter, stage)
-                .map(|names| names.iter().for_each(|name| println!("{name}"))),
+            listings::stage_subjects_of(&krate, stage).map(|names| names.iter().for_each(|name| println!("{name}"))),
         ),
     }
 }
@@ -244,6 +356,12 @@ fn report(result: Result<(), listings::Error>) -> ExitCode {
             eprintln!("error: {error}");
             match error {
                 listings::Error::UnknownChapter { .. }
+                | listings::Error::Usage { .. }
+                | listings::Error::NoManifest { .. }
+                | listings::Error::NotAPackage { .. }
+                | listings::Error::NoLibrary { .. }
+                | listings::Error::UnknownAsyncFn { .. }
+                | listings::Error::NotAsync { .. }
                 | listings::Error::UnknownFunction { .. }
                 | listings::Error::UnknownSubject { .. }
                 | listings::Error::Ambiguous { .. } => ExitCode::from(2),
@@ -299,6 +417,22 @@ mod tests {
     }
 
     #[test]
+    fn with_a_manifest_path_the_one_word_is_the_subject_and_a_second_is_refused() {
+        let manifest = ManifestPath { manifest_path: Some("no/such/Cargo.toml".into()) };
+        let error = crate_and_subject(Some("ch01".into()), Some("f".into()), &manifest, false, "type").unwrap_err();
+        assert_eq!(error.to_string(), "`ch01`: with --manifest-path, name no chapter, only the type");
+        let error = crate_and_subject(None, None, &manifest, false, "type").unwrap_err();
+        assert_eq!(error.to_string(), "name the type to show, or ask for --list");
+        // One word: the subject; the manifest is then read, and this one does not exist.
+        let error = crate_and_subject(Some("f".into()), None, &manifest, false, "type").unwrap_err();
+        assert!(matches!(error, listings::Error::NoManifest { .. }), "{error}");
+        let matches = cli().try_get_matches_from(["xtask", "mir", "--manifest-path", "x/Cargo.toml", "f"]).unwrap();
+        let (_, arguments) = matches.subcommand().unwrap();
+        let args = StageArgs::from_arg_matches(arguments).unwrap();
+        assert_eq!((args.chapter.as_deref(), args.subject.as_deref()), (Some("f"), None));
+    }
+
+    #[test]
     fn every_stage_of_the_table_is_a_subcommand_listed_after_asm_in_the_tables_order() {
         let cli = cli();
         let mut listed: Vec<&clap::Command> = cli.get_subcommands().collect();
@@ -311,7 +445,7 @@ mod tests {
             let command = cli.find_subcommand(row.name).unwrap();
             assert_eq!(command.get_about().map(ToString::to_string).as_deref(), Some(row.about), "{}", row.name);
             let arguments: Vec<&str> = command.get_arguments().map(|argument| argument.get_id().as_str()).collect();
-            assert_eq!(arguments, ["chapter", "subject", "list"], "{}", row.name);
+            assert_eq!(arguments, ["chapter", "subject", "list", "manifest_path"], "{}", row.name);
         }
     }
 }

@@ -4,6 +4,7 @@
 //! Every line is read or refused: a body the output ends inside, a line at column 0 that is no
 //! item, a line of a body or of a block of no shape MIR has, are errors naming the line.
 
+use super::coroutine_layout::{CoroutineLayout, CoroutinePlace};
 use crate::error::{Expected, Format, ParseError};
 
 /// One MIR body: a function (a coroutine's resume function is `name::{closure#0}`), a
@@ -16,6 +17,9 @@ pub struct Body {
     pub name: String,
     pub text: String,
     pub(super) blocks: Vec<BasicBlock>,
+    /// For a coroutine's body after the coroutine transform, the layout the transform printed
+    /// before it (`state_transform.rs`).
+    pub(super) layout: Option<CoroutineLayout>,
 }
 
 /// One basic block of a MIR body: its statements, the terminator last.
@@ -40,6 +44,38 @@ impl Body {
         self.blocks.iter().find(|block| block.name == name)
     }
 
+    /// The coroutine's layout, for a body after the coroutine transform.
+    pub fn coroutine_layout(&self) -> Option<&CoroutineLayout> {
+        self.layout.as_ref()
+    }
+
+    /// The types of its arguments (`_1: Arc<State>` → `Arc<State>`), and what it returns
+    /// (`{async fn body of lookup()}` for an async fn), from the header of a `fn` body; `None`
+    /// for a constant.
+    pub fn signature(&self) -> Option<(Vec<String>, String)> {
+        let header = self.text.lines().next()?.strip_prefix("fn ")?;
+        let after_name = &header[header.find('(')? + 1..];
+        let close = closing(after_name)?;
+        let arguments = split_top_level(&after_name[..close])
+            .into_iter()
+            .filter(|argument| !argument.is_empty())
+            .map(|argument| argument.split_once(": ").map(|(_, ty)| ty.to_owned()))
+            .collect::<Option<Vec<String>>>()?;
+        let returns = after_name[close + 1..].strip_prefix(" -> ")?;
+        let returns = returns.strip_suffix(" {").unwrap_or(returns);
+        Some((arguments, returns.to_owned()))
+    }
+
+    /// Its `debug NAME => PLACE;` lines that name a field of a coroutine: each variable the
+    /// coroutine keeps, and where.
+    pub fn coroutine_fields(&self) -> Vec<(String, CoroutinePlace)> {
+        self.text
+            .lines()
+            .filter_map(|line| line.trim_start().strip_prefix("debug ")?.strip_suffix(';')?.split_once(" => "))
+            .filter_map(|(name, place)| Some((name.to_owned(), place.parse().ok()?)))
+            .collect()
+    }
+
     /// A body made of its text: the first line its header, the last its `}`.
     pub fn parse(text: &str) -> Result<Body, ParseError> {
         let mut bodies = bodies(text)?;
@@ -54,6 +90,32 @@ impl BasicBlock {
     /// The block's last statement, which says where control goes next.
     pub fn terminator(&self) -> &str {
         self.statements.last().map_or("", String::as_str)
+    }
+
+    /// The place a `drop(PLACE) -> …` terminator drops.
+    pub fn dropped(&self) -> Option<&str> {
+        let rest = self.terminator().strip_prefix("drop(")?;
+        Some(&rest[..closing(rest)?])
+    }
+
+    /// Where the terminator goes when nothing unwinds: every target but an `unwind:` one, each
+    /// with its value for a `switchInt` (`[0: bb1, 3: bb4, otherwise: bb9]` → 0, 3, none).
+    pub fn targets(&self) -> Vec<(Option<u64>, &str)> {
+        let Some((_, targets)) = self.terminator().rsplit_once(" -> ") else { return Vec::new() };
+        let targets = targets.strip_suffix(';').unwrap_or(targets);
+        let is_block = |word: &str| {
+            word.strip_prefix("bb").is_some_and(|n| !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()))
+        };
+        match targets.strip_prefix('[').and_then(|t| t.strip_suffix(']')) {
+            None => targets.split(' ').filter(|w| is_block(w)).map(|w| (None, w)).take(1).collect(),
+            Some(list) => split_top_level(list)
+                .into_iter()
+                .filter_map(|target| {
+                    let (label, block) = target.split_once(": ")?;
+                    (label != "unwind" && is_block(block)).then(|| (label.parse().ok(), block))
+                })
+                .collect(),
+        }
     }
 
     /// The blocks the terminator may go to: every `bbN` after its `->`.
@@ -88,6 +150,11 @@ pub(super) fn numbered_bodies(mir: &str) -> Result<Vec<(usize, Body)>, ParseErro
             for_ctfe |= comment.trim() == "MIR FOR CTFE";
             continue;
         }
+        // `alloc7 (fn: counting_clone)`, `alloc13 (static: LEDGER_VTABLE)`: an address whose
+        // bytes are printed elsewhere, or are none.
+        if is_allocation(line) && !line.ends_with(" {") {
+            continue;
+        }
         if is_allocation(line) {
             // Its bytes, up to the `}` that closes it.
             loop {
@@ -110,7 +177,7 @@ pub(super) fn numbered_bodies(mir: &str) -> Result<Vec<(usize, Body)>, ParseErro
         let mut text = format!("{line}\n");
         // `const X: usize = const 2_usize;`: a body of one line.
         if line.ends_with(';') {
-            bodies.push((index + 1, Body { name, text, blocks: Vec::new() }));
+            bodies.push((index + 1, Body { name, text, blocks: Vec::new(), layout: None }));
             continue;
         }
         if line.starts_with("fn ") && !line.ends_with('{') {
@@ -148,16 +215,54 @@ pub(super) fn numbered_bodies(mir: &str) -> Result<Vec<(usize, Body)>, ParseErro
             text.push('\n');
         }
         text.push_str("}\n");
-        bodies.push((header_line, Body { name, text, blocks }));
+        bodies.push((header_line, Body { name, text, blocks, layout: None }));
     }
     Ok(bodies)
 }
 
-/// `alloc12 (size: 26, align: 1) {`.
+/// The index of the `)` that closes the `(` before `text`.
+fn closing(text: &str) -> Option<usize> {
+    let mut depth = 0usize;
+    for (at, c) in text.char_indices() {
+        match c {
+            '(' | '<' | '[' | '{' => depth += 1,
+            '>' if text[..at].ends_with('-') => {}
+            ')' if depth == 0 => return Some(at),
+            ')' | '>' | ']' | '}' => depth = depth.checked_sub(1)?,
+            _ => {}
+        }
+    }
+    None
+}
+
+/// `a, B<c, d>, e` → `a`, `B<c, d>`, `e`: split at the commas outside brackets.
+fn split_top_level(text: &str) -> Vec<&str> {
+    let mut parts = Vec::new();
+    let (mut depth, mut start) = (0usize, 0);
+    for (at, c) in text.char_indices() {
+        match c {
+            '(' | '<' | '[' | '{' => depth += 1,
+            '>' if text[..at].ends_with('-') => {}
+            ')' | '>' | ']' | '}' => depth = depth.saturating_sub(1),
+            ',' if depth == 0 => {
+                parts.push(text[start..at].trim());
+                start = at + 1;
+            }
+            _ => {}
+        }
+    }
+    parts.push(text[start..].trim());
+    parts
+}
+
+/// `alloc12 (size: 26, align: 1) {`, a static's `alloc6 (static: COUNTING_VTABLE, size: 32,
+/// align: 8) {`, or one of one line: `alloc7 (fn: counting_clone)`, `alloc13 (static: LEDGER_VTABLE)`.
 fn is_allocation(line: &str) -> bool {
-    line.strip_prefix("alloc")
-        .and_then(|rest| rest.split_once(" (size: "))
-        .is_some_and(|(number, rest)| number.bytes().all(|b| b.is_ascii_digit()) && rest.ends_with(") {"))
+    line.strip_prefix("alloc").and_then(|rest| rest.split_once(" (")).is_some_and(|(number, rest)| {
+        !number.is_empty()
+            && number.bytes().all(|b| b.is_ascii_digit())
+            && (rest.ends_with(") {") && rest.contains("size: ") || !rest.contains('{') && rest.ends_with(')'))
+    })
 }
 
 /// The lines inside a body, read: declarations and scopes (indented, braces balanced), then
@@ -258,6 +363,9 @@ mod tests {
         const f::{constant#0}: usize = const 2_usize;\n\n\
         DROPPED::{constant#0}: fn(Option<&mut u8>) -> *const u8 = {\n    let mut _0: fn(Option<&mut u8>) -> *const u8;\n\n    bb0: {\n        return;\n    }\n}\n\n\
         alloc1 (size: 5, align: 1) {\n    63 6f 75 6e 74                                  │ count\n}\n\n\
+        alloc6 (static: VTABLE, size: 1, align: 1) {\n    00                                              │ .\n}\n\n\
+        alloc7 (fn: noop)\n\n\
+        alloc8 (static: VTABLE)\n\n\
         fn hello_world::{closure#0}(_1: Pin<&mut {async fn body of hello_world()}>, _2: &mut Context<'_>) -> Poll<()> {\n    debug _task_context => _2;\n    let mut _0: Poll<()>;\n    scope 1 {\n        debug x => _3;\n        scope 2 {\n            let _4: u8;\n        }\n    }\n\n    bb0: {\n        _5 = discriminant((*_6));\n        switchInt(move _5) -> [0: bb1, otherwise: bb2];\n    }\n\n    bb1 (cleanup): {\n        resume;\n    }\n\n    bb2: {\n        unreachable;\n    }\n}\n\n\
         // MIR FOR CTFE\n\
         fn noop(_1: *const ()) -> () {\n    bb0: {\n        return;\n    }\n}\n";
@@ -291,6 +399,40 @@ mod tests {
         assert_eq!(dispatch.successors(), ["bb1", "bb2"]);
         assert!(resume.block("bb1").unwrap().cleanup);
         assert_eq!(resume.block("bb9"), None);
+    }
+
+    #[test]
+    fn an_async_fn_s_signature_gives_its_arguments_and_its_future() {
+        let body = Body::parse("fn lookup(_1: HashMap<u8, (u8, u8)>, _2: fn(u8) -> u8) -> {async fn body of lookup()} {\n    bb0: {\n        return;\n    }\n}\n").unwrap();
+        let (arguments, returns) = body.signature().unwrap();
+        assert_eq!(arguments, ["HashMap<u8, (u8, u8)>", "fn(u8) -> u8"]);
+        assert_eq!(returns, "{async fn body of lookup()}");
+        assert_eq!(Body::parse("fn f() -> () {\n}\n").unwrap().signature(), Some((vec![], "()".to_owned())));
+    }
+
+    #[test]
+    fn a_drop_names_its_place_and_goes_on_where_nothing_unwinds() {
+        let block =
+            |terminator: &str| BasicBlock { name: "bb0".into(), cleanup: false, statements: vec![terminator.into()] };
+        let drop = block("drop((((*_1) as variant#4).2: Vec<(u8, u8)>)) -> [return: bb3, unwind: bb10];");
+        assert_eq!(drop.dropped(), Some("(((*_1) as variant#4).2: Vec<(u8, u8)>)"));
+        assert_eq!(drop.targets(), [(None, "bb3")]);
+        assert_eq!(block("drop(_3) -> [return: bb1, unwind continue];").targets(), [(None, "bb1")]);
+        assert_eq!(block("goto -> bb5;").targets(), [(None, "bb5")]);
+        assert_eq!(
+            block("switchInt(move _60) -> [0: bb17, 3: bb20, otherwise: bb23];").targets(),
+            [(Some(0), "bb17"), (Some(3), "bb20"), (None, "bb23")]
+        );
+        assert_eq!(block("return;").targets(), []);
+        assert_eq!(block("return;").dropped(), None);
+    }
+
+    #[test]
+    fn a_coroutine_s_fields_are_named_by_its_debug_lines() {
+        let body = Body::parse("fn drop_in_place(_1: *mut {async fn body of f()}) -> () {\n    debug _task_context => _2;\n    debug state => ((*_1).0: Arc<State>);\n    scope 1 {\n        debug visits => (((*_1) as variant#3).1: MutexGuard<'_, u64>);\n    }\n\n    bb0: {\n        return;\n    }\n}\n").unwrap();
+        let fields = body.coroutine_fields();
+        let names: Vec<&str> = fields.iter().map(|(name, _)| name.as_str()).collect();
+        assert_eq!(names, ["state", "visits"]);
     }
 
     #[test]

@@ -11,6 +11,7 @@
 //! set here (`compile.rs`), for the rows that say so only, and nowhere else in the project.
 
 mod compile;
+pub mod coroutine_layout;
 pub mod debuginfo;
 pub mod drop_glue;
 pub mod hir;
@@ -20,7 +21,8 @@ mod stage;
 pub mod state_transform;
 pub mod type_sizes;
 
-pub use compile::output;
+pub use compile::{foreign_output, output};
+pub(crate) use compile::{foreign_stages_dir, stage_build_args};
 pub use stage::{Book, Directive, Naming, Printed, STAGES, Stage, StageRow, Written};
 pub use type_sizes::TypeLayout;
 
@@ -85,12 +87,12 @@ impl StageOutput {
         &self,
         stage: Stage,
         query: &str,
-        chapter: &str,
+        krate: &crate::Crate,
         compiler: &str,
         edition: &str,
     ) -> Result<StageListing, Error> {
         let names = self.names();
-        let name = select(stage, query, &names, chapter)?;
+        let name = select(stage, query, &names, krate)?;
         let subject = self.subjects.iter().find(|subject| subject.name() == name).expect("a selected subject exists");
         let (text, layout, body) = subject.rendered()?;
         let provenance = Provenance {
@@ -105,7 +107,7 @@ impl StageOutput {
             text,
             layout,
             body,
-            command: provenance.command(chapter, query),
+            command: krate.command(&provenance, query),
             provenance,
         })
     }
@@ -151,7 +153,7 @@ impl std::fmt::Display for StageListing {
 /// the only name `query` ends a path of (`closure#0}` no, `hello_world::{closure#0}` yes), else,
 /// for a type, the future of the async fn `query` names (`hello_world` →
 /// `{async fn body of hello_world()}`); else an error naming the closest.
-pub fn select<'a>(stage: Stage, query: &str, names: &'a [String], chapter: &str) -> Result<&'a str, Error> {
+pub fn select<'a>(stage: Stage, query: &str, names: &'a [String], krate: &crate::Crate) -> Result<&'a str, Error> {
     let by_name = |query: &str| -> Vec<&'a String> {
         match names.iter().find(|name| *name == query) {
             Some(exact) => vec![exact],
@@ -171,14 +173,15 @@ pub fn select<'a>(stage: Stage, query: &str, names: &'a [String], chapter: &str)
         [only] => Ok(only),
         [] => Err(Error::UnknownSubject {
             given: query.to_owned(),
-            chapter: chapter.to_owned(),
+            chapter: krate.name().to_owned(),
+            named_by: krate.on_command_line().into(),
             stage,
             closest: suggestions(stage, query, names),
             known: names.to_vec(),
         }),
         several => Err(Error::Ambiguous {
             given: query.to_owned(),
-            chapter: chapter.to_owned(),
+            chapter: krate.name().to_owned(),
             what: stage.row().plural_noun.to_owned(),
             candidates: several.iter().map(|s| s.to_string()).collect(),
         }),
@@ -220,13 +223,14 @@ mod tests {
             .map(|i| format!("std::marker::PhantomData<[u8; {i}]>"))
             .chain(["{async fn body of hello_world()}".to_owned(), "DummyFuture".to_owned()])
             .collect();
-        let error = select(Stage::TypeSizes, "hello", &names, "ch01-the-experiment").unwrap_err();
+        let ch01 = crate::Crate::Chapter(crate::Chapter { slug: "ch01-the-experiment".into(), dir: "/c".into() });
+        let error = select(Stage::TypeSizes, "hello", &names, &ch01).unwrap_err();
         assert_eq!(
             error.to_string(),
             "no type `hello` in ch01-the-experiment (did you mean {async fn body of hello_world()}?); \
              `cargo xtask type-sizes ch01 --list` lists all 202"
         );
-        let empty = select(Stage::TypeSizes, "", &names, "ch01-the-experiment").unwrap_err().to_string();
+        let empty = select(Stage::TypeSizes, "", &names, &ch01).unwrap_err().to_string();
         assert_eq!(empty, "no type `` in ch01-the-experiment; `cargo xtask type-sizes ch01 --list` lists all 202");
     }
 
@@ -237,7 +241,8 @@ mod tests {
         let mut layouts = type_sizes::layouts(printout).unwrap();
         layouts[0].variants[0].fields[0].offset = 8;
         let output = StageOutput { subjects: layouts.into_iter().map(Subject::Layout).collect() };
-        let error = output.listing(Stage::TypeSizes, "T", "ch00", "rustc 1.95.0", "2024").unwrap_err();
+        let ch00 = crate::Crate::Chapter(crate::Chapter { slug: "ch00".into(), dir: "/c".into() });
+        let error = output.listing(Stage::TypeSizes, "T", &ch00, "rustc 1.95.0", "2024").unwrap_err();
         assert_eq!(
             error,
             Error::Layout {

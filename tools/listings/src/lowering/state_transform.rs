@@ -10,6 +10,7 @@
 //! each twice, `before: hello_world::{closure#0}` (its `yield` terminators, its storage markers)
 //! and `after: hello_world::{closure#0}` (the resume function, its layout first).
 
+use super::coroutine_layout::CoroutineLayout;
 use super::mir::{self, Body};
 use crate::error::{Expected, Format, ParseError};
 
@@ -76,11 +77,14 @@ impl Dump {
         };
         let mut at = 1;
         let mut layout = None;
+        let mut parsed = None;
         if lines.get(at).is_some_and(|line| line.starts_with(LAYOUT)) {
             let end = (at..lines.len())
                 .find(|&index| lines[index].ends_with("*/"))
                 .ok_or_else(|| error(at, Expected::StateTransformDump))?;
-            layout = Some(lines[at..=end].iter().map(|line| format!("{line}\n")).collect::<String>());
+            let text = lines[at..=end].iter().map(|line| format!("{line}\n")).collect::<String>();
+            parsed = Some(CoroutineLayout::parse(&text, offset + at + 1)?);
+            layout = Some(text);
             at = end + 1;
         }
         let text: String = lines[at..].iter().map(|line| format!("{line}\n")).collect();
@@ -92,10 +96,12 @@ impl Dump {
             1 => bodies.remove(0).1,
             _ => return Err(error(0, Expected::StateTransformDump)),
         };
-        if body.name != name {
+        // A constant inside another item is printed by its own name (a `thread_local!`'s
+        // `__RUST_STD_INTERNAL_INIT`), its header by its path (`DROPPED::__RUST_STD_INTERNAL_INIT`).
+        if body.name != name && !name.ends_with(&format!("::{}", body.name)) {
             return Err(error(0, Expected::StateTransformDump));
         }
-        Ok(Dump { after, layout, body })
+        Ok(Dump { after, layout, body: Body { layout: parsed, ..body } })
     }
 }
 
@@ -137,11 +143,18 @@ mod tests {
     }
 
     #[test]
+    fn a_constant_inside_an_item_is_dumped_under_its_path_and_printed_by_its_name() {
+        let dump = "// MIR for `DROPPED::__INIT` after StateTransform\n\nconst __INIT: u8 = {\n    bb0: {\n        return;\n    }\n}\n";
+        assert_eq!(bodies(dump).unwrap(), [], "read, and no coroutine");
+    }
+
+    #[test]
     fn a_dump_that_is_not_one_is_an_error_naming_its_line() {
         for (text, line) in [
             ("fn f() -> () {\n}\n", 1),
             ("// MIR for `f` before CopyProp\n\nfn f() -> () {\n}\n", 1),
             ("// MIR for `g` before StateTransform\n\nfn f() -> () {\n    bb0: {\n        return;\n    }\n}\n", 1),
+            ("// MIR for `f::g` before StateTransform\n\nfn h() -> () {\n    bb0: {\n        return;\n    }\n}\n", 1),
             ("// MIR for `f` after StateTransform\n/* coroutine_layout = CoroutineLayout {\n", 2),
             ("// MIR for `f` after StateTransform\n\nfn f() -> () {\n    frobnicate;\n}\n", 4),
         ] {

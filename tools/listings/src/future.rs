@@ -1,0 +1,541 @@
+//! The report on one `async fn`'s future (`cargo xtask future`): its size and alignment, its
+//! layout, its states and the line each stops at, what each state holds and what dropping the
+//! future there drops, its largest fields and the line of the local each comes from, and whether
+//! it is `Send`, with the field that makes it not.
+//!
+//! Every part is read from what the stages already parse: the async fn and its arguments from
+//! the `mir` stage's bodies, the layout and the states from `type-sizes` (the states' lines from
+//! the debug information), each saved local's type and line from the coroutine layout of the
+//! `state-transform` stage, what each state drops from the future's `drop-glue`, and `Send` from
+//! the compiler's answer to a check (`send_check.rs`).
+
+use std::collections::{HashSet, VecDeque};
+use std::fmt;
+
+use crate::lowering::coroutine_layout::{CoroutineLayout, CoroutinePlace, SourceSpan};
+use crate::lowering::mir::Body;
+use crate::lowering::type_sizes::Variant;
+use crate::lowering::{Subject, debuginfo::StateSource};
+use crate::send_check::{NotSend, SendAnswer};
+use crate::{Crate, Error, ForeignCrate, Stage, TypeLayout, Workspace};
+
+/// What `cargo xtask future` prints.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FutureReport {
+    /// The async fn, as MIR names it: `count_visit`, `routes::handler`.
+    pub function: String,
+    /// `tokio-service`, `ch07-cancellation`.
+    pub krate: String,
+    /// `rustc 1.95.0 (59807616e 2026-04-14)`.
+    pub compiler: String,
+    /// `cargo xtask future --manifest-path samples/tokio-service/Cargo.toml count_visit`.
+    pub command: String,
+    /// The future's layout, as the type-sizes stage gives it: size, alignment, table, states.
+    pub layout: TypeLayout,
+    pub states: Vec<StateReport>,
+    /// The largest fields, largest first, each once.
+    pub largest: Vec<Held>,
+    pub send: SendReport,
+}
+
+/// One state of the future.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StateReport {
+    /// The value its tag holds.
+    pub value: u64,
+    /// `Unresumed`, `Suspend0`, `Returned`, `Panicked`.
+    pub variant: String,
+    /// The line the debug information gives the state: an `.await`'s for a `SuspendN`.
+    pub line: Option<u32>,
+    /// Its fields, in the order of their offsets.
+    pub holds: Vec<Held>,
+    /// What dropping the future in this state drops, in order; `None` where the crate's build
+    /// has no drop glue for the future (nothing in it drops one).
+    pub drops: Option<Vec<Dropped>>,
+}
+
+/// A field of the future: an argument it captured (`upvar`) or a local saved across an await.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Held {
+    pub kind: String,
+    pub name: String,
+    pub offset: u64,
+    pub size: u64,
+    /// As MIR prints it, where it is known.
+    pub ty: Option<String>,
+    /// Where the local is declared (for an awaitee, its `.await`); none for an argument.
+    pub declared: Option<SourceSpan>,
+    /// The states that hold it.
+    pub states: Vec<String>,
+    /// Which field of the coroutine it is: `_sN`'s `N`, or the upvar's index.
+    identity: Identity,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+enum Identity {
+    Upvar(String),
+    Saved(usize),
+    Unknown(String, String),
+}
+
+/// One drop of the drop glue.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Dropped {
+    pub name: String,
+    pub ty: String,
+    /// Behind a drop flag: dropped only if it was not moved out before.
+    pub conditional: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum SendReport {
+    Send,
+    /// The compiler's answer, and the fields whose type it names.
+    NotSend {
+        answer: NotSend,
+        held_by: Vec<Held>,
+    },
+    Undecided {
+        reason: String,
+    },
+}
+
+/// An `async fn` of a crate, as its MIR body says.
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct AsyncFn {
+    name: String,
+    /// `{async fn body of count_visit()}`.
+    future: String,
+    arguments: usize,
+}
+
+/// The report on the future of `query` (an async fn's name, or the end of its path) in `krate`.
+pub fn report(krate: &Crate, query: &str) -> Result<FutureReport, Error> {
+    let workspace = Workspace::this_checkout();
+    let compiler = crate::rustc(&workspace)?.version_line;
+    let function = async_fn(krate, query)?;
+    let sizes = crate::stage_of(krate, Stage::TypeSizes, &function.future)?;
+    let layout = sizes.layout.expect("a type-sizes listing has a layout");
+    let transform = crate::stage_output_of(krate, Stage::StateTransform)?;
+    let after = body(&transform.subjects, &format!("after: {}::{{closure#0}}", function.name));
+    let coroutine = after.and_then(Body::coroutine_layout);
+    let names = after.map(Body::coroutine_fields).unwrap_or_default();
+    let glue = crate::stage_output_of(krate, Stage::DropGlue)?;
+    let glue = body(&glue.subjects, &format!("drop_in_place::<{}>", function.future));
+
+    let states_of_layout = states(&layout, coroutine);
+    let mut states = Vec::new();
+    for state in &states_of_layout {
+        let variant = layout.variants.iter().find(|v| v.name.as_deref() == Some(&state.variant));
+        let holds = variant.map(|v| held(v, coroutine, &names)).unwrap_or_default();
+        let drops = glue.map(|glue| drops(glue, state.value));
+        states.push(StateReport { value: state.value, variant: state.variant.clone(), line: state.line, holds, drops });
+    }
+    let mut fields: Vec<Held> = Vec::new();
+    for state in &states {
+        for field in &state.holds {
+            match fields.iter_mut().find(|f| f.identity == field.identity) {
+                Some(seen) => seen.states.push(state.variant.clone()),
+                None => fields.push(Held { states: vec![state.variant.clone()], ..field.clone() }),
+            }
+        }
+    }
+    let send = match send_answer(&workspace, krate, &function)? {
+        SendAnswer::Send => SendReport::Send,
+        SendAnswer::Undecided { reason } => SendReport::Undecided { reason },
+        SendAnswer::NotSend(answer) => SendReport::NotSend { held_by: holding(&answer, &fields), answer },
+    };
+    let mut largest = fields;
+    largest.sort_by(|a, b| b.size.cmp(&a.size).then(a.offset.cmp(&b.offset)));
+    largest.truncate(LARGEST);
+    Ok(FutureReport {
+        command: format!("cargo xtask future {} {}", krate.on_command_line(), function.name),
+        function: function.name,
+        krate: krate.name().to_owned(),
+        compiler,
+        layout,
+        states,
+        largest,
+        send,
+    })
+}
+
+/// How many of the largest fields the report lists.
+const LARGEST: usize = 5;
+
+/// The async fns of a crate, by name (the `mir` stage's bodies whose fn returns a future).
+pub fn async_fns(krate: &Crate) -> Result<Vec<String>, Error> {
+    Ok(async_fns_of(krate)?.into_iter().map(|f| f.name).collect())
+}
+
+fn async_fns_of(krate: &Crate) -> Result<Vec<AsyncFn>, Error> {
+    let mir = crate::stage_output_of(krate, Stage::Mir)?;
+    Ok(mir
+        .subjects
+        .iter()
+        .filter_map(|subject| match subject {
+            Subject::Body(body) => Some(body),
+            _ => None,
+        })
+        .filter_map(|body| {
+            let (arguments, returns) = body.signature()?;
+            returns.starts_with("{async fn body of ").then(|| AsyncFn {
+                name: body.name.clone(),
+                future: returns,
+                arguments: arguments.len(),
+            })
+        })
+        .collect())
+}
+
+/// The async fn `query` names: its name, or the end of its path; else an error saying whether
+/// it is a fn that is not async, and which async fns there are.
+fn async_fn(krate: &Crate, query: &str) -> Result<AsyncFn, Error> {
+    let fns = async_fns_of(krate)?;
+    let query = query.trim();
+    let named = |name: &str| name == query || name.ends_with(&format!("::{query}"));
+    let found: Vec<&AsyncFn> = fns.iter().filter(|f| named(&f.name)).collect();
+    let known: Vec<String> = fns.iter().map(|f| f.name.clone()).collect();
+    match found.as_slice() {
+        [one] => Ok((*one).clone()),
+        [] => {
+            let mir = crate::stage_output_of(krate, Stage::Mir)?;
+            let not_async = mir.subjects.iter().find_map(|subject| match subject {
+                Subject::Body(body) if named(&body.name) => body.signature().map(|(_, returns)| returns),
+                _ => None,
+            });
+            Err(match not_async {
+                Some(returns) => {
+                    Error::NotAsync { given: query.to_owned(), chapter: krate.name().to_owned(), returns, known }
+                }
+                None => Error::UnknownAsyncFn {
+                    given: query.to_owned(),
+                    chapter: krate.name().to_owned(),
+                    closest: crate::closest_names(query, &known),
+                    known,
+                },
+            })
+        }
+        several => Err(Error::Ambiguous {
+            given: query.to_owned(),
+            chapter: krate.name().to_owned(),
+            what: "async fns".to_owned(),
+            candidates: several.iter().map(|f| f.name.clone()).collect(),
+        }),
+    }
+}
+
+fn body<'a>(subjects: &'a [Subject], name: &str) -> Option<&'a Body> {
+    subjects.iter().find_map(|subject| match subject {
+        Subject::Body(body) if body.name == name => Some(body),
+        _ => None,
+    })
+}
+
+/// The future's states: as the debug information gives them, with their lines; else as the
+/// coroutine layout names them.
+/// In the layout's order of its variants: the order of the source, `Unresumed` to `Panicked`.
+fn states(layout: &TypeLayout, coroutine: Option<&CoroutineLayout>) -> Vec<StateSource> {
+    let mut states = layout.states.clone();
+    if states.is_empty() {
+        let variants = coroutine.map(|c| c.variants.as_slice()).unwrap_or_default();
+        states = variants.iter().map(|v| StateSource { value: v.value, variant: v.name.clone(), line: None }).collect();
+    }
+    let place = |state: &StateSource| layout.variants.iter().position(|v| v.name.as_deref() == Some(&state.variant));
+    states.sort_by_key(|state| (place(state), state.value));
+    states
+}
+
+/// The fields of one variant of the layout, each with what the coroutine layout and the debug
+/// lines say of it.
+fn held(variant: &Variant, coroutine: Option<&CoroutineLayout>, names: &[(String, CoroutinePlace)]) -> Vec<Held> {
+    let variant_name = variant.name.as_deref().unwrap_or_default();
+    variant
+        .fields
+        .iter()
+        .map(|field| {
+            let upvar = || {
+                names.iter().find_map(|(name, place)| match place {
+                    CoroutinePlace::Upvar { .. } if *name == field.name => Some(place),
+                    _ => None,
+                })
+            };
+            let saved = || -> Option<(usize, Option<&str>)> {
+                let coroutine = coroutine?;
+                let in_variant = &coroutine.variant(variant_name)?.saved;
+                if let Some(index) = field.name.strip_prefix(".coroutine_field").and_then(|n| n.parse().ok()) {
+                    return Some((index, None));
+                }
+                names.iter().find_map(|(name, place)| match place {
+                    CoroutinePlace::Saved { variant, field: at, ty } if *name == field.name => {
+                        let local = coroutine.saved_local(*variant, *at)?;
+                        in_variant.contains(&local.index).then_some((local.index, Some(ty.as_str())))
+                    }
+                    _ => None,
+                })
+            };
+            let (identity, ty, declared) = match field.kind.as_str() {
+                "upvar" => match upvar() {
+                    Some(place) => (Identity::Upvar(field.name.clone()), Some(place.ty().to_owned()), None),
+                    None => (Identity::Upvar(field.name.clone()), None, None),
+                },
+                _ => match saved() {
+                    Some((index, ty)) => {
+                        let local = coroutine.and_then(|c| c.saved.iter().find(|s| s.index == index));
+                        let ty = ty.map(str::to_owned).or_else(|| local.map(|l| l.ty.clone()));
+                        (Identity::Saved(index), ty, local.map(|l| l.span.clone()))
+                    }
+                    None => (Identity::Unknown(variant_name.to_owned(), field.name.clone()), None, None),
+                },
+            };
+            Held {
+                kind: field.kind.clone(),
+                name: field.name.clone(),
+                offset: field.offset,
+                size: field.size,
+                ty,
+                declared,
+                states: Vec::new(),
+                identity,
+            }
+        })
+        .collect()
+}
+
+/// What the drop glue drops when the tag holds `value`: the drops on its way to `return`, from
+/// the block bb0's switch sends that value to, not following unwinding.
+fn drops(glue: &Body, value: u64) -> Vec<Dropped> {
+    let names = glue.coroutine_fields();
+    let Some(dispatch) = glue.block("bb0") else { return Vec::new() };
+    let targets = dispatch.targets();
+    let Some(start) = targets.iter().find(|(v, _)| *v == Some(value)).map(|(_, block)| *block) else {
+        return Vec::new();
+    };
+    let mut dropped = Vec::new();
+    let mut seen = HashSet::new();
+    let mut queue = VecDeque::from([(start, false)]);
+    while let Some((name, conditional)) = queue.pop_front() {
+        let Some(block) = glue.block(name).filter(|b| !b.cleanup) else { continue };
+        if !seen.insert(name) {
+            continue;
+        }
+        if let Some(place) = block.dropped() {
+            let parsed: Option<CoroutinePlace> = place.parse().ok();
+            let named = parsed.as_ref().and_then(|p| names.iter().find(|(_, q)| q.same_field(p)));
+            dropped.push(Dropped {
+                name: named.map_or_else(|| place.to_owned(), |(name, _)| name.clone()),
+                ty: parsed.map_or_else(String::new, |p| p.ty().to_owned()),
+                conditional,
+            });
+        }
+        let next = block.targets();
+        let branches = next.len() > 1;
+        queue.extend(next.into_iter().map(|(_, block)| (block, conditional || branches)));
+    }
+    dropped
+}
+
+/// The check's answer for the async fn: for a chapter, its crate is checked as a crate outside
+/// the book would be. A method has no path the check can call it by.
+fn send_answer(workspace: &Workspace, krate: &Crate, function: &AsyncFn) -> Result<SendAnswer, Error> {
+    if function.name.contains(['<', '{']) {
+        return Ok(SendAnswer::Undecided {
+            reason: format!("`{}` is a method: the check calls a function by its path", function.name),
+        });
+    }
+    let rustc = crate::rustc(workspace)?;
+    let foreign = match krate {
+        Crate::Foreign(foreign) => foreign.clone(),
+        Crate::Chapter(chapter) => ForeignCrate::at(workspace, &chapter.dir.join("Cargo.toml"), &rustc)?,
+    };
+    crate::send_check::check(workspace, &rustc, &foreign, &function.name, function.arguments)
+}
+
+/// The fields whose type is the outermost of the compiler's chain that any field has: the
+/// types compared without their paths (the compiler names `tokio_service::State` from the
+/// check's crate, MIR `State`), lifetimes as `'_`.
+fn holding(answer: &NotSend, fields: &[Held]) -> Vec<Held> {
+    let chain = answer.within.iter().rev().chain(std::iter::once(&answer.culprit));
+    for ty in chain {
+        let wanted = unqualified(ty);
+        let held: Vec<Held> =
+            fields.iter().filter(|f| f.ty.as_deref().is_some_and(|t| unqualified(t) == wanted)).cloned().collect();
+        if !held.is_empty() {
+            return held;
+        }
+    }
+    Vec::new()
+}
+
+/// `std::sync::MutexGuard<'{erased}, u64>` → `MutexGuard<'_, u64>`.
+fn unqualified(ty: &str) -> String {
+    static PATH: std::sync::LazyLock<regex::Regex> =
+        std::sync::LazyLock::new(|| regex::Regex::new(r"\b[A-Za-z_][A-Za-z0-9_]*::").expect("a valid pattern"));
+    PATH.replace_all(&ty.replace("'{erased}", "'_"), "").into_owned()
+}
+
+impl fmt::Display for FutureReport {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let layout = &self.layout;
+        writeln!(
+            f,
+            "The future of `{}` in {}: {} bytes, alignment {}",
+            self.function, self.krate, layout.size, layout.align
+        )?;
+        writeln!(f, "({} · {})", self.command, self.compiler)?;
+        writeln!(f, "\nLayout (the type-sizes stage's table):\n{}", layout.table())?;
+        writeln!(
+            f,
+            "States (the tag's value, the line each stops at, what it holds and what dropping the future there drops):"
+        )?;
+        for state in &self.states {
+            let line = state.line.map(|l| format!(", line {l}")).unwrap_or_default();
+            writeln!(f, "  {} {}{line}: {}", state.value, state.variant, meaning(&state.variant, state.line))?;
+            let rows: Vec<[String; 4]> = state.holds.iter().map(Held::row).collect();
+            for (i, row) in aligned(&rows).iter().enumerate() {
+                writeln!(f, "      {} {row}", if i == 0 { "holds" } else { "     " })?;
+            }
+            if state.holds.is_empty() {
+                writeln!(f, "      holds nothing")?;
+            }
+            match &state.drops {
+                None => writeln!(f, "      drops (no drop glue for this future in the crate's build)")?,
+                Some(drops) if drops.is_empty() => writeln!(f, "      drops nothing")?,
+                Some(drops) => {
+                    let words: Vec<String> = drops.iter().map(Dropped::to_string).collect();
+                    writeln!(f, "      drops {}", words.join(", then "))?;
+                }
+            }
+        }
+        writeln!(f, "\nLargest fields:")?;
+        let rows: Vec<[String; 4]> = self
+            .largest
+            .iter()
+            .map(|held| {
+                let [what, size, ty, place] = held.row();
+                [size, what, ty, format!("{place} (in {})", held.states.join(", "))]
+            })
+            .collect();
+        for row in aligned(&rows) {
+            writeln!(f, "  {row}")?;
+        }
+        write!(f, "\nSend: ")?;
+        match &self.send {
+            SendReport::Send => writeln!(f, "yes (the compiler accepts `assert_send({}(…))`)", self.function),
+            SendReport::Undecided { reason } => writeln!(f, "not decided: the check did not compile: {reason}"),
+            SendReport::NotSend { answer, held_by } => {
+                write!(f, "no: `{}` is not `{}` (the compiler)", answer.culprit, answer.missing)?;
+                for within in &answer.within {
+                    write!(f, ", within `{within}`")?;
+                }
+                if answer.bodies > 1 {
+                    write!(f, ", inside a future it awaits")?;
+                }
+                writeln!(f, ".")?;
+                if held_by.is_empty() {
+                    return writeln!(f, "  No field of the future has one of these types.");
+                }
+                writeln!(f, "  The future holds it in:")?;
+                for held in held_by {
+                    let [what, _, _, place] = held.row();
+                    let awaits: Vec<String> = held
+                        .states
+                        .iter()
+                        .filter_map(|name| {
+                            self.states.iter().find(|s| s.variant == *name && name.starts_with("Suspend"))
+                        })
+                        .map(|state| match state.line {
+                            Some(line) => format!("{} (the await on line {line})", state.variant),
+                            None => state.variant.clone(),
+                        })
+                        .collect();
+                    let across = match awaits.is_empty() {
+                        true => String::new(),
+                        false => format!(", across {}", awaits.join(", ")),
+                    };
+                    writeln!(f, "    {what}, {place}{across}")?;
+                }
+                Ok(())
+            }
+        }
+    }
+}
+
+/// What a state means, in words.
+fn meaning(variant: &str, line: Option<u32>) -> String {
+    match variant {
+        "Unresumed" => "created, not polled yet".to_owned(),
+        "Returned" => "finished".to_owned(),
+        "Panicked" => "a poll panicked".to_owned(),
+        _ => match line {
+            Some(line) => format!("waiting at the await on line {line}"),
+            None => "waiting at an await".to_owned(),
+        },
+    }
+}
+
+impl Held {
+    /// `local visits`, `16 bytes`, its type, where it is declared.
+    fn row(&self) -> [String; 4] {
+        let place = match (&self.declared, self.kind.as_str()) {
+            (Some(span), _) => format!("{}:{}", span.file, span.line),
+            (None, "upvar") => "an argument".to_owned(),
+            (None, _) => String::new(),
+        };
+        [
+            format!("{} {}", self.kind, self.name),
+            format!("{} bytes", self.size),
+            self.ty.clone().unwrap_or_default(),
+            place,
+        ]
+    }
+}
+
+impl fmt::Display for Dropped {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}", self.name)?;
+        if !self.ty.is_empty() {
+            write!(f, " ({})", self.ty)?;
+        }
+        if self.conditional {
+            write!(f, " if its drop flag is set")?;
+        }
+        Ok(())
+    }
+}
+
+/// Rows of four cells, padded into columns (the last left as it is).
+fn aligned(rows: &[[String; 4]]) -> Vec<String> {
+    let width = |column: usize| rows.iter().map(|row| row[column].chars().count()).max().unwrap_or(0);
+    let widths = [width(0), width(1), width(2)];
+    rows.iter()
+        .map(|row| {
+            let cells: Vec<String> = (0..3).map(|i| format!("{:<w$}", row[i], w = widths[i])).collect();
+            format!("{}  {}", cells.join("  "), row[3]).trim_end().to_owned()
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn types_are_compared_without_their_paths_and_with_lifetimes_erased_alike() {
+        assert_eq!(unqualified("std::sync::MutexGuard<'{erased}, u64>"), "MutexGuard<'_, u64>");
+        assert_eq!(unqualified("tokio_service::Holder<std::rc::Rc<u8>>"), "Holder<Rc<u8>>");
+        assert_eq!(unqualified("&std::cell::Cell<u8>"), "&Cell<u8>");
+    }
+
+    #[test]
+    fn each_state_drops_what_its_branch_of_the_drop_glue_drops_before_returning() {
+        let glue = Body::parse(
+            "fn drop_in_place(_1: *mut {async fn body of f()}) -> () {\n    debug state => ((*_1).0: Arc<State>);\n    scope 1 {\n        debug visits => (((*_1) as variant#3).1: MutexGuard<'_, u64>);\n    }\n\n    bb0: {\n        _2 = discriminant((*_1));\n        switchInt(move _2) -> [0: bb3, 3: bb1, otherwise: bb4];\n    }\n\n    bb1: {\n        drop((((*_1) as variant#3).1: MutexGuard<'_, u64>)) -> [return: bb3, unwind: bb5];\n    }\n\n    bb3: {\n        drop(((*_1).0: Arc<State>)) -> [return: bb4, unwind: bb5];\n    }\n\n    bb4: {\n        return;\n    }\n\n    bb5 (cleanup): {\n        drop(((*_1).0: Arc<State>)) -> [return: bb6, unwind terminate(cleanup)];\n    }\n}\n",
+        )
+        .unwrap();
+        let names = |value| drops(&glue, value).into_iter().map(|d| d.to_string()).collect::<Vec<_>>();
+        assert_eq!(names(3), ["visits (MutexGuard<'_, u64>)", "state (Arc<State>)"]);
+        assert_eq!(names(0), ["state (Arc<State>)"]);
+        assert!(names(1).is_empty(), "a value the switch does not name drops nothing");
+    }
+}

@@ -1,0 +1,198 @@
+//! The book's tools on a crate that is not a chapter: `samples/tokio-service`, a workspace of its
+//! own with tokio, given with `--manifest-path`. The future report on each of its handlers is
+//! snapshot-checked as a reader sees it, the stages print its listings, and bad input gets one
+//! clear message and a non-zero exit.
+//!
+//! The sample's first build (its dependencies in the stages' profile, then in the listings'
+//! for `asm`) happens here, in `<target>/under-the-await/foreign/tokio-service-<digest>/`; the
+//! results are kept for the next run like every listing's.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+const SAMPLE: &str = "samples/tokio-service/Cargo.toml";
+
+fn root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..").canonicalize().unwrap()
+}
+
+/// `cargo xtask ARGS` from the checkout's root, as the README runs it: the manifest's path as
+/// given is what the report's command says.
+fn xtask(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_xtask")).args(args).current_dir(root()).output().expect("xtask runs")
+}
+
+fn stdout(output: &Output) -> &str {
+    std::str::from_utf8(&output.stdout).unwrap()
+}
+
+fn stderr(output: &Output) -> &str {
+    std::str::from_utf8(&output.stderr).unwrap()
+}
+
+/// The report on `handler`, its picture written to a file of this test's own: the report
+/// without the line that says where the picture is (a path of this machine), and the picture.
+fn future(handler: &str) -> (String, String) {
+    let svg = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join(format!("future-{handler}.svg"));
+    let output = xtask(&["future", "--manifest-path", SAMPLE, handler, "--svg", svg.to_str().unwrap()]);
+    assert!(output.status.success(), "{}", stderr(&output));
+    let printed = stdout(&output);
+    let (report, written) =
+        printed.rsplit_once("\nThe picture of the layout: ").expect("the report says where the picture is");
+    assert_eq!(written.trim_end(), svg.display().to_string());
+    (report.to_owned(), std::fs::read_to_string(&svg).unwrap())
+}
+
+#[test]
+fn a_big_buffer_held_across_an_await_is_the_futures_largest_field_with_its_line() {
+    let (report, svg) = future("checksum_upload");
+    assert!(report.contains("16384 bytes  local buffer     [u8; 16384]"), "{report}");
+    assert!(svg.contains("Layout of {async fn body of checksum_upload()}: 16488 bytes"), "{svg}");
+    insta::assert_snapshot!("future_checksum_upload", report);
+}
+
+#[test]
+fn a_mutex_guard_held_across_an_await_makes_the_future_not_send_and_the_report_names_it() {
+    let (report, svg) = future("count_visit");
+    assert!(report.contains("Send: no: `std::sync::MutexGuard<'_, u64>` is not `Send`"), "{report}");
+    assert!(report.contains("    local visits, src/lib.rs:42, across Suspend0 (the await on line 44)"), "{report}");
+    insta::assert_snapshot!("future_count_visit", report);
+    insta::assert_snapshot!("future_count_visit_svg", svg);
+}
+
+#[test]
+fn a_lookup_that_a_timeout_cancels_drops_its_timer_name_and_permit_at_its_second_await() {
+    let (report, _) = future("lookup");
+    assert!(
+        report.contains("drops __awaitee (tokio::time::Sleep), then name (std::string::String), then permit (tokio::sync::SemaphorePermit<'_>), then state (std::sync::Arc<State>)"),
+        "{report}"
+    );
+    insta::assert_snapshot!("future_lookup", report);
+}
+
+#[test]
+fn every_stage_and_asm_take_the_crate_with_its_manifest_path() {
+    for (stage, subject, expected) in [
+        (
+            "mir",
+            "count_visit::{closure#0}",
+            "fn count_visit::{closure#0}(_1: Pin<&mut {async fn body of count_visit()}>",
+        ),
+        ("hir", "count_visit", "async fn count_visit(state: Arc<State>)"),
+        ("type-sizes", "count_visit", "type: `{async fn body of count_visit()}`: 136 bytes, alignment: 8 bytes"),
+        ("drop-glue", "lookup", "fn drop_in_place(_1: *mut {async fn body of lookup()}) -> () {"),
+        ("state-transform", "after: lookup::{closure#0}", "/* coroutine_layout = CoroutineLayout {"),
+        ("llvm-ir", "core::ptr::drop_in_place::<tokio_service::count_visit::{closure#0}>", "define"),
+        ("asm", "tokio_service::State::new", "tokio_service::State::new:"),
+    ] {
+        let output = xtask(&[stage, "--manifest-path", SAMPLE, subject]);
+        assert!(output.status.success(), "{stage}: {}", stderr(&output));
+        assert!(stdout(&output).contains(expected), "{stage}: {}", stdout(&output));
+    }
+}
+
+#[test]
+fn a_name_the_crate_does_not_have_gets_the_closest_and_the_command_that_lists_them() {
+    let output = xtask(&["type-sizes", "--manifest-path", SAMPLE, "count_visi"]);
+    assert_eq!(output.status.code(), Some(2));
+    let message = stderr(&output);
+    assert!(
+        message
+            .starts_with("error: no type `count_visi` in tokio-service (did you mean {async fn body of count_visit()}"),
+        "{message}"
+    );
+    assert!(
+        message.contains(&format!("`cargo xtask type-sizes --manifest-path {SAMPLE} --list` lists all")),
+        "{message}"
+    );
+    let output = xtask(&["asm", "--manifest-path", SAMPLE, "State::neww"]);
+    assert_eq!(output.status.code(), Some(2));
+    let message = stderr(&output);
+    assert!(
+        message.starts_with("error: no function `State::neww` in the assembly of tokio-service (did you mean "),
+        "{message}"
+    );
+    assert!(message.contains("\n  tokio_service::State::new\n"), "{message}");
+}
+
+#[test]
+fn an_async_fn_the_crate_does_not_have_or_a_fn_that_is_not_async_exits_2_naming_its_async_fns() {
+    let async_fns = "its async fns are: checksum_upload, count_visit, lookup, lookup_with_deadline\n";
+    let output = xtask(&["future", "--manifest-path", SAMPLE, "count_visits"]);
+    assert_eq!(output.status.code(), Some(2));
+    assert_eq!(
+        stderr(&output),
+        format!("error: no async fn `count_visits` in tokio-service (did you mean count_visit?); {async_fns}")
+    );
+    let output = xtask(&["future", "--manifest-path", SAMPLE, "serve_once"]);
+    assert_eq!(output.status.code(), Some(2));
+    assert_eq!(
+        stderr(&output),
+        format!(
+            "error: `serve_once` in tokio-service is a fn but not an async fn: it returns `(u32, u64, Option<String>)`, \
+             not a future; {async_fns}"
+        )
+    );
+    let output = xtask(&["future", "--manifest-path", SAMPLE, "--list"]);
+    assert_eq!(stdout(&output), "checksum_upload\ncount_visit\nlookup\nlookup_with_deadline\n");
+}
+
+#[test]
+fn a_manifest_that_is_missing_a_folder_or_a_workspaces_exits_2_saying_so() {
+    let output = xtask(&["future", "--manifest-path", "samples/no-such-crate/Cargo.toml", "handler"]);
+    assert_eq!(output.status.code(), Some(2));
+    assert_eq!(
+        stderr(&output),
+        "error: no Cargo.toml at samples/no-such-crate/Cargo.toml: `--manifest-path` names the Cargo.toml of the crate to compile\n"
+    );
+    let output = xtask(&["mir", "--manifest-path", "samples/tokio-service", "--list"]);
+    assert_eq!(output.status.code(), Some(2));
+    assert!(
+        stderr(&output)
+            .ends_with("(samples/tokio-service is a folder: its manifest is samples/tokio-service/Cargo.toml)\n"),
+        "{}",
+        stderr(&output)
+    );
+    let output = xtask(&["future", "--manifest-path", "Cargo.toml", "handler"]);
+    assert_eq!(output.status.code(), Some(2));
+    assert!(
+        stderr(&output).starts_with("error: Cargo.toml is a workspace's manifest, not a package's: give the Cargo.toml of one of its packages: chapters/ch01-the-experiment/Cargo.toml, "),
+        "{}",
+        stderr(&output)
+    );
+    let output = xtask(&["future", "ch01", "--manifest-path", SAMPLE, "count_visit"]);
+    assert_eq!(output.status.code(), Some(2));
+    assert_eq!(stderr(&output), "error: `ch01`: with --manifest-path, name no chapter, only the async fn\n");
+}
+
+#[test]
+fn a_crate_that_does_not_compile_exits_1_with_the_compilers_error() {
+    let dir = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("broken-crate");
+    std::fs::create_dir_all(dir.join("src")).unwrap();
+    std::fs::write(
+        dir.join("Cargo.toml"),
+        "[package]\nname = \"broken\"\nversion = \"0.0.0\"\nedition = \"2024\"\n\n[workspace]\n",
+    )
+    .unwrap();
+    std::fs::write(dir.join("src/lib.rs"), "pub async fn handler() -> u8 {\n    missing_value\n}\n").unwrap();
+    let output = xtask(&["future", "--manifest-path", dir.join("Cargo.toml").to_str().unwrap(), "handler"]);
+    assert_eq!(output.status.code(), Some(1));
+    let message = stderr(&output);
+    assert!(message.starts_with("error: compiling broken for its listings failed:\n"), "{message}");
+    assert!(
+        message.contains("error[E0425]: cannot find value `missing_value` in this scope\n --> src/lib.rs:2:5"),
+        "{message}"
+    );
+}
+
+/// The README's example is the report as this test's snapshot has it, word for word.
+#[test]
+fn the_readme_shows_the_report_on_count_visit_as_its_snapshot_has_it() {
+    let readme = std::fs::read_to_string(root().join("README.md")).unwrap();
+    let snapshot = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/snapshots/foreign__future_count_visit.snap");
+    let snapshot = std::fs::read_to_string(snapshot).unwrap();
+    let body = snapshot.splitn(3, "---\n").nth(2).unwrap();
+    let shown =
+        format!("$ cargo xtask future --manifest-path {SAMPLE} count_visit\n{body}\nThe picture of the layout: ");
+    assert!(readme.contains(&shown), "README.md should show, in a console block:\n{shown}");
+}

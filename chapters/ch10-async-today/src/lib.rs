@@ -146,8 +146,8 @@ pub fn get_in_background<S: SendStore + Sync>(store: &'static S, key: u32) -> st
 
 // ANCHOR: async_logger
 /// An async closure that owns a log. Each call's future pushes `entry` onto that log, waits
-/// once, and answers how long the log has grown: the log outlives every call, and every call's
-/// future borrows it from the closure.
+/// once, and answers how long the log has grown. A call through `AsyncFnMut` lends the log to its
+/// future and keeps it for the next call; a call by value gives it to its future.
 pub fn async_logger(mut log: Vec<u32>) -> impl AsyncFnMut(u32) -> usize {
     async move |entry| {
         log.push(entry);

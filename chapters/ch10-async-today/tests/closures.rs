@@ -2,17 +2,21 @@
 //! `async || {}` captures and lends, what a `|| async {}` must own instead, the sizes of both and
 //! of the futures their calls return, and which `AsyncFn*` trait each closure is called through.
 //! Each listing test asserts the page's claims about one listing (HIR, MIR or type sizes), then
-//! snapshots it (every name starts with `closures_`); the behaviour tests run the closures.
+//! snapshots it (every name starts with `closures_`); the behaviour tests run the closures, read
+//! tags from running futures and count allocations; the last tests compile the page's refused
+//! blocks and check what rustc says and where.
 
-use std::cell::RefCell;
+use std::alloc::{GlobalAlloc, Layout, System};
+use std::cell::{Cell, RefCell};
 use std::ops::Range;
 use std::pin::{Pin, pin};
+use std::process::Command;
 use std::ptr;
 use std::rc::Rc;
 use std::task::{Context, Poll, Waker};
 
 use ch10_async_today::{async_consumer, async_logger, async_reader, call_twice, log_twice, log_twice_shared};
-use listings::{Part, Stage, StageListing, assert_part_snapshot, assert_stage_snapshot};
+use listings::{Part, Rustc, Stage, StageListing, Workspace, assert_part_snapshot, assert_stage_snapshot};
 
 const CHAPTER: &str = env!("CARGO_PKG_NAME");
 
@@ -323,7 +327,6 @@ fn the_lent_future_is_16_bytes_a_borrow_of_the_log_then_the_entry() {
     assert_eq!(layout_row(&layout, 0..8), ["upvar _ref__log"; 4]);
     assert_eq!(layout_row(&layout, 8..12), ["upvar entry"; 4]);
     assert_eq!(layout_row(&layout, 12..13), ["", "local __awaitee"]);
-    assert_eq!(layout_row(&layout, 13..16), ["tag or padding"; 4], "the print-out does not place the tag");
     assert!(layout.text.contains("upvar `._ref__log`: 8 bytes, offset: 0 bytes"), "{}", layout.text);
     assert_stage_snapshot!("closures_logger_future", layout);
 }
@@ -363,4 +366,307 @@ fn rustc_prints_a_closures_size_without_its_captures_and_no_layout_for_an_async_
     assert_eq!(wrapped.layout.as_ref().map(|layout| layout.size), Some(24));
     let subjects = listings::stage_subjects(CHAPTER, Stage::TypeSizes).unwrap_or_else(|error| panic!("{error}"));
     assert!(!subjects.contains(&closure), "{closure} has no print-out of its own");
+}
+
+// ---- The tag, read from running futures ------------------------------------------------------------
+
+/// The byte at `offset` of the future `future` holds, which must be its tag: the print-out gives
+/// the tag's size, not its offset.
+fn tag_at<F: Future>(future: &Pin<Box<F>>, offset: usize) -> u8 {
+    assert!(offset < size_of::<F>());
+    let base = ptr::from_ref(future.as_ref().get_ref()).cast::<u8>();
+    // SAFETY: `offset` is inside the future, and the callers pass the offset of its tag, a byte
+    // that is written in every state (chapter 5); a byte is read, with no alignment to keep.
+    unsafe { base.add(offset).read() }
+}
+
+/// Chapter 5's state numbers: 0 unresumed, 1 returned, 2 panicked, 3 and on the suspensions.
+#[test]
+fn the_tag_is_byte_13_of_the_lent_future_and_byte_48_of_call_twices() {
+    let mut logger = async_logger(Vec::new());
+    let mut lent = Box::pin(logger(1));
+    assert_eq!(size_of_val(&*lent), 16);
+    assert_eq!(tag_at(&lent, 13), 0, "unresumed");
+    assert!(poll_once(lent.as_mut()).is_pending());
+    assert_eq!(tag_at(&lent, 13), 3, "Suspend0: waiting on its YieldOnce");
+    assert_eq!(poll_once(lent.as_mut()), Poll::Ready(1));
+    assert_eq!(tag_at(&lent, 13), 1, "returned");
+
+    let mut twice = Box::pin(call_twice(async_logger(Vec::new())));
+    assert_eq!(size_of_val(&*twice), 72);
+    assert_eq!(tag_at(&twice, 48), 0, "unresumed");
+    assert!(poll_once(twice.as_mut()).is_pending());
+    assert_eq!(tag_at(&twice, 48), 3, "Suspend0: the first call awaited");
+    assert!(poll_once(twice.as_mut()).is_pending());
+    assert_eq!(tag_at(&twice, 48), 4, "Suspend1: the second call awaited");
+    assert_eq!(poll_once(twice.as_mut()), Poll::Ready(2));
+    assert_eq!(tag_at(&twice, 48), 1, "returned");
+}
+
+// ---- What each kind costs: allocations, sizes, drops -------------------------------------------------
+
+thread_local! {
+    /// The allocations made on this thread (tests run on threads of their own).
+    static ALLOCATIONS: Cell<usize> = const { Cell::new(0) };
+}
+
+/// The system's allocator, counting each allocation on the thread that makes it.
+struct CountingAllocator;
+
+// SAFETY: every call is passed on to the system's allocator unchanged; the count is a
+// thread-local `Cell` whose access allocates nothing.
+unsafe impl GlobalAlloc for CountingAllocator {
+    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
+        let _ = ALLOCATIONS.try_with(|count| count.set(count.get() + 1));
+        // SAFETY: the caller's promises about `layout` are passed on.
+        unsafe { System.alloc(layout) }
+    }
+
+    unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
+        // SAFETY: `ptr` was allocated by `System` with `layout`, in `alloc` above.
+        unsafe { System.dealloc(ptr, layout) }
+    }
+}
+
+#[global_allocator]
+static ALLOCATOR: CountingAllocator = CountingAllocator;
+
+/// What `f` returns, and how many allocations it made on this thread.
+fn allocations<T>(f: impl FnOnce() -> T) -> (T, usize) {
+    let before = ALLOCATIONS.with(Cell::get);
+    let value = f();
+    (value, ALLOCATIONS.with(Cell::get) - before)
+}
+
+#[test]
+fn the_shared_log_is_one_allocation_more_made_by_the_caller_and_no_call_allocates() {
+    // Both logs with room for the two entries, so that no push grows a `Vec`.
+    let (logger, made) = allocations(|| async_logger(Vec::with_capacity(2)));
+    assert_eq!(made, 1, "the Vec's buffer");
+    let (shared, made) = allocations(|| Rc::new(RefCell::new(Vec::<u32>::with_capacity(2))));
+    assert_eq!(made, 2, "the Vec's buffer, and the Rc's block that holds the RefCell and the counts");
+    let ((answer, _), made) = allocations(|| run(call_twice(logger)));
+    assert_eq!((answer, made), (2, 0), "the async closure, called twice");
+    let ((answer, _), made) = allocations(|| run(log_twice_shared(Rc::clone(&shared))));
+    assert_eq!((answer, made), (2, 0), "each call clones the Rc: a count, not an allocation");
+}
+
+#[test]
+fn call_twices_future_is_40_bytes_with_the_closure_that_holds_an_rc() {
+    let plain = call_twice_future("{closure", "call_twice(move |entry| {");
+    assert_eq!(plain.layout.as_ref().map(|layout| layout.size), Some(40));
+    assert_eq!(layout_row(&plain, 0..8), ["upvar f"; 5], "the closure: its Rc");
+    assert_eq!(layout_row(&plain, 8..16), ["", "local f", "local f"]);
+    let with_async_closure = call_twice_future("{async closure", "async move |entry|");
+    assert_eq!(with_async_closure.layout.as_ref().map(|layout| layout.size), Some(72));
+}
+
+/// `async_logger`'s closure with a log whose entries can be counted: each is a clone of one `Rc`.
+fn counted_logger(mut log: Vec<Rc<()>>) -> impl AsyncFnMut(Rc<()>) -> usize {
+    async move |entry| {
+        log.push(entry);
+        ch10_async_today::YieldOnce::default().await;
+        log.len()
+    }
+}
+
+/// The future of the call of `f` by value, through `AsyncFnOnce`: the by-move body's.
+fn call_by_value(f: impl AsyncFnOnce(Rc<()>) -> usize, entry: Rc<()>) -> impl Future<Output = usize> {
+    f(entry)
+}
+
+#[test]
+fn a_future_of_a_call_by_value_dropped_unfinished_drops_the_log_a_lent_one_leaves_it() {
+    let entry = Rc::new(());
+    let mut owning = Box::pin(call_by_value(counted_logger(Vec::new()), Rc::clone(&entry)));
+    assert!(poll_once(owning.as_mut()).is_pending());
+    assert_eq!(Rc::strong_count(&entry), 2, "the entry, in the log the future owns");
+    drop(owning);
+    assert_eq!(Rc::strong_count(&entry), 1, "dropped while it waited, the future dropped the log");
+
+    let mut logger = counted_logger(Vec::new());
+    let mut lent = Box::pin(logger(Rc::clone(&entry)));
+    assert!(poll_once(lent.as_mut()).is_pending());
+    drop(lent);
+    assert_eq!(Rc::strong_count(&entry), 2, "the lent future dropped nothing: the log is the closure's");
+    drop(logger);
+    assert_eq!(Rc::strong_count(&entry), 1, "the closure drops its log");
+}
+
+#[test]
+fn the_type_size_print_out_has_one_future_of_the_loggers_body_the_lent_one() {
+    let body = type_at("{async closure body", "async move |entry|");
+    let subjects = listings::stage_subjects(CHAPTER, Stage::TypeSizes).unwrap_or_else(|error| panic!("{error}"));
+    assert_eq!(subjects.iter().filter(|subject| **subject == body).count(), 1, "{subjects:?}");
+    let layout = stage(Stage::TypeSizes, &body);
+    assert_eq!(layout.layout.as_ref().map(|layout| layout.size), Some(16), "the lent future, not the by-move one");
+}
+
+// ---- HIR: no async body is written with `move` ------------------------------------------------------
+
+#[test]
+fn hir_writes_an_async_fns_body_without_move_too() {
+    let hir = stage(Stage::Hir, "log_twice_shared");
+    let start = "async fn log_twice_shared(log: std::rc::Rc<std::cell::RefCell<Vec<u32>>>)\n    ->\n        \
+                 /*impl Trait*/ |mut _task_context: ResumeTy|\n    {\n        let log = log;\n";
+    assert!(hir.text.starts_with(start), "{}", hir.text);
+}
+
+// ---- The page's refused blocks, and what the old and new bounds accept -----------------------------
+
+/// The page, whose blocks these tests compile.
+const PAGE: &str = include_str!("../../../book/ch10-async-today.md");
+
+/// The Rust block of the page that contains `marker`, as rustdoc compiles it: the lines it
+/// hides from the reader (`# …`) included, without their `# `.
+fn block_containing(marker: &str) -> String {
+    let mut blocks = PAGE.split("```").skip(1).step_by(2);
+    let block = blocks.find(|block| block.contains(marker)).unwrap_or_else(|| panic!("no block has `{marker}`"));
+    let (fence, code) = block.split_once('\n').expect("a fenced block has a first line");
+    assert!(fence.starts_with("rust"), "`{marker}` is in a `{fence}` block");
+    let unhidden = |line: &str| match line {
+        "#" => String::new(),
+        _ => line.strip_prefix("# ").unwrap_or(line).to_owned(),
+    };
+    code.lines().map(unhidden).collect::<Vec<_>>().join("\n") + "\n"
+}
+
+/// What the pinned rustc says of `code`, a std-only library of edition 2024 that it refuses: the
+/// first error's header, the line of `code` it points at, and everything it printed.
+fn refused(code: &str) -> (String, String, String) {
+    let workspace = Workspace::this_checkout();
+    let rustc = Rustc::for_listings(&workspace).unwrap_or_else(|error| panic!("{error}"));
+    let scratch = workspace.scratch_dir("ch10-closures-refused").unwrap_or_else(|error| panic!("{error}"));
+    let file = scratch.path().join("refused.rs");
+    std::fs::write(&file, code).unwrap();
+    let output = Command::new(&rustc.path)
+        .args(["--edition", "2024", "--crate-type", "lib", "--crate-name", "refused", "--emit=metadata"])
+        .arg("--out-dir")
+        .arg(scratch.path())
+        .arg(&file)
+        .output()
+        .unwrap_or_else(|error| panic!("cannot run {}: {error}", rustc.path.display()));
+    assert!(!output.status.success(), "this compiles:\n{code}");
+    let text = String::from_utf8_lossy(&output.stderr).into_owned();
+    let mut lines = text.lines();
+    let header = lines.find(|line| line.starts_with("error")).expect("an error").to_owned();
+    let at = lines.next().and_then(|line| line.trim().strip_prefix("--> ")).expect("where the error is");
+    let number: usize = at.rsplit(':').nth(1).and_then(|n| n.parse().ok()).unwrap_or_else(|| panic!("{at}"));
+    let line = code.lines().nth(number - 1).expect("a line of the code").trim().to_owned();
+    (header, line, text)
+}
+
+/// The page's `call_twice` with the bound written before async closures (its first
+/// `compile_fail` block), followed by `callers`.
+fn with_the_old_bound(callers: &str) -> String {
+    let block = block_containing("error[E0507]");
+    let (old_call_twice, _) = block.split_once("async fn log_twice()").expect("the E0507 block's caller");
+    format!("{old_call_twice}{callers}")
+}
+
+#[test]
+fn a_future_that_borrows_from_an_fnmut_closure_is_refused_as_escaping_it() {
+    let (_, _, text) = refused(&block_containing("fn log_twice_borrowing"));
+    let escapes = "error: captured variable cannot escape `FnMut` closure body";
+    assert!(text.contains(escapes), "{text}");
+    assert!(
+        text.contains("returns an `async` block that contains a reference to a captured variable, which then escapes the closure body"),
+        "{text}"
+    );
+    assert!(
+        text.contains("error[E0373]: async block may outlive the current function, but it borrows `entry`"),
+        "{text}"
+    );
+}
+
+#[test]
+fn an_async_closure_that_keeps_state_does_not_fit_an_fnmut_bound() {
+    let (header, line, _) = refused(&block_containing("fn log_twice_through_an_old_bound"));
+    assert_eq!(
+        header,
+        "error: async closure does not implement `FnMut` because it captures state from its environment"
+    );
+    assert_eq!(line, "call_twice(async move |entry| {");
+}
+
+#[test]
+fn an_async_closure_whose_future_borrows_nothing_from_it_fits_an_fnmut_bound() {
+    let callers = "
+pub async fn captures_nothing() -> usize {
+    call_twice(async |entry| entry as usize).await
+}
+
+pub async fn copies_a_shared_reference(names: &Vec<String>) -> usize {
+    call_twice(async move |index| names[index as usize].len()).await
+}
+";
+    assert_eq!(course::facts::compiles(&with_the_old_bound(callers)), Ok(()));
+}
+
+#[test]
+fn generic_code_cannot_show_that_an_asyncfnmut_calls_future_is_send() {
+    let (header, line, _) = refused(&block_containing("fn spawn_call_twice<F: AsyncFnMut"));
+    assert_eq!(
+        header,
+        "error[E0277]: `<F as AsyncFnMut<(u32,)>>::CallRefFuture<'_>` cannot be sent between threads safely"
+    );
+    assert_eq!(line, "spawn(call_twice(f));");
+    // The old form names the future's type, and can bound it.
+    let spawner = "
+fn spawn<T: Future + Send + 'static>(_task: T) {}
+
+pub fn spawn_call_twice<F, Fut>(f: F)
+where
+    F: FnMut(u32) -> Fut + Send + 'static,
+    Fut: Future<Output = usize> + Send + 'static,
+{
+    spawn(call_twice(f));
+}
+";
+    assert_eq!(course::facts::compiles(&with_the_old_bound(spawner)), Ok(()));
+}
+
+#[test]
+fn the_bound_on_the_calls_future_is_unstable_on_the_pinned_compiler() {
+    let (header, line, _) = refused(&block_containing("for<'a> F::CallRefFuture<'a>: Send"));
+    assert_eq!(header, "error[E0658]: use of unstable library feature `async_fn_traits`");
+    assert_eq!(line, "for<'a> F::CallRefFuture<'a>: Send,");
+}
+
+#[test]
+fn where_the_closures_type_is_in_sight_call_twices_future_is_send_behind_impl_asyncfnmut_not() {
+    // The closure written at the call: its future's type is known, and `Send`.
+    let mut log = vec![10];
+    let future = call_twice(async move |entry| {
+        log.push(entry);
+        ch10_async_today::YieldOnce::default().await;
+        log.len()
+    });
+    let answer = std::thread::spawn(move || run(future).0).join().expect("the thread finishes");
+    assert_eq!(answer, 3);
+    // The same closure returned as `impl AsyncFnMut`, as `async_logger` returns it: the opaque
+    // type hides its future as a type parameter does.
+    let behind_impl = "
+fn logger(mut log: Vec<u32>) -> impl AsyncFnMut(u32) -> usize {
+    async move |entry| {
+        log.push(entry);
+        log.len()
+    }
+}
+
+async fn call_twice(mut f: impl AsyncFnMut(u32) -> usize) -> usize {
+    f(1).await;
+    f(2).await
+}
+
+fn spawn<T: Future + Send + 'static>(_task: T) {}
+
+pub fn spawn_call_twice() {
+    spawn(call_twice(logger(Vec::new())));
+}
+";
+    let error = course::facts::compiles(behind_impl).expect_err("refused");
+    let not_send =
+        "error[E0277]: `<impl AsyncFnMut(u32) -> usize as AsyncFnMut<(u32,)>>::CallRefFuture<'_>` cannot be sent";
+    assert!(error.contains(not_send), "{error}");
 }

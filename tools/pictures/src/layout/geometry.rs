@@ -92,7 +92,7 @@ pub enum Key {
 impl Key {
     pub fn words(self) -> &'static str {
         match self {
-            Key::Upvar => "upvar: an argument, captured",
+            Key::Upvar => "upvar: captured by the body",
             Key::Local => "local: saved across an await",
             Key::Field => "field",
             Key::Tag => "tag: which state",

@@ -7,7 +7,7 @@
 //!
 //! It builds the program `traits_workload` with the listings' flags, so that the functions it
 //! counts are the ones the listings show, and runs it under callgrind once per figure, counting
-//! only inside the measured function and only after the warm-up call (chapter 9's way,
+//! inside the measured function and what it calls, after the warm-up call (chapter 9's way,
 //! `tools/figures`). `tests/traits.rs` counts the same figures again and holds the page's
 //! claims against both.
 

@@ -137,7 +137,7 @@ impl SendStore for Memory {
 }
 
 /// Starts `store.get(key)` on another thread: it compiles because the trait promises `Send`.
-pub fn get_in_background<S: SendStore + Sync>(store: &'static S, key: u32) -> std::thread::JoinHandle<u32> {
+pub fn get_in_background<S: SendStore>(store: &'static S, key: u32) -> std::thread::JoinHandle<u32> {
     spawn_thread(store.get(key))
 }
 // ANCHOR_END: traits_send_store
@@ -431,7 +431,7 @@ pub mod crates {
 
     // ANCHOR: traits_async_trait
     /// `#[async_trait]` turns each `async fn` into a method returning
-    /// `Pin<Box<dyn Future<Output = …> + Send + '_>>`, and each body into `Box::pin(async move { … })`.
+    /// `Pin<Box<dyn Future<Output = …> + Send + 'async_trait>>`, and each body into `Box::pin(async move { … })`.
     #[async_trait::async_trait]
     pub trait BoxedStore {
         async fn get(&self, key: u32) -> u32;

@@ -24,6 +24,24 @@ fn field_at<'a>(layout: &'a TypeLayout, variant: &str, offset: u64) -> &'a Field
         .unwrap_or_else(|| panic!("no field at {offset} in the variant {variant} of {}", layout.name))
 }
 
+/// Everything rustc prints for `source`, a std-only library, type-checked only: `compiles` keeps
+/// the first error's line, without its notes.
+fn full_report(source: &str) -> String {
+    let workspace = listings::Workspace::this_checkout();
+    let rustc = listings::Rustc::for_listings(&workspace).unwrap_or_else(|e| panic!("{e}"));
+    let scratch = workspace.scratch_dir("ch10-quiz-snippet").unwrap_or_else(|e| panic!("{e}"));
+    let file = scratch.path().join("snippet.rs");
+    std::fs::write(&file, source).unwrap();
+    let output = std::process::Command::new(&rustc.path)
+        .args(["--edition", "2024", "--crate-type", "lib", "--crate-name", "snippet", "--emit=metadata"])
+        .arg("--out-dir")
+        .arg(scratch.path())
+        .arg(&file)
+        .output()
+        .unwrap_or_else(|e| panic!("cannot run {}: {e}", rustc.path.display()));
+    String::from_utf8_lossy(&output.stderr).into_owned()
+}
+
 /// The chapter's leaf, as `src/lib.rs` has it: the start of every snippet below.
 const LEAF: &str = "use std::future::Future;\nuse std::pin::Pin;\nuse std::task::{Context, Poll};\n\n\
     #[derive(Default)]\npub struct YieldOnce {\n    yielded: bool,\n}\n\n\
@@ -58,6 +76,9 @@ fn every_quiz_answer_is_the_compilers() {
         Ok(()) => "nothing: it compiles, and a call through the vtable returns the future in a `Pin<Box<dyn Future>>`",
         Err(error) if error.contains("error[E0038]") => {
             assert!(error.contains("not dyn compatible"), "{error}");
+            // The reason is in a note, which `compiles` leaves out: ask rustc for all of it.
+            let report = full_report(dyn_store);
+            assert!(report.contains("because method `get` is `async`"), "{report}");
             "error E0038: `Store` is not dyn compatible, because `get` is `async`"
         }
         Err(error) if error.contains("error[E0277]") => "error E0277: the future of `get` is not known to be `Send`",

@@ -108,6 +108,28 @@ fn first_error_of(code: &str, library: Option<&Path>) -> FirstError {
     FirstError { header, line, text }
 }
 
+/// rustc's output for `code`, compiled as a user's library crate against the chapter's, under
+/// `RUSTC_BOOTSTRAP=1` if `bootstrap` (for a feature gate the page shows as unstable).
+fn compile_against_library(code: &str, bootstrap: bool) -> std::process::Output {
+    let (library, rustc) = library();
+    let scratch = Workspace::this_checkout().scratch_dir("ch10-send-user").unwrap_or_else(|e| panic!("{e}"));
+    let file = scratch.path().join("user.rs");
+    std::fs::write(&file, code).unwrap();
+    let mut command = Command::new(&rustc.path);
+    if bootstrap {
+        command.env("RUSTC_BOOTSTRAP", "1");
+    }
+    command
+        .args(["--edition", "2024", "--crate-type", "lib", "--crate-name", "user", "--emit=metadata"])
+        .arg("--extern")
+        .arg(format!("ch10_async_today={}", library.path().join("libch10_async_today.rmeta").display()))
+        .arg("--out-dir")
+        .arg(scratch.path())
+        .arg(&file)
+        .output()
+        .unwrap_or_else(|e| panic!("cannot run {}: {e}", rustc.path.display()))
+}
+
 /// The line of `code` at `file:line:column`.
 fn line_of(file: &Path, at: &str, code: &str) -> String {
     let rest = at.strip_prefix(&*file.display().to_string()).unwrap_or_else(|| panic!("{at} is not in {file:?}"));
@@ -121,6 +143,11 @@ fn traits_a_trait_with_an_async_fn_is_not_dyn_compatible() {
     assert_eq!(error.header, "error[E0038]: the trait `Store` is not dyn compatible");
     assert_eq!(error.line, "fn get_through_any_store(_store: &dyn Store) {}");
     assert!(error.text.contains("the trait is not dyn compatible because method `get` is `async`"), "{}", error.text);
+    // And rustc's own way around it, for impls that are all known.
+    let enum_help = "consider defining an enum where each variant holds one of these types,\n           \
+                     implementing `Store` for this new enum and using it instead";
+    assert!(error.text.contains("help: the following types implement `Store`:"), "{}", error.text);
+    assert!(error.text.contains(enum_help), "{}", error.text);
 }
 
 #[test]
@@ -130,6 +157,9 @@ fn traits_a_generic_spawn_of_an_async_trait_methods_future_is_refused_at_the_cal
     assert_eq!(error.line, "spawn_thread(store.get(key))");
     let note = "note: `<S as Store>::get` is an `async fn` in trait, which does not automatically imply that its future is `Send`";
     assert!(error.text.contains(note), "{}", error.text);
+    // With `S: Sync` in the bounds, rustc would add a help that does not apply (to spawn the
+    // `&S` itself); the block asks nothing of `S` but `Store`, and gets none.
+    assert!(!error.text.contains("consider removing this method call"), "{}", error.text);
 }
 
 #[test]
@@ -138,6 +168,11 @@ fn traits_return_type_notation_is_unstable_on_the_pinned_compiler() {
     assert_eq!(error.header, "error[E0658]: return type notation is experimental");
     let issue = "= note: see issue #109417 <https://github.com/rust-lang/rust/issues/109417> for more information";
     assert!(error.text.contains(issue), "{}", error.text);
+    // What it would do: with the feature on (a nightly compiler, or the pinned one under
+    // `RUSTC_BOOTSTRAP=1`), the same function compiles, `Send` asked for by the caller alone.
+    let gated = format!("#![feature(return_type_notation)]\n{}", block_containing("Store<get(..): Send>"));
+    let output = compile_against_library(&gated, true);
+    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
 }
 
 #[test]
@@ -147,8 +182,28 @@ fn send_an_rc_held_across_an_await_is_reported_at_the_caller_in_another_crate() 
     assert_eq!(error.header, "error[E0277]: `Rc<Cell<i32>>` cannot be sent between threads safely");
     assert_eq!(error.line, "spawn_thread(total_with_rc(vec![1, 2, 3]))");
     // From another crate, rustc names the whole body of `total_with_rc`, not the await.
-    assert!(error.text.contains("note: required because it's used within this `async` fn body"), "{}", error.text);
+    let note = "note: required because it's used within this `async` fn body";
+    assert!(error.text.contains(note), "{}", error.text);
     assert!(!error.text.contains("await occurs here"), "{}", error.text);
+    // The note's span: from the `{` that opens the body to the `}` that closes it.
+    let library = include_str!("../src/lib.rs").lines().collect::<Vec<_>>();
+    let mut after = error.text.lines().skip_while(|line| !line.starts_with(note)).skip(1);
+    let at = after.next().and_then(|line| line.trim().strip_prefix("--> ")).expect("where the note points");
+    let (line, column) = match at.rsplitn(3, ':').collect::<Vec<_>>()[..] {
+        [column, line, file] if file.ends_with("src/lib.rs") => {
+            (line.parse::<usize>().unwrap(), column.parse::<usize>().unwrap())
+        }
+        _ => panic!("the note points at {at}"),
+    };
+    let first = library[line - 1];
+    assert!(first.starts_with("pub async fn total_with_rc("), "{first}");
+    assert_eq!(&first[column - 1..], "{", "{first}");
+    let shown: Vec<&str> = after.take_while(|line| !line.starts_with("note:")).collect();
+    let end = shown.iter().position(|line| line.trim_end().ends_with("|_^")).expect("a span over several lines");
+    let last: usize = shown[end - 1].split('|').next().unwrap().trim().parse().expect("the span's last line");
+    assert_eq!(library[last - 1], "}", "the span ends at line {last}");
+    let closing = library[line..].iter().position(|l| *l == "}").map(|i| line + i + 1);
+    assert_eq!(closing, Some(last), "the span ends where the body does");
 }
 
 #[test]

@@ -63,7 +63,11 @@ fn traits_each_impl_of_get_returns_a_future_type_of_its_own_16_and_56_bytes() {
     let (remote, remote_fields) = size_of_future("{async fn body of <Remote as Store>::get()}");
     assert_eq!((memory, remote), (16, 56));
     assert!(!memory_fields.iter().any(|f| f.starts_with("local")), "Memory's get saves nothing: {memory_fields:?}");
-    assert!(remote_fields.contains(&"local request: 32".to_owned()), "Remote's saves its request: {remote_fields:?}");
+    // Across its await, Remote's keeps its request and a copy of `self` of its own (the body reads
+    // `self.base` after the await), beside the arguments: 32 + 8 + 8 + 4, the awaitee and the tag.
+    for saved in ["local request: 32", "local self: 8", "upvar self: 8", "upvar key: 4"] {
+        assert!(remote_fields.contains(&saved.to_owned()), "Remote's saves `{saved}`: {remote_fields:?}");
+    }
 }
 
 // ---- What the page's examples run ----------------------------------------------------------------
@@ -98,13 +102,32 @@ fn traits_a_call_and_a_poll_through_the_static_trait_are_one_add() {
     assert_asm_snapshot!("traits_get_static", listing);
 }
 
+/// The future `#[async_trait]` boxes, as its vtable names it: the async block in
+/// `<Memory as BoxedStore>::get`.
+const BOXED_FUTURE: &str = "<ch10_async_today::Memory as ch10_async_today::crates::BoxedStore>::get::{{closure}}";
+
 #[test]
 fn traits_the_async_trait_method_allocates_its_16_byte_future_and_returns_a_box() {
-    let listing = asm("<Memory as BoxedStore>::get");
+    // With its constants: the future's vtable, `.L__unnamed_1`, is part of the listing.
+    let listing = listings::asm(CHAPTER, "<Memory as BoxedStore>::get", &AsmOptions { source: false, data: true })
+        .unwrap_or_else(|error| panic!("{error}"));
     let code: Vec<(&str, &str)> = listing.instructions().collect();
+    // `self` arrives in rdi and is kept in r14, `key` in esi, kept in ebx.
+    assert_eq!(code[3..5], [("mov", "ebx, esi"), ("mov", "r14, rdi")]);
     // `__rust_alloc(16, 8)`: the future's size and alignment.
     let alloc = code.iter().position(|i| *i == ("call", RUST_ALLOC)).expect("a call of __rust_alloc");
     assert_eq!(code[alloc - 2..alloc], [("mov", "edi, 16"), ("mov", "esi, 8")]);
+    // The future's vtable, laid out as chapter 1's: its drop glue, its size and alignment (16 and
+    // 8, the string of bytes LLVM prints for two 8-byte words), then `poll`, the async block.
+    assert_eq!(
+        listing.data_after(".L__unnamed_1"),
+        [
+            format!("core::ptr::drop_in_place<{BOXED_FUTURE}>").as_str(),
+            r#""\020\000\000\000\000\000\000\000\b\000\000\000\000\000\000""#,
+            BOXED_FUTURE,
+        ],
+        "{listing}"
+    );
     // The future written into the box: `self` at 0, `key` at 8, the tag (0, Unresumed) at 12.
     let writes = [
         ("test", "rax, rax"),
@@ -127,10 +150,19 @@ fn traits_through_dyn_the_call_and_the_poll_go_through_two_vtables_and_the_box_i
     let listing = asm("get_dyn");
     let calls = listing.calls();
     // The store's `get` through its vtable, the future's `poll` through the box's vtable, the
-    // future's drop (when its vtable has one) and the box's free.
+    // future's drop glue, from slot 0 of the box's vtable (r14), called when the slot is not null,
+    // and the box's free.
     assert_eq!(calls[..3], ["qword ptr [rax + 24]", "qword ptr [rdx + 24]", "rax"], "{listing}");
+    let code: Vec<(&str, &str)> = listing.instructions().collect();
+    let drop_glue = [("mov", "rax, qword ptr [r14]"), ("test", "rax, rax"), ("je", ".LBB0_1"), ("mov", "rdi, rbx")];
+    assert!(code.windows(4).any(|four| four == drop_glue), "{listing}");
     assert_eq!(calls[3], RUST_DEALLOC);
     assert!(!calls.contains(&RUST_ALLOC), "the allocation is inside the method, behind the vtable");
+    // That slot is not null for `#[async_trait]`'s future (its vtable is in the listing of
+    // `<Memory as BoxedStore>::get`), so the call is made, to an empty function: the future holds
+    // a reference and a number, and has nothing to drop.
+    let glue = asm(&format!("core::ptr::drop_in_place<{BOXED_FUTURE}>"));
+    assert_eq!(glue.instructions().collect::<Vec<_>>(), [("ret", "")], "{glue}");
     assert_asm_snapshot!("traits_get_dyn", listing);
 }
 
@@ -206,7 +238,7 @@ fn shown_value(name: &str) -> f64 {
 }
 
 /// One figure counted now as `examples/traits_measure.rs` counts it: the instructions inside
-/// `function` per call of the workload `call`, the difference between 2000 calls and 1000.
+/// `function` and what it calls, per call of the workload `call`, the difference between 2000 calls and 1000.
 /// Counts are kept (`tools/figures`): a program counted before is not run under callgrind again.
 fn counted_now(function: &str, call: &str) -> f64 {
     static PROGRAM: OnceLock<(PathBuf, Callgrind)> = OnceLock::new();
@@ -246,8 +278,10 @@ fn traits_callgrind_counts_the_listings_instructions_for_the_calls_that_do_not_a
 
 #[test]
 fn traits_through_dyn_most_of_a_calls_instructions_are_the_c_librarys_malloc_and_free() {
-    // The C library's allocator picks its code by CPU, so the claims are ratios: the call costs
-    // more than fifty `get_static`s, and more than half of it is in `malloc` and `free`.
+    // The instructions inside `malloc` and `free` are the C library's (glibc's here), not the
+    // crate's: another C library, or another version, counts others. So the claims are ratios:
+    // the call costs more than fifty `get_static`s, and more than half of it is in `malloc` and
+    // `free`.
     let shown_figures =
         [shown_value("traits_get_dyn"), shown_value("traits_get_dyn_malloc"), shown_value("traits_get_dyn_free")];
     let now = [

@@ -95,3 +95,48 @@ fn traits_the_concrete_type_lets_llvm_remove_the_box() {
     .unwrap_or_else(|refuted| panic!("{refuted}"));
     listings::assert_experiment_snapshot!("traits_the_concrete_type_lets_llvm_remove_the_box", experiment);
 }
+
+/// "The drop glue `get_dyn` calls on the way out of an unwind is named for another type": the
+/// box of `dyn Future<Output = u32> + Send` and the box of `dyn Future<Output = u8>` (the section
+/// on futures too big for the stack keeps such boxes) have drop glues of the same instructions,
+/// and LLVM's MergeFunctions pass keeps one of them, which both names then call. rustc runs that
+/// pass unless `-Z merge-functions=disabled` turns it off (`merge_functions` in `ModuleConfig::new`,
+/// `compiler/rustc_codegen_ssa/src/back/write.rs`). A `-Z` flag needs `RUSTC_BOOTSTRAP=1`, under
+/// which rustc writes symbols in another style (`drop_in_place::<…>`), so both builds of the
+/// experiment take one: `aliases`, whose landing pad calls the same glue as the listings' build,
+/// and `disabled`, whose calls the drop glue of its own type. That one value is the change.
+#[test]
+fn traits_the_merged_drop_glue_is_named_for_another_type() {
+    let options = listings::AsmOptions::default();
+    let built_with = |merge_functions: &str, function: &str| {
+        let flags = listings::CodegenFlags::default().with_unstable(&format!("merge-functions={merge_functions}"));
+        listings::asm_with_flags(CHAPTER, function, &options, &flags).unwrap_or_else(|error| panic!("{error}"))
+    };
+    let (merged, apart) = (built_with("aliases", "get_dyn"), built_with("disabled", "get_dyn"));
+    listings::assert_asm_snapshot!("traits_get_dyn_merge_functions_aliases", merged);
+    listings::assert_asm_snapshot!("traits_get_dyn_merge_functions_disabled", apart);
+    // The names of the two drop glues as these builds print them.
+    let glue = |object: &str| {
+        format!(
+            "core::ptr::drop_in_place::<core::pin::Pin<alloc::boxed::Box<dyn core::future::future::Future<{object}>>>"
+        )
+    };
+    let (u8_glue, u32_glue) = (glue("Output = u8>"), glue("Output = u32> + core::marker::Send"));
+    assert!(merged.calls().contains(&u8_glue.as_str()), "{merged}");
+    assert!(apart.calls().contains(&u32_glue.as_str()), "{apart}");
+    // The listings' own build calls the `u8` glue too.
+    assert!(traits_asm("get_dyn").calls().iter().any(|call| call.contains("Future+Output = u8>")));
+    let instructions =
+        |listing: &listings::AsmListing| listing.instructions().map(|(m, o)| format!("{m} {o}")).collect::<Vec<_>>();
+    let (u8_glue, u32_glue) = (built_with("disabled", &u8_glue), built_with("disabled", &u32_glue));
+    assert_eq!(instructions(&u8_glue), instructions(&u32_glue), "{u8_glue}\n{u32_glue}");
+    let experiment = listings::Experiment {
+        effect: "the landing pad calls the drop glue of `Pin<Box<dyn Future<Output = u8>>>`, another type's",
+        change: "`-Z merge-functions=disabled` in place of `aliases`: LLVM's MergeFunctions pass off",
+        with: listings::Trial::new("traits_get_dyn_merge_functions_aliases", &merged),
+        without: listings::Trial::new("traits_get_dyn_merge_functions_disabled", &apart),
+    }
+    .run(|line| line.starts_with("call ") && line.contains("Output = u8>"))
+    .unwrap_or_else(|refuted| panic!("{refuted}"));
+    listings::assert_experiment_snapshot!("traits_the_merged_drop_glue_is_named_for_another_type", experiment);
+}

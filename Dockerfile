@@ -7,6 +7,7 @@
 #   - valgrind (chapter 9 and its exercises count instructions with callgrind);
 #   - the g++ gxx-toolchain.toml pins for chapter 8's C++ appendix: Debian 12's g++-12 is
 #     g++ 12.2.0, the release the C++ listings require (Ubuntu's g++-12 is a 12.3 release);
+#   - gdb for chapter 8's debugger sessions: Debian 12's gdb is 13.1, the release they are pinned to;
 #   - gcc and the C library's headers, which rustc links with.
 #
 # The packages include every one `cargo xtask system-packages` lists (a test of tools/xtask holds
@@ -21,7 +22,7 @@ FROM --platform=linux/amd64 docker.io/library/debian:bookworm
 ARG DEBIAN_FRONTEND=noninteractive
 RUN apt-get update \
     && apt-get install -y --no-install-recommends \
-        ca-certificates curl gcc libc6-dev valgrind g++-12 \
+        ca-certificates curl gcc libc6-dev valgrind g++-12 gdb \
     && rm -rf /var/lib/apt/lists/*
 
 # rustup itself, at a fixed release, checked against its published SHA-256 (from

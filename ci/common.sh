@@ -68,9 +68,10 @@ ensure_mdbook() {
   fi
 }
 
-# What the tests run besides Rust (`cargo xtask system-packages`: valgrind, and the g++ that
-# gxx-toolchain.toml pins for chapter 8's appendix), installed from Debian when a command is
-# missing. The listing tool itself refuses another g++ than the pinned one, with one message.
+# What the tests run besides Rust (`cargo xtask system-packages`: valgrind, the g++ that
+# gxx-toolchain.toml pins for chapter 8's appendix, and gdb for chapter 8's debugger sessions),
+# installed from Debian when a command is missing. The listing tool itself refuses another g++,
+# or another gdb, than the pinned one, with one message.
 ensure_system_packages() {
   local command package missing=()
   while read -r command package; do

@@ -111,3 +111,49 @@ fn level_2_shares_the_tails_that_a_higher_tail_duplication_threshold_copies() {
         "{without}"
     );
 }
+
+/// "What `panic = "abort"` changes": at level 3, the resume function's three landing pads each
+/// mark the future `Panicked` (state 2) and resume unwinding, and state 2's entry in the jump
+/// table panics with "`async fn` resumed after panicking"; with `-C panic=abort` nothing unwinds,
+/// the landing pads are gone, and state 2's entry leads to `ud2`. The table keeps its six entries.
+#[test]
+fn the_landing_pads_that_mark_the_future_panicked_go_with_unwinding() {
+    let with = resume_at("3");
+    let without = asm_with(RESUME, &CodegenFlags::default().with_codegen("panic=abort"));
+    assert_asm_snapshot!("three_awaits_opt_level_3", with);
+    assert_asm_snapshot!("three_awaits_opt_level_3_panic_abort", without);
+    let experiment = Experiment {
+        effect: "the landing pads, each marking the future `Panicked` (`mov byte ptr [rbx + 24], 2`) and resuming \
+                 the unwinding, and the panic of a future resumed after panicking",
+        change: "`-C panic=abort`: a panic ends the process, nothing unwinds",
+        with: Trial::new("three_awaits_opt_level_3", &with),
+        without: Trial::new("three_awaits_opt_level_3_panic_abort", &without),
+    }
+    .run(|line| {
+        line == "mov byte ptr [rbx + 24], 2"
+            || line == "call _Unwind_Resume@PLT"
+            || line.contains("panic_const_async_fn_resumed_panic")
+    })
+    .unwrap_or_else(|refuted| panic!("{refuted}"));
+    assert_experiment_snapshot!("the_landing_pads_that_mark_the_future_panicked_go_with_unwinding", experiment);
+    // Three landing pads with unwinding, none without.
+    let count = |listing: &AsmListing, text: &str| listing.to_string().lines().filter(|l| l.trim() == text).count();
+    assert_eq!(count(&with, "call    _Unwind_Resume@PLT"), 3, "{with}");
+    assert_eq!(count(&without, "call    _Unwind_Resume@PLT"), 0, "{without}");
+    // Both tables have an entry for each of the six states; state 2's leads to the panic with
+    // unwinding, and to `ud2` without.
+    let state_2 = |listing: &AsmListing| {
+        let tables = listing.jump_tables();
+        assert_eq!(tables.iter().map(Vec::len).collect::<Vec<_>>(), [6], "{listing}");
+        let label = tables[0][2].split('-').next().unwrap().to_owned();
+        listing.block(&label).unwrap().iter().map(|(m, o)| format!("{m} {o}").trim().to_owned()).collect::<Vec<_>>()
+    };
+    assert_eq!(
+        state_2(&with),
+        [
+            "lea rdi, [rip + .L__unnamed_1]",
+            "call qword ptr [rip + core::panicking::panic_const::panic_const_async_fn_resumed_panic@GOTPCREL]"
+        ]
+    );
+    assert_eq!(state_2(&without), ["ud2"]);
+}

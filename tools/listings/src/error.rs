@@ -18,6 +18,11 @@ pub enum Error {
     )]
     GxxMismatch { pinned: String, command: String, found: String, install: String },
 
+    #[error(
+        "the debugger sessions are pinned to gdb {pinned} but `gdb --version` says {found}. To get gdb {pinned}: {install}; or change the pin (tools/listings/src/session.rs) and review every session snapshot"
+    )]
+    GdbMismatch { pinned: String, found: String, install: String },
+
     #[error("could not run `{program}`: {reason}")]
     Spawn { program: String, reason: String },
 

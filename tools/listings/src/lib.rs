@@ -30,6 +30,7 @@ pub mod object_code;
 mod program;
 mod provenance;
 pub mod send_check;
+pub mod session;
 mod snapshot;
 mod standalone;
 mod toolchain;
@@ -53,7 +54,7 @@ pub use snapshot::{
     ListingKind, Part, StoredListing, check_recorded_header, read_snapshot, snapshot_name, snapshot_settings,
     stage_snapshot_settings, unchecked_snapshots,
 };
-pub use standalone::{BuiltProgram, asm_of_file, program_of_file};
+pub use standalone::{BuiltProgram, asm_of_file, program_of_file, program_with_main_file};
 pub use toolchain::{Rustc, pinned_release};
 pub use workspace::{Chapter, ScratchDir, Workspace, closest as closest_names};
 

@@ -64,6 +64,11 @@ pub enum Origin {
         with: DrawnFrom,
         without: DrawnFrom,
     },
+    /// What a program, or gdb on a program, printed when a chapter's test ran it (`session.rs`);
+    /// `how` says, in words, how the program was built and run and what was normalised.
+    Session {
+        how: String,
+    },
 }
 
 /// One snapshot a picture was drawn from: `ch05-lowering__type-sizes__hello_world`, and the
@@ -78,6 +83,7 @@ const SEPARATOR: &str = " · ";
 const TABLE: &str = "table: ";
 const PICTURE: &str = "picture drawn from ";
 const EXPERIMENT: &str = "experiment: ";
+const SESSION: &str = "session: ";
 const AGAINST: &str = " against ";
 const GXX: &str = "g++ ";
 const WITH_CONSTANTS: &str = "with the constants it refers to";
@@ -103,6 +109,7 @@ impl Provenance {
             Origin::Table { .. } => ListingKind::Table,
             Origin::Picture { .. } => ListingKind::Picture,
             Origin::Experiment { .. } => ListingKind::Experiment,
+            Origin::Session { .. } => ListingKind::Session,
         }
     }
 
@@ -121,6 +128,10 @@ impl Provenance {
             // Made by a chapter's test from several listings or by g++: the test makes it again.
             Origin::Cpp { .. } | Origin::Table { .. } => return format!("cargo test -p {chapter_slug}"),
             Origin::Picture { .. } => return format!("cargo test -p {chapter_slug} --test pictures"),
+            // A session is run again by the chapter's `tests/debugger.rs`, in well under a second.
+            Origin::Session { .. } => {
+                return format!("cargo test -p {chapter_slug} --test {}", crate::session::TEST_FILE);
+            }
             // An experiment is a test of its own name in the chapter's `tests/why.rs`.
             Origin::Experiment { .. } => {
                 return format!(
@@ -180,6 +191,7 @@ impl fmt::Display for Provenance {
             Origin::Stage { stage, edition } => f.write_str(&stage.row().describe(edition)),
             Origin::Cpp { flags, source } => write!(f, "{flags}{SEPARATOR}{source}"),
             Origin::Table { how } => write!(f, "{TABLE}{how}"),
+            Origin::Session { how } => write!(f, "{SESSION}{how}"),
             Origin::Picture { drawn_from } => {
                 let sources: Vec<String> = drawn_from.iter().map(|d| format!("{}#{}", d.snapshot, d.digest)).collect();
                 write!(f, "{PICTURE}{}", sources.join(", "))
@@ -224,6 +236,8 @@ impl FromStr for Provenance {
         let origin = if let Some(how) = how.strip_prefix(TABLE) {
             // Words, which may contain the separator themselves.
             Origin::Table { how: std::iter::once(how).chain(extras).collect::<Vec<_>>().join(SEPARATOR) }
+        } else if let Some(how) = how.strip_prefix(SESSION) {
+            Origin::Session { how: std::iter::once(how).chain(extras).collect::<Vec<_>>().join(SEPARATOR) }
         } else if let Some(sources) = how.strip_prefix(PICTURE) {
             let drawn_from = sources
                 .split(", ")
@@ -335,6 +349,12 @@ mod tests {
                     digest: "4567ef01".into(),
                 },
             },
+            excerpt: None,
+        });
+        all.push(Provenance {
+            subject: "gdb stopped in YieldOnce::poll".into(),
+            compiler: "rustc 1.95.0 (59807616e 2026-04-14)".into(),
+            origin: Origin::Session { how: "rust-gdb -batch -nx · -C opt-level=0; addresses replaced".into() },
             excerpt: None,
         });
         let mut part = all[1].clone();

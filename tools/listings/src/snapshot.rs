@@ -203,6 +203,9 @@ pub enum ListingKind {
     /// A why-experiment: two listings that differ by one change, and the lines of the first
     /// that show the effect the second lacks (`experiment.rs`).
     Experiment,
+    /// What a program, or gdb on a program, printed when a chapter's test ran it, normalised
+    /// (`session.rs`).
+    Session,
 }
 
 impl ListingKind {
@@ -213,7 +216,13 @@ impl ListingKind {
         [ListingKind::Asm]
             .into_iter()
             .chain(stages)
-            .chain([ListingKind::Table, ListingKind::CppAsm, ListingKind::Picture, ListingKind::Experiment])
+            .chain([
+                ListingKind::Table,
+                ListingKind::CppAsm,
+                ListingKind::Picture,
+                ListingKind::Experiment,
+                ListingKind::Session,
+            ])
             .collect()
     }
 
@@ -225,6 +234,7 @@ impl ListingKind {
             ListingKind::CppAsm => "cpp-asm",
             ListingKind::Picture => "picture",
             ListingKind::Experiment => "experiment",
+            ListingKind::Session => "session",
         }
     }
 }

@@ -73,12 +73,46 @@ pub fn program_of_file(
     main: &str,
     flags: &CodegenFlags,
 ) -> Result<BuiltProgram, Error> {
+    program(source, crate_name, Main::Text(main), flags)
+}
+
+/// [`program_of_file`] with `main` a file of the checkout (a chapter's
+/// `tests/experiments/NAME.rs`) instead of a text: the program's debug information then names
+/// that file, as the library's, at its path in the checkout, which a debugger run from the
+/// checkout's root finds. Paths relative to the checkout's root (as rustc, run there, gets them)
+/// stay relative in the debug information: `chapters/…`. The program is built again when either
+/// file changed.
+pub fn program_with_main_file(
+    source: &Path,
+    crate_name: &str,
+    main: &Path,
+    flags: &CodegenFlags,
+) -> Result<BuiltProgram, Error> {
+    let path = Workspace::this_checkout().root.join(main);
+    let text = std::fs::read_to_string(&path)
+        .map_err(|e| Error::Read { path: path.display().to_string(), reason: e.to_string() })?;
+    program(source, crate_name, Main::File { path: main, text: &text }, flags)
+}
+
+/// Where a program's `main` comes from.
+enum Main<'a> {
+    /// A text, written into the program's folder as `main.rs`.
+    Text(&'a str),
+    /// A file of the checkout, compiled where it is; `text` is what it holds now.
+    File { path: &'a Path, text: &'a str },
+}
+
+fn program(source: &Path, crate_name: &str, main: Main<'_>, flags: &CodegenFlags) -> Result<BuiltProgram, Error> {
     let workspace = Workspace::this_checkout();
     let rustc = Rustc::for_listings(&workspace)?;
     let slug = source.display().to_string();
     let scratch = workspace.scratch_dir(&format!("{crate_name}-program"))?;
     let dir = scratch.path();
-    let (program, dep_info, main_file) = (dir.join("program"), dir.join("library.d"), dir.join("main.rs"));
+    let (program, dep_info) = (dir.join("program"), dir.join("library.d"));
+    let (main_file, main_text) = match main {
+        Main::Text(text) => (dir.join("main.rs"), text),
+        Main::File { path, text } => (path.to_owned(), text),
+    };
     let mut library = rustc_in(dir, &workspace, &rustc, "rlib", crate_name, flags);
     library.arg(format!(
         "--emit=link={},dep-info={}",
@@ -96,7 +130,7 @@ pub fn program_of_file(
     let key = Key::new("standalone-program")
         .with(fingerprint_in(&library, &rustc, dir))
         .with(fingerprint_in(&linked, &rustc, dir))
-        .with(main);
+        .with(main_text);
     let kept = workspace.kept();
     let written = |e: std::io::Error| Error::Write { path: program.display().to_string(), reason: e.to_string() };
     if let Some(output) = kept.get(&key).as_ref().and_then(|entry| entry.output("program")) {
@@ -105,8 +139,10 @@ pub fn program_of_file(
     }
     let computation = Computation::start();
     run(&mut library, &slug)?;
-    std::fs::write(&main_file, main)
-        .map_err(|e| Error::Write { path: main_file.display().to_string(), reason: e.to_string() })?;
+    if let Main::Text(text) = main {
+        std::fs::write(&main_file, text)
+            .map_err(|e| Error::Write { path: main_file.display().to_string(), reason: e.to_string() })?;
+    }
     run(&mut linked, &slug)?;
     let built = Output::read("program", &program)
         .map_err(|e| Error::Read { path: program.display().to_string(), reason: e.to_string() })?;

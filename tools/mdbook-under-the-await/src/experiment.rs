@@ -130,7 +130,7 @@ impl ExperimentDirective {
             ListingKind::Asm => Box::new(Asm { listing, no_source: self.no_source, notes: Vec::new() }),
             ListingKind::Stage(stage) => listing::stage_listing(stage, listing),
             ListingKind::CppAsm => Box::new(CppAsm { listing }),
-            kind @ (ListingKind::Table | ListingKind::Picture | ListingKind::Experiment) => {
+            kind @ (ListingKind::Table | ListingKind::Picture | ListingKind::Experiment | ListingKind::Session) => {
                 return Err(Error::NotAListing { name: name.to_owned(), chapter: chapter.to_owned(), kind });
             }
         })

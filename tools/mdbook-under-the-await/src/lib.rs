@@ -42,6 +42,7 @@ pub mod picture;
 mod preprocess;
 pub mod quote;
 pub mod reading_time;
+pub mod session;
 pub mod single_file;
 pub mod test_mark;
 

@@ -155,6 +155,7 @@ pub fn noun(kind: ListingKind) -> &'static str {
         ListingKind::CppAsm => "C++ assembly",
         ListingKind::Picture => "picture",
         ListingKind::Experiment => "experiment",
+        ListingKind::Session => "session",
     }
 }
 
@@ -163,7 +164,7 @@ fn language(kind: ListingKind) -> &'static str {
     match kind {
         ListingKind::Stage(stage) => stage.row().shown_by().language,
         ListingKind::Asm | ListingKind::CppAsm => "x86asm",
-        ListingKind::Table | ListingKind::Picture | ListingKind::Experiment => "text",
+        ListingKind::Table | ListingKind::Picture | ListingKind::Experiment | ListingKind::Session => "text",
     }
 }
 

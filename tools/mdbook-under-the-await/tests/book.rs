@@ -457,6 +457,26 @@ fn a_generated_table_renders_as_a_markdown_table_with_its_caption() {
 }
 
 #[test]
+fn a_session_renders_its_body_without_insta_s_header_with_how_it_was_run_and_the_command() {
+    let content = rendered("{{#session ch08 debugger_async_stack}}\n");
+    assert!(content.contains("\n```text\n(gdb) break ch08_machine_code::{impl#0}::poll\n"), "{content}");
+    for header in ["source:", "description:", "expression:", "\n---\n"] {
+        assert!(!content.contains(header), "{header}: {content}");
+    }
+    assert!(content.contains("· session: rust-gdb -batch -nx, gdb 13.1, on chapters/"), "{content}");
+    assert!(content.contains("run again by <code>cargo test -p ch08-machine-code --test debugger</code>"), "{content}");
+    let found = problems(&workspace_root(), book_with_page("# T\n\n{{#session ch08 debugger_async_stacks}}\n"));
+    assert_eq!(found.len(), 1, "{found:?}");
+    assert!(
+        found[0].starts_with(
+            "book/ch01-the-experiment.md:3: no session listing `debugger_async_stacks` in ch08-machine-code (did you mean \
+             debugger_async_stack?)"
+        ),
+        "{found:?}"
+    );
+}
+
+#[test]
 fn a_cpp_listing_links_to_compiler_explorer_with_its_source_gcc_and_its_flags() {
     let root = workspace_root();
     let content = rendered("{{#cpp-asm ch08 three_awaits_destroy}}\n");

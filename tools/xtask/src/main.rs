@@ -111,7 +111,7 @@ enum Command {
     /// that provides it (valgrind; the g++ that gxx-toolchain.toml pins). ci/ installs the
     /// packages whose command is missing.
     SystemPackages,
-    /// Say whether valgrind and the pinned g++ are here, and for each one missing, what needs
+    /// Say whether valgrind, the pinned g++ and the pinned gdb are here, and for each one missing, what needs
     /// it and how to install it on Debian/Ubuntu, Fedora and macOS (`ci/student-setup` runs it).
     SystemTools,
     /// Check that every result the tools keep for their next run is the same, to the byte, the

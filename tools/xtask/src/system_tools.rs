@@ -1,14 +1,15 @@
-//! What the book runs besides Rust: valgrind and the pinned g++. `cargo xtask system-packages`
+//! What the book runs besides Rust: valgrind, the pinned g++ and the pinned gdb. `cargo xtask system-packages`
 //! lists them for ci/ (which installs the Debian packages of those missing); `cargo xtask
 //! system-tools` tells a student or an author what is found, what needs each one, and how to get
 //! it (`ci/student-setup` runs it). What needs a tool and how to install it are said where the
-//! tool is run (`figures::callgrind`, `listings::cpp::gxx`), so that the error of a check without
+//! tool is run (`figures::callgrind`, `listings::cpp::gxx`, `listings::session::gdb`), so that the error of a check without
 //! it and this list say the same.
 
 use std::path::Path;
 use std::process::{Command, ExitCode};
 
 use listings::Workspace;
+use listings::session::gdb;
 
 /// One program the book runs besides Rust.
 pub struct SystemTool {
@@ -27,7 +28,7 @@ pub struct SystemTool {
 /// The crate an exercise's checks use to count instructions with callgrind.
 const COUNTS_WITH_CALLGRIND: &str = "figures";
 
-/// valgrind, then the pinned g++.
+/// valgrind, then the pinned g++, then the pinned gdb.
 pub fn system_tools(root: &Path) -> Vec<SystemTool> {
     let gxx = listings::cpp::gxx::pinned();
     let counting = exercises_using(root, COUNTS_WITH_CALLGRIND);
@@ -49,6 +50,13 @@ pub fn system_tools(root: &Path) -> Vec<SystemTool> {
             debian_package: gxx.debian_package.clone(),
             needed_for: listings::cpp::gxx::NEEDED_FOR.into(),
             how_to_install: gxx.how_to_install(),
+        },
+        SystemTool {
+            name: gdb::describe(),
+            command: gdb::COMMAND.into(),
+            debian_package: gdb::DEBIAN_PACKAGE.into(),
+            needed_for: gdb::NEEDED_FOR.into(),
+            how_to_install: gdb::how_to_install(),
         },
     ]
 }
@@ -78,14 +86,19 @@ fn found(tool: &SystemTool) -> Result<String, String> {
         .arg(version_flag)
         .output()
         .map_err(|e| format!("`{}` is not installed ({e})", tool.command))?;
-    let version = String::from_utf8_lossy(&output.stdout).trim().to_owned();
+    let printed = String::from_utf8_lossy(&output.stdout).trim().to_owned();
     if !output.status.success() {
         return Err(format!("`{} {version_flag}` failed ({})", tool.command, output.status));
     }
-    if tool.command == gxx.command && version != gxx.release {
-        return Err(format!("`{}` is g++ {version}, not the pinned {}", tool.command, gxx.release));
+    if tool.command == gxx.command && printed != gxx.release {
+        return Err(format!("`{}` is g++ {printed}, not the pinned {}", tool.command, gxx.release));
     }
-    Ok(version)
+    if tool.command == gdb::COMMAND && gdb::check_release(&printed).is_err() {
+        let found = gdb::release_of(&printed);
+        return Err(format!("`{}` is gdb {found}, not the pinned {}", tool.command, gdb::RELEASE));
+    }
+    // gdb's `--version` goes on with its copyright: its first line says the version.
+    Ok(printed.lines().next().unwrap_or_default().to_owned())
 }
 
 /// `cargo xtask system-packages`: `COMMAND PACKAGE`, a line each.
@@ -97,18 +110,20 @@ pub fn print_packages() -> ExitCode {
 }
 
 /// `cargo xtask system-tools`: each tool, found or not; for one that is not, what needs it and how
-/// to install it. Exits 0 either way: most exercises need neither (it says how many), and a check
+/// to install it. Exits 0 either way: most exercises need none of them (it says how many), and a check
 /// that needs one says so itself.
 pub fn print_report() -> ExitCode {
     let root = Workspace::this_checkout().root;
     let tools = system_tools(&root);
     let all = course::exercise::exercises(&root).map(|e| e.len()).unwrap_or_default();
     let counting = exercises_using(&root, COUNTS_WITH_CALLGRIND).len();
-    println!(
-        "Besides Rust, the book runs {}. {} of its {all} exercises need neither.",
-        tools.iter().map(|t| t.name.as_str()).collect::<Vec<_>>().join(" and "),
-        all - counting
-    );
+    let names: Vec<&str> = tools.iter().map(|t| t.name.as_str()).collect();
+    let names = match names.split_last() {
+        Some((last, [])) => (*last).to_owned(),
+        Some((last, rest)) => format!("{} and {last}", rest.join(", ")),
+        None => String::new(),
+    };
+    println!("Besides Rust, the book runs {names}. {} of its {all} exercises need none of them.", all - counting);
     for tool in &tools {
         match found(tool) {
             Ok(version) => println!("✓ {}: found, `{}` ({version})", tool.name, tool.command),

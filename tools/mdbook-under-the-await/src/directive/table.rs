@@ -17,6 +17,7 @@ use crate::listing::{Asm, Historical};
 use crate::measured::{Figure, FiguresTable};
 use crate::picture::Picture;
 use crate::quote::Quote;
+use crate::session::Session;
 use crate::test_mark::TestMark;
 
 /// In the order the README lists them: assembly listings, the stages' listings, the other
@@ -105,6 +106,15 @@ static OTHERS: &[Entry] = &[
                 refused when a listing has changed since it was run",
         expander: Expander::Preprocessor,
         parser: Parser::Own(|arguments| ExperimentDirective::parse(arguments).map(boxed)),
+    },
+    Entry {
+        name: "session",
+        usage: "{{#session CHAPTER LISTING}}",
+        example: "{{#session ch08-machine-code debugger_async_stack}}",
+        shows: "what a program, or gdb on a program, printed when a chapter's `tests/debugger.rs` ran it, with \
+                addresses and ids replaced, and a caption saying how it was built and run",
+        expander: Expander::Preprocessor,
+        parser: Parser::Own(|arguments| Session::parse(arguments).map(boxed)),
     },
     Entry {
         name: "aside",

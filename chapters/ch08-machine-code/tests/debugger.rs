@@ -1,0 +1,299 @@
+//! What a debugger shows: gdb stopped inside the leaf of a small program, the backtrace of a
+//! panic in the leaf at two optimisation levels, and what `-C panic=abort` leaves of the
+//! `Panicked` state. Each session is run again on every test run (gdb takes well under a second
+//! on a program that `listings` keeps built) and snapshotted as `<chapter>__session__<name>.snap`;
+//! `INSTA_UPDATE=always cargo test -p ch08-machine-code --test debugger` writes them again.
+
+use std::path::Path;
+
+use listings::session::{self, Session, gdb};
+use listings::{BuiltProgram, CodegenFlags, assert_session_snapshot};
+
+/// The chapter's library, linked into the programs under its own name.
+const LIBRARY: &str = "chapters/ch08-machine-code/src/lib.rs";
+/// A handler awaiting `three_awaits`, polled to the end by `main`: the program gdb stops.
+const STUCK: &str = "chapters/ch08-machine-code/tests/experiments/stuck_in_a_leaf.rs";
+/// The same handler, polled once with a waker that panics.
+const PANIC: &str = "chapters/ch08-machine-code/tests/experiments/panic_in_a_leaf.rs";
+
+/// A debug build: no optimisation, full debug information.
+fn debug_build() -> CodegenFlags {
+    CodegenFlags::with_opt_level("0").with_codegen("debuginfo=2")
+}
+
+fn build(main: &str, flags: &CodegenFlags) -> BuiltProgram {
+    listings::program_with_main_file(Path::new(LIBRARY), "ch08_machine_code", Path::new(main), flags)
+        .unwrap_or_else(|error| panic!("{error}"))
+}
+
+/// The commands that stop the program in the leaf with `three_awaits` at `Suspend1`. gdb's name
+/// for `<YieldOnce as Future>::poll` is `{impl#0}::poll`: the debug information names an impl's
+/// functions by the impl's index in its module (`info functions poll` lists it). `poll` is called
+/// twice per await: the fourth call is the second poll of the second await, after
+/// `three_awaits` has stored `Suspend1` on its way out of the first.
+const STOP_AT_SUSPEND1: [&str; 3] = ["break ch08_machine_code::{impl#0}::poll", "ignore 1 3", "run"];
+
+/// gdb on the debug build of the stuck program, running `commands` after [`STOP_AT_SUSPEND1`].
+fn gdb_session(subject: &str, flags: &CodegenFlags, commands: &[&str]) -> Session {
+    let program = build(STUCK, flags);
+    let all: Vec<&str> = STOP_AT_SUSPEND1.iter().chain(commands).copied().collect();
+    let output = gdb::session(&program.path, &all).unwrap_or_else(|error| panic!("{error}"));
+    let how = format!(
+        "rust-gdb -batch -nx, {}, on {STUCK} built with {}; addresses, thread ids and gdb's lines about \
+         the thread library replaced or left out",
+        gdb::describe(),
+        flags.describe()
+    );
+    Session::new(subject, &how, &output).unwrap_or_else(|error| panic!("{error}"))
+}
+
+fn has_line(session: &Session, line: &str) -> bool {
+    session.lines().any(|l| l == line)
+}
+
+/// The answer gdb gave to `command`: the lines after its echo, up to the next prompt.
+fn answer<'a>(session: &'a Session, command: &str) -> Vec<&'a str> {
+    let prompt = format!("(gdb) {command}");
+    session.lines().skip_while(|l| *l != prompt).skip(1).take_while(|l| !l.starts_with("(gdb) ")).collect()
+}
+
+// ---- The async stack -----------------------------------------------------------------------------
+
+#[test]
+fn gdb_shows_the_async_stack_as_frames_and_as_futures_inside_futures() {
+    let session = gdb_session(
+        "gdb stopped in the leaf's poll, the caller at Suspend1",
+        &debug_build(),
+        &["backtrace", "frame 1", "info locals", "frame 3", "print *future.pointer"],
+    );
+    assert_session_snapshot!("debugger_async_stack", session);
+    // The call stack: the leaf's poll, the two resume functions, main.
+    let frames = answer(&session, "backtrace");
+    let functions: Vec<&str> = frames
+        .iter()
+        .map(|frame| frame.split(" in ").nth(1).unwrap_or(frame).split(" (").next().unwrap().trim())
+        .collect();
+    assert_eq!(
+        functions,
+        [
+            "#0  ch08_machine_code::{impl#0}::poll",
+            "ch08_machine_code::three_awaits::{async_fn#0}",
+            "program::handler::{async_fn#0}",
+            "program::main"
+        ],
+        "{session:#?}"
+    );
+    // Frame 1 is three_awaits' resume function, stopped at its second await (line 56, the line
+    // the type-sizes header gives Suspend1), its saved locals shown as locals.
+    assert!(has_line(&session, "56\t    YieldOnce::default().await;"), "{}", session.text);
+    let locals = answer(&session, "info locals");
+    for local in ["__awaitee = ch08_machine_code::YieldOnce {yielded: true}", "kept = 1663341875487337577"] {
+        assert!(locals.contains(&local), "{local}: {locals:?}");
+    }
+    assert_eq!(locals.iter().filter(|local| **local == "seed = 5").count(), 2, "{locals:?}");
+    // The future in main: handler at Suspend0, holding three_awaits at Suspend1, holding the leaf.
+    let future = answer(&session, "print *future.pointer").join("\n");
+    assert_eq!(
+        future,
+        "$1 = program::handler::{async_fn_env#0}::Suspend0{request: [5, 6], __awaitee: \
+         ch08_machine_code::three_awaits::{async_fn_env#0}::Suspend1{kept: 1663341875487337577, __awaitee: \
+         ch08_machine_code::YieldOnce {yielded: true}, seed: 5}, seed: 5}"
+    );
+    // `kept` is what the program computes: seed × the constant of `three_awaits`.
+    assert_eq!(5u64.wrapping_mul(0x9E37_79B9_7F4A_7C15), 1663341875487337577);
+}
+
+// ---- What gdb reads: the tag, the variant, the bytes -----------------------------------------------
+
+#[test]
+fn gdb_reads_the_state_from_the_tag_at_24_and_names_the_variant_suspend1() {
+    let session = gdb_session(
+        "three_awaits' future at Suspend1, as gdb reads it",
+        &debug_build(),
+        &[
+            "frame 3",
+            "print &(*future.pointer).__awaitee",
+            "print $1.__state",
+            "x/40xb $1",
+            "print (*future.pointer).__awaitee",
+            "ptype $3",
+            "ptype *future.pointer",
+            "print (&future.pointer.__state as *const u8 as usize) - (future.pointer as usize)",
+        ],
+    );
+    assert_session_snapshot!("debugger_suspend1", session);
+    assert_eq!(answer(&session, "print $1.__state"), ["$2 = 4"], "Suspend1 is state 4 (the layout's header)");
+    // The bytes: upvar seed at 0, the body's seed at 8, kept at 16, the tag 4 at 24, the leaf's
+    // flag (true) at 32: the layout of `{{#type-sizes ch08-machine-code three_awaits}}`.
+    let bytes: Vec<u8> = answer(&session, "x/40xb $1")
+        .iter()
+        .flat_map(|row| row.split('\t').skip(1).map(|b| u8::from_str_radix(b.trim_start_matches("0x"), 16).unwrap()))
+        .collect();
+    let word = |at: usize| u64::from_le_bytes(bytes[at..at + 8].try_into().unwrap());
+    assert_eq!((word(0), word(8), word(16), bytes[24], bytes[32]), (5, 5, 1663341875487337577, 4, 1), "{bytes:?}");
+    let layout = layout_of_three_awaits();
+    for (field, offset) in [("kept", 16), ("__awaitee", 32)] {
+        assert!(layout.contains(&format!("{offset}..")) && layout.contains(field), "{field} at {offset}: {layout}");
+    }
+    assert!(layout.contains("tag: 1 byte(s) at offset 24"), "{layout}");
+    // Given a value, `ptype` lists the variants by their tag values, each with its fields.
+    let ptype = answer(&session, "ptype $3");
+    assert_eq!(ptype.len(), 8, "{ptype:?}");
+    let tags: Vec<&str> = ptype[1..7].iter().map(|variant| variant.trim_start().split('{').next().unwrap()).collect();
+    assert_eq!(tags, ["0", "1", "2", "3", "4", "5"], "{ptype:?}");
+    assert_eq!(ptype[5], "  4{kept: u64, __awaitee: ch08_machine_code::YieldOnce, seed: u64},");
+    // Given an expression, gdb 13.1 reads memory at 0x48, which is where handler's own tag lies.
+    assert_eq!(answer(&session, "ptype *future.pointer"), ["Cannot access memory at address 0x48"]);
+    let offset = answer(&session, "print (&future.pointer.__state as *const u8 as usize) - (future.pointer as usize)");
+    assert_eq!(offset, ["$4 = 72"]);
+}
+
+/// The type-sizes snapshot of `three_awaits`, which `tests/listings.rs` checks.
+fn layout_of_three_awaits() -> String {
+    let path =
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/snapshots/ch08-machine-code__type-sizes__three_awaits.snap");
+    listings::read_snapshot(&path).unwrap_or_else(|error| panic!("{error}")).body
+}
+
+/// rust-gdb is gdb with the toolchain's pretty-printers loaded; this future holds no type they
+/// print differently, so plain gdb prints the same session, but for a warning that it did not
+/// load them.
+#[test]
+fn plain_gdb_prints_the_same_future_and_warns_that_it_did_not_load_the_pretty_printers() {
+    let program = build(STUCK, &debug_build());
+    let commands: Vec<&str> = STOP_AT_SUSPEND1.iter().chain(&["frame 3", "print *future.pointer"]).copied().collect();
+    let rust_gdb = session::normalise(&gdb::session(&program.path, &commands).unwrap());
+    let workspace = listings::Workspace::this_checkout();
+    let plain = std::process::Command::new(gdb::COMMAND)
+        .current_dir(&workspace.root)
+        .env("LC_ALL", "C")
+        .args(["-batch", "-nx"])
+        .args(gdb::command_words(&commands))
+        .arg(&program.path)
+        .output()
+        .unwrap();
+    let plain = session::normalise(&String::from_utf8_lossy(&[plain.stdout, plain.stderr].concat()));
+    let warning = "warning: Missing auto-load script at offset 0 in section .debug_gdb_scripts";
+    assert!(plain.contains(warning) && !rust_gdb.contains(warning), "{plain}\n{rust_gdb}");
+    let future = |text: &str| text.lines().filter(|l| l.starts_with("$1 = ")).map(str::to_owned).collect::<Vec<_>>();
+    assert_eq!(future(&plain), future(&rust_gdb));
+    assert_eq!(future(&plain).len(), 1, "{plain}");
+}
+
+// ---- A panic in the leaf ------------------------------------------------------------------------
+
+/// The panicking program's output with `RUST_BACKTRACE=1`, built with `flags`.
+fn backtrace(subject: &str, flags: &CodegenFlags) -> Session {
+    let program = build(PANIC, flags);
+    let output = session::output_of(&program.path, &[("RUST_BACKTRACE", "1")]).unwrap_or_else(|e| panic!("{e}"));
+    let how = format!("RUST_BACKTRACE=1 {PANIC} built with {}; thread ids replaced", flags.describe());
+    Session::new(subject, &how, &output).unwrap_or_else(|error| panic!("{error}"))
+}
+
+/// The functions of a backtrace, in order: `   4: NAME`.
+fn frames(session: &Session) -> Vec<&str> {
+    session
+        .lines()
+        .filter_map(|line| {
+            let (number, name) = line.trim_start().split_once(": ")?;
+            number.bytes().all(|b| b.is_ascii_digit()).then_some(name)
+        })
+        .collect()
+}
+
+#[test]
+fn at_opt_level_3_without_debug_information_the_two_resume_functions_leave_the_backtrace() {
+    let no_debug_info = |level: &str| CodegenFlags::with_opt_level(level).with_codegen("debuginfo=0");
+    let unoptimised = backtrace("a panic in the leaf at opt-level 0", &no_debug_info("0"));
+    let optimised = backtrace("a panic in the leaf at opt-level 3", &no_debug_info("3"));
+    assert_session_snapshot!("backtrace_opt_level_0", unoptimised);
+    assert_session_snapshot!("backtrace_opt_level_3", optimised);
+    let every = frames(&unoptimised);
+    assert_eq!(
+        every[2..],
+        [
+            "program::panicking_waker::wake",
+            "core::task::wake::Waker::wake_by_ref",
+            "<ch08_machine_code::YieldOnce as core::future::future::Future>::poll",
+            "ch08_machine_code::three_awaits::{{closure}}",
+            "program::handler::{{closure}}",
+            "program::main",
+            "core::ops::function::FnOnce::call_once",
+        ],
+        "{}",
+        unoptimised.text
+    );
+    let kept = frames(&optimised);
+    let gone: Vec<&str> = every.iter().filter(|frame| !kept.contains(frame)).copied().collect();
+    assert_eq!(
+        gone,
+        [
+            "core::task::wake::Waker::wake_by_ref",
+            "ch08_machine_code::three_awaits::{{closure}}",
+            "program::handler::{{closure}}",
+            "core::ops::function::FnOnce::call_once",
+        ],
+        "{}",
+        optimised.text
+    );
+    assert_eq!(
+        kept[2..],
+        [
+            "program::panicking_waker::wake",
+            "<ch08_machine_code::YieldOnce as core::future::future::Future>::poll",
+            "program::main"
+        ]
+    );
+}
+
+#[test]
+fn with_line_tables_the_backtrace_shows_the_inlined_frames_again_under_their_short_names() {
+    let session = backtrace("a panic in the leaf at opt-level 3, with line tables", &CodegenFlags::default());
+    assert_session_snapshot!("backtrace_opt_level_3_line_tables", session);
+    // As many frames as at opt-level 0 without debug information: the four inlined ones are back.
+    let unoptimised =
+        backtrace("a panic in the leaf at opt-level 0", &CodegenFlags::with_opt_level("0").with_codegen("debuginfo=0"));
+    assert_eq!(frames(&session).len(), frames(&unoptimised).len());
+    assert_eq!(
+        frames(&session)[2..],
+        [
+            "program::panicking_waker::wake",
+            "wake_by_ref",
+            "poll",
+            "{async_fn#0}",
+            "{async_fn#0}",
+            "main",
+            "call_once<fn(), ()>"
+        ],
+        "{}",
+        session.text
+    );
+    // Told apart by their lines only: three_awaits' first await (54), handler's await (12).
+    for place in [
+        "chapters/ch08-machine-code/src/lib.rs:54:",
+        "chapters/ch08-machine-code/tests/experiments/panic_in_a_leaf.rs:12:",
+    ] {
+        let frame = format!("{{async_fn#0}}\n             at ./{place}");
+        assert!(session.text.contains(&frame), "{place}: {}", session.text);
+    }
+}
+
+// ---- What panic = "abort" leaves of `Panicked` ---------------------------------------------------
+
+/// Under `-C panic=abort` the resume function never reaches state 2 (`tests/why.rs`,
+/// `the_landing_pads_that_mark_the_future_panicked_go_with_unwinding`), but the future's type
+/// still has the variant: gdb lists the same six, `2{seed: u64}` among them.
+#[test]
+fn under_panic_abort_the_future_keeps_its_panicked_variant() {
+    let commands = ["frame 3", "print (*future.pointer).__awaitee", "ptype $1"];
+    let abort = gdb_session(
+        "three_awaits' future at Suspend1, built with -C panic=abort",
+        &debug_build().with_codegen("panic=abort"),
+        &commands,
+    );
+    assert_session_snapshot!("debugger_panic_abort", abort);
+    let unwind = gdb_session("three_awaits' future at Suspend1", &debug_build(), &commands);
+    let variants = answer(&abort, "ptype $1");
+    assert_eq!(variants, answer(&unwind, "ptype $1"));
+    assert_eq!(variants[3], "  2{seed: u64},", "{variants:?}");
+}

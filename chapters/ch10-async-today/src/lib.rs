@@ -365,6 +365,38 @@ pub fn big_tasks() -> [std::pin::Pin<Box<dyn Future<Output = u8>>>; 2] {
     [Box::pin(big_awaiter()), Box::pin(big_awaiter_boxed())]
 }
 
+/// What the example `big_future_on_a_small_stack` runs on a thread with a small stack: a
+/// `block_on`, and one task for each awaiter. They are here, and not in the example, so that the
+/// listings can show their frames (`cargo xtask asm ch10 small_stack::run_inline --opt-level 0`).
+pub mod small_stack {
+    use std::future::Future;
+    use std::pin::pin;
+    use std::task::{Context, Poll, Waker};
+
+    // ANCHOR: small_stack_block_on
+    /// Polls `future` until it is ready, as every executor's `block_on` does: it takes the future
+    /// by value and pins it in its own stack frame (chapter 4 built one with a real waker).
+    pub fn block_on<F: Future>(future: F) -> F::Output {
+        let mut future = pin!(future);
+        let mut cx = Context::from_waker(Waker::noop());
+        loop {
+            if let Poll::Ready(output) = future.as_mut().poll(&mut cx) {
+                return output;
+            }
+        }
+    }
+
+    // One function per task, each with a frame of its own.
+    pub fn run_inline() -> u8 {
+        block_on(crate::big_awaiter())
+    }
+
+    pub fn run_boxed() -> u8 {
+        block_on(crate::big_awaiter_boxed())
+    }
+    // ANCHOR_END: small_stack_block_on
+}
+
 // ---- where Send comes from ---------------------------------------------------------------------
 
 // ANCHOR: send_total

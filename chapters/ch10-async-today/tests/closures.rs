@@ -327,6 +327,7 @@ fn the_lent_future_is_16_bytes_a_borrow_of_the_log_then_the_entry() {
     assert_eq!(layout_row(&layout, 0..8), ["upvar _ref__log"; 4]);
     assert_eq!(layout_row(&layout, 8..12), ["upvar entry"; 4]);
     assert_eq!(layout_row(&layout, 12..13), ["", "local __awaitee"]);
+    assert_eq!(layout_row(&layout, 13..14), ["tag"; 4], "the tag, placed from the debug information");
     assert!(layout.text.contains("upvar `._ref__log`: 8 bytes, offset: 0 bytes"), "{}", layout.text);
     assert_stage_snapshot!("closures_logger_future", layout);
 }

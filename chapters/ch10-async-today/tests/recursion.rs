@@ -1,15 +1,19 @@
 //! The page's section "Recursion", checked on the pinned compiler: the boxed recursion allocates
 //! one box per level (counted here by a counting global allocator), its future holds only the
-//! pointer (the layout), and its resume function allocates the next level and calls itself (the
-//! machine code). The recursion rustc refuses is the page's `compile_fail` block (E0733).
+//! pointer (the layout), its resume function allocates the next level and calls itself (the
+//! machine code), and so a poll goes down every level on the thread's stack (a deep recursion,
+//! run on a small stack). The recursion rustc refuses is the page's `compile_fail` block (E0733).
 
 use std::alloc::{GlobalAlloc, Layout, System};
 use std::cell::RefCell;
+use std::os::unix::process::ExitStatusExt;
+use std::path::Path;
 use std::pin::pin;
+use std::process::Command;
 use std::task::{Context, Poll, Waker};
 
 use ch10_async_today::recursion_depth;
-use listings::{AsmOptions, Stage, assert_asm_snapshot, assert_stage_snapshot};
+use listings::{AsmOptions, CodegenFlags, Stage, assert_asm_snapshot, assert_stage_snapshot};
 
 const CHAPTER: &str = env!("CARGO_PKG_NAME");
 
@@ -160,4 +164,88 @@ fn the_resume_function_allocates_16_bytes_for_the_next_level_writes_n_minus_1_an
     let allocations = code.iter().filter(|(_, operands)| operands.contains("__rust_alloc@")).count();
     assert_eq!(allocations, 1, "one allocation per resume from Unresumed: one per level");
     assert_asm_snapshot!("recursion_depth_state_machine", listing);
+}
+
+#[test]
+fn the_resume_function_returns_only_ready_and_its_suspend0_entry_makes_the_same_recursive_call() {
+    let listing = listings::asm(CHAPTER, "recursion_depth::{{closure}}", &AsmOptions::default())
+        .unwrap_or_else(|error| panic!("{error}"));
+    let code: Vec<(&str, &str)> = listing.instructions().collect();
+    // One `ret`, after `xor eax, eax`: `Poll::Ready`, with the value in `edx`.
+    assert_eq!(code.iter().filter(|(mnemonic, _)| *mnemonic == "ret").count(), 1, "{listing}");
+    let ready = listing.block(".LBB0_4").unwrap();
+    assert_eq!(
+        ready,
+        [
+            ("mov", "byte ptr [rbx + 12], 1"),
+            ("xor", "eax, eax"),
+            ("mov", "edx, ebp"),
+            ("pop", "rbx"),
+            ("pop", "r14"),
+            ("pop", "rbp"),
+            ("ret", "")
+        ],
+        "{listing}"
+    );
+    // After the recursive call the caller takes the value from `edx` and never tests `eax`,
+    // where a `Pending` would be: from the call to the `ret`, nothing reads `eax`.
+    let after_the_call = [listing.block(".LBB0_3").unwrap(), ready].concat();
+    assert_eq!(after_the_call[..2], [("call", "ch10_async_today::recursion_depth::{{closure}}"), ("mov", "ebp, edx")]);
+    let reads_eax = |(mnemonic, operands): &(&str, &str)| {
+        matches!(*mnemonic, "test" | "cmp") && ["eax", "al", "rax"].iter().any(|r| operands.contains(r))
+    };
+    assert!(!after_the_call.iter().any(reads_eax), "{listing}");
+    // The `Suspend0` entry (tag 3, the jump table's fourth entry) loads the box's pointer from
+    // offset 0 and falls through to the same call.
+    assert_eq!(listing.jump_tables()[0][3], ".LBB0_2-.LJTI0_0", "{listing}");
+    assert_eq!(listing.block(".LBB0_2").unwrap(), [("mov", "rdi, qword ptr [rbx]")], "{listing}");
+}
+
+// ---- The stack: one frame per level on every poll -----------------------------------------------
+
+/// A program that polls `recursion_depth(n)`, `n` its argument, on a thread with a 64 KiB stack,
+/// and prints the depth.
+const DEEP_POLL: &str = r#"
+fn main() {
+    let n: u32 = std::env::args().nth(1).unwrap().parse().unwrap();
+    let poll = move || {
+        let mut future = std::pin::pin!(ch10_async_today::recursion_depth(n));
+        let mut cx = std::task::Context::from_waker(std::task::Waker::noop());
+        match future.as_mut().poll(&mut cx) {
+            std::task::Poll::Ready(depth) => depth,
+            std::task::Poll::Pending => unreachable!(),
+        }
+    };
+    let thread = std::thread::Builder::new().stack_size(64 * 1024).spawn(poll).unwrap();
+    println!("depth {}", thread.join().unwrap());
+}
+"#;
+
+#[test]
+fn a_poll_goes_down_the_whole_chain_on_the_stack_32_bytes_a_level_at_opt_level_3() {
+    // Each level's frame: three pushes and the call's return address.
+    let listing = listings::asm(CHAPTER, "recursion_depth::{{closure}}", &AsmOptions::default())
+        .unwrap_or_else(|error| panic!("{error}"));
+    let code: Vec<(&str, &str)> = listing.instructions().collect();
+    assert_eq!(code[..3], [("push", "rbp"), ("push", "r14"), ("push", "rbx")], "{listing}");
+    assert!(!code.iter().any(|(mnemonic, operands)| *mnemonic == "sub" && operands.starts_with("rsp")), "{listing}");
+    let frame = 3 * 8 + 8;
+    assert_eq!(frame, 32);
+
+    // The same library, at opt-level 3, under a program whose thread has a 64 KiB stack.
+    let library = Path::new(env!("CARGO_MANIFEST_DIR")).join("src/lib.rs");
+    let flags = CodegenFlags::with_opt_level("3");
+    let program = listings::program_of_file(&library, "ch10_async_today", DEEP_POLL, &flags)
+        .unwrap_or_else(|error| panic!("{error}"));
+    let run = |n: u32| Command::new(&program.path).arg(n.to_string()).output().unwrap();
+    // 1,000 levels need 32,000 bytes: they fit.
+    let shallow = run(1000);
+    assert!(shallow.status.success(), "{shallow:?}");
+    assert_eq!(String::from_utf8(shallow.stdout).unwrap(), "depth 1000\n");
+    // 4,000 levels need 128,000 bytes, twice the stack: the poll overflows it.
+    assert!(4000 * frame > 64 * 1024);
+    let deep = run(4000);
+    assert_eq!(deep.status.signal(), Some(6), "killed by SIGABRT: {deep:?}");
+    let stderr = String::from_utf8(deep.stderr).unwrap();
+    assert!(stderr.contains("has overflowed its stack\nfatal runtime error: stack overflow"), "{stderr}");
 }

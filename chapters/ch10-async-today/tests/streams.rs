@@ -149,6 +149,14 @@ fn the_unfold_stream_is_the_step_future_after_a_four_byte_tag_of_its_own() {
     assert_eq!(layout.row(0..4).unwrap(), ["upvar next"; 4]);
     assert_eq!(layout.row(4..8).unwrap(), ["", "local next"]);
     assert_eq!(layout.row(8..9).unwrap(), ["", "local __awaitee"]);
+    // The tag, placed from the debug information: byte 9, which `Unfold`'s `poll_next` writes at
+    // 13 (4 + 9).
+    assert_eq!(layout.row(9..10).unwrap(), ["tag"; 4]);
+    assert!(
+        step.text.contains("the tag: 1 byte(s) at offset 9 (the `__state` member of the debug information)"),
+        "{}",
+        step.text
+    );
     assert_eq!(size_of_val(&countdown_step(3)), 12);
     // `Unfold` is `f` (here `countdown_step`, a function item: no bytes) and an enum of three:
     // `Value { value: u32 }`, `Future { future }`, `Empty`. The enum gets a tag of its own,
@@ -405,6 +413,42 @@ fn an_async_gen_block_compiles_only_with_rustc_bootstrap_and_answers_poll_next_a
     assert_asm_snapshot!("streams_async_gen_poll_next", listing);
 }
 
+/// The lines of a function's text without their comments and trailing blanks.
+fn without_comments(text: &str) -> Vec<&str> {
+    text.lines().map(|line| line.split(" //").next().unwrap_or(line).trim_end()).collect()
+}
+
+#[test]
+fn the_pages_refused_for_await_is_in_the_async_gen_file_which_compiles_with_the_features() {
+    // The page's `compile_fail,E0658` block, as the doc-tests check it on 1.95.0 …
+    let page = include_str!("../../../book/ch10-async-today.md");
+    let block = page
+        .split("```rust,compile_fail,E0658\n")
+        .skip(1)
+        .map(|rest| rest.split("\n```").next().unwrap())
+        .find(|block| block.contains("for await n in numbers"))
+        .expect("the page's refused `for await`");
+    // … is, but for comments, the file's `sum`, which compiles under the features (the test
+    // above lists the file's code with them).
+    let file =
+        std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/experiments/streams_async_gen.rs"))
+            .unwrap();
+    let start = file.find("pub async fn sum(").expect("the file's `sum`");
+    let function = &file[start + "pub ".len()..];
+    let function = &function[..function.find("\n}\n").unwrap() + 2];
+    assert_eq!(without_comments(block), without_comments(function));
+    assert!(block.starts_with("async fn sum(numbers: impl std::async_iter::AsyncIterator<Item = u32>) -> u32 {"));
+    let flags = unstable_features();
+    let listing = listings::asm_of_file(
+        Path::new(ASYNC_GEN),
+        "ch10_streams_async_gen",
+        "boxed_countdown_gen",
+        &AsmOptions::default(),
+        &flags,
+    );
+    assert!(listing.is_ok(), "the file compiles with the features: {listing:?}");
+}
+
 #[test]
 fn the_async_gen_countdown_answers_as_the_others_ends_again_when_polled_again_and_for_await_sums_it() {
     let main = r#"
@@ -466,6 +510,7 @@ fn the_pictures_of_the_streams_layouts_put_each_field_where_the_tables_do() {
     let step = layout_picture("streams_countdown_step", "{async fn body of streams::countdown_step()}");
     assert_eq!(step.over("Suspend0", 8..9), Some("__awaitee"));
     assert_eq!(step.over("Unresumed", 0..4), Some("next"));
+    assert_eq!(step.over("Suspend0", 9..10), Some("tag"), "the tag is drawn where the debug information puts it");
     let sum = layout_picture("streams_sum_countdown", "sum_countdown");
     assert_eq!(sum.over("Suspend0", 16..24), Some("__awaitee"));
     assert_eq!(sum.over("Suspend0", 8..16), Some("countdown"));

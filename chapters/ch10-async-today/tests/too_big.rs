@@ -5,6 +5,7 @@
 //! build unless the big future is boxed.
 
 use std::os::unix::process::ExitStatusExt;
+use std::path::Path;
 use std::process::{Command, Output};
 
 use ch10_async_today::{BIG, big_awaiter, big_awaiter_boxed, big_buffer};
@@ -143,6 +144,13 @@ fn boxed_at_opt_level_3_the_awaiter_allocates_32770_bytes_keeps_the_pointer_at_0
     ];
     assert!(has_run(&listing, &allocate), "{listing}");
     assert!(code.contains(&("mov", "qword ptr [rbx], rax")), "the box's pointer at offset 0: {listing}");
+    // `big_buffer`'s body, inlined, zeroes its buffer inside the block: 1 byte in (after the
+    // block's own tag), 32768 bytes.
+    let zero_in_the_block =
+        [("lea", "r15, [r14 + 1]"), ("mov", "edx, 32768"), ("mov", "rdi, r15"), ("xor", "esi, esi")];
+    assert!(has_run(&listing, &zero_in_the_block), "{listing}");
+    assert!(has_run(&listing, &[("mov", "r14, rax")]), "r14 is the block __rust_alloc returned: {listing}");
+    assert!(!code.iter().any(|(_, operands)| operands.contains("big_buffer")), "inlined: {listing}");
     let free = [
         ("mov", "rdi, qword ptr [rbx]"),
         ("mov", "esi, 32770"),
@@ -174,6 +182,115 @@ fn boxed_at_opt_level_0_the_buffers_future_still_passes_once_through_a_32_kib_fr
     ];
     assert!(has_run(&listing, &into_the_box), "{listing}");
     assert_asm_snapshot!("big_awaiter_boxed_opt_level_0", listing);
+}
+
+// ---- The example's frames: where the 64 KiB go -------------------------------------------------
+
+/// The example's thread stack (`STACK` in `examples/big_future_on_a_small_stack.rs`).
+const STACK: u64 = 64 * 1024;
+
+/// The bytes a function reserves below its pushes, from its epilogue: the `add rsp, N` before
+/// the `pop`s and the `ret`.
+fn frame(listing: &AsmListing) -> u64 {
+    let code: Vec<(&str, &str)> = listing.instructions().collect();
+    let ret = code.iter().position(|instruction| *instruction == ("ret", "")).expect("a ret");
+    let pops = code[..ret].iter().rev().take_while(|(mnemonic, _)| *mnemonic == "pop").count();
+    let (mnemonic, operands) = code[ret - pops - 1];
+    assert_eq!(mnemonic, "add", "{listing}");
+    operands.strip_prefix("rsp, ").and_then(|n| n.parse().ok()).unwrap_or_else(|| panic!("{listing}"))
+}
+
+const BLOCK_ON_INLINE: &str =
+    "ch10_async_today::small_stack::block_on::<ch10_async_today::big_awaiter::{async_fn_env#0}>";
+
+#[test]
+fn in_a_debug_build_the_future_is_copied_into_two_frames_that_pass_64_kib_before_the_first_poll() {
+    // `run_inline` reserves a frame for the future `big_awaiter()` returns, and hands `block_on`
+    // a pointer to it.
+    let run_inline = asm_at("small_stack::run_inline", "0");
+    assert_eq!(frame(&run_inline), 32776, "{run_inline}");
+    assert!(has_run(&run_inline, &[("mov", "r11, rsp"), ("sub", "r11, 32768")]), "a stack probe: {run_inline}");
+    let make_and_pass = [
+        ("lea", "rdi, [rsp + 5]"),
+        ("call", "qword ptr [rip + ch10_async_today::big_awaiter@GOTPCREL]"),
+        ("lea", "rdi, [rsp + 5]"),
+        ("call", "qword ptr [rip + ch10_async_today::small_stack::block_on@GOTPCREL]"),
+    ];
+    assert!(has_run(&run_inline, &make_and_pass), "{run_inline}");
+    assert_asm_snapshot!("big_run_inline_opt_level_0", run_inline);
+
+    // `block_on` reserves a frame of its own, probes it a page at a time, and copies the future
+    // into it (its `pin!` local) before its first poll.
+    let block_on = asm_at(BLOCK_ON_INLINE, "0");
+    assert_eq!(frame(&block_on), 32872, "{block_on}");
+    let code: Vec<(&str, &str)> = block_on.instructions().collect();
+    let probe_and_copy = [
+        ("mov", "r11, rsp"),
+        ("sub", "r11, 32768"),
+        ("sub", "rsp, 4096"),
+        ("mov", "qword ptr [rsp], 0"),
+        ("cmp", "rsp, r11"),
+        ("jne", ".LBB0_1"),
+        ("sub", "rsp, 104"),
+        ("mov", "rsi, rdi"),
+        ("lea", "rdi, [rsp + 45]"),
+        ("mov", "edx, 32771"),
+        ("call", "memcpy@PLT"),
+    ];
+    assert_eq!(code[..probe_and_copy.len()], probe_and_copy, "{block_on}");
+    let poll = code.iter().position(|(_, operands)| operands.contains("big_awaiter::{{closure}}@GOTPCREL"));
+    assert!(poll.is_some_and(|poll| poll > probe_and_copy.len()), "the first poll comes after: {block_on}");
+    assert_asm_snapshot!("big_block_on_opt_level_0", block_on);
+
+    // Two copies: more than the whole stack, before anything has been polled.
+    assert!(frame(&run_inline) + frame(&block_on) > STACK);
+    // And `run_inline`'s frame alone fits: the boxed task's resume function reserves more, under
+    // two frames of its own callers, and it finishes on the same stack (the test below). So the
+    // stack runs out in `block_on`'s probe.
+    let boxed_resume = asm_at("big_awaiter_boxed::{{closure}}", "0");
+    assert!(frame(&boxed_resume) > frame(&run_inline), "{boxed_resume}");
+    // Had the thread got to the first poll, the awaiter's resume function would have needed more.
+    assert_eq!(frame(&asm_at("big_awaiter::{{closure}}", "0")), 65608);
+}
+
+/// The example's own source, built by the test at opt-level 3 with the library.
+const EXAMPLE: &str = include_str!("../examples/big_future_on_a_small_stack.rs");
+
+#[test]
+fn at_opt_level_3_run_inline_holds_the_future_once_and_the_example_finishes_on_64_kib() {
+    // Everything inlined into `run_inline`: one copy of the future, in its frame, where the
+    // buffer is zeroed in place.
+    let listing = asm_at("small_stack::run_inline", "3");
+    let code: Vec<(&str, &str)> = listing.instructions().collect();
+    // Its calls: `memset` (through r14, loaded once) and the panics of a future resumed wrongly.
+    assert!(has_run(&listing, &[("mov", "r14, qword ptr [rip + memset@GOTPCREL]")]), "{listing}");
+    let others: Vec<&str> =
+        listing.calls().into_iter().filter(|call| *call != "r14" && !call.contains("core::panicking::")).collect();
+    assert_eq!(others, Vec::<&str>::new(), "{listing}");
+    assert!(
+        !code
+            .iter()
+            .any(|(_, operands)| ["block_on", "big_awaiter", "big_buffer"].iter().any(|f| operands.contains(f))),
+        "{listing}"
+    );
+    assert!(!code.iter().any(|(_, operands)| operands.contains("memcpy")), "{listing}");
+    assert_eq!(frame(&listing), 32784, "{listing}");
+    // The buffer, zeroed where it lies in the future, in this frame: `rsp + 15`, 32768 bytes.
+    assert!(has_run(&listing, &[("lea", "rbx, [rsp + 15]")]), "{listing}");
+    let zero = [("mov", "edx, 32768"), ("mov", "rdi, rbx"), ("xor", "esi, esi"), ("call", "r14")];
+    assert!(has_run(&listing, &zero), "{listing}");
+    assert_asm_snapshot!("big_run_inline_opt_level_3", listing);
+
+    // The example, built at opt-level 3: both tasks finish on the 64 KiB stack.
+    let library = Path::new(env!("CARGO_MANIFEST_DIR")).join("src/lib.rs");
+    let flags = CodegenFlags::with_opt_level("3");
+    let program = listings::program_of_file(&library, "ch10_async_today", EXAMPLE, &flags)
+        .unwrap_or_else(|error| panic!("{error}"));
+    for task in ["inline", "boxed"] {
+        let output = Command::new(&program.path).arg(task).output().unwrap();
+        assert!(output.status.success(), "{task}: {output:?}");
+        assert_eq!(String::from_utf8(output.stdout).unwrap(), "finished on a 64 KiB stack: 0\n", "{task}");
+    }
 }
 
 // ---- The example: a 64 KiB stack ----------------------------------------------------------------

@@ -3,6 +3,8 @@
 //! when woken (and gives up, instead of hanging, when a wake-up never comes).
 
 use std::pin::{Pin, pin};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::task::{Context, Poll, Waker};
 use std::time::Duration;
 
@@ -134,12 +136,27 @@ fn size_hint_is_exact_and_shrinks_with_each_item() {
 
 /// What a caller writes: `while let` over `StreamExt::next`, which borrows the stream (it must be
 /// `Unpin`) and returns a future of its next item.
-async fn drain(mut numbers: Countdown) -> Vec<u32> {
+async fn drain<S: Stream<Item = u32> + Unpin>(mut numbers: S) -> Vec<u32> {
     let mut items = Vec::new();
     while let Some(item) = numbers.next().await {
         items.push(item);
     }
     items
+}
+
+/// A stream that counts the calls of the `poll_next` of the stream it wraps.
+struct CountingCalls<S> {
+    stream: S,
+    calls: Arc<AtomicUsize>,
+}
+
+impl<S: Stream + Unpin> Stream for CountingCalls<S> {
+    type Item = S::Item;
+
+    fn poll_next(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<S::Item>> {
+        self.calls.fetch_add(1, Ordering::Relaxed);
+        Pin::new(&mut self.stream).poll_next(cx)
+    }
 }
 
 #[test]
@@ -149,6 +166,16 @@ fn next_in_an_async_fn_yields_every_item_on_an_executor_that_sleeps_until_woken(
         Ending::Ready { output: vec![3, 2, 1], polls: 4 },
         "an async fn over countdown(3) with `while let Some(item) = numbers.next().await`, run by an executor that polls only when woken: \
          3, 2, 1, in 4 polls of the task (Pending before each item, the end at once after the last)"
+    );
+    // The README's count: 4 polls of the task, 7 calls of `poll_next`.
+    let calls = Arc::new(AtomicUsize::new(0));
+    let counted = CountingCalls { stream: countdown(3), calls: Arc::clone(&calls) };
+    assert_eq!(block_on_or_give_up(drain(counted), PATIENCE), Ending::Ready { output: vec![3, 2, 1], polls: 4 });
+    assert_eq!(
+        calls.load(Ordering::Relaxed),
+        7,
+        "the same async fn over countdown(3) calls `poll_next` 7 times in its 4 polls: a poll that gets an item \
+         polls again at once, for the next item's Pending or the end"
     );
     let from_futures = futures::executor::block_on(stream::iter((1..=5).rev()).collect::<Vec<u32>>());
     assert_eq!(

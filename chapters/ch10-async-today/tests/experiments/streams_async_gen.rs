@@ -42,6 +42,16 @@ pub async fn sum_gen(from: u32) -> u32 {
 }
 // ANCHOR_END: sum_gen
 
+/// The page's refused `for await` (the aside in "`while let` instead of `for await`"), the same
+/// text: the file compiles with the features, so the loop is one that nightly Rust accepts.
+pub async fn sum(numbers: impl std::async_iter::AsyncIterator<Item = u32>) -> u32 {
+    let mut sum = 0;
+    for await n in numbers {
+        sum += n;
+    }
+    sum
+}
+
 /// A leaf that is pending once (the library's `YieldOnce`, again: this file is
 /// compiled on its own).
 #[derive(Default)]

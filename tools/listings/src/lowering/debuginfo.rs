@@ -1,19 +1,23 @@
-//! Where an `async fn`'s state tag lies, read from the debug information rustc writes for it.
+//! Where a coroutine's state tag lies, read from the debug information rustc writes for it.
 //!
 //! `-Zprint-type-sizes` gives the tag's size but not its offset. The DWARF description of the
 //! same type does: an `async fn`'s future is the composite type `{async_fn_env#0}` in the
-//! namespace of the function, and its variant part is discriminated by an artificial member
-//! named `__state`, whose `offset` (in bits; absent means 0) is the tag's place. In LLVM IR
-//! these are metadata lines such as
+//! namespace of the function (an async closure's body `{async_closure_env#0}`, an `async` block
+//! `{async_block_env#0}`), and its variant part is discriminated by an artificial member named
+//! `__state`, whose `offset` (in bits; absent means 0) is the tag's place. In LLVM IR these are
+//! metadata lines such as
 //!
 //! ```text
 //! !48 = !DIDerivedType(tag: DW_TAG_member, name: "__state", scope: !12, …, size: 8, align: 8, offset: 128, …)
 //! !12 = !DICompositeType(tag: DW_TAG_structure_type, name: "{async_fn_env#0}", scope: !13, …)
 //! !13 = !DINamespace(name: "two_suspension_points", scope: !14)
 //! ```
+//!
+//! Which type of the print-out such a structure is, [`CoroutineSource`] says.
 
 use std::collections::HashMap;
 
+use super::type_sizes::TypeLayout;
 use crate::error::{Expected, Format, ParseError};
 
 /// Every metadata node, `!12 = …` → (`12`, its line number, `…`).
@@ -41,47 +45,78 @@ fn number(llvm_ir: &str, line: usize, node: &str, key: &'static str) -> Result<O
     }
 }
 
-/// (`{async fn body of NAME()}`, tag offset in bytes) for every `async fn` whose future has debug
-/// information. A name that two functions share (in different modules) is left out.
-pub fn async_fn_tag_offsets(llvm_ir: &str) -> Result<Vec<(String, u64)>, ParseError> {
-    let metadata = metadata(llvm_ir);
-    let node = |reference: &str| metadata.get(reference.trim_start_matches('!')).map(|(_, node)| *node);
-    let mut found: HashMap<String, Vec<u64>> = HashMap::new();
-    for (line, member) in metadata
-        .values()
-        .filter(|(_, node)| node.contains("DW_TAG_member") && field(node, "name") == Some("\"__state\""))
-    {
-        // No `offset` is offset 0.
-        let bits = number(llvm_ir, *line, member, "offset")?.unwrap_or(0);
-        let Some(coroutine) = field(member, "scope").and_then(node) else { continue };
-        if field(coroutine, "name") != Some("\"{async_fn_env#0}\"") {
-            continue;
-        }
-        let Some(function) = field(coroutine, "scope").and_then(node).and_then(|namespace| field(namespace, "name"))
-        else {
-            continue;
-        };
-        found.entry(format!("{{async fn body of {}()}}", function.trim_matches('"'))).or_default().push(bits / 8);
-    }
-    let mut offsets: Vec<(String, u64)> =
-        found.into_iter().filter(|(_, offsets)| offsets.len() == 1).map(|(name, offsets)| (name, offsets[0])).collect();
-    offsets.sort();
-    Ok(offsets)
-}
-
-/// One state of an `async fn`'s future as its debug information describes it: the value its tag
-/// holds in that state, the variant's name and the source line rustc gives the variant (for a
-/// `SuspendN`, the line of its `.await`).
+/// Which coroutine a type is, in terms that both the print-out and the debug information give.
+///
+/// The two outputs name a coroutine differently. `-Zprint-type-sizes` writes an `async fn`'s
+/// future as `{async fn body of streams::countdown_step()}`, and a closure's body or a block by
+/// where it starts in the source: `{async closure body@src/lib.rs:152:24: 156:6}`,
+/// `{async block@src/lib.rs:179:9: 179:19}`. The debug information describes the same type as a
+/// structure `{async_fn_env#0}`, `{async_closure_env#0}` or `{async_block_env#0}` inside the
+/// namespaces of its function, and its resume function, in the same namespace, carries the file
+/// and the line it starts on.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct StateSource {
-    pub value: u64,
-    pub variant: String,
-    pub line: Option<u32>,
+pub enum CoroutineSource {
+    /// An `async fn`'s future: the function's path in its crate (`streams::countdown_step`), and
+    /// whether the type is an instance of a generic function (`call_twice<…>`), whose type
+    /// arguments the two outputs spell differently.
+    AsyncFn { path: String, generic: bool },
+    /// An async closure's body: the file and line where it starts.
+    AsyncClosureBody { file: String, line: u64 },
+    /// An `async` block: the file and line where it starts.
+    AsyncBlock { file: String, line: u64 },
 }
 
-/// (`{async fn body of NAME()}`, its states in the order of their tag values) for every `async fn`
-/// whose future has debug information. The variant part of `{async_fn_env#0}` lists one member
-/// per state, whose `extraData` is the tag's value, whose `line` is the state's source line and
+impl CoroutineSource {
+    /// The coroutine a print-out's type name is, or `None` for any other type. An `async fn` of
+    /// a trait impl (`{async fn body of <Memory as Store>::get()}`) is `None` too: its debug
+    /// information path is `{impl#1}::get`, which says nothing of the trait or the type.
+    pub fn of_printed(name: &str) -> Option<CoroutineSource> {
+        if let Some(function) = name.strip_prefix("{async fn body of ").and_then(|rest| rest.strip_suffix("()}")) {
+            if function.starts_with('<') {
+                return None;
+            }
+            let (path, generic) = match function.split_once('<') {
+                Some((path, _)) => (path, true),
+                None => (function, false),
+            };
+            return Some(CoroutineSource::AsyncFn { path: path.to_owned(), generic });
+        }
+        let spanned = |prefix: &str| -> Option<(String, u64)> {
+            // `FILE:LINE:COLUMN: LINE:COLUMN`, the file name possibly holding colons of its own.
+            let span = name.strip_prefix(prefix)?.strip_suffix('}')?;
+            let (start, _end) = span.rsplit_once(": ")?;
+            let mut parts = start.rsplitn(3, ':');
+            let (_column, line, file) = (parts.next()?, parts.next()?, parts.next()?);
+            Some((file.to_owned(), line.parse().ok()?))
+        };
+        if let Some((file, line)) = spanned("{async closure body@") {
+            return Some(CoroutineSource::AsyncClosureBody { file, line });
+        }
+        spanned("{async block@").map(|(file, line)| CoroutineSource::AsyncBlock { file, line })
+    }
+}
+
+/// What the debug information says of one coroutine type: which it is, its size, where its tag
+/// lies, and its states.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CoroutineDebugInfo {
+    pub source: CoroutineSource,
+    /// In bytes.
+    pub size: u64,
+    /// The offset, in bytes, of the tag: the artificial member `__state`, by which the type's
+    /// variant part is discriminated.
+    pub tag_offset: u64,
+    /// In the order of their tag values; empty if the type has no variant part.
+    pub states: Vec<StateSource>,
+}
+
+/// Every coroutine type (an `async fn`'s future, an async closure's body, an `async` block) that
+/// has debug information with a `__state` member, whose `offset` (in bits; absent means 0) is
+/// the tag's place. A coroutine whose source cannot be told (a closure's body or a block whose
+/// resume function has no debug information) is left out.
+///
+/// The states come from the variant part of the same structure, which lists one member per
+/// state, whose `extraData` is the tag's value, whose `line` is the state's source line and
 /// whose base type is the variant (`Suspend0`):
 ///
 /// ```text
@@ -90,9 +125,116 @@ pub struct StateSource {
 /// !33 = !DIDerivedType(tag: DW_TAG_member, name: "3", scope: !16, file: !19, line: 89, baseType: !34, …, extraData: i8 3)
 /// !34 = !DICompositeType(tag: DW_TAG_structure_type, name: "Suspend0", scope: !12, …)
 /// ```
-pub fn async_fn_states(llvm_ir: &str) -> Result<Vec<(String, Vec<StateSource>)>, ParseError> {
+pub fn coroutines(llvm_ir: &str) -> Result<Vec<CoroutineDebugInfo>, ParseError> {
     let metadata = metadata(llvm_ir);
     let numbered = |reference: &str| metadata.get(reference.trim_start_matches('!')).copied();
+    let mut found = Vec::new();
+    let mut members: Vec<_> = metadata
+        .values()
+        .filter(|(_, node)| node.contains("DW_TAG_member") && field(node, "name") == Some("\"__state\""))
+        .collect();
+    members.sort_by_key(|(line, _)| *line);
+    for (line, member) in members {
+        // No `offset` is offset 0.
+        let bits = number(llvm_ir, *line, member, "offset")?.unwrap_or(0);
+        let Some((coroutine_line, coroutine)) = field(member, "scope").and_then(numbered) else { continue };
+        let Some(name) = field(coroutine, "name").map(|name| name.trim_matches('"')) else { continue };
+        let Some(scope) = field(coroutine, "scope") else { continue };
+        let source = if name.starts_with("{async_fn_env#") {
+            let Some(path) = namespace_path(&metadata, scope) else { continue };
+            CoroutineSource::AsyncFn { path, generic: name.contains('<') }
+        } else if name.starts_with("{async_closure_env#") || name.starts_with("{async_block_env#") {
+            let Some((file, line)) = resume_function_start(&metadata, &name.replacen("_env#", "#", 1), scope) else {
+                continue;
+            };
+            if name.starts_with("{async_closure_env#") {
+                CoroutineSource::AsyncClosureBody { file, line }
+            } else {
+                CoroutineSource::AsyncBlock { file, line }
+            }
+        } else {
+            continue;
+        };
+        let Some(size) = number(llvm_ir, coroutine_line, coroutine, "size")? else { continue };
+        let states = states(llvm_ir, coroutine, &numbered)?;
+        found.push(CoroutineDebugInfo { source, size: size / 8, tag_offset: bits / 8, states });
+    }
+    Ok(found)
+}
+
+/// Places the tag of every coroutine in `layouts` whose debug information is in `coroutines`,
+/// and gives it its states. A layout and a description are paired only if each is the one
+/// alone, on its side, of that source and size: two instances of a generic `async fn`, which
+/// the print-out and the debug information tell apart by type arguments spelled differently,
+/// are paired by their sizes where these differ, and not at all where they do not.
+pub fn place_tags(layouts: &mut [TypeLayout], coroutines: &[CoroutineDebugInfo]) {
+    let sources: Vec<Option<CoroutineSource>> =
+        layouts.iter().map(|layout| CoroutineSource::of_printed(&layout.name)).collect();
+    for (index, source) in sources.iter().enumerate() {
+        let Some(source) = source else { continue };
+        let size = layouts[index].size;
+        let alike =
+            sources.iter().zip(layouts.iter()).filter(|(s, l)| s.as_ref() == Some(source) && l.size == size).count();
+        let described: Vec<&CoroutineDebugInfo> =
+            coroutines.iter().filter(|c| &c.source == source && c.size == size).collect();
+        if let ([coroutine], 1) = (&described[..], alike) {
+            layouts[index].place_tag(coroutine.tag_offset);
+            layouts[index].states = coroutine.states.clone();
+        }
+    }
+}
+
+/// The path of the namespace `reference` in its crate, `streams::countdown_step`: the names of
+/// the namespaces from the crate's (whose scope is `null`, left out) down to it.
+fn namespace_path(metadata: &HashMap<&str, (usize, &str)>, reference: &str) -> Option<String> {
+    let mut names = Vec::new();
+    let mut at = reference;
+    loop {
+        let (_, namespace) = metadata.get(at.trim_start_matches('!'))?;
+        if !namespace.starts_with("!DINamespace(") {
+            return None;
+        }
+        match field(namespace, "scope") {
+            Some("null") | None => break,
+            Some(scope) => {
+                names.push(field(namespace, "name")?.trim_matches('"'));
+                at = scope;
+            }
+        }
+    }
+    names.reverse();
+    (!names.is_empty()).then(|| names.join("::"))
+}
+
+/// The file and first line of the resume function `name` (`{async_block#0}`) in the namespace
+/// `scope`, where the coroutine's structure is too; `None` unless exactly one place is given.
+fn resume_function_start(metadata: &HashMap<&str, (usize, &str)>, name: &str, scope: &str) -> Option<(String, u64)> {
+    let quoted = format!("\"{name}\"");
+    let mut starts = metadata.values().filter_map(|(_, node)| {
+        let function = node.strip_prefix("distinct ").unwrap_or(node);
+        if !function.starts_with("!DISubprogram(") || field(function, "name") != Some(quoted.as_str()) {
+            return None;
+        }
+        if field(function, "scope") != Some(scope) {
+            return None;
+        }
+        let (_, file) = metadata.get(field(function, "file")?.trim_start_matches('!'))?;
+        let file = field(file, "filename")?.trim_matches('"').to_owned();
+        let line = field(function, "line")?.parse().ok()?;
+        Some((file, line))
+    });
+    let first = starts.next()?;
+    starts.all(|other| other == first).then_some(first)
+}
+
+/// The states of the coroutine structure `coroutine`, in the order of their tag values: one per
+/// member of its variant part, whose value, variant and line must all be read, or the picture
+/// of the states would be drawn without one. None if it has no variant part.
+fn states<'a>(
+    llvm_ir: &str,
+    coroutine: &str,
+    numbered: &dyn Fn(&str) -> Option<(usize, &'a str)>,
+) -> Result<Vec<StateSource>, ParseError> {
     let node = |reference: &str| numbered(reference).map(|(_, node)| node);
     let list = |reference: &str| -> Vec<&str> {
         node(reference)
@@ -100,43 +242,38 @@ pub fn async_fn_states(llvm_ir: &str) -> Result<Vec<(String, Vec<StateSource>)>,
             .map(|items| items.split(", ").filter(|item| !item.is_empty()).collect())
             .unwrap_or_default()
     };
-    let mut found: HashMap<String, Vec<Vec<StateSource>>> = HashMap::new();
-    for (_, coroutine) in metadata.values().filter(|(_, node)| {
-        node.contains("DW_TAG_structure_type") && field(node, "name") == Some("\"{async_fn_env#0}\"")
-    }) {
-        let Some(function) = field(coroutine, "scope").and_then(node).and_then(|namespace| field(namespace, "name"))
-        else {
-            continue;
+    let parts = field(coroutine, "elements").map(list).unwrap_or_default();
+    let Some(part) = parts.iter().filter_map(|p| node(p)).find(|p| p.contains("DW_TAG_variant_part")) else {
+        return Ok(Vec::new());
+    };
+    let mut states: Vec<StateSource> = Vec::new();
+    for (line, member) in field(part, "elements").map(list).unwrap_or_default().into_iter().filter_map(numbered) {
+        let error = |field| ParseError::at(Format::DebugInfo, llvm_ir, line, Expected::MetadataNumber { field });
+        let value = number(llvm_ir, line, member, "extraData")?.ok_or_else(|| error("extraData"))?;
+        let variant = field(member, "baseType").and_then(node).and_then(|v| field(v, "name"));
+        let variant =
+            variant.ok_or_else(|| ParseError::at(Format::DebugInfo, llvm_ir, line, Expected::MetadataVariant))?;
+        let file = field(member, "file").and_then(node).and_then(|f| field(f, "filename"));
+        let line = match file {
+            Some("\"<unknown>\"") | None => None,
+            Some(_) => number(llvm_ir, line, member, "line")?
+                .map(|l| u32::try_from(l).map_err(|_| error("line")))
+                .transpose()?,
         };
-        let parts = field(coroutine, "elements").map(list).unwrap_or_default();
-        let Some(part) = parts.iter().filter_map(|p| node(p)).find(|p| p.contains("DW_TAG_variant_part")) else {
-            continue;
-        };
-        // Each member of the variant part is a state: its value, its variant and its line must
-        // all be read, or the picture of the states would be drawn without one.
-        let mut states: Vec<StateSource> = Vec::new();
-        for (line, member) in field(part, "elements").map(list).unwrap_or_default().into_iter().filter_map(numbered) {
-            let error = |field| ParseError::at(Format::DebugInfo, llvm_ir, line, Expected::MetadataNumber { field });
-            let value = number(llvm_ir, line, member, "extraData")?.ok_or_else(|| error("extraData"))?;
-            let variant = field(member, "baseType").and_then(node).and_then(|v| field(v, "name"));
-            let variant =
-                variant.ok_or_else(|| ParseError::at(Format::DebugInfo, llvm_ir, line, Expected::MetadataVariant))?;
-            let file = field(member, "file").and_then(node).and_then(|f| field(f, "filename"));
-            let line = match file {
-                Some("\"<unknown>\"") | None => None,
-                Some(_) => number(llvm_ir, line, member, "line")?
-                    .map(|l| u32::try_from(l).map_err(|_| error("line")))
-                    .transpose()?,
-            };
-            states.push(StateSource { value, variant: variant.trim_matches('"').to_owned(), line });
-        }
-        states.sort_by_key(|state| state.value);
-        found.entry(format!("{{async fn body of {}()}}", function.trim_matches('"'))).or_default().push(states);
+        states.push(StateSource { value, variant: variant.trim_matches('"').to_owned(), line });
     }
-    let mut states: Vec<(String, Vec<StateSource>)> =
-        found.into_iter().filter(|(_, all)| all.len() == 1).map(|(name, mut all)| (name, all.remove(0))).collect();
-    states.sort_by(|a, b| a.0.cmp(&b.0));
+    states.sort_by_key(|state| state.value);
     Ok(states)
+}
+
+/// One state of a coroutine as its debug information describes it: the value its tag holds in
+/// that state, the variant's name and the source line rustc gives the variant (for a
+/// `SuspendN`, the line of its `.await`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StateSource {
+    pub value: u64,
+    pub variant: String,
+    pub line: Option<u32>,
 }
 
 /// The value of `key: value` in a metadata node's field list.
@@ -179,42 +316,150 @@ mod tests {
 !33 = !DIDerivedType(tag: DW_TAG_member, name: "3", scope: !16, file: !19, line: 89, baseType: !34, size: 320, align: 64, extraData: i8 3)
 !34 = !DICompositeType(tag: DW_TAG_structure_type, name: "Suspend0", scope: !12, file: !2, size: 320, align: 64, elements: !24)
 !90 = !DIDerivedType(tag: DW_TAG_member, name: "__state", scope: !91, file: !2, baseType: !49, size: 8, align: 8, offset: 64)
-!91 = !DICompositeType(tag: DW_TAG_structure_type, name: "{async_block_env#0}", scope: !59, file: !2, size: 16, align: 8)
+!91 = !DICompositeType(tag: DW_TAG_structure_type, name: "{async_block_env#0}", scope: !59, file: !2, size: 128, align: 64)
+!92 = distinct !DISubprogram(name: "{async_block#0}", linkageName: "_RNC", scope: !59, file: !19, line: 179, type: !93, scopeLine: 179, unit: !1)
+!100 = !DICompositeType(tag: DW_TAG_structure_type, name: "{async_fn_env#0}", scope: !101, file: !2, size: 96, align: 32)
+!101 = !DINamespace(name: "countdown_step", scope: !102)
+!102 = !DINamespace(name: "streams", scope: !14)
+!103 = !DIDerivedType(tag: DW_TAG_member, name: "__state", scope: !100, file: !2, baseType: !49, size: 8, align: 8, offset: 72, flags: DIFlagArtificial)
+!110 = !DICompositeType(tag: DW_TAG_structure_type, name: "{async_closure_env#0}", scope: !111, file: !2, size: 128, align: 64)
+!111 = !DINamespace(name: "{closure#0}", scope: !112)
+!112 = !DINamespace(name: "async_logger", scope: !14)
+!113 = !DIDerivedType(tag: DW_TAG_member, name: "__state", scope: !110, file: !2, baseType: !49, size: 8, align: 8, offset: 104, flags: DIFlagArtificial)
+!114 = distinct !DISubprogram(name: "{async_closure#0}", linkageName: "_RINC", scope: !111, file: !19, line: 152, type: !93, scopeLine: 152, unit: !1)
+!120 = !DICompositeType(tag: DW_TAG_structure_type, name: "{async_fn_env#0}<ch05_lowering::async_logger::{closure_env#0}>", scope: !121, file: !2, size: 576, align: 64)
+!121 = !DINamespace(name: "call_twice", scope: !14)
+!122 = !DIDerivedType(tag: DW_TAG_member, name: "__state", scope: !120, file: !2, baseType: !49, size: 8, align: 8, offset: 384, flags: DIFlagArtificial)
+!123 = !DICompositeType(tag: DW_TAG_structure_type, name: "{async_fn_env#0}<ch05_lowering::log_twice::{closure_env#0}>", scope: !121, file: !2, size: 320, align: 64)
+!124 = !DIDerivedType(tag: DW_TAG_member, name: "__state", scope: !123, file: !2, baseType: !49, size: 8, align: 8, offset: 128, flags: DIFlagArtificial)
+!130 = !DICompositeType(tag: DW_TAG_structure_type, name: "{async_fn_env#0}", scope: !131, file: !2, size: 128, align: 64)
+!131 = !DINamespace(name: "get", scope: !132)
+!132 = !DINamespace(name: "{impl#1}", scope: !14)
+!133 = !DIDerivedType(tag: DW_TAG_member, name: "__state", scope: !130, file: !2, baseType: !49, size: 8, align: 8, offset: 96, flags: DIFlagArtificial)
+!140 = !DICompositeType(tag: DW_TAG_structure_type, name: "{async_block_env#0}", scope: !141, file: !2, size: 128, align: 64)
+!141 = !DINamespace(name: "no_resume_function", scope: !14)
+!142 = !DIDerivedType(tag: DW_TAG_member, name: "__state", scope: !140, file: !2, baseType: !49, size: 8, align: 8, offset: 8, flags: DIFlagArtificial)
 "#;
 
+    fn async_fn(path: &str, generic: bool) -> CoroutineSource {
+        CoroutineSource::AsyncFn { path: path.to_owned(), generic }
+    }
+
+    /// A coroutine's layout as the print-out would give it, with a tag of one byte.
+    fn layout(name: &str, size: u64) -> TypeLayout {
+        TypeLayout {
+            name: name.to_owned(),
+            size,
+            align: 1,
+            discriminant: Some(1),
+            tag: None,
+            variants: Vec::new(),
+            printed: String::new(),
+            states: Vec::new(),
+        }
+    }
+
     #[test]
-    fn the_state_members_offset_is_the_tags_place_for_each_async_fn() {
+    fn each_coroutine_has_its_source_its_size_and_its_tags_offset() {
+        let found: Vec<(CoroutineSource, u64, u64)> =
+            coroutines(IR).unwrap().into_iter().map(|c| (c.source, c.size, c.tag_offset)).collect();
+        let lib = "chapters/ch05-lowering/src/lib.rs".to_owned();
         assert_eq!(
-            async_fn_tag_offsets(IR).unwrap(),
+            found,
             [
-                ("{async fn body of hello_world()}".to_owned(), 0),
-                ("{async fn body of two_suspension_points()}".to_owned(), 16)
+                (async_fn("two_suspension_points", false), 40, 16),
+                (async_fn("hello_world", false), 2, 0),
+                (CoroutineSource::AsyncBlock { file: lib.clone(), line: 179 }, 16, 8),
+                // A function in a module: its whole path.
+                (async_fn("streams::countdown_step", false), 12, 9),
+                (CoroutineSource::AsyncClosureBody { file: lib, line: 152 }, 16, 13),
+                (async_fn("call_twice", true), 72, 48),
+                (async_fn("call_twice", true), 40, 16),
+                // A method of an impl, and no block whose resume function is not described.
+                (async_fn("{impl#1}::get", false), 16, 12),
             ]
         );
     }
 
     #[test]
     fn each_state_has_its_tag_value_variant_and_source_line() {
-        let states = async_fn_states(IR).unwrap();
-        let (name, two) = &states[0];
-        assert_eq!(name, "{async fn body of two_suspension_points()}");
+        let found = coroutines(IR).unwrap();
+        let two = &found[0];
+        assert_eq!(two.source, async_fn("two_suspension_points", false));
         assert_eq!(
-            two,
-            &[
+            two.states,
+            [
                 StateSource { value: 0, variant: "Unresumed".into(), line: Some(88) },
                 StateSource { value: 3, variant: "Suspend0".into(), line: Some(89) },
             ]
         );
-        assert_eq!(states.len(), 1, "hello_world's future has no variant part in this excerpt");
+        assert!(found[1..].iter().all(|c| c.states.is_empty()), "no other variant part in this excerpt");
+    }
+
+    #[test]
+    fn a_print_outs_name_says_which_coroutine_it_is() {
+        let of = CoroutineSource::of_printed;
+        assert_eq!(
+            of("{async fn body of streams::countdown_step()}"),
+            Some(async_fn("streams::countdown_step", false))
+        );
+        assert_eq!(
+            of("{async fn body of call_twice<{async closure@src/lib.rs:152:5: 152:23}>()}"),
+            Some(async_fn("call_twice", true))
+        );
+        assert_eq!(
+            of("{async closure body@chapters/ch10-async-today/src/lib.rs:152:24: 156:6}"),
+            Some(CoroutineSource::AsyncClosureBody { file: "chapters/ch10-async-today/src/lib.rs".into(), line: 152 })
+        );
+        assert_eq!(
+            of("{async block@src/lib.rs:401:5: 401:15}"),
+            Some(CoroutineSource::AsyncBlock { file: "src/lib.rs".into(), line: 401 })
+        );
+        assert_eq!(of("{async fn body of <Memory as Store>::get()}"), None);
+        assert_eq!(of("std::mem::ManuallyDrop<{async fn body of big_buffer()}>"), None);
+        assert_eq!(of("{async closure@src/lib.rs:152:5: 152:23}"), None, "the closure, not its body");
+    }
+
+    #[test]
+    fn tags_are_placed_in_modules_closure_bodies_blocks_and_generic_instances_of_distinct_sizes() {
+        let lib = "chapters/ch05-lowering/src/lib.rs";
+        let mut layouts = vec![
+            layout("{async fn body of two_suspension_points()}", 40),
+            layout("{async fn body of streams::countdown_step()}", 12),
+            layout(&format!("{{async closure body@{lib}:152:24: 156:6}}"), 16),
+            layout(&format!("{{async block@{lib}:179:9: 179:19}}"), 16),
+            layout("{async fn body of call_twice<{async closure@src/lib.rs:152:5: 152:23}>()}", 72),
+            layout("{async fn body of call_twice<{closure@src/lib.rs:177:16: 177:28}>()}", 40),
+            layout("{async fn body of <Memory as Store>::get()}", 16),
+            // The size is not the one the debug information gives: not the same type.
+            layout("{async fn body of hello_world()}", 3),
+        ];
+        place_tags(&mut layouts, &coroutines(IR).unwrap());
+        let placed: Vec<Option<u64>> = layouts.iter().map(|l| l.tag.map(|t| t.offset())).collect();
+        assert_eq!(placed, [Some(16), Some(9), Some(13), Some(8), Some(48), Some(16), None, None]);
+        assert_eq!(layouts[0].states.len(), 2);
+    }
+
+    #[test]
+    fn two_instances_of_the_same_size_are_left_unplaced() {
+        let mut layouts =
+            vec![layout("{async fn body of call_twice<A>()}", 40), layout("{async fn body of call_twice<B>()}", 40)];
+        place_tags(&mut layouts, &coroutines(IR).unwrap());
+        assert!(layouts.iter().all(|l| l.tag.is_none()), "{layouts:?}");
+        // And one print-out type that two descriptions would fit.
+        let ir = IR.replace("size: 320, align: 64)\n!124", "size: 576, align: 64)\n!124");
+        let mut layouts = vec![layout("{async fn body of call_twice<A>()}", 72)];
+        place_tags(&mut layouts, &coroutines(&ir).unwrap());
+        assert_eq!(layouts[0].tag, None);
     }
 
     #[test]
     fn a_tag_offset_or_a_state_value_that_cannot_be_read_is_an_error_not_zero() {
         let ir = IR.replace("offset: 128", "offset: lots");
-        let error = async_fn_tag_offsets(&ir).unwrap_err();
+        let error = coroutines(&ir).unwrap_err();
         assert_eq!((error.line, error.expected), (4, Expected::MetadataNumber { field: "offset" }));
         let ir = IR.replace("extraData: i8 3", "extraData: i8 three");
-        let error = async_fn_states(&ir).unwrap_err();
+        let error = coroutines(&ir).unwrap_err();
         assert_eq!((error.line, error.expected), (14, Expected::MetadataNumber { field: "extraData" }));
     }
 }

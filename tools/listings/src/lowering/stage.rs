@@ -53,7 +53,7 @@
 
 use std::path::Path;
 
-use super::debuginfo::{async_fn_states, async_fn_tag_offsets};
+use super::debuginfo::{coroutines, place_tags};
 use super::{Subject, drop_glue, hir, llvm_ir, mir, state_transform, type_sizes};
 use crate::{Error, ParseError};
 
@@ -471,18 +471,13 @@ pub struct Directive {
     pub shows: &'static str,
 }
 
-/// Every type's layout, each async fn's future with its tag placed and its states, both from
-/// the LLVM IR's debug information.
+/// Every type's layout, each coroutine's (an async fn's future, an async closure's body, an
+/// `async` block) with its tag placed and its states, both from the LLVM IR's debug information.
 fn layouts(printed: &Printed<'_>) -> Result<Vec<Subject>, Error> {
     let mut layouts = printed.parse("printout", type_sizes::layouts)?;
     let llvm_ir = printed.text("ll")?;
     let in_ll = printed.in_output("ll");
-    for (name, offset) in async_fn_tag_offsets(llvm_ir).map_err(&in_ll)? {
-        layouts.iter_mut().filter(|layout| layout.name == name).for_each(|layout| layout.place_tag(offset));
-    }
-    for (name, states) in async_fn_states(llvm_ir).map_err(&in_ll)? {
-        layouts.iter_mut().filter(|layout| layout.name == name).for_each(|layout| layout.states = states.clone());
-    }
+    place_tags(&mut layouts, &coroutines(llvm_ir).map_err(&in_ll)?);
     Ok(layouts.into_iter().map(Subject::Layout).collect())
 }
 

@@ -7,8 +7,9 @@
 //! field that lies before that point (a coroutine's shared prefix, a union's second field); see
 //! `print_type_sizes` in `compiler/rustc_session/src/code_stats.rs`. The offsets below are
 //! recovered by the same rule. Where the tag lies is not printed: an enum's tag comes first (the
-//! same rule puts every variant's fields after it); an `async fn`'s future's tag offset is read
-//! from the debug information (`debuginfo.rs`) and set with [`TypeLayout::place_tag`].
+//! same rule puts every variant's fields after it); a coroutine's (an `async fn`'s future, an async
+//! closure's body, an `async` block) tag offset is read from the debug information
+//! (`debuginfo.rs`) and set with [`TypeLayout::place_tag`].
 //!
 //! The parser reads every line or fails naming it: a type that the print-out ends before it is
 //! whole (its fields do not reach the size its line gives, by the rule rustc prints `end
@@ -52,7 +53,7 @@ pub struct TypeLayout {
 pub enum TagPlace {
     /// An enum's tag: first, before every variant's fields (rustc's printing rule).
     First,
-    /// An `async fn`'s future: the offset of the `__state` member of its debug information.
+    /// A coroutine's: the offset of the `__state` member of its debug information.
     FromDebugInfo(u64),
 }
 

@@ -629,9 +629,26 @@ where
 
 #[test]
 fn the_bound_on_the_calls_future_is_unstable_on_the_pinned_compiler() {
-    let (header, line, _) = refused(&block_containing("for<'a> F::CallRefFuture<'a>: Send"));
+    let block = block_containing("for<'a> F::CallRefFuture<'a>: Send");
+    let (header, line, _) = refused(&block);
     assert_eq!(header, "error[E0658]: use of unstable library feature `async_fn_traits`");
     assert_eq!(line, "for<'a> F::CallRefFuture<'a>: Send,");
+    // The bound would do it: with the feature on (a nightly feature, so RUSTC_BOOTSTRAP=1 for
+    // this check alone), the same block compiles.
+    let workspace = Workspace::this_checkout();
+    let rustc = Rustc::for_listings(&workspace).unwrap_or_else(|error| panic!("{error}"));
+    let scratch = workspace.scratch_dir("ch10-closures-gated").unwrap_or_else(|error| panic!("{error}"));
+    let file = scratch.path().join("gated.rs");
+    std::fs::write(&file, format!("#![feature(async_fn_traits)]\n{block}")).unwrap();
+    let output = Command::new(&rustc.path)
+        .env("RUSTC_BOOTSTRAP", "1")
+        .args(["--edition", "2024", "--crate-type", "lib", "--crate-name", "gated", "--emit=metadata"])
+        .arg("--out-dir")
+        .arg(scratch.path())
+        .arg(&file)
+        .output()
+        .unwrap_or_else(|error| panic!("cannot run {}: {error}", rustc.path.display()));
+    assert!(output.status.success(), "with the feature on:\n{}", String::from_utf8_lossy(&output.stderr));
 }
 
 #[test]

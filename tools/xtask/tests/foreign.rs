@@ -198,7 +198,7 @@ fn the_readme_shows_the_report_on_count_visit_as_its_snapshot_has_it() {
 }
 
 /// A scratch crate of std alone: a temporary guard over a `Vec` held across an await, a boxed
-/// `dyn Any` argument, and an async fn in a module.
+/// `dyn Any` argument, an async fn in a module and a method.
 fn scratch_crate() -> PathBuf {
     let dir = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("scratch-service");
     std::fs::create_dir_all(dir.join("src")).unwrap();
@@ -212,7 +212,8 @@ fn scratch_crate() -> PathBuf {
         "use std::any::Any;\nuse std::future::ready;\nuse std::sync::{Arc, Mutex};\n\n\
          pub async fn temporary(m: Arc<Mutex<Vec<u8>>>) -> usize {\n    m.lock().unwrap().len() + ready(1).await\n}\n\n\
          pub async fn boxed_dyn(x: Box<dyn Any>) -> bool {\n    ready(()).await;\n    x.is::<u8>()\n}\n\n\
-         pub mod routes {\n    pub async fn only_here(n: u64) -> u64 {\n        let kept = n + 1;\n        std::future::ready(()).await;\n        kept\n    }\n}\n",
+         pub mod routes {\n    pub async fn only_here(n: u64) -> u64 {\n        let kept = n + 1;\n        std::future::ready(()).await;\n        kept\n    }\n}\n\n\
+         pub struct Svc;\n\nimpl Svc {\n    pub async fn method(&self) -> u8 {\n        ready(1).await\n    }\n}\n",
     )
     .unwrap();
     dir.join("Cargo.toml")
@@ -237,7 +238,8 @@ fn the_send_answer_finds_a_temporary_guard_and_a_boxed_dyn_in_the_layout() {
 }
 
 /// An async fn in a module: its report has the lines of its states and the tag's offset (the
-/// debug information matched by the fn's whole path), and it is found by its path too.
+/// debug information matched by the fn's whole path), and it is found by its path too, as a
+/// method is.
 #[test]
 fn an_async_fn_in_a_module_is_found_by_its_path_and_its_states_have_their_lines() {
     let manifest = scratch_crate();
@@ -249,4 +251,8 @@ fn an_async_fn_in_a_module_is_found_by_its_path_and_its_states_have_their_lines(
         assert!(report.contains("\n  3 Suspend0, line 17: waiting at the await on line 17\n"), "{report}");
         assert!(!report.contains("tag or padding"), "{report}");
     }
+    // A method, by the path its future's type has.
+    let output = xtask(&["future", "--manifest-path", manifest.to_str().unwrap(), "Svc::method"]);
+    assert!(output.status.success(), "{}", stderr(&output));
+    assert!(stdout(&output).starts_with("The future of `<impl at src/lib.rs:"), "{}", stdout(&output));
 }

@@ -91,6 +91,8 @@ fn gdb_shows_the_async_stack_as_frames_and_as_futures_inside_futures() {
         assert!(locals.contains(&local), "{local}: {locals:?}");
     }
     assert_eq!(locals.iter().filter(|local| **local == "seed = 5").count(), 2, "{locals:?}");
+    // The resume function's own local, which no variant of the future has (`ptype` below).
+    assert!(locals.contains(&"_task_context = 0x…"), "{locals:?}");
     // The future in main: handler at Suspend0, holding three_awaits at Suspend1, holding the leaf.
     let future = answer(&session, "print *future.pointer").join("\n");
     assert_eq!(
@@ -119,6 +121,9 @@ fn gdb_reads_the_state_from_the_tag_at_24_and_names_the_variant_suspend1() {
             "ptype $3",
             "ptype *future.pointer",
             "print (&future.pointer.__state as *const u8 as usize) - (future.pointer as usize)",
+            // The experiment: write 5 into the tag byte at 24, print the same value again.
+            "set var *(($1 as usize + 24) as *mut u8) = 5",
+            "print (*future.pointer).__awaitee",
         ],
     );
     assert_session_snapshot!("debugger_suspend1", session);
@@ -132,9 +137,13 @@ fn gdb_reads_the_state_from_the_tag_at_24_and_names_the_variant_suspend1() {
     let word = |at: usize| u64::from_le_bytes(bytes[at..at + 8].try_into().unwrap());
     assert_eq!((word(0), word(8), word(16), bytes[24], bytes[32]), (5, 5, 1663341875487337577, 4, 1), "{bytes:?}");
     let layout = layout_of_three_awaits();
-    for (field, offset) in [("kept", 16), ("__awaitee", 32)] {
-        assert!(layout.contains(&format!("{offset}..")) && layout.contains(field), "{field} at {offset}: {layout}");
+    // The layout's rows in Suspend1's column: kept at 16, the awaitee at 32, nothing at 8 (the
+    // 5 there is the body's `seed`, left over from Suspend0), and the tag at 24.
+    for (row, held) in [("0..8", "upvar seed"), ("8..16", ""), ("16..24", "local kept"), ("32..33", "local __awaitee")]
+    {
+        assert_eq!(suspend1_column(&layout, row), held, "{row}: {layout}");
     }
+    assert_eq!(suspend1_column(&layout, "8..16").len(), 0);
     assert!(layout.contains("tag: 1 byte(s) at offset 24"), "{layout}");
     // Given a value, `ptype` lists the variants by their tag values, each with its fields.
     let ptype = answer(&session, "ptype $3");
@@ -142,10 +151,70 @@ fn gdb_reads_the_state_from_the_tag_at_24_and_names_the_variant_suspend1() {
     let tags: Vec<&str> = ptype[1..7].iter().map(|variant| variant.trim_start().split('{').next().unwrap()).collect();
     assert_eq!(tags, ["0", "1", "2", "3", "4", "5"], "{ptype:?}");
     assert_eq!(ptype[5], "  4{kept: u64, __awaitee: ch08_machine_code::YieldOnce, seed: u64},");
+    assert!(!ptype.iter().any(|variant| variant.contains("_task_context")), "{ptype:?}");
     // Given an expression, gdb 13.1 reads memory at 0x48, which is where handler's own tag lies.
     assert_eq!(answer(&session, "ptype *future.pointer"), ["Cannot access memory at address 0x48"]);
     let offset = answer(&session, "print (&future.pointer.__state as *const u8 as usize) - (future.pointer as usize)");
     assert_eq!(offset, ["$4 = 72"]);
+    // The tag decides: with 5 written at 24, the same bytes print as Suspend2 (its `middle`
+    // read from bytes 40..48, which Suspend1 never wrote).
+    let write = "(gdb) set var *(($1 as usize + 24) as *mut u8) = 5";
+    let rewritten: Vec<&str> = session.lines().skip_while(|l| *l != write).skip(2).collect();
+    let last = rewritten.first().copied().unwrap_or_default();
+    assert!(
+        last.starts_with(
+            "$5 = ch08_machine_code::three_awaits::{async_fn_env#0}::Suspend2{kept: 1663341875487337577, middle: "
+        ),
+        "{rewritten:?}"
+    );
+}
+
+/// The cell of `row` (`16..24`) in the Suspend1 column of the type-sizes table.
+fn suspend1_column(layout: &str, row: &str) -> String {
+    let header = layout.lines().find(|l| l.starts_with("bytes ")).expect("the table's header");
+    let column = header.split('│').position(|cell| cell.trim() == "Suspend1").expect("a Suspend1 column");
+    let line = layout.lines().find(|l| l.split('│').next().map(str::trim) == Some(row)).expect("the row");
+    line.split('│').nth(column).unwrap_or("").trim().to_owned()
+}
+
+/// The body's `seed`, a copy of the argument, is the second `seed` of frame 1's locals: its
+/// place is 8 bytes into the future. The debug information places both `seed`s of `Suspend0`
+/// at 8, so gdb prints the body's copy twice there, never the argument's bytes at 0.
+#[test]
+fn the_bodys_seed_is_at_8_and_the_debug_information_puts_suspend0s_argument_there_too() {
+    let session = gdb_session(
+        "where gdb reads the two seeds",
+        &debug_build(),
+        &["frame 1", "info address seed", "frame 3", "print (*future.pointer).__awaitee", "ptype/o $1"],
+    );
+    assert_session_snapshot!("debugger_two_seeds", session);
+    let address = answer(&session, "info address seed");
+    assert_eq!(
+        address,
+        [
+            "Symbol \"seed\" is a complex DWARF expression:",
+            "     0: DW_OP_fbreg 168",
+            "     3: DW_OP_deref",
+            "     4: DW_OP_plus_uconst 8",
+            "."
+        ]
+    );
+    let offsets = answer(&session, "ptype/o $1");
+    let variant = |tag: &str| -> Vec<&str> {
+        let start =
+            offsets.iter().position(|l| l.ends_with(&format!("|      48 */    {tag} {{"))).expect("the variant");
+        offsets[start + 1..].iter().take_while(|l| !l.trim_start().starts_with("/* total")).copied().collect()
+    };
+    // Each variant is a member of 48 bytes at offset 0, named by the number of its tag value.
+    let suspend0 = variant("3");
+    assert_eq!(
+        suspend0.iter().filter(|l| **l == "/*      8      |       8 */        seed: u64,").count(),
+        2,
+        "{offsets:?}"
+    );
+    let suspend1 = variant("4");
+    assert!(suspend1.contains(&"/*      0      |       8 */        seed: u64,"), "{offsets:?}");
+    assert!(suspend1.contains(&"/*     16      |       8 */        kept: u64,"), "{offsets:?}");
 }
 
 /// The type-sizes snapshot of `three_awaits`, which `tests/listings.rs` checks.

@@ -188,13 +188,19 @@ fn async_fns_of(krate: &Crate) -> Result<Vec<AsyncFn>, Error> {
         .collect())
 }
 
-/// The async fn `query` names: its name, or the end of its path; else an error saying whether
+/// The async fn `query` names: its name, or the end of its path (`only_here`,
+/// `routes::only_here`); else an error saying whether
 /// it is a fn that is not async, and which async fns there are.
 fn async_fn(krate: &Crate, query: &str) -> Result<AsyncFn, Error> {
     let fns = async_fns_of(krate)?;
     let query = query.trim();
     let named = |name: &str| name == query || name.ends_with(&format!("::{query}"));
-    let found: Vec<&AsyncFn> = fns.iter().filter(|f| named(&f.name)).collect();
+    // The future's type has the fn's whole path (`{async fn body of routes::only_here()}`)
+    // where the MIR's name may be the fn's name alone: either is accepted.
+    let path = |f: &AsyncFn| {
+        f.future.strip_prefix("{async fn body of ").and_then(|rest| rest.split_once("()}")).map(|(p, _)| p.to_owned())
+    };
+    let found: Vec<&AsyncFn> = fns.iter().filter(|f| named(&f.name) || path(f).is_some_and(|p| named(&p))).collect();
     let known: Vec<String> = fns.iter().map(|f| f.name.clone()).collect();
     match found.as_slice() {
         [one] => Ok((*one).clone()),
@@ -352,14 +358,14 @@ fn send_answer(workspace: &Workspace, krate: &Crate, function: &AsyncFn) -> Resu
 }
 
 /// The fields whose type is the outermost of the compiler's chain that any field has: the
-/// types compared without their paths (the compiler names `tokio_service::State` from the
-/// check's crate, MIR `State`), lifetimes as `'_`.
+/// types compared in one spelling (see [`comparable`]), since the compiler's error and the
+/// layout spell one type differently.
 fn holding(answer: &NotSend, fields: &[Held]) -> Vec<Held> {
     let chain = answer.within.iter().rev().chain(std::iter::once(&answer.culprit));
     for ty in chain {
-        let wanted = unqualified(ty);
+        let wanted = comparable(ty);
         let held: Vec<Held> =
-            fields.iter().filter(|f| f.ty.as_deref().is_some_and(|t| unqualified(t) == wanted)).cloned().collect();
+            fields.iter().filter(|f| f.ty.as_deref().is_some_and(|t| comparable(t) == wanted)).cloned().collect();
         if !held.is_empty() {
             return held;
         }
@@ -367,11 +373,42 @@ fn holding(answer: &NotSend, fields: &[Held]) -> Vec<Held> {
     Vec::new()
 }
 
-/// `std::sync::MutexGuard<'{erased}, u64>` → `MutexGuard<'_, u64>`.
-fn unqualified(ty: &str) -> String {
-    static PATH: std::sync::LazyLock<regex::Regex> =
-        std::sync::LazyLock::new(|| regex::Regex::new(r"\b[A-Za-z_][A-Za-z0-9_]*::").expect("a valid pattern"));
-    PATH.replace_all(&ty.replace("'{erased}", "'_"), "").into_owned()
+/// One spelling for the compiler's type and the layout's: paths removed (the compiler names
+/// `tokio_service::State` from the check's crate, MIR `State`), every lifetime removed (the
+/// error has `'_` or `'static`, the layout `'{erased}`), a `dyn` type's parentheses removed
+/// (the error's `Box<(dyn Any + 'static)>`, the layout's `Box<dyn Any>`), and the default
+/// allocator and hasher parameters dropped (the layout's `Vec<u8, Global>`, the error's `Vec<u8>`).
+/// `std::sync::MutexGuard<'{erased}, std::vec::Vec<u8, std::alloc::Global>>` → `MutexGuard<Vec<u8>>`.
+fn comparable(ty: &str) -> String {
+    use std::sync::LazyLock;
+    static PATH: LazyLock<regex::Regex> = LazyLock::new(|| regex::Regex::new(r"\b[A-Za-z_][A-Za-z0-9_]*::").unwrap());
+    static LIFETIME: LazyLock<regex::Regex> = LazyLock::new(|| {
+        regex::Regex::new(
+            r"\s*\+\s*'(\{erased\}|[A-Za-z_][A-Za-z0-9_]*)|'(\{erased\}|[A-Za-z_][A-Za-z0-9_]*)(\s*,\s*|\s+)?",
+        )
+        .unwrap()
+    });
+    static DEFAULTS: LazyLock<regex::Regex> =
+        LazyLock::new(|| regex::Regex::new(r",\s*(Global|RandomState)>").unwrap());
+    let ty = PATH.replace_all(ty, "");
+    let ty = LIFETIME.replace_all(&ty, "");
+    let ty = DEFAULTS.replace_all(&ty, ">");
+    let mut ty = ty.replace("<>", "");
+    // `(dyn …)` → `dyn …`, innermost first, the parentheses matched by depth.
+    while let Some(start) = ty.find("(dyn ") {
+        let mut depth = 0;
+        let end = ty[start..].char_indices().find_map(|(i, c)| {
+            depth += match c {
+                '(' => 1,
+                ')' => -1,
+                _ => 0,
+            };
+            (depth == 0).then_some(start + i)
+        });
+        let Some(end) = end else { break };
+        ty = format!("{}{}{}", &ty[..start], &ty[start + 1..end], &ty[end + 1..]);
+    }
+    ty.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
 impl fmt::Display for FutureReport {
@@ -521,10 +558,20 @@ mod tests {
     use super::*;
 
     #[test]
-    fn types_are_compared_without_their_paths_and_with_lifetimes_erased_alike() {
-        assert_eq!(unqualified("std::sync::MutexGuard<'{erased}, u64>"), "MutexGuard<'_, u64>");
-        assert_eq!(unqualified("tokio_service::Holder<std::rc::Rc<u8>>"), "Holder<Rc<u8>>");
-        assert_eq!(unqualified("&std::cell::Cell<u8>"), "&Cell<u8>");
+    fn types_are_compared_without_their_paths_lifetimes_dyn_parentheses_or_default_parameters() {
+        assert_eq!(comparable("std::sync::MutexGuard<'{erased}, u64>"), "MutexGuard<u64>");
+        assert_eq!(comparable("tokio_service::Holder<std::rc::Rc<u8>>"), "Holder<Rc<u8>>");
+        assert_eq!(comparable("&std::cell::Cell<u8>"), "&Cell<u8>");
+        assert_eq!(comparable("&'a std::cell::Cell<u8>"), "&Cell<u8>");
+        assert_eq!(comparable("std::cell::Ref<'_, u8>"), "Ref<u8>");
+        // The two the review found: a temporary guard over a `Vec`, and a boxed `dyn`.
+        assert_eq!(
+            comparable("std::sync::MutexGuard<'{erased}, std::vec::Vec<u8, std::alloc::Global>>"),
+            comparable("std::sync::MutexGuard<'_, Vec<u8>>"),
+        );
+        assert_eq!(comparable("std::boxed::Box<dyn std::any::Any>"), comparable("Box<(dyn Any + 'static)>"));
+        assert_eq!(comparable("Box<(dyn Fn(u8) -> u8 + 'static)>"), "Box<dyn Fn(u8) -> u8>");
+        assert_ne!(comparable("Box<dyn Any + Send>"), comparable("Box<dyn Any>"), "an auto trait stays");
     }
 
     #[test]

@@ -196,3 +196,63 @@ fn the_readme_shows_the_report_on_count_visit_as_its_snapshot_has_it() {
         format!("$ cargo xtask future --manifest-path {SAMPLE} count_visit\n{body}\nThe picture of the layout: ");
     assert!(readme.contains(&shown), "README.md should show, in a console block:\n{shown}");
 }
+
+/// A scratch crate of std alone: a temporary guard over a `Vec` held across an await, a boxed
+/// `dyn Any` argument, an async fn in a module and a method.
+fn scratch_crate() -> PathBuf {
+    let dir = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("scratch-service");
+    std::fs::create_dir_all(dir.join("src")).unwrap();
+    std::fs::write(
+        dir.join("Cargo.toml"),
+        "[package]\nname = \"scratch-service\"\nversion = \"0.0.0\"\nedition = \"2024\"\n\n[workspace]\n",
+    )
+    .unwrap();
+    std::fs::write(
+        dir.join("src/lib.rs"),
+        "use std::any::Any;\nuse std::future::ready;\nuse std::sync::{Arc, Mutex};\n\n\
+         pub async fn temporary(m: Arc<Mutex<Vec<u8>>>) -> usize {\n    m.lock().unwrap().len() + ready(1).await\n}\n\n\
+         pub async fn boxed_dyn(x: Box<dyn Any>) -> bool {\n    ready(()).await;\n    x.is::<u8>()\n}\n\n\
+         pub mod routes {\n    pub async fn only_here(n: u64) -> u64 {\n        let kept = n + 1;\n        std::future::ready(()).await;\n        kept\n    }\n}\n\n\
+         pub struct Svc;\n\nimpl Svc {\n    pub async fn method(&self) -> u8 {\n        ready(1).await\n    }\n}\n",
+    )
+    .unwrap();
+    dir.join("Cargo.toml")
+}
+
+/// The compiler's error and the layout spell one type differently (`MutexGuard<'_, Vec<u8>>`
+/// and `MutexGuard<'{erased}, Vec<u8, Global>>`; `Box<(dyn Any + 'static)>` and `Box<dyn Any>`):
+/// the report still names the field that holds it.
+#[test]
+fn the_send_answer_finds_a_temporary_guard_and_a_boxed_dyn_in_the_layout() {
+    let manifest = scratch_crate();
+    for (function, field) in [("temporary", "local .coroutine_field"), ("boxed_dyn", "local x")] {
+        let output = xtask(&["future", "--manifest-path", manifest.to_str().unwrap(), function]);
+        assert!(output.status.success(), "{}", stderr(&output));
+        let report = stdout(&output);
+        let send = &report[report.find("\nSend: ").expect("a Send answer")..];
+        assert!(send.starts_with("\nSend: no: "), "{send}");
+        assert!(!send.contains("No field of the future has one of these types"), "{send}");
+        assert!(send.contains("The future holds it in:\n"), "{send}");
+        assert!(send.contains(&format!("\n    {field}")), "{send}");
+    }
+}
+
+/// An async fn in a module: its report has the lines of its states and the tag's offset (the
+/// debug information matched by the fn's whole path), and it is found by its path too, as a
+/// method is.
+#[test]
+fn an_async_fn_in_a_module_is_found_by_its_path_and_its_states_have_their_lines() {
+    let manifest = scratch_crate();
+    for name in ["only_here", "routes::only_here"] {
+        let output = xtask(&["future", "--manifest-path", manifest.to_str().unwrap(), name]);
+        assert!(output.status.success(), "{}", stderr(&output));
+        let report = stdout(&output);
+        assert!(report.contains("the tag: 1 byte(s) at offset 17 (the `__state` member"), "{report}");
+        assert!(report.contains("\n  3 Suspend0, line 17: waiting at the await on line 17\n"), "{report}");
+        assert!(!report.contains("tag or padding"), "{report}");
+    }
+    // A method, by the path its future's type has.
+    let output = xtask(&["future", "--manifest-path", manifest.to_str().unwrap(), "Svc::method"]);
+    assert!(output.status.success(), "{}", stderr(&output));
+    assert!(stdout(&output).starts_with("The future of `<impl at src/lib.rs:"), "{}", stdout(&output));
+}

@@ -237,9 +237,20 @@ function checkPictures(pictures, where, fail) {
 }
 // One screenshot per picture, for a person to look at: SCREENSHOT_DIR/pictures/<id>[-dark|-phone].png.
 async function shootPictures(page, suffix) {
-  const ids = await page.evaluate(() => Array.from(document.querySelectorAll('figure.picture')).map(f => f.id));
+  // A picture inside a closed aside is not on screen: open the aside to photograph it, and close
+  // it again afterwards, as the checks that follow find the page on arrival.
+  const ids = await page.evaluate(() => Array.from(document.querySelectorAll('figure.picture')).map(f => {
+    for (let d = f.closest('details'); d; d = d.parentElement && d.parentElement.closest('details')) {
+      if (!d.open) { d.open = true; d.dataset.openedForShot = ''; }
+    }
+    return f.id;
+  }));
   fs.mkdirSync(path.join(shotDir, 'pictures'), { recursive: true });
   for (const id of ids) await page.locator(`#${id}`).screenshot({ path: path.join(shotDir, 'pictures', `${id}${suffix}.png`) });
+  await page.evaluate(() => document.querySelectorAll('details[data-opened-for-shot]').forEach(d => {
+    d.open = false;
+    delete d.dataset.openedForShot;
+  }));
   return ids.length;
 }
 

@@ -515,22 +515,8 @@ fn hir_writes_an_async_fns_body_without_move_too() {
 
 // ---- The page's refused blocks, and what the old and new bounds accept -----------------------------
 
-/// The page, whose blocks these tests compile.
-const PAGE: &str = include_str!("../../../book/ch10-async-today.md");
-
-/// The Rust block of the page that contains `marker`, as rustdoc compiles it: the lines it
-/// hides from the reader (`# …`) included, without their `# `.
-fn block_containing(marker: &str) -> String {
-    let mut blocks = PAGE.split("```").skip(1).step_by(2);
-    let block = blocks.find(|block| block.contains(marker)).unwrap_or_else(|| panic!("no block has `{marker}`"));
-    let (fence, code) = block.split_once('\n').expect("a fenced block has a first line");
-    assert!(fence.starts_with("rust"), "`{marker}` is in a `{fence}` block");
-    let unhidden = |line: &str| match line {
-        "#" => String::new(),
-        _ => line.strip_prefix("# ").unwrap_or(line).to_owned(),
-    };
-    code.lines().map(unhidden).collect::<Vec<_>>().join("\n") + "\n"
-}
+mod page;
+use page::block_containing;
 
 /// What the pinned rustc says of `code`, a std-only library of edition 2024 that it refuses: the
 /// first error's header, the line of `code` it points at, and everything it printed.

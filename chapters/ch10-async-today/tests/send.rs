@@ -30,22 +30,8 @@ fn send_an_async_fns_future_is_send_without_its_signature_saying_so() {
 
 // ---- The page's blocks, compiled as a user's crate -----------------------------------------------
 
-/// The page, whose blocks these tests compile.
-const PAGE: &str = include_str!("../../../book/ch10-async-today.md");
-
-/// The Rust block of the page that contains `marker`, as rustdoc compiles it: the lines it
-/// hides from the reader (`# …`) included, without their `# `.
-fn block_containing(marker: &str) -> String {
-    let mut blocks = PAGE.split("```").skip(1).step_by(2);
-    let block = blocks.find(|block| block.contains(marker)).unwrap_or_else(|| panic!("no block has `{marker}`"));
-    let (fence, code) = block.split_once('\n').expect("a fenced block has a first line");
-    assert!(fence.starts_with("rust"), "`{marker}` is in a `{fence}` block");
-    let unhidden = |line: &str| match line {
-        "#" => String::new(),
-        _ => line.strip_prefix("# ").unwrap_or(line).to_owned(),
-    };
-    code.lines().map(unhidden).collect::<Vec<_>>().join("\n") + "\n"
-}
+mod page;
+use page::block_containing;
 
 /// The chapter's library, type-checked once per test run as the stages compile it (its file
 /// alone, the feature `crates` off): what a user's crate in these tests is checked against.

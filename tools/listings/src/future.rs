@@ -8,11 +8,18 @@
 //! the debug information), each saved local's type and line from the coroutine layout of the
 //! `state-transform` stage, what each state drops from the future's `drop-glue`, and `Send` from
 //! the compiler's answer to a check (`send_check.rs`).
+//!
+//! An argument is an upvar of the future, in the bytes every state shares; but the lowering
+//! moves each argument into a local of the body before the body runs (`let state = state;`,
+//! `lower_coroutine_body_with_moved_arguments` in `compiler/rustc_ast_lowering/src/item.rs`), so
+//! after the first poll the upvar's bytes are a moved-from (or, for a `Copy` type, a copied-from)
+//! value. The report reads that move from the resume function's first block, and says so in
+//! every state after `Unresumed`, with whether the state's drop glue drops those bytes.
 
 use std::collections::{HashSet, VecDeque};
 use std::fmt;
 
-use crate::lowering::coroutine_layout::{CoroutineLayout, CoroutinePlace, SourceSpan};
+use crate::lowering::coroutine_layout::{CoroutineLayout, CoroutinePlace, FieldTaken, SourceSpan, TakenInto};
 use crate::lowering::mir::Body;
 use crate::lowering::type_sizes::Variant;
 use crate::lowering::{Subject, debuginfo::StateSource};
@@ -67,6 +74,12 @@ pub struct Held {
     pub declared: Option<SourceSpan>,
     /// The states that hold it.
     pub states: Vec<String>,
+    /// For an argument after the first poll: where its value went, and whether this state's
+    /// drop glue drops the bytes left behind. Such a field is not among what its state holds.
+    /// (Among the largest fields: as the last state it is left in has it.)
+    pub left: Option<Left>,
+    /// The states it is left behind in (see `left`).
+    pub left_in: Vec<String>,
     /// Which field of the coroutine it is: `_sN`'s `N`, or the upvar's index.
     identity: Identity,
 }
@@ -78,11 +91,36 @@ enum Identity {
     Unknown(String, String),
 }
 
+/// An argument's upvar after the first poll: its value taken into a local of the body.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Left {
+    /// Moved, else copied (a `Copy` type): `move` or `copy` in the resume function.
+    pub moved: bool,
+    /// The variable that took the value (`state`), and the line of its declaration where the
+    /// coroutine layout has it (a local saved across an await).
+    pub into: String,
+    pub declared: Option<SourceSpan>,
+    /// Whether dropping the future in this state drops the upvar's bytes; `None` where there is
+    /// no drop glue.
+    pub dropped: Option<bool>,
+}
+
+/// How the first poll takes an argument out of its upvar: the upvar, where it goes and how.
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct Taken {
+    upvar: CoroutinePlace,
+    moved: bool,
+    into: String,
+    declared: Option<SourceSpan>,
+}
+
 /// One drop of the drop glue.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Dropped {
     pub name: String,
     pub ty: String,
+    /// The field of the future it drops, where it is one: an upvar or a saved local.
+    pub place: Option<CoroutinePlace>,
     /// Behind a drop flag: dropped only if it was not moved out before.
     pub conditional: bool,
 }
@@ -123,20 +161,38 @@ pub fn report(krate: &Crate, query: &str) -> Result<FutureReport, Error> {
     let glue = crate::stage_output_of(krate, Stage::DropGlue)?;
     let glue = body(&glue.subjects, &format!("drop_in_place::<{}>", function.future));
 
+    let unresumed = coroutine.and_then(|c| c.variant("Unresumed")).map_or(0, |v| v.value);
+    let taken = after.map(|after| taken_at_first_poll(after, coroutine, unresumed)).unwrap_or_default();
+
     let states_of_layout = states(&layout, coroutine);
     let mut states = Vec::new();
     for state in &states_of_layout {
         let variant = layout.variants.iter().find(|v| v.name.as_deref() == Some(&state.variant));
-        let holds = variant.map(|v| held(v, coroutine, &names)).unwrap_or_default();
+        let mut holds = variant.map(|v| held(v, coroutine, &names)).unwrap_or_default();
         let drops = glue.map(|glue| drops(glue, state.value));
+        if state.value != unresumed {
+            for field in &mut holds {
+                field.left = left_behind(field, &names, &taken, drops.as_deref());
+            }
+        }
         states.push(StateReport { value: state.value, variant: state.variant.clone(), line: state.line, holds, drops });
     }
     let mut fields: Vec<Held> = Vec::new();
     for state in &states {
         for field in &state.holds {
-            match fields.iter_mut().find(|f| f.identity == field.identity) {
-                Some(seen) => seen.states.push(state.variant.clone()),
-                None => fields.push(Held { states: vec![state.variant.clone()], ..field.clone() }),
+            let seen = match fields.iter().position(|f| f.identity == field.identity) {
+                Some(at) => &mut fields[at],
+                None => {
+                    fields.push(Held { left: None, ..field.clone() });
+                    fields.last_mut().expect("just pushed")
+                }
+            };
+            match field.left {
+                Some(_) => {
+                    seen.left_in.push(state.variant.clone());
+                    seen.left.clone_from(&field.left);
+                }
+                None => seen.states.push(state.variant.clone()),
             }
         }
     }
@@ -302,10 +358,82 @@ fn held(variant: &Variant, coroutine: Option<&CoroutineLayout>, names: &[(String
                 ty,
                 declared,
                 states: Vec::new(),
+                left: None,
+                left_in: Vec::new(),
                 identity,
             }
         })
         .collect()
+}
+
+/// What the first poll does with the arguments: the statements of the resume function that move
+/// or copy an upvar out, in the block the switch on the tag sends `unresumed` to and the blocks
+/// it reaches by `goto` (the lowering's `let state = state;` runs before the body).
+fn taken_at_first_poll(resume: &Body, coroutine: Option<&CoroutineLayout>, unresumed: u64) -> Vec<Taken> {
+    let names = resume.coroutine_fields();
+    let Some(mut name) = resume
+        .block("bb0")
+        .and_then(|dispatch| dispatch.targets().into_iter().find(|(v, _)| *v == Some(unresumed)).map(|(_, b)| b))
+    else {
+        return Vec::new();
+    };
+    let mut seen = HashSet::new();
+    let mut taken = Vec::new();
+    while let Some(block) = resume.block(name).filter(|b| !b.cleanup) {
+        if !seen.insert(name) {
+            break;
+        }
+        for statement in &block.statements {
+            let Ok(FieldTaken { from: upvar @ CoroutinePlace::Upvar { .. }, into, moved }) = statement.parse() else {
+                continue;
+            };
+            let (into, declared) = match into {
+                TakenInto::Field(field) => {
+                    let name = names.iter().find(|(_, place)| place.same_field(&field)).map(|(name, _)| name.clone());
+                    let declared = match field {
+                        CoroutinePlace::Saved { variant, field, .. } => {
+                            coroutine.and_then(|c| c.saved_local(variant, field)).map(|local| local.span.clone())
+                        }
+                        CoroutinePlace::Upvar { .. } => None,
+                    };
+                    (name, declared)
+                }
+                TakenInto::Local(local) => {
+                    (resume.debug_variables().find(|(_, place)| *place == local).map(|(name, _)| name.to_owned()), None)
+                }
+            };
+            if let Some(into) = into {
+                taken.push(Taken { upvar, moved, into, declared });
+            }
+        }
+        // Only a terminator can unwind: along `goto`s, nothing before the statements read here
+        // can panic, so in every state after `Unresumed` (`Panicked` too) they have run.
+        match block.targets().as_slice() {
+            [(_, next)] if block.terminator().starts_with("goto -> ") => name = next,
+            _ => break,
+        }
+    }
+    taken
+}
+
+/// For an upvar after the first poll, what the first poll took out of it, and whether the
+/// state's drop glue drops what is left; `None` for any other field, or an upvar no statement
+/// of the first poll takes.
+fn left_behind(
+    field: &Held,
+    names: &[(String, CoroutinePlace)],
+    taken: &[Taken],
+    drops: Option<&[Dropped]>,
+) -> Option<Left> {
+    let Identity::Upvar(name) = &field.identity else { return None };
+    let upvar = names.iter().find_map(|(n, place)| match place {
+        CoroutinePlace::Upvar { .. } if n == name => Some(place),
+        _ => None,
+    })?;
+    let taken = taken.iter().find(|t| t.upvar.same_field(upvar))?;
+    let dropped =
+        drops.map(|drops| drops.iter().any(|d| d.place.as_ref().is_some_and(|place| place.same_field(upvar))));
+    Some(Left { moved: taken.moved, into: taken.into.clone(), declared: taken.declared.clone(), dropped })
 }
 
 /// What the drop glue drops when the tag holds `value`: the drops on its way to `return`, from
@@ -330,7 +458,8 @@ fn drops(glue: &Body, value: u64) -> Vec<Dropped> {
             let named = parsed.as_ref().and_then(|p| names.iter().find(|(_, q)| q.same_field(p)));
             dropped.push(Dropped {
                 name: named.map_or_else(|| place.to_owned(), |(name, _)| name.clone()),
-                ty: parsed.map_or_else(String::new, |p| p.ty().to_owned()),
+                ty: parsed.as_ref().map_or_else(String::new, |p| p.ty().to_owned()),
+                place: parsed,
                 conditional,
             });
         }
@@ -428,12 +557,18 @@ impl fmt::Display for FutureReport {
         for state in &self.states {
             let line = state.line.map(|l| format!(", line {l}")).unwrap_or_default();
             writeln!(f, "  {} {}{line}: {}", state.value, state.variant, meaning(&state.variant, state.line))?;
-            let rows: Vec<[String; 4]> = state.holds.iter().map(Held::row).collect();
+            let holds: Vec<&Held> = state.holds.iter().filter(|held| held.left.is_none()).collect();
+            let rows: Vec<[String; 4]> = holds.iter().map(|held| held.row()).collect();
             for (i, row) in aligned(&rows).iter().enumerate() {
                 writeln!(f, "      {} {row}", if i == 0 { "holds" } else { "     " })?;
             }
-            if state.holds.is_empty() {
+            if holds.is_empty() {
                 writeln!(f, "      holds nothing")?;
+            }
+            for held in &state.holds {
+                if let Some(left) = &held.left {
+                    writeln!(f, "      {}", left.sentence(held))?;
+                }
             }
             match &state.drops {
                 None => writeln!(f, "      drops (no drop glue for this future in the crate's build)")?,
@@ -450,7 +585,15 @@ impl fmt::Display for FutureReport {
             .iter()
             .map(|held| {
                 let [what, size, ty, place] = held.row();
-                [size, what, ty, format!("{place} (in {})", held.states.join(", "))]
+                let mut states = Vec::new();
+                if !held.states.is_empty() {
+                    states.push(format!("in {}", held.states.join(", ")));
+                }
+                if !held.left_in.is_empty() {
+                    let word = held.left.as_ref().map_or("moved-from", Left::word);
+                    states.push(format!("{word} in {}", held.left_in.join(", ")));
+                }
+                [size, what, ty, format!("{place} ({})", states.join("; "))]
             })
             .collect();
         for row in aligned(&rows) {
@@ -528,8 +671,46 @@ impl Held {
     }
 }
 
+impl Left {
+    /// `moved-from`, or `copied-from` for a value of a `Copy` type.
+    fn word(&self) -> &'static str {
+        match self.moved {
+            true => "moved-from",
+            false => "copied-from",
+        }
+    }
+
+    /// `moved-from: upvar state (8 bytes, the argument; its value was moved into local `state`,
+    /// src/lib.rs:41, at the first poll; not dropped here)`.
+    fn sentence(&self, held: &Held) -> String {
+        let bytes = match held.size {
+            1 => "1 byte".to_owned(),
+            size => format!("{size} bytes"),
+        };
+        let verb = if self.moved { "moved" } else { "copied" };
+        let declared = self.declared.as_ref().map(|span| format!(", {}:{},", span.file, span.line)).unwrap_or_default();
+        let dropped = match self.dropped {
+            Some(true) => "; dropped here",
+            Some(false) => "; not dropped here",
+            None => "",
+        };
+        format!(
+            "{}: {} {} ({bytes}, the argument; its value was {verb} into local `{}`{declared} at the first poll{dropped})",
+            self.word(),
+            held.kind,
+            held.name,
+            self.into
+        )
+    }
+}
+
 impl fmt::Display for Dropped {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.place {
+            Some(CoroutinePlace::Upvar { .. }) => write!(f, "upvar ")?,
+            Some(CoroutinePlace::Saved { .. }) => write!(f, "local ")?,
+            None => {}
+        }
         write!(f, "{}", self.name)?;
         if !self.ty.is_empty() {
             write!(f, " ({})", self.ty)?;
@@ -581,8 +762,24 @@ mod tests {
         )
         .unwrap();
         let names = |value| drops(&glue, value).into_iter().map(|d| d.to_string()).collect::<Vec<_>>();
-        assert_eq!(names(3), ["visits (MutexGuard<'_, u64>)", "state (Arc<State>)"]);
-        assert_eq!(names(0), ["state (Arc<State>)"]);
+        assert_eq!(names(3), ["local visits (MutexGuard<'_, u64>)", "upvar state (Arc<State>)"]);
+        assert_eq!(names(0), ["upvar state (Arc<State>)"]);
         assert!(names(1).is_empty(), "a value the switch does not name drops nothing");
+    }
+
+    /// The first poll's block moves one argument into a saved local and copies another into a
+    /// local of the body; a block after a call is not read (a panic there would leave the
+    /// argument where it was).
+    #[test]
+    fn the_first_poll_takes_each_argument_out_of_its_upvar_into_the_local_named_by_the_debug_lines() {
+        let resume = Body::parse(
+            "fn f::{closure#0}(_1: Pin<&mut {async fn body of f()}>, _2: &mut Context<'_>) -> Poll<u64> {\n    debug state => ((*_9).0: Arc<State>);\n    debug key => ((*_9).1: u64);\n    let _3: u64;\n    scope 1 {\n        debug state => (((*_9) as variant#3).0: Arc<State>);\n        debug key => _3;\n    }\n\n    bb0: {\n        _9 = copy (_1.0: &mut {async fn body of f()});\n        _8 = discriminant((*_9));\n        switchInt(move _8) -> [0: bb1, 3: bb4, otherwise: bb5];\n    }\n\n    bb1: {\n        (((*_9) as variant#3).0: Arc<State>) = move ((*_9).0: Arc<State>);\n        goto -> bb2;\n    }\n\n    bb2: {\n        _3 = copy ((*_9).1: u64);\n        _4 = g() -> [return: bb3, unwind: bb5];\n    }\n\n    bb3: {\n        _5 = move ((*_9).2: String);\n        return;\n    }\n\n    bb4: {\n        return;\n    }\n\n    bb5: {\n        return;\n    }\n}\n",
+        )
+        .unwrap();
+        let taken = taken_at_first_poll(&resume, None, 0);
+        let read: Vec<(&str, bool)> = taken.iter().map(|t| (t.into.as_str(), t.moved)).collect();
+        assert_eq!(read, [("state", true), ("key", false)]);
+        assert_eq!(taken[1].upvar, CoroutinePlace::Upvar { field: 1, ty: "u64".into() });
+        assert!(taken_at_first_poll(&resume, None, 7).is_empty(), "a value the switch does not name");
     }
 }

@@ -56,6 +56,22 @@ fn a_mutex_guard_held_across_an_await_makes_the_future_not_send_and_the_report_n
     let (report, svg) = future("count_visit");
     assert!(report.contains("Send: no: `std::sync::MutexGuard<'_, u64>` is not `Send`"), "{report}");
     assert!(report.contains("    local visits, src/lib.rs:42, across Suspend0 (the await on line 44)"), "{report}");
+    // The argument was moved into the local `state` at the first poll: from then on its bytes
+    // are not held, and dropping the future drops the local, not them.
+    let suspend0 = &report[report.find("  3 Suspend0").unwrap()..report.find("  1 Returned").unwrap()];
+    assert!(!suspend0.contains("holds upvar") && !suspend0.contains("        upvar"), "{suspend0}");
+    assert!(
+        suspend0.contains(
+            "      moved-from: upvar state (8 bytes, the argument; its value was moved into local `state`, src/lib.rs:41, \
+             at the first poll; not dropped here)\n      drops local __awaitee (tokio::time::Sleep), then local visits \
+             (std::sync::MutexGuard<'_, u64>), then local state (std::sync::Arc<State>)\n"
+        ),
+        "{suspend0}"
+    );
+    assert!(
+        report
+            .contains("      holds upvar state  8 bytes  std::sync::Arc<State>  an argument\n      drops upvar state")
+    );
     insta::assert_snapshot!("future_count_visit", report);
     insta::assert_snapshot!("future_count_visit_svg", svg);
 }
@@ -64,7 +80,7 @@ fn a_mutex_guard_held_across_an_await_makes_the_future_not_send_and_the_report_n
 fn a_lookup_that_a_timeout_cancels_drops_its_timer_name_and_permit_at_its_second_await() {
     let (report, _) = future("lookup");
     assert!(
-        report.contains("drops __awaitee (tokio::time::Sleep), then name (std::string::String), then permit (tokio::sync::SemaphorePermit<'_>), then state (std::sync::Arc<State>)"),
+        report.contains("drops local __awaitee (tokio::time::Sleep), then local name (std::string::String), then local permit (tokio::sync::SemaphorePermit<'_>), then local state (std::sync::Arc<State>)"),
         "{report}"
     );
     insta::assert_snapshot!("future_lookup", report);

@@ -131,6 +131,48 @@ impl FromStr for CoroutinePlace {
     }
 }
 
+/// A statement that moves or copies a field of the coroutine into another place: how the first
+/// poll takes each argument out of its upvar, `_3 = copy ((*_50).0: u8);` or
+/// `(((*_35) as variant#3).0: Arc<State>) = move ((*_35).0: Arc<State>);`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FieldTaken {
+    pub from: CoroutinePlace,
+    pub into: TakenInto,
+    /// `move`, else `copy`.
+    pub moved: bool,
+}
+
+/// Where a [`FieldTaken`] puts the value.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum TakenInto {
+    /// Another field of the coroutine: a local saved across an await.
+    Field(CoroutinePlace),
+    /// A local of the body, `_3`: one no await outlives.
+    Local(String),
+}
+
+/// One statement, as a MIR block holds it (trimmed, with its `;`); any other statement is not one.
+impl FromStr for FieldTaken {
+    type Err = ();
+
+    fn from_str(statement: &str) -> Result<FieldTaken, ()> {
+        let (into, operand) = statement.strip_suffix(';').and_then(|s| s.split_once(" = ")).ok_or(())?;
+        let (moved, from) = match (operand.strip_prefix("move "), operand.strip_prefix("copy ")) {
+            (Some(from), _) => (true, from),
+            (None, Some(from)) => (false, from),
+            (None, None) => return Err(()),
+        };
+        let from = from.parse()?;
+        let local = into.strip_prefix('_').is_some_and(|n| !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()));
+        let into = match into.parse() {
+            Ok(field) => TakenInto::Field(field),
+            Err(()) if local => TakenInto::Local(into.to_owned()),
+            Err(()) => return Err(()),
+        };
+        Ok(FieldTaken { from, into, moved })
+    }
+}
+
 const START: &str = "/* coroutine_layout = CoroutineLayout {";
 const END: &str = "} */";
 
@@ -336,6 +378,26 @@ mod tests {
         assert!(upvar.same_field(&"((*_7).0: Arc<State>)".parse().unwrap()));
         for other in ["_2", "(*_1)", "((*_1).x: u8)", "(((_1) as variant#3).1: u8)"] {
             assert_eq!(other.parse::<CoroutinePlace>(), Err(()), "{other}");
+        }
+    }
+
+    #[test]
+    fn a_statement_that_moves_or_copies_an_upvar_out_says_where_it_goes() {
+        let taken: FieldTaken =
+            "(((*_35) as variant#3).0: std::sync::Arc<State>) = move ((*_35).0: std::sync::Arc<State>);"
+                .parse()
+                .unwrap();
+        assert_eq!(taken.from, CoroutinePlace::Upvar { field: 0, ty: "std::sync::Arc<State>".into() });
+        assert_eq!(
+            taken.into,
+            TakenInto::Field(CoroutinePlace::Saved { variant: 3, field: 0, ty: "std::sync::Arc<State>".into() })
+        );
+        assert!(taken.moved);
+        let copied: FieldTaken = "_3 = copy ((*_50).0: u8);".parse().unwrap();
+        assert_eq!((copied.into, copied.moved), (TakenInto::Local("_3".into()), false));
+        for other in ["_9 = copy _5;", "_11 = &((*_67).0: Arc<State>);", "StorageLive(_3);", "_3 = move ((*_50).0: u8)"]
+        {
+            assert_eq!(other.parse::<FieldTaken>(), Err(()), "{other}");
         }
     }
 }

@@ -69,11 +69,15 @@ impl Body {
     /// Its `debug NAME => PLACE;` lines that name a field of a coroutine: each variable the
     /// coroutine keeps, and where.
     pub fn coroutine_fields(&self) -> Vec<(String, CoroutinePlace)> {
+        self.debug_variables().filter_map(|(name, place)| Some((name.to_owned(), place.parse().ok()?))).collect()
+    }
+
+    /// Its `debug NAME => PLACE;` lines: each variable of the source and the place MIR keeps it
+    /// in (`seed`, `_3`), in the order of the body's scopes.
+    pub fn debug_variables(&self) -> impl Iterator<Item = (&str, &str)> {
         self.text
             .lines()
             .filter_map(|line| line.trim_start().strip_prefix("debug ")?.strip_suffix(';')?.split_once(" => "))
-            .filter_map(|(name, place)| Some((name.to_owned(), place.parse().ok()?)))
-            .collect()
     }
 
     /// A body made of its text: the first line its header, the last its `}`.

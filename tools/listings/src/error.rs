@@ -53,17 +53,22 @@ pub enum Error {
     },
 
     #[error(
-        "no async fn `{given}` in {chapter}{}; its async fns are: {}",
+        "no async fn `{given}` in {chapter}{}; its async fns the report takes are: {}",
         closest_hint(closest),
         known.join(", ")
     )]
     UnknownAsyncFn { given: String, chapter: String, closest: Vec<String>, known: Vec<String> },
 
     #[error(
-        "`{given}` in {chapter} is a fn but not an async fn: it returns `{returns}`, not a future; its async fns are: {}",
+        "`{given}` in {chapter} is a fn but not an async fn: it returns `{returns}`, not a future; its async fns the report takes are: {}",
         known.join(", ")
     )]
     NotAsync { given: String, chapter: String, returns: String, known: Vec<String> },
+
+    /// An async fn the future report does not take (a generic one): `reason` says why and what
+    /// there is instead; `known` are the async fns it takes.
+    #[error("`{given}` in {chapter} is not reportable: {reason}; its async fns the report takes are: {}", known.join(", "))]
+    NotReportable { given: String, chapter: String, reason: String, known: Vec<String> },
 
     /// `what` is plural: `functions`, `MIR bodies`. Each candidate is spelled as it may be
     /// asked for.

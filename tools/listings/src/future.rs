@@ -219,9 +219,90 @@ pub fn report(krate: &Crate, query: &str) -> Result<FutureReport, Error> {
 /// How many of the largest fields the report lists.
 const LARGEST: usize = 5;
 
-/// The async fns of a crate, by name (the `mir` stage's bodies whose fn returns a future).
-pub fn async_fns(krate: &Crate) -> Result<Vec<String>, Error> {
-    Ok(async_fns_of(krate)?.into_iter().map(|f| f.name).collect())
+/// The async fns of a crate (the `mir` stage's bodies whose fn returns a future): those the
+/// report takes, and those it does not, each with why.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AsyncFns {
+    /// By name, as the report takes them.
+    pub reportable: Vec<String>,
+    pub refused: Vec<Refused>,
+}
+
+/// An async fn whose future the `type-sizes` stage has no layout of: a generic one, whose
+/// future has a type, and a layout, for each instance the crate's build makes of it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Refused {
+    pub name: String,
+    /// Its future's type as the fn's MIR gives it: `{async fn body of echo<T>()}`.
+    pub future: String,
+    /// The futures of its instances that the stage has: `{async fn body of echo<u64>()}`.
+    pub instances: Vec<String>,
+}
+
+impl Refused {
+    /// Generic: the future's type has a parameter (`echo<T>`, `Wrapper<T>::get`, `<Self as
+    /// Trait>::f`); else the stage has no layout for another reason, which the report cannot tell.
+    fn generic(&self) -> bool {
+        self.future != without_arguments(&self.future) || !self.instances.is_empty()
+    }
+
+    /// Why, in a few words, and what there is instead.
+    pub fn reason(&self) -> String {
+        let instances = self.instances.join(", ");
+        match (self.generic(), self.instances.is_empty()) {
+            (true, false) => format!("generic: the report needs one instance; the crate's build has {instances}"),
+            (true, true) => "generic: the report needs one instance, and the crate's build has none".to_owned(),
+            (false, _) => format!("the type-sizes stage has no layout of its future, `{}`", self.future),
+        }
+    }
+}
+
+/// The async fns of a crate, sorted into those the report takes and those it does not.
+pub fn async_fns(krate: &Crate) -> Result<AsyncFns, Error> {
+    let (reportable, refused) = sorted(krate)?;
+    Ok(AsyncFns {
+        reportable: reportable.into_iter().map(|f| f.name).collect(),
+        refused: refused.into_iter().map(|(_, refused)| refused).collect(),
+    })
+}
+
+/// The report takes an async fn whose future the `type-sizes` stage has a layout of: it reads
+/// the size, the states and the drop glue of that one type.
+fn sorted(krate: &Crate) -> Result<(Vec<AsyncFn>, Vec<(AsyncFn, Refused)>), Error> {
+    let fns = async_fns_of(krate)?;
+    let sizes = crate::stage_output_of(krate, Stage::TypeSizes)?.names();
+    let (reportable, refused): (Vec<AsyncFn>, Vec<AsyncFn>) =
+        fns.into_iter().partition(|f| sizes.iter().any(|name| *name == f.future));
+    let refused = refused
+        .into_iter()
+        .map(|f| {
+            let bare = without_arguments(&f.future);
+            let instances = sizes
+                .iter()
+                .filter(|name| name.starts_with("{async fn body of ") && without_arguments(name) == bare)
+                .cloned()
+                .collect();
+            let refused = Refused { name: f.name.clone(), future: f.future.clone(), instances };
+            (f, refused)
+        })
+        .collect();
+    Ok((reportable, refused))
+}
+
+/// A type with every `<…>` taken out: `{async fn body of Wrapper<u8>::get()}` →
+/// `{async fn body of Wrapper::get()}`, as for `Wrapper<T>::get`.
+fn without_arguments(ty: &str) -> String {
+    let mut depth = 0usize;
+    let mut bare = String::new();
+    for c in ty.chars() {
+        match c {
+            '<' => depth += 1,
+            '>' if depth > 0 => depth -= 1,
+            _ if depth == 0 => bare.push(c),
+            _ => {}
+        }
+    }
+    bare.replace("::::", "::")
 }
 
 fn async_fns_of(krate: &Crate) -> Result<Vec<AsyncFn>, Error> {
@@ -248,7 +329,8 @@ fn async_fns_of(krate: &Crate) -> Result<Vec<AsyncFn>, Error> {
 /// `routes::only_here`); else an error saying whether
 /// it is a fn that is not async, and which async fns there are.
 fn async_fn(krate: &Crate, query: &str) -> Result<AsyncFn, Error> {
-    let fns = async_fns_of(krate)?;
+    let (reportable, refused) = sorted(krate)?;
+    let fns: Vec<AsyncFn> = reportable.iter().chain(refused.iter().map(|(f, _)| f)).cloned().collect();
     let query = query.trim();
     let named = |name: &str| name == query || name.ends_with(&format!("::{query}"));
     // The future's type has the fn's whole path (`{async fn body of routes::only_here()}`)
@@ -257,9 +339,21 @@ fn async_fn(krate: &Crate, query: &str) -> Result<AsyncFn, Error> {
         f.future.strip_prefix("{async fn body of ").and_then(|rest| rest.split_once("()}")).map(|(p, _)| p.to_owned())
     };
     let found: Vec<&AsyncFn> = fns.iter().filter(|f| named(&f.name) || path(f).is_some_and(|p| named(&p))).collect();
-    let known: Vec<String> = fns.iter().map(|f| f.name.clone()).collect();
+    let known: Vec<String> = reportable.iter().map(|f| f.name.clone()).collect();
     match found.as_slice() {
-        [one] => Ok((*one).clone()),
+        [one] => match refused.iter().find(|(f, _)| f == *one) {
+            None => Ok((*one).clone()),
+            Some((_, refused)) => {
+                let mut reason = refused.reason();
+                if let Some(instance) = refused.instances.first() {
+                    reason.push_str(&format!(
+                        ", whose layout `cargo xtask type-sizes {} '{instance}'` prints (and `drop-glue` its drop glue)",
+                        krate.on_command_line()
+                    ));
+                }
+                Err(Error::NotReportable { given: query.to_owned(), chapter: krate.name().to_owned(), reason, known })
+            }
+        },
         [] => {
             let mir = crate::stage_output_of(krate, Stage::Mir)?;
             let not_async = mir.subjects.iter().find_map(|subject| match subject {
@@ -765,6 +859,33 @@ mod tests {
         assert_eq!(names(3), ["local visits (MutexGuard<'_, u64>)", "upvar state (Arc<State>)"]);
         assert_eq!(names(0), ["upvar state (Arc<State>)"]);
         assert!(names(1).is_empty(), "a value the switch does not name drops nothing");
+    }
+
+    #[test]
+    fn a_generic_fns_future_matches_its_instances_once_the_type_arguments_are_taken_out() {
+        assert_eq!(without_arguments("{async fn body of echo<T>()}"), "{async fn body of echo()}");
+        assert_eq!(without_arguments("{async fn body of Wrapper<u8>::get()}"), "{async fn body of Wrapper::get()}");
+        assert_eq!(
+            without_arguments("{async fn body of Wrapper<Vec<u8>>::get()}"),
+            without_arguments("{async fn body of Wrapper<T>::get()}")
+        );
+        let refused = |future: &str, instances: &[&str]| Refused {
+            name: "f".into(),
+            future: future.into(),
+            instances: instances.iter().map(|i| i.to_string()).collect(),
+        };
+        assert_eq!(
+            refused("{async fn body of echo<T>()}", &["{async fn body of echo<u64>()}"]).reason(),
+            "generic: the report needs one instance; the crate's build has {async fn body of echo<u64>()}"
+        );
+        assert_eq!(
+            refused("{async fn body of <Self as Tr>::f()}", &[]).reason(),
+            "generic: the report needs one instance, and the crate's build has none"
+        );
+        assert_eq!(
+            refused("{async fn body of f()}", &[]).reason(),
+            "the type-sizes stage has no layout of its future, `{async fn body of f()}`"
+        );
     }
 
     /// The first poll's block moves one argument into a saved local and copies another into a

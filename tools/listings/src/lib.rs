@@ -44,7 +44,7 @@ pub use experiment::{Experiment, Outcome, Refuted, Shown, Trial, experiment_snap
 pub use figures::{CodeFigures, GeneratedTable};
 pub use flags::{CodegenFlags, OPT_LEVELS, TARGET, codegen_flag, unstable_flag};
 pub use foreign::ForeignCrate;
-pub use future::{FutureReport, async_fns, report as future_report};
+pub use future::{AsyncFns, FutureReport, Refused, async_fns, report as future_report};
 pub use lowering::{STAGES, Stage, StageListing, StageOutput, StageRow, TypeLayout};
 pub use object_code::MachineCode;
 pub use program::optimised_program;

@@ -81,7 +81,8 @@ enum Command {
         /// The async fn: its name, or its path in the crate (`routes::handler`).
         #[arg(value_name = "ASYNC_FN", required_unless_present_any = ["list", "manifest_path"])]
         function: Option<String>,
-        /// List the crate's async fns, instead.
+        /// List the async fns the report takes, instead, one a line; those it does not take
+        /// (a generic one) follow on stderr, each with why.
         #[arg(long, conflicts_with = "function")]
         list: bool,
         #[command(flatten)]
@@ -234,7 +235,7 @@ fn run(command: Command) -> ExitCode {
             report(crate_and_subject(chapter, function, &manifest, list, "async fn").and_then(|(krate, function)| {
                 match function {
                     Some(function) => print_future(&krate, &function, svg),
-                    None => listings::async_fns(&krate).map(|names| names.iter().for_each(|name| println!("{name}"))),
+                    None => listings::async_fns(&krate).map(|fns| print_async_fns(&fns)),
                 }
             }))
         }
@@ -307,6 +308,20 @@ fn book_setting(file: &std::path::Path, key: &str) -> ExitCode {
     ExitCode::SUCCESS
 }
 
+/// The async fns the report takes on stdout, for a script or a shell's loop; those it does not
+/// take on stderr, for the reader, each with why.
+fn print_async_fns(fns: &listings::AsyncFns) {
+    for name in &fns.reportable {
+        println!("{name}");
+    }
+    if !fns.refused.is_empty() {
+        eprintln!("not reportable:");
+        for refused in &fns.refused {
+            eprintln!("  {} ({})", refused.name, refused.reason());
+        }
+    }
+}
+
 /// Prints the report on `function`'s future, and writes the picture of its layout to `svg` (or
 /// beside the crate's builds), saying where.
 fn print_future(
@@ -362,6 +377,7 @@ fn report(result: Result<(), listings::Error>) -> ExitCode {
                 | listings::Error::NoLibrary { .. }
                 | listings::Error::UnknownAsyncFn { .. }
                 | listings::Error::NotAsync { .. }
+                | listings::Error::NotReportable { .. }
                 | listings::Error::UnknownFunction { .. }
                 | listings::Error::UnknownSubject { .. }
                 | listings::Error::Ambiguous { .. } => ExitCode::from(2),

@@ -133,7 +133,7 @@ fn a_name_the_crate_does_not_have_gets_the_closest_and_the_command_that_lists_th
 
 #[test]
 fn an_async_fn_the_crate_does_not_have_or_a_fn_that_is_not_async_exits_2_naming_its_async_fns() {
-    let async_fns = "its async fns are: checksum_upload, count_visit, lookup, lookup_with_deadline\n";
+    let async_fns = "its async fns the report takes are: checksum_upload, count_visit, lookup, lookup_with_deadline\n";
     let output = xtask(&["future", "--manifest-path", SAMPLE, "count_visits"]);
     assert_eq!(output.status.code(), Some(2));
     assert_eq!(
@@ -149,8 +149,54 @@ fn an_async_fn_the_crate_does_not_have_or_a_fn_that_is_not_async_exits_2_naming_
              not a future; {async_fns}"
         )
     );
+}
+
+/// `--list` offers, on stdout, exactly the async fns the report takes: each one's report is
+/// printed, on the sample and on a crate with a method and a fn in a module. The generic one it
+/// does not take follows on stderr, with why.
+#[test]
+fn every_async_fn_that_list_offers_is_one_the_report_takes() {
     let output = xtask(&["future", "--manifest-path", SAMPLE, "--list"]);
+    assert!(output.status.success(), "{}", stderr(&output));
     assert_eq!(stdout(&output), "checksum_upload\ncount_visit\nlookup\nlookup_with_deadline\n");
+    assert_eq!(
+        stderr(&output),
+        "not reportable:\n  after_tick (generic: the report needs one instance; the crate's build has \
+         {async fn body of after_tick<u64>()})\n"
+    );
+    let scratch = scratch_crate();
+    for manifest in [SAMPLE, scratch.to_str().unwrap()] {
+        let output = xtask(&["future", "--manifest-path", manifest, "--list"]);
+        assert!(output.status.success(), "{}", stderr(&output));
+        let offered: Vec<&str> = stdout(&output).lines().collect();
+        assert!(offered.len() >= 4, "{offered:?}");
+        for name in offered {
+            let output = xtask(&["future", "--manifest-path", manifest, name, "--svg", "/dev/null"]);
+            assert!(output.status.success(), "{manifest} {name}: {}", stderr(&output));
+            assert!(stdout(&output).starts_with(&format!("The future of `{name}` in ")), "{}", stdout(&output));
+        }
+    }
+}
+
+/// A generic async fn's future has a layout per instance: the report refuses it, naming the
+/// instance the crate's build has and the command that prints that instance's layout.
+#[test]
+fn a_generic_async_fn_is_refused_with_its_instances_and_the_command_that_shows_one() {
+    let output = xtask(&["future", "--manifest-path", SAMPLE, "after_tick"]);
+    assert_eq!(output.status.code(), Some(2));
+    let instance = "{async fn body of after_tick<u64>()}";
+    assert_eq!(
+        stderr(&output),
+        format!(
+            "error: `after_tick` in tokio-service is not reportable: generic: the report needs one instance; the \
+             crate's build has {instance}, whose layout `cargo xtask type-sizes --manifest-path {SAMPLE} '{instance}'` \
+             prints (and `drop-glue` its drop glue); its async fns the report takes are: checksum_upload, \
+             count_visit, lookup, lookup_with_deadline\n"
+        )
+    );
+    let output = xtask(&["type-sizes", "--manifest-path", SAMPLE, instance]);
+    assert!(output.status.success(), "{}", stderr(&output));
+    assert!(stdout(&output).starts_with(&format!("type: `{instance}`: ")), "{}", stdout(&output));
 }
 
 #[test]

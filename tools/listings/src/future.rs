@@ -259,20 +259,25 @@ impl Refused {
 
 /// The async fns of a crate, sorted into those the report takes and those it does not.
 pub fn async_fns(krate: &Crate) -> Result<AsyncFns, Error> {
-    let (reportable, refused) = sorted(krate)?;
+    let Sorted { reportable, refused } = sorted(krate)?;
     Ok(AsyncFns {
         reportable: reportable.into_iter().map(|f| f.name).collect(),
         refused: refused.into_iter().map(|(_, refused)| refused).collect(),
     })
 }
 
+/// A crate's async fns, sorted: see [`sorted`].
+struct Sorted {
+    reportable: Vec<AsyncFn>,
+    refused: Vec<(AsyncFn, Refused)>,
+}
+
 /// The report takes an async fn whose future the `type-sizes` stage has a layout of: it reads
 /// the size, the states and the drop glue of that one type.
-fn sorted(krate: &Crate) -> Result<(Vec<AsyncFn>, Vec<(AsyncFn, Refused)>), Error> {
+fn sorted(krate: &Crate) -> Result<Sorted, Error> {
     let fns = async_fns_of(krate)?;
     let sizes = crate::stage_output_of(krate, Stage::TypeSizes)?.names();
-    let (reportable, refused): (Vec<AsyncFn>, Vec<AsyncFn>) =
-        fns.into_iter().partition(|f| sizes.iter().any(|name| *name == f.future));
+    let (reportable, refused): (Vec<AsyncFn>, Vec<AsyncFn>) = fns.into_iter().partition(|f| sizes.contains(&f.future));
     let refused = refused
         .into_iter()
         .map(|f| {
@@ -286,7 +291,7 @@ fn sorted(krate: &Crate) -> Result<(Vec<AsyncFn>, Vec<(AsyncFn, Refused)>), Erro
             (f, refused)
         })
         .collect();
-    Ok((reportable, refused))
+    Ok(Sorted { reportable, refused })
 }
 
 /// A type with every `<…>` taken out: `{async fn body of Wrapper<u8>::get()}` →
@@ -329,7 +334,7 @@ fn async_fns_of(krate: &Crate) -> Result<Vec<AsyncFn>, Error> {
 /// `routes::only_here`); else an error saying whether
 /// it is a fn that is not async, and which async fns there are.
 fn async_fn(krate: &Crate, query: &str) -> Result<AsyncFn, Error> {
-    let (reportable, refused) = sorted(krate)?;
+    let Sorted { reportable, refused } = sorted(krate)?;
     let fns: Vec<AsyncFn> = reportable.iter().chain(refused.iter().map(|(f, _)| f)).cloned().collect();
     let query = query.trim();
     let named = |name: &str| name == query || name.ends_with(&format!("::{query}"));

@@ -343,7 +343,13 @@ fn async_fn(krate: &Crate, query: &str) -> Result<AsyncFn, Error> {
     let path = |f: &AsyncFn| {
         f.future.strip_prefix("{async fn body of ").and_then(|rest| rest.split_once("()}")).map(|(p, _)| p.to_owned())
     };
-    let found: Vec<&AsyncFn> = fns.iter().filter(|f| named(&f.name) || path(f).is_some_and(|p| named(&p))).collect();
+    // A name as `--list` prints it is the one fn of that name, even where it also ends the path
+    // of another (`read_line`, and the method `<impl at …>::read_line`).
+    let exact: Vec<&AsyncFn> = fns.iter().filter(|f| f.name == query).collect();
+    let found: Vec<&AsyncFn> = match exact.is_empty() {
+        true => fns.iter().filter(|f| named(&f.name) || path(f).is_some_and(|p| named(&p))).collect(),
+        false => exact,
+    };
     let known: Vec<String> = reportable.iter().map(|f| f.name.clone()).collect();
     match found.as_slice() {
         [one] => match refused.iter().find(|(f, _)| f == *one) {

@@ -260,7 +260,7 @@ fn the_readme_shows_the_report_on_count_visit_as_its_snapshot_has_it() {
 }
 
 /// A scratch crate of std alone: a temporary guard over a `Vec` held across an await, a boxed
-/// `dyn Any` argument, an async fn in a module and a method.
+/// `dyn Any` argument, an async fn in a module, a method and a fn of the method's name.
 fn scratch_crate() -> PathBuf {
     let dir = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("scratch-service");
     std::fs::create_dir_all(dir.join("src")).unwrap();
@@ -275,7 +275,8 @@ fn scratch_crate() -> PathBuf {
          pub async fn temporary(m: Arc<Mutex<Vec<u8>>>) -> usize {\n    m.lock().unwrap().len() + ready(1).await\n}\n\n\
          pub async fn boxed_dyn(x: Box<dyn Any>) -> bool {\n    ready(()).await;\n    x.is::<u8>()\n}\n\n\
          pub mod routes {\n    pub async fn only_here(n: u64) -> u64 {\n        let kept = n + 1;\n        std::future::ready(()).await;\n        kept\n    }\n}\n\n\
-         pub struct Svc;\n\nimpl Svc {\n    pub async fn method(&self) -> u8 {\n        ready(1).await\n    }\n}\n",
+         pub struct Svc;\n\nimpl Svc {\n    pub async fn method(&self) -> u8 {\n        ready(1).await\n    }\n}\n\n\
+         pub async fn method() -> u8 {\n    ready(2).await\n}\n",
     )
     .unwrap();
     dir.join("Cargo.toml")

@@ -235,7 +235,7 @@ fn run(command: Command) -> ExitCode {
             report(crate_and_subject(chapter, function, &manifest, list, "async fn").and_then(|(krate, function)| {
                 match function {
                     Some(function) => print_future(&krate, &function, svg),
-                    None => listings::async_fns(&krate).map(|fns| print_async_fns(&fns)),
+                    None => listings::async_fns(&krate).and_then(|fns| print_async_fns(&fns)),
                 }
             }))
         }
@@ -310,16 +310,15 @@ fn book_setting(file: &std::path::Path, key: &str) -> ExitCode {
 
 /// The async fns the report takes on stdout, for a script or a shell's loop; those it does not
 /// take on stderr, for the reader, each with why.
-fn print_async_fns(fns: &listings::AsyncFns) {
-    for name in &fns.reportable {
-        println!("{name}");
-    }
+fn print_async_fns(fns: &listings::AsyncFns) -> Result<(), listings::Error> {
+    to_stdout(&fns.reportable.iter().map(|name| format!("{name}\n")).collect::<String>())?;
     if !fns.refused.is_empty() {
         eprintln!("not reportable:");
         for refused in &fns.refused {
             eprintln!("  {} ({})", refused.name, refused.reason());
         }
     }
+    Ok(())
 }
 
 /// Prints the report on `function`'s future, and writes the picture of its layout to `svg` (or
@@ -344,9 +343,19 @@ fn print_future(
         std::fs::create_dir_all(folder).map_err(write)?;
     }
     std::fs::write(&svg, picture.svg(&id)).map_err(write)?;
-    print!("{report}");
-    println!("\nThe picture of the layout: {}", svg.display());
-    Ok(())
+    to_stdout(&format!("{report}\nThe picture of the layout: {}\n", svg.display()))
+}
+
+/// Writes `text` to stdout; a reader who pipes it into `head` or `less` and stops reading early
+/// closes the pipe, which ends the output quietly instead of panicking as `print!` would.
+fn to_stdout(text: &str) -> Result<(), listings::Error> {
+    use std::io::Write as _;
+    match std::io::stdout().lock().write_all(text.as_bytes()) {
+        Err(error) if error.kind() != std::io::ErrorKind::BrokenPipe => {
+            Err(listings::Error::Write { path: "stdout".to_owned(), reason: error.to_string() })
+        }
+        _ => Ok(()),
+    }
 }
 
 fn print_stage(stage: Stage, args: StageArgs) -> ExitCode {

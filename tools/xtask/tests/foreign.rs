@@ -319,3 +319,26 @@ fn an_async_fn_in_a_module_is_found_by_its_path_and_its_states_have_their_lines(
     assert!(output.status.success(), "{}", stderr(&output));
     assert!(stdout(&output).starts_with("The future of `<impl at src/lib.rs:"), "{}", stdout(&output));
 }
+
+/// `cargo xtask future … | head -2`: the reader stops reading, the pipe closes, and the report
+/// ends quietly (with `print!` it panicked, "failed printing to stdout: Broken pipe").
+#[test]
+fn a_report_piped_into_a_reader_that_stops_early_ends_without_a_panic() {
+    for args in [
+        &["future", "--manifest-path", SAMPLE, "count_visit", "--svg", "/dev/null"][..],
+        &["future", "--manifest-path", SAMPLE, "--list"],
+    ] {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_xtask"))
+            .args(args)
+            .current_dir(root())
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .expect("xtask runs");
+        // The read end closed before the report is written: its write fails with a broken pipe.
+        drop(child.stdout.take());
+        let output = child.wait_with_output().expect("xtask ends");
+        assert_eq!(output.status.code(), Some(0), "{args:?}: {}", stderr(&output));
+        assert!(!stderr(&output).contains("panicked"), "{}", stderr(&output));
+    }
+}

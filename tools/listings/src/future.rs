@@ -299,13 +299,16 @@ fn sorted(krate: &Crate) -> Result<Sorted, Error> {
 fn without_arguments(ty: &str) -> String {
     let mut depth = 0usize;
     let mut bare = String::new();
+    let mut previous = ' ';
     for c in ty.chars() {
         match c {
             '<' => depth += 1,
-            '>' if depth > 0 => depth -= 1,
+            // The `>` of a `->` (`Box<dyn Fn() -> u8>`) closes nothing.
+            '>' if depth > 0 && previous != '-' => depth -= 1,
             _ if depth == 0 => bare.push(c),
             _ => {}
         }
+        previous = c;
     }
     bare.replace("::::", "::")
 }
@@ -880,6 +883,7 @@ mod tests {
             without_arguments("{async fn body of Wrapper<Vec<u8>>::get()}"),
             without_arguments("{async fn body of Wrapper<T>::get()}")
         );
+        assert_eq!(without_arguments("{async fn body of call<Box<dyn Fn() -> u8>>()}"), "{async fn body of call()}");
         let refused = |future: &str, instances: &[&str]| Refused {
             name: "f".into(),
             future: future.into(),

@@ -95,6 +95,9 @@ fn every_stage_and_asm_take_the_crate_with_its_manifest_path() {
             "fn count_visit::{closure#0}(_1: Pin<&mut {async fn body of count_visit()}>",
         ),
         ("hir", "count_visit", "async fn count_visit(state: Arc<State>)"),
+        // The lowering moves the argument into a local of the body before the body runs: the
+        // README's and the report's "moved into local `state` at the first poll".
+        ("hir", "count_visit", "|mut _task_context: ResumeTy|\n    {\n        let state = state;\n"),
         ("type-sizes", "count_visit", "type: `{async fn body of count_visit()}`: 136 bytes, alignment: 8 bytes"),
         ("drop-glue", "lookup", "fn drop_in_place(_1: *mut {async fn body of lookup()}) -> () {"),
         ("state-transform", "after: lookup::{closure#0}", "/* coroutine_layout = CoroutineLayout {"),

@@ -366,3 +366,117 @@ fn under_panic_abort_the_future_keeps_its_panicked_variant() {
     assert_eq!(variants, answer(&unwind, "ptype $1"));
     assert_eq!(variants[3], "  2{seed: u64},", "{variants:?}");
 }
+
+// ---- At run time: async-backtrace ---------------------------------------------------------------
+
+/// `samples/taskdump`, a crate outside the book whose handlers are marked
+/// `#[async_backtrace::framed]`, named from the checkout's root as a reader's `cargo xtask`
+/// command names it (the listings' headers carry this path).
+const TASKDUMP: &str = "samples/taskdump/Cargo.toml";
+
+fn taskdump() -> listings::Crate {
+    // The manifest's path is read from the current folder, as on `cargo xtask`'s command line: the
+    // checkout's root. No other test of this file reads a path from the current folder.
+    static AT_THE_ROOT: std::sync::Once = std::sync::Once::new();
+    AT_THE_ROOT.call_once(|| std::env::set_current_dir(listings::Workspace::this_checkout().root).unwrap());
+    listings::Crate::named(None, Some(Path::new(TASKDUMP))).unwrap_or_else(|error| panic!("{error}"))
+}
+
+/// Between two polls, `taskdump_tree` prints each task as the tree of the framed `async fn`s it
+/// waits in, each named with the line of its attribute; a future never polled is not a task yet,
+/// and a task that returned `Ready` is gone.
+#[test]
+fn taskdump_tree_prints_the_framed_fns_a_pending_task_waits_in_and_nothing_once_it_is_ready() {
+    let listings::Crate::Foreign(sample) = taskdump() else {
+        unreachable!("a manifest names a crate outside the book")
+    };
+    let program = listings::foreign_example(&sample, "taskdump").unwrap_or_else(|error| panic!("{error}"));
+    let output = session::output_of(&program, &[]).unwrap_or_else(|error| panic!("{error}"));
+    let how = format!(
+        "samples/taskdump/examples/taskdump.rs, async-backtrace 0.2.7, built with {}; nothing replaced",
+        CodegenFlags::default().describe()
+    );
+    let session = Session::new("async_backtrace::taskdump_tree between polls", &how, &output)
+        .unwrap_or_else(|error| panic!("{error}"));
+    assert_session_snapshot!("taskdump_tree", session);
+    let lines: Vec<&str> = session.lines().collect();
+    assert_eq!(
+        lines,
+        [
+            "-- after the first poll of the first request:",
+            "╼ taskdump::handler::{{closure}} at src/lib.rs:31:1",
+            "  └╼ taskdump::lookup::{{closure}} at src/lib.rs:38:1",
+            "-- after the second poll, which returned 1663341875487337578:",
+            "",
+        ],
+        "{}",
+        session.text
+    );
+    // The lines are those of the attributes, not of the awaits the task waits at.
+    let source =
+        std::fs::read_to_string(listings::Workspace::this_checkout().root.join("samples/taskdump/src/lib.rs")).unwrap();
+    let source: Vec<&str> = source.lines().collect();
+    assert_eq!((source[30], source[37]), ("#[async_backtrace::framed]", "#[async_backtrace::framed]"));
+}
+
+fn taskdump_asm(function: &str) -> listings::AsmListing {
+    listings::asm_of(&taskdump(), function, &listings::AsmOptions::default(), &CodegenFlags::default())
+        .unwrap_or_else(|error| panic!("{error}"))
+}
+
+/// What `#[async_backtrace::framed]` adds to every poll of `lookup`: the thread-local
+/// `ACTIVE_FRAME` found through `__tls_get_addr`, a call to `Frame::in_scope::activate` before the
+/// body and one to the drop of its guard after it; and, when the body is done, the frame's drop.
+/// The frame also moves the future's tag from byte 17 to byte 96.
+#[test]
+fn framed_wraps_every_poll_in_a_thread_local_lookup_and_two_calls() {
+    let framed = taskdump_asm("lookup::{{closure}}");
+    let unframed = taskdump_asm("lookup_unframed::{{closure}}");
+    let restore = taskdump_asm(
+        "core::ptr::drop_in_place<async_backtrace::defer::Defer<async_backtrace::frame::Frame::in_scope::activate::{{closure}},()>>",
+    );
+    listings::assert_asm_snapshot!("taskdump_lookup_framed", framed);
+    listings::assert_asm_snapshot!("taskdump_lookup_unframed", unframed);
+    listings::assert_asm_snapshot!("taskdump_restore_the_active_frame", restore);
+    let calls = |listing: &listings::AsmListing| -> Vec<String> {
+        let mut calls: Vec<String> = Vec::new();
+        for call in listing.listing.calls() {
+            if !calls.iter().any(|seen| seen == call) {
+                calls.push(call.to_owned());
+            }
+        }
+        calls
+    };
+    // Unmarked: the only call on a poll is the leaf's `wake_by_ref`, through the waker's vtable.
+    let (framed_calls, unframed_calls) = (calls(&framed), calls(&unframed));
+    let panics = |call: &&String| call.contains("core::panicking::") || call.contains("_Unwind_Resume");
+    assert_eq!(unframed_calls.iter().filter(|c| !panics(c)).collect::<Vec<_>>(), ["qword ptr [rcx + 16]"]);
+    let added: Vec<&String> = framed_calls.iter().filter(|c| !panics(c) && !unframed_calls.contains(c)).collect();
+    assert_eq!(
+        added,
+        [
+            "__tls_get_addr@PLT",
+            "qword ptr [rip + async_backtrace::frame::Frame::in_scope::activate@GOTPCREL]",
+            "core::ptr::drop_in_place<async_backtrace::defer::Defer<async_backtrace::frame::Frame::in_scope::activate::{{closure}},()>>",
+            "qword ptr [rip + async_backtrace::frame::_::<impl core::ops::drop::Drop for async_backtrace::frame::Frame>::drop@GOTPCREL]",
+        ],
+        "{framed_calls:?}"
+    );
+    let tls = framed.listing.instructions().find(|(_, operands)| operands.contains("ACTIVE_FRAME"));
+    assert!(tls.is_some_and(|(_, operands)| operands.ends_with("@TLSGD]")), "{}", framed.listing);
+    // The tag: byte 17 of the unmarked future, byte 96 of the marked one (72 bytes of `Frame`,
+    // at 8..80, come before the body's own).
+    let reads_tag = |listing: &listings::AsmListing, at: &str| {
+        let operands = format!("eax, byte ptr [rdi + {at}]");
+        listing.listing.instructions().any(|instruction| instruction == ("movzx", operands.as_str()))
+    };
+    assert!(reads_tag(&unframed, "17") && reads_tag(&framed, "96"));
+    // The guard's drop: the previous frame written back, then the root's mutex released with an
+    // `xchg`, and `Mutex::wake` called only if a thread waits on it (state 2).
+    let restore_instructions: Vec<(&str, &str)> = restore.listing.instructions().collect();
+    assert!(restore_instructions.contains(&("mov", "qword ptr [rdx], rcx")), "{}", restore.listing);
+    assert_eq!(restore_instructions.iter().filter(|(m, _)| *m == "xchg").count(), 2, "{}", restore.listing);
+    assert!(restore.listing.calls().iter().any(|call| call.contains("futex::Mutex>::wake")));
+    let count = |listing: &listings::AsmListing| listing.listing.instructions().count();
+    assert_eq!((count(&unframed), count(&framed)), (35, 103), "instructions");
+}

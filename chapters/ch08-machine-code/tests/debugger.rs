@@ -480,3 +480,89 @@ fn framed_wraps_every_poll_in_a_thread_local_lookup_and_two_calls() {
     let count = |listing: &listings::AsmListing| listing.listing.instructions().count();
     assert_eq!((count(&unframed), count(&framed)), (35, 103), "instructions");
 }
+
+// ---- At run time: tokio's instrumentation, which tokio-console reads ---------------------------------
+
+/// `samples/tokio-task`, and the same source built as tokio-console needs tokio: its `tracing`
+/// feature, and `--cfg tokio_unstable` (the crate's `[package.metadata.under-the-await]`).
+const TOKIO_TASK: &str = "samples/tokio-task/Cargo.toml";
+const TOKIO_TASK_TRACED: &str = "samples/tokio-task-traced/Cargo.toml";
+
+fn tokio_asm(manifest: &str, function: &str) -> listings::AsmListing {
+    taskdump(); // the checkout's root as the current folder
+    let krate = listings::Crate::named(None, Some(Path::new(manifest))).unwrap_or_else(|error| panic!("{error}"));
+    listings::asm_of(&krate, function, &listings::AsmOptions::default(), &CodegenFlags::default())
+        .unwrap_or_else(|error| panic!("{error}"))
+}
+
+/// The calls of a listing that neither panic nor unwind, each once, in the order of the listing;
+/// left out too, the drops whose type names the crate's own handler (the two crates' names differ).
+fn calls_once(listing: &listings::AsmListing) -> Vec<String> {
+    let mut calls: Vec<String> = Vec::new();
+    for call in listing.listing.calls() {
+        let panics =
+            ["panic", "_Unwind_Resume", "catch_unwind", "Box<dyn core::any::Any"].iter().any(|p| call.contains(p));
+        let names_the_handler = call.contains("handler::{{closure}}");
+        if !panics && !names_the_handler && !calls.iter().any(|seen| seen == call) {
+            calls.push(call.to_owned());
+        }
+    }
+    calls
+}
+
+/// The two crates are one source: what differs in their machine code is tokio's build.
+#[test]
+fn the_traced_sample_is_the_plain_one_built_with_tokios_instrumentation() {
+    let root = listings::Workspace::this_checkout().root;
+    let source = |crate_dir: &str| std::fs::read_to_string(root.join(crate_dir).join("src/lib.rs")).unwrap();
+    assert_eq!(source("samples/tokio-task"), source("samples/tokio-task-traced"));
+    let manifest = std::fs::read_to_string(root.join(TOKIO_TASK_TRACED)).unwrap();
+    assert!(manifest.contains("features = [\"rt\", \"tracing\"]") && manifest.contains("cfg = [\"tokio_unstable\"]"));
+}
+
+/// A task's poll (`raw::poll`, the function of the task's vtable) built with tokio's
+/// instrumentation enters the task's span before the future's poll and exits it after, each a
+/// call to the span's dispatcher behind one test of whether the span exists; `spawn` creates the
+/// span with one call more.
+#[test]
+fn tokios_instrumentation_enters_and_exits_the_tasks_span_around_every_poll() {
+    let plain = tokio_asm(TOKIO_TASK, "tokio::runtime::task::raw::poll");
+    let traced = tokio_asm(TOKIO_TASK_TRACED, "tokio::runtime::task::raw::poll");
+    listings::assert_asm_snapshot!("tokio_task_poll", plain);
+    listings::assert_asm_snapshot!("tokio_task_poll_traced", traced);
+    let (plain_calls, traced_calls) = (calls_once(&plain), calls_once(&traced));
+    let added: Vec<&String> = traced_calls.iter().filter(|call| !plain_calls.contains(call)).collect();
+    assert_eq!(
+        added,
+        [
+            "qword ptr [rip + tracing_core::dispatcher::Dispatch::enter@GOTPCREL]",
+            "qword ptr [rip + tracing_core::dispatcher::Dispatch::exit@GOTPCREL]",
+        ],
+        "{traced_calls:#?}"
+    );
+    assert!(plain_calls.iter().all(|call| traced_calls.contains(call)), "{plain_calls:#?}");
+    // The part the page shows: from the task id's guard to the span's enter. Before the call,
+    // `cmp dword ptr [rbx + 72], 2` and `je`: a span that no subscriber wanted is `None` (its
+    // niche, 2), and then neither enter nor exit is called.
+    let text = traced.to_string();
+    let lines: Vec<&str> = text.lines().collect();
+    let line_of = |from: usize, wanted: &str| from + lines[from..].iter().position(|l| l.contains(wanted)).unwrap();
+    let guard = line_of(0, "TaskIdGuard::enter");
+    let enter = line_of(guard, "Dispatch::enter");
+    let part = listings::Part::of_asm(&traced, "enter", guard + 1..=enter + 1);
+    listings::assert_part_snapshot!("tokio_task_poll_traced", part);
+    let shown: Vec<String> = part.text.lines().map(|l| l.split_whitespace().collect::<Vec<_>>().join(" ")).collect();
+    let skip = shown.iter().position(|l| l == "cmp dword ptr [rbx + 72], 2").expect("the test of the span");
+    assert!(shown[skip + 1].starts_with("je "), "{shown:#?}");
+    let exits = traced.listing.instructions().filter(|(_, operands)| operands.contains("Dispatch::exit")).count();
+    assert_eq!(exits, 2, "one exit after the poll, one on the unwinding path");
+    let count = |listing: &listings::AsmListing| listing.listing.instructions().count();
+    assert_eq!((count(&plain), count(&traced)), (207, 244), "instructions");
+    // Spawning: the same code with one call more, tokio's `get_span`, which creates the span.
+    let spawn = tokio_asm(TOKIO_TASK, "spawn_handler");
+    let spawn_traced = tokio_asm(TOKIO_TASK_TRACED, "spawn_handler");
+    let (spawn_calls, spawn_traced_calls) = (calls_once(&spawn), calls_once(&spawn_traced));
+    let added: Vec<&String> = spawn_traced_calls.iter().filter(|call| !spawn_calls.contains(call)).collect();
+    assert_eq!(added, ["qword ptr [rip + tokio::util::trace::task::get_span@GOTPCREL]"], "{spawn_traced_calls:#?}");
+    assert_eq!((count(&spawn), count(&spawn_traced)), (284, 330), "instructions");
+}

@@ -41,14 +41,14 @@ pub fn optimised_program(package: &str, bin: &str) -> Result<PathBuf, Error> {
 }
 
 /// Builds the example `example` of a crate outside the book (`samples/taskdump`) with the
-/// listings' flags, in the folder its listings are compiled in (`ForeignCrate::target_dir`), so
-/// that the program and the listings share the builds of its dependencies, and returns the path
-/// of the program.
+/// listings' flags, in the folder its assembly listings are compiled in (`compile.rs`), so that
+/// the program and the listings share the builds of its dependencies, and returns the path of
+/// the program.
 pub fn foreign_example(foreign: &ForeignCrate, example: &str) -> Result<PathBuf, Error> {
     let workspace = Workspace::this_checkout();
     let rustc = Rustc::for_listings(&workspace)?;
     let flags = CodegenFlags::default();
-    let target_dir = foreign.target_dir(&workspace);
+    let target_dir = foreign.target_dir(&workspace).join(flags.dir_name());
     let mut command = cargo_for(&workspace, &rustc, &Package::foreign(foreign), "rustc");
     command.args(["--quiet", "--color", "never", "--example", example]);
     command.args(["--profile", "listings", "--target", TARGET, "--target-dir"]).arg(&target_dir);

@@ -1,6 +1,8 @@
 //! What a debugger shows: gdb stopped inside the leaf of a small program, the backtrace of a
 //! panic in the leaf at two optimisation levels, and what `-C panic=abort` leaves of the
-//! `Panicked` state. Each session is run again on every test run (gdb takes well under a second
+//! `Panicked` state; then the tools that answer at run time, async-backtrace's task dump and
+//! tokio's instrumentation (what tokio-console reads), with what each adds to a poll's machine
+//! code, from the crates under `samples/` (their first build takes about half a minute). Each session is run again on every test run (gdb takes well under a second
 //! on a program that `listings` keeps built) and snapshotted as `<chapter>__session__<name>.snap`;
 //! `INSTA_UPDATE=always cargo test -p ch08-machine-code --test debugger` writes them again.
 

@@ -1,6 +1,8 @@
 //! What a debugger shows: gdb stopped inside the leaf of a small program, the backtrace of a
 //! panic in the leaf at two optimisation levels, and what `-C panic=abort` leaves of the
-//! `Panicked` state. Each session is run again on every test run (gdb takes well under a second
+//! `Panicked` state; then the tools that answer at run time, async-backtrace's task dump and
+//! tokio's instrumentation (what tokio-console reads), with what each adds to a poll's machine
+//! code, from the crates under `samples/` (their first build takes about half a minute). Each session is run again on every test run (gdb takes well under a second
 //! on a program that `listings` keeps built) and snapshotted as `<chapter>__session__<name>.snap`;
 //! `INSTA_UPDATE=always cargo test -p ch08-machine-code --test debugger` writes them again.
 
@@ -365,4 +367,211 @@ fn under_panic_abort_the_future_keeps_its_panicked_variant() {
     let variants = answer(&abort, "ptype $1");
     assert_eq!(variants, answer(&unwind, "ptype $1"));
     assert_eq!(variants[3], "  2{seed: u64},", "{variants:?}");
+}
+
+// ---- At run time: async-backtrace ---------------------------------------------------------------
+
+/// `samples/taskdump`, a crate outside the book whose handlers are marked
+/// `#[async_backtrace::framed]`, named from the checkout's root as a reader's `cargo xtask`
+/// command names it (the listings' headers carry this path).
+const TASKDUMP: &str = "samples/taskdump/Cargo.toml";
+
+fn taskdump() -> listings::Crate {
+    // The manifest's path is read from the current folder, as on `cargo xtask`'s command line: the
+    // checkout's root. No other test of this file reads a path from the current folder.
+    static AT_THE_ROOT: std::sync::Once = std::sync::Once::new();
+    AT_THE_ROOT.call_once(|| std::env::set_current_dir(listings::Workspace::this_checkout().root).unwrap());
+    listings::Crate::named(None, Some(Path::new(TASKDUMP))).unwrap_or_else(|error| panic!("{error}"))
+}
+
+/// Between two polls, `taskdump_tree` prints each task as the tree of the framed `async fn`s it
+/// waits in, each named with the line of its attribute; a future never polled is not a task yet,
+/// and a task that returned `Ready` is gone.
+#[test]
+fn taskdump_tree_prints_the_framed_fns_a_pending_task_waits_in_and_nothing_once_it_is_ready() {
+    let listings::Crate::Foreign(sample) = taskdump() else {
+        unreachable!("a manifest names a crate outside the book")
+    };
+    let program = listings::foreign_example(&sample, "taskdump").unwrap_or_else(|error| panic!("{error}"));
+    let output = session::output_of(&program, &[]).unwrap_or_else(|error| panic!("{error}"));
+    let how = format!(
+        "samples/taskdump/examples/taskdump.rs, async-backtrace 0.2.7, built with {}; nothing replaced",
+        CodegenFlags::default().describe()
+    );
+    let session = Session::new("async_backtrace::taskdump_tree between polls", &how, &output)
+        .unwrap_or_else(|error| panic!("{error}"));
+    assert_session_snapshot!("taskdump_tree", session);
+    let lines: Vec<&str> = session.lines().collect();
+    assert_eq!(
+        lines,
+        [
+            "-- after the first poll of the first request:",
+            "╼ taskdump::handler::{{closure}} at src/lib.rs:31:1",
+            "  └╼ taskdump::lookup::{{closure}} at src/lib.rs:38:1",
+            "-- after the second poll, which returned 1663341875487337578:",
+            "",
+        ],
+        "{}",
+        session.text
+    );
+    // The lines are those of the attributes, not of the awaits the task waits at.
+    let source =
+        std::fs::read_to_string(listings::Workspace::this_checkout().root.join("samples/taskdump/src/lib.rs")).unwrap();
+    let source: Vec<&str> = source.lines().collect();
+    assert_eq!((source[30], source[37]), ("#[async_backtrace::framed]", "#[async_backtrace::framed]"));
+}
+
+fn taskdump_asm(function: &str) -> listings::AsmListing {
+    listings::asm_of(&taskdump(), function, &listings::AsmOptions::default(), &CodegenFlags::default())
+        .unwrap_or_else(|error| panic!("{error}"))
+}
+
+/// What `#[async_backtrace::framed]` adds to every poll of `lookup`: the thread-local
+/// `ACTIVE_FRAME` found through `__tls_get_addr`, a call to `Frame::in_scope::activate` before the
+/// body and one to the drop of its guard after it; and, when the body is done, the frame's drop.
+/// The frame also moves the future's tag from byte 17 to byte 96.
+#[test]
+fn framed_wraps_every_poll_in_a_thread_local_lookup_and_two_calls() {
+    let framed = taskdump_asm("lookup::{{closure}}");
+    let unframed = taskdump_asm("lookup_unframed::{{closure}}");
+    let restore = taskdump_asm(
+        "core::ptr::drop_in_place<async_backtrace::defer::Defer<async_backtrace::frame::Frame::in_scope::activate::{{closure}},()>>",
+    );
+    listings::assert_asm_snapshot!("taskdump_lookup_framed", framed);
+    listings::assert_asm_snapshot!("taskdump_lookup_unframed", unframed);
+    listings::assert_asm_snapshot!("taskdump_restore_the_active_frame", restore);
+    let calls = |listing: &listings::AsmListing| -> Vec<String> {
+        let mut calls: Vec<String> = Vec::new();
+        for call in listing.listing.calls() {
+            if !calls.iter().any(|seen| seen == call) {
+                calls.push(call.to_owned());
+            }
+        }
+        calls
+    };
+    // Unmarked: the only call on a poll is the leaf's `wake_by_ref`, through the waker's vtable.
+    let (framed_calls, unframed_calls) = (calls(&framed), calls(&unframed));
+    let panics = |call: &&String| call.contains("core::panicking::") || call.contains("_Unwind_Resume");
+    assert_eq!(unframed_calls.iter().filter(|c| !panics(c)).collect::<Vec<_>>(), ["qword ptr [rcx + 16]"]);
+    let added: Vec<&String> = framed_calls.iter().filter(|c| !panics(c) && !unframed_calls.contains(c)).collect();
+    assert_eq!(
+        added,
+        [
+            "__tls_get_addr@PLT",
+            "qword ptr [rip + async_backtrace::frame::Frame::in_scope::activate@GOTPCREL]",
+            "core::ptr::drop_in_place<async_backtrace::defer::Defer<async_backtrace::frame::Frame::in_scope::activate::{{closure}},()>>",
+            "qword ptr [rip + async_backtrace::frame::_::<impl core::ops::drop::Drop for async_backtrace::frame::Frame>::drop@GOTPCREL]",
+        ],
+        "{framed_calls:?}"
+    );
+    let tls = framed.listing.instructions().find(|(_, operands)| operands.contains("ACTIVE_FRAME"));
+    assert!(tls.is_some_and(|(_, operands)| operands.ends_with("@TLSGD]")), "{}", framed.listing);
+    // The tag: byte 17 of the unmarked future, byte 96 of the marked one (72 bytes of `Frame`,
+    // at 8..80, come before the body's own).
+    let reads_tag = |listing: &listings::AsmListing, at: &str| {
+        let operands = format!("eax, byte ptr [rdi + {at}]");
+        listing.listing.instructions().any(|instruction| instruction == ("movzx", operands.as_str()))
+    };
+    assert!(reads_tag(&unframed, "17") && reads_tag(&framed, "96"));
+    // The guard's drop: the previous frame written back, then the root's mutex released with an
+    // `xchg`, and `Mutex::wake` called only if a thread waits on it (state 2).
+    let restore_instructions: Vec<(&str, &str)> = restore.listing.instructions().collect();
+    assert!(restore_instructions.contains(&("mov", "qword ptr [rdx], rcx")), "{}", restore.listing);
+    let xchgs: Vec<usize> = (0..restore_instructions.len()).filter(|&i| restore_instructions[i].0 == "xchg").collect();
+    assert_eq!(xchgs.len(), 2, "{}", restore.listing);
+    for at in xchgs {
+        assert_eq!(restore_instructions[at - 1], ("xor", "eax, eax"));
+        assert_eq!(restore_instructions[at + 1], ("cmp", "eax, 2"));
+    }
+    assert!(restore.listing.calls().iter().any(|call| call.contains("futex::Mutex>::wake")));
+    let count = |listing: &listings::AsmListing| listing.listing.instructions().count();
+    assert_eq!((count(&unframed), count(&framed)), (35, 103), "instructions");
+}
+
+// ---- At run time: tokio's instrumentation, which tokio-console reads ---------------------------------
+
+/// `samples/tokio-task`, and the same source built as tokio-console needs tokio: its `tracing`
+/// feature, and `--cfg tokio_unstable` (the crate's `[package.metadata.under-the-await]`).
+const TOKIO_TASK: &str = "samples/tokio-task/Cargo.toml";
+const TOKIO_TASK_TRACED: &str = "samples/tokio-task-traced/Cargo.toml";
+
+fn tokio_asm(manifest: &str, function: &str) -> listings::AsmListing {
+    taskdump(); // the checkout's root as the current folder
+    let krate = listings::Crate::named(None, Some(Path::new(manifest))).unwrap_or_else(|error| panic!("{error}"));
+    listings::asm_of(&krate, function, &listings::AsmOptions::default(), &CodegenFlags::default())
+        .unwrap_or_else(|error| panic!("{error}"))
+}
+
+/// The calls of a listing that neither panic nor unwind, each once, in the order of the listing;
+/// left out too, the drops whose type names the crate's own handler (the two crates' names differ).
+fn calls_once(listing: &listings::AsmListing) -> Vec<String> {
+    let mut calls: Vec<String> = Vec::new();
+    for call in listing.listing.calls() {
+        let panics =
+            ["panic", "_Unwind_Resume", "catch_unwind", "Box<dyn core::any::Any"].iter().any(|p| call.contains(p));
+        let names_the_handler = call.contains("handler::{{closure}}");
+        if !panics && !names_the_handler && !calls.iter().any(|seen| seen == call) {
+            calls.push(call.to_owned());
+        }
+    }
+    calls
+}
+
+/// The two crates are one source: what differs in their machine code is tokio's build.
+#[test]
+fn the_traced_sample_is_the_plain_one_built_with_tokios_instrumentation() {
+    let root = listings::Workspace::this_checkout().root;
+    let source = |crate_dir: &str| std::fs::read_to_string(root.join(crate_dir).join("src/lib.rs")).unwrap();
+    assert_eq!(source("samples/tokio-task"), source("samples/tokio-task-traced"));
+    let manifest = std::fs::read_to_string(root.join(TOKIO_TASK_TRACED)).unwrap();
+    assert!(manifest.contains("features = [\"rt\", \"tracing\"]") && manifest.contains("cfg = [\"tokio_unstable\"]"));
+}
+
+/// A task's poll (`raw::poll`, the function of the task's vtable) built with tokio's
+/// instrumentation enters the task's span before the future's poll and exits it after, each a
+/// call to the span's dispatcher behind one test of whether the span exists; `spawn` creates the
+/// span with one call more.
+#[test]
+fn tokios_instrumentation_enters_and_exits_the_tasks_span_around_every_poll() {
+    let plain = tokio_asm(TOKIO_TASK, "tokio::runtime::task::raw::poll");
+    let traced = tokio_asm(TOKIO_TASK_TRACED, "tokio::runtime::task::raw::poll");
+    listings::assert_asm_snapshot!("tokio_task_poll", plain);
+    listings::assert_asm_snapshot!("tokio_task_poll_traced", traced);
+    let (plain_calls, traced_calls) = (calls_once(&plain), calls_once(&traced));
+    let added: Vec<&String> = traced_calls.iter().filter(|call| !plain_calls.contains(call)).collect();
+    assert_eq!(
+        added,
+        [
+            "qword ptr [rip + tracing_core::dispatcher::Dispatch::enter@GOTPCREL]",
+            "qword ptr [rip + tracing_core::dispatcher::Dispatch::exit@GOTPCREL]",
+        ],
+        "{traced_calls:#?}"
+    );
+    assert!(plain_calls.iter().all(|call| traced_calls.contains(call)), "{plain_calls:#?}");
+    // The part the page shows: from the task id's guard to the span's enter. Before the call,
+    // `cmp dword ptr [rbx + 72], 2` and `je`: a span that no subscriber wanted is `None` (its
+    // niche, 2), and then neither enter nor exit is called.
+    let text = traced.to_string();
+    let lines: Vec<&str> = text.lines().collect();
+    let line_of = |from: usize, wanted: &str| from + lines[from..].iter().position(|l| l.contains(wanted)).unwrap();
+    let guard = line_of(0, "TaskIdGuard::enter");
+    let enter = line_of(guard, "Dispatch::enter");
+    let part = listings::Part::of_asm(&traced, "enter", guard + 1..=enter + 1);
+    listings::assert_part_snapshot!("tokio_task_poll_traced", part);
+    let shown: Vec<String> = part.text.lines().map(|l| l.split_whitespace().collect::<Vec<_>>().join(" ")).collect();
+    let skip = shown.iter().position(|l| l == "cmp dword ptr [rbx + 72], 2").expect("the test of the span");
+    assert!(shown[skip + 1].starts_with("je "), "{shown:#?}");
+    let exits = traced.listing.instructions().filter(|(_, operands)| operands.contains("Dispatch::exit")).count();
+    assert_eq!(exits, 2, "one exit after the poll, one on the unwinding path");
+    let count = |listing: &listings::AsmListing| listing.listing.instructions().count();
+    assert_eq!((count(&plain), count(&traced)), (207, 244), "instructions");
+    // Spawning: the same code with one call more, tokio's `get_span`, which creates the span.
+    let spawn = tokio_asm(TOKIO_TASK, "spawn_handler");
+    let spawn_traced = tokio_asm(TOKIO_TASK_TRACED, "spawn_handler");
+    let (spawn_calls, spawn_traced_calls) = (calls_once(&spawn), calls_once(&spawn_traced));
+    let added: Vec<&String> = spawn_traced_calls.iter().filter(|call| !spawn_calls.contains(call)).collect();
+    assert_eq!(added, ["qword ptr [rip + tokio::util::trace::task::get_span@GOTPCREL]"], "{spawn_traced_calls:#?}");
+    // `spawn` itself is inlined into `spawn_handler`: no call names it.
+    assert!(!spawn_calls.iter().any(|call| call.contains("handle::Handle::spawn")), "{spawn_calls:#?}");
+    assert_eq!((count(&spawn), count(&spawn_traced)), (284, 330), "instructions");
 }

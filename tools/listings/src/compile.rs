@@ -261,9 +261,9 @@ pub(crate) fn cargo_for(workspace: &Workspace, rustc: &Rustc, package: &Package,
 }
 
 /// The flags every crate of a foreign crate's build gets: the checkout's remapping, then the
-/// crate's workspace as `.`.
+/// crate's workspace as `.`, then the `--cfg`s its manifest asks for.
 pub(crate) fn foreign_rustflags(workspace: &Workspace, foreign: &ForeignCrate) -> String {
-    let remaps = path_remaps(workspace).into_iter().chain([foreign.path_remap()]);
+    let remaps = path_remaps(workspace).into_iter().chain([foreign.path_remap()]).chain(foreign.cfg_flags());
     remaps.collect::<Vec<_>>().join("\u{1f}")
 }
 

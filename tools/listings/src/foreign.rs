@@ -34,6 +34,11 @@ pub struct ForeignCrate {
     pub workspace_root: PathBuf,
     /// `2024`.
     pub edition: String,
+    /// `--cfg` names every crate of its build gets, from the manifest's
+    /// `[package.metadata.under-the-await] cfg = ["tokio_unstable"]`: what a crate that needs
+    /// `RUSTFLAGS="--cfg tokio_unstable"` says so in its own files, since the tools let no
+    /// `RUSTFLAGS` or cargo config of the machine through (`compile.rs`).
+    pub cfgs: Vec<String>,
 }
 
 impl ForeignCrate {
@@ -79,6 +84,11 @@ impl ForeignCrate {
         format!("--remap-path-prefix={}=.", self.workspace_root.display())
     }
 
+    /// `--cfg=tokio_unstable` for each of [`ForeignCrate::cfgs`].
+    pub(crate) fn cfg_flags(&self) -> Vec<String> {
+        self.cfgs.iter().map(|name| format!("--cfg={name}")).collect()
+    }
+
     /// The files whose bytes decide a build besides the sources rustc reads: the manifests and
     /// the lockfile, where they exist.
     pub(crate) fn manifests(&self) -> Vec<PathBuf> {
@@ -116,7 +126,18 @@ fn from_metadata(metadata: &serde_json::Value, given: String, manifest: PathBuf)
     });
     let Some(library) = library else { return Err(Error::NoLibrary { path: given, package: name }) };
     let dir = manifest.parent().expect("a manifest is a file in a folder").to_owned();
+    let cfgs = package.pointer("/metadata/under-the-await/cfg").map_or(Ok(Vec::new()), |names| {
+        let names = names.as_array().map(|names| names.iter().map(|name| name.as_str().map(str::to_owned)).collect());
+        match names {
+            Some(Some(names)) => Ok(names),
+            _ => Err(Error::Manifest {
+                path: given.clone(),
+                reason: "[package.metadata.under-the-await] cfg is not a list of names".to_owned(),
+            }),
+        }
+    })?;
     Ok(ForeignCrate {
+        cfgs,
         given,
         package: name,
         crate_name: text(library, "name").ok_or_else(|| malformed("library name"))?,
@@ -145,6 +166,19 @@ mod tests {
         assert_eq!((svc.package.as_str(), svc.crate_name.as_str(), svc.edition.as_str()), ("svc", "svc", "2021"));
         assert_eq!(svc.workspace_root, Path::new("/w"));
         assert_eq!(svc.on_command_line(), "--manifest-path svc/Cargo.toml");
+    }
+
+    #[test]
+    fn a_cfg_the_crate_asks_for_in_its_metadata_goes_to_every_crate_of_its_build() {
+        let mut with_cfg = metadata("lib");
+        with_cfg["packages"][0]["metadata"] = serde_json::json!({"under-the-await": {"cfg": ["tokio_unstable"]}});
+        let svc = from_metadata(&with_cfg, "svc/Cargo.toml".into(), "/w/svc/Cargo.toml".into()).unwrap();
+        assert_eq!(svc.cfg_flags(), ["--cfg=tokio_unstable"]);
+        let plain = from_metadata(&metadata("lib"), "svc/Cargo.toml".into(), "/w/svc/Cargo.toml".into()).unwrap();
+        assert!(plain.cfg_flags().is_empty());
+        with_cfg["packages"][0]["metadata"] = serde_json::json!({"under-the-await": {"cfg": "tokio_unstable"}});
+        let error = from_metadata(&with_cfg, "svc/Cargo.toml".into(), "/w/svc/Cargo.toml".into()).unwrap_err();
+        assert!(error.to_string().contains("not a list of names"), "{error}");
     }
 
     #[test]

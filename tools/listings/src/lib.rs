@@ -47,7 +47,7 @@ pub use foreign::ForeignCrate;
 pub use future::{AsyncFns, FutureReport, Refused, async_fns, report as future_report};
 pub use lowering::{STAGES, Stage, StageListing, StageOutput, StageRow, TypeLayout};
 pub use object_code::MachineCode;
-pub use program::optimised_program;
+pub use program::{foreign_example, optimised_program};
 pub use provenance::{DrawnFrom, Excerpt, Origin, Provenance};
 pub use snapshot::SnapshotName;
 pub use snapshot::{

@@ -10,9 +10,9 @@
 use std::path::PathBuf;
 
 use crate::child::run;
-use crate::compile::cargo;
+use crate::compile::{Package, cargo, cargo_for};
 use crate::flags::TARGET;
-use crate::{CodegenFlags, Error, Rustc, Workspace};
+use crate::{CodegenFlags, Error, ForeignCrate, Rustc, Workspace};
 
 /// Builds the binary `bin` of the workspace package `package` at `opt-level=3` with the
 /// listings' flags, and returns the path of the program.
@@ -37,5 +37,32 @@ pub fn optimised_program(package: &str, bin: &str) -> Result<PathBuf, Error> {
             chapter: package.to_owned(),
             stderr: format!("cargo built `{bin}` but {} is not there", program.display()),
         })
+    }
+}
+
+/// Builds the example `example` of a crate outside the book (`samples/taskdump`) with the
+/// listings' flags, in the folder its assembly listings are compiled in (`compile.rs`), so that
+/// the program and the listings share the builds of its dependencies, and returns the path of
+/// the program.
+pub fn foreign_example(foreign: &ForeignCrate, example: &str) -> Result<PathBuf, Error> {
+    let workspace = Workspace::this_checkout();
+    let rustc = Rustc::for_listings(&workspace)?;
+    let flags = CodegenFlags::default();
+    let target_dir = foreign.target_dir(&workspace).join(flags.dir_name());
+    let mut command = cargo_for(&workspace, &rustc, &Package::foreign(foreign), "rustc");
+    command.args(["--quiet", "--color", "never", "--example", example]);
+    command.args(["--profile", "listings", "--target", TARGET, "--target-dir"]).arg(&target_dir);
+    for key in flags.profile_config() {
+        command.arg("--config").arg(key);
+    }
+    command.arg("--").args(flags.rustc_args());
+    run(&mut command, &foreign.package)?;
+    let program = target_dir.join(TARGET).join("listings").join("examples").join(example);
+    match program.is_file() {
+        true => Ok(program),
+        false => Err(Error::Build {
+            chapter: foreign.package.clone(),
+            stderr: format!("cargo built the example `{example}` but {} is not there", program.display()),
+        }),
     }
 }

@@ -263,6 +263,12 @@ impl Render for Asm {
             &asm_html::render(&lines, &placed),
             &notes::markdown_list(notes),
             &match (flags.needs_bootstrap(), needs_dependencies) {
+                // A listing of a crate outside the book (`--manifest-path`): a link would carry
+                // the chapter's library, not that crate.
+                _ if outside_the_book(stored.command.as_deref()) => format!(
+                    "{} · not on Compiler Explorer (a crate outside the book, with its dependencies)",
+                    caption(&stored)
+                ),
                 // Compiler Explorer's rustc of this release is a stable one, which refuses `-Z`
                 // and cannot be given RUSTC_BOOTSTRAP=1: a link would open an error.
                 (true, _) => {
@@ -289,6 +295,12 @@ fn standalone_file(command: Option<&str>) -> Option<&str> {
     let command = command?;
     let rustc = command.split_whitespace().take(2).any(|word| word == "rustc");
     rustc.then(|| command.split_whitespace().last()).flatten()
+}
+
+/// Whether a listing is of a crate outside the book: its command names the crate's manifest
+/// (`cargo xtask asm --manifest-path samples/taskdump/Cargo.toml …`).
+fn outside_the_book(command: Option<&str>) -> bool {
+    command.is_some_and(|command| command.split_whitespace().any(|word| word == "--manifest-path"))
 }
 
 /// `{{#mir …}}`, `{{#hir …}}`: a listing of one of the compiler's intermediate stages.
@@ -420,6 +432,15 @@ mod tests {
         assert_eq!(standalone_file(Some("rustc --crate-type lib a.rs")), Some("a.rs"));
         assert_eq!(standalone_file(Some("cargo xtask asm ch03 wake_twice -Z rustc")), None);
         assert_eq!(standalone_file(None), None);
+    }
+
+    #[test]
+    fn a_listing_of_a_crate_outside_the_book_is_told_by_its_manifest_path() {
+        assert!(outside_the_book(Some(
+            "cargo xtask asm --manifest-path samples/taskdump/Cargo.toml 'lookup::{{closure}}'"
+        )));
+        assert!(!outside_the_book(Some("cargo xtask asm ch08 'three_awaits::{{closure}}'")));
+        assert!(!outside_the_book(None));
     }
 
     fn words(text: &str) -> Vec<String> {

@@ -5,13 +5,12 @@
 
 mod common;
 
-use std::io::Write;
 use std::pin::pin;
 use std::sync::Arc;
 use std::task::{Context, Poll};
 
 use ch11_reactor::{Reactor, Trigger, loopback_pair};
-use common::{CHAPTER, Counter, TIMEOUT_MS, asm, in_order, instructions};
+use common::{CHAPTER, Counter, asm, in_order, instructions, write_and_wait_until_there};
 use listings::{AsmOptions, Stage, assert_asm_snapshot, assert_stage_snapshot};
 
 #[test]
@@ -51,17 +50,9 @@ fn a_second_pending_poll_replaces_the_stored_waker_and_drops_the_first() {
 #[test]
 fn data_already_in_the_socket_makes_the_first_poll_ready_without_the_reactor() {
     let reactor = Reactor::new().unwrap();
-    let (mut client, server) = loopback_pair().unwrap();
-    client.write_all(b"ping").unwrap();
+    let (client, server) = loopback_pair().unwrap();
     let source = reactor.register(server, Trigger::Edge).unwrap();
-    // Wait (bounded) until the bytes are there, without taking them: a peek.
-    let mut peek = [0_u8; 4];
-    source.stream().set_read_timeout(None).unwrap();
-    let deadline = std::time::Instant::now() + std::time::Duration::from_millis(TIMEOUT_MS as u64);
-    while source.stream().peek(&mut peek).map_or(true, |n| n < 4) {
-        assert!(std::time::Instant::now() < deadline, "the bytes never arrived");
-        std::thread::yield_now();
-    }
+    write_and_wait_until_there(&client, source.stream(), b"ping");
     let (counter, waker) = Counter::new();
     let mut buf = [0_u8; 16];
     let mut read = pin!(source.read(&mut buf));

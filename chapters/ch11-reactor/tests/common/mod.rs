@@ -56,3 +56,18 @@ pub fn in_order(all: &[String], expected: &[&str]) -> bool {
     let mut rest = all.iter();
     expected.iter().all(|wanted| rest.any(|line| line.starts_with(wanted)))
 }
+
+/// Writes `bytes` on `peer`, then waits (bounded by [`TIMEOUT_MS`]) until `receiver` has them
+/// all, without taking them: after this, the next `epoll_wait` finds them whatever the load on
+/// the machine.
+pub fn write_and_wait_until_there(peer: &std::net::TcpStream, receiver: &std::net::TcpStream, bytes: &[u8]) {
+    use std::io::Write;
+    use std::time::{Duration, Instant};
+    (&*peer).write_all(bytes).unwrap();
+    let deadline = Instant::now() + Duration::from_millis(TIMEOUT_MS as u64);
+    let mut peek = vec![0_u8; bytes.len()];
+    while receiver.peek(&mut peek).map_or(true, |n| n < bytes.len()) {
+        assert!(Instant::now() < deadline, "the bytes never arrived");
+        std::thread::yield_now();
+    }
+}

@@ -18,6 +18,8 @@ use listings::{AsmOptions, Part, assert_asm_snapshot, assert_part_snapshot};
 fn block_on_is_chapter_4s_loop_with_a_turn_of_the_reactor_where_it_parked() {
     let listing = asm("ch11_reactor::block_on_dyn", AsmOptions { source: true, data: false });
     let all = instructions(&listing);
+    // The flag: 16 bytes into the Arc's allocation, after the two counts.
+    assert!(all.iter().any(|i| i == "add rbx, 16"), "{listing}");
     // The turn is loaded once, before the loop, like chapter 4's park.
     assert!(all.iter().any(|i| i.starts_with("mov r14, qword ptr [rip + ch11_reactor::Reactor::turn@GOTPCREL]")), "{listing}");
     assert!(!all.iter().any(|i| i.contains("park")), "no park left: {listing}");

@@ -72,6 +72,15 @@ fn register_asks_for_epollin_with_ctl_add_and_the_rc_s_value_as_data() {
         ),
         "{listing}"
     );
+    // The events without a branch: Level is 0 and Edge 1 (in bpl); the low bit of its
+    // complement, shifted to bit 31, plus 0x8000_0001, wraps to EPOLLIN (1) for Level and
+    // leaves EPOLLET | EPOLLIN (0x8000_0001) for Edge.
+    assert!(in_order(&all, &["not bpl", "movzx ecx, bpl", "shl ecx, 31", "add ecx, -2147483647"]), "{listing}");
+    for (trigger, complement) in [(0_u8, 0xff_u8), (1, 0xfe)] {
+        assert_eq!(!trigger, complement);
+        let events = ((complement as u32) << 31).wrapping_add(0x8000_0001);
+        assert_eq!(events, if trigger == 0 { EPOLLIN } else { EPOLLIN | EPOLLET });
+    }
     // The event: its events at [rsp + 20], its data, the Rc's value (the allocation + 16), at
     // [rsp + 24]; op 1 is EPOLL_CTL_ADD.
     assert!(
@@ -87,7 +96,10 @@ fn register_asks_for_epollin_with_ctl_add_and_the_rc_s_value_as_data() {
         ),
         "{listing}"
     );
+    let first = line_of(&listing, 0, "mov edi, 40");
+    let event = Part::of_asm(&listing, "event", first..=line_of(&listing, first, "call qword ptr [rip + epoll_ctl@GOTPCREL]"));
     assert_asm_snapshot!("register", listing);
+    assert_part_snapshot!("register", event);
 }
 
 // ---- The turn ----------------------------------------------------------------------------------------

@@ -74,7 +74,7 @@ fn the_registration_is_24_bytes_with_the_waker_at_0_and_the_readiness_at_16() {
     assert!(text.find(".waker").unwrap() < text.find(".readable").unwrap(), "the waker first, at 0: {text}");
     assert_eq!(std::mem::offset_of!(ch11_reactor::Registration, waker), 0);
     assert_eq!(std::mem::offset_of!(ch11_reactor::Registration, readable), 16);
-    assert_stage_snapshot!("registration", layout);
+    assert_stage_snapshot!("Registration", layout);
 }
 
 #[test]

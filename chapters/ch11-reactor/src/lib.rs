@@ -295,7 +295,11 @@ pub fn block_on<F: Future>(reactor: &Reactor, future: F, timeout_ms: i32) -> Res
 
 /// [`block_on`] of one concrete type, a `dyn Future` behind a pinned reference, so that the loop
 /// gets code of its own in this crate: the listing the chapter reads.
-pub fn block_on_dyn(reactor: &Reactor, future: Pin<&mut dyn Future<Output = ()>>, timeout_ms: i32) -> Result<(), Stalled> {
+pub fn block_on_dyn(
+    reactor: &Reactor,
+    future: Pin<&mut dyn Future<Output = ()>>,
+    timeout_ms: i32,
+) -> Result<(), Stalled> {
     block_on(reactor, future, timeout_ms)
 }
 

@@ -21,15 +21,32 @@ fn block_on_is_chapter_4s_loop_with_a_turn_of_the_reactor_where_it_parked() {
     // The flag: 16 bytes into the Arc's allocation, after the two counts.
     assert!(all.iter().any(|i| i == "add rbx, 16"), "{listing}");
     // The turn is loaded once, before the loop, like chapter 4's park.
-    assert!(all.iter().any(|i| i.starts_with("mov r14, qword ptr [rip + ch11_reactor::Reactor::turn@GOTPCREL]")), "{listing}");
+    assert!(
+        all.iter().any(|i| i.starts_with("mov r14, qword ptr [rip + ch11_reactor::Reactor::turn@GOTPCREL]")),
+        "{listing}"
+    );
     assert!(!all.iter().any(|i| i.contains("park")), "no park left: {listing}");
     // Poll through the dyn future's vtable, test the tag, then exchange the flag with 0, poll
     // again if it was up, else turn; a turn that reported nothing ends the loop (Stalled).
-    let the_loop = ["call qword ptr [rsp + 24]", "test al, al", "je ", "xor eax, eax", "xchg byte ptr [rbx], al", "test al, al", "jne ", "mov rdi, r15", "mov esi, ebp", "call r14", "test rax, rax", "jne "];
+    let the_loop = [
+        "call qword ptr [rsp + 24]",
+        "test al, al",
+        "je ",
+        "xor eax, eax",
+        "xchg byte ptr [rbx], al",
+        "test al, al",
+        "jne ",
+        "mov rdi, r15",
+        "mov esi, ebp",
+        "call r14",
+        "test rax, rax",
+        "jne ",
+    ];
     assert!(in_order(&all, &the_loop), "{listing}");
     let text = listing.to_string();
     let lines: Vec<String> = text.lines().map(|line| line.split_whitespace().collect::<Vec<_>>().join(" ")).collect();
-    let first = lines.iter().position(|l| l == "mov r14, qword ptr [rip + ch11_reactor::Reactor::turn@GOTPCREL]").unwrap() + 1;
+    let first =
+        lines.iter().position(|l| l == "mov r14, qword ptr [rip + ch11_reactor::Reactor::turn@GOTPCREL]").unwrap() + 1;
     let last = lines.iter().position(|l| l == "call r14").unwrap() + 3;
     let loops = Part::of_asm(&listing, "loops", first..=last);
     assert_asm_snapshot!("block_on_dyn", listing);

@@ -91,13 +91,26 @@ fn the_leaf_is_32_bytes_the_stream_the_registration_and_the_buffer() {
 
 #[test]
 fn the_leafs_poll_clones_the_waker_through_slot_0_and_stores_it_at_offset_0_of_the_registration() {
-    let listing = asm("<ch11_reactor::Read as core::future::future::Future>::poll", AsmOptions { source: true, data: false });
+    let listing =
+        asm("<ch11_reactor::Read as core::future::future::Future>::poll", AsmOptions { source: true, data: false });
     let all = instructions(&listing);
     // The registration's address is the leaf's second word; readiness is its byte at 16.
     assert!(all.iter().any(|i| i.starts_with("mov r12, qword ptr [rdi + 8]")), "{listing}");
     assert!(all.iter().any(|i| i == "cmp byte ptr [r12 + 16], 1"), "{listing}");
     // WouldBlock is `ErrorKind` 13; the readiness goes down.
-    assert!(in_order(&all, &["call <std::io::error::Error>::kind", "cmp al, 13", "jne ", "mov rax, qword ptr [r15 + 8]", "mov byte ptr [rax + 16], 0"]), "{listing}");
+    assert!(
+        in_order(
+            &all,
+            &[
+                "call <std::io::error::Error>::kind",
+                "cmp al, 13",
+                "jne ",
+                "mov rax, qword ptr [r15 + 8]",
+                "mov byte ptr [rax + 16], 0"
+            ]
+        ),
+        "{listing}"
+    );
     // Pending: clone the context's waker through its vtable's slot 0, keep the old one's words,
     // write the clone's two words at offsets 0 and 8, then drop the old one through slot 24 if
     // there was one (a null vtable is `None`). Tag 2 is `Pending` of `Poll<io::Result<usize>>`.

@@ -48,7 +48,11 @@ fn epoll_wait_hands_back_epollin_and_the_address_of_the_registration() {
         // The flags asked for are not echoed: EPOLLET is how to report, not what happened.
         assert_eq!(reported, events, "{trigger:?}");
         assert_eq!(reported & EPOLLET, 0);
-        assert_eq!(data, source.registration() as *const Registration as u64, "{trigger:?}: the registration's address");
+        assert_eq!(
+            data,
+            source.registration() as *const Registration as u64,
+            "{trigger:?}: the registration's address"
+        );
     }
 }
 
@@ -58,7 +62,10 @@ fn register_asks_for_epollin_with_ctl_add_and_the_rc_s_value_as_data() {
     let all = instructions(&listing);
     // One allocation of 40 bytes: the Rc's two counts, then the Registration: no waker (a null
     // vtable at 16) and `readable` up (at 32).
-    assert!(in_order(&all, &["mov edi, 40", "mov esi, 8", "call qword ptr [rip + __rustc::__rust_alloc@"]), "{listing}");
+    assert!(
+        in_order(&all, &["mov edi, 40", "mov esi, 8", "call qword ptr [rip + __rustc::__rust_alloc@"]),
+        "{listing}"
+    );
     assert!(
         in_order(
             &all,
@@ -97,7 +104,8 @@ fn register_asks_for_epollin_with_ctl_add_and_the_rc_s_value_as_data() {
         "{listing}"
     );
     let first = line_of(&listing, 0, "mov edi, 40");
-    let event = Part::of_asm(&listing, "event", first..=line_of(&listing, first, "call qword ptr [rip + epoll_ctl@GOTPCREL]"));
+    let event =
+        Part::of_asm(&listing, "event", first..=line_of(&listing, first, "call qword ptr [rip + epoll_ctl@GOTPCREL]"));
     assert_asm_snapshot!("register", listing);
     assert_part_snapshot!("register", event);
 }
@@ -125,7 +133,6 @@ fn a_turn_wakes_the_stored_waker_once_and_empties_the_slot_and_the_next_poll_rea
 
         // The path back into poll: the executor polls again, the leaf reads.
         assert!(matches!(read.as_mut().poll(&mut cx), Poll::Ready(Ok(4))), "{trigger:?}");
-        drop(read);
         assert_eq!(&buf[..4], b"ping");
         assert_eq!(reactor.counts(), (1, 1), "{trigger:?}: one epoll_wait, one event");
     }
@@ -167,7 +174,15 @@ fn the_turn_calls_epoll_wait_for_16_events_reads_data_at_4_and_wakes_through_slo
     let all = instructions(&listing);
     // epoll_wait(epfd, events, 16, timeout): the count of turns goes up first.
     assert!(
-        in_order(&all, &["inc qword ptr [rdi]", "mov edi, dword ptr [rdi + 16]", "mov edx, 16", "call qword ptr [rip + epoll_wait@GOTPCREL]"]),
+        in_order(
+            &all,
+            &[
+                "inc qword ptr [rdi]",
+                "mov edi, dword ptr [rdi + 16]",
+                "mov edx, 16",
+                "call qword ptr [rip + epoll_wait@GOTPCREL]"
+            ]
+        ),
         "{listing}"
     );
     // The events are at rsp + 288; the first one's data at rsp + 292, its offset 4; the next
@@ -179,11 +194,23 @@ fn the_turn_calls_epoll_wait_for_16_events_reads_data_at_4_and_wakes_through_slo
     let marking = ["mov byte ptr [rax + 16], 1", "movups xmm0, xmmword ptr [rax]", "mov qword ptr [rax], 0"];
     assert!(in_order(&all, &marking), "{listing}");
     // Then the second loop: take each waker and call its vtable's slot 1, `wake`, at 8.
-    let waking = ["mov rax, qword ptr [r15]", "mov rdi, qword ptr [r15 + 8]", "mov qword ptr [r15], 0", "test rax, rax", "je ", "call qword ptr [rax + 8]"];
+    let waking = [
+        "mov rax, qword ptr [r15]",
+        "mov rdi, qword ptr [r15 + 8]",
+        "mov qword ptr [r15], 0",
+        "test rax, rax",
+        "je ",
+        "call qword ptr [rax + 8]",
+    ];
     assert!(in_order(&all, &waking), "{listing}");
     assert_eq!(all.iter().filter(|i| i.starts_with("call qword ptr [rax + 8]")).count(), 1, "one call of wake");
 
-    let wait = Part::of_asm(&listing, "wait", line_of(&listing, 0, "inc qword ptr [rdi]")..= line_of(&listing, 0, "call qword ptr [rip + epoll_wait@GOTPCREL]"));
+    let wait = Part::of_asm(
+        &listing,
+        "wait",
+        line_of(&listing, 0, "inc qword ptr [rdi]")
+            ..=line_of(&listing, 0, "call qword ptr [rip + epoll_wait@GOTPCREL]"),
+    );
     let first = line_of(&listing, 0, "let registration = unsafe");
     let wake = Part::of_asm(&listing, "wake", first..=line_of(&listing, first, "call qword ptr [rax + 8]") + 1);
     assert_asm_snapshot!("turn", listing);

@@ -11,7 +11,9 @@ use std::net::TcpStream;
 use std::pin::Pin;
 use std::task::{Context, Poll};
 
-use ch11_reactor::{EPOLL_CTL_MOD, EPOLLIN, EPOLLONESHOT, Reactor, Registration, Source, Stalled, Trigger, block_on, loopback_pair};
+use ch11_reactor::{
+    EPOLL_CTL_MOD, EPOLLIN, EPOLLONESHOT, Reactor, Registration, Source, Stalled, Trigger, block_on, loopback_pair,
+};
 use common::{STALL_MS, TIMEOUT_MS, write_and_wait_until_there};
 
 /// What `epoll_wait` returns for 8 unread bytes: the first turn waits for them, the next three
@@ -95,7 +97,8 @@ where
         assert_eq!(read(source, second).await.unwrap(), 4);
         buf
     };
-    let task = PeerWritesWhilePending { inner: Box::pin(task), peer, receiver: source.stream(), bytes: Some(b"12345678") };
+    let task =
+        PeerWritesWhilePending { inner: Box::pin(task), peer, receiver: source.stream(), bytes: Some(b"12345678") };
     block_on(source.reactor(), task, STALL_MS)
 }
 
@@ -133,7 +136,10 @@ impl Future for OneReadPerEvent<'_> {
 }
 // ANCHOR_END: one_read_per_event
 
-fn one_read_per_event<'a>(source: &'a Source<'_>, buf: &'a mut [u8]) -> Pin<Box<dyn Future<Output = io::Result<usize>> + 'a>> {
+fn one_read_per_event<'a>(
+    source: &'a Source<'_>,
+    buf: &'a mut [u8],
+) -> Pin<Box<dyn Future<Output = io::Result<usize>> + 'a>> {
     Box::pin(OneReadPerEvent { stream: source.stream(), registration: source.registration(), buf })
 }
 
@@ -162,7 +168,7 @@ fn putting_readiness_down_before_wouldblock_loses_the_wake_up_edge_triggered_onl
     assert_eq!(two_halves(&source, &client, one_read_per_event), Err(Stalled), "edge: no new bytes, no new edge");
     assert_eq!(reactor.counts(), (2, 1), "edge: the second wait ran out with four bytes unread");
     let mut rest = [0_u8; 8];
-    assert_eq!((&*source.stream()).read(&mut rest).unwrap(), 4, "the second half was there all along");
+    assert_eq!(source.stream().read(&mut rest).unwrap(), 4, "the second half was there all along");
 }
 
 // ANCHOR: forgets_the_waker

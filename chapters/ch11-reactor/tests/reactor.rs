@@ -193,6 +193,16 @@ fn the_turn_calls_epoll_wait_for_16_events_reads_data_at_4_and_wakes_through_slo
     // (offset 0) moved out, the slot left `None` (a null vtable).
     let marking = ["mov byte ptr [rax + 16], 1", "movups xmm0, xmmword ptr [rax]", "mov qword ptr [rax], 0"];
     assert!(in_order(&all, &marking), "{listing}");
+    // The one call through slot 24 drops what the array's entry held before the store, and only
+    // if its vtable pointer is not null: every entry starts as `None`, so it is never taken.
+    let drop_old = [
+        "mov rax, qword ptr [rsp + r14 + 32]",
+        "test rax, rax",
+        "je ",
+        "mov rdi, qword ptr [rsp + r14 + 40]",
+        "call qword ptr [rax + 24]",
+    ];
+    assert!(in_order(&all, &drop_old), "{listing}");
     // Then the second loop: take each waker and call its vtable's slot 1, `wake`, at 8.
     let waking = [
         "mov rax, qword ptr [r15]",

@@ -56,7 +56,7 @@ fn oneshot_reports_once_until_the_registration_is_armed_again_with_ctl_mod() {
     client.write_all(b"5678").unwrap();
     assert_eq!(reactor.turn(0), 0, "disarmed: not even new bytes are reported");
     reactor.ctl(EPOLL_CTL_MOD, source.stream(), EPOLLIN | EPOLLONESHOT, data).unwrap();
-    assert_eq!(reactor.turn(0), 1, "armed again: reported again");
+    assert_eq!(reactor.turn(TIMEOUT_MS), 1, "armed again: reported again");
 }
 
 // ---- The peer writes while the task waits -------------------------------------------------------

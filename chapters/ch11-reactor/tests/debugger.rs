@@ -111,7 +111,7 @@ fn each_message_costs_the_task_one_epoll_wait_and_two_recvfroms_one_of_them_eaga
     let one = counts(&calls_of_the_task(&program.path, 1));
     let many = counts(&calls_of_the_task(&program.path, 101));
     let per_message = |name: &str, result: &str| (count(&many, name, result) - count(&one, name, result)) / 100;
-    let exact = |name: &str, result: &str| (count(&many, name, result) - count(&one, name, result)) % 100 == 0;
+    let exact = |name: &str, result: &str| (count(&many, name, result) - count(&one, name, result)).is_multiple_of(100);
     for (name, result) in
         [("sys_epoll_wait", "Success(0x1)"), ("sys_recvfrom", "Success(0x4)"), ("sys_recvfrom", "Failure(0xb)")]
     {

@@ -16,9 +16,8 @@ const CHAPTER: &str = env!("CARGO_PKG_NAME");
 
 /// The displacement of the first (`last` false) or last `lea REGISTER, [rsp + N]` in `listing`.
 fn lea_rsp(listing: &listings::Listing, register: &str, last: bool) -> u64 {
-    let mut all = listing
-        .instructions()
-        .filter_map(|(m, o)| (m == "lea" && o.starts_with(&format!("{register}, [rsp + "))).then(|| o.to_owned()));
+    let prefix = format!("{register}, [rsp + ");
+    let mut all = listing.instructions().filter(|(m, o)| *m == "lea" && o.starts_with(&prefix)).map(|(_, o)| o);
     if last { all.last() } else { all.next() }
         .and_then(|o| displacement(o.split_once(", ").unwrap().1))
         .unwrap_or_else(|| panic!("no lea {register}, [rsp + …]: {listing}"))

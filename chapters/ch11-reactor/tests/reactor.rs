@@ -172,7 +172,9 @@ fn line_of(listing: &listings::AsmListing, after: usize, text: &str) -> usize {
 fn the_turn_calls_epoll_wait_for_16_events_reads_data_at_4_and_wakes_through_slot_8() {
     let listing = asm("ch11_reactor::Reactor::turn", AsmOptions { source: true, data: false });
     let all = instructions(&listing);
-    // epoll_wait(epfd, events, 16, timeout): the count of turns goes up first.
+    // epoll_wait(epfd, events, 16, timeout): the count of turns goes up first; the timeout came
+    // in esi, waits in ebx and goes into ecx.
+    assert!(all.iter().any(|i| i == "mov ebx, esi"), "{listing}");
     assert!(
         in_order(
             &all,
@@ -180,6 +182,7 @@ fn the_turn_calls_epoll_wait_for_16_events_reads_data_at_4_and_wakes_through_slo
                 "inc qword ptr [rdi]",
                 "mov edi, dword ptr [rdi + 16]",
                 "mov edx, 16",
+                "mov ecx, ebx",
                 "call qword ptr [rip + epoll_wait@GOTPCREL]"
             ]
         ),

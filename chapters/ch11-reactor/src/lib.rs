@@ -273,7 +273,7 @@ pub struct Stalled;
 
 /// Chapter 4's `block_on`, with `epoll_wait` where it had `thread::park`: runs `future` to
 /// completion, turning `reactor` while it is pending. Gives up after a turn of `timeout_ms`
-/// that reported nothing.
+/// that reported nothing and left the task unwoken.
 pub fn block_on<F: Future>(reactor: &Reactor, future: F, timeout_ms: i32) -> Result<F::Output, Stalled> {
     let mut future = pin!(future);
     let woken = Arc::new(Woken(AtomicBool::new(false)));
@@ -283,9 +283,10 @@ pub fn block_on<F: Future>(reactor: &Reactor, future: F, timeout_ms: i32) -> Res
         if let Poll::Ready(output) = future.as_mut().poll(&mut cx) {
             return Ok(output);
         }
-        // Where chapter 4 parked: sleep in the kernel until a turn has woken this task.
+        // Where chapter 4 parked: sleep in the kernel until a turn has woken this task. A wake
+        // from another thread does not end the wait; the flag is looked at when the turn returns.
         while !woken.0.swap(false, Ordering::Acquire) {
-            if reactor.turn(timeout_ms) == 0 {
+            if reactor.turn(timeout_ms) == 0 && !woken.0.load(Ordering::Acquire) {
                 return Err(Stalled);
             }
         }

@@ -26,10 +26,11 @@ fn block_on_is_chapter_4s_loop_with_a_turn_of_the_reactor_where_it_parked() {
         "{listing}"
     );
     assert!(!all.iter().any(|i| i.contains("park")), "no park left: {listing}");
-    // Poll through the dyn future's vtable, test the tag, then exchange the flag with 0, poll
-    // again if it was up, else turn; a turn that reported nothing ends the loop (Stalled).
+    // Poll through the dyn future's vtable (its poll loaded into r13 before the loop), test the
+    // tag, then exchange the flag with 0, poll again if it was up, else turn; a turn that
+    // reported nothing ends the loop (Stalled) unless the flag is up by then.
     let the_loop = [
-        "call qword ptr [rsp + 24]",
+        "call r13",
         "test al, al",
         "je ",
         "xor eax, eax",
@@ -41,13 +42,16 @@ fn block_on_is_chapter_4s_loop_with_a_turn_of_the_reactor_where_it_parked() {
         "call r14",
         "test rax, rax",
         "jne ",
+        "movzx eax, byte ptr [rbx]",
+        "test al, al",
+        "jne ",
     ];
     assert!(in_order(&all, &the_loop), "{listing}");
     let text = listing.to_string();
     let lines: Vec<String> = text.lines().map(|line| line.split_whitespace().collect::<Vec<_>>().join(" ")).collect();
     let first =
         lines.iter().position(|l| l == "mov r14, qword ptr [rip + ch11_reactor::Reactor::turn@GOTPCREL]").unwrap() + 1;
-    let last = lines.iter().position(|l| l == "call r14").unwrap() + 3;
+    let last = lines.iter().position(|l| l == "movzx eax, byte ptr [rbx]").unwrap() + 3;
     let loops = Part::of_asm(&listing, "loops", first..=last);
     assert_asm_snapshot!("block_on_dyn", listing);
     assert_part_snapshot!("block_on_dyn", loops);
@@ -114,4 +118,26 @@ fn a_turn_that_reports_nothing_within_the_timeout_ends_block_on_with_stalled() {
     let mut buf = [0_u8; 4];
     assert_eq!(block_on(&reactor, source.read(&mut buf), 1).map(|_| ()), Err(Stalled));
     assert_eq!(reactor.counts(), (1, 0));
+}
+
+#[test]
+fn a_wake_from_another_thread_is_seen_when_the_turn_returns_not_lost() {
+    let reactor = Reactor::new().unwrap();
+    let (_client, server) = loopback_pair().unwrap();
+    let _source = reactor.register(server, Trigger::Edge).unwrap();
+    // Pending once; its first poll hands the waker to a thread that wakes it. No socket has
+    // anything to report, so only the flag can end the wait.
+    let mut polled = false;
+    let task = std::future::poll_fn(move |cx| {
+        if polled {
+            return Poll::Ready(());
+        }
+        polled = true;
+        let waker = cx.waker().clone();
+        std::thread::spawn(move || waker.wake());
+        Poll::Pending
+    });
+    assert_eq!(block_on(&reactor, task, 20), Ok(()), "woken while the turn waited: not Stalled");
+    let (turns, events) = reactor.counts();
+    assert!(turns <= 1 && events == 0, "at most one turn, which reported nothing: {turns} {events}");
 }

@@ -29,8 +29,16 @@ pub enum Error {
     #[error("unknown chapter `{given}`{}; the chapters are: {}", closest_hint(closest), known.join(", "))]
     UnknownChapter { given: String, known: Vec<String>, closest: Vec<String> },
 
-    #[error("{}", unknown_function_message(given, chapter, closest, known))]
-    UnknownFunction { given: String, chapter: String, closest: Vec<String>, known: Vec<String> },
+    /// `listed_by` is the command that lists the functions again (`cargo xtask asm ch01
+    /// --list`, `cargo xtask asm --manifest-path PATH --list`), where there is one.
+    #[error("{}", unknown_function_message(given, chapter, closest, known, listed_by.as_deref()))]
+    UnknownFunction {
+        given: String,
+        chapter: String,
+        closest: Vec<String>,
+        known: Vec<String>,
+        listed_by: Option<Box<str>>,
+    },
 
     /// A chapter has hundreds of types: the message names the closest few of the `known`, and
     /// the command that lists them all.
@@ -129,6 +137,19 @@ pub enum Error {
     /// A type's layout table that would misstate the type: checked by the stage that renders it.
     #[error("the layout of `{type_name}`: {problem}")]
     Layout { type_name: String, problem: Box<LayoutProblem> },
+}
+
+impl Error {
+    /// The same error; for a function the assembly does not have, saying that `command` lists
+    /// those it has.
+    pub(crate) fn listed_by(self, command: String) -> Error {
+        match self {
+            Error::UnknownFunction { given, chapter, closest, known, .. } => {
+                Error::UnknownFunction { given, chapter, closest, known, listed_by: Some(command.into()) }
+            }
+            other => other,
+        }
+    }
 }
 
 impl From<ParseError> for Error {
@@ -472,14 +493,22 @@ fn ambiguous_message(given: &str, chapter: &str, what: &str, candidates: &[Strin
     message
 }
 
-fn unknown_function_message(given: &str, chapter: &str, closest: &[String], known: &[String]) -> String {
+fn unknown_function_message(
+    given: &str,
+    chapter: &str,
+    closest: &[String],
+    known: &[String],
+    listed_by: Option<&str>,
+) -> String {
     let mut message = format!("no function `{given}` in the assembly of {chapter}{}", closest_hint(closest));
     message.push_str("\nits functions are:");
     for name in known {
         let _ = write!(message, "\n  {name}");
     }
-    message.push_str(
-        "\n(a function that is inlined everywhere has no code of its own: see `cargo xtask asm CHAPTER --list`)",
-    );
+    message.push_str("\n(a function that is inlined everywhere has no code of its own, so it is not among them");
+    if let Some(command) = listed_by {
+        let _ = write!(message, "; `{command}` lists them again");
+    }
+    message.push(')');
     message
 }

@@ -40,6 +40,10 @@ pub struct FutureReport {
     /// The future's layout, as the type-sizes stage gives it: size, alignment, table, states.
     pub layout: TypeLayout,
     pub states: Vec<StateReport>,
+    /// Whether the states come from the debug information, which gives their lines; else from
+    /// the coroutine layout, which has none (no description in the debug information pairs with
+    /// the future's layout: see [`place_tags`](crate::lowering::debuginfo::place_tags)).
+    pub states_from_debug_info: bool,
     /// The largest fields, largest first, each once.
     pub largest: Vec<Held>,
     pub send: SendReport,
@@ -205,10 +209,15 @@ pub fn report(krate: &Crate, query: &str) -> Result<FutureReport, Error> {
     largest.sort_by(|a, b| b.size.cmp(&a.size).then(a.offset.cmp(&b.offset)));
     largest.truncate(LARGEST);
     Ok(FutureReport {
-        command: format!("cargo xtask future {} {}", krate.on_command_line(), function.name),
+        command: format!(
+            "cargo xtask future {} {}",
+            krate.on_command_line(),
+            crate::provenance::shell_quote(&function.name)
+        ),
         function: function.name,
         krate: krate.name().to_owned(),
         compiler,
+        states_from_debug_info: !layout.states.is_empty(),
         layout,
         states,
         largest,
@@ -361,8 +370,9 @@ fn async_fn(krate: &Crate, query: &str) -> Result<AsyncFn, Error> {
                 let mut reason = refused.reason();
                 if let Some(instance) = refused.instances.first() {
                     reason.push_str(&format!(
-                        ", whose layout `cargo xtask type-sizes {} '{instance}'` prints (and `drop-glue` its drop glue)",
-                        krate.on_command_line()
+                        ", whose layout `cargo xtask type-sizes {} {}` prints (and `drop-glue` its drop glue)",
+                        krate.on_command_line(),
+                        crate::provenance::shell_quote(instance)
                     ));
                 }
                 Err(Error::NotReportable { given: query.to_owned(), chapter: krate.name().to_owned(), reason, known })
@@ -653,8 +663,11 @@ impl fmt::Display for FutureReport {
         let layout = &self.layout;
         writeln!(
             f,
-            "The future of `{}` in {}: {} bytes, alignment {}",
-            self.function, self.krate, layout.size, layout.align
+            "The future of `{}` in {}: {}, alignment {}",
+            self.function,
+            self.krate,
+            crate::bytes(layout.size),
+            layout.align
         )?;
         writeln!(f, "({} · {})", self.command, self.compiler)?;
         writeln!(f, "\nLayout (the type-sizes stage's table):\n{}", layout.table())?;
@@ -662,8 +675,20 @@ impl fmt::Display for FutureReport {
             f,
             "States (the tag's value, the line each stops at, what it holds and what dropping the future there drops):"
         )?;
+        if self.states.iter().any(|state| state.line.is_none()) {
+            let why = match self.states_from_debug_info {
+                true => "the debug information describes this future, but gives the states so marked no line",
+                false => {
+                    "the debug information has the states' lines, but its description of this future could not be \
+                     paired for certain with the print-out's layout (it names a method's future by its impl, \
+                     `{impl#N}::method`: two methods of one name and size, or an impl in another module than its \
+                     type, are not told apart); the states here are the coroutine layout's, which has no lines"
+                }
+            };
+            writeln!(f, "  line unknown: {why}")?;
+        }
         for state in &self.states {
-            let line = state.line.map(|l| format!(", line {l}")).unwrap_or_default();
+            let line = state.line.map_or_else(|| ", line unknown".to_owned(), |l| format!(", line {l}"));
             writeln!(f, "  {} {}{line}: {}", state.value, state.variant, meaning(&state.variant, state.line))?;
             let holds: Vec<&Held> = state.holds.iter().filter(|held| held.left.is_none()).collect();
             let rows: Vec<[String; 4]> = holds.iter().map(|held| held.row()).collect();
@@ -706,6 +731,9 @@ impl fmt::Display for FutureReport {
             .collect();
         for row in aligned(&rows) {
             writeln!(f, "  {row}")?;
+        }
+        if rows.is_empty() {
+            writeln!(f, "  none: the future holds nothing but its tag")?;
         }
         write!(f, "\nSend: ")?;
         match &self.send {
@@ -770,12 +798,7 @@ impl Held {
             (None, "upvar") => "an argument".to_owned(),
             (None, _) => String::new(),
         };
-        [
-            format!("{} {}", self.kind, self.name),
-            format!("{} bytes", self.size),
-            self.ty.clone().unwrap_or_default(),
-            place,
-        ]
+        [format!("{} {}", self.kind, self.name), crate::bytes(self.size), self.ty.clone().unwrap_or_default(), place]
     }
 }
 
@@ -791,10 +814,7 @@ impl Left {
     /// `moved-from: upvar state (8 bytes, the argument; its value was moved into local `state`,
     /// src/lib.rs:41, at the first poll; not dropped here)`.
     fn sentence(&self, held: &Held) -> String {
-        let bytes = match held.size {
-            1 => "1 byte".to_owned(),
-            size => format!("{size} bytes"),
-        };
+        let bytes = crate::bytes(held.size);
         let verb = if self.moved { "moved" } else { "copied" };
         let declared = self.declared.as_ref().map(|span| format!(", {}:{},", span.file, span.line)).unwrap_or_default();
         let dropped = match self.dropped {

@@ -45,7 +45,7 @@ pub use figures::{CodeFigures, GeneratedTable};
 pub use flags::{CodegenFlags, OPT_LEVELS, TARGET, codegen_flag, unstable_flag};
 pub use foreign::ForeignCrate;
 pub use future::{AsyncFns, FutureReport, Refused, async_fns, report as future_report};
-pub use lowering::{STAGES, Stage, StageListing, StageOutput, StageRow, TypeLayout};
+pub use lowering::{STAGES, Stage, StageListing, StageOutput, StageRow, TypeLayout, type_sizes::bytes};
 pub use object_code::MachineCode;
 pub use program::{foreign_example, optimised_program};
 pub use provenance::{DrawnFrom, Excerpt, Origin, Provenance};
@@ -91,6 +91,12 @@ pub fn asm_with_flags(
     let workspace = Workspace::this_checkout();
     let chapter = workspace.chapter(chapter)?;
     listing(&workspace, &chapter, &Package::named(&chapter.slug), function, options, flags)
+        .map_err(|error| error.listed_by(asm_list_command(&chapter)))
+}
+
+/// The command that lists the functions of a chapter's assembly: `cargo xtask asm ch01 --list`.
+fn asm_list_command(chapter: &Chapter) -> String {
+    format!("cargo xtask asm {} --list", provenance::chapter_short_name(&chapter.slug))
 }
 
 /// What the tools compile: a chapter of the book, or a crate outside it (`--manifest-path`).
@@ -178,7 +184,9 @@ pub fn asm_of(krate: &Crate, function: &str, options: &AsmOptions, flags: &Codeg
     let package = krate.package();
     let program = compiled_program(&workspace, &package, flags)?;
     let mut arguments = || type_arguments(&workspace, &package, flags);
-    let selected = program.select(function, krate.name(), &mut arguments)?;
+    let selected = program
+        .select(function, krate.name(), &mut arguments)
+        .map_err(|error| error.listed_by(format!("cargo xtask asm {} --list", krate.on_command_line())))?;
     let lines = asm::lines(&program, selected, &chapter, &root, options);
     let provenance = Provenance {
         subject: selected.name.clone(),
@@ -284,7 +292,9 @@ pub fn machine_code(chapter: &str, function: &str, flags: &CodegenFlags) -> Resu
     let package = Package::named(&chapter.slug);
     let program = compiled_program(&workspace, &package, flags)?;
     let mut arguments = || type_arguments(&workspace, &package, flags);
-    let selected = program.select(function, &chapter.slug, &mut arguments)?;
+    let selected = program
+        .select(function, &chapter.slug, &mut arguments)
+        .map_err(|error| error.listed_by(asm_list_command(&chapter)))?;
     // The same compilation the listing comes from: kept, so not compiled again.
     let compiled = compile::compile(&workspace, &package, flags, &rustc(&workspace)?, Emit::Assembly)?;
     let object = compiled.object.unwrap_or_default();

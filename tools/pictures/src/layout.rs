@@ -178,7 +178,7 @@ impl Layout {
 
     /// The layout in words: the SVG's description.
     pub fn description(&self) -> String {
-        let mut text = format!("{}: {} bytes, alignment {}.", self.type_name, self.size, self.align);
+        let mut text = format!("{}: {}, alignment {}.", self.type_name, listings::bytes(self.size), self.align);
         if let Some(tag) = &self.tag {
             let tag = tag.to_string();
             let mut first = tag.chars();
@@ -226,7 +226,7 @@ impl Layout {
     }
 
     pub fn title(&self) -> String {
-        format!("Layout of {}: {} bytes, alignment {}", self.type_name, self.size, self.align)
+        format!("Layout of {}: {}, alignment {}", self.type_name, listings::bytes(self.size), self.align)
     }
 
     /// Where everything in the picture lies.

@@ -10,6 +10,8 @@ use course::exercise::{self, EXERCISES_DIR, Exercise, STUDENT_DIR};
 use course::libtest::{Crash, TestResult, TestRun};
 use listings::{AsmOptions, CodegenFlags, Workspace};
 
+use crate::stdout::{out, outln};
+
 #[derive(Subcommand)]
 pub enum ExerciseCommand {
     /// List the exercises, chapter by chapter.
@@ -102,7 +104,7 @@ fn list(root: &Path) -> Result<ExitCode, Failure> {
     let exercises = exercise::exercises(root)?;
     let width = exercises.iter().map(|e| e.name.chars().count()).max().unwrap_or(0);
     for exercise in exercises {
-        println!("{:<width$}  {}", exercise.name, exercise.title);
+        outln!("{:<width$}  {}", exercise.name, exercise.title);
     }
     Ok(ExitCode::SUCCESS)
 }
@@ -132,12 +134,12 @@ fn start(root: &Path, exercise: &Exercise, force: bool) -> Result<ExitCode, Fail
         let kept = free_backup_name(&lib);
         std::fs::rename(&lib, &kept)
             .map_err(|e| format!("cannot keep {} as {}: {e}", lib.display(), kept.display()))?;
-        println!("Your file is kept as {}.", shown(root, &kept));
+        outln!("Your file is kept as {}.", shown(root, &kept));
     }
     exercise::write_package(root, exercise, MINE, &package, &starter)?;
-    println!("{}: {}", exercise.name, exercise.title);
-    println!("The task is in {}; your file is {}.", shown(root, &package.join("README.md")), shown(root, &lib));
-    println!("Check it with: cargo xtask exercise check {}", exercise.name);
+    outln!("{}: {}", exercise.name, exercise.title);
+    outln!("The task is in {}; your file is {}.", shown(root, &package.join("README.md")), shown(root, &lib));
+    outln!("Check it with: cargo xtask exercise check {}", exercise.name);
     Ok(ExitCode::SUCCESS)
 }
 
@@ -173,14 +175,14 @@ fn check(root: &Path, exercise: &Exercise, file: Option<&Path>) -> Result<ExitCo
             package
         }
     };
-    println!(
+    outln!(
         "Checking {} against the checks of {}: {}\n",
         shown(root, &package.join("src/lib.rs")),
         exercise.name,
         exercise.title
     );
     let checked = check_package(root, exercise, &package)?;
-    print!("{}", checked.explain());
+    out!("{}", checked.explain());
     Ok(if checked.run.all_passed() { ExitCode::SUCCESS } else { ExitCode::FAILURE })
 }
 
@@ -306,7 +308,7 @@ fn asm(root: &Path, exercise: &Exercise, function: &str, file: Option<&Path>) ->
         &CodegenFlags::default(),
     )
     .map_err(|e| e.to_string())?;
-    print!("{listing}");
+    out!("{listing}");
     Ok(ExitCode::SUCCESS)
 }
 
@@ -339,7 +341,7 @@ fn verify(root: &Path, starters_only: bool) -> Result<ExitCode, Failure> {
             Some(solution) => format!("solution passes {}/{}", solution.run.passed(), solution.total),
             None => "solution checked by cargo test".to_owned(),
         };
-        println!(
+        outln!(
             "{:<width$}  {solution_line}; starter compiles: {}, fails {} of {}",
             exercise.name,
             if starter.run.compile_errors.is_none() { "yes" } else { "NO" },
@@ -365,7 +367,7 @@ fn verify(root: &Path, starters_only: bool) -> Result<ExitCode, Failure> {
             let Some((Job { version: Version::Wrong(wrong), .. }, checked)) = runs.next() else { unreachable!() };
             wrong_solutions += 1;
             match wrong_solution_defects(wrong, &checked) {
-                None => println!(
+                None => outln!(
                     "{:<width$}  wrong solution {}: {} of {} pass, the report names what it must",
                     "",
                     wrong.file.display(),
@@ -387,11 +389,10 @@ fn verify(root: &Path, starters_only: bool) -> Result<ExitCode, Failure> {
     if defects.is_empty() {
         let wrong = format!("; the check's report on each of {wrong_solutions} wrong solutions is as expected");
         match starters_only {
-            true => println!("{} exercises: every starter compiles and fails{wrong}", exercises.len()),
-            false => println!(
-                "{} exercises: every solution passes, every starter compiles and fails{wrong}",
-                exercises.len()
-            ),
+            true => outln!("{} exercises: every starter compiles and fails{wrong}", exercises.len()),
+            false => {
+                outln!("{} exercises: every solution passes, every starter compiles and fails{wrong}", exercises.len())
+            }
         }
         Ok(ExitCode::SUCCESS)
     } else {
@@ -496,7 +497,7 @@ fn pack(root: &Path, dir: &Path) -> Result<ExitCode, Failure> {
             write(published.join("tests").join(test.file_name().unwrap()), &text)?;
         }
     }
-    println!("{} exercises: their files in {}", exercises.len(), dir.display());
+    outln!("{} exercises: their files in {}", exercises.len(), dir.display());
     Ok(ExitCode::SUCCESS)
 }
 

@@ -11,6 +11,8 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, ExitCode};
 
 use listings::{AsmOptions, CodegenFlags, STAGES, Workspace};
+
+use crate::stdout::{out, outln};
 use sha2::{Digest, Sha256};
 
 /// The library the standalone computations compile: one function to list, one to run.
@@ -69,9 +71,9 @@ pub fn check_kept() -> ExitCode {
             "the warm run computed again instead of reading what was kept: entries before {before:?}, after {after:?}"
         ));
     }
-    print!("{cold}");
+    out!("{cold}");
     if problems.is_empty() {
-        println!("{} computations, {} kept entries: the same computed and kept", cold.lines().count(), before.len());
+        outln!("{} computations, {} kept entries: the same computed and kept", cold.lines().count(), before.len());
         let _ = std::fs::remove_dir_all(&dir);
         ExitCode::SUCCESS
     } else {

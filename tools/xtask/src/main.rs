@@ -1,6 +1,12 @@
 //! `cargo xtask …`: the project's own command line (the alias lives in `.cargo/config.toml`).
+// Every command's output goes through `out!` and `outln!` (`stdout.rs`), which end it quietly
+// when the reader closes the pipe.
+#![warn(clippy::print_stdout)]
 
 mod serve;
+mod stdout;
+
+use crate::stdout::{out, outln};
 
 use std::process::ExitCode;
 
@@ -32,7 +38,8 @@ fn stage_command(row: &StageRow) -> clap::Command {
 // `asm`, before the stages'.
 #[derive(Subcommand)]
 enum Assembly {
-    /// Print the x86-64 assembly of a chapter's function, exactly as the book shows it.
+    /// Print the x86-64 assembly of a chapter's function (or, with `--manifest-path`, a crate's),
+    /// exactly as the book shows it.
     Asm {
         /// The chapter: `ch01-the-experiment`, `ch01_the_experiment` or `ch01` (none with
         /// `--manifest-path`).
@@ -220,12 +227,10 @@ fn assembly(command: Assembly) -> ExitCode {
             let flags = CodegenFlags { codegen, unstable, ..CodegenFlags::with_opt_level(&opt_level) };
             report(
                 listings::asm_of(&krate, &function, &AsmOptions { source, data }, &flags)
-                    .map(|listing| print!("{listing}")),
+                    .map(|listing| out!("{listing}")),
             )
         }
-        None => {
-            report(listings::asm_functions_of(&krate).map(|names| names.iter().for_each(|name| println!("{name}"))))
-        }
+        None => report(listings::asm_functions_of(&krate).map(|names| names.iter().for_each(|name| outln!("{name}")))),
     }
 }
 
@@ -235,7 +240,7 @@ fn run(command: Command) -> ExitCode {
             report(crate_and_subject(chapter, function, &manifest, list, "async fn").and_then(|(krate, function)| {
                 match function {
                     Some(function) => print_future(&krate, &function, svg),
-                    None => listings::async_fns(&krate).and_then(|fns| print_async_fns(&fns)),
+                    None => listings::async_fns(&krate).map(|fns| print_async_fns(&fns)),
                 }
             }))
         }
@@ -246,7 +251,7 @@ fn run(command: Command) -> ExitCode {
         Command::KeptProbe { out } => kept_check::probe(&out),
         Command::BookSetting { key } => book_setting(&Workspace::this_checkout().root.join("book.toml"), &key),
         Command::TargetDir => {
-            println!("{}", Workspace::this_checkout().target_dir().display());
+            outln!("{}", Workspace::this_checkout().target_dir().display());
             ExitCode::SUCCESS
         }
         // valgrind: chapter 9 counts instructions with callgrind, and ci/valgrind-examples runs
@@ -302,23 +307,24 @@ fn book_setting(file: &std::path::Path, key: &str) -> ExitCode {
         value = found;
     }
     match value {
-        toml::Value::String(text) => println!("{text}"),
-        other => println!("{other}"),
+        toml::Value::String(text) => outln!("{text}"),
+        other => outln!("{other}"),
     }
     ExitCode::SUCCESS
 }
 
 /// The async fns the report takes on stdout, for a script or a shell's loop; those it does not
 /// take on stderr, for the reader, each with why.
-fn print_async_fns(fns: &listings::AsyncFns) -> Result<(), listings::Error> {
-    to_stdout(&fns.reportable.iter().map(|name| format!("{name}\n")).collect::<String>())?;
+fn print_async_fns(fns: &listings::AsyncFns) {
+    for name in &fns.reportable {
+        outln!("{name}");
+    }
     if !fns.refused.is_empty() {
         eprintln!("not reportable:");
         for refused in &fns.refused {
             eprintln!("  {} ({})", refused.name, refused.reason());
         }
     }
-    Ok(())
 }
 
 /// Prints the report on `function`'s future, and writes the picture of its layout to `svg` (or
@@ -330,7 +336,7 @@ fn print_future(
 ) -> Result<(), listings::Error> {
     let report = listings::future_report(krate, function)?;
     let workspace = Workspace::this_checkout();
-    let file_name = format!("{}.svg", report.function.replace("::", "-"));
+    let file_name = format!("{}.svg", file_stem(&report.function));
     let svg = svg.unwrap_or_else(|| match krate {
         listings::Crate::Foreign(foreign) => foreign.target_dir(&workspace).join("future").join(file_name),
         listings::Crate::Chapter(chapter) => workspace.tools_dir("future").join(&chapter.slug).join(file_name),
@@ -343,19 +349,17 @@ fn print_future(
         std::fs::create_dir_all(folder).map_err(write)?;
     }
     std::fs::write(&svg, picture.svg(&id)).map_err(write)?;
-    to_stdout(&format!("{report}\nThe picture of the layout: {}\n", svg.display()))
+    out!("{report}\nThe picture of the layout: {}\n", svg.display());
+    Ok(())
 }
 
-/// Writes `text` to stdout; a reader who pipes it into `head` or `less` and stops reading early
-/// closes the pipe, which ends the output quietly instead of panicking as `print!` would.
-fn to_stdout(text: &str) -> Result<(), listings::Error> {
-    use std::io::Write as _;
-    match std::io::stdout().lock().write_all(text.as_bytes()) {
-        Err(error) if error.kind() != std::io::ErrorKind::BrokenPipe => {
-            Err(listings::Error::Write { path: "stdout".to_owned(), reason: error.to_string() })
-        }
-        _ => Ok(()),
-    }
+/// A name for the picture's file: the fn's, each run of characters other than a letter, a digit
+/// or `_` made one `-` (`routes::handler` → `routes-handler`; a method's MIR name,
+/// `<impl at src/lib.rs:14:1: 14:9>::method`, has a `/` and spaces).
+fn file_stem(function: &str) -> String {
+    let words: Vec<&str> =
+        function.split(|c: char| !(c.is_ascii_alphanumeric() || c == '_')).filter(|w| !w.is_empty()).collect();
+    words.join("-")
 }
 
 fn print_stage(stage: Stage, args: StageArgs) -> ExitCode {
@@ -365,9 +369,9 @@ fn print_stage(stage: Stage, args: StageArgs) -> ExitCode {
             Err(error) => return report(Err(error)),
         };
     match subject {
-        Some(subject) => report(listings::stage_of(&krate, stage, &subject).map(|listing| print!("{listing}"))),
+        Some(subject) => report(listings::stage_of(&krate, stage, &subject).map(|listing| out!("{listing}"))),
         None => report(
-            listings::stage_subjects_of(&krate, stage).map(|names| names.iter().for_each(|name| println!("{name}"))),
+            listings::stage_subjects_of(&krate, stage).map(|names| names.iter().for_each(|name| outln!("{name}"))),
         ),
     }
 }
@@ -399,6 +403,13 @@ fn report(result: Result<(), listings::Error>) -> ExitCode {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_pictures_file_is_named_by_the_fn_without_a_slash_or_a_space() {
+        assert_eq!(file_stem("count_visit"), "count_visit");
+        assert_eq!(file_stem("routes::handler"), "routes-handler");
+        assert_eq!(file_stem("<impl at src/lib.rs:14:1: 14:9>::method"), "impl-at-src-lib-rs-14-1-14-9-method");
+    }
 
     #[test]
     fn the_command_line_is_well_formed() {

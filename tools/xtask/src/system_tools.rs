@@ -9,6 +9,8 @@ use std::path::Path;
 use std::process::{Command, ExitCode};
 
 use listings::Workspace;
+
+use crate::stdout::outln;
 use listings::session::gdb;
 
 /// One program the book runs besides Rust.
@@ -104,7 +106,7 @@ fn found(tool: &SystemTool) -> Result<String, String> {
 /// `cargo xtask system-packages`: `COMMAND PACKAGE`, a line each.
 pub fn print_packages() -> ExitCode {
     for tool in system_tools(&Workspace::this_checkout().root) {
-        println!("{} {}", tool.command, tool.debian_package);
+        outln!("{} {}", tool.command, tool.debian_package);
     }
     ExitCode::SUCCESS
 }
@@ -123,14 +125,14 @@ pub fn print_report() -> ExitCode {
         Some((last, rest)) => format!("{} and {last}", rest.join(", ")),
         None => String::new(),
     };
-    println!("Besides Rust, the book runs {names}. {} of its {all} exercises need none of them.", all - counting);
+    outln!("Besides Rust, the book runs {names}. {} of its {all} exercises need none of them.", all - counting);
     for tool in &tools {
         match found(tool) {
-            Ok(version) => println!("✓ {}: found, `{}` ({version})", tool.name, tool.command),
+            Ok(version) => outln!("✓ {}: found, `{}` ({version})", tool.name, tool.command),
             Err(problem) => {
-                println!("✗ {}: {problem}", tool.name);
-                println!("    needed for: {}", tool.needed_for);
-                println!("    to install it: {}", tool.how_to_install);
+                outln!("✗ {}: {problem}", tool.name);
+                outln!("    needed for: {}", tool.needed_for);
+                outln!("    to install it: {}", tool.how_to_install);
             }
         }
     }

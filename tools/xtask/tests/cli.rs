@@ -4,6 +4,8 @@
 use std::path::Path;
 use std::process::{Command, Output};
 
+mod common;
+
 fn xtask(args: &[&str]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_xtask")).args(args).output().expect("xtask runs")
 }
@@ -106,6 +108,29 @@ fn an_unknown_function_exits_2_with_the_closest_names() {
         stderr(&output)
     );
     assert!(stderr(&output).contains("\n  ch01_the_experiment::noop\n"), "{}", stderr(&output));
+    // The command it names is one the reader can run as it is.
+    assert!(stderr(&output).ends_with("; `cargo xtask asm ch01 --list` lists them again)\n"), "{}", stderr(&output));
+}
+
+/// Every command's output ends quietly, exit 0, when its reader closes the pipe early
+/// (`cargo xtask asm ch01-the-experiment --list | head -1`): no panic on the broken pipe. The
+/// commands print through one function (`stdout.rs`), so a few of them stand for all.
+#[test]
+fn every_command_piped_into_a_reader_that_stops_early_ends_quietly() {
+    for args in [
+        &["asm", "ch01-the-experiment", "--list"][..],
+        &["asm", "ch01", "noop_clone"],
+        &["mir", "ch01", "--list"],
+        &["type-sizes", "ch01", "hello_world"],
+        &["system-packages"],
+        &["target-dir"],
+    ] {
+        let mut command = Command::new(env!("CARGO_BIN_EXE_xtask"));
+        command.args(args);
+        let (status, stderr) = common::into_a_closed_pipe(command, std::time::Duration::from_secs(60));
+        assert_eq!(status.code(), Some(0), "{args:?}: {stderr}");
+        assert_eq!(stderr, "", "{args:?}");
+    }
 }
 
 #[test]

@@ -10,6 +10,8 @@
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
+mod common;
+
 const SAMPLE: &str = "samples/tokio-service/Cargo.toml";
 
 fn root() -> PathBuf {
@@ -132,6 +134,11 @@ fn a_name_the_crate_does_not_have_gets_the_closest_and_the_command_that_lists_th
         "{message}"
     );
     assert!(message.contains("\n  tokio_service::State::new\n"), "{message}");
+    // The command that lists the functions names the crate as the reader did.
+    assert!(
+        message.ends_with(&format!("; `cargo xtask asm --manifest-path {SAMPLE} --list` lists them again)\n")),
+        "{message}"
+    );
 }
 
 #[test]
@@ -263,7 +270,9 @@ fn the_readme_shows_the_report_on_count_visit_as_its_snapshot_has_it() {
 }
 
 /// A scratch crate of std alone: a temporary guard over a `Vec` held across an await, a boxed
-/// `dyn Any` argument, an async fn in a module, a method and a fn of the method's name.
+/// `dyn Any` argument, an async fn in a module, a method and a fn of the method's name; then
+/// (added at the end, so that the lines above stay where the tests expect them) a method of
+/// another type with the same name and size, a method of its own name, and an empty async fn.
 fn scratch_crate() -> PathBuf {
     let dir = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("scratch-service");
     std::fs::create_dir_all(dir.join("src")).unwrap();
@@ -279,7 +288,10 @@ fn scratch_crate() -> PathBuf {
          pub async fn boxed_dyn(x: Box<dyn Any>) -> bool {\n    ready(()).await;\n    x.is::<u8>()\n}\n\n\
          pub mod routes {\n    pub async fn only_here(n: u64) -> u64 {\n        let kept = n + 1;\n        std::future::ready(()).await;\n        kept\n    }\n}\n\n\
          pub struct Svc;\n\nimpl Svc {\n    pub async fn method(&self) -> u8 {\n        ready(1).await\n    }\n}\n\n\
-         pub async fn method() -> u8 {\n    ready(2).await\n}\n",
+         pub async fn method() -> u8 {\n    ready(2).await\n}\n\n\
+         pub struct Pool;\n\nimpl Pool {\n    pub async fn method(&self) -> u8 {\n        ready(3).await\n    }\n}\n\n\
+         impl Svc {\n    pub async fn wait(&self, flag: bool) -> bool {\n        ready(()).await;\n        flag\n    }\n}\n\n\
+         pub async fn nothing() {}\n",
     )
     .unwrap();
     dir.join("Cargo.toml")
@@ -323,6 +335,42 @@ fn an_async_fn_in_a_module_is_found_by_its_path_and_its_states_have_their_lines(
     assert!(stdout(&output).starts_with("The future of `<impl at src/lib.rs:"), "{}", stdout(&output));
 }
 
+/// A method's future: the print-out names it by its type (`Svc::wait`), the debug information,
+/// which has the states' lines, by its impl (`{impl#2}::wait`); the report pairs the two and
+/// gives each state its line. Of two methods of one name and size the debug information cannot
+/// say which is which: their states' lines are unknown, and the report says so, and why.
+#[test]
+fn a_methods_states_have_their_lines_and_where_none_is_known_the_report_says_why() {
+    let manifest = scratch_crate();
+    let report = |name: &str| {
+        let output = xtask(&["future", "--manifest-path", manifest.to_str().unwrap(), name, "--svg", "/dev/null"]);
+        assert!(output.status.success(), "{}", stderr(&output));
+        stdout(&output).to_owned()
+    };
+    let wait = report("Svc::wait");
+    assert!(wait.contains("\n  0 Unresumed, line 43: created, not polled yet\n"), "{wait}");
+    assert!(wait.contains("\n  3 Suspend0, line 44: waiting at the await on line 44\n"), "{wait}");
+    assert!(wait.contains("the tag: 1 byte(s) at offset 10 (the `__state` member"), "{wait}");
+    // The command it prints runs as it is in a shell: the method's name quoted.
+    assert!(wait.contains(" '<impl at src/lib.rs:42:1: 42:9>::wait' · "), "{wait}");
+    // A size of one byte, in the table of what a state holds.
+    assert!(wait.contains("            upvar flag  1 byte   bool  an argument\n"), "{wait}");
+    assert!(!wait.contains("line unknown"), "{wait}");
+
+    let method = report("Svc::method");
+    assert!(method.contains("\n  0 Unresumed, line unknown: created, not polled yet\n"), "{method}");
+    assert!(method.contains("\n  3 Suspend0, line unknown: waiting at an await\n"), "{method}");
+    assert!(
+        method.contains("\n  line unknown: the debug information has the states' lines, but its description of this future could not be paired for certain"),
+        "{method}"
+    );
+
+    let nothing = report("nothing");
+    assert!(nothing.starts_with("The future of `nothing` in scratch-service: 1 byte, alignment 1\n"), "{nothing}");
+    assert!(nothing.contains("\n1 byte in all, alignment 1; "), "{nothing}");
+    assert!(nothing.contains("\nLargest fields:\n  none: the future holds nothing but its tag\n"), "{nothing}");
+}
+
 /// `cargo xtask future … | head -2`: the reader stops reading, the pipe closes, and the report
 /// ends quietly (with `print!` it panicked, "failed printing to stdout: Broken pipe").
 #[test]
@@ -331,17 +379,10 @@ fn a_report_piped_into_a_reader_that_stops_early_ends_without_a_panic() {
         &["future", "--manifest-path", SAMPLE, "count_visit", "--svg", "/dev/null"][..],
         &["future", "--manifest-path", SAMPLE, "--list"],
     ] {
-        let mut child = Command::new(env!("CARGO_BIN_EXE_xtask"))
-            .args(args)
-            .current_dir(root())
-            .stdout(std::process::Stdio::piped())
-            .stderr(std::process::Stdio::piped())
-            .spawn()
-            .expect("xtask runs");
-        // The read end closed before the report is written: its write fails with a broken pipe.
-        drop(child.stdout.take());
-        let output = child.wait_with_output().expect("xtask ends");
-        assert_eq!(output.status.code(), Some(0), "{args:?}: {}", stderr(&output));
-        assert!(!stderr(&output).contains("panicked"), "{}", stderr(&output));
+        let mut command = Command::new(env!("CARGO_BIN_EXE_xtask"));
+        command.args(args).current_dir(root());
+        let (status, stderr) = common::into_a_closed_pipe(command, std::time::Duration::from_secs(120));
+        assert_eq!(status.code(), Some(0), "{args:?}: {stderr}");
+        assert_eq!(stderr, "", "{args:?}");
     }
 }

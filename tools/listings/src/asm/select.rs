@@ -154,6 +154,7 @@ impl Program {
             chapter: chapter.to_owned(),
             closest: suggestions(query, &known),
             known,
+            listed_by: None,
         })
     }
 

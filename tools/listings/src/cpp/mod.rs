@@ -43,6 +43,7 @@ pub fn asm(chapter: &str, source: &str, function: &str) -> Result<AsmListing, Er
                 chapter: format!("{} ({source})", chapter.slug),
                 closest: closest(wanted, &known),
                 known,
+                listed_by: None,
             });
         }
         (_, several) => {

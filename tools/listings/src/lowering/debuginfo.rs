@@ -67,19 +67,18 @@ pub enum CoroutineSource {
 }
 
 impl CoroutineSource {
-    /// The coroutine a print-out's type name is, or `None` for any other type. An `async fn` of
-    /// a trait impl (`{async fn body of <Memory as Store>::get()}`) is `None` too: its debug
-    /// information path is `{impl#1}::get`, which says nothing of the trait or the type.
+    /// The coroutine a print-out's type name is, or `None` for any other type. A method's
+    /// future keeps the path the print-out gives it, its type's (`Svc::method`, `Wrapper::get`
+    /// for `Wrapper<u8>::get`, `<Memory as Store>::get` as it is), which its debug information
+    /// does not have: there it is `{impl#1}::get` ([`CoroutineSource::is_method_of`]).
     pub fn of_printed(name: &str) -> Option<CoroutineSource> {
         if let Some(function) = name.strip_prefix("{async fn body of ").and_then(|rest| rest.strip_suffix("()}")) {
             if function.starts_with('<') {
-                return None;
+                return Some(CoroutineSource::AsyncFn { path: function.to_owned(), generic: false });
             }
-            let (path, generic) = match function.split_once('<') {
-                Some((path, _)) => (path, true),
-                None => (function, false),
-            };
-            return Some(CoroutineSource::AsyncFn { path: path.to_owned(), generic });
+            let path = without_type_arguments(function);
+            let generic = path != function;
+            return Some(CoroutineSource::AsyncFn { path, generic });
         }
         let spanned = |prefix: &str| -> Option<(String, u64)> {
             // `FILE:LINE:COLUMN: LINE:COLUMN`, the file name possibly holding colons of its own.
@@ -94,6 +93,57 @@ impl CoroutineSource {
         }
         spanned("{async block@").map(|(file, line)| CoroutineSource::AsyncBlock { file, line })
     }
+}
+
+impl CoroutineSource {
+    /// Whether `self`, a future as the print-out names it, is the method's future `described`
+    /// names as the debug information does, by its impl: `Svc::method` and
+    /// `routes::Svc::method` are `{impl#0}::method` and `routes::{impl#0}::method` (the impl in
+    /// the module of the type), `<Memory as Store>::get` is `…::{impl#N}::get` (in any module).
+    /// The impl's number says nothing of the type: [`place_tags`] pairs the two only where
+    /// nothing else fits.
+    pub fn is_method_of(&self, described: &CoroutineSource) -> bool {
+        let (
+            CoroutineSource::AsyncFn { path: printed, generic },
+            CoroutineSource::AsyncFn { path: described, generic: described_generic },
+        ) = (self, described)
+        else {
+            return false;
+        };
+        let Some((impl_path, method)) = described.rsplit_once("::") else { return false };
+        let (module, impl_name) = match impl_path.rsplit_once("::") {
+            Some((module, impl_name)) => (Some(module), impl_name),
+            None => (None, impl_path),
+        };
+        if !impl_name.starts_with("{impl#") {
+            return false;
+        }
+        if printed.starts_with('<') {
+            return printed.ends_with(&format!(">::{method}"));
+        }
+        let Some((type_path, printed_method)) = printed.rsplit_once("::") else { return false };
+        printed_method == method
+            && generic == described_generic
+            && type_path.rsplit_once("::").map(|(module, _)| module) == module
+    }
+}
+
+/// A path with its type arguments taken out: `Wrapper<Vec<u8>>::get` → `Wrapper::get`,
+/// `call<Box<dyn Fn() -> u8>>` → `call` (the `>` of a `->` closes nothing).
+fn without_type_arguments(path: &str) -> String {
+    let mut depth = 0usize;
+    let mut bare = String::new();
+    let mut previous = ' ';
+    for c in path.chars() {
+        match c {
+            '<' => depth += 1,
+            '>' if depth > 0 && previous != '-' => depth -= 1,
+            _ if depth == 0 => bare.push(c),
+            _ => {}
+        }
+        previous = c;
+    }
+    bare
 }
 
 /// What the debug information says of one coroutine type: which it is, its size, where its tag
@@ -166,18 +216,29 @@ pub fn coroutines(llvm_ir: &str) -> Result<Vec<CoroutineDebugInfo>, ParseError> 
 /// and gives it its states. A layout and a description are paired only if each is the one
 /// alone, on its side, of that source and size: two instances of a generic `async fn`, which
 /// the print-out and the debug information tell apart by type arguments spelled differently,
-/// are paired by their sizes where these differ, and not at all where they do not.
+/// are paired by their sizes where these differ, and not at all where they do not. A method's
+/// future, which the two name differently ([`CoroutineSource::is_method_of`]), is paired the
+/// same way, between a layout that no description names and a description that names no layout.
 pub fn place_tags(layouts: &mut [TypeLayout], coroutines: &[CoroutineDebugInfo]) {
     let sources: Vec<Option<CoroutineSource>> =
         layouts.iter().map(|layout| CoroutineSource::of_printed(&layout.name)).collect();
+    let named_by_a_description = |source: &CoroutineSource| coroutines.iter().any(|c| c.source == *source);
+    let names_a_layout = |c: &CoroutineDebugInfo| sources.iter().flatten().any(|source| *source == c.source);
+    let fits = |source: &CoroutineSource, c: &CoroutineDebugInfo| {
+        c.source == *source || (!named_by_a_description(source) && !names_a_layout(c) && source.is_method_of(&c.source))
+    };
     for (index, source) in sources.iter().enumerate() {
         let Some(source) = source else { continue };
         let size = layouts[index].size;
-        let alike =
-            sources.iter().zip(layouts.iter()).filter(|(s, l)| s.as_ref() == Some(source) && l.size == size).count();
         let described: Vec<&CoroutineDebugInfo> =
-            coroutines.iter().filter(|c| &c.source == source && c.size == size).collect();
-        if let ([coroutine], 1) = (&described[..], alike) {
+            coroutines.iter().filter(|c| fits(source, c) && c.size == size).collect();
+        let [coroutine] = described[..] else { continue };
+        let alike = sources
+            .iter()
+            .zip(layouts.iter())
+            .filter(|(s, l)| l.size == size && s.as_ref().is_some_and(|s| fits(s, coroutine)))
+            .count();
+        if alike == 1 {
             layouts[index].place_tag(coroutine.tag_offset);
             layouts[index].states = coroutine.states.clone();
         }
@@ -415,7 +476,8 @@ mod tests {
             of("{async block@src/lib.rs:401:5: 401:15}"),
             Some(CoroutineSource::AsyncBlock { file: "src/lib.rs".into(), line: 401 })
         );
-        assert_eq!(of("{async fn body of <Memory as Store>::get()}"), None);
+        assert_eq!(of("{async fn body of <Memory as Store>::get()}"), Some(async_fn("<Memory as Store>::get", false)));
+        assert_eq!(of("{async fn body of Wrapper<Vec<u8>>::get()}"), Some(async_fn("Wrapper::get", true)));
         assert_eq!(of("std::mem::ManuallyDrop<{async fn body of big_buffer()}>"), None);
         assert_eq!(of("{async closure@src/lib.rs:152:5: 152:23}"), None, "the closure, not its body");
     }
@@ -430,14 +492,49 @@ mod tests {
             layout(&format!("{{async block@{lib}:179:9: 179:19}}"), 16),
             layout("{async fn body of call_twice<{async closure@src/lib.rs:152:5: 152:23}>()}", 72),
             layout("{async fn body of call_twice<{closure@src/lib.rs:177:16: 177:28}>()}", 40),
+            // A method of a trait impl: `{impl#1}::get` in the debug information.
             layout("{async fn body of <Memory as Store>::get()}", 16),
             // The size is not the one the debug information gives: not the same type.
             layout("{async fn body of hello_world()}", 3),
         ];
         place_tags(&mut layouts, &coroutines(IR).unwrap());
         let placed: Vec<Option<u64>> = layouts.iter().map(|l| l.tag.map(|t| t.offset())).collect();
-        assert_eq!(placed, [Some(16), Some(9), Some(13), Some(8), Some(48), Some(16), None, None]);
+        assert_eq!(placed, [Some(16), Some(9), Some(13), Some(8), Some(48), Some(16), Some(12), None]);
         assert_eq!(layouts[0].states.len(), 2);
+    }
+
+    /// The print-out names a method's future by its type, the debug information by its impl:
+    /// the two are paired where nothing else fits, and the states come with their lines.
+    #[test]
+    fn a_methods_future_is_paired_with_its_impls_description_where_nothing_else_fits() {
+        let method = |printed: &str, described: &str| {
+            CoroutineSource::of_printed(&format!("{{async fn body of {printed}()}}"))
+                .unwrap()
+                .is_method_of(&async_fn(described, false))
+        };
+        assert!(method("Svc::method", "{impl#0}::method"));
+        assert!(method("routes::Svc::method", "routes::{impl#3}::method"));
+        assert!(method("<Memory as Store>::get", "stores::{impl#1}::get"));
+        assert!(!method("Svc::method", "routes::{impl#0}::method"), "another module");
+        assert!(!method("Svc::method", "{impl#0}::other"));
+        assert!(!method("Svc::method", "Svc::method"), "not an impl's: the same source, or not at all");
+        assert!(!method("method", "{impl#0}::method"), "a fn, not a method");
+
+        // `two_suspension_points`'s future made a method's: `{impl#1}::method`.
+        let ir = IR.replace(
+            "!13 = !DINamespace(name: \"two_suspension_points\", scope: !14)",
+            "!13 = !DINamespace(name: \"method\", scope: !132)",
+        );
+        let mut layouts = vec![layout("{async fn body of Svc::method()}", 40)];
+        place_tags(&mut layouts, &coroutines(&ir).unwrap());
+        assert_eq!(layouts[0].tag.map(|t| t.offset()), Some(16));
+        let lines: Vec<Option<u32>> = layouts[0].states.iter().map(|s| s.line).collect();
+        assert_eq!(lines, [Some(88), Some(89)]);
+        // Two methods of one name and size: which is which, the impl's number does not say.
+        let mut layouts =
+            vec![layout("{async fn body of Svc::get()}", 16), layout("{async fn body of Pool::get()}", 16)];
+        place_tags(&mut layouts, &coroutines(IR).unwrap());
+        assert!(layouts.iter().all(|l| l.tag.is_none()), "{layouts:?}");
     }
 
     #[test]

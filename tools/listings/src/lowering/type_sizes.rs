@@ -773,7 +773,7 @@ impl fmt::Display for LayoutTable {
         for row in &rows {
             writeln!(f, "{}", line(row))?;
         }
-        write!(f, "{} bytes in all, alignment {}", self.size, self.align)?;
+        write!(f, "{} in all, alignment {}", bytes(self.size), self.align)?;
         if let Some(tag) = &self.tag {
             write!(f, "; {tag}")?;
         }
@@ -781,9 +781,23 @@ impl fmt::Display for LayoutTable {
     }
 }
 
+/// `1 byte`, `0 bytes`, `136 bytes`: a size as the tools' own text gives it (rustc's print-out
+/// says `1 bytes`, and is shown as it is).
+pub fn bytes(count: u64) -> String {
+    match count {
+        1 => "1 byte".to_owned(),
+        count => format!("{count} bytes"),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn one_byte_is_singular() {
+        assert_eq!([bytes(0), bytes(1), bytes(2)], ["0 bytes", "1 byte", "2 bytes"]);
+    }
 
     const PRINTOUT: &str = "\
 print-type-size type: `{async fn body of two_awaits()}`: 112 bytes, alignment: 4 bytes

@@ -248,10 +248,25 @@ fn crate_stage_output(workspace: &Workspace, krate: &Crate, stage: Stage) -> Res
 /// The listing of `function` in a package of the workspace's lockfile that is not a chapter
 /// (`regex-syntax`), compiled with the listing flags: what the tests hold the pipeline to on
 /// code nobody here wrote.
+///
+/// A chapter's test may snapshot it (chapter 12 shows tokio's own waker functions, which tokio's
+/// library compiles, not the chapter's): its command is `cargo xtask asm --package PACKAGE …`.
 pub fn package_asm(package: &str, function: &str, options: &AsmOptions) -> Result<AsmListing, Error> {
+    package_asm_with_flags(package, function, options, &CodegenFlags::default())
+}
+
+/// [`package_asm`] with other code generation flags.
+pub fn package_asm_with_flags(
+    package: &str,
+    function: &str,
+    options: &AsmOptions,
+    flags: &CodegenFlags,
+) -> Result<AsmListing, Error> {
     let workspace = Workspace::this_checkout();
     let pseudo_chapter = Chapter { slug: package.to_owned(), dir: workspace.target_dir() };
-    listing(&workspace, &pseudo_chapter, &Package::named(package), function, options, &CodegenFlags::default())
+    let mut listing = listing(&workspace, &pseudo_chapter, &Package::named(package), function, options, flags)?;
+    listing.command = listing.provenance.command_naming(package, &format!("--package {package}"), function);
+    Ok(listing)
 }
 
 /// The whole `.s` of a package of the lockfile (`regex-syntax`), compiled with the listing flags.

@@ -1,0 +1,188 @@
+//! The section "`JoinHandle::abort`": which drop glue runs, when and on which thread, at each
+//! suspension point of `task::staged` (as chapter 7 drops a future at each await), on the
+//! current-thread runtime and on the multi-thread one.
+
+use std::thread::ThreadId;
+use std::time::Duration;
+
+use ch12_tokio::task::{Event, Log, Noisy, staged};
+use tokio::sync::{mpsc, oneshot};
+
+/// Where the task is when `abort` is called: before its first poll, or waiting at an `.await`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Point {
+    NeverPolled,
+    Await(u32),
+}
+
+/// What a run recorded: the names dropped (in order), the threads they were dropped on, and
+/// whether `abort` had returned before the first drop.
+#[derive(Debug)]
+struct Run {
+    dropped: Vec<&'static str>,
+    threads: Vec<ThreadId>,
+    thread_names: Vec<Option<String>>,
+    abort_returned_first: bool,
+}
+
+fn read(log: &Log) -> Run {
+    let events = log.lock().unwrap().clone();
+    let mut run = Run { dropped: vec![], threads: vec![], thread_names: vec![], abort_returned_first: false };
+    for event in &events {
+        match event {
+            Event::Note("abort returned") if run.dropped.is_empty() => run.abort_returned_first = true,
+            Event::Dropped { name, thread, thread_name } => {
+                run.dropped.push(name);
+                run.threads.push(*thread);
+                run.thread_names.push(thread_name.clone());
+            }
+            _ => {}
+        }
+    }
+    run
+}
+
+fn note(log: &Log, what: &'static str) {
+    log.lock().unwrap().push(Event::Note(what));
+}
+
+/// `staged`'s gates and what it says when it reaches a point: the test's ends.
+struct Ends {
+    reached: mpsc::UnboundedReceiver<u32>,
+    gates: Vec<oneshot::Sender<()>>,
+}
+
+fn staged_task(log: &Log) -> (impl Future<Output = u32> + Send + 'static, Ends) {
+    let (reached_tx, reached) = mpsc::unbounded_channel();
+    let (g0_tx, g0) = oneshot::channel();
+    let (g1_tx, g1) = oneshot::channel();
+    let future = staged(Noisy { name: "arg", log: log.clone() }, reached_tx, [g0, g1]);
+    (future, Ends { reached, gates: vec![g0_tx, g1_tx] })
+}
+
+/// On the current-thread runtime, `abort` called by the future `block_on` runs, on the
+/// runtime's own thread.
+fn on_current_thread(point: Point) -> (Run, ThreadId) {
+    let runtime = tokio::runtime::Builder::new_current_thread().enable_time().build().unwrap();
+    let log = Log::default();
+    runtime.block_on(async {
+        let (future, mut ends) = staged_task(&log);
+        let handle = tokio::spawn(future);
+        if let Point::Await(k) = point {
+            for i in 0..=k {
+                assert_eq!(ends.reached.recv().await, Some(i));
+                if i < k {
+                    ends.gates.remove(0).send(()).unwrap();
+                }
+            }
+        }
+        handle.abort();
+        note(&log, "abort returned");
+        let error = tokio::time::timeout(Duration::from_secs(5), handle).await.expect("in time").unwrap_err();
+        assert!(error.is_cancelled());
+        drop(ends); // only now: a gate dropped earlier would open it
+    });
+    (read(&log), std::thread::current().id())
+}
+
+#[test]
+fn abort_before_the_first_poll_drops_the_argument_at_the_runtimes_next_turn() {
+    let (run, this) = on_current_thread(Point::NeverPolled);
+    assert_eq!(run.dropped, ["arg"]);
+    assert!(run.abort_returned_first);
+    assert!(run.threads.iter().all(|t| *t == this));
+}
+
+#[test]
+fn abort_at_the_first_await_drops_a_then_the_argument() {
+    let (run, this) = on_current_thread(Point::Await(0));
+    assert_eq!(run.dropped, ["a", "arg"]);
+    assert!(run.abort_returned_first);
+    assert!(run.threads.iter().all(|t| *t == this));
+}
+
+#[test]
+fn abort_at_the_second_await_drops_b_a_then_the_argument() {
+    let (run, this) = on_current_thread(Point::Await(1));
+    assert_eq!(run.dropped, ["b", "a", "arg"]);
+    assert!(run.abort_returned_first);
+    assert!(run.threads.iter().all(|t| *t == this));
+}
+
+#[test]
+fn abort_after_the_end_drops_nothing_more_and_the_output_is_still_there() {
+    let runtime = tokio::runtime::Builder::new_current_thread().enable_time().build().unwrap();
+    let log = Log::default();
+    let output = runtime.block_on(async {
+        let (future, mut ends) = staged_task(&log);
+        let handle = tokio::spawn(future);
+        for gate in ends.gates.drain(..) {
+            gate.send(()).unwrap();
+        }
+        while !handle.is_finished() {
+            tokio::task::yield_now().await;
+        }
+        let before = read(&log).dropped;
+        handle.abort();
+        assert_eq!(read(&log).dropped, before, "abort of a finished task drops nothing");
+        let _ = ends.reached.try_recv();
+        handle.await
+    });
+    assert_eq!(output.unwrap(), 3, "\"arg\".len()");
+    assert_eq!(read(&log).dropped, ["a", "b", "arg"], "the body's own drop((a, b)), then the argument");
+}
+
+#[test]
+fn abort_from_another_thread_drops_on_the_current_thread_runtimes_own_thread() {
+    let runtime = tokio::runtime::Builder::new_current_thread().enable_time().build().unwrap();
+    let log = Log::default();
+    let aborter = runtime.block_on(async {
+        let (future, mut ends) = staged_task(&log);
+        let handle = tokio::spawn(future);
+        assert_eq!(ends.reached.recv().await, Some(0));
+        let abort = handle.abort_handle();
+        let log2 = log.clone();
+        let aborter = std::thread::spawn(move || {
+            abort.abort();
+            note(&log2, "abort returned");
+            std::thread::current().id()
+        })
+        .join()
+        .unwrap();
+        let error = tokio::time::timeout(Duration::from_secs(5), handle).await.expect("in time").unwrap_err();
+        assert!(error.is_cancelled());
+        drop(ends);
+        aborter
+    });
+    let run = read(&log);
+    assert_eq!(run.dropped, ["a", "arg"]);
+    assert!(run.abort_returned_first);
+    assert!(run.threads.iter().all(|t| *t == std::thread::current().id() && *t != aborter));
+}
+
+#[test]
+fn abort_on_the_multi_thread_runtime_drops_on_a_worker_thread() {
+    let runtime = tokio::runtime::Builder::new_multi_thread().worker_threads(2).thread_name("ch12-worker").enable_time().build().unwrap();
+    for k in [0, 1] {
+        let log = Log::default();
+        let (future, mut ends) = staged_task(&log);
+        let handle = runtime.spawn(future);
+        for i in 0..=k {
+            assert_eq!(ends.reached.blocking_recv(), Some(i));
+            if i < k {
+                ends.gates.remove(0).send(()).unwrap();
+            }
+        }
+        handle.abort(); // from the test's thread, outside the runtime
+        let error = runtime
+            .block_on(async { tokio::time::timeout(Duration::from_secs(5), handle).await })
+            .expect("in time")
+            .unwrap_err();
+        assert!(error.is_cancelled());
+        drop(ends);
+        let run = read(&log);
+        assert_eq!(run.dropped, if k == 0 { vec!["a", "arg"] } else { vec!["b", "a", "arg"] });
+        assert!(run.thread_names.iter().all(|n| n.as_deref() == Some("ch12-worker")), "{:?}", run.thread_names);
+        assert!(run.threads.iter().all(|t| *t != std::thread::current().id()));
+    }
+}

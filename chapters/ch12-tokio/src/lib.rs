@@ -160,6 +160,17 @@ pub mod task {
         drop((a, b));
         arg.name.len() as u32
     }
+
+    /// Spawns [`staged`] on a runtime's handle: the call that makes this crate instantiate the
+    /// task for `staged`'s future, and with it the future's drop glue, which `abort` runs.
+    pub fn spawn_staged(
+        handle: &tokio::runtime::Handle,
+        arg: Noisy,
+        reached: tokio::sync::mpsc::UnboundedSender<u32>,
+        gates: [oneshot::Receiver<()>; 2],
+    ) -> tokio::task::JoinHandle<u32> {
+        handle.spawn(staged(arg, reached, gates))
+    }
     // ANCHOR_END: staged
 }
 

@@ -5,7 +5,7 @@
 use std::thread::ThreadId;
 use std::time::Duration;
 
-use ch12_tokio::task::{Event, Log, Noisy, staged};
+use ch12_tokio::task::{Event, Log, Noisy, spawn_staged, staged};
 use tokio::sync::{mpsc, oneshot};
 
 /// Where the task is when `abort` is called: before its first poll, or waiting at an `.await`.
@@ -165,8 +165,12 @@ fn abort_on_the_multi_thread_runtime_drops_on_a_worker_thread() {
     let runtime = tokio::runtime::Builder::new_multi_thread().worker_threads(2).thread_name("ch12-worker").enable_time().build().unwrap();
     for k in [0, 1] {
         let log = Log::default();
-        let (future, mut ends) = staged_task(&log);
-        let handle = runtime.spawn(future);
+        let (reached_tx, reached) = mpsc::unbounded_channel();
+        let (g0_tx, g0) = oneshot::channel();
+        let (g1_tx, g1) = oneshot::channel();
+        let arg = Noisy { name: "arg", log: log.clone() };
+        let handle = spawn_staged(runtime.handle(), arg, reached_tx, [g0, g1]);
+        let mut ends = Ends { reached, gates: vec![g0_tx, g1_tx] };
         for i in 0..=k {
             assert_eq!(ends.reached.blocking_recv(), Some(i));
             if i < k {
@@ -185,4 +189,20 @@ fn abort_on_the_multi_thread_runtime_drops_on_a_worker_thread() {
         assert!(run.thread_names.iter().all(|n| n.as_deref() == Some("ch12-worker")), "{:?}", run.thread_names);
         assert!(run.threads.iter().all(|t| *t != std::thread::current().id()));
     }
+}
+
+#[test]
+fn abort_the_staged_future_holds_a_at_both_awaits_and_b_at_the_second() {
+    let krate = listings::Crate::chapter_with_dependencies(env!("CARGO_PKG_NAME")).unwrap_or_else(|e| panic!("{e}"));
+    let listing = listings::stage_of(&krate, listings::Stage::TypeSizes, "{async fn body of task::staged()}")
+        .unwrap_or_else(|e| panic!("{e}"));
+    let layout = listing.layout.clone().unwrap();
+    let locals = |state: &str| -> Vec<String> {
+        let variant = layout.variants.iter().find(|v| v.name.as_deref() == Some(state)).unwrap();
+        variant.fields.iter().filter(|f| f.kind == "local").map(|f| f.name.clone()).collect()
+    };
+    assert!(locals("Suspend0").contains(&"a".to_owned()), "{:?}", locals("Suspend0"));
+    assert!(!locals("Suspend0").contains(&"b".to_owned()));
+    assert!(locals("Suspend1").contains(&"a".to_owned()) && locals("Suspend1").contains(&"b".to_owned()));
+    listings::assert_stage_snapshot!("abort_staged_future", listing);
 }

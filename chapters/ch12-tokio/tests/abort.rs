@@ -162,7 +162,12 @@ fn abort_from_another_thread_drops_on_the_current_thread_runtimes_own_thread() {
 
 #[test]
 fn abort_on_the_multi_thread_runtime_drops_on_a_worker_thread() {
-    let runtime = tokio::runtime::Builder::new_multi_thread().worker_threads(2).thread_name("ch12-worker").enable_time().build().unwrap();
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .thread_name("ch12-worker")
+        .enable_time()
+        .build()
+        .unwrap();
     for k in [0, 1] {
         let log = Log::default();
         let (reached_tx, reached) = mpsc::unbounded_channel();
@@ -205,4 +210,35 @@ fn abort_the_staged_future_holds_a_at_both_awaits_and_b_at_the_second() {
     assert!(!locals("Suspend0").contains(&"b".to_owned()));
     assert!(locals("Suspend1").contains(&"a".to_owned()) && locals("Suspend1").contains(&"b".to_owned()));
     listings::assert_stage_snapshot!("abort_staged_future", listing);
+}
+
+#[test]
+fn abort_dropping_the_runtime_drops_the_future_there_while_a_kept_waker_holds_only_the_cell() {
+    let runtime = tokio::runtime::Builder::new_current_thread().enable_time().build().unwrap();
+    let log = Log::default();
+    let task_log = log.clone();
+    let slot: std::sync::Arc<std::sync::Mutex<Option<std::task::Waker>>> = Default::default();
+    let task_slot = slot.clone();
+    runtime.block_on(async {
+        let handle = tokio::spawn(async move {
+            let _a = Noisy { name: "a", log: task_log };
+            *task_slot.lock().unwrap() = Some(ch12_tokio::task::own_waker().await);
+            std::future::pending::<()>().await;
+        });
+        while slot.lock().unwrap().is_none() {
+            tokio::task::yield_now().await;
+        }
+        drop(handle);
+    });
+    let waker = slot.lock().unwrap().take().unwrap();
+    assert!(read(&log).dropped.is_empty(), "the task is parked, its future whole");
+    drop(runtime); // shutdown: the runtime cancels its tasks, on this thread
+    let run = read(&log);
+    assert_eq!(run.dropped, ["a"]);
+    assert_eq!(run.threads, [std::thread::current().id()]);
+    // SAFETY: the waker holds a reference: the cell is alive, with its future gone.
+    let state = unsafe { ch12_tokio::task::state_of(&waker) };
+    assert_eq!(state.refs(), 1, "{state}");
+    assert_eq!(state.to_string(), "0x0062: refs 1, COMPLETE | CANCELLED");
+    drop(waker); // the last reference: the empty cell is freed here
 }

@@ -41,6 +41,21 @@ fn task_the_cell_of_known_is_a_header_a_core_and_a_trailer_in_256_bytes_aligned_
             .map(|(n, o, s): (String, u64, u64)| (n, o, s))
     );
     listings::assert_stage_snapshot!("task_cell_of_known", cell);
+    // The multi-thread scheduler's cell for the same future: the same 256 bytes.
+    let multi = "std::sync::Arc<tokio::runtime::scheduler::multi_thread::handle::Handle>";
+    let cell = type_sizes(&format!("tokio::runtime::task::core::Cell<{KNOWN}, {multi}>"));
+    assert_eq!(cell.layout.clone().unwrap().size, 256);
+}
+
+#[test]
+fn task_a_boxed_future_makes_a_128_byte_cell_holding_a_pointer() {
+    // `spawn` boxes a future larger than tokio's threshold first (runtime/mod.rs 635–656); the
+    // branch not taken is instantiated too at opt-level 0, so its cell is in the print-out.
+    let boxed =
+        type_sizes(&format!("tokio::runtime::task::core::Cell<std::pin::Pin<std::boxed::Box<{KNOWN}>>, {CURRENT}>"));
+    let layout = boxed.layout.clone().unwrap();
+    assert_eq!((layout.size, layout.align), (128, 128));
+    listings::assert_stage_snapshot!("task_cell_of_boxed_known", boxed);
 }
 
 #[test]

@@ -32,7 +32,8 @@ fn task_the_cell_is_drawn_header_core_trailer_then_88_bytes_of_padding_to_the_12
 
 #[test]
 fn task_the_stage_is_drawn_with_the_future_in_running_and_the_output_in_finished() {
-    let layout = layout_picture("tokio::runtime::task::core::Stage<{async fn body of task::known()}>", "task_stage_of_known");
+    let layout =
+        layout_picture("tokio::runtime::task::core::Stage<{async fn body of task::known()}>", "task_stage_of_known");
     assert_eq!(layout.over("Running", 0..4), Some("tag"));
     assert_eq!(layout.over("Running", 8..72), Some("0"));
     assert_eq!(layout.over("Finished", 8..32), Some("0"));

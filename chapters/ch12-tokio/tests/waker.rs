@@ -71,6 +71,10 @@ fn waker_wake_by_ref_is_a_compare_exchange_loop_then_a_jump_through_the_tasks_sc
         &wake_by_ref,
         &[
             "mov rax, qword ptr [rdi]",
+            "test al, 2",
+            "test al, 4",
+            "test al, 1",
+            "or r8, 4",
             // idle and not notified: one more reference and NOTIFIED, in one instruction
             "lea r8, [rax + 68]",
             "lock cmpxchg qword ptr [rdi], r8",

@@ -45,3 +45,28 @@ fn abort_the_staged_future_is_drawn_with_a_row_per_state() {
     let rows: Vec<&str> = layout.rows.iter().map(|r| r.name.as_str()).collect();
     assert_eq!(rows, ["Unresumed", "Suspend0", "Suspend1", "Returned", "Panicked"]);
 }
+
+#[test]
+fn task_the_header_is_drawn_state_word_first() {
+    let layout = layout_picture("tokio::runtime::task::core::Header", "task_header");
+    let row = layout.rows[0].name.clone();
+    assert_eq!(layout.over(&row, 0..8), Some("state"));
+    assert_eq!(layout.over(&row, 16..24), Some("vtable"));
+}
+
+#[test]
+fn task_the_boxed_futures_cell_is_drawn_in_128_bytes() {
+    let layout = layout_picture(
+        "tokio::runtime::task::core::Cell<std::pin::Pin<std::boxed::Box<{async fn body of task::known()}>>, std::sync::Arc<tokio::runtime::scheduler::current_thread::Handle>>",
+        "task_cell_of_boxed_known",
+    );
+    assert_eq!(layout.size, 128);
+}
+
+#[test]
+fn waker_the_task_vtable_is_drawn_poll_schedule_dealloc_first() {
+    let layout = layout_picture("tokio::runtime::task::raw::Vtable", "waker_task_vtable");
+    let row = layout.rows[0].name.clone();
+    assert_eq!(layout.over(&row, 8..16), Some("schedule"));
+    assert_eq!(layout.over(&row, 16..24), Some("dealloc"));
+}

@@ -242,3 +242,30 @@ fn abort_dropping_the_runtime_drops_the_future_there_while_a_kept_waker_holds_on
     assert_eq!(state.to_string(), "0x0062: refs 1, COMPLETE | CANCELLED");
     drop(waker); // the last reference: the empty cell is freed here
 }
+
+#[test]
+fn abort_of_a_running_task_lets_the_poll_run_on_to_its_next_await_then_drops() {
+    let runtime = tokio::runtime::Builder::new_current_thread().enable_time().build().unwrap();
+    let log = Log::default();
+    let task_log = log.clone();
+    runtime.block_on(async {
+        let (own_tx, own) = oneshot::channel::<tokio::task::AbortHandle>();
+        let handle = tokio::spawn(async move {
+            let _a = Noisy { name: "a", log: task_log.clone() };
+            let own = own.await.unwrap();
+            own.abort(); // the task aborts itself, while it runs
+            note(&task_log, "abort returned");
+            note(&task_log, "still running after abort");
+            tokio::task::yield_now().await; // the poll ends here; the task is dropped after it
+            note(&task_log, "never");
+        });
+        own_tx.send(handle.abort_handle()).unwrap();
+        let error = tokio::time::timeout(Duration::from_secs(5), handle).await.expect("in time").unwrap_err();
+        assert!(error.is_cancelled());
+    });
+    let events = log.lock().unwrap().clone();
+    let notes: Vec<&str> = events.iter().filter_map(|e| if let Event::Note(n) = e { Some(*n) } else { None }).collect();
+    assert_eq!(notes, ["abort returned", "still running after abort"]);
+    assert_eq!(read(&log).dropped, ["a"]);
+    assert!(matches!(events.last(), Some(Event::Dropped { name: "a", .. })), "dropped after the notes: {events:?}");
+}

@@ -40,7 +40,8 @@ fn spawn_on_the_multi_thread_runtime_the_task_is_polled_on_worker_threads_not_th
         .enable_time()
         .build()
         .unwrap();
-    let polled_on: Arc<Mutex<Vec<(ThreadId, Option<String>)>>> = Arc::default();
+    type Polls = Arc<Mutex<Vec<(ThreadId, Option<String>)>>>;
+    let polled_on: Polls = Arc::default();
     let seen = polled_on.clone();
     let handle = runtime.spawn(async move {
         for _ in 0..4 {
@@ -76,7 +77,7 @@ fn spawn_local_outside_a_local_set_panics_at_run_time_not_at_compile_time() {
     let runtime = tokio::runtime::Builder::new_current_thread().build().unwrap();
     let panicked = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
         runtime.block_on(async {
-            let _ = tokio::task::spawn_local(async {});
+            drop(tokio::task::spawn_local(async {}));
         })
     }));
     assert!(panicked.is_err());

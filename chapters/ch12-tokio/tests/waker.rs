@@ -146,7 +146,11 @@ fn waker_wake_by_ref_while_running_sets_notified_and_takes_no_reference() {
         tokio::spawn(async {
             // SAFETY: inside a spawned task.
             let before = unsafe { own_state() }.await;
-            poll_fn(|cx| Poll::Ready(cx.waker().wake_by_ref())).await;
+            poll_fn(|cx| {
+                cx.waker().wake_by_ref();
+                Poll::Ready(())
+            })
+            .await;
             (before, unsafe { own_state() }.await)
         })
         .await

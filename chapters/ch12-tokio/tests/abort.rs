@@ -2,6 +2,9 @@
 //! suspension point of `task::staged` (as chapter 7 drops a future at each await), on the
 //! current-thread runtime and on the multi-thread one.
 
+mod task_support;
+use task_support::{bounded, current_thread, multi_thread};
+
 use std::thread::ThreadId;
 use std::time::Duration;
 
@@ -63,9 +66,9 @@ fn staged_task(log: &Log) -> (impl Future<Output = u32> + Send + 'static, Ends) 
 /// On the current-thread runtime, `abort` called by the future `block_on` runs, on the
 /// runtime's own thread.
 fn on_current_thread(point: Point) -> (Run, ThreadId) {
-    let runtime = tokio::runtime::Builder::new_current_thread().enable_time().build().unwrap();
+    let runtime = current_thread();
     let log = Log::default();
-    runtime.block_on(async {
+    bounded(&runtime, async {
         let (future, mut ends) = staged_task(&log);
         let handle = tokio::spawn(future);
         if let Point::Await(k) = point {
@@ -111,9 +114,9 @@ fn abort_at_the_second_await_drops_b_a_then_the_argument() {
 
 #[test]
 fn abort_after_the_end_drops_nothing_more_and_the_output_is_still_there() {
-    let runtime = tokio::runtime::Builder::new_current_thread().enable_time().build().unwrap();
+    let runtime = current_thread();
     let log = Log::default();
-    let output = runtime.block_on(async {
+    let output = bounded(&runtime, async {
         let (future, mut ends) = staged_task(&log);
         let handle = tokio::spawn(future);
         for gate in ends.gates.drain(..) {
@@ -134,9 +137,9 @@ fn abort_after_the_end_drops_nothing_more_and_the_output_is_still_there() {
 
 #[test]
 fn abort_from_another_thread_drops_on_the_current_thread_runtimes_own_thread() {
-    let runtime = tokio::runtime::Builder::new_current_thread().enable_time().build().unwrap();
+    let runtime = current_thread();
     let log = Log::default();
-    let aborter = runtime.block_on(async {
+    let aborter = bounded(&runtime, async {
         let (future, mut ends) = staged_task(&log);
         let handle = tokio::spawn(future);
         assert_eq!(ends.reached.recv().await, Some(0));
@@ -162,12 +165,7 @@ fn abort_from_another_thread_drops_on_the_current_thread_runtimes_own_thread() {
 
 #[test]
 fn abort_on_the_multi_thread_runtime_drops_on_a_worker_thread() {
-    let runtime = tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(2)
-        .thread_name("ch12-worker")
-        .enable_time()
-        .build()
-        .unwrap();
+    let runtime = multi_thread();
     for k in [0, 1] {
         let log = Log::default();
         let (reached_tx, reached) = mpsc::unbounded_channel();
@@ -177,7 +175,7 @@ fn abort_on_the_multi_thread_runtime_drops_on_a_worker_thread() {
         let handle = spawn_staged(runtime.handle(), arg, reached_tx, [g0, g1]);
         let mut ends = Ends { reached, gates: vec![g0_tx, g1_tx] };
         for i in 0..=k {
-            assert_eq!(ends.reached.blocking_recv(), Some(i));
+            assert_eq!(bounded(&runtime, ends.reached.recv()), Some(i));
             if i < k {
                 ends.gates.remove(0).send(()).unwrap();
             }
@@ -214,12 +212,12 @@ fn abort_the_staged_future_holds_a_at_both_awaits_and_b_at_the_second() {
 
 #[test]
 fn abort_dropping_the_runtime_drops_the_future_there_while_a_kept_waker_holds_only_the_cell() {
-    let runtime = tokio::runtime::Builder::new_current_thread().enable_time().build().unwrap();
+    let runtime = current_thread();
     let log = Log::default();
     let task_log = log.clone();
     let slot: std::sync::Arc<std::sync::Mutex<Option<std::task::Waker>>> = Default::default();
     let task_slot = slot.clone();
-    runtime.block_on(async {
+    bounded(&runtime, async {
         let handle = tokio::spawn(async move {
             let _a = Noisy { name: "a", log: task_log };
             *task_slot.lock().unwrap() = Some(ch12_tokio::task::own_waker().await);
@@ -245,10 +243,10 @@ fn abort_dropping_the_runtime_drops_the_future_there_while_a_kept_waker_holds_on
 
 #[test]
 fn abort_of_a_running_task_lets_the_poll_run_on_to_its_next_await_then_drops() {
-    let runtime = tokio::runtime::Builder::new_current_thread().enable_time().build().unwrap();
+    let runtime = current_thread();
     let log = Log::default();
     let task_log = log.clone();
-    runtime.block_on(async {
+    bounded(&runtime, async {
         let (own_tx, own) = oneshot::channel::<tokio::task::AbortHandle>();
         let handle = tokio::spawn(async move {
             let _a = Noisy { name: "a", log: task_log.clone() };

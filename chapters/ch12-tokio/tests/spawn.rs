@@ -3,6 +3,9 @@
 //! `spawn_local` asks for `'static` only). The `compile_fail` blocks of the page are the
 //! page's doc-tests (`cargo test -p ch12-tokio --doc`).
 
+mod task_support;
+use task_support::{bounded, current_thread, multi_thread};
+
 use std::rc::Rc;
 use std::sync::{Arc, Mutex};
 use std::thread::ThreadId;
@@ -14,7 +17,7 @@ fn thread_name() -> Option<String> {
 
 #[test]
 fn spawn_a_task_outlives_the_function_that_spawned_it_and_its_join_handle() {
-    let runtime = tokio::runtime::Builder::new_current_thread().enable_time().build().unwrap();
+    let runtime = current_thread();
     let (done_tx, done) = tokio::sync::oneshot::channel();
     // The spawning function returns at once, and the JoinHandle is dropped: the task runs on.
     fn spawn_and_forget(done: tokio::sync::oneshot::Sender<String>) {
@@ -25,7 +28,7 @@ fn spawn_a_task_outlives_the_function_that_spawned_it_and_its_join_handle() {
         });
         drop(handle);
     }
-    let got = runtime.block_on(async {
+    let got = bounded(&runtime, async {
         spawn_and_forget(done_tx);
         tokio::time::timeout(Duration::from_secs(5), done).await.expect("in time").unwrap()
     });
@@ -34,12 +37,7 @@ fn spawn_a_task_outlives_the_function_that_spawned_it_and_its_join_handle() {
 
 #[test]
 fn spawn_on_the_multi_thread_runtime_the_task_is_polled_on_worker_threads_not_the_spawners() {
-    let runtime = tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(2)
-        .thread_name("ch12-worker")
-        .enable_time()
-        .build()
-        .unwrap();
+    let runtime = multi_thread();
     type Polls = Arc<Mutex<Vec<(ThreadId, Option<String>)>>>;
     let polled_on: Polls = Arc::default();
     let seen = polled_on.clone();
@@ -49,7 +47,7 @@ fn spawn_on_the_multi_thread_runtime_the_task_is_polled_on_worker_threads_not_th
             tokio::task::yield_now().await;
         }
     });
-    runtime.block_on(async { tokio::time::timeout(Duration::from_secs(5), handle).await }).unwrap().unwrap();
+    bounded(&runtime, async { tokio::time::timeout(Duration::from_secs(5), handle).await }).unwrap().unwrap();
     let polled_on = polled_on.lock().unwrap();
     assert_eq!(polled_on.len(), 4);
     let here = std::thread::current().id();
@@ -58,7 +56,7 @@ fn spawn_on_the_multi_thread_runtime_the_task_is_polled_on_worker_threads_not_th
 
 #[test]
 fn spawn_local_polls_a_task_holding_an_rc_across_an_await_on_the_local_sets_own_thread() {
-    let runtime = tokio::runtime::Builder::new_current_thread().enable_time().build().unwrap();
+    let runtime = current_thread();
     let local = tokio::task::LocalSet::new();
     let here = std::thread::current().id();
     let polled_on = local.block_on(&runtime, async move {
@@ -74,9 +72,9 @@ fn spawn_local_polls_a_task_holding_an_rc_across_an_await_on_the_local_sets_own_
 
 #[test]
 fn spawn_local_outside_a_local_set_panics_at_run_time_not_at_compile_time() {
-    let runtime = tokio::runtime::Builder::new_current_thread().build().unwrap();
+    let runtime = current_thread();
     let panicked = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-        runtime.block_on(async {
+        bounded(&runtime, async {
             drop(tokio::task::spawn_local(async {}));
         })
     }));

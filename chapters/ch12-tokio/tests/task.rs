@@ -2,6 +2,9 @@
 //! (from `-Zprint-type-sizes`, through cargo, as tokio is needed), and the state word read
 //! through a task's own waker.
 
+mod task_support;
+use task_support::{bounded, current_thread, multi_thread};
+
 use std::sync::OnceLock;
 
 use ch12_tokio::task::{StateWord, bits, known, own_state, own_waker, spawn_known, state_of};
@@ -24,10 +27,6 @@ fn type_sizes(subject: &str) -> StageListing {
 fn fields(listing: &StageListing) -> Vec<(String, u64, u64)> {
     let layout = listing.layout.as_ref().expect("a type-sizes listing");
     layout.variants[0].fields.iter().map(|f| (f.name.clone(), f.offset, f.size)).collect()
-}
-
-fn current_thread() -> tokio::runtime::Runtime {
-    tokio::runtime::Builder::new_current_thread().build().unwrap()
 }
 
 #[test]
@@ -110,7 +109,7 @@ fn word(refs: usize, flags: &[usize]) -> StateWord {
 #[test]
 fn task_a_running_task_has_three_references_and_running_and_join_interest_set() {
     let runtime = current_thread();
-    let seen = runtime.block_on(async {
+    let seen = bounded(&runtime, async {
         let handle = tokio::spawn(async {
             // SAFETY: inside a spawned task.
             unsafe { own_state() }.await
@@ -126,7 +125,7 @@ fn task_a_running_task_has_three_references_and_running_and_join_interest_set() 
 #[test]
 fn task_a_clone_of_the_waker_adds_64_to_the_state_word_and_its_drop_takes_it_back() {
     let runtime = current_thread();
-    let (before, with_clone, after) = runtime.block_on(async {
+    let (before, with_clone, after) = bounded(&runtime, async {
         tokio::spawn(async {
             // SAFETY: inside a spawned task.
             let before = unsafe { own_state() }.await;
@@ -145,7 +144,7 @@ fn task_a_clone_of_the_waker_adds_64_to_the_state_word_and_its_drop_takes_it_bac
 #[test]
 fn task_a_waker_kept_after_the_end_keeps_the_cell_alive_complete_with_one_reference() {
     let runtime = current_thread();
-    let waker = runtime.block_on(async {
+    let waker = bounded(&runtime, async {
         let handle = tokio::spawn(async { own_waker().await });
         let waker = handle.await.unwrap();
         // The task completed, its JoinHandle is gone, the runtime released it: ours is the last
@@ -161,8 +160,8 @@ fn task_a_waker_kept_after_the_end_keeps_the_cell_alive_complete_with_one_refere
 #[test]
 fn task_known_spawned_on_either_runtime_answers_its_sum() {
     let runtime = current_thread();
-    assert_eq!(runtime.block_on(spawn_known(runtime.handle(), 1)).unwrap(), 1 + 2 + 3 + 4);
-    let multi = tokio::runtime::Builder::new_multi_thread().worker_threads(1).build().unwrap();
-    assert_eq!(multi.block_on(spawn_known(multi.handle(), 1)).unwrap(), 10);
-    assert_eq!(runtime.block_on(known(0)), 6);
+    assert_eq!(bounded(&runtime, spawn_known(runtime.handle(), 1)).unwrap(), 1 + 2 + 3 + 4);
+    let multi = multi_thread();
+    assert_eq!(bounded(&multi, spawn_known(multi.handle(), 1)).unwrap(), 10);
+    assert_eq!(bounded(&runtime, known(0)), 6);
 }

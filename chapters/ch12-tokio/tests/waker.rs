@@ -2,6 +2,9 @@
 //! compiled with the listings' flags), the task vtable's slots they jump through, and what
 //! `wake_by_ref` does to the state word and to the run queue of the current-thread scheduler.
 
+mod task_support;
+use task_support::{bounded, current_thread};
+
 use std::future::poll_fn;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
@@ -109,10 +112,6 @@ fn waker_the_tasks_vtable_has_poll_at_0_schedule_at_8_and_dealloc_at_16() {
 
 // ---- the waker at run time -----------------------------------------------------------------------
 
-fn current_thread() -> tokio::runtime::Runtime {
-    tokio::runtime::Builder::new_current_thread().build().unwrap()
-}
-
 /// A future that is never ready: it counts its polls and keeps a clone of its last waker.
 fn parked(polls: Arc<AtomicUsize>, kept: Arc<Mutex<Option<Waker>>>) -> impl Future<Output = ()> + Send + 'static {
     poll_fn(move |cx| {
@@ -125,7 +124,7 @@ fn parked(polls: Arc<AtomicUsize>, kept: Arc<Mutex<Option<Waker>>>) -> impl Futu
 #[test]
 fn waker_every_task_shares_one_vtable_and_its_data_is_the_tasks_header() {
     let runtime = current_thread();
-    let (a, b) = runtime.block_on(async {
+    let (a, b) = bounded(&runtime, async {
         let a = tokio::spawn(ch12_tokio::task::own_waker()).await.unwrap();
         let b = tokio::spawn(async { ch12_tokio::task::own_waker().await }).await.unwrap();
         (a, b)
@@ -142,7 +141,7 @@ fn waker_every_task_shares_one_vtable_and_its_data_is_the_tasks_header() {
 #[test]
 fn waker_wake_by_ref_while_running_sets_notified_and_takes_no_reference() {
     let runtime = current_thread();
-    let (before, after) = runtime.block_on(async {
+    let (before, after) = bounded(&runtime, async {
         tokio::spawn(async {
             // SAFETY: inside a spawned task.
             let before = unsafe { own_state() }.await;
@@ -164,7 +163,7 @@ fn waker_wake_by_ref_on_an_idle_task_queues_it_once_on_the_local_or_the_injectio
     let runtime = current_thread();
     let metrics = runtime.metrics();
     let (polls, kept) = (Arc::new(AtomicUsize::new(0)), Arc::new(Mutex::new(None)));
-    let seen = runtime.block_on(async {
+    let seen = bounded(&runtime, async {
         let _task = tokio::spawn(parked(polls.clone(), kept.clone()));
         tokio::task::yield_now().await; // the task runs once and parks
         assert_eq!(polls.load(Ordering::SeqCst), 1);

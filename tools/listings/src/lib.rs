@@ -218,6 +218,7 @@ pub fn asm_functions_of(krate: &Crate) -> Result<Vec<String>, Error> {
 /// [`stage`] of any crate.
 pub fn stage_of(krate: &Crate, stage: Stage, subject: &str) -> Result<StageListing, Error> {
     let workspace = Workspace::this_checkout();
+    let krate = &for_the_stages(krate)?;
     let output = crate_stage_output(&workspace, krate, stage)?;
     output.listing(stage, subject, krate, &rustc(&workspace)?.version_line, &krate.edition()?)
 }
@@ -225,12 +226,25 @@ pub fn stage_of(krate: &Crate, stage: Stage, subject: &str) -> Result<StageListi
 /// [`stage_subjects`] of any crate.
 pub fn stage_subjects_of(krate: &Crate, stage: Stage) -> Result<Vec<String>, Error> {
     let workspace = Workspace::this_checkout();
-    Ok(crate_stage_output(&workspace, krate, stage)?.names())
+    Ok(crate_stage_output(&workspace, &for_the_stages(krate)?, stage)?.names())
 }
 
 /// A stage's whole output for any crate, once per process.
 pub fn stage_output_of(krate: &Crate, stage: Stage) -> Result<Arc<StageOutput>, Error> {
-    crate_stage_output(&Workspace::this_checkout(), krate, stage)
+    crate_stage_output(&Workspace::this_checkout(), &for_the_stages(krate)?, stage)
+}
+
+/// The crate as the stages compile it: a chapter whose manifest lists a dependency that is not
+/// optional (chapter 12's tokio) through cargo, with its dependencies
+/// ([`Crate::chapter_with_dependencies`]), as its `src/lib.rs` alone does not compile; any other
+/// as it is.
+fn for_the_stages(krate: &Crate) -> Result<Crate, Error> {
+    match krate {
+        Crate::Chapter(chapter) if !chapter.plain_dependencies()?.is_empty() => {
+            Crate::chapter_with_dependencies(&chapter.slug)
+        }
+        other => Ok(other.clone()),
+    }
 }
 
 fn crate_stage_output(workspace: &Workspace, krate: &Crate, stage: Stage) -> Result<Arc<StageOutput>, Error> {
@@ -346,9 +360,8 @@ pub fn stage(chapter: &str, stage: Stage, subject: &str) -> Result<StageListing,
 
 /// Every subject [`stage`] accepts for the chapter, in the compiler's order.
 pub fn stage_subjects(chapter: &str, stage: Stage) -> Result<Vec<String>, Error> {
-    let workspace = Workspace::this_checkout();
-    let chapter = workspace.chapter(chapter)?;
-    Ok(stage_output(&workspace, &chapter, stage)?.names())
+    let chapter = Workspace::this_checkout().chapter(chapter)?;
+    stage_subjects_of(&Crate::Chapter(chapter), stage)
 }
 
 /// A result computed at most once per process and key.

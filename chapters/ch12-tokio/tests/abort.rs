@@ -207,6 +207,10 @@ fn abort_the_staged_future_holds_a_at_both_awaits_and_b_at_the_second() {
     assert!(locals("Suspend0").contains(&"a".to_owned()), "{:?}", locals("Suspend0"));
     assert!(!locals("Suspend0").contains(&"b".to_owned()));
     assert!(locals("Suspend1").contains(&"a".to_owned()) && locals("Suspend1").contains(&"b".to_owned()));
+    // The argument twice in a suspended state: the upvar, and the local the body moved it into.
+    let suspend0 = layout.variants.iter().find(|v| v.name.as_deref() == Some("Suspend0")).unwrap();
+    let args: Vec<&str> = suspend0.fields.iter().filter(|f| f.name == "arg").map(|f| f.kind.as_str()).collect();
+    assert_eq!(args, ["local", "upvar"]);
     listings::assert_stage_snapshot!("abort_staged_future", listing);
 }
 

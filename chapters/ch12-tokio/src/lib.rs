@@ -113,11 +113,9 @@ pub mod task {
 
     // ---- abort: what is dropped, when, and where -----------------------------------------------
 
-    /// What a [`Noisy`] value records when it is dropped, and the task records as it runs.
+    /// What a [`Noisy`] value records when it is dropped, and what a test notes beside it.
     #[derive(Debug, Clone, PartialEq, Eq)]
     pub enum Event {
-        /// The task reached a suspension point (0, 1) and is about to wait there.
-        Reached(u32),
         /// A `Noisy` was dropped, on this thread.
         Dropped { name: &'static str, thread: std::thread::ThreadId, thread_name: Option<String> },
         /// Something the test itself did (`abort` returned).

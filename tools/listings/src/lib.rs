@@ -122,6 +122,21 @@ impl Crate {
         }
     }
 
+    /// A chapter of the book compiled as a crate outside it, through cargo and with its
+    /// dependencies (`--manifest-path chapters/ch12-tokio/Cargo.toml`): for a chapter whose
+    /// library needs a crate at every stage (chapter 12's tokio), which the stages' rustc of
+    /// `src/lib.rs` alone cannot compile. The manifest is named relative to the checkout, so that
+    /// the listings' commands are the same on any machine and run from the checkout's root.
+    pub fn chapter_with_dependencies(chapter: &str) -> Result<Crate, Error> {
+        let workspace = Workspace::this_checkout();
+        let chapter = workspace.chapter(chapter)?;
+        let manifest = chapter.dir.join("Cargo.toml");
+        let mut foreign = ForeignCrate::at(&workspace, &manifest, &rustc(&workspace)?)?;
+        let relative = foreign.manifest.strip_prefix(&workspace.root).map(Path::to_path_buf);
+        foreign.given = relative.unwrap_or_else(|_| foreign.manifest.clone()).display().to_string();
+        Ok(Crate::Foreign(foreign))
+    }
+
     /// `ch01-the-experiment`, `tokio-service`: what messages call it.
     pub fn name(&self) -> &str {
         match self {
@@ -211,6 +226,7 @@ pub fn asm_functions_of(krate: &Crate) -> Result<Vec<String>, Error> {
 /// [`stage`] of any crate.
 pub fn stage_of(krate: &Crate, stage: Stage, subject: &str) -> Result<StageListing, Error> {
     let workspace = Workspace::this_checkout();
+    let krate = &for_the_stages(krate)?;
     let output = crate_stage_output(&workspace, krate, stage)?;
     output.listing(stage, subject, krate, &rustc(&workspace)?.version_line, &krate.edition()?)
 }
@@ -218,12 +234,25 @@ pub fn stage_of(krate: &Crate, stage: Stage, subject: &str) -> Result<StageListi
 /// [`stage_subjects`] of any crate.
 pub fn stage_subjects_of(krate: &Crate, stage: Stage) -> Result<Vec<String>, Error> {
     let workspace = Workspace::this_checkout();
-    Ok(crate_stage_output(&workspace, krate, stage)?.names())
+    Ok(crate_stage_output(&workspace, &for_the_stages(krate)?, stage)?.names())
 }
 
 /// A stage's whole output for any crate, once per process.
 pub fn stage_output_of(krate: &Crate, stage: Stage) -> Result<Arc<StageOutput>, Error> {
-    crate_stage_output(&Workspace::this_checkout(), krate, stage)
+    crate_stage_output(&Workspace::this_checkout(), &for_the_stages(krate)?, stage)
+}
+
+/// The crate as the stages compile it: a chapter whose manifest lists a dependency that is not
+/// optional (chapter 12's tokio) through cargo, with its dependencies
+/// ([`Crate::chapter_with_dependencies`]), as its `src/lib.rs` alone does not compile; any other
+/// as it is.
+fn for_the_stages(krate: &Crate) -> Result<Crate, Error> {
+    match krate {
+        Crate::Chapter(chapter) if !chapter.plain_dependencies()?.is_empty() => {
+            Crate::chapter_with_dependencies(&chapter.slug)
+        }
+        other => Ok(other.clone()),
+    }
 }
 
 fn crate_stage_output(workspace: &Workspace, krate: &Crate, stage: Stage) -> Result<Arc<StageOutput>, Error> {
@@ -241,10 +270,25 @@ fn crate_stage_output(workspace: &Workspace, krate: &Crate, stage: Stage) -> Res
 /// The listing of `function` in a package of the workspace's lockfile that is not a chapter
 /// (`regex-syntax`), compiled with the listing flags: what the tests hold the pipeline to on
 /// code nobody here wrote.
+///
+/// A chapter's test may snapshot it (chapter 12 shows tokio's own waker functions, which tokio's
+/// library compiles, not the chapter's): its command is `cargo xtask asm --package PACKAGE …`.
 pub fn package_asm(package: &str, function: &str, options: &AsmOptions) -> Result<AsmListing, Error> {
+    package_asm_with_flags(package, function, options, &CodegenFlags::default())
+}
+
+/// [`package_asm`] with other code generation flags.
+pub fn package_asm_with_flags(
+    package: &str,
+    function: &str,
+    options: &AsmOptions,
+    flags: &CodegenFlags,
+) -> Result<AsmListing, Error> {
     let workspace = Workspace::this_checkout();
     let pseudo_chapter = Chapter { slug: package.to_owned(), dir: workspace.target_dir() };
-    listing(&workspace, &pseudo_chapter, &Package::named(package), function, options, &CodegenFlags::default())
+    let mut listing = listing(&workspace, &pseudo_chapter, &Package::named(package), function, options, flags)?;
+    listing.command = listing.provenance.command_naming(package, &format!("--package {package}"), function);
+    Ok(listing)
 }
 
 /// The whole `.s` of a package of the lockfile (`regex-syntax`), compiled with the listing flags.
@@ -326,9 +370,8 @@ pub fn stage(chapter: &str, stage: Stage, subject: &str) -> Result<StageListing,
 
 /// Every subject [`stage`] accepts for the chapter, in the compiler's order.
 pub fn stage_subjects(chapter: &str, stage: Stage) -> Result<Vec<String>, Error> {
-    let workspace = Workspace::this_checkout();
-    let chapter = workspace.chapter(chapter)?;
-    Ok(stage_output(&workspace, &chapter, stage)?.names())
+    let chapter = Workspace::this_checkout().chapter(chapter)?;
+    stage_subjects_of(&Crate::Chapter(chapter), stage)
 }
 
 /// A result computed at most once per process and key.

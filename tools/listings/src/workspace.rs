@@ -47,6 +47,25 @@ impl Chapter {
         let manifests = (own, own_bytes, workspace, workspace_bytes);
         PARSED.get(manifests.clone(), || edition_from_manifests(&manifests))
     }
+
+    /// The dependencies its `Cargo.toml` lists that are not optional (chapter 12's `tokio`): a
+    /// chapter with any needs them at every stage, so its `src/lib.rs` cannot be compiled alone
+    /// (by the stages' rustc, or on Compiler Explorer). Chapter 8's and chapter 10's are optional,
+    /// behind default features their stages do without.
+    pub fn plain_dependencies(&self) -> Result<Vec<String>, Error> {
+        let path = self.dir.join("Cargo.toml");
+        let text = std::fs::read_to_string(&path)
+            .map_err(|e| Error::Read { path: path.display().to_string(), reason: e.to_string() })?;
+        plain_dependencies(&text).map_err(|reason| Error::Manifest { path: path.display().to_string(), reason })
+    }
+}
+
+/// The names under `[dependencies]` of `manifest` whose entry does not say `optional = true`.
+fn plain_dependencies(manifest: &str) -> Result<Vec<String>, String> {
+    let table: toml::Table = manifest.parse().map_err(|e: toml::de::Error| e.to_string())?;
+    let Some(dependencies) = table.get("dependencies").and_then(toml::Value::as_table) else { return Ok(Vec::new()) };
+    let optional = |entry: &toml::Value| entry.get("optional").and_then(toml::Value::as_bool) == Some(true);
+    Ok(dependencies.iter().filter(|(_, entry)| !optional(entry)).map(|(name, _)| name.clone()).collect())
 }
 
 /// The edition `[package]` names, or the one it inherits from `[workspace.package]`.
@@ -208,6 +227,17 @@ pub fn closest(given: &str, names: &[String]) -> Vec<String> {
 
 #[cfg(test)]
 mod tests {
+
+    #[test]
+    fn a_plain_dependency_is_one_under_dependencies_not_marked_optional() {
+        let manifest = "[package]\nname = \"ch12-x\"\n\n[dependencies]\ntokio = { workspace = true }\nfutures = { workspace = true, optional = true }\n\n[dev-dependencies]\ninsta.workspace = true\n";
+        assert_eq!(plain_dependencies(manifest).unwrap(), ["tokio"]);
+        assert!(plain_dependencies("[package]\nname = \"a\"\n").unwrap().is_empty());
+        assert!(
+            plain_dependencies("[dependencies]\nfutures = { workspace = true, optional = true }\n").unwrap().is_empty()
+        );
+    }
+
     use super::*;
 
     #[test]

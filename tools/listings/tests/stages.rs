@@ -100,15 +100,21 @@ fn every_stage_of_the_table_prints_its_example_from_chapter_1() {
     }
 }
 
-/// The stages compile a chapter's `src/lib.rs` alone, and what they keep for the next run is
-/// keyed by that one file's bytes: so a chapter's library must read no other file (no `mod x;`
-/// in a file of its own, no `include_str!`) when compiled as the stages compile it.
+/// The stages compile a chapter's `src/lib.rs` alone (unless it needs its dependencies), and
+/// what they keep for the next run is keyed by that one file's bytes: so a chapter's library must
+/// read no other file (no `mod x;` in a file of its own, no `include_str!`) when compiled as the
+/// stages compile it.
 #[test]
 fn every_chapter_s_library_reads_no_file_but_itself_as_the_stages_compile_it() {
     let workspace = listings::Workspace::this_checkout();
     let rustc = listings::Rustc::for_listings(&workspace).unwrap_or_else(|e| panic!("{e}"));
     let scratch = workspace.scratch_dir("one-file-rule").unwrap_or_else(|e| panic!("{e}"));
     for chapter in workspace.chapters().unwrap() {
+        // A chapter with a dependency that is not optional (chapter 12's tokio) is compiled
+        // through cargo at every stage, which keeps what it computes by every file rustc read.
+        if !chapter.plain_dependencies().unwrap().is_empty() {
+            continue;
+        }
         let source = chapter.dir.join("src/lib.rs");
         let dep_info = scratch.path().join(format!("{}.d", chapter.crate_name()));
         let output = std::process::Command::new(&rustc.path)

@@ -257,7 +257,8 @@ impl Render for Asm {
         let explorer = compiler_explorer::link(&source, stored.provenance.release(), &options);
         let crate_name = chapter.slug.replace('-', "_");
         let needs_dependencies = standalone_file(stored.command.as_deref()).is_none()
-            && crate::single_file::needs_dependencies(&stored.provenance.subject, &crate_name, &source);
+            && (crate::single_file::needs_dependencies(&stored.provenance.subject, &crate_name, &source)
+                || !chapter.plain_dependencies().map_err(Error::Chapter)?.is_empty());
         Ok(Expansion::Markdown(asm_figure(
             &format!("listing-{}-{name}", chapter.slug),
             &asm_html::render(&lines, &placed),

@@ -2,7 +2,9 @@
 //! Compiler Explorer link compiles it: not when the function is, or is an instance of, code that
 //! needs the chapter's dependencies — a module behind a `#[cfg(feature = "…")]` (chapter 8's
 //! `join`, chapter 10's `crates`), or a generic of another crate (`futures_util::…`). Such a
-//! listing says it is not on Compiler Explorer instead of linking to an error.
+//! listing says it is not on Compiler Explorer instead of linking to an error. A chapter whose
+//! manifest lists a dependency that is not optional (chapter 12's tokio) needs it everywhere
+//! (`listings::Chapter::plain_dependencies`): none of its listings is on Compiler Explorer.
 
 /// The modules of `source` behind a `#[cfg(feature = "…")]`: the `mod NAME` that follows the
 /// attribute, past other attributes and doc comments.

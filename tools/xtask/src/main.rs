@@ -43,14 +43,18 @@ enum Assembly {
     Asm {
         /// The chapter: `ch01-the-experiment`, `ch01_the_experiment` or `ch01` (none with
         /// `--manifest-path`).
-        #[arg(value_name = "CHAPTER", required_unless_present = "manifest_path")]
+        #[arg(value_name = "CHAPTER", required_unless_present_any = ["manifest_path", "package"])]
         chapter: Option<String>,
         /// The function, demangled: `hello_world::{{closure}}`, `DummyFuture::poll`, or a full
         /// path such as `ch01_the_experiment::noop_waker::noop_clone`.
-        #[arg(required_unless_present_any = ["list", "manifest_path"])]
+        #[arg(required_unless_present_any = ["list", "manifest_path", "package"])]
         function: Option<String>,
         #[command(flatten)]
         manifest: ManifestPath,
+        /// A package of the book's lockfile instead of a chapter (`tokio`): its library, compiled
+        /// with the listings' flags (chapter 12 shows tokio's own waker functions so).
+        #[arg(long, value_name = "PACKAGE", conflicts_with = "manifest_path")]
+        package: Option<String>,
         /// List the functions that have code of their own in the chapter, instead.
         #[arg(long, conflicts_with = "function")]
         list: bool,
@@ -217,7 +221,25 @@ fn parsed<T>(result: Result<T, clap::Error>) -> T {
 }
 
 fn assembly(command: Assembly) -> ExitCode {
-    let Assembly::Asm { chapter, function, manifest, list, source, data, opt_level, codegen, unstable } = command;
+    let Assembly::Asm { chapter, function, manifest, package, list, source, data, opt_level, codegen, unstable } =
+        command;
+    if let Some(package) = package {
+        // One word: the function (clap puts it in the chapter's place).
+        let flags = CodegenFlags { codegen, unstable, ..CodegenFlags::with_opt_level(&opt_level) };
+        return match (chapter, function, list) {
+            (Some(function), None, false) => report(
+                listings::package_asm_with_flags(&package, &function, &AsmOptions { source, data }, &flags)
+                    .map(|listing| print!("{listing}")),
+            ),
+            (None, None, true) => report(
+                listings::program(&package, &flags)
+                    .map(|program| program.functions().iter().for_each(|f| println!("{}", f.name))),
+            ),
+            _ => report(Err(listings::Error::Usage {
+                message: "with --package, name the function alone, or ask for --list".to_owned(),
+            })),
+        };
+    }
     let (krate, function) = match crate_and_subject(chapter, function, &manifest, list, "function") {
         Ok(asked) => asked,
         Err(error) => return report(Err(error)),

@@ -36,6 +36,19 @@ fn asm_prints_exactly_the_listing_the_chapter_snapshot_checks() {
     );
 }
 
+/// A function of a package of the lockfile (chapter 12 shows tokio's waker functions so): the
+/// command the snapshot records prints its body.
+#[test]
+fn asm_of_a_package_prints_exactly_the_listing_the_chapter_snapshot_records() {
+    let snapshot = "ch12-tokio/tests/snapshots/ch12-tokio__asm__waker_tokio_clone.snap";
+    let output = xtask(&["asm", "--package", "tokio", "tokio::runtime::task::waker::clone_waker", "--data"]);
+    assert!(output.status.success(), "{}", stderr(&output));
+    assert_eq!(stdout(&output), snapshot_body(snapshot));
+    let output = xtask(&["asm", "--package", "tokio", "a", "b"]);
+    assert!(!output.status.success());
+    assert!(stderr(&output).contains("with --package, name the function alone"), "{}", stderr(&output));
+}
+
 /// An experiment's listing: the flag on the command line is the flag a chapter's test passes,
 /// and the command the listing records is the command that was run.
 #[test]

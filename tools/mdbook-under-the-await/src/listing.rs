@@ -256,8 +256,12 @@ impl Render for Asm {
         let options = flags.compiler_explorer_options(&chapter.edition().map_err(Error::Chapter)?);
         let explorer = compiler_explorer::link(&source, stored.provenance.release(), &options);
         let crate_name = chapter.slug.replace('-', "_");
+        let manifest_path = chapter.dir.join("Cargo.toml");
+        let manifest =
+            std::fs::read_to_string(&manifest_path).map_err(|e| Error::read(&manifest_path, workspace, &e))?;
         let needs_dependencies = standalone_file(stored.command.as_deref()).is_none()
-            && crate::single_file::needs_dependencies(&stored.provenance.subject, &crate_name, &source);
+            && (crate::single_file::needs_dependencies(&stored.provenance.subject, &crate_name, &source)
+                || !crate::single_file::plain_dependencies(&manifest).is_empty());
         Ok(Expansion::Markdown(asm_figure(
             &format!("listing-{}-{name}", chapter.slug),
             &asm_html::render(&lines, &placed),

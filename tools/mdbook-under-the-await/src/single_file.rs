@@ -2,7 +2,9 @@
 //! Compiler Explorer link compiles it: not when the function is, or is an instance of, code that
 //! needs the chapter's dependencies — a module behind a `#[cfg(feature = "…")]` (chapter 8's
 //! `join`, chapter 10's `crates`), or a generic of another crate (`futures_util::…`). Such a
-//! listing says it is not on Compiler Explorer instead of linking to an error.
+//! listing says it is not on Compiler Explorer instead of linking to an error. A chapter whose
+//! manifest lists a dependency that is not optional (chapter 12's tokio) needs it everywhere: none
+//! of its listings is on Compiler Explorer.
 
 /// The modules of `source` behind a `#[cfg(feature = "…")]`: the `mod NAME` that follows the
 /// attribute, past other attributes and doc comments.
@@ -46,9 +48,38 @@ pub fn needs_dependencies(function: &str, crate_name: &str, source: &str) -> boo
     others || gated
 }
 
+/// The dependencies of a chapter's `Cargo.toml` that are not optional: the names under
+/// `[dependencies]` whose line does not say `optional = true` (a chapter's manifest writes each
+/// on one line, as the workspace's do).
+pub fn plain_dependencies(manifest: &str) -> Vec<&str> {
+    let mut table = "";
+    let mut plain = Vec::new();
+    for line in manifest.lines().map(str::trim) {
+        if line.starts_with('[') {
+            table = line;
+        } else if table == "[dependencies]"
+            && let Some((name, value)) = line.split_once('=')
+            && !line.starts_with('#')
+        {
+            let value: String = value.chars().filter(|c| !c.is_whitespace()).collect();
+            if !value.contains("optional=true") {
+                plain.push(name.trim());
+            }
+        }
+    }
+    plain
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_plain_dependency_is_one_not_marked_optional_under_dependencies() {
+        let manifest = "[package]\nname = \"ch12-x\"\n\n[dependencies]\ntokio = { workspace = true }\nfutures = { workspace = true, optional = true }\n# note = 1\n\n[dev-dependencies]\ninsta.workspace = true\n";
+        assert_eq!(plain_dependencies(manifest), ["tokio"]);
+        assert!(plain_dependencies("[dependencies]\nfutures = { workspace = true, optional = true }\n").is_empty());
+    }
 
     const SOURCE: &str = "pub fn plain() {}\n\n/// Needs crates.\n#[cfg(feature = \"crates\")]\n#[allow(unused)]\npub mod crates {\n    pub fn boxed() {}\n}\n";
 

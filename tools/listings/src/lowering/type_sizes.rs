@@ -252,7 +252,15 @@ impl<'a> Reader<'a> {
                     let own = if locals > 0 { locals } else { reached };
                     size == own || u128::from(size) + u128::from(discriminant) == u128::from(own)
                 }
-                false => u128::from(size) + u128::from(discriminant) == u128::from(reached.max(discriminant)),
+                // A `#[repr(C)]` enum's variant without fields is printed as large as the tag
+                // rounded up to the enum's alignment (tokio's `Stage::Consumed`, 4 bytes after a
+                // 4-byte tag in an 8-aligned enum, on 1.95): that is whole too.
+                false => {
+                    let printed = u128::from(size) + u128::from(discriminant);
+                    let tag_rounded = u128::from(discriminant).next_multiple_of(u128::from(layout.align.max(1)));
+                    printed == u128::from(reached.max(discriminant))
+                        || (variant.fields.is_empty() && printed == tag_rounded)
+                }
             };
             if !whole {
                 let part =
@@ -917,6 +925,28 @@ print-type-size         field `.0`: 8 bytes, alignment: 8 bytes
 print-type-size     variant `Small`: 1 bytes
 print-type-size         field `.0`: 1 bytes
 ";
+
+    #[test]
+    fn a_repr_c_enums_variant_without_fields_is_as_large_as_its_tag_rounded_to_the_alignment() {
+        // tokio 1.54.1's `Stage<T>` (`#[repr(C)]`), as rustc 1.95 prints it.
+        let printout = "\
+print-type-size type: `Stage`: 32 bytes, alignment: 8 bytes
+print-type-size     discriminant: 4 bytes
+print-type-size     variant `Finished`: 28 bytes
+print-type-size         padding: 4 bytes
+print-type-size         field `.0`: 24 bytes, alignment: 8 bytes
+print-type-size     variant `Running`: 12 bytes
+print-type-size         padding: 4 bytes
+print-type-size         field `.0`: 8 bytes, alignment: 8 bytes
+print-type-size     variant `Consumed`: 4 bytes
+";
+        let layout = &layouts(printout).unwrap()[0];
+        assert_eq!(layout.variants.len(), 3);
+        assert_eq!(layout.table().check(layout), Ok(()));
+        // A variant without fields that claims more than its tag rounded up is still cut short.
+        let cut = printout.replace("`Consumed`: 4 bytes", "`Consumed`: 12 bytes");
+        assert!(layouts(&cut).is_err());
+    }
 
     #[test]
     fn an_enums_tag_comes_first_and_trailing_padding_has_its_row() {

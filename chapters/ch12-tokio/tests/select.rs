@@ -60,6 +60,12 @@ fn select_a_pinned_timer_is_made_once_polled_every_turn_and_dropped_when_the_loo
     // and takes it out of the driver when it is dropped.
     assert_cited("src/time/sleep.rs", 423, "let timer = Timer::new(handle.clone(), deadline);");
     assert_cited("src/runtime/time/entry.rs", 301, "this.cancel();");
+    // Without `biased;`, `select!` starts at a random branch each time.
+    assert_cited("src/macros/select.rs", 808, "thread_rng_n(BRANCHES)");
+    // `Sleep` is `!Unpin` (hence `tokio::pin!` before `&mut sleep`): its entry is a node of an
+    // intrusive list.
+    assert_cited("src/time/sleep.rs", 216, "#[project(!Unpin)]");
+    assert_cited("src/runtime/time/entry.rs", 290, "this is part of an intrusive linked list");
 }
 
 #[test]
@@ -117,6 +123,7 @@ fn select_recv_is_cancel_safe_its_future_dropped_by_the_other_branch_takes_no_me
     assert_eq!(events(&log), [Made(0), Polled(0, false), Polled(0, true), Dropped(0)]);
     // tokio's `select!` docs list which methods are cancel safe: `recv` is, `read_exact` is not.
     assert_cited("src/macros/select.rs", 105, "///  * [`tokio::sync::mpsc::Receiver::recv`]");
+    assert_cited("src/macros/select.rs", 129, "///  * [`tokio::sync::Mutex::lock`]");
     assert_cited("src/macros/select.rs", 121, "///  * [`tokio::io::AsyncReadExt::read_exact`]");
 }
 

@@ -213,11 +213,11 @@ fn yield_order(deferred: bool) -> Vec<String> {
             tokio::spawn(async move {
                 note(&log, "b, which spawns c");
                 let log = Arc::clone(&log);
-                tokio::spawn(async move { note(&log, "c") })
+                tokio::spawn(async move { note(&log, "c") }).await.unwrap();
             })
         };
         a.await.unwrap();
-        b.await.unwrap().await.unwrap();
+        b.await.unwrap();
     });
     Arc::try_unwrap(log).unwrap().into_inner().unwrap()
 }
@@ -230,10 +230,14 @@ fn coop_yield_now_runs_again_after_a_task_spawned_after_its_yield() {
     // when its run queue is empty, after it has polled its drivers without blocking.
     assert_cited("src/runtime/scheduler/defer.rs", 25, "deferred.push(waker.clone());");
     assert_cited("src/runtime/scheduler/current_thread/mod.rs", 855, "core = if context.has_pending_work(&core) {");
+    assert_cited("src/runtime/scheduler/current_thread/mod.rs", 879, "core = context.park_yield(core, handle);");
     assert_cited("src/runtime/scheduler/current_thread/mod.rs", 473, "self.defer.wake();");
 }
 
 #[test]
 fn coop_why_a_yield_that_wakes_at_once_runs_again_before_that_task() {
     assert_eq!(yield_order(false), ["a, before its yield", "b, which spawns c", "a, after its yield", "c"]);
+    // A task woken during its own poll is scheduled again when the poll returns, at the back.
+    assert_cited("src/runtime/task/harness.rs", 161, ".yield_now(Notified(self.get_new_task()));");
+    assert_cited("src/runtime/scheduler/current_thread/mod.rs", 356, "self.tasks.push_back(task);");
 }

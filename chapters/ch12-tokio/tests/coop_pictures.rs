@@ -21,7 +21,8 @@ fn layout_picture(subject: &str, listing_name: &str) -> Layout {
 
 #[test]
 fn select_the_deadline_loop_is_drawn_with_the_timer_twice_and_select_s_futures_after_it() {
-    let layout = layout_picture("{async fn body of coop::until_deadline<tokio::time::Sleep>()}", "select_until_deadline");
+    let layout =
+        layout_picture("{async fn body of coop::until_deadline<tokio::time::Sleep>()}", "select_until_deadline");
     assert_eq!(layout.over("Suspend0", 0..112), Some("timer"));
     assert_eq!(layout.over("Suspend0", 152..264), Some("timer"));
     assert_eq!(layout.over("Suspend0", 272..304), Some("futures"));

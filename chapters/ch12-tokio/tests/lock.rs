@@ -202,6 +202,8 @@ fn lock_tokios_lock_future_is_120_bytes_around_a_64_byte_semaphore_acquire_with_
     assert_cited("src/sync/batch_semaphore.rs", 71, "pub(crate) struct Acquire<'a> {");
     assert_cited("src/sync/batch_semaphore.rs", 98, "waker: UnsafeCell<Option<Waker>>,");
     assert_cited("src/sync/batch_semaphore.rs", 112, "pointers: linked_list::Pointers<Waiter>,");
+    assert_cited("src/sync/batch_semaphore.rs", 118, "_p: PhantomPinned,");
+    assert_cited("src/sync/batch_semaphore.rs", 774, "unsafe { waiters.queue.remove(node) };");
 }
 
 #[test]

@@ -188,6 +188,14 @@ pub mod coop {
     }
     // ANCHOR_END: coop_receive
 
+    // ANCHOR: coop_poll_recv
+    /// One poll of `rx`: what a `recv().await` does each time its task is polled, compiled
+    /// here with tokio's inlined budget check.
+    pub fn poll_recv_once(rx: &mut mpsc::Receiver<u32>, cx: &mut Context<'_>) -> Poll<Option<u32>> {
+        rx.poll_recv(cx)
+    }
+    // ANCHOR_END: coop_poll_recv
+
     // ANCHOR: coop_yield_by_wake
     /// A yield written as chapter 2's leaf would write it: wake the task at once, answer
     /// `Pending` once. `tokio::task::yield_now` is the same except for where its wake goes.

@@ -14,6 +14,7 @@ use std::task::{Context, Poll};
 
 use ch12_tokio::coop::{YieldByWake, receive};
 use coop_source::assert_cited;
+use listings::{AsmOptions, Crate, Stage, assert_asm_snapshot, assert_stage_snapshot};
 use tokio::sync::mpsc;
 
 const MESSAGES: usize = 1000;
@@ -187,6 +188,60 @@ fn coop_two_busy_tasks_on_one_thread_take_turns_of_128_messages() {
     assert_eq!(two_busy_tasks(true), ["a: 1000", "b: 1000"]);
     // Out of budget, the task's wake is deferred, as `yield_now`'s is (below).
     assert_cited("src/task/coop/mod.rs", 397, "context::defer(cx.waker());");
+}
+
+// ---- The budget in machine code ---------------------------------------------------------------
+
+#[test]
+fn coop_poll_recv_reads_the_budget_from_a_thread_local_and_at_zero_registers_and_returns_pending_2() {
+    let listing = listings::asm(env!("CARGO_PKG_NAME"), "poll_recv_once", &AsmOptions::default())
+        .unwrap_or_else(|error| panic!("{error}"));
+    let code: Vec<(&str, &str)> = listing.instructions().collect();
+    // The runtime's thread-local context, found through the TLS descriptor of tokio's `CONTEXT`.
+    let tls =
+        code.iter().position(|(_, operands)| operands.contains("tokio::runtime::context::CONTEXT")).expect("CONTEXT");
+    assert!(code[tls..].iter().take(6).any(|&i| i == ("call", "__tls_get_addr@PLT")), "{listing}");
+    // The budget, an `Option<u8>`: its tag at 68 (1 = `Some`), its count at 69. `None`
+    // (unconstrained) skips the check; a count of 0 jumps to `.LBB0_11`; else count - 1 is stored.
+    let check = [
+        ("movzx", "ebp, byte ptr [rax + 68]"),
+        ("movzx", "r15d, byte ptr [rax + 69]"),
+        ("mov", "ecx, r15d"),
+        ("cmp", "bpl, 1"),
+        ("jne", ".LBB0_3"),
+        ("test", "r15b, r15b"),
+        ("je", ".LBB0_11"),
+        ("lea", "ecx, [r15 - 1]"),
+    ];
+    assert_eq!(listing.block(".LBB0_2").unwrap(), check, "{listing}");
+    assert_eq!(listing.block(".LBB0_3").unwrap()[0], ("mov", "byte ptr [rax + 69], cl"), "{listing}");
+    // At zero: the task's waker goes to `register_waker` (the deferred list), and the function
+    // returns 2 in `eax` without reading the channel: `Poll::Pending` of a `Poll<Option<u32>>`.
+    let out_of_budget = listing.block(".LBB0_11").unwrap();
+    assert_eq!(
+        out_of_budget[..2],
+        [("mov", "rdi, r14"), ("call", "qword ptr [rip + tokio::task::coop::register_waker@GOTPCREL]")]
+    );
+    assert!(out_of_budget.contains(&("mov", "ebp, 2")), "{listing}");
+    assert!(!out_of_budget.iter().any(|(_, operands)| operands.contains("pop")), "no pop of the queue on this path");
+    assert_eq!(listing.block(".LBB0_9").unwrap()[0], ("mov", "eax, ebp"));
+    let pending: [u32; 2] = unsafe { std::mem::transmute(Poll::<Option<u32>>::Pending) };
+    assert_eq!(pending[0], 2, "Poll<Option<u32>>'s tag for Pending, on this compiler");
+    // With budget: the queue's `pop`.
+    assert!(listing.calls().iter().any(|call| call.starts_with("tokio::sync::mpsc::list::Rx<T>::pop")), "{listing}");
+    assert_asm_snapshot!("coop_poll_recv_once", listing);
+
+    // The type the two bytes belong to.
+    assert_cited("src/task/coop/mod.rs", 97, "pub(crate) struct Budget(Option<u8>);");
+    let krate = Crate::chapter_with_dependencies(env!("CARGO_PKG_NAME")).unwrap_or_else(|e| panic!("{e}"));
+    let budget =
+        listings::stage_of(&krate, Stage::TypeSizes, "tokio::task::coop::Budget").unwrap_or_else(|e| panic!("{e}"));
+    assert!(
+        budget.text.starts_with("type: `tokio::task::coop::Budget`: 2 bytes, alignment: 1 bytes\n"),
+        "{}",
+        budget.text
+    );
+    assert_stage_snapshot!("coop_budget", budget);
 }
 
 // ---- yield_now ----------------------------------------------------------------------------------

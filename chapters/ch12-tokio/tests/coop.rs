@@ -113,6 +113,28 @@ fn messages_per_poll(unconstrained: bool) -> Vec<usize> {
     })
 }
 
+/// [`messages_per_poll`] as a task of a multi-thread runtime's one worker.
+fn messages_per_poll_on_a_worker() -> Vec<usize> {
+    let runtime = tokio::runtime::Builder::new_multi_thread().worker_threads(1).build().unwrap();
+    runtime.block_on(async {
+        tokio::spawn(async {
+            let (tx, mut rx) = full_channel();
+            MessagesPerPoll { inner: Box::pin(receive(&mut rx, MESSAGES)), tx: &tx, per_poll: Vec::new() }.await
+        })
+        .await
+        .unwrap()
+    })
+}
+
+#[test]
+fn coop_a_multi_thread_worker_gives_each_poll_of_a_task_the_same_128() {
+    assert_eq!(messages_per_poll_on_a_worker(), [128, 128, 128, 128, 128, 128, 128, 104]);
+    assert_cited("src/runtime/scheduler/multi_thread/worker.rs", 696, "coop::budget(|| {");
+    // Its deferred wakes: a list per worker, woken when the worker finds no task to run.
+    assert_cited("src/runtime/scheduler/multi_thread/worker.rs", 257, "pub(crate) defer: Defer,");
+    assert_cited("src/runtime/scheduler/multi_thread/worker.rs", 616, "core = if !self.defer.is_empty() {");
+}
+
 #[test]
 fn coop_receiving_1000_queued_messages_takes_8_polls_of_128_and_a_last_of_104() {
     let per_poll = messages_per_poll(false);

@@ -249,8 +249,24 @@ fn coop_poll_recv_reads_the_budget_from_a_thread_local_and_at_zero_registers_and
     assert_eq!(listing.block(".LBB0_9").unwrap()[0], ("mov", "eax, ebp"));
     let pending: [u32; 2] = unsafe { std::mem::transmute(Poll::<Option<u32>>::Pending) };
     assert_eq!(pending[0], 2, "Poll<Option<u32>>'s tag for Pending, on this compiler");
-    // With budget: the queue's `pop`.
-    assert!(listing.calls().iter().any(|call| call.starts_with("tokio::sync::mpsc::list::Rx<T>::pop")), "{listing}");
+    // With budget, the channel's own code: pop, register the waker, pop again.
+    let calls: Vec<&str> = listing
+        .calls()
+        .into_iter()
+        .filter(|call| call.contains("Rx<T>::pop") || call.contains("register_by_ref"))
+        .collect();
+    assert_eq!(
+        calls,
+        [
+            "tokio::sync::mpsc::list::Rx<T>::pop",
+            "qword ptr [rip + tokio::sync::task::atomic_waker::AtomicWaker::register_by_ref@GOTPCREL]",
+            "tokio::sync::mpsc::list::Rx<T>::pop",
+        ],
+        "{listing}"
+    );
+    assert_cited("src/sync/mpsc/chan.rs", 338, "try_recv!();");
+    assert_cited("src/sync/mpsc/chan.rs", 340, "self.inner.rx_waker.register_by_ref(cx.waker());");
+    assert_cited("src/sync/mpsc/chan.rs", 345, "try_recv!();");
     assert_asm_snapshot!("coop_poll_recv_once", listing);
 
     // The type the two bytes belong to.

@@ -121,6 +121,9 @@ fn select_recv_is_cancel_safe_its_future_dropped_by_the_other_branch_takes_no_me
         assert_eq!(rx.recv().await, Some(7), "the next recv gets the next message: nothing was lost");
     });
     assert_eq!(events(&log), [Made(0), Polled(0, false), Polled(0, true), Dropped(0)]);
+    // `recv` takes a message only in the poll that returns it.
+    assert_cited("src/sync/mpsc/chan.rs", 318, "match rx_fields.list.pop(&self.inner.tx) {");
+    assert_cited("src/sync/mpsc/chan.rs", 322, "return Ready(Some(value));");
     // tokio's `select!` docs list which methods are cancel safe: `recv` is, `read_exact` is not.
     assert_cited("src/macros/select.rs", 105, "///  * [`tokio::sync::mpsc::Receiver::recv`]");
     assert_cited("src/macros/select.rs", 129, "///  * [`tokio::sync::Mutex::lock`]");

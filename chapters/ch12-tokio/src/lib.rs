@@ -174,6 +174,8 @@ pub mod task {
 
 // ---- the coop budget, yield_now, select! in a loop, a lock across an await ---------------------
 
+pub mod coop;
+
 // ---- the same four slots in five runtimes ------------------------------------------------------
 
 // The book's chapter page: its Rust blocks are compiled and run as this crate's doc-tests, with

@@ -1,0 +1,195 @@
+//! The page's section "`select!` in a loop", checked on tokio as `Cargo.lock` pins it: what
+//! happens to the timer of a `select!` loop when it is pinned once and borrowed each turn, and
+//! when a fresh one is made each turn (counted by wrapping it in `Counted`, which writes down each
+//! make, poll and drop); that `recv` loses nothing when the other branch wins and `read_exact`
+//! does; and the layout of the loop's future. The timers that must fire here are `YieldByWake`,
+//! which fires at its second poll: nothing depends on the clock.
+
+mod coop_source;
+
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use Event::{Dropped, Made, Polled};
+use ch12_tokio::coop::{
+    Counted, Event, YieldByWake, until_deadline, until_deadline_sleep, until_idle, until_idle_sleep,
+};
+use coop_source::assert_cited;
+use listings::{Crate, Stage, StageListing, assert_stage_snapshot};
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use tokio::sync::mpsc;
+
+/// Longer than any test: a timer that never fires here.
+const AN_HOUR: Duration = Duration::from_secs(3600);
+
+fn current_thread() -> tokio::runtime::Runtime {
+    tokio::runtime::Builder::new_current_thread().enable_time().build().unwrap()
+}
+
+type Log = Arc<Mutex<Vec<Event>>>;
+
+fn events(log: &Log) -> Vec<Event> {
+    log.lock().unwrap().clone()
+}
+
+/// A channel with `messages` queued; the sender is returned, to be kept or dropped.
+fn channel_with(messages: u32) -> (mpsc::Sender<u32>, mpsc::Receiver<u32>) {
+    let (tx, rx) = mpsc::channel(16);
+    for message in 0..messages {
+        tx.try_send(message).unwrap();
+    }
+    (tx, rx)
+}
+
+// ---- The timer, pinned once or made each turn ---------------------------------------------------
+
+#[test]
+fn select_a_pinned_timer_is_made_once_polled_every_turn_and_dropped_when_the_loop_ends() {
+    let log = Log::default();
+    let got = current_thread().block_on(async {
+        let (tx, mut rx) = channel_with(3);
+        drop(tx); // three turns with a message, a fourth that finds the channel closed
+        until_deadline(&mut rx, Counted::new(tokio::time::sleep(AN_HOUR), &log)).await
+    });
+    assert_eq!(got, [0, 1, 2]);
+    assert_eq!(
+        events(&log),
+        [Made(0), Polled(0, false), Polled(0, false), Polled(0, false), Polled(0, false), Dropped(0)]
+    );
+    // A `Sleep` makes its timer entry, and so registers with the time driver, at its first poll,
+    // and takes it out of the driver when it is dropped.
+    assert_cited("src/time/sleep.rs", 423, "let timer = Timer::new(handle.clone(), deadline);");
+    assert_cited("src/runtime/time/entry.rs", 301, "this.cancel();");
+    // Without `biased;`, `select!` starts at a random branch each time.
+    assert_cited("src/macros/select.rs", 808, "thread_rng_n(BRANCHES)");
+    // `Sleep` is `!Unpin` (hence `tokio::pin!` before `&mut sleep`): its entry is a node of an
+    // intrusive list.
+    assert_cited("src/time/sleep.rs", 216, "#[project(!Unpin)]");
+    assert_cited("src/runtime/time/entry.rs", 290, "this is part of an intrusive linked list");
+}
+
+#[test]
+fn select_a_fresh_timer_each_turn_is_made_polled_and_dropped_in_every_turn() {
+    let log = Log::default();
+    let got = current_thread().block_on(async {
+        let (tx, mut rx) = channel_with(3);
+        drop(tx);
+        until_idle(&mut rx, || Counted::new(tokio::time::sleep(AN_HOUR), &log)).await
+    });
+    assert_eq!(got, [0, 1, 2]);
+    let per_turn = |n| [Made(n), Polled(n, false), Dropped(n)];
+    assert_eq!(events(&log), [per_turn(0), per_turn(1), per_turn(2), per_turn(3)].concat());
+}
+
+#[test]
+fn select_a_pinned_timer_is_a_deadline_for_the_loop_a_fresh_one_an_idle_timeout() {
+    // Two messages queued and the sender kept: the loops end only when their timer fires, here
+    // at its second poll.
+    let pinned = Log::default();
+    let (got, left) = current_thread().block_on(async {
+        let (_tx, mut rx) = channel_with(2);
+        let got = until_deadline(&mut rx, Counted::new(YieldByWake::default(), &pinned)).await;
+        (got, rx.len())
+    });
+    assert_eq!((got, left), (vec![0], 1), "the timer fires at the second turn, one message left queued");
+    assert_eq!(events(&pinned), [Made(0), Polled(0, false), Polled(0, true), Dropped(0)]);
+
+    let fresh = Log::default();
+    let (got, left) = current_thread().block_on(async {
+        let (_tx, mut rx) = channel_with(2);
+        let got = until_idle(&mut rx, || Counted::new(YieldByWake::default(), &fresh)).await;
+        (got, rx.len())
+    });
+    assert_eq!((got, left), (vec![0, 1], 0), "each message restarts the timer; it fires when none comes");
+    let mut expected = [0, 1].map(|n| [Made(n), Polled(n, false), Dropped(n)]).concat();
+    expected.extend([Made(2), Polled(2, false), Polled(2, true), Dropped(2)]);
+    assert_eq!(events(&fresh), expected);
+}
+
+// ---- Cancellation safety, in tokio's terms -------------------------------------------------------
+
+#[test]
+fn select_recv_is_cancel_safe_its_future_dropped_by_the_other_branch_takes_no_message() {
+    let log = Log::default();
+    current_thread().block_on(async {
+        let (tx, mut rx) = channel_with(0);
+        // The timer's first poll answers `Pending`, then `recv`'s: both wait. At the task's next
+        // poll the timer fires, and `select!` drops `recv`'s future.
+        let got = until_deadline(&mut rx, Counted::new(YieldByWake::default(), &log)).await;
+        assert!(got.is_empty());
+        tx.send(7).await.unwrap();
+        assert_eq!(rx.recv().await, Some(7), "the next recv gets the next message: nothing was lost");
+    });
+    assert_eq!(events(&log), [Made(0), Polled(0, false), Polled(0, true), Dropped(0)]);
+    // `recv` takes a message only in the poll that returns it.
+    assert_cited("src/sync/mpsc/chan.rs", 318, "match rx_fields.list.pop(&self.inner.tx) {");
+    assert_cited("src/sync/mpsc/chan.rs", 322, "return Ready(Some(value));");
+    // tokio's `select!` docs list which methods are cancel safe: `recv` is, `read_exact` is not.
+    assert_cited("src/macros/select.rs", 105, "///  * [`tokio::sync::mpsc::Receiver::recv`]");
+    assert_cited("src/macros/select.rs", 129, "///  * [`tokio::sync::Mutex::lock`]");
+    assert_cited("src/macros/select.rs", 121, "///  * [`tokio::io::AsyncReadExt::read_exact`]");
+}
+
+#[test]
+fn select_read_exact_is_not_cancel_safe_the_bytes_it_had_read_are_lost_with_its_future() {
+    current_thread().block_on(async {
+        let (mut writer, mut reader) = tokio::io::duplex(64);
+        writer.write_all(&[1, 2]).await.unwrap(); // half of a 4-byte frame
+        let mut frame = [0u8; 4];
+        let stop = YieldByWake::default();
+        tokio::pin!(stop);
+        // ANCHOR: select_read_exact
+        let read = tokio::select! {
+            biased;
+            () = &mut stop => None, // Pending at the first poll, Ready at the second
+            read = reader.read_exact(&mut frame) => Some(read),
+        };
+        // ANCHOR_END: select_read_exact
+        assert!(read.is_none(), "the stop branch won");
+        writer.write_all(&[3, 4, 5, 6]).await.unwrap();
+        reader.read_exact(&mut frame).await.unwrap();
+        assert_eq!(frame, [3, 4, 5, 6], "bytes 1 and 2 went with the dropped future");
+    });
+}
+
+// ---- The loop's future ---------------------------------------------------------------------------
+
+/// The chapter compiled through cargo with tokio: the stages of `src/lib.rs` alone cannot see it.
+fn chapter() -> Crate {
+    Crate::chapter_with_dependencies(env!("CARGO_PKG_NAME")).unwrap_or_else(|error| panic!("{error}"))
+}
+
+fn type_sizes(subject: &str) -> StageListing {
+    listings::stage_of(&chapter(), Stage::TypeSizes, subject).unwrap_or_else(|error| panic!("{error}"))
+}
+
+#[test]
+fn select_the_deadline_loops_future_holds_the_pinned_112_byte_sleep_and_borrows_it_each_turn() {
+    let sleep = type_sizes("tokio::time::Sleep");
+    assert!(sleep.text.starts_with("type: `tokio::time::Sleep`: 112 bytes, alignment: 8 bytes\n"), "{}", sleep.text);
+    assert_stage_snapshot!("select_sleep", sleep);
+
+    let deadline = type_sizes("{async fn body of coop::until_deadline<tokio::time::Sleep>()}");
+    let text = &deadline.text;
+    assert!(
+        text.starts_with("type: `{async fn body of coop::until_deadline<tokio::time::Sleep>()}`: 328 bytes"),
+        "{text}"
+    );
+    let table = deadline.layout.as_ref().expect("a type's listing has its layout");
+    // The argument, kept in its place; the pinned timer the loop polls, a second 112 bytes; the
+    // `Pin<&mut Sleep>` that `pin!` leaves; and `select!`'s futures, `&mut` that pin and `recv`'s.
+    assert_eq!(table.row(0..112).unwrap()[1], "upvar timer");
+    assert_eq!(table.row(152..264).unwrap()[1], "local timer");
+    assert_eq!(table.row(264..272).unwrap()[1], "local timer");
+    assert_eq!(table.row(272..304).unwrap()[1], "local futures");
+    assert_stage_snapshot!("select_until_deadline", deadline);
+
+    // The same sizes in this test's own build; the idle loop's future, whose `select!` holds a
+    // whole `Sleep` in its futures each turn, is smaller: no pinned copy beside the argument.
+    current_thread().block_on(async {
+        let (_tx, mut rx) = channel_with(0);
+        assert_eq!(size_of_val(&tokio::time::sleep(AN_HOUR)), 112);
+        assert_eq!(size_of_val(&until_deadline_sleep(&mut rx, AN_HOUR)), 16 + 8 + 8 + 328);
+        assert_eq!(size_of_val(&until_idle_sleep(&mut rx, AN_HOUR)), 264);
+    });
+}

@@ -64,6 +64,10 @@ enum Assembly {
         /// repeatable. The compilation runs under RUSTC_BOOTSTRAP=1, and only then.
         #[arg(short = 'Z', value_name = "FLAG", value_parser = listings::unstable_flag)]
         unstable: Vec<String>,
+        /// A library the chapter depends on (`tokio`), compiled alone with the listings' flags:
+        /// the function is one of its own, which the chapter's assembly does not hold.
+        #[arg(long, value_name = "PACKAGE", conflicts_with_all = ["manifest_path", "list"])]
+        dependency: Option<String>,
     },
 }
 
@@ -209,7 +213,17 @@ fn parsed<T>(result: Result<T, clap::Error>) -> T {
 }
 
 fn assembly(command: Assembly) -> ExitCode {
-    let Assembly::Asm { chapter, function, manifest, list, source, data, opt_level, codegen, unstable } = command;
+    let Assembly::Asm { chapter, function, manifest, list, source, data, opt_level, codegen, unstable, dependency } =
+        command;
+    if let (Some(dependency), Some(chapter), Some(function)) = (&dependency, &chapter, &function) {
+        let usage = |message: &str| listings::Error::Usage { message: message.to_owned() };
+        let flags_given = !codegen.is_empty() || !unstable.is_empty() || opt_level != "3";
+        return report(match flags_given {
+            true => Err(usage("--dependency lists with the book's flags only")),
+            false => listings::dependency_asm(chapter, dependency, function, &AsmOptions { source, data })
+                .map(|listing| print!("{listing}")),
+        });
+    }
     let (krate, function) = match crate_and_subject(chapter, function, &manifest, list, "function") {
         Ok(asked) => asked,
         Err(error) => return report(Err(error)),

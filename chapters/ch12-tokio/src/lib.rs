@@ -21,7 +21,7 @@
 /// lists each runtime's waker vtable, and `src/bin/runtimes_workload.rs` is what callgrind counts.
 #[cfg(feature = "runtimes")]
 pub mod runtimes {
-    use std::cell::Cell;
+    use std::cell::{Cell, RefCell};
     use std::collections::VecDeque;
     use std::future::Future;
     use std::pin::Pin;
@@ -29,7 +29,7 @@ pub mod runtimes {
     use std::sync::atomic::{AtomicBool, Ordering};
     use std::task::{Context, Poll, Waker};
 
-    use embassy_executor::raw::TaskStorage;
+    pub use embassy_executor::raw::TaskStorage;
 
     // ANCHOR: yields
     /// The one future every runtime is given: `left` times it wakes its own task by reference
@@ -79,12 +79,12 @@ pub mod runtimes {
     // The same future on each runtime, by name: the listings of the generic waker functions
     // (`async-task`'s, std's) are the instances these make.
 
-    /// [`Yields`] on a fresh `LocalPool`.
+    /// [`Yields`] on this thread's `LocalPool`.
     pub fn yields_on_local_pool(left: u32) {
         run_on_local_pool(Yields { left });
     }
 
-    /// [`Yields`] on a fresh current-thread runtime.
+    /// [`Yields`] on a current-thread runtime made for it.
     pub fn yields_on_tokio(left: u32) {
         run_on_tokio(&tokio_runtime(), Yields { left });
     }
@@ -101,12 +101,18 @@ pub mod runtimes {
 
     // ---- futures' LocalPool ------------------------------------------------------------------
 
-    /// Spawns `future` on a fresh `LocalPool` and runs the pool until every task is done.
+    thread_local! {
+        /// This thread's pool, made on first use and used again, as the other runtimes are.
+        static LOCAL_POOL: RefCell<futures::executor::LocalPool> = RefCell::new(futures::executor::LocalPool::new());
+    }
+
+    /// Spawns `future` on this thread's `LocalPool` and runs the pool until every task is done.
     pub fn run_on_local_pool(future: impl Future<Output = ()> + 'static) {
         use futures::task::LocalSpawnExt;
-        let mut pool = futures::executor::LocalPool::new();
-        pool.spawner().spawn_local(future).expect("the pool is alive");
-        pool.run();
+        LOCAL_POOL.with_borrow_mut(|pool| {
+            pool.spawner().spawn_local(future).expect("the pool is alive");
+            pool.run();
+        });
     }
 
     // ---- tokio, current-thread ---------------------------------------------------------------

@@ -82,17 +82,8 @@ fn allocations_of(run: impl FnOnce()) -> Vec<usize> {
 /// first task grows its queues): the sizes, in order.
 fn task_allocations() -> [(&'static str, Vec<usize>); 4] {
     let one = || Yields { left: 1 };
-    let local_pool = {
-        use futures::task::LocalSpawnExt;
-        let mut pool = futures::executor::LocalPool::new();
-        let spawner = pool.spawner();
-        spawner.spawn_local(one()).unwrap();
-        pool.run();
-        allocations_of(|| {
-            spawner.spawn_local(one()).unwrap();
-            pool.run();
-        })
-    };
+    run_on_local_pool(one());
+    let local_pool = allocations_of(|| run_on_local_pool(one()));
     let runtime = tokio_runtime();
     run_on_tokio(&runtime, one());
     let tokio = allocations_of(|| run_on_tokio(&runtime, one()));

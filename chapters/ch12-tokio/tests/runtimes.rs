@@ -322,3 +322,62 @@ fn runtimes_the_table_of_four_slots_in_five_runtimes() {
     };
     assert_table_snapshot!("runtimes_slots", table);
 }
+
+#[test]
+fn runtimes_async_task_s_clone_adds_256_to_its_state_word_8_bytes_into_the_task() {
+    let async_task = &RUNTIMES[3];
+    let clone = slot_listing(async_task, async_task.slots[0], false);
+    let code: Vec<(&str, &str)> = clone.instructions().collect();
+    assert_eq!(code[..2], [("mov", "eax, 256"), ("lock xadd", "qword ptr [rdi + 8], rax")], "{clone}");
+}
+
+#[test]
+fn runtimes_the_book_s_and_local_pool_s_clone_are_one_locked_increment_of_an_arc_s_strong_count() {
+    for runtime in &RUNTIMES[..2] {
+        let clone = slot_listing(runtime, runtime.slots[0], false);
+        let code: Vec<(&str, &str)> = clone.instructions().collect();
+        assert_eq!(code[0], ("lock inc", "qword ptr [rdi - 16]"), "{}: {clone}", runtime.name);
+    }
+    // LocalPool's `wake_by_ref` steps back from the task to its `Arc`'s allocation and jumps to
+    // `ArcWake::wake_by_ref` of `FuturesUnordered`'s task.
+    let local_pool = &RUNTIMES[1];
+    let wake_by_ref = slot_listing(local_pool, local_pool.slots[2], false);
+    let code: Vec<(&str, &str)> = wake_by_ref.instructions().collect();
+    assert_eq!(code[0], ("add", "rdi, -16"));
+    assert!(code[1].0 == "jmp" && code[1].1.contains("ArcWake>::wake_by_ref"), "{wake_by_ref}");
+}
+
+#[test]
+fn runtimes_tokio_s_wake_by_ref_of_an_idle_task_adds_a_reference_and_the_notified_bit_68() {
+    // `lea r8, [rax + 68]`: REF_ONE (64) + NOTIFIED (4), the idle branch; then a jump through
+    // the header's vtable (at 16) to its `schedule`.
+    let tokio = &RUNTIMES[2];
+    let wake_by_ref = slot_listing(tokio, tokio.slots[2], false);
+    let code: Vec<(&str, &str)> = wake_by_ref.instructions().collect();
+    assert!(code.contains(&("lea", "r8, [rax + 68]")), "{wake_by_ref}");
+    assert!(code.contains(&("mov", "rax, qword ptr [rdi + 16]")) && code.contains(&("jmp", "qword ptr [rax + 8]")));
+}
+
+/// Records the data pointer of the waker it is polled with.
+struct DataPointer;
+
+static SEEN: std::sync::atomic::AtomicPtr<()> = std::sync::atomic::AtomicPtr::new(std::ptr::null_mut());
+
+impl std::future::Future for DataPointer {
+    type Output = ();
+
+    fn poll(self: std::pin::Pin<&mut Self>, cx: &mut std::task::Context<'_>) -> std::task::Poll<()> {
+        SEEN.store(cx.waker().data().cast_mut(), std::sync::atomic::Ordering::Relaxed);
+        std::task::Poll::Ready(())
+    }
+}
+
+static EMBASSY_DATA_POINTER: ch12_tokio::runtimes::TaskStorage<Finished<DataPointer>> =
+    ch12_tokio::runtimes::TaskStorage::new();
+
+#[test]
+fn runtimes_embassy_s_waker_data_is_the_address_of_the_static_task() {
+    run_on_embassy(&EMBASSY_DATA_POINTER, DataPointer);
+    let seen = SEEN.load(std::sync::atomic::Ordering::Relaxed);
+    assert_eq!(seen.cast_const(), (&raw const EMBASSY_DATA_POINTER).cast::<()>());
+}

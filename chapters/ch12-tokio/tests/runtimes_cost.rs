@@ -53,6 +53,9 @@ fn runtimes_cost_a_yield_costs_under_200_instructions_on_embassy_and_async_task_
     for runtime in ["tokio", "local_pool"] {
         assert!(figure(runtime, "yield") > 300.0, "{runtime}: {}", figure(runtime, "yield"));
     }
+    // tokio's yield and LocalPool's are within a tenth of each other.
+    let (tokio, local_pool) = (figure("tokio", "yield"), figure("local_pool", "yield"));
+    assert!((tokio - local_pool).abs() < 0.1 * local_pool, "tokio {tokio}, LocalPool {local_pool}");
     // In every runtime the yield is mostly the trip back to the scheduler and the next poll, not
     // the wake: except on embassy, whose wake signals its thread through a mutex and a condvar.
     for runtime in ["tokio", "async_task", "local_pool"] {

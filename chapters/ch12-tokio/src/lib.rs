@@ -17,8 +17,8 @@
 /// The same future on five runtimes: the book's (chapter 4's executor is its own crate; its
 /// listings are taken from there), `futures`' `LocalPool`, tokio's current-thread runtime,
 /// `async-task` (smol's task) and `embassy-executor` on a std thread. Each `run_on_*` spawns
-/// [`Yields`] and runs it to the end; `tests/runtimes.rs` counts what a spawn allocates and
-/// lists each runtime's waker vtable, and `src/bin/runtimes_workload.rs` is what callgrind counts.
+/// [`Yields`] and runs it to the end; `tests/runtimes.rs` counts what a task allocates and lists
+/// each runtime's waker vtable, and `src/bin/runtimes_workload.rs` is what callgrind counts.
 #[cfg(feature = "runtimes")]
 pub mod runtimes {
     use std::cell::{Cell, RefCell};
@@ -52,8 +52,8 @@ pub mod runtimes {
     }
     // ANCHOR_END: yields
 
-    /// What a test or the workload does with the task's waker once, in the task's first poll:
-    /// each of the vtable's four slots, called through `Waker`'s methods.
+    /// A task that calls each of its waker's four slots once, in its first poll, through
+    /// `Waker`'s methods (`tests/runtimes.rs` runs it on every runtime).
     pub struct EveryWakerSlot {
         pub first: bool,
     }
@@ -76,8 +76,8 @@ pub mod runtimes {
         }
     }
 
-    // The same future on each runtime, by name: the listings of the generic waker functions
-    // (`async-task`'s, std's) are the instances these make.
+    // The same future on each runtime, by name: the listings of `async-task`'s waker functions,
+    // which are generic, are the instances these make.
 
     /// [`Yields`] on this thread's `LocalPool`.
     pub fn yields_on_local_pool(left: u32) {

@@ -337,6 +337,21 @@ mod tests {
         assert_eq!(first, again, "the same crate and flags give the same assembly and object");
     }
 
+    /// A dependency listed for itself is another build of it than the chapter's (cargo's extra
+    /// flags are in its fingerprint): a folder of its own, or the two would rebuild each other.
+    #[test]
+    fn a_dependency_listed_alone_is_built_in_a_folder_beside_the_chapters_not_in_it() {
+        let workspace = Workspace::this_checkout();
+        let rustc = Rustc::for_listings(&workspace).unwrap_or_else(|e| panic!("{e}"));
+        let flags = CodegenFlags::default();
+        let (ch12, tokio) = (Package::named("ch12-tokio"), Package::dependency("tokio"));
+        let chapter = Build::new(&workspace, &ch12, &flags, &rustc, Emit::Assembly);
+        let dependency = Build::new(&workspace, &tokio, &flags, &rustc, Emit::Assembly);
+        assert_eq!(chapter.target_dir, flags.target_dir(&workspace));
+        assert_eq!(dependency.target_dir, flags.target_dir(&workspace).with_extension("dependencies"));
+        assert_eq!(dependency.output().file_name().unwrap(), "tokio.s");
+    }
+
     #[test]
     fn a_lockfile_package_s_inputs_come_from_its_newest_dep_info_in_deps_and_a_member_s_from_cargo_s() {
         let dir = std::env::temp_dir().join(format!("listings-dep-info-{}", std::process::id()));

@@ -411,6 +411,25 @@ mod tests {
     }
 
     #[test]
+    fn asm_takes_a_dependency_of_the_chapter_but_not_with_a_manifest_path_or_a_list() {
+        let asm = |words: &[&str]| {
+            let matches = cli().try_get_matches_from(["xtask", "asm"].iter().chain(words))?;
+            Assembly::from_arg_matches(&matches)
+        };
+        let Ok(Assembly::Asm { chapter, function, dependency, .. }) =
+            asm(&["ch12", "--dependency", "tokio", "tokio::runtime::task::waker::clone_waker"])
+        else {
+            panic!("not parsed")
+        };
+        assert_eq!(
+            (chapter.as_deref(), function.as_deref(), dependency.as_deref()),
+            (Some("ch12"), Some("tokio::runtime::task::waker::clone_waker"), Some("tokio"))
+        );
+        assert!(asm(&["--manifest-path", "a/Cargo.toml", "--dependency", "tokio", "f"]).is_err());
+        assert!(asm(&["ch12", "--dependency", "tokio", "--list"]).is_err());
+    }
+
+    #[test]
     fn asm_takes_repeated_unstable_flags_after_z_apart_from_the_codegen_flags() {
         let matches = cli()
             .try_get_matches_from([

@@ -45,14 +45,14 @@ struct Recording;
 
 thread_local! {
     static WATCHING: Cell<bool> = const { Cell::new(false) };
-    static SIZES: RefCell<Vec<usize>> = const { RefCell::new(Vec::new()) };
+    static SIZES: RefCell<Vec<(usize, usize)>> = const { RefCell::new(Vec::new()) };
 }
 
 unsafe impl GlobalAlloc for Recording {
     unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
         // Not while recording: pushing to `SIZES` may allocate itself.
         if WATCHING.with(|watching| watching.replace(false)) {
-            SIZES.with(|sizes| sizes.borrow_mut().push(layout.size()));
+            SIZES.with(|sizes| sizes.borrow_mut().push((layout.size(), layout.align())));
             WATCHING.with(|watching| watching.set(true));
         }
         // SAFETY: the caller's promises for `layout` are `System`'s.
@@ -68,8 +68,8 @@ unsafe impl GlobalAlloc for Recording {
 #[global_allocator]
 static RECORDING: Recording = Recording;
 
-/// The sizes of the allocations `run` makes on this thread, in order.
-fn allocations_of(run: impl FnOnce()) -> Vec<usize> {
+/// The size and alignment of each allocation `run` makes on this thread, in order.
+fn allocations_of(run: impl FnOnce()) -> Vec<(usize, usize)> {
     SIZES.with(|sizes| sizes.borrow_mut().reserve(64));
     WATCHING.with(|watching| watching.set(true));
     run();
@@ -79,8 +79,8 @@ fn allocations_of(run: impl FnOnce()) -> Vec<usize> {
 
 /// What one task of `Yields { left: 1 }` allocates on each runtime in its whole life, from the
 /// spawn to the end (two polls and a wake between), the runtime made and warmed up before (its
-/// first task grows its queues): the sizes, in order.
-fn task_allocations() -> [(&'static str, Vec<usize>); 4] {
+/// first task grows its queues): their sizes and alignments, in order.
+fn task_allocations() -> [(&'static str, Vec<(usize, usize)>); 4] {
     let one = || Yields { left: 1 };
     run_on_local_pool(one());
     let local_pool = allocations_of(|| run_on_local_pool(one()));
@@ -106,18 +106,74 @@ fn runtimes_the_same_4_byte_future_makes_tasks_of_40_to_128_bytes() {
     assert_eq!(size_of::<Yields>(), 4);
     assert_eq!(size_of::<Finished<Yields>>(), 4, "embassy's flag is a static: the wrapper adds nothing");
     let allocations = task_allocations();
-    let task = |name: &str| allocations.iter().find(|(n, _)| *n == name).unwrap().1.clone();
+    let layouts = |name: &str| allocations.iter().find(|(n, _)| *n == name).unwrap().1.clone();
+    let task = |name: &str| layouts(name).iter().map(|(size, _)| *size).collect::<Vec<_>>();
     // LocalPool: the future in a box (`LocalFutureObj`), then `FuturesUnordered`'s `Arc<Task>`
     // holding that box, made when the pool takes the future in.
     assert_eq!(task("LocalPool"), [4, 88], "LocalPool's box, then its Arc<Task>");
     // tokio's task cell: header, future and trailer in one block, aligned to 128 bytes.
-    assert_eq!(task("tokio"), [128], "tokio's Cell<Yields, Arc<Handle>>");
+    assert_eq!(layouts("tokio"), [(128, 128)], "tokio's Cell<Yields, Arc<Handle>>, aligned to 128");
     // async-task's: its 40-byte header, then room for the future or its output, which may be a
     // panic's box (16 bytes).
     assert_eq!(task("async-task"), [56], "async-task's header and union of future and output");
+    let output = size_of::<Result<(), Box<dyn std::any::Any + Send>>>();
+    assert_eq!((output, 56 - output), (16, 40), "the output's room, a panic's box; the header before it");
     // embassy's task is a static, allocated by nobody: its size is its type's.
     let embassy = size_of::<embassy_executor::raw::TaskStorage<Finished<Yields>>>();
     assert_eq!(embassy, 40, "embassy's TaskStorage: the header and the future");
+
+    // The page's table of them, with where each size comes from (the sources at the versions in
+    // Cargo.lock).
+    let sizes = |name: &str| task(name).iter().map(usize::to_string).collect::<Vec<_>>().join(", then ");
+    let rows = [
+        (
+            "`LocalPool`",
+            task("LocalPool").len(),
+            sizes("LocalPool"),
+            "the future boxed by `spawn_local` (`futures-util`, `task/spawn.rs`, line 134), then \
+             `FuturesUnordered`'s `Arc<Task>` holding the box",
+        ),
+        (
+            "tokio",
+            task("tokio").len(),
+            sizes("tokio"),
+            "the task cell: header, the future or its output, trailer; the cell is aligned to 128 bytes \
+             on x86-64 (`runtime/task/core.rs`, lines 65–71 and 127)",
+        ),
+        (
+            "`async-task`",
+            task("async-task").len(),
+            sizes("async-task"),
+            "a 40-byte header, then room for the future or its output, which may hold a panic's box of \
+             16 bytes (`raw.rs`, lines 108–121; `header.rs`, lines 18–43)",
+        ),
+        (
+            "embassy",
+            task("embassy").len(),
+            format!("{embassy}, in a static"),
+            "the header and the future, in `TaskStorage`",
+        ),
+    ];
+    let table = GeneratedTable {
+        provenance: listings::Provenance {
+            subject: "one task of the same 4-byte future on four runtimes".to_owned(),
+            compiler: listings::Rustc::for_listings(&listings::Workspace::this_checkout())
+                .unwrap_or_else(|error| panic!("{error}"))
+                .version_line,
+            origin: listings::Origin::Table {
+                how: "allocations counted by the test program's allocator, from the spawn to the task's end; \
+                      embassy's static by `size_of`"
+                    .to_owned(),
+            },
+            excerpt: None,
+        },
+        header: ["runtime", "allocations per task", "bytes", "what they are"].map(str::to_owned).to_vec(),
+        rows: rows
+            .into_iter()
+            .map(|(runtime, count, bytes, what)| vec![runtime.to_owned(), count.to_string(), bytes, what.to_owned()])
+            .collect(),
+    };
+    assert_table_snapshot!("runtimes_tasks", table);
 }
 
 // ---- The four slots, in machine code ------------------------------------------------------------

@@ -44,7 +44,7 @@ const RUNTIMES: [(&str, &str, [&str; 4]); 4] = [
     ),
     (
         "async_task",
-        "`async-task`, a queue behind a `Mutex`",
+        "`async-task`, a thread-local queue",
         [
             "async_task::raw::RawTask<F,T,S,M>::clone_waker",
             "async_task::raw::RawTask<F,T,S,M>::wake",

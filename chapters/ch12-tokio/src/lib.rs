@@ -25,7 +25,6 @@ pub mod runtimes {
     use std::collections::VecDeque;
     use std::future::Future;
     use std::pin::Pin;
-    use std::sync::Mutex;
     use std::sync::atomic::{AtomicBool, Ordering};
     use std::task::{Context, Poll, Waker};
 
@@ -130,14 +129,16 @@ pub mod runtimes {
 
     // ---- async-task: a task and a queue, the executor is ours ---------------------------------
 
-    /// The run queue `async-task`'s schedule function pushes to: `async_task::spawn` asks for a
-    /// `Send + Sync` function, so the queue is behind a lock (smol's executors use a lock-free
-    /// queue instead).
-    static ASYNC_TASK_QUEUE: Mutex<VecDeque<async_task::Runnable>> = Mutex::new(VecDeque::new());
+    thread_local! {
+        /// The run queue of this thread's `async-task` tasks. `async_task::spawn` asks for a
+        /// `Send + Sync` schedule function; ours reaches the queue of the thread it runs on,
+        /// which is the task's (every wake here comes from inside the task's own poll).
+        static ASYNC_TASK_QUEUE: RefCell<VecDeque<async_task::Runnable>> = const { RefCell::new(VecDeque::new()) };
+    }
 
     /// What `async-task` calls when a task is woken: put its `Runnable` on the queue.
     fn schedule(runnable: async_task::Runnable) {
-        ASYNC_TASK_QUEUE.lock().expect("no test panics holding the queue").push_back(runnable);
+        ASYNC_TASK_QUEUE.with_borrow_mut(|queue| queue.push_back(runnable));
     }
 
     /// Spawns `future` with `async_task::spawn`, then runs the queue until it is empty.
@@ -145,14 +146,8 @@ pub mod runtimes {
         let (runnable, task) = async_task::spawn(future, schedule);
         task.detach();
         runnable.schedule();
-        loop {
-            let next = ASYNC_TASK_QUEUE.lock().expect("no test panics holding the queue").pop_front();
-            match next {
-                Some(runnable) => {
-                    runnable.run();
-                }
-                None => break,
-            }
+        while let Some(runnable) = ASYNC_TASK_QUEUE.with_borrow_mut(VecDeque::pop_front) {
+            runnable.run();
         }
     }
 
@@ -195,6 +190,9 @@ pub mod runtimes {
 
     /// Spawns `future` into the static `storage` and runs this thread's embassy executor until
     /// the task is done.
+    ///
+    /// One thread at a time (the caller's to ensure): the tasks and the flag are statics, which
+    /// threads running this at once would share.
     pub fn run_on_embassy<F: Future<Output = ()> + 'static>(storage: &'static TaskStorage<Finished<F>>, future: F) {
         let executor = EMBASSY_EXECUTOR.with(|executor| {
             if executor.get().is_null() {

@@ -22,19 +22,27 @@ const CHAPTER: &str = env!("CARGO_PKG_NAME");
 
 // ---- Every runtime runs the same future ---------------------------------------------------------
 
+/// `f`, with no other test on embassy at the same time: its tasks and its flag are statics, and
+/// the tests run in parallel threads.
+fn alone_on_embassy<T>(f: impl FnOnce() -> T) -> T {
+    static EMBASSY: std::sync::Mutex<()> = std::sync::Mutex::new(());
+    let _alone = EMBASSY.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+    f()
+}
+
 #[test]
 fn runtimes_every_runtime_runs_the_same_future_to_the_end() {
     for left in [0, 1, 3] {
         yields_on_local_pool(left);
         yields_on_tokio(left);
         yields_on_async_task(left);
-        yields_on_embassy(left);
+        alone_on_embassy(|| yields_on_embassy(left));
     }
     // Each slot of each runtime's vtable, called once from inside one of its tasks.
     run_on_local_pool(EveryWakerSlot { first: true });
     run_on_tokio(&tokio_runtime(), EveryWakerSlot { first: true });
     run_on_async_task(EveryWakerSlot { first: true });
-    run_on_embassy(&EMBASSY_EVERY_SLOT, EveryWakerSlot { first: true });
+    alone_on_embassy(|| run_on_embassy(&EMBASSY_EVERY_SLOT, EveryWakerSlot { first: true }));
 }
 
 // ---- What a spawn allocates -------------------------------------------------------------------
@@ -89,8 +97,10 @@ fn task_allocations() -> [(&'static str, Vec<(usize, usize)>); 4] {
     let tokio = allocations_of(|| run_on_tokio(&runtime, one()));
     run_on_async_task(one());
     let async_task = allocations_of(|| run_on_async_task(one()));
-    run_on_embassy(&EMBASSY_YIELDS, one());
-    let embassy = allocations_of(|| run_on_embassy(&EMBASSY_YIELDS, one()));
+    let embassy = alone_on_embassy(|| {
+        run_on_embassy(&EMBASSY_YIELDS, one());
+        allocations_of(|| run_on_embassy(&EMBASSY_YIELDS, one()))
+    });
     [("LocalPool", local_pool), ("tokio", tokio), ("async-task", async_task), ("embassy", embassy)]
 }
 
@@ -433,7 +443,7 @@ static EMBASSY_DATA_POINTER: ch12_tokio::runtimes::TaskStorage<Finished<DataPoin
 
 #[test]
 fn runtimes_embassy_s_waker_data_is_the_address_of_the_static_task() {
-    run_on_embassy(&EMBASSY_DATA_POINTER, DataPointer);
+    alone_on_embassy(|| run_on_embassy(&EMBASSY_DATA_POINTER, DataPointer));
     let seen = SEEN.load(std::sync::atomic::Ordering::Relaxed);
     assert_eq!(seen.cast_const(), (&raw const EMBASSY_DATA_POINTER).cast::<()>());
 }

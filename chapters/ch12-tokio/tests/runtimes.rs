@@ -307,6 +307,20 @@ fn runtimes_each_runtime_s_clone_returns_its_vtable_of_four_functions() {
 }
 
 #[test]
+fn runtimes_tokio_s_embassy_s_and_local_pool_s_waker_functions_have_no_code_in_the_chapter_s_assembly() {
+    // Not generic (tokio's, embassy's), or an instance made inside `futures-executor`: the
+    // chapter's `.s` has none of them, so their listings come from the dependency's own build.
+    let here = listings::asm_functions(CHAPTER).unwrap_or_else(|error| panic!("{error}"));
+    for runtime in RUNTIMES.iter().filter(|runtime| matches!(runtime.from, From::Dependency(_))) {
+        for function in runtime.slots {
+            assert!(!here.iter().any(|name| name == function), "{function} is in the chapter's assembly");
+        }
+    }
+    // async-task's are generic, instantiated by the chapter for its futures: they are there.
+    assert!(here.iter().any(|name| name == RUNTIMES[3].slots[0]), "{:?}", RUNTIMES[3].slots[0]);
+}
+
+#[test]
 fn runtimes_embassy_s_waker_is_a_task_pointer_cloned_without_a_count_and_dropped_as_nothing() {
     let embassy = &RUNTIMES[4];
     let clone = slot_listing(embassy, embassy.slots[0], false);

@@ -1,0 +1,94 @@
+//! What the page's section "The same four slots in five runtimes" says about cost, held against
+//! the figures it shows (`figures.toml`, written by `ci/bench-cost` with callgrind through
+//! `examples/runtimes_measure.rs`): the figures were measured on the sources as they are, their
+//! order is the page's, and callgrind's count of a waker function with no branch taken is its
+//! listing's instruction count. Nothing here is timed, and nothing runs valgrind: the counting
+//! is `ci/bench-cost`'s.
+
+use std::path::PathBuf;
+use std::sync::OnceLock;
+
+use figures::{FILE_NAME, Figures};
+use listings::AsmOptions;
+
+const CHAPTER: &str = env!("CARGO_PKG_NAME");
+
+/// The figures the page shows.
+fn shown() -> &'static Figures {
+    static SHOWN: OnceLock<Figures> = OnceLock::new();
+    SHOWN.get_or_init(|| {
+        let path = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join(FILE_NAME);
+        Figures::read(&path).unwrap_or_else(|error| panic!("{error}: run ci/bench-cost"))
+    })
+}
+
+/// `runtimes_<runtime>_<what>` from the figures.
+fn figure(runtime: &str, what: &str) -> f64 {
+    let name = format!("runtimes_{runtime}_{what}");
+    shown().value(&name).unwrap_or_else(|message| panic!("{message}")).as_f64()
+}
+
+#[test]
+fn runtimes_cost_the_figures_the_page_shows_were_measured_on_the_sources_as_they_are() {
+    let root = listings::Workspace::this_checkout().root;
+    let stale = shown().stale(&root, &listings::pinned_release());
+    assert!(stale.is_empty(), "chapters/ch12-tokio/{FILE_NAME} is stale: {stale:#?}\nrun ci/bench-cost");
+}
+
+#[test]
+fn runtimes_cost_a_spawn_costs_least_on_embassy_then_async_task_then_local_pool_and_most_on_tokio() {
+    let spawn: Vec<(&str, f64)> =
+        ["embassy", "async_task", "local_pool", "tokio"].map(|runtime| (runtime, figure(runtime, "spawn"))).to_vec();
+    assert!(spawn.windows(2).all(|pair| pair[0].1 < pair[1].1), "{spawn:?}");
+    // tokio's spawn, with the `block_on` of its `JoinHandle`, against async-task's with a loop
+    // over a queue: more than five times as many instructions.
+    assert!(figure("tokio", "spawn") > 5.0 * figure("async_task", "spawn"), "{spawn:?}");
+}
+
+#[test]
+fn runtimes_cost_a_yield_costs_under_200_instructions_on_embassy_and_async_task_and_over_300_on_tokio_and_local_pool() {
+    for runtime in ["embassy", "async_task"] {
+        assert!(figure(runtime, "yield") < 200.0, "{runtime}: {}", figure(runtime, "yield"));
+    }
+    for runtime in ["tokio", "local_pool"] {
+        assert!(figure(runtime, "yield") > 300.0, "{runtime}: {}", figure(runtime, "yield"));
+    }
+    // tokio's yield and LocalPool's are within a tenth of each other.
+    let (tokio, local_pool) = (figure("tokio", "yield"), figure("local_pool", "yield"));
+    assert!((tokio - local_pool).abs() < 0.1 * local_pool, "tokio {tokio}, LocalPool {local_pool}");
+    // In every runtime the yield is mostly the trip back to the scheduler and the next poll, not
+    // the wake: except on embassy, whose wake signals its thread through a mutex and a condvar.
+    for runtime in ["tokio", "async_task", "local_pool"] {
+        assert!(figure(runtime, "poll") > 3.0 * figure(runtime, "wake_by_ref"), "{runtime}");
+    }
+    assert!(figure("embassy", "wake_by_ref") > figure("tokio", "wake_by_ref") * 2.0);
+}
+
+/// A runtime's waker function in machine code, as `tests/runtimes.rs` lists it.
+fn listing_instructions(dependency: Option<&str>, function: &str) -> usize {
+    let options = AsmOptions::default();
+    let listing = match dependency {
+        Some(package) => listings::dependency_asm(CHAPTER, package, function, &options),
+        None => listings::asm(CHAPTER, function, &options),
+    };
+    listing.unwrap_or_else(|error| panic!("{error}")).instructions().count()
+}
+
+#[test]
+fn runtimes_cost_embassy_s_clone_and_drop_run_their_whole_listings_three_instructions_and_one() {
+    // No branch, no call: callgrind counts every instruction of the listing, once per call.
+    let clone = listing_instructions(Some("embassy-executor"), "embassy_executor::raw::waker::clone");
+    let drop = listing_instructions(Some("embassy-executor"), "embassy_executor::raw::waker::drop");
+    assert_eq!((clone, drop), (3, 1));
+    assert_eq!((figure("embassy", "clone"), figure("embassy", "drop")), (3.0, 1.0));
+}
+
+#[test]
+fn runtimes_cost_a_counted_clone_is_its_listing_without_the_overflow_path() {
+    // tokio's and async-task's clone: seven instructions to `ret`; the two after it (the
+    // reference count's overflow: `push`, `call abort`) are never run.
+    let tokio = listing_instructions(Some("tokio"), "tokio::runtime::task::waker::clone_waker");
+    let async_task = listing_instructions(None, "async_task::raw::RawTask<F,T,S,M>::clone_waker");
+    assert_eq!((tokio, async_task), (9, 9));
+    assert_eq!((figure("tokio", "clone"), figure("async_task", "clone")), (7.0, 7.0));
+}

@@ -59,6 +59,9 @@ fn select_a_pinned_timer_is_made_once_polled_every_turn_and_dropped_when_the_loo
     // A `Sleep` makes its timer entry, and so registers with the time driver, at its first poll,
     // and takes it out of the driver when it is dropped.
     assert_cited("src/time/sleep.rs", 423, "let timer = Timer::new(handle.clone(), deadline);");
+    assert_cited("src/time/sleep.rs", 426, "timer.as_mut().init(deadline);");
+    assert_cited("src/runtime/time/entry.rs", 480, "pub(crate) fn init(self: Pin<&mut Self>, deadline: u64) {");
+    assert_cited("src/runtime/time/entry.rs", 483, ".reregister(&self.driver.driver().io, deadline, (&self.inner).into());");
     assert_cited("src/runtime/time/entry.rs", 301, "this.cancel();");
     // Without `biased;`, `select!` starts at a random branch each time.
     assert_cited("src/macros/select.rs", 808, "thread_rng_n(BRANCHES)");
@@ -113,12 +116,24 @@ fn select_recv_is_cancel_safe_its_future_dropped_by_the_other_branch_takes_no_me
     let log = Log::default();
     current_thread().block_on(async {
         let (tx, mut rx) = channel_with(0);
-        // The timer's first poll answers `Pending`, then `recv`'s: both wait. At the task's next
-        // poll the timer fires, and `select!` drops `recv`'s future.
-        let got = until_deadline(&mut rx, Counted::new(YieldByWake::default(), &log)).await;
+        // A timer that, at its second poll, sends 7 and fires. At the first turn the timer answers
+        // `Pending`, then `recv`'s future does, with its waker registered on the empty channel. At
+        // the second, 7 is sent while that future is alive and waiting, the timer wins, and
+        // `select!` drops the `recv` future without polling it again. A `recv` that took the
+        // message when it was sent (into its future) would lose 7 here.
+        let mut polls = 0;
+        let sends_then_fires = std::future::poll_fn(|cx| {
+            polls += 1;
+            if polls == 1 {
+                cx.waker().wake_by_ref();
+                return std::task::Poll::Pending;
+            }
+            tx.try_send(7).unwrap();
+            std::task::Poll::Ready(())
+        });
+        let got = until_deadline(&mut rx, Counted::new(sends_then_fires, &log)).await;
         assert!(got.is_empty());
-        tx.send(7).await.unwrap();
-        assert_eq!(rx.recv().await, Some(7), "the next recv gets the next message: nothing was lost");
+        assert_eq!(rx.try_recv(), Ok(7), "the message is still in the queue: nothing was lost");
     });
     assert_eq!(events(&log), [Made(0), Polled(0, false), Polled(0, true), Dropped(0)]);
     // `recv` takes a message only in the poll that returns it.
@@ -128,10 +143,14 @@ fn select_recv_is_cancel_safe_its_future_dropped_by_the_other_branch_takes_no_me
     assert_cited("src/macros/select.rs", 105, "///  * [`tokio::sync::mpsc::Receiver::recv`]");
     assert_cited("src/macros/select.rs", 129, "///  * [`tokio::sync::Mutex::lock`]");
     assert_cited("src/macros/select.rs", 121, "///  * [`tokio::io::AsyncReadExt::read_exact`]");
+    // `select!`'s futures are locals of the block that computes its output: all of them, the
+    // winner and the others, are dropped when that block ends, before the branch's handler runs.
+    assert_cited("src/macros/select.rs", 640, "let mut output = {");
+    assert_cited("src/macros/select.rs", 654, "let mut futures = ($( $crate::macros::support::IntoFuture::into_future(");
 }
 
 #[test]
-fn select_read_exact_is_not_cancel_safe_the_bytes_it_had_read_are_lost_with_its_future() {
+fn select_read_exact_is_not_cancel_safe_the_count_of_bytes_it_had_read_is_lost_with_its_future() {
     current_thread().block_on(async {
         let (mut writer, mut reader) = tokio::io::duplex(64);
         writer.write_all(&[1, 2]).await.unwrap(); // half of a 4-byte frame
@@ -146,9 +165,12 @@ fn select_read_exact_is_not_cancel_safe_the_bytes_it_had_read_are_lost_with_its_
         };
         // ANCHOR_END: select_read_exact
         assert!(read.is_none(), "the stop branch won");
+        // The two bytes left the stream and sit in `frame`; what went with the future is its
+        // `ReadBuf`, the count of bytes filled.
+        assert_eq!(frame, [1, 2, 0, 0]);
         writer.write_all(&[3, 4, 5, 6]).await.unwrap();
         reader.read_exact(&mut frame).await.unwrap();
-        assert_eq!(frame, [3, 4, 5, 6], "bytes 1 and 2 went with the dropped future");
+        assert_eq!(frame, [3, 4, 5, 6], "the next read_exact started again at frame[0]");
     });
 }
 
@@ -182,6 +204,9 @@ fn select_the_deadline_loops_future_holds_the_pinned_112_byte_sleep_and_borrows_
     assert_eq!(table.row(152..264).unwrap()[1], "local timer");
     assert_eq!(table.row(264..272).unwrap()[1], "local timer");
     assert_eq!(table.row(272..304).unwrap()[1], "local futures");
+    // Then `select!`'s poll function (a `PollFn` over its closure), and its mask of finished branches.
+    assert_eq!(table.row(304..320).unwrap()[1], "local __awaitee");
+    assert_eq!(table.row(321..322).unwrap()[1], "local disabled");
     assert_stage_snapshot!("select_until_deadline", deadline);
 
     // The same sizes in this test's own build; the idle loop's future, whose `select!` holds a

@@ -435,6 +435,18 @@ fn coop_yield_now_runs_again_after_a_task_spawned_after_its_yield() {
     assert_cited("src/runtime/scheduler/current_thread/mod.rs", 855, "core = if context.has_pending_work(&core) {");
     assert_cited("src/runtime/scheduler/current_thread/mod.rs", 879, "core = context.park_yield(core, handle);");
     assert_cited("src/runtime/scheduler/current_thread/mod.rs", 473, "self.defer.wake();");
+    // tokio's reason for deferring, in the comment above the call.
+    assert_cited("src/task/yield_now.rs", 49, "Don't wake the task immediately, as that would push it right back");
+    assert_cited("src/task/yield_now.rs", 50, "polled again before other tasks");
+    assert_cited("src/task/yield_now.rs", 51, "or the IO/timer driver get a chance to run.");
+    // And its documentation: the order is not guaranteed, and may change in any release.
+    assert_cited("src/task/yield_now.rs", 15, "## Non-guarantees");
+    assert_cited("src/task/yield_now.rs", 25, "the runtime may choose to poll the task that just ran");
+    assert_cited("src/task/yield_now.rs", 32, "changes to the order in which the runtime polls tasks is not");
+    assert_cited("src/task/yield_now.rs", 33, "considered a breaking change");
+    // `event_interval`: a `Builder` setting, 61 by default.
+    assert_cited("src/runtime/builder.rs", 283, "const EVENT_INTERVAL: u32 = 61;");
+    assert_cited("src/runtime/builder.rs", 1312, "pub fn event_interval(&mut self, val: u32) -> &mut Self {");
 }
 
 #[test]

@@ -96,6 +96,20 @@ fn lock_a_std_guard_held_across_an_await_makes_the_future_not_send_and_the_note_
     let json = String::from_utf8_lossy(&json.stderr);
     let first = json.lines().next().unwrap();
     assert!(first.contains(r#""message":"future cannot be sent between threads safely","code":null"#), "{first}");
+
+    // Why std's guard is `!Send`: the comment above its declaration, in the pinned toolchain's
+    // own library source (the `rust-src` component; checked when it is installed).
+    let sysroot = pinned_rustc().path.parent().and_then(Path::parent).unwrap().to_owned();
+    let mutex = sysroot.join("lib/rustlib/src/rust/library/std/src/sync/poison/mutex.rs");
+    match std::fs::read_to_string(&mutex) {
+        Ok(source) => {
+            let lines: Vec<&str> = source.lines().collect();
+            assert!(lines[283].contains("On platforms that use POSIX threads"), "{}", lines[283]);
+            assert!(lines[284].contains("release mutex locks on the same thread they were acquired"), "{}", lines[284]);
+            assert_eq!(lines[288], "impl<T: ?Sized> !Send for MutexGuard<'_, T> {}");
+        }
+        Err(_) => eprintln!("{} is not installed (rustup component add rust-src): not checked", mutex.display()),
+    }
 }
 
 /// A library `dep` holding the page block's `add_one` and a `Rc` twin, and a crate `user` that

@@ -174,6 +174,56 @@ fn select_read_exact_is_not_cancel_safe_the_count_of_bytes_it_had_read_is_lost_w
     });
 }
 
+// ---- Without `tokio::pin!` ------------------------------------------------------------------------
+
+#[test]
+fn select_without_pin_rustc_names_the_phantompinned_of_sleeps_unpin_impl() {
+    // The page's `compile_fail` block, compiled against the tokio this test links (its rlib sits
+    // beside this test's binary).
+    let page = include_str!("../../../book/ch12-tokio.md");
+    let block = page.split("```").find(|b| b.starts_with("rust,compile_fail,E0277\nasync fn until_an_hour")).unwrap();
+    let code = block.split_once('\n').unwrap().1;
+    let deps = std::env::current_exe().unwrap().parent().unwrap().to_owned();
+    let rustc = listings::Rustc::for_listings(&listings::Workspace::this_checkout()).unwrap_or_else(|e| panic!("{e}"));
+    let scratch = listings::Workspace::this_checkout().scratch_dir("ch12-select-unpinned").unwrap_or_else(|e| panic!("{e}"));
+    std::fs::write(scratch.path().join("user.rs"), code).unwrap();
+    let tokios = std::fs::read_dir(&deps).unwrap().map(|e| e.unwrap().path()).filter(|path| {
+        let name = path.file_name().unwrap().to_string_lossy();
+        name.starts_with("libtokio-") && name.ends_with(".rlib")
+    });
+    // The first tokio rlib that has what the block uses (a workspace may hold several).
+    let text = tokios
+        .map(|tokio| {
+            let output = std::process::Command::new(&rustc.path)
+                .args(["--edition", "2024", "--crate-type", "lib", "--emit=metadata", "--out-dir", "."])
+                .arg("--extern")
+                .arg(format!("tokio={}", tokio.display()))
+                .arg("-L")
+                .arg(format!("dependency={}", deps.display()))
+                .arg("user.rs")
+                .current_dir(scratch.path())
+                .output()
+                .unwrap();
+            String::from_utf8_lossy(&output.stderr).into_owned()
+        })
+        .find(|text| text.contains("error[E0277]"))
+        .expect("a tokio rlib beside the test");
+    let headers: Vec<&str> = text.lines().filter(|l| l.starts_with("error[")).collect();
+    assert_eq!(headers, ["error[E0277]: `PhantomPinned` cannot be unpinned"; 3], "{text}");
+    for piece in [
+        "within `(PhantomData<&()>, PhantomPinned)`, the trait `Unpin` is not implemented for `PhantomPinned`",
+        "= note: required for `Sleep` to implement `Unpin`",
+        "= note: required for `&mut Sleep` to implement `Future`",
+    ] {
+        assert!(text.contains(piece), "`{piece}` missing from:\n{text}");
+    }
+    // The tuple is pin-project-lite's: `#[project(!Unpin)]` makes `Sleep`'s `Unpin` impl ask it
+    // of `(PhantomData<&()>, PhantomPinned)`, which never holds.
+    coop_source::assert_cited_in("pin-project-lite", "src/lib.rs", 1277, "impl<'__pin, $($impl_generics)*> $crate::__private::Unpin for $ident");
+    coop_source::assert_cited_in("pin-project-lite", "src/lib.rs", 1281, "$crate::__private::PhantomPinned,");
+    coop_source::assert_cited_in("pin-project-lite", "src/lib.rs", 1282, "): $crate::__private::Unpin");
+}
+
 // ---- The loop's future ---------------------------------------------------------------------------
 
 /// The chapter compiled through cargo with tokio: the stages of `src/lib.rs` alone cannot see it.

@@ -185,6 +185,7 @@ fn coop_a_task_run_from_the_lifo_slot_gets_what_the_task_before_it_left_of_the_1
     // the queue and the LIFO tasks run after it, each checked only for budget left before it runs.
     assert_cited("src/runtime/scheduler/multi_thread/worker.rs", 681, "Tasks from the LIFO slot");
     assert_cited("src/runtime/scheduler/multi_thread/worker.rs", 682, "inherit the \"parent\"'s limits");
+    assert_cited("src/runtime/scheduler/multi_thread/worker.rs", 1407, "core.lifo_slot = Some(task);");
     assert_cited("src/runtime/scheduler/multi_thread/worker.rs", 737, "if !coop::has_budget_remaining() {");
 }
 
@@ -213,7 +214,11 @@ fn coop_a_recv_that_answers_pending_gives_its_unit_back() {
     assert_cited("src/task/coop/mod.rs", 284, "context::budget(|cell| {");
     assert_cited("src/task/coop/mod.rs", 274, "self.0.set(Budget::unconstrained());");
     assert_cited("src/sync/mpsc/chan.rs", 321, "coop.made_progress();");
-    assert_cited("src/task/coop/mod.rs", 363, ".unwrap_or(Poll::Ready(RestoreOnPending::new(Budget::unconstrained())))");
+    assert_cited(
+        "src/task/coop/mod.rs",
+        363,
+        ".unwrap_or(Poll::Ready(RestoreOnPending::new(Budget::unconstrained())))",
+    );
 }
 
 #[test]
@@ -304,6 +309,22 @@ fn coop_poll_recv_reads_the_budget_from_a_thread_local_and_at_zero_registers_and
     let tls =
         code.iter().position(|(_, operands)| operands.contains("tokio::runtime::context::CONTEXT")).expect("CONTEXT");
     assert!(code[tls..].iter().take(6).any(|&i| i == ("call", "__tls_get_addr@PLT")), "{listing}");
+    // The thread-local's own state byte, std's eager `State` (0 initial, 1 alive, 2 destroyed):
+    // destroyed, the budget is taken as `None` (tag 0 in `ebp`), unconstrained.
+    let state = code[tls..].iter().position(|&i| i == ("movzx", "ecx, byte ptr [rax + 72]")).expect("the state") + tls;
+    assert_eq!(
+        code[state + 1..state + 7],
+        [
+            ("cmp", "ecx, 1"),
+            ("je", ".LBB0_2"),
+            ("cmp", "ecx, 2"),
+            ("jne", ".LBB0_1"),
+            ("xor", "ebp, ebp"),
+            ("xor", "r15d, r15d")
+        ],
+        "{listing}"
+    );
+    assert_cited("src/runtime/context.rs", 141, "CONTEXT.try_with(|ctx| f(&ctx.budget))");
     // The budget, an `Option<u8>`: its tag at 68 (1 = `Some`), its count at 69. `None`
     // (unconstrained) skips the check; a count of 0 jumps to `.LBB0_11`; else count - 1 is stored.
     let check = [
@@ -327,7 +348,8 @@ fn coop_poll_recv_reads_the_budget_from_a_thread_local_and_at_zero_registers_and
     );
     assert!(out_of_budget.contains(&("mov", "ebp, 2")), "{listing}");
     assert!(!out_of_budget.iter().any(|(_, operands)| operands.contains("pop")), "no pop of the queue on this path");
-    assert_eq!(listing.block(".LBB0_9").unwrap()[0], ("mov", "eax, ebp"));
+    assert_eq!(listing.block(".LBB0_9").unwrap()[..2], [("mov", "eax, ebp"), ("mov", "edx, ebx")]);
+    assert_eq!(listing.block(".LBB0_6").unwrap()[0], ("mov", "ebx, edx"), "the message, from pop's edx");
     let pending: [u32; 2] = unsafe { std::mem::transmute(Poll::<Option<u32>>::Pending) };
     assert_eq!(pending[0], 2, "Poll<Option<u32>>'s tag for Pending, on this compiler");
     // `Ready(None)` and `Ready(Some(_))` keep `Option`'s own tags, 0 and 1; `Pending` takes the next.
@@ -441,6 +463,7 @@ fn coop_yield_now_runs_again_after_a_task_spawned_after_its_yield() {
     assert_cited("src/task/yield_now.rs", 51, "or the IO/timer driver get a chance to run.");
     // And its documentation: the order is not guaranteed, and may change in any release.
     assert_cited("src/task/yield_now.rs", 15, "## Non-guarantees");
+    assert_cited("src/task/yield_now.rs", 19, "has another branch complete during the same poll as the");
     assert_cited("src/task/yield_now.rs", 25, "the runtime may choose to poll the task that just ran");
     assert_cited("src/task/yield_now.rs", 32, "changes to the order in which the runtime polls tasks is not");
     assert_cited("src/task/yield_now.rs", 33, "considered a breaking change");

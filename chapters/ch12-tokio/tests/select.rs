@@ -61,7 +61,11 @@ fn select_a_pinned_timer_is_made_once_polled_every_turn_and_dropped_when_the_loo
     assert_cited("src/time/sleep.rs", 423, "let timer = Timer::new(handle.clone(), deadline);");
     assert_cited("src/time/sleep.rs", 426, "timer.as_mut().init(deadline);");
     assert_cited("src/runtime/time/entry.rs", 480, "pub(crate) fn init(self: Pin<&mut Self>, deadline: u64) {");
-    assert_cited("src/runtime/time/entry.rs", 483, ".reregister(&self.driver.driver().io, deadline, (&self.inner).into());");
+    assert_cited(
+        "src/runtime/time/entry.rs",
+        483,
+        ".reregister(&self.driver.driver().io, deadline, (&self.inner).into());",
+    );
     assert_cited("src/runtime/time/entry.rs", 301, "this.cancel();");
     // Without `biased;`, `select!` starts at a random branch each time.
     assert_cited("src/macros/select.rs", 808, "thread_rng_n(BRANCHES)");
@@ -146,7 +150,11 @@ fn select_recv_is_cancel_safe_its_future_dropped_by_the_other_branch_takes_no_me
     // `select!`'s futures are locals of the block that computes its output: all of them, the
     // winner and the others, are dropped when that block ends, before the branch's handler runs.
     assert_cited("src/macros/select.rs", 640, "let mut output = {");
-    assert_cited("src/macros/select.rs", 654, "let mut futures = ($( $crate::macros::support::IntoFuture::into_future(");
+    assert_cited(
+        "src/macros/select.rs",
+        654,
+        "let mut futures = ($( $crate::macros::support::IntoFuture::into_future(",
+    );
 }
 
 #[test]
@@ -172,6 +180,9 @@ fn select_read_exact_is_not_cancel_safe_the_count_of_bytes_it_had_read_is_lost_w
         reader.read_exact(&mut frame).await.unwrap();
         assert_eq!(frame, [3, 4, 5, 6], "the next read_exact started again at frame[0]");
     });
+    // `read_exact`'s future keeps the caller's buffer as a `ReadBuf`, which counts what is filled.
+    assert_cited("src/io/util/read_exact.rs", 34, "pub struct ReadExact<'a, A: ?Sized> {");
+    assert_cited("src/io/util/read_exact.rs", 36, "buf: ReadBuf<'a>,");
 }
 
 // ---- Without `tokio::pin!` ------------------------------------------------------------------------
@@ -185,7 +196,8 @@ fn select_without_pin_rustc_names_the_phantompinned_of_sleeps_unpin_impl() {
     let code = block.split_once('\n').unwrap().1;
     let deps = std::env::current_exe().unwrap().parent().unwrap().to_owned();
     let rustc = listings::Rustc::for_listings(&listings::Workspace::this_checkout()).unwrap_or_else(|e| panic!("{e}"));
-    let scratch = listings::Workspace::this_checkout().scratch_dir("ch12-select-unpinned").unwrap_or_else(|e| panic!("{e}"));
+    let scratch =
+        listings::Workspace::this_checkout().scratch_dir("ch12-select-unpinned").unwrap_or_else(|e| panic!("{e}"));
     std::fs::write(scratch.path().join("user.rs"), code).unwrap();
     let tokios = std::fs::read_dir(&deps).unwrap().map(|e| e.unwrap().path()).filter(|path| {
         let name = path.file_name().unwrap().to_string_lossy();
@@ -219,7 +231,12 @@ fn select_without_pin_rustc_names_the_phantompinned_of_sleeps_unpin_impl() {
     }
     // The tuple is pin-project-lite's: `#[project(!Unpin)]` makes `Sleep`'s `Unpin` impl ask it
     // of `(PhantomData<&()>, PhantomPinned)`, which never holds.
-    coop_source::assert_cited_in("pin-project-lite", "src/lib.rs", 1277, "impl<'__pin, $($impl_generics)*> $crate::__private::Unpin for $ident");
+    coop_source::assert_cited_in(
+        "pin-project-lite",
+        "src/lib.rs",
+        1277,
+        "impl<'__pin, $($impl_generics)*> $crate::__private::Unpin for $ident",
+    );
     coop_source::assert_cited_in("pin-project-lite", "src/lib.rs", 1281, "$crate::__private::PhantomPinned,");
     coop_source::assert_cited_in("pin-project-lite", "src/lib.rs", 1282, "): $crate::__private::Unpin");
 }

@@ -198,27 +198,30 @@ fn select_without_pin_rustc_names_the_phantompinned_of_sleeps_unpin_impl() {
     let rustc = listings::Rustc::for_listings(&listings::Workspace::this_checkout()).unwrap_or_else(|e| panic!("{e}"));
     let scratch =
         listings::Workspace::this_checkout().scratch_dir("ch12-select-unpinned").unwrap_or_else(|e| panic!("{e}"));
-    std::fs::write(scratch.path().join("user.rs"), code).unwrap();
     let tokios = std::fs::read_dir(&deps).unwrap().map(|e| e.unwrap().path()).filter(|path| {
         let name = path.file_name().unwrap().to_string_lossy();
         name.starts_with("libtokio-") && name.ends_with(".rlib")
     });
     // The first tokio rlib that has what the block uses (a workspace may hold several).
-    let text = tokios
+    let compile = |tokio: &std::path::Path, code: &str| {
+        std::fs::write(scratch.path().join("user.rs"), code).unwrap();
+        std::process::Command::new(&rustc.path)
+            .args(["--edition", "2024", "--crate-type", "lib", "--emit=metadata", "--out-dir", "."])
+            .arg("--extern")
+            .arg(format!("tokio={}", tokio.display()))
+            .arg("-L")
+            .arg(format!("dependency={}", deps.display()))
+            .arg("user.rs")
+            .current_dir(scratch.path())
+            .output()
+            .unwrap()
+    };
+    let (tokio, text) = tokios
         .map(|tokio| {
-            let output = std::process::Command::new(&rustc.path)
-                .args(["--edition", "2024", "--crate-type", "lib", "--emit=metadata", "--out-dir", "."])
-                .arg("--extern")
-                .arg(format!("tokio={}", tokio.display()))
-                .arg("-L")
-                .arg(format!("dependency={}", deps.display()))
-                .arg("user.rs")
-                .current_dir(scratch.path())
-                .output()
-                .unwrap();
-            String::from_utf8_lossy(&output.stderr).into_owned()
+            let text = String::from_utf8_lossy(&compile(&tokio, code).stderr).into_owned();
+            (tokio, text)
         })
-        .find(|text| text.contains("error[E0277]"))
+        .find(|(_, text)| text.contains("error[E0277]"))
         .expect("a tokio rlib beside the test");
     let headers: Vec<&str> = text.lines().filter(|l| l.starts_with("error[")).collect();
     assert_eq!(headers, ["error[E0277]: `PhantomPinned` cannot be unpinned"; 3], "{text}");
@@ -239,6 +242,12 @@ fn select_without_pin_rustc_names_the_phantompinned_of_sleeps_unpin_impl() {
     );
     coop_source::assert_cited_in("pin-project-lite", "src/lib.rs", 1281, "$crate::__private::PhantomPinned,");
     coop_source::assert_cited_in("pin-project-lite", "src/lib.rs", 1282, "): $crate::__private::Unpin");
+
+    // With the timer pinned first, the same block compiles.
+    let pinned = code.replace("    loop {", "    tokio::pin!(sleep);\n    loop {");
+    assert_ne!(pinned, code);
+    let output = compile(&tokio, &pinned);
+    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
 }
 
 // ---- The loop's future ---------------------------------------------------------------------------

@@ -127,12 +127,98 @@ fn messages_per_poll_on_a_worker() -> Vec<usize> {
 }
 
 #[test]
-fn coop_a_multi_thread_worker_gives_each_poll_of_a_task_the_same_128() {
+fn coop_a_multi_thread_worker_gives_a_task_it_takes_from_its_queue_a_fresh_128() {
     assert_eq!(messages_per_poll_on_a_worker(), [128, 128, 128, 128, 128, 128, 128, 104]);
     assert_cited("src/runtime/scheduler/multi_thread/worker.rs", 696, "coop::budget(|| {");
     // Its deferred wakes: a list per worker, woken when the worker finds no task to run.
     assert_cited("src/runtime/scheduler/multi_thread/worker.rs", 257, "pub(crate) defer: Defer,");
     assert_cited("src/runtime/scheduler/multi_thread/worker.rs", 616, "core = if !self.defer.is_empty() {");
+}
+
+/// Takes messages from `rx` in one poll of the task, `limit` at most: how many came before the
+/// limit or the first answer that was not a message.
+async fn receive_at_most(rx: &mut mpsc::Receiver<u32>, limit: usize) -> usize {
+    poll_fn(|cx| {
+        let mut received = 0;
+        while received < limit {
+            match rx.poll_recv(cx) {
+                Poll::Ready(Some(_)) => received += 1,
+                _ => break,
+            }
+        }
+        Poll::Ready(received)
+    })
+    .await
+}
+
+#[test]
+fn coop_a_task_run_from_the_lifo_slot_gets_what_the_task_before_it_left_of_the_128() {
+    // One worker. Task `a` takes 100 messages in one poll, then wakes task `b` (which goes to the
+    // worker's LIFO slot) and ends its poll `Pending`. The worker runs `b` at once, inside the same
+    // budget: `b` spends one unit on the oneshot that woke it and gets 27 messages, 128 - 100 - 1.
+    let runtime = tokio::runtime::Builder::new_multi_thread().worker_threads(1).enable_time().build().unwrap();
+    let (a, b) = runtime.block_on(async {
+        let both = tokio::spawn(async {
+            let (wake_b, woken) = tokio::sync::oneshot::channel::<()>();
+            let b = tokio::spawn(async move {
+                woken.await.unwrap();
+                let (_tx, mut rx) = full_channel();
+                receive_at_most(&mut rx, MESSAGES).await
+            });
+            tokio::task::yield_now().await; // `b` runs until it waits on the oneshot
+            let (release_a, released) = tokio::sync::oneshot::channel::<()>();
+            let a = tokio::spawn(async move {
+                let (_tx, mut rx) = full_channel();
+                let got = receive_at_most(&mut rx, 100).await;
+                wake_b.send(()).unwrap(); // `b` is scheduled from this worker: the LIFO slot
+                let _ = released.await; // and `a`'s poll ends `Pending`
+                got
+            });
+            let b = b.await.unwrap();
+            release_a.send(()).unwrap();
+            (a.await.unwrap(), b)
+        });
+        tokio::time::timeout(std::time::Duration::from_secs(10), both).await.expect("bounded").unwrap()
+    });
+    assert_eq!((a, b), (100, 27));
+    // "Tasks from the LIFO slot inherit the 'parent''s limits": one budget for the task taken from
+    // the queue and the LIFO tasks run after it, each checked only for budget left before it runs.
+    assert_cited("src/runtime/scheduler/multi_thread/worker.rs", 681, "Tasks from the LIFO slot");
+    assert_cited("src/runtime/scheduler/multi_thread/worker.rs", 682, "inherit the \"parent\"'s limits");
+    assert_cited("src/runtime/scheduler/multi_thread/worker.rs", 1407, "core.lifo_slot = Some(task);");
+    assert_cited("src/runtime/scheduler/multi_thread/worker.rs", 737, "if !coop::has_budget_remaining() {");
+}
+
+#[test]
+fn coop_a_recv_that_answers_pending_gives_its_unit_back() {
+    current_thread().block_on(async {
+        let (_empty_tx, mut empty) = mpsc::channel::<u32>(1);
+        let (_tx, mut rx) = full_channel();
+        let received = poll_fn(|cx| {
+            // 500 polls of an empty channel: each takes a unit and, answering `Pending`, gives it back.
+            for _ in 0..500 {
+                assert!(empty.poll_recv(cx).is_pending());
+            }
+            let mut received = 0;
+            while let Poll::Ready(Some(_)) = rx.poll_recv(cx) {
+                received += 1;
+            }
+            Poll::Ready(received)
+        })
+        .await;
+        assert_eq!(received, 128, "the whole budget is left after 500 empty recvs");
+    });
+    // `poll_proceed` hands out a `RestoreOnPending` holding the budget as it was; its drop writes
+    // that back unless `made_progress` was called, which `recv` does only when it returns `Ready`.
+    assert_cited("src/task/coop/mod.rs", 278, "impl Drop for RestoreOnPending {");
+    assert_cited("src/task/coop/mod.rs", 284, "context::budget(|cell| {");
+    assert_cited("src/task/coop/mod.rs", 274, "self.0.set(Budget::unconstrained());");
+    assert_cited("src/sync/mpsc/chan.rs", 321, "coop.made_progress();");
+    assert_cited(
+        "src/task/coop/mod.rs",
+        363,
+        ".unwrap_or(Poll::Ready(RestoreOnPending::new(Budget::unconstrained())))",
+    );
 }
 
 #[test]
@@ -223,6 +309,22 @@ fn coop_poll_recv_reads_the_budget_from_a_thread_local_and_at_zero_registers_and
     let tls =
         code.iter().position(|(_, operands)| operands.contains("tokio::runtime::context::CONTEXT")).expect("CONTEXT");
     assert!(code[tls..].iter().take(6).any(|&i| i == ("call", "__tls_get_addr@PLT")), "{listing}");
+    // The thread-local's own state byte, std's eager `State` (0 initial, 1 alive, 2 destroyed):
+    // destroyed, the budget is taken as `None` (tag 0 in `ebp`), unconstrained.
+    let state = code[tls..].iter().position(|&i| i == ("movzx", "ecx, byte ptr [rax + 72]")).expect("the state") + tls;
+    assert_eq!(
+        code[state + 1..state + 7],
+        [
+            ("cmp", "ecx, 1"),
+            ("je", ".LBB0_2"),
+            ("cmp", "ecx, 2"),
+            ("jne", ".LBB0_1"),
+            ("xor", "ebp, ebp"),
+            ("xor", "r15d, r15d")
+        ],
+        "{listing}"
+    );
+    assert_cited("src/runtime/context.rs", 141, "CONTEXT.try_with(|ctx| f(&ctx.budget))");
     // The budget, an `Option<u8>`: its tag at 68 (1 = `Some`), its count at 69. `None`
     // (unconstrained) skips the check; a count of 0 jumps to `.LBB0_11`; else count - 1 is stored.
     let check = [
@@ -246,9 +348,39 @@ fn coop_poll_recv_reads_the_budget_from_a_thread_local_and_at_zero_registers_and
     );
     assert!(out_of_budget.contains(&("mov", "ebp, 2")), "{listing}");
     assert!(!out_of_budget.iter().any(|(_, operands)| operands.contains("pop")), "no pop of the queue on this path");
-    assert_eq!(listing.block(".LBB0_9").unwrap()[0], ("mov", "eax, ebp"));
+    assert_eq!(listing.block(".LBB0_9").unwrap()[..2], [("mov", "eax, ebp"), ("mov", "edx, ebx")]);
+    assert_eq!(listing.block(".LBB0_6").unwrap()[0], ("mov", "ebx, edx"), "the message, from pop's edx");
     let pending: [u32; 2] = unsafe { std::mem::transmute(Poll::<Option<u32>>::Pending) };
     assert_eq!(pending[0], 2, "Poll<Option<u32>>'s tag for Pending, on this compiler");
+    // `Ready(None)` and `Ready(Some(_))` keep `Option`'s own tags, 0 and 1; `Pending` takes the next.
+    let none: [u32; 2] = unsafe { std::mem::transmute(Poll::<Option<u32>>::Ready(None)) };
+    let some: [u32; 2] = unsafe { std::mem::transmute(Poll::Ready(Some(7u32))) };
+    assert_eq!((none[0], some), (0, [1, 7]));
+    // The refund: `.LBB0_4` saves the budget as it was (tag, count) in the `RestoreOnPending` at
+    // `[rsp + 2]`; a message (`.LBB0_7`) sets its tag to 0, `None`, which is `made_progress`; the
+    // drop at `.LBB0_8` writes the saved budget back unless that tag is 0. The path where both
+    // `pop`s found nothing and the channel is open goes from `.LBB0_10` to `.LBB0_8` without
+    // `.LBB0_7`: the unit is given back.
+    assert_eq!(
+        listing.block(".LBB0_4").unwrap()[..2],
+        [("mov", "byte ptr [rsp + 2], bpl"), ("mov", "byte ptr [rsp + 3], r15b")],
+        "{listing}"
+    );
+    assert_eq!(listing.block(".LBB0_7").unwrap()[0], ("mov", "byte ptr [rsp + 2], 0"), "{listing}");
+    assert_eq!(
+        listing.block(".LBB0_8").unwrap(),
+        [
+            ("lea", "rdi, [rsp + 2]"),
+            ("call", "qword ptr [rip + <tokio::task::coop::RestoreOnPending as core::ops::drop::Drop>::drop@GOTPCREL]")
+        ],
+        "{listing}"
+    );
+    assert_eq!(listing.block(".LBB0_10").unwrap(), [("jmp", ".LBB0_8")], "{listing}");
+    // The two other drops, of `[rsp + 5]` with tag 0: the unconstrained `RestoreOnPending` that
+    // `unwrap_or`'s argument builds whether or not it is used.
+    let eager = [("mov", "byte ptr [rsp + 6], 0"), ("mov", "word ptr [rsp + 4], 0"), ("lea", "rdi, [rsp + 5]")];
+    assert_eq!(listing.block(".LBB0_3").unwrap()[1..4], eager, "{listing}");
+    assert_eq!(listing.block(".LBB0_11").unwrap()[2..5], eager, "{listing}");
     // With budget, the channel's own code: pop, register the waker, pop again.
     let calls: Vec<&str> = listing
         .calls()
@@ -325,6 +457,19 @@ fn coop_yield_now_runs_again_after_a_task_spawned_after_its_yield() {
     assert_cited("src/runtime/scheduler/current_thread/mod.rs", 855, "core = if context.has_pending_work(&core) {");
     assert_cited("src/runtime/scheduler/current_thread/mod.rs", 879, "core = context.park_yield(core, handle);");
     assert_cited("src/runtime/scheduler/current_thread/mod.rs", 473, "self.defer.wake();");
+    // tokio's reason for deferring, in the comment above the call.
+    assert_cited("src/task/yield_now.rs", 49, "Don't wake the task immediately, as that would push it right back");
+    assert_cited("src/task/yield_now.rs", 50, "polled again before other tasks");
+    assert_cited("src/task/yield_now.rs", 51, "or the IO/timer driver get a chance to run.");
+    // And its documentation: the order is not guaranteed, and may change in any release.
+    assert_cited("src/task/yield_now.rs", 15, "## Non-guarantees");
+    assert_cited("src/task/yield_now.rs", 19, "has another branch complete during the same poll as the");
+    assert_cited("src/task/yield_now.rs", 25, "the runtime may choose to poll the task that just ran");
+    assert_cited("src/task/yield_now.rs", 32, "changes to the order in which the runtime polls tasks is not");
+    assert_cited("src/task/yield_now.rs", 33, "considered a breaking change");
+    // `event_interval`: a `Builder` setting, 61 by default.
+    assert_cited("src/runtime/builder.rs", 283, "const EVENT_INTERVAL: u32 = 61;");
+    assert_cited("src/runtime/builder.rs", 1312, "pub fn event_interval(&mut self, val: u32) -> &mut Self {");
 }
 
 #[test]

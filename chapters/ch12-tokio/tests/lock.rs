@@ -96,6 +96,87 @@ fn lock_a_std_guard_held_across_an_await_makes_the_future_not_send_and_the_note_
     let json = String::from_utf8_lossy(&json.stderr);
     let first = json.lines().next().unwrap();
     assert!(first.contains(r#""message":"future cannot be sent between threads safely","code":null"#), "{first}");
+
+    // Why std's guard is `!Send`: the comment above its declaration, in the pinned toolchain's
+    // own library source (the `rust-src` component; checked when it is installed).
+    let sysroot = pinned_rustc().path.parent().and_then(Path::parent).unwrap().to_owned();
+    let mutex = sysroot.join("lib/rustlib/src/rust/library/std/src/sync/poison/mutex.rs");
+    match std::fs::read_to_string(&mutex) {
+        Ok(source) => {
+            let lines: Vec<&str> = source.lines().collect();
+            assert!(lines[283].contains("On platforms that use POSIX threads"), "{}", lines[283]);
+            assert!(lines[284].contains("release mutex locks on the same thread they were acquired"), "{}", lines[284]);
+            assert_eq!(lines[288], "impl<T: ?Sized> !Send for MutexGuard<'_, T> {}");
+        }
+        Err(_) => eprintln!("{} is not installed (rustup component add rust-src): not checked", mutex.display()),
+    }
+}
+
+/// A library `dep` holding the page block's `add_one` and a `Rc` twin, and a crate `user` that
+/// asks `Send` of both futures: where the `async fn` is defined changes rustc's wording.
+const DEP: &str = "
+pub async fn tick() {}
+pub async fn add_one(counter: &std::sync::Mutex<u32>) {
+    let mut guard = counter.lock().unwrap();
+    tick().await;
+    *guard += 1;
+}
+pub async fn rc_held() -> u8 {
+    let shared = std::rc::Rc::new(7u8);
+    tick().await;
+    *shared
+}
+";
+
+const USER: &str = "
+fn spawn_like_tokio<F: Future + Send + 'static>(_: F) {}
+static COUNTER: std::sync::Mutex<u32> = std::sync::Mutex::new(0);
+pub fn user() {
+    spawn_like_tokio(dep::add_one(&COUNTER));
+    spawn_like_tokio(dep::rc_held());
+}
+";
+
+#[test]
+fn lock_the_codeless_wording_is_for_a_future_defined_in_the_crate_being_compiled_e0277_across_crates() {
+    let rustc = pinned_rustc().path;
+    let scratch = Workspace::this_checkout().scratch_dir("ch12-lock-cross-crate").unwrap_or_else(|e| panic!("{e}"));
+    let dir = scratch.path();
+    std::fs::write(dir.join("dep.rs"), DEP).unwrap();
+    std::fs::write(dir.join("user.rs"), USER).unwrap();
+    let run = |args: &[&str]| {
+        Command::new(&rustc)
+            .args(["--edition", "2024", "--crate-type", "lib", "--emit=metadata", "--out-dir", "."])
+            .args(args)
+            .current_dir(dir)
+            .output()
+            .unwrap()
+    };
+    let dep = run(&["dep.rs"]);
+    assert!(dep.status.success(), "{}", String::from_utf8_lossy(&dep.stderr));
+    let user = run(&["--extern", "dep=libdep.rmeta", "user.rs"]);
+    assert!(!user.status.success());
+    let text = String::from_utf8_lossy(&user.stderr);
+    let headers: Vec<&str> = text.lines().filter(|l| l.starts_with("error")).collect();
+    assert_eq!(
+        headers[..2],
+        [
+            "error[E0277]: `std::sync::MutexGuard<'_, u32>` cannot be sent between threads safely",
+            "error[E0277]: `Rc<u8>` cannot be sent between threads safely",
+        ],
+        "{text}"
+    );
+    assert!(!text.contains("future cannot be sent between threads safely"), "{text}");
+
+    // The same `Rc` future with its body in the crate being compiled: the code-less wording.
+    let local = compile(&rustc, &format!("{DEP}{}", USER.replace("dep::", "")), "ch12-lock-local-rc");
+    let text = String::from_utf8_lossy(&local.stderr);
+    let headers: Vec<&str> = text.lines().filter(|l| l.starts_with("error")).collect();
+    assert_eq!(
+        headers[..2],
+        ["error: future cannot be sent between threads safely", "error: future cannot be sent between threads safely"],
+        "{text}"
+    );
 }
 
 #[test]
@@ -180,6 +261,31 @@ fn lock_tokios_lock_future_is_120_bytes_around_a_64_byte_semaphore_acquire_with_
         lock.text
     );
     assert_stage_snapshot!("lock_tokio_lock", lock);
+
+    // The chain inside it: `lock()`'s `Suspend0` awaits the `acquire_fut` async block (104 bytes),
+    // whose `Suspend0` awaits `Mutex::acquire()`'s body (88 bytes), whose `Suspend1` holds the
+    // semaphore's 64-byte `Acquire` at 24: each level adds its own `self`, its tag and padding.
+    let block = "{async block@tokio::sync::Mutex<u32>::lock::{closure#0}::{closure#0}}";
+    assert!(lock.text.contains(&format!("        local `.__awaitee`: 104 bytes, type: {block}\n")), "{}", lock.text);
+    let acquire_fut = type_sizes(block);
+    let text = &acquire_fut.text;
+    assert!(text.starts_with(&format!("type: `{block}`: 104 bytes")), "{text}");
+    let acquire_body = "{async fn body of tokio::sync::Mutex<u32>::acquire()}";
+    assert!(text.contains(&format!("local `.__awaitee`: 88 bytes, type: {acquire_body}\n")), "{text}");
+    let body = type_sizes(acquire_body);
+    let text = &body.text;
+    assert!(text.starts_with(&format!("type: `{acquire_body}`: 88 bytes")), "{text}");
+    let suspend1 = text.split("variant `Suspend1`").nth(1).expect("a Suspend1").split("variant").next().unwrap();
+    assert!(
+        suspend1.contains(
+            "upvar `.self`: 8 bytes, offset: 0 bytes, alignment: 8 bytes\n        padding: 16 bytes\n        \
+             local `.__awaitee`: 64 bytes, alignment: 8 bytes, type: tokio::sync::batch_semaphore::Acquire<'_>\n"
+        ),
+        "{text}"
+    );
+    assert_cited("src/sync/mutex.rs", 435, "let acquire_fut = async {");
+    assert_cited("src/sync/mutex.rs", 655, "async fn acquire(&self) {");
+    assert_cited("src/sync/mutex.rs", 658, "self.s.acquire(1).await");
 
     let acquire = type_sizes("tokio::sync::batch_semaphore::Acquire<'_>");
     let text = &acquire.text;

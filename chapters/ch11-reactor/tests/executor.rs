@@ -9,6 +9,7 @@ use std::future::Future;
 use std::net::TcpStream;
 use std::pin::Pin;
 use std::task::{Context, Poll};
+use std::time::{Duration, Instant};
 
 use ch11_reactor::{Reactor, Source, Stalled, Trigger, block_on, loopback_pair};
 use common::{TIMEOUT_MS, asm, in_order, instructions, write_and_wait_until_there};
@@ -49,8 +50,9 @@ fn block_on_is_chapter_4s_loop_with_a_turn_of_the_reactor_where_it_parked() {
     assert!(in_order(&all, &the_loop), "{listing}");
     let text = listing.to_string();
     let lines: Vec<String> = text.lines().map(|line| line.split_whitespace().collect::<Vec<_>>().join(" ")).collect();
-    let first =
-        lines.iter().position(|l| l == "mov r14, qword ptr [rip + ch11_reactor::Reactor::turn@GOTPCREL]").unwrap() + 1;
+    // From the load of the future's poll (slot 3 of its vtable, at 24) into r13, before the loop.
+    assert!(all.iter().any(|i| i == "mov r13, qword ptr [r12 + 24]"), "{listing}");
+    let first = lines.iter().position(|l| l == "mov r13, qword ptr [r12 + 24]").unwrap() + 1;
     let last = lines.iter().position(|l| l == "movzx eax, byte ptr [rbx]").unwrap() + 3;
     let loops = Part::of_asm(&listing, "loops", first..=last);
     assert_asm_snapshot!("block_on_dyn", listing);
@@ -122,6 +124,8 @@ fn a_turn_that_reports_nothing_within_the_timeout_ends_block_on_with_stalled() {
 
 #[test]
 fn a_wake_from_another_thread_is_seen_when_the_turn_returns_not_lost() {
+    const TURN_MS: i32 = 30;
+    const WAKE_AFTER_MS: u64 = 5;
     let reactor = Reactor::new().unwrap();
     let (_client, server) = loopback_pair().unwrap();
     let _source = reactor.register(server, Trigger::Edge).unwrap();
@@ -134,10 +138,20 @@ fn a_wake_from_another_thread_is_seen_when_the_turn_returns_not_lost() {
         }
         polled = true;
         let waker = cx.waker().clone();
-        std::thread::spawn(move || waker.wake());
+        std::thread::spawn(move || {
+            // Late enough that the turn is already waiting in epoll_wait (it starts right after
+            // this poll), early enough to be well inside it.
+            std::thread::sleep(Duration::from_millis(WAKE_AFTER_MS));
+            waker.wake();
+        });
         Poll::Pending
     });
-    assert_eq!(block_on(&reactor, task, 20), Ok(()), "woken while the turn waited: not Stalled");
+    let start = Instant::now();
+    assert_eq!(block_on(&reactor, task, TURN_MS), Ok(()), "woken while the turn waited: not Stalled");
+    let elapsed = start.elapsed();
     let (turns, events) = reactor.counts();
-    assert!(turns <= 1 && events == 0, "at most one turn, which reported nothing: {turns} {events}");
+    assert_eq!((turns, events), (1, 0), "one turn, which reported nothing, and the flag was up after it");
+    // The wake came WAKE_AFTER_MS into a turn of TURN_MS and did not cut it short: the loop saw
+    // the flag only when epoll_wait's timeout ran out.
+    assert!(elapsed >= Duration::from_millis(TURN_MS as u64), "the wake did not end the wait: {elapsed:?}");
 }

@@ -19,8 +19,12 @@ use listings::{AsmOptions, Part, assert_asm_snapshot, assert_part_snapshot};
 fn block_on_is_chapter_4s_loop_with_a_turn_of_the_reactor_where_it_parked() {
     let listing = asm("ch11_reactor::block_on_dyn", AsmOptions { source: true, data: false });
     let all = instructions(&listing);
-    // The flag: 16 bytes into the Arc's allocation, after the two counts.
+    // The flag: 16 bytes into the Arc's allocation, after the two counts. Chapter 4's loop
+    // (its snapshot) swapped it at 24, after its ThreadWaker's thread handle.
     assert!(all.iter().any(|i| i == "add rbx, 16"), "{listing}");
+    assert!(in_order(&all, &["xor eax, eax", "xchg byte ptr [rbx], al"]), "{listing}");
+    let chapter_4 = include_str!("../../ch04-executors/tests/snapshots/ch04-executors__asm__block_on_dyn@loops.snap");
+    assert!(chapter_4.contains("xchg    byte ptr [rbx + 24], al"), "{chapter_4}");
     // The turn is loaded once, before the loop, like chapter 4's park.
     assert!(
         all.iter().any(|i| i.starts_with("mov r14, qword ptr [rip + ch11_reactor::Reactor::turn@GOTPCREL]")),

@@ -128,34 +128,42 @@ fn a_turn_that_reports_nothing_within_the_timeout_ends_block_on_with_stalled() {
 
 #[test]
 fn a_wake_from_another_thread_is_seen_when_the_turn_returns_not_lost() {
-    const TURN_MS: i32 = 30;
-    const WAKE_AFTER_MS: u64 = 5;
+    const TURN_MS: i32 = 50;
+    // The system call the test's thread is in, from Linux's /proc (x86-64: 232 is epoll_wait).
+    const EPOLL_WAIT: &str = "232";
     let reactor = Reactor::new().unwrap();
     let (_client, server) = loopback_pair().unwrap();
     let _source = reactor.register(server, Trigger::Edge).unwrap();
-    // Pending once; its first poll hands the waker to a thread that wakes it. No socket has
-    // anything to report, so only the flag can end the wait.
+    // Pending once; its first poll hands the waker to a thread that wakes it once this thread is
+    // inside epoll_wait. No socket has anything to report, so only the flag can end the wait.
+    let this_thread = std::fs::read_link("/proc/thread-self").unwrap(); // "<pid>/task/<tid>"
+    let syscall_file = std::path::Path::new("/proc").join(this_thread).join("syscall");
+    let mut waker_thread = None;
     let mut polled = false;
-    let task = std::future::poll_fn(move |cx| {
+    let task = std::future::poll_fn(|cx| {
         if polled {
             return Poll::Ready(());
         }
         polled = true;
-        let waker = cx.waker().clone();
-        std::thread::spawn(move || {
-            // Late enough that the turn is already waiting in epoll_wait (it starts right after
-            // this poll), early enough to be well inside it.
-            std::thread::sleep(Duration::from_millis(WAKE_AFTER_MS));
-            waker.wake();
-        });
+        let (waker, syscall_file) = (cx.waker().clone(), syscall_file.clone());
+        waker_thread = Some(std::thread::spawn(move || {
+            let deadline = Instant::now() + Duration::from_millis(TIMEOUT_MS as u64);
+            while std::fs::read_to_string(&syscall_file).unwrap().split_whitespace().next() != Some(EPOLL_WAIT) {
+                assert!(Instant::now() < deadline, "the test's thread never waited in epoll_wait");
+                std::thread::sleep(Duration::from_micros(100));
+            }
+            waker.wake(); // while the turn waits in the kernel
+        }));
         Poll::Pending
     });
     let start = Instant::now();
-    assert_eq!(block_on(&reactor, task, TURN_MS), Ok(()), "woken while the turn waited: not Stalled");
+    let result = block_on(&reactor, task, TURN_MS);
     let elapsed = start.elapsed();
+    waker_thread.take().unwrap().join().unwrap();
+    assert_eq!(result, Ok(()), "woken while the turn waited: not Stalled");
     let (turns, events) = reactor.counts();
     assert_eq!((turns, events), (1, 0), "one turn, which reported nothing, and the flag was up after it");
-    // The wake came WAKE_AFTER_MS into a turn of TURN_MS and did not cut it short: the loop saw
-    // the flag only when epoll_wait's timeout ran out.
+    // The wake came while epoll_wait waited and did not cut it short: the loop saw the flag only
+    // when the turn's timeout ran out.
     assert!(elapsed >= Duration::from_millis(TURN_MS as u64), "the wake did not end the wait: {elapsed:?}");
 }

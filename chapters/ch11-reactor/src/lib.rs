@@ -213,13 +213,25 @@ impl AsRawFd for Reactor {
     }
 }
 
+// ANCHOR: source
 impl<'r> Source<'r> {
     /// A future that reads what the socket has into `buf`, waiting for the reactor if it has
     /// nothing yet.
     pub fn read<'a>(&'a self, buf: &'a mut [u8]) -> Read<'a> {
         Read { stream: &self.stream, registration: &self.registration, buf }
     }
+}
 
+impl Drop for Source<'_> {
+    fn drop(&mut self) {
+        // Out of the epoll set before the registration is freed: no later event points to it.
+        // Closing the socket would not be enough if another descriptor of it were open.
+        let _ = self.reactor.ctl(EPOLL_CTL_DEL, &self.stream, 0, 0);
+    }
+}
+// ANCHOR_END: source
+
+impl<'r> Source<'r> {
     /// What this socket shares with the reactor.
     pub fn registration(&self) -> &Registration {
         &self.registration
@@ -233,13 +245,6 @@ impl<'r> Source<'r> {
     /// The reactor this socket is registered with.
     pub fn reactor(&self) -> &'r Reactor {
         self.reactor
-    }
-}
-
-impl Drop for Source<'_> {
-    fn drop(&mut self) {
-        // Out of the epoll set before the registration is freed: no later event points to it.
-        let _ = self.reactor.ctl(EPOLL_CTL_DEL, &self.stream, 0, 0);
     }
 }
 

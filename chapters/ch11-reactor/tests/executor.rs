@@ -9,6 +9,7 @@ use std::future::Future;
 use std::net::TcpStream;
 use std::pin::Pin;
 use std::task::{Context, Poll};
+use std::time::{Duration, Instant};
 
 use ch11_reactor::{Reactor, Source, Stalled, Trigger, block_on, loopback_pair};
 use common::{TIMEOUT_MS, asm, in_order, instructions, write_and_wait_until_there};
@@ -18,8 +19,12 @@ use listings::{AsmOptions, Part, assert_asm_snapshot, assert_part_snapshot};
 fn block_on_is_chapter_4s_loop_with_a_turn_of_the_reactor_where_it_parked() {
     let listing = asm("ch11_reactor::block_on_dyn", AsmOptions { source: true, data: false });
     let all = instructions(&listing);
-    // The flag: 16 bytes into the Arc's allocation, after the two counts.
+    // The flag: 16 bytes into the Arc's allocation, after the two counts. Chapter 4's loop
+    // (its snapshot) swapped it at 24, after its ThreadWaker's thread handle.
     assert!(all.iter().any(|i| i == "add rbx, 16"), "{listing}");
+    assert!(in_order(&all, &["xor eax, eax", "xchg byte ptr [rbx], al"]), "{listing}");
+    let chapter_4 = include_str!("../../ch04-executors/tests/snapshots/ch04-executors__asm__block_on_dyn@loops.snap");
+    assert!(chapter_4.contains("xchg    byte ptr [rbx + 24], al"), "{chapter_4}");
     // The turn is loaded once, before the loop, like chapter 4's park.
     assert!(
         all.iter().any(|i| i.starts_with("mov r14, qword ptr [rip + ch11_reactor::Reactor::turn@GOTPCREL]")),
@@ -49,8 +54,9 @@ fn block_on_is_chapter_4s_loop_with_a_turn_of_the_reactor_where_it_parked() {
     assert!(in_order(&all, &the_loop), "{listing}");
     let text = listing.to_string();
     let lines: Vec<String> = text.lines().map(|line| line.split_whitespace().collect::<Vec<_>>().join(" ")).collect();
-    let first =
-        lines.iter().position(|l| l == "mov r14, qword ptr [rip + ch11_reactor::Reactor::turn@GOTPCREL]").unwrap() + 1;
+    // From the load of the future's poll (slot 3 of its vtable, at 24) into r13, before the loop.
+    assert!(all.iter().any(|i| i == "mov r13, qword ptr [r12 + 24]"), "{listing}");
+    let first = lines.iter().position(|l| l == "mov r13, qword ptr [r12 + 24]").unwrap() + 1;
     let last = lines.iter().position(|l| l == "movzx eax, byte ptr [rbx]").unwrap() + 3;
     let loops = Part::of_asm(&listing, "loops", first..=last);
     assert_asm_snapshot!("block_on_dyn", listing);
@@ -122,22 +128,42 @@ fn a_turn_that_reports_nothing_within_the_timeout_ends_block_on_with_stalled() {
 
 #[test]
 fn a_wake_from_another_thread_is_seen_when_the_turn_returns_not_lost() {
+    const TURN_MS: i32 = 50;
+    // The system call the test's thread is in, from Linux's /proc (x86-64: 232 is epoll_wait).
+    const EPOLL_WAIT: &str = "232";
     let reactor = Reactor::new().unwrap();
     let (_client, server) = loopback_pair().unwrap();
     let _source = reactor.register(server, Trigger::Edge).unwrap();
-    // Pending once; its first poll hands the waker to a thread that wakes it. No socket has
-    // anything to report, so only the flag can end the wait.
+    // Pending once; its first poll hands the waker to a thread that wakes it once this thread is
+    // inside epoll_wait. No socket has anything to report, so only the flag can end the wait.
+    let this_thread = std::fs::read_link("/proc/thread-self").unwrap(); // "<pid>/task/<tid>"
+    let syscall_file = std::path::Path::new("/proc").join(this_thread).join("syscall");
+    let mut waker_thread = None;
     let mut polled = false;
-    let task = std::future::poll_fn(move |cx| {
+    let task = std::future::poll_fn(|cx| {
         if polled {
             return Poll::Ready(());
         }
         polled = true;
-        let waker = cx.waker().clone();
-        std::thread::spawn(move || waker.wake());
+        let (waker, syscall_file) = (cx.waker().clone(), syscall_file.clone());
+        waker_thread = Some(std::thread::spawn(move || {
+            let deadline = Instant::now() + Duration::from_millis(TIMEOUT_MS as u64);
+            while std::fs::read_to_string(&syscall_file).unwrap().split_whitespace().next() != Some(EPOLL_WAIT) {
+                assert!(Instant::now() < deadline, "the test's thread never waited in epoll_wait");
+                std::thread::sleep(Duration::from_micros(100));
+            }
+            waker.wake(); // while the turn waits in the kernel
+        }));
         Poll::Pending
     });
-    assert_eq!(block_on(&reactor, task, 20), Ok(()), "woken while the turn waited: not Stalled");
+    let start = Instant::now();
+    let result = block_on(&reactor, task, TURN_MS);
+    let elapsed = start.elapsed();
+    waker_thread.take().unwrap().join().unwrap();
+    assert_eq!(result, Ok(()), "woken while the turn waited: not Stalled");
     let (turns, events) = reactor.counts();
-    assert!(turns <= 1 && events == 0, "at most one turn, which reported nothing: {turns} {events}");
+    assert_eq!((turns, events), (1, 0), "one turn, which reported nothing, and the flag was up after it");
+    // The wake came while epoll_wait waited and did not cut it short: the loop saw the flag only
+    // when the turn's timeout ran out.
+    assert!(elapsed >= Duration::from_millis(TURN_MS as u64), "the wake did not end the wait: {elapsed:?}");
 }

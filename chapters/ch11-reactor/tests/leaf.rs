@@ -5,6 +5,7 @@
 
 mod common;
 
+use std::io;
 use std::pin::pin;
 use std::sync::Arc;
 use std::task::{Context, Poll};
@@ -129,5 +130,17 @@ fn the_leafs_poll_clones_the_waker_through_slot_0_and_stores_it_at_offset_0_of_t
         "call qword ptr [rcx + 24]",
     ];
     assert!(in_order(&all, &pending), "{listing}");
+    // What 13 and 2 mean, computed in this std rather than assumed: 13 is the discriminant of
+    // `ErrorKind::WouldBlock`, the byte `kind` returns in al, and 2 is the tag (the first word)
+    // of `Pending` in `Poll<io::Result<usize>>`, after `Ok`'s 0 and `Err`'s 1.
+    assert_eq!(io::ErrorKind::WouldBlock as u8, 13);
+    assert_eq!(size_of::<Poll<io::Result<usize>>>(), 16, "two words: the tag in rax, the value in rdx");
+    let tag = |poll: &Poll<io::Result<usize>>| -> u8 {
+        // SAFETY: the first byte is the low byte of the tag, which every variant writes.
+        unsafe { *(poll as *const Poll<io::Result<usize>>).cast::<u8>() }
+    };
+    assert_eq!(tag(&Poll::Ready(Ok(7))), 0);
+    assert_eq!(tag(&Poll::Ready(Err(io::ErrorKind::Other.into()))), 1);
+    assert_eq!(tag(&Poll::Pending), 2, "`mov ebx, 2` is Pending");
     assert_asm_snapshot!("read_poll", listing);
 }

@@ -11,9 +11,13 @@ use std::os::fd::AsRawFd;
 use std::pin::pin;
 use std::sync::Arc;
 use std::task::{Context, Poll};
+use std::time::{Duration, Instant};
 
-use ch11_reactor::{EPOLLET, EPOLLIN, EpollEvent, Reactor, Registration, Trigger, loopback_pair};
-use common::{Counter, TIMEOUT_MS, asm, in_order, instructions};
+use ch11_reactor::{
+    EPOLL_CTL_ADD, EPOLL_CTL_DEL, EPOLL_CTL_MOD, EPOLLET, EPOLLIN, EPOLLONESHOT, EpollEvent, Reactor, Registration,
+    Trigger, loopback_pair,
+};
+use common::{Counter, STALL_MS, TIMEOUT_MS, asm, in_order, instructions, write_and_wait_until_there};
 use listings::{AsmOptions, Part, assert_asm_snapshot, assert_part_snapshot};
 
 unsafe extern "C" {
@@ -22,17 +26,65 @@ unsafe extern "C" {
 
 /// `epoll_wait` on the reactor's instance, by hand: what the kernel hands back.
 fn wait_by_hand(reactor: &Reactor) -> Vec<EpollEvent> {
+    wait_by_hand_for(reactor, TIMEOUT_MS)
+}
+
+/// The same, with a timeout of its own (0: do not wait).
+fn wait_by_hand_for(reactor: &Reactor, timeout_ms: i32) -> Vec<EpollEvent> {
     let mut events = [EpollEvent { events: 0, data: 0 }; 4];
     // SAFETY: at most 4 events are written into the array of 4.
-    let n = unsafe { epoll_wait(reactor.as_raw_fd(), events.as_mut_ptr(), 4, TIMEOUT_MS) };
+    let n = unsafe { epoll_wait(reactor.as_raw_fd(), events.as_mut_ptr(), 4, timeout_ms) };
     assert!(n >= 0, "{}", std::io::Error::last_os_error());
     events[..n as usize].to_vec()
 }
 
+/// The C header's answer, not ours: a tiny C program compiled with the system's `cc` against
+/// `<sys/epoll.h>`, printing the struct's size, `data`'s offset and the constants.
+fn what_the_c_header_says() -> Vec<u64> {
+    const PROBE: &str = r#"
+#include <stddef.h>
+#include <stdio.h>
+#include <sys/epoll.h>
+int main(void) {
+    printf("%zu %zu %u %u %u %d %d %d\n", sizeof(struct epoll_event), offsetof(struct epoll_event, data),
+           (unsigned)EPOLLIN, (unsigned)EPOLLET, (unsigned)EPOLLONESHOT, EPOLL_CTL_ADD, EPOLL_CTL_DEL, EPOLL_CTL_MOD);
+    return 0;
+}
+"#;
+    use std::process::{Command, Stdio};
+    let exe = std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join("ch11-epoll-probe");
+    let mut cc = Command::new("cc")
+        .args(["-x", "c", "-", "-o"])
+        .arg(&exe)
+        .stdin(Stdio::piped())
+        .spawn()
+        .expect("a C compiler, `cc`");
+    cc.stdin.take().unwrap().write_all(PROBE.as_bytes()).unwrap();
+    assert!(cc.wait().unwrap().success(), "cc failed on the probe");
+    let output = Command::new(&exe).output().unwrap();
+    assert!(output.status.success(), "{output:?}");
+    String::from_utf8(output.stdout).unwrap().split_whitespace().map(|n| n.parse().unwrap()).collect()
+}
+
 #[test]
 fn epoll_event_is_12_bytes_with_the_data_at_offset_4() {
-    assert_eq!(size_of::<EpollEvent>(), 12);
-    assert_eq!(std::mem::offset_of!(EpollEvent, data), 4);
+    let c = what_the_c_header_says();
+    assert_eq!(c[..2], [12, 4], "the C header's struct epoll_event: 12 bytes, data at 4 (packed on x86-64)");
+    // Ours matches it, or the kernel would read and write the wrong bytes.
+    assert_eq!(size_of::<EpollEvent>() as u64, c[0]);
+    assert_eq!(std::mem::offset_of!(EpollEvent, data) as u64, c[1]);
+    assert_eq!(
+        c[2..],
+        [
+            EPOLLIN as u64,
+            EPOLLET as u64,
+            EPOLLONESHOT as u64,
+            EPOLL_CTL_ADD as u64,
+            EPOLL_CTL_DEL as u64,
+            EPOLL_CTL_MOD as u64
+        ],
+        "the constants are the header's"
+    );
 }
 
 #[test]
@@ -143,17 +195,42 @@ fn a_turn_with_nothing_ready_returns_zero_after_its_timeout() {
     let reactor = Reactor::new().unwrap();
     let (_client, server) = loopback_pair().unwrap();
     let _source = reactor.register(server, Trigger::Edge).unwrap();
-    assert_eq!(reactor.turn(0), 0);
+    let start = Instant::now();
+    assert_eq!(reactor.turn(STALL_MS), 0, "nothing was ready");
+    let waited = start.elapsed();
+    assert!(waited >= Duration::from_millis(STALL_MS as u64), "the kernel waited out the timeout: {waited:?}");
 }
 
 #[test]
 fn a_dropped_source_is_out_of_the_epoll_set_and_its_data_never_comes_back() {
     let reactor = Reactor::new().unwrap();
-    let (mut client, server) = loopback_pair().unwrap();
+    let (client, server) = loopback_pair().unwrap();
+    // A second descriptor of the same socket, kept open across the drop. Closing a descriptor
+    // takes the socket out of the epoll set only when it was the last one (epoll(7), "Will
+    // closing a file descriptor cause it to be removed from all epoll interest lists?"): without
+    // the duplicate, the close alone would pass this test, EPOLL_CTL_DEL or not.
+    let duplicate = server.try_clone().unwrap();
     let source = reactor.register(server, Trigger::Level).unwrap();
-    drop(source); // EPOLL_CTL_DEL, then the registration is freed (and the socket closed)
-    let _ = client.write_all(b"ping");
-    assert_eq!(reactor.turn(0), 0);
+    drop(source); // EPOLL_CTL_DEL, then the registration is freed and one descriptor closed
+    write_and_wait_until_there(&client, &duplicate, b"ping");
+    // By hand, not with `turn`, which would follow the address in `data` to freed memory.
+    let reported = wait_by_hand_for(&reactor, 0);
+    assert!(reported.is_empty(), "the socket is readable, but out of the set: {reported:?}");
+}
+
+#[test]
+fn without_ctl_del_a_duplicate_descriptor_keeps_the_registration_and_its_data_alive() {
+    // The cause removed: a socket added by hand and closed without EPOLL_CTL_DEL, while a
+    // duplicate of it stays open. The kernel still reports it, with the data it was given.
+    let reactor = Reactor::new().unwrap();
+    let (client, server) = loopback_pair().unwrap();
+    let duplicate = server.try_clone().unwrap();
+    reactor.ctl(EPOLL_CTL_ADD, &server, EPOLLIN, 0xdead).unwrap();
+    drop(server); // closed, not deleted
+    write_and_wait_until_there(&client, &duplicate, b"ping");
+    let reported = wait_by_hand_for(&reactor, 0);
+    assert_eq!(reported.len(), 1, "still in the set: {reported:?}");
+    assert_eq!({ reported[0].data }, 0xdead, "with the data of a registration that, in `turn`, would be freed");
 }
 
 /// The 1-based line of `listing`'s text that contains `text`, searching from line `after` on.
@@ -224,7 +301,8 @@ fn the_turn_calls_epoll_wait_for_16_events_reads_data_at_4_and_wakes_through_slo
         line_of(&listing, 0, "inc qword ptr [rdi]")
             ..=line_of(&listing, 0, "call qword ptr [rip + epoll_wait@GOTPCREL]"),
     );
-    let first = line_of(&listing, 0, "let registration = unsafe");
+    // From the first loop's start: r12 set to the first event's data, rsp + 292.
+    let first = line_of(&listing, 0, "lea r12, [rsp + 292]");
     let wake = Part::of_asm(&listing, "wake", first..=line_of(&listing, first, "call qword ptr [rax + 8]") + 1);
     assert_asm_snapshot!("turn", listing);
     assert_part_snapshot!("turn", wait);

@@ -53,7 +53,9 @@ fn oneshot_reports_once_until_the_registration_is_armed_again_with_ctl_mod() {
     reactor.ctl(EPOLL_CTL_MOD, source.stream(), EPOLLIN | EPOLLONESHOT, data).unwrap();
     client.write_all(b"1234").unwrap();
     assert_eq!(reactor.turn(TIMEOUT_MS), 1);
-    client.write_all(b"5678").unwrap();
+    // The new bytes are in the socket before the turn looks: a 0 is the disarmed registration,
+    // not bytes still on their way.
+    write_and_wait_until_there(&client, source.stream(), b"5678");
     assert_eq!(reactor.turn(0), 0, "disarmed: not even new bytes are reported");
     reactor.ctl(EPOLL_CTL_MOD, source.stream(), EPOLLIN | EPOLLONESHOT, data).unwrap();
     assert_eq!(reactor.turn(TIMEOUT_MS), 1, "armed again: reported again");
@@ -211,13 +213,40 @@ fn pending_without_a_stored_waker_is_a_lost_wake_up_though_the_kernel_reported_t
     assert_eq!(reactor.counts(), (2, 1), "reported once, woke nobody, then nothing");
     assert!(source.registration().readable.get(), "the turn did mark the socket readable");
 
-    // Level-triggered: reported at every turn, and still nobody is woken: a busy loop, not a
-    // sleep (three turns by hand here, as `block_on` would turn for ever).
+    // Level-triggered: reported at every turn, and still nobody is woken: `block_on` turns and
+    // turns without sleeping, each turn answered at once, until something else wakes the task;
+    // here a thread of the test, after SPIN_MS.
+    const SPIN_MS: u64 = 10;
     let reactor = Reactor::new().unwrap();
-    let (mut client, server) = loopback_pair().unwrap();
+    let (client, server) = loopback_pair().unwrap();
     let source = reactor.register(server, Trigger::Level).unwrap();
-    client.write_all(b"12345678").unwrap();
-    let turns: Vec<usize> = (0..3).map(|_| reactor.turn(TIMEOUT_MS)).collect();
-    assert_eq!(turns, [1, 1, 1]);
+    let mut buf = [0_u8; 8];
+    let mut leaf = ForgetsTheWaker { stream: source.stream(), registration: source.registration(), buf: &mut buf };
+    let (mut polls, mut waker_thread) = (0, None);
+    let task = std::future::poll_fn(|cx| {
+        polls += 1;
+        let poll = Pin::new(&mut leaf).poll(cx);
+        if polls == 1 {
+            assert!(poll.is_pending(), "an empty socket, a WouldBlock, a Pending without a waker");
+            write_and_wait_until_there(&client, source.stream(), b"12345678");
+            let waker = cx.waker().clone();
+            waker_thread = Some(std::thread::spawn(move || {
+                std::thread::sleep(std::time::Duration::from_millis(SPIN_MS));
+                waker.wake();
+            }));
+        }
+        poll
+    });
+    let start = std::time::Instant::now();
+    assert_eq!(block_on(&reactor, task, STALL_MS).map(|read| read.unwrap()), Ok(8), "read once the thread woke it");
+    let elapsed = start.elapsed();
+    waker_thread.take().unwrap().join().unwrap();
+    let (turns, events) = reactor.counts();
+    assert_eq!(polls, 2, "polled again only after the thread's wake: no turn woke it");
+    assert_eq!(events, turns, "every turn reported the socket");
+    // A loop that slept would have made one turn in these SPIN_MS, or two; this one made many,
+    // each an epoll_wait that returned at once with the same report.
+    assert!(turns >= 5, "{turns} turns in {elapsed:?}: a spin, not a sleep");
+    assert!(elapsed < std::time::Duration::from_millis(TIMEOUT_MS as u64), "bounded: {elapsed:?}");
     assert!(source.registration().waker.take().is_none(), "no waker was ever there to wake");
 }

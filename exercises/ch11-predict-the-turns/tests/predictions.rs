@@ -93,7 +93,8 @@ fn all_before() {
     assert_eq!(
         PREDICTIONS.all_before,
         run(Peer::AllBefore),
-        "twelve bytes in the socket before the first poll (left: your prediction, right: what the code did)"
+        "twelve bytes in the socket before the first poll. Is the readiness flag up or down when the task is first polled, \
+         and does any read answer `WouldBlock` before the task is done? (left: your prediction, right: what the code did)"
     );
 }
 
@@ -102,7 +103,8 @@ fn each_while_waiting() {
     assert_eq!(
         PREDICTIONS.each_while_waiting,
         run(Peer::EachWhileWaiting),
-        "four bytes each time the task waits (left: your prediction, right: what the code did)"
+        "four bytes each time the task waits. Which read of each poll answers `WouldBlock`, and what did the read before it \
+         return? (left: your prediction, right: what the code did)"
     );
 }
 
@@ -111,6 +113,7 @@ fn all_while_waiting() {
     assert_eq!(
         PREDICTIONS.all_while_waiting,
         run(Peer::AllWhileWaiting),
-        "twelve bytes the first time it waits (left: your prediction, right: what the code did)"
+        "twelve bytes the first time it waits. After the one wake, does any read of the poll that follows \
+         answer `WouldBlock`, and is there a read after the third? (left: your prediction, right: what the code did)"
     );
 }

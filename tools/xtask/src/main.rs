@@ -226,7 +226,17 @@ fn parsed<T>(result: Result<T, clap::Error>) -> T {
 
 fn assembly(command: Assembly) -> ExitCode {
     let Assembly::Asm {
-        chapter, function, manifest, package, list, source, data, opt_level, codegen, unstable, dependency,
+        chapter,
+        function,
+        manifest,
+        package,
+        list,
+        source,
+        data,
+        opt_level,
+        codegen,
+        unstable,
+        dependency,
     } = command;
     if let Some(package) = package {
         // One word: the function (clap puts it in the chapter's place).

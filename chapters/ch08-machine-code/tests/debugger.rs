@@ -426,10 +426,47 @@ fn taskdump_asm(function: &str) -> listings::AsmListing {
         .unwrap_or_else(|error| panic!("{error}"))
 }
 
+/// The lone prefixes LLVM prints on lines of their own: `data16` (0x66) and `rex64` (0x48) pad
+/// the general-dynamic TLS sequence (`66 48 8d 3d …` for the `lea`, `66 66 48 e8 …` for the
+/// `call __tls_get_addr`) so that the linker can rewrite it in place. They are bytes of the next
+/// instruction, not instructions.
+const LONE_PREFIXES: [&str; 2] = ["data16", "rex64"];
+
+/// A listing's instructions, a lone prefix line not counted as one.
+fn instruction_count(listing: &listings::AsmListing) -> usize {
+    listing
+        .listing
+        .instructions()
+        .filter(|(mnemonic, operands)| !(operands.is_empty() && LONE_PREFIXES.contains(mnemonic)))
+        .count()
+}
+
+/// The layout of `type_name` in the crate of `manifest`, as `cargo xtask type-sizes
+/// --manifest-path MANIFEST TYPE` prints it.
+fn layout_in(manifest: &str, type_name: &str) -> listings::TypeLayout {
+    taskdump(); // the checkout's root as the current folder
+    let krate = listings::Crate::named(None, Some(Path::new(manifest))).unwrap_or_else(|error| panic!("{error}"));
+    listings::stage_of(&krate, listings::Stage::TypeSizes, type_name)
+        .unwrap_or_else(|error| panic!("{error}"))
+        .layout
+        .unwrap_or_else(|| panic!("no layout of {type_name}"))
+}
+
+/// The offset of the field `name` (of any variant) in `layout`.
+fn offset_of(layout: &listings::TypeLayout, name: &str) -> u64 {
+    layout
+        .fields()
+        .find(|field| field.name == name)
+        .unwrap_or_else(|| panic!("no field {name}: {}", layout.printed))
+        .offset
+}
+
 /// What `#[async_backtrace::framed]` adds to every poll of `lookup`: the thread-local
 /// `ACTIVE_FRAME` found through `__tls_get_addr`, a call to `Frame::in_scope::activate` before the
 /// body and one to the drop of its guard after it; and, when the body is done, the frame's drop.
-/// The frame also moves the future's tag from byte 17 to byte 96.
+/// The future becomes the fn's own around a `Framed` of the body: two tags, at 96 (the fn's) and
+/// 89 (the body's, where the unmarked future has its tag at 17). The instruction counts leave out
+/// the lone prefix lines of the TLS sequence.
 #[test]
 fn framed_wraps_every_poll_in_a_thread_local_lookup_and_two_calls() {
     let framed = taskdump_asm("lookup::{{closure}}");
@@ -473,19 +510,65 @@ fn framed_wraps_every_poll_in_a_thread_local_lookup_and_two_calls() {
         listing.listing.instructions().any(|instruction| instruction == ("movzx", operands.as_str()))
     };
     assert!(reads_tag(&unframed, "17") && reads_tag(&framed, "96"));
+    // Two jump tables: the attribute makes `lookup` an `async fn` that awaits its body, an async
+    // block wrapped in a `Framed`. The first table is on the fn's own tag (96), the second on the
+    // block's (89), the state that plays the part of byte 17.
+    assert!(framed.listing.instructions().any(|i| i == ("movzx", "ecx, byte ptr [rbx + 89]")), "{}", framed.listing);
+    assert_eq!(framed.listing.jump_tables().len(), 2);
+    assert_eq!(unframed.listing.jump_tables().len(), 1);
+    // The layouts that put them there: the fn's future holds the argument at 0 and the `Framed`
+    // at 8..96, its tag at 96; the `Framed`, its frame first (72 bytes) and the body's async block
+    // at 72, whose copy of `key` is at 0, the leaf's flag at 8 and the tag at 9: 80, 88 and 89 in
+    // the fn's future.
+    let block = "{async block@src/lib.rs:38:1: 38:27}";
+    let (outer, framed_block, body) = (
+        layout_in(TASKDUMP, "lookup"),
+        layout_in(TASKDUMP, &format!("async_backtrace::framed::Framed<{block}>")),
+        layout_in(TASKDUMP, block),
+    );
+    let tag = |layout: &listings::TypeLayout| layout.tag.map(|place| place.offset());
+    assert_eq!((offset_of(&outer, "key"), offset_of(&outer, "__awaitee"), tag(&outer)), (0, 8, Some(96)));
+    assert_eq!((offset_of(&framed_block, "frame"), offset_of(&framed_block, "future")), (0, 72));
+    assert_eq!(framed_block.fields().find(|f| f.name == "frame").unwrap().size, 72);
+    assert_eq!((offset_of(&body, "key"), offset_of(&body, "__awaitee"), tag(&body)), (0, 8, Some(9)));
+    assert_eq!(8 + 72 + tag(&body).unwrap(), 89);
+    assert!(framed.listing.instructions().any(|i| i == ("mov", "byte ptr [rbx + 88], 1")), "the leaf's flag");
     // The guard's drop: the previous frame written back, then the root's mutex released with an
     // `xchg`, and `Mutex::wake` called only if a thread waits on it (state 2).
     let restore_instructions: Vec<(&str, &str)> = restore.listing.instructions().collect();
     assert!(restore_instructions.contains(&("mov", "qword ptr [rdx], rcx")), "{}", restore.listing);
     let xchgs: Vec<usize> = (0..restore_instructions.len()).filter(|&i| restore_instructions[i].0 == "xchg").collect();
+    // Two releases. The first is the closure's (`drop(maybe_mutex_guard)`). The second is the
+    // drop glue of `Defer`'s own field, the `Option` that `Drop::drop` has just emptied with
+    // `take()`: the function first stores 3 (that `Option`'s `None`) into byte 24, and the second
+    // release is behind a reread of that byte that must be 0 or 1 (`cmp al, 1; ja` past it).
     assert_eq!(xchgs.len(), 2, "{}", restore.listing);
-    for at in xchgs {
+    for &at in &xchgs {
         assert_eq!(restore_instructions[at - 1], ("xor", "eax, eax"));
         assert_eq!(restore_instructions[at + 1], ("cmp", "eax, 2"));
     }
+    let position = |wanted: (&str, &str)| restore_instructions.iter().position(|&i| i == wanted).unwrap();
+    let (taken, reread) =
+        (position(("mov", "byte ptr [rdi + 24], 3")), position(("movzx", "eax, byte ptr [rbx + 24]")));
+    assert!(taken < xchgs[0] && xchgs[0] < reread && reread < xchgs[1], "{}", restore.listing);
+    assert_eq!(restore_instructions[reread + 1], ("cmp", "al, 1"));
+    assert!(restore_instructions[reread + 2].0 == "ja", "{}", restore.listing);
     assert!(restore.listing.calls().iter().any(|call| call.contains("futex::Mutex>::wake")));
-    let count = |listing: &listings::AsmListing| listing.listing.instructions().count();
-    assert_eq!((count(&unframed), count(&framed)), (35, 103), "instructions");
+    // Before each release, the guard's poisoning (std's `MutexGuard::drop`, `poison::Flag::done`):
+    // if the thread is panicking now and was not when it locked, a byte of the mutex is set to 1.
+    for block in [".LBB0_8", ".LBB0_9"] {
+        let block = restore.listing.block(block).unwrap_or_else(|| panic!("{}", restore.listing));
+        assert!(block[0].1.ends_with("panic_count::is_zero_slow_path@GOTPCREL]"), "{block:?}");
+        assert!(block[3].0 == "mov" && block[3].1.ends_with("+ 4], 1"), "{block:?}");
+    }
+    assert_eq!(
+        restore.listing.instructions().filter(|(_, operands)| operands.contains("GLOBAL_PANIC_COUNT")).count(),
+        2
+    );
+    // Four lines of the marked listing are lone prefixes of the TLS sequence, not instructions.
+    let prefixes = framed.listing.instructions().filter(|(m, o)| o.is_empty() && LONE_PREFIXES.contains(m)).count();
+    assert_eq!(prefixes, 4, "{}", framed.listing);
+    assert_eq!((instruction_count(&unframed), instruction_count(&framed)), (35, 99), "instructions");
 }
 
 // ---- At run time: tokio's instrumentation, which tokio-console reads ---------------------------------
@@ -529,8 +612,10 @@ fn the_traced_sample_is_the_plain_one_built_with_tokios_instrumentation() {
 
 /// A task's poll (`raw::poll`, the function of the task's vtable) built with tokio's
 /// instrumentation enters the task's span before the future's poll and exits it after, each a
-/// call to the span's dispatcher behind one test of whether the span exists; `spawn` creates the
-/// span with one call more.
+/// call to the span's dispatcher behind one test of whether the span exists (the tag of the span's
+/// `Dispatch`, at 72 of the task, as the layouts show), with the future's poll between the enter
+/// and the first exit and the second exit where the landing pads run; `spawn` creates the span
+/// with one call more.
 #[test]
 fn tokios_instrumentation_enters_and_exits_the_tasks_span_around_every_poll() {
     let plain = tokio_asm(TOKIO_TASK, "tokio::runtime::task::raw::poll");
@@ -561,10 +646,69 @@ fn tokios_instrumentation_enters_and_exits_the_tasks_span_around_every_poll() {
     let shown: Vec<String> = part.text.lines().map(|l| l.split_whitespace().collect::<Vec<_>>().join(" ")).collect();
     let skip = shown.iter().position(|l| l == "cmp dword ptr [rbx + 72], 2").expect("the test of the span");
     assert!(shown[skip + 1].starts_with("je "), "{shown:#?}");
-    let exits = traced.listing.instructions().filter(|(_, operands)| operands.contains("Dispatch::exit")).count();
-    assert_eq!(exits, 2, "one exit after the poll, one on the unwinding path");
-    let count = |listing: &listings::AsmListing| listing.listing.instructions().count();
+    let instructions: Vec<(&str, &str)> = traced.listing.instructions().collect();
+    let exits: Vec<usize> = (0..instructions.len()).filter(|&i| instructions[i].1.contains("Dispatch::exit")).collect();
+    assert_eq!(exits.len(), 2, "one exit after the poll, one on the unwinding path");
+    // The future's poll lies between the enter and the first exit: the jump on the handler's tag,
+    // byte 144 of the task (see the layouts below).
+    let enter_at = instructions.iter().position(|i| i.1.contains("Dispatch::enter")).unwrap();
+    let poll_at = instructions.iter().position(|&i| i == ("movzx", "eax, byte ptr [rbx + 144]")).unwrap();
+    assert!(enter_at < poll_at && poll_at < exits[0], "{}", traced.listing);
+    // The second exit is in the block that the landing pads run into: blocks that start by
+    // keeping the exception, which arrives in `rax` (`mov r12, rax`), and jump to it or fall
+    // into it.
+    let labels: Vec<&str> = traced.listing.lines.iter().filter_map(|line| line.label()).collect();
+    let exit_block = labels
+        .iter()
+        .copied()
+        .find(|label| {
+            traced.listing.block(label).unwrap().iter().any(|i| i.1.contains("Dispatch::exit")) && {
+                let first = traced.listing.block(label).unwrap();
+                first.first() == Some(&("cmp", "dword ptr [r15], 2"))
+            }
+        })
+        .expect("the block of the second exit");
+    let pads: Vec<&str> = labels
+        .windows(2)
+        .filter(|pair| {
+            let block = traced.listing.block(pair[0]).unwrap();
+            block.first() == Some(&("mov", "r12, rax"))
+                && (block.last() == Some(&("jmp", exit_block)) || (block.len() == 1 && pair[1] == exit_block))
+        })
+        .map(|pair| pair[0])
+        .collect();
+    assert!(pads.len() >= 2, "{pads:?}: {}", traced.listing);
+    let count = instruction_count;
     assert_eq!((count(&plain), count(&traced)), (207, 244), "instructions");
+    // What lies at 72, 96 and 144 of the task: the `Cell` puts its `Core` at 40, the `Core` its
+    // `Stage` at 24 more, the `Stage`'s `Running` its future at 8 more: 72, where the
+    // `Instrumented` puts its span first and the handler's future at 40. The span is an
+    // `Option<Inner>` first; `Inner` is a `Dispatch` (a `Kind`, its 8-byte tag first, two
+    // variants), then the span's id at 24: 96. The handler's tag is at 32 of its future: 144.
+    let traced_layout = |name: &str| layout_in(TOKIO_TASK_TRACED, name);
+    let handler = "{async fn body of handler()}";
+    let instrumented = format!("tracing::instrument::Instrumented<{handler}>");
+    let scheduler = "std::sync::Arc<tokio::runtime::scheduler::current_thread::Handle>";
+    let cell = traced_layout(&format!("tokio::runtime::task::core::Cell<{instrumented}, {scheduler}>"));
+    let core = traced_layout(&format!("tokio::runtime::task::core::Core<{instrumented}, {scheduler}>"));
+    let stage = traced_layout(&format!("tokio::runtime::task::core::Stage<{instrumented}>"));
+    let running = stage.variants.iter().find(|v| v.name.as_deref() == Some("Running")).unwrap();
+    let future_at = offset_of(&cell, "core") + offset_of(&core, "stage") + running.fields[0].offset;
+    let (instrumented, span, inner) =
+        (traced_layout(&instrumented), traced_layout("tracing::span::Span"), traced_layout("tracing::span::Inner"));
+    let dispatch = traced_layout("tracing_core::dispatcher::Dispatch");
+    let kind = traced_layout(
+        "tracing_core::dispatcher::Kind<std::sync::Arc<dyn tracing_core::subscriber::Subscriber + std::marker::Send + \
+         std::marker::Sync>>",
+    );
+    let span_at = future_at + offset_of(&instrumented, "span") + offset_of(&span, "inner");
+    let kinds_tag_at = span_at + offset_of(&inner, "subscriber") + offset_of(&dispatch, "subscriber");
+    assert_eq!((future_at, kinds_tag_at), (72, 72));
+    assert_eq!((kind.discriminant, kind.tag.map(|place| place.offset()), kind.variants.len()), (Some(8), Some(0), 2));
+    assert_eq!(span_at + offset_of(&inner, "id"), 96);
+    let handler = traced_layout(handler);
+    let handler_tag = handler.tag.map(|place| place.offset()).unwrap();
+    assert_eq!(future_at + offset_of(&instrumented, "inner") + handler_tag, 144);
     // Spawning: the same code with one call more, tokio's `get_span`, which creates the span.
     let spawn = tokio_asm(TOKIO_TASK, "spawn_handler");
     let spawn_traced = tokio_asm(TOKIO_TASK_TRACED, "spawn_handler");

@@ -386,3 +386,41 @@ fn a_report_piped_into_a_reader_that_stops_early_ends_without_a_panic() {
         assert_eq!(stderr, "", "{args:?}");
     }
 }
+
+/// A crate that spawns a task on tokio: rustc's type sizes then include tokio's
+/// `Stage<{async fn body of handler()}>`, whose variant `Consumed` has no field and is as big as
+/// the 4-byte tag (`variant `Consumed`: 4 bytes`). Every command that reads the type sizes
+/// (`future --list`, the report, `type-sizes`) takes such a crate; `samples/tokio-service` only
+/// calls `block_on`, so this is `samples/tokio-task`, whose `spawn_handler` spawns `handler`.
+#[test]
+fn a_crate_that_spawns_a_tokio_task_gets_its_list_its_report_and_tokios_stage() {
+    const SPAWNS: &str = "samples/tokio-task/Cargo.toml";
+    let source = std::fs::read_to_string(root().join("samples/tokio-task/src/lib.rs")).unwrap();
+    assert!(source.contains("runtime.spawn(handler(request))"), "{source}");
+    let list = xtask(&["future", "--manifest-path", SPAWNS, "--list"]);
+    assert!(list.status.success(), "{}", stderr(&list));
+    assert_eq!(stdout(&list), "handler\n");
+    let report = xtask(&["future", "--manifest-path", SPAWNS, "handler"]);
+    assert!(report.status.success(), "{}", stderr(&report));
+    let report = stdout(&report);
+    assert!(report.starts_with("The future of `handler` in tokio-task: 40 bytes, alignment 8\n"), "{report}");
+    assert!(
+        report.contains(
+            "local __awaitee  16 bytes  {async fn body of tokio::task::yield_now::yield_now()}  src/lib.rs:7"
+        ),
+        "{report}"
+    );
+    let stage = xtask(&[
+        "type-sizes",
+        "--manifest-path",
+        SPAWNS,
+        "tokio::runtime::task::core::Stage<{async fn body of handler()}>",
+    ]);
+    assert!(stage.status.success(), "{}", stderr(&stage));
+    let stage = stdout(&stage);
+    assert!(
+        stage.contains("    discriminant: 4 bytes\n") && stage.contains("    variant `Consumed`: 4 bytes\n"),
+        "{stage}"
+    );
+    assert!(stage.lines().any(|line| line.starts_with("0..4 ") && line.matches("tag").count() == 3), "{stage}");
+}

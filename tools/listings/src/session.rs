@@ -86,12 +86,36 @@ static ADDRESS: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"0x[0-9a-f]{5,}")
 /// `thread 'main' (10671) panicked`: the thread's id, which the standard library prints.
 static THREAD_ID: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"(thread '[^']*') \(\d+\)").expect("a valid pattern"));
 
+/// The standard library's sources where rustup's `rust-src` component puts them. With the
+/// component installed, rustc writes the local path in place of the remapped `/rustc/COMMIT/`
+/// into what it compiles (std's generic code inlined into a program), so a backtrace's paths
+/// would depend on whether the machine has the component.
+static LOCAL_STD_SOURCES: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"/[^\s:]*/lib/rustlib/src/rust/library/").expect("a valid pattern"));
+
+/// `/rustc/COMMIT/`, the prefix under which the toolchain's own build recorded std's sources:
+/// the commit from `rustc -vV` (the pinned compiler, which every test has checked).
+static REMAPPED_STD_SOURCES: LazyLock<String> = LazyLock::new(|| {
+    let rustc = std::env::var_os("CARGO")
+        .map(|cargo| Path::new(&cargo).with_file_name("rustc"))
+        .filter(|rustc| rustc.exists())
+        .unwrap_or_else(|| "rustc".into());
+    let verbose =
+        Command::new(rustc).arg("-vV").output().map(|output| String::from_utf8_lossy(&output.stdout).into_owned());
+    let commit = verbose
+        .ok()
+        .and_then(|text| text.lines().find_map(|line| line.strip_prefix("commit-hash: ").map(str::to_owned)));
+    format!("/rustc/{}/library/", commit.expect("`rustc -vV` names its commit"))
+});
+
 /// What a run printed, with what differs between runs and machines taken out: every address
-/// becomes `0x…`, a thread's id `(…)`, and the [`MACHINE_LINES`] go.
+/// becomes `0x…`, a thread's id `(…)`, std's local sources their remapped path, and the
+/// [`MACHINE_LINES`] go.
 pub fn normalise(output: &str) -> String {
     let mut text = String::new();
     for line in output.lines().filter(|line| !MACHINE_LINES.iter().any(|machine| line.starts_with(machine))) {
-        let line = ADDRESS.replace_all(line, "0x…");
+        let line = LOCAL_STD_SOURCES.replace_all(line, REMAPPED_STD_SOURCES.as_str());
+        let line = ADDRESS.replace_all(&line, "0x…");
         let line = THREAD_ID.replace_all(&line, "$1 (…)");
         text.push_str(line.trim_end());
         text.push('\n');
@@ -237,6 +261,15 @@ Cannot access memory at address 0x48
 thread 'main' (…) panicked at ./chapters/x.rs:15:36:
 "
         );
+    }
+
+    #[test]
+    fn std_sources_of_the_rust_src_component_read_as_the_toolchain_recorded_them() {
+        let local = "   at /home/me/.rustup/toolchains/1.95.0-x86_64-unknown-linux-gnu/lib/rustlib/src/rust/library/core/src/ops/function.rs:250:5";
+        let remapped = normalise(local);
+        assert!(remapped.starts_with("   at /rustc/"), "{remapped}");
+        assert!(remapped.ends_with("/library/core/src/ops/function.rs:250:5\n"), "{remapped}");
+        assert_eq!(normalise(&remapped), remapped, "a remapped path stays as it is");
     }
 
     #[test]

@@ -246,7 +246,7 @@ fn abort_dropping_the_runtime_drops_the_future_there_while_a_kept_waker_holds_on
 }
 
 #[test]
-fn abort_of_a_running_task_lets_the_poll_run_on_to_its_next_await_then_drops() {
+fn abort_of_a_running_task_runs_on_past_ready_awaits_until_its_poll_returns_pending_then_drops() {
     let runtime = current_thread();
     let log = Log::default();
     let task_log = log.clone();
@@ -257,8 +257,13 @@ fn abort_of_a_running_task_lets_the_poll_run_on_to_its_next_await_then_drops() {
             let own = own.await.unwrap();
             own.abort(); // the task aborts itself, while it runs
             note(&task_log, "abort returned");
-            note(&task_log, "still running after abort");
-            tokio::task::yield_now().await; // the poll ends here; the task is dropped after it
+            std::future::ready(()).await; // ready at once: the poll goes on
+            note(&task_log, "after a ready .await");
+            let (ready_tx, ready_rx) = oneshot::channel();
+            ready_tx.send(()).unwrap();
+            ready_rx.await.unwrap(); // a tokio channel that holds its value: ready too
+            note(&task_log, "after a ready tokio oneshot .await");
+            tokio::task::yield_now().await; // Pending: the poll ends here; the task is dropped after it
             note(&task_log, "never");
         });
         own_tx.send(handle.abort_handle()).unwrap();
@@ -267,7 +272,22 @@ fn abort_of_a_running_task_lets_the_poll_run_on_to_its_next_await_then_drops() {
     });
     let events = log.lock().unwrap().clone();
     let notes: Vec<&str> = events.iter().filter_map(|e| if let Event::Note(n) = e { Some(*n) } else { None }).collect();
-    assert_eq!(notes, ["abort returned", "still running after abort"]);
+    assert_eq!(notes, ["abort returned", "after a ready .await", "after a ready tokio oneshot .await"]);
     assert_eq!(read(&log).dropped, ["a"]);
     assert!(matches!(events.last(), Some(Event::Dropped { name: "a", .. })), "dropped after the notes: {events:?}");
+}
+
+#[test]
+fn abort_of_a_running_task_that_then_finishes_in_the_same_poll_leaves_its_output() {
+    let runtime = current_thread();
+    let output = bounded(&runtime, async {
+        let (own_tx, own) = oneshot::channel::<tokio::task::AbortHandle>();
+        let handle = tokio::spawn(async move {
+            own.await.unwrap().abort(); // aborted while running, then no Pending before the end
+            std::future::ready(7).await
+        });
+        own_tx.send(handle.abort_handle()).unwrap();
+        tokio::time::timeout(Duration::from_secs(5), handle).await.expect("in time")
+    });
+    assert_eq!(output.unwrap(), 7, "the output, not a JoinError");
 }

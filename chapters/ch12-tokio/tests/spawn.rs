@@ -55,6 +55,37 @@ fn spawn_on_the_multi_thread_runtime_the_task_is_polled_on_worker_threads_not_th
 }
 
 #[test]
+fn spawn_from_inside_a_worker_the_child_is_first_polled_on_the_spawners_own_thread() {
+    // A child spawned from a worker goes into that worker's LIFO slot (multi_thread/worker.rs
+    // 1386–1407), which no other worker can steal (480–482): the worker polls it next, once the
+    // parent's poll returns Pending on the child's JoinHandle.
+    let runtime = multi_thread();
+    for _ in 0..10 {
+        let handle = runtime.spawn(async {
+            let parent = std::thread::current().id();
+            let child = tokio::spawn(async { std::thread::current().id() });
+            (parent, child.await.unwrap())
+        });
+        let (parent, child) =
+            bounded(&runtime, async { tokio::time::timeout(Duration::from_secs(5), handle).await }).unwrap().unwrap();
+        assert_eq!(parent, child);
+    }
+}
+
+#[test]
+fn spawn_the_output_is_made_on_a_worker_and_taken_on_the_thread_that_awaits_the_join_handle() {
+    let runtime = multi_thread();
+    let here = std::thread::current().id();
+    // The output records the thread that made it; `block_on` takes it here, on the test's thread.
+    let handle = runtime.spawn(async { (std::thread::current().id(), thread_name()) });
+    let (made_on, name) =
+        bounded(&runtime, async { tokio::time::timeout(Duration::from_secs(5), handle).await }).unwrap().unwrap();
+    assert_ne!(made_on, here);
+    assert_eq!(name.as_deref(), Some("ch12-worker"));
+    assert_eq!(std::thread::current().id(), here, "taken on the awaiting thread");
+}
+
+#[test]
 fn spawn_local_polls_a_task_holding_an_rc_across_an_await_on_the_local_sets_own_thread() {
     let runtime = current_thread();
     let local = tokio::task::LocalSet::new();
@@ -172,8 +203,19 @@ mod page_blocks {
     fn spawn_of_a_future_borrowing_a_local_is_refused_with_e0597() {
         let (info, body) = block_containing("tokio::spawn(length(&name));");
         assert_eq!(info, "rust,compile_fail,E0597");
-        let (headers, _) = errors(&body, tokio());
+        let (headers, text) = errors(&body, tokio());
         assert_eq!(headers, ["error[E0597]: `name` does not live long enough"]);
+        assert!(text.contains("argument requires that `name` is borrowed for `'static`"), "{text}");
+    }
+
+    #[test]
+    fn spawn_of_a_non_send_future_is_refused_inside_a_current_thread_runtime_too() {
+        let (info, body) = block_containing("tokio::task::yield_now().await; // one thread only, and still refused");
+        assert!(body.contains("new_current_thread()") && body.contains("runtime.block_on(async {"), "{body}");
+        assert_eq!(info, "rust,compile_fail");
+        let (headers, text) = errors(&body, tokio());
+        assert_eq!(headers, ["error: future cannot be sent between threads safely"]);
+        assert!(text.contains("`Rc<i32>`") && text.contains("await occurs here"), "{text}");
     }
 
     #[test]

@@ -48,13 +48,20 @@ fn task_the_cell_of_known_is_a_header_a_core_and_a_trailer_in_256_bytes_aligned_
 
 #[test]
 fn task_a_boxed_future_makes_a_128_byte_cell_holding_a_pointer() {
-    // `spawn` boxes a future larger than tokio's threshold first (runtime/mod.rs 635–656); the
-    // branch not taken is instantiated too at opt-level 0, so its cell is in the print-out.
+    // `Handle::spawn` boxes a future larger than tokio's threshold first (runtime/handle.rs
+    // 197–207, runtime/mod.rs 635–656). tokio's comment (runtime/mod.rs 641–651) says only the
+    // taken branch is instantiated; rustc lays the boxed cell out all the same, and why the
+    // print-out lists it is not established.
     let boxed =
         type_sizes(&format!("tokio::runtime::task::core::Cell<std::pin::Pin<std::boxed::Box<{KNOWN}>>, {CURRENT}>"));
     let layout = boxed.layout.clone().unwrap();
     assert_eq!((layout.size, layout.align), (128, 128));
     listings::assert_stage_snapshot!("task_cell_of_boxed_known", boxed);
+    // Its stage's `Running` holds one 8-byte pointer, the box, where `known`'s held 64 bytes.
+    let stage = type_sizes(&format!("tokio::runtime::task::core::Stage<std::pin::Pin<std::boxed::Box<{KNOWN}>>>"));
+    let layout = stage.layout.clone().unwrap();
+    let running = layout.variants.iter().find(|v| v.name.as_deref() == Some("Running")).unwrap();
+    assert_eq!(running.fields.iter().map(|f| f.size).collect::<Vec<_>>(), [8]);
 }
 
 #[test]
@@ -84,8 +91,16 @@ fn task_the_core_holds_the_scheduler_the_id_and_the_stage_with_the_64_byte_futur
     // The future in `Running`, after the 4-byte tag and 4 bytes of padding.
     assert_eq!((layout.variants[0].fields[0].offset, layout.variants[0].fields[0].size), (8, 64));
     listings::assert_stage_snapshot!("task_stage_of_known", stage);
+    // The 64 bytes: `seed` (8) and `words` (32) kept across the await, `yield_now`'s future (16),
+    // then the one-byte tag at 56 and padding.
     let future = type_sizes(KNOWN);
-    assert_eq!(future.layout.clone().unwrap().size, 64);
+    let layout = future.layout.clone().unwrap();
+    assert_eq!(layout.size, 64);
+    let suspended = layout.variants.iter().find(|v| v.name.as_deref() == Some("Suspend0")).unwrap();
+    let sizes: Vec<(&str, u64)> = suspended.fields.iter().map(|f| (f.name.as_str(), f.size)).collect();
+    assert_eq!(sizes, [("seed", 8), ("words", 32), ("__awaitee", 16)]);
+    let info = future.recorded_info().unwrap();
+    assert!(info.starts_with("tag at 56"), "{info}");
     listings::assert_stage_snapshot!("task_known_future", future);
 }
 

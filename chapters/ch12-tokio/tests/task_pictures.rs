@@ -70,3 +70,11 @@ fn waker_the_task_vtable_is_drawn_poll_schedule_dealloc_first() {
     assert_eq!(layout.over(&row, 8..16), Some("schedule"));
     assert_eq!(layout.over(&row, 16..24), Some("dealloc"));
 }
+
+#[test]
+fn task_the_known_future_is_drawn_with_its_words_and_the_awaited_future_in_suspend0() {
+    let layout = layout_picture("{async fn body of task::known()}", "task_known_future");
+    assert_eq!(layout.over("Suspend0", 8..40), Some("words"));
+    assert_eq!(layout.over("Suspend0", 40..56), Some("__awaitee"));
+    assert_eq!(layout.size, 64);
+}

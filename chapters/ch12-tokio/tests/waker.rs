@@ -94,8 +94,24 @@ fn waker_wake_calls_schedule_then_drops_its_own_reference() {
     let wake = tokio_asm("wake_by_val", false);
     assert_lines(
         &wake,
-        &["lea rdx, [rax + 68]", "lock cmpxchg qword ptr [rdi], rdx", "call qword ptr [rax + 8]", "mov rax, -64"],
+        &[
+            // RUNNING first, then COMPLETE | NOTIFIED together (state.rs 215–250)
+            "test al, 1",
+            "test al, 6",
+            // running: NOTIFIED, and the waker's own reference given back, in the one exchange
+            "or rdx, 4",
+            "add rdx, -64",
+            // idle: a reference and NOTIFIED, as wake_by_ref; schedule; then the waker's drop
+            "lea rdx, [rax + 68]",
+            "lock cmpxchg qword ptr [rdi], rdx",
+            "call qword ptr [rax + 8]",
+            "mov rax, -64",
+        ],
     );
+    let text = wake.to_string();
+    let at = |line: &str| text.find(line).unwrap_or_else(|| panic!("no `{line}`"));
+    assert!(at("test    al, 1") < at("test    al, 6"), "{wake}");
+    assert!(at("call    qword ptr [rax + 8]") < at("lock xadd"), "schedule before the drop:\n{wake}");
     listings::assert_asm_snapshot!("waker_tokio_wake", wake);
 }
 
@@ -136,6 +152,13 @@ fn waker_every_task_shares_one_vtable_and_its_data_is_the_tasks_header() {
     // SAFETY: each waker holds a reference, so each header is alive.
     let task_vtable = |w: &Waker| unsafe { *w.data().cast::<usize>().add(2) };
     assert_ne!(task_vtable(&a), task_vtable(&b));
+    // And the data pointer's first word is each task's state word: finished, its JoinHandle
+    // gone, the waker the last reference.
+    for waker in [&a, &b] {
+        // SAFETY: as above.
+        let state = unsafe { state_of(waker) };
+        assert_eq!(state, StateWord(bits::REF_ONE | bits::COMPLETE), "{state}");
+    }
 }
 
 #[test]
@@ -196,4 +219,43 @@ fn waker_wake_by_ref_on_an_idle_task_queues_it_once_on_the_local_or_the_injectio
     assert_eq!(injected_from_here, 0);
     assert_eq!(woken_there.0, idle.0 + bits::REF_ONE + bits::NOTIFIED, "{idle} → {woken_there}");
     assert_eq!(injected_from_there, 1);
+}
+
+/// Wakes its task twice in its first poll, then stays pending without waking it again.
+fn woken_twice_then_pending(polls: Arc<AtomicUsize>) -> impl Future<Output = ()> + Send + 'static {
+    poll_fn(move |cx| {
+        if polls.fetch_add(1, Ordering::SeqCst) == 0 {
+            cx.waker().wake_by_ref();
+            cx.waker().wake_by_ref();
+        }
+        Poll::Pending
+    })
+}
+
+#[test]
+fn waker_woken_twice_in_one_poll_the_book_s_executor_polls_again_twice_tokio_once() {
+    // Chapter 4's executor: each wake sends the task down the channel; three polls. `run` returns
+    // once the last queued copy is polled and dropped (nothing else holds the task).
+    let book_polls = Arc::new(AtomicUsize::new(0));
+    let (done, finished) = std::sync::mpsc::channel();
+    let polls = book_polls.clone();
+    std::thread::spawn(move || {
+        let executor = ch04_executors::Executor::new();
+        executor.spawn(woken_twice_then_pending(polls));
+        executor.run();
+        let _ = done.send(());
+    });
+    finished.recv_timeout(task_support::LIMIT).expect("chapter 4's executor ran out of tasks in time");
+    assert_eq!(book_polls.load(Ordering::SeqCst), 3);
+
+    // tokio: the second wake finds NOTIFIED set; the task is queued once, polled twice.
+    let runtime = current_thread();
+    let tokio_polls = Arc::new(AtomicUsize::new(0));
+    bounded(&runtime, async {
+        let _task = tokio::spawn(woken_twice_then_pending(tokio_polls.clone()));
+        for _ in 0..4 {
+            tokio::task::yield_now().await; // turns enough for any queued copy to be polled
+        }
+    });
+    assert_eq!(tokio_polls.load(Ordering::SeqCst), 2);
 }

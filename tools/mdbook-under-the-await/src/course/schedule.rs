@@ -6,7 +6,7 @@
 //! between two chapters where that fits, at the boundary that balances them best. The four-day
 //! course is the two-day course, then the second part, chapters 6 to 9 and their practice pages,
 //! from the third morning on, in at most four more such sessions, cut the same way. The third
-//! part, chapters 10 on (the async Rust people write today), stands on both and follows them from
+//! part, chapters 10 on (the async Rust people write today, a reactor, tokio), stands on both and follows them from
 //! the fifth morning on, in at most four more sessions. Where no cut between chapters fits a
 //! pair of days, the page says which chapter runs across them. The half-day
 //! workshop teaches the sections marked `workshop`, in one session of the same length, after a

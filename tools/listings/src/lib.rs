@@ -273,6 +273,9 @@ fn crate_stage_output(workspace: &Workspace, krate: &Crate, stage: Stage) -> Res
 ///
 /// A chapter's test may snapshot it (chapter 12 shows tokio's own waker functions, which tokio's
 /// library compiles, not the chapter's): its command is `cargo xtask asm --package PACKAGE …`.
+/// It is compiled in the chapters' folder for its flags: cargo keeps this build of the package
+/// (`cargo rustc`'s extra flags give it another metadata hash) beside the one a chapter depends
+/// on, so neither rebuilds the other.
 pub fn package_asm(package: &str, function: &str, options: &AsmOptions) -> Result<AsmListing, Error> {
     package_asm_with_flags(package, function, options, &CodegenFlags::default())
 }
@@ -289,42 +292,6 @@ pub fn package_asm_with_flags(
     let mut listing = listing(&workspace, &pseudo_chapter, &Package::named(package), function, options, flags)?;
     listing.command = listing.provenance.command_naming(package, &format!("--package {package}"), function);
     Ok(listing)
-}
-
-/// The listing of `function` in `dependency`, a library that `chapter` depends on (`tokio` for
-/// `ch12`), compiled with the listing flags as the version in `Cargo.lock` with the workspace's
-/// features: the code of a dependency's own functions, which the chapter's `.s` does not hold
-/// (only the generic ones the chapter instantiates). `cargo xtask asm CHAPTER --dependency
-/// PACKAGE FUNCTION` prints it again.
-pub fn dependency_asm(
-    chapter: &str,
-    dependency: &str,
-    function: &str,
-    options: &AsmOptions,
-) -> Result<AsmListing, Error> {
-    let workspace = Workspace::this_checkout();
-    let chapter = workspace.chapter(chapter)?;
-    let package = Package::dependency(dependency);
-    let flags = CodegenFlags::default();
-    let program = compiled_program(&workspace, &package, &flags)?;
-    let mut arguments = || type_arguments(&workspace, &package, &flags);
-    let selected = program.select(function, dependency, &mut arguments)?;
-    // Source lines, if asked for, are the dependency's: its paths are under the remapped
-    // `CARGO_HOME`, not the chapter's, so none is read from the checkout.
-    let as_chapter = Chapter { slug: dependency.to_owned(), dir: workspace.target_dir() };
-    let lines = asm::lines(&program, selected, &as_chapter, &workspace.root, options);
-    let provenance = Provenance {
-        subject: selected.name.clone(),
-        compiler: rustc(&workspace)?.version_line,
-        origin: Origin::Asm { flags, options: options.clone() },
-        excerpt: None,
-    };
-    let named_by = format!("{} --dependency {dependency}", provenance::chapter_short_name(&chapter.slug));
-    Ok(AsmListing {
-        listing: Listing { function: selected.name.clone(), lines },
-        command: provenance.command_naming(&chapter.slug, &named_by, function),
-        provenance,
-    })
 }
 
 /// The whole `.s` of a package of the lockfile (`regex-syntax`), compiled with the listing flags.

@@ -221,9 +221,8 @@ fn parsed<T>(result: Result<T, clap::Error>) -> T {
 }
 
 fn assembly(command: Assembly) -> ExitCode {
-    let Assembly::Asm {
-        chapter, function, manifest, package, list, source, data, opt_level, codegen, unstable,
-    } = command;
+    let Assembly::Asm { chapter, function, manifest, package, list, source, data, opt_level, codegen, unstable } =
+        command;
     if let Some(package) = package {
         // One word: the function (clap puts it in the chapter's place).
         let flags = CodegenFlags { codegen, unstable, ..CodegenFlags::with_opt_level(&opt_level) };

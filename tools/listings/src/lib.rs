@@ -127,14 +127,20 @@ impl Crate {
     /// library needs a crate at every stage (chapter 12's tokio), which the stages' rustc of
     /// `src/lib.rs` alone cannot compile. The manifest is named relative to the checkout, so that
     /// the listings' commands are the same on any machine and run from the checkout's root.
+    ///
+    /// Once per process and chapter: reading the manifest asks `cargo metadata` (some 40 ms), and
+    /// a test that lists each of chapter 12's thousand types asks for the crate as often.
     pub fn chapter_with_dependencies(chapter: &str) -> Result<Crate, Error> {
-        let workspace = Workspace::this_checkout();
-        let chapter = workspace.chapter(chapter)?;
-        let manifest = chapter.dir.join("Cargo.toml");
-        let mut foreign = ForeignCrate::at(&workspace, &manifest, &rustc(&workspace)?)?;
-        let relative = foreign.manifest.strip_prefix(&workspace.root).map(Path::to_path_buf);
-        foreign.given = relative.unwrap_or_else(|_| foreign.manifest.clone()).display().to_string();
-        Ok(Crate::Foreign(foreign))
+        static CRATES: Memoised<String, Crate> = LazyLock::new(Memo::new);
+        CRATES.get(chapter.to_owned(), || {
+            let workspace = Workspace::this_checkout();
+            let chapter = workspace.chapter(chapter)?;
+            let manifest = chapter.dir.join("Cargo.toml");
+            let mut foreign = ForeignCrate::at(&workspace, &manifest, &rustc(&workspace)?)?;
+            let relative = foreign.manifest.strip_prefix(&workspace.root).map(Path::to_path_buf);
+            foreign.given = relative.unwrap_or_else(|_| foreign.manifest.clone()).display().to_string();
+            Ok(Crate::Foreign(foreign))
+        })
     }
 
     /// `ch01-the-experiment`, `tokio-service`: what messages call it.

@@ -39,6 +39,10 @@ pub enum Origin {
     Stage {
         stage: Stage,
         edition: String,
+        /// The crate `RUSTC_BOOTSTRAP` named, when the stage's `-Z` flags were given through cargo
+        /// to that crate alone (a crate with dependencies: `RUSTC_BOOTSTRAP=ch12_tokio`); `None`
+        /// for rustc on a chapter's file (`RUSTC_BOOTSTRAP=1`) or a stage without a `-Z` flag.
+        bootstrap: Option<String>,
     },
     /// A C++ listing: the pinned g++ with `flags` on the chapter's file `source`
     /// (`cpp/three_awaits.cpp`); the compiler field reads `g++ 12.2.0`.
@@ -86,6 +90,8 @@ const EXPERIMENT: &str = "experiment: ";
 const SESSION: &str = "session: ";
 const AGAINST: &str = " against ";
 const GXX: &str = "g++ ";
+/// How the stages' descriptions say their `-Z` flags were allowed, for rustc alone.
+const BOOTSTRAP_ALL: &str = "(RUSTC_BOOTSTRAP=1)";
 const WITH_CONSTANTS: &str = "with the constants it refers to";
 const WITH_SOURCE: &str = "with source lines";
 
@@ -188,7 +194,13 @@ impl fmt::Display for Provenance {
                 }
                 Ok(())
             }
-            Origin::Stage { stage, edition } => f.write_str(&stage.row().describe(edition)),
+            Origin::Stage { stage, edition, bootstrap } => {
+                let described = stage.row().describe(edition);
+                match bootstrap {
+                    Some(name) => f.write_str(&described.replace(BOOTSTRAP_ALL, &format!("(RUSTC_BOOTSTRAP={name})"))),
+                    None => f.write_str(&described),
+                }
+            }
             Origin::Cpp { flags, source } => write!(f, "{flags}{SEPARATOR}{source}"),
             Origin::Table { how } => write!(f, "{TABLE}{how}"),
             Origin::Session { how } => write!(f, "{SESSION}{how}"),
@@ -273,13 +285,25 @@ impl FromStr for Provenance {
         } else {
             let edition =
                 how.strip_prefix("--edition ").and_then(|rest| rest.split_whitespace().next()).ok_or_else(not_one)?;
+            // `(RUSTC_BOOTSTRAP=ch12_tokio)`: a crate's name where rustc alone has `1`.
+            let bootstrap = how
+                .split_once("(RUSTC_BOOTSTRAP=")
+                .and_then(|(_, rest)| rest.split_once(')'))
+                .map(|(name, _)| name)
+                .filter(|name| *name != "1" && !name.is_empty())
+                .map(str::to_owned);
+            let how = match &bootstrap {
+                Some(name) => how.replace(&format!("(RUSTC_BOOTSTRAP={name})"), BOOTSTRAP_ALL),
+                None => how.to_owned(),
+            };
             let stage = Stage::all()
+                .filter(|stage| bootstrap.is_none() || stage.row().bootstrap)
                 .find(|stage| stage.row().describe(edition) == how)
                 .ok_or_else(|| error(Expected::KnownFlags { flags: how.to_owned() }))?;
             if !extras.is_empty() {
                 return Err(not_one());
             }
-            Origin::Stage { stage, edition: edition.to_owned() }
+            Origin::Stage { stage, edition: edition.to_owned(), bootstrap }
         };
         if !compiler.starts_with("rustc ") && !compiler.starts_with(GXX) {
             return Err(not_one());
@@ -310,7 +334,13 @@ mod tests {
         all.extend(Stage::all().map(|stage| Provenance {
             subject: "hello_world::{closure#0}".into(),
             compiler: "rustc 1.95.0 (59807616e 2026-04-14)".into(),
-            origin: Origin::Stage { stage, edition: "2024".into() },
+            origin: Origin::Stage { stage, edition: "2024".into(), bootstrap: None },
+            excerpt: None,
+        }));
+        all.extend(Stage::all().filter(|stage| stage.row().bootstrap).map(|stage| Provenance {
+            subject: "tokio::runtime::task::core::Header".into(),
+            compiler: "rustc 1.95.0 (59807616e 2026-04-14)".into(),
+            origin: Origin::Stage { stage, edition: "2024".into(), bootstrap: Some("ch12_tokio".into()) },
             excerpt: None,
         }));
         all.push(Provenance {

@@ -280,8 +280,8 @@ fn crate_stage_output(workspace: &Workspace, krate: &Crate, stage: Stage) -> Res
 /// A chapter's test may snapshot it (chapter 12 shows tokio's own waker functions, which tokio's
 /// library compiles, not the chapter's): its command is `cargo xtask asm --package PACKAGE …`.
 /// It is compiled in the chapters' folder for its flags: cargo keeps this build of the package
-/// (`cargo rustc`'s extra flags give it another metadata hash) beside the one a chapter depends
-/// on, so neither rebuilds the other.
+/// apart from the one a chapter depends on (two of tokio's libraries, under two hashes, lie side
+/// by side there after both), so neither rebuilds the other.
 pub fn package_asm(package: &str, function: &str, options: &AsmOptions) -> Result<AsmListing, Error> {
     package_asm_with_flags(package, function, options, &CodegenFlags::default())
 }

@@ -212,7 +212,15 @@ pub fn asm_of(krate: &Crate, function: &str, options: &AsmOptions, flags: &Codeg
     let provenance = Provenance {
         subject: selected.name.clone(),
         compiler: rustc(&workspace)?.version_line,
-        origin: Origin::Asm { flags: flags.clone(), options: options.clone() },
+        origin: Origin::Asm {
+            flags: flags.clone(),
+            options: options.clone(),
+            // Through cargo, a `-Z` flag is allowed for the reader's crate alone (`compile.rs`).
+            bootstrap: match krate {
+                Crate::Foreign(foreign) if flags.needs_bootstrap() => Some(foreign.crate_name.clone()),
+                _ => None,
+            },
+        },
         excerpt: None,
     };
     Ok(AsmListing {
@@ -327,7 +335,7 @@ fn listing(
     let provenance = Provenance {
         subject: selected.name.clone(),
         compiler: rustc(workspace)?.version_line,
-        origin: Origin::Asm { flags: flags.clone(), options: options.clone() },
+        origin: Origin::Asm { flags: flags.clone(), options: options.clone(), bootstrap: None },
         excerpt: None,
     };
     Ok(AsmListing {

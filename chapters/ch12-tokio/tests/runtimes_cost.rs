@@ -68,7 +68,7 @@ fn runtimes_cost_a_yield_costs_under_200_instructions_on_embassy_and_async_task_
 fn listing_instructions(dependency: Option<&str>, function: &str) -> usize {
     let options = AsmOptions::default();
     let listing = match dependency {
-        Some(package) => listings::dependency_asm(CHAPTER, package, function, &options),
+        Some(package) => listings::package_asm(package, function, &options),
         None => listings::asm(CHAPTER, function, &options),
     };
     listing.unwrap_or_else(|error| panic!("{error}")).instructions().count()

@@ -30,20 +30,11 @@ pub struct Package {
     pub crate_name: String,
     /// A crate outside the book, compiled from its own manifest into a folder of its own.
     pub foreign: Option<ForeignCrate>,
-    /// A library a chapter depends on (`tokio`), compiled alone to list its own functions: into a
-    /// folder of its own, since `cargo rustc`'s extra flags make it another build of the library
-    /// than the chapter's, which would otherwise rebuild each other by turns.
-    pub dependency: bool,
 }
 
 impl Package {
     pub fn named(name: &str) -> Package {
-        Package { name: name.to_owned(), crate_name: name.replace('-', "_"), foreign: None, dependency: false }
-    }
-
-    /// A library of the lockfile that a chapter depends on, listed for itself.
-    pub fn dependency(name: &str) -> Package {
-        Package { dependency: true, ..Package::named(name) }
+        Package { name: name.to_owned(), crate_name: name.replace('-', "_"), foreign: None }
     }
 
     /// The library of a crate outside the book.
@@ -52,7 +43,6 @@ impl Package {
             name: foreign.package.clone(),
             crate_name: foreign.crate_name.clone(),
             foreign: Some(foreign.clone()),
-            dependency: false,
         }
     }
 }
@@ -141,7 +131,6 @@ impl<'a> Build<'a> {
     ) -> Self {
         let flags_dir = match &package.foreign {
             Some(foreign) => foreign.target_dir(workspace).join(flags.dir_name()),
-            None if package.dependency => flags.target_dir(workspace).with_extension("dependencies"),
             None => flags.target_dir(workspace),
         };
         let target_dir = match emit {
@@ -335,21 +324,6 @@ mod tests {
         let again = build.run().unwrap_or_else(|e| panic!("{e}"));
         assert!(build.output().is_file(), "{} did not come back", build.output().display());
         assert_eq!(first, again, "the same crate and flags give the same assembly and object");
-    }
-
-    /// A dependency listed for itself is another build of it than the chapter's (cargo's extra
-    /// flags are in its fingerprint): a folder of its own, or the two would rebuild each other.
-    #[test]
-    fn a_dependency_listed_alone_is_built_in_a_folder_beside_the_chapters_not_in_it() {
-        let workspace = Workspace::this_checkout();
-        let rustc = Rustc::for_listings(&workspace).unwrap_or_else(|e| panic!("{e}"));
-        let flags = CodegenFlags::default();
-        let (ch12, tokio) = (Package::named("ch12-tokio"), Package::dependency("tokio"));
-        let chapter = Build::new(&workspace, &ch12, &flags, &rustc, Emit::Assembly);
-        let dependency = Build::new(&workspace, &tokio, &flags, &rustc, Emit::Assembly);
-        assert_eq!(chapter.target_dir, flags.target_dir(&workspace));
-        assert_eq!(dependency.target_dir, flags.target_dir(&workspace).with_extension("dependencies"));
-        assert_eq!(dependency.output().file_name().unwrap(), "tokio.s");
     }
 
     #[test]

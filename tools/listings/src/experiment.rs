@@ -428,7 +428,11 @@ mod tests {
             provenance: Provenance {
                 subject: function.to_owned(),
                 compiler: "rustc 1.95.0 (59807616e 2026-04-14)".into(),
-                origin: Origin::Asm { flags: CodegenFlags::with_opt_level(opt_level), options: AsmOptions::default() },
+                origin: Origin::Asm {
+                    flags: CodegenFlags::with_opt_level(opt_level),
+                    options: AsmOptions::default(),
+                    bootstrap: None,
+                },
                 excerpt: None,
             },
             command: String::new(),

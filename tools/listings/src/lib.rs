@@ -127,14 +127,20 @@ impl Crate {
     /// library needs a crate at every stage (chapter 12's tokio), which the stages' rustc of
     /// `src/lib.rs` alone cannot compile. The manifest is named relative to the checkout, so that
     /// the listings' commands are the same on any machine and run from the checkout's root.
+    ///
+    /// Once per process and chapter: reading the manifest asks `cargo metadata` (some 40 ms), and
+    /// a test that lists each of chapter 12's thousand types asks for the crate as often.
     pub fn chapter_with_dependencies(chapter: &str) -> Result<Crate, Error> {
-        let workspace = Workspace::this_checkout();
-        let chapter = workspace.chapter(chapter)?;
-        let manifest = chapter.dir.join("Cargo.toml");
-        let mut foreign = ForeignCrate::at(&workspace, &manifest, &rustc(&workspace)?)?;
-        let relative = foreign.manifest.strip_prefix(&workspace.root).map(Path::to_path_buf);
-        foreign.given = relative.unwrap_or_else(|_| foreign.manifest.clone()).display().to_string();
-        Ok(Crate::Foreign(foreign))
+        static CRATES: Memoised<String, Crate> = LazyLock::new(Memo::new);
+        CRATES.get(chapter.to_owned(), || {
+            let workspace = Workspace::this_checkout();
+            let chapter = workspace.chapter(chapter)?;
+            let manifest = chapter.dir.join("Cargo.toml");
+            let mut foreign = ForeignCrate::at(&workspace, &manifest, &rustc(&workspace)?)?;
+            let relative = foreign.manifest.strip_prefix(&workspace.root).map(Path::to_path_buf);
+            foreign.given = relative.unwrap_or_else(|_| foreign.manifest.clone()).display().to_string();
+            Ok(Crate::Foreign(foreign))
+        })
     }
 
     /// `ch01-the-experiment`, `tokio-service`: what messages call it.
@@ -206,7 +212,15 @@ pub fn asm_of(krate: &Crate, function: &str, options: &AsmOptions, flags: &Codeg
     let provenance = Provenance {
         subject: selected.name.clone(),
         compiler: rustc(&workspace)?.version_line,
-        origin: Origin::Asm { flags: flags.clone(), options: options.clone() },
+        origin: Origin::Asm {
+            flags: flags.clone(),
+            options: options.clone(),
+            // Through cargo, a `-Z` flag is allowed for the reader's crate alone (`compile.rs`).
+            bootstrap: match krate {
+                Crate::Foreign(foreign) if flags.needs_bootstrap() => Some(foreign.crate_name.clone()),
+                _ => None,
+            },
+        },
         excerpt: None,
     };
     Ok(AsmListing {
@@ -273,6 +287,9 @@ fn crate_stage_output(workspace: &Workspace, krate: &Crate, stage: Stage) -> Res
 ///
 /// A chapter's test may snapshot it (chapter 12 shows tokio's own waker functions, which tokio's
 /// library compiles, not the chapter's): its command is `cargo xtask asm --package PACKAGE …`.
+/// It is compiled in the chapters' folder for its flags: cargo keeps this build of the package
+/// apart from the one a chapter depends on (two of tokio's libraries, under two hashes, lie side
+/// by side there after both), so neither rebuilds the other.
 pub fn package_asm(package: &str, function: &str, options: &AsmOptions) -> Result<AsmListing, Error> {
     package_asm_with_flags(package, function, options, &CodegenFlags::default())
 }
@@ -289,42 +306,6 @@ pub fn package_asm_with_flags(
     let mut listing = listing(&workspace, &pseudo_chapter, &Package::named(package), function, options, flags)?;
     listing.command = listing.provenance.command_naming(package, &format!("--package {package}"), function);
     Ok(listing)
-}
-
-/// The listing of `function` in `dependency`, a library that `chapter` depends on (`tokio` for
-/// `ch12`), compiled with the listing flags as the version in `Cargo.lock` with the workspace's
-/// features: the code of a dependency's own functions, which the chapter's `.s` does not hold
-/// (only the generic ones the chapter instantiates). `cargo xtask asm CHAPTER --dependency
-/// PACKAGE FUNCTION` prints it again.
-pub fn dependency_asm(
-    chapter: &str,
-    dependency: &str,
-    function: &str,
-    options: &AsmOptions,
-) -> Result<AsmListing, Error> {
-    let workspace = Workspace::this_checkout();
-    let chapter = workspace.chapter(chapter)?;
-    let package = Package::dependency(dependency);
-    let flags = CodegenFlags::default();
-    let program = compiled_program(&workspace, &package, &flags)?;
-    let mut arguments = || type_arguments(&workspace, &package, &flags);
-    let selected = program.select(function, dependency, &mut arguments)?;
-    // Source lines, if asked for, are the dependency's: its paths are under the remapped
-    // `CARGO_HOME`, not the chapter's, so none is read from the checkout.
-    let as_chapter = Chapter { slug: dependency.to_owned(), dir: workspace.target_dir() };
-    let lines = asm::lines(&program, selected, &as_chapter, &workspace.root, options);
-    let provenance = Provenance {
-        subject: selected.name.clone(),
-        compiler: rustc(&workspace)?.version_line,
-        origin: Origin::Asm { flags, options: options.clone() },
-        excerpt: None,
-    };
-    let named_by = format!("{} --dependency {dependency}", provenance::chapter_short_name(&chapter.slug));
-    Ok(AsmListing {
-        listing: Listing { function: selected.name.clone(), lines },
-        command: provenance.command_naming(&chapter.slug, &named_by, function),
-        provenance,
-    })
 }
 
 /// The whole `.s` of a package of the lockfile (`regex-syntax`), compiled with the listing flags.
@@ -354,7 +335,7 @@ fn listing(
     let provenance = Provenance {
         subject: selected.name.clone(),
         compiler: rustc(workspace)?.version_line,
-        origin: Origin::Asm { flags: flags.clone(), options: options.clone() },
+        origin: Origin::Asm { flags: flags.clone(), options: options.clone(), bootstrap: None },
         excerpt: None,
     };
     Ok(AsmListing {

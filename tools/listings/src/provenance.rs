@@ -35,40 +35,35 @@ pub enum Origin {
     Asm {
         flags: CodegenFlags,
         options: AsmOptions,
+        /// The crate `RUSTC_BOOTSTRAP` named, when a `-Z` flag was given through cargo to that
+        /// crate alone (a crate outside the book); `None` otherwise (`RUSTC_BOOTSTRAP=1`).
+        bootstrap: Option<String>,
     },
     Stage {
         stage: Stage,
         edition: String,
+        /// The crate `RUSTC_BOOTSTRAP` named, when the stage's `-Z` flags were given through cargo
+        /// to that crate alone (a crate with dependencies: `RUSTC_BOOTSTRAP=ch12_tokio`); `None`
+        /// for rustc on a chapter's file (`RUSTC_BOOTSTRAP=1`) or a stage without a `-Z` flag.
+        bootstrap: Option<String>,
     },
     /// A C++ listing: the pinned g++ with `flags` on the chapter's file `source`
     /// (`cpp/three_awaits.cpp`); the compiler field reads `g++ 12.2.0`.
-    Cpp {
-        flags: String,
-        source: String,
-    },
+    Cpp { flags: String, source: String },
     /// A table a chapter's test generated from listings and measurements; `how` says, in words,
     /// from what (`--target … -C opt-level=<row> …; bytes from the object file …`).
-    Table {
-        how: String,
-    },
+    Table { how: String },
     /// A picture a chapter's test drew from listings (the `pictures` crate): the snapshots it was
     /// drawn from, each with the digest of its body then, so that the book can refuse a picture
     /// whose listing has changed since.
-    Picture {
-        drawn_from: Vec<DrawnFrom>,
-    },
+    Picture { drawn_from: Vec<DrawnFrom> },
     /// A why-experiment a chapter's test ran (`experiment.rs`): the listing that shows the
     /// effect and the one that, after the one change, does not, each with the digest of its body
     /// then, so that the book can refuse an experiment whose listings have changed since.
-    Experiment {
-        with: DrawnFrom,
-        without: DrawnFrom,
-    },
+    Experiment { with: DrawnFrom, without: DrawnFrom },
     /// What a program, or gdb on a program, printed when a chapter's test ran it (`session.rs`);
     /// `how` says, in words, how the program was built and run and what was normalised.
-    Session {
-        how: String,
-    },
+    Session { how: String },
 }
 
 /// One snapshot a picture was drawn from: `ch05-lowering__type-sizes__hello_world`, and the
@@ -86,6 +81,8 @@ const EXPERIMENT: &str = "experiment: ";
 const SESSION: &str = "session: ";
 const AGAINST: &str = " against ";
 const GXX: &str = "g++ ";
+/// How the stages' descriptions say their `-Z` flags were allowed, for rustc alone.
+const BOOTSTRAP_ALL: &str = "(RUSTC_BOOTSTRAP=1)";
 const WITH_CONSTANTS: &str = "with the constants it refers to";
 const WITH_SOURCE: &str = "with source lines";
 
@@ -144,7 +141,7 @@ impl Provenance {
         let mut words = vec!["cargo".to_owned(), "xtask".to_owned(), subcommand.to_owned()];
         words.push(named_by.to_owned());
         words.push(shell_quote(query));
-        if let Origin::Asm { flags, options } = &self.origin {
+        if let Origin::Asm { flags, options, .. } = &self.origin {
             if options.source {
                 words.push("--source".to_owned());
             }
@@ -178,8 +175,8 @@ impl fmt::Display for Provenance {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "{}{SEPARATOR}{}{SEPARATOR}", self.subject, self.compiler)?;
         match &self.origin {
-            Origin::Asm { flags, options } => {
-                f.write_str(&flags.describe())?;
+            Origin::Asm { flags, options, bootstrap } => {
+                f.write_str(&with_bootstrap(flags.describe(), bootstrap))?;
                 if options.data {
                     write!(f, "{SEPARATOR}{WITH_CONSTANTS}")?;
                 }
@@ -188,7 +185,9 @@ impl fmt::Display for Provenance {
                 }
                 Ok(())
             }
-            Origin::Stage { stage, edition } => f.write_str(&stage.row().describe(edition)),
+            Origin::Stage { stage, edition, bootstrap } => {
+                f.write_str(&with_bootstrap(stage.row().describe(edition), bootstrap))
+            }
             Origin::Cpp { flags, source } => write!(f, "{flags}{SEPARATOR}{source}"),
             Origin::Table { how } => write!(f, "{TABLE}{how}"),
             Origin::Session { how } => write!(f, "{SESSION}{how}"),
@@ -209,6 +208,30 @@ impl fmt::Display for Provenance {
             None => Ok(()),
         }
     }
+}
+
+/// A description's `(RUSTC_BOOTSTRAP=1)` with the crate's name instead, when one was named.
+fn with_bootstrap(described: String, bootstrap: &Option<String>) -> String {
+    match bootstrap {
+        Some(name) => described.replace(BOOTSTRAP_ALL, &format!("(RUSTC_BOOTSTRAP={name})")),
+        None => described,
+    }
+}
+
+/// The crate a description's `(RUSTC_BOOTSTRAP=ch12_tokio)` names (none for `1`), and the
+/// description with `(RUSTC_BOOTSTRAP=1)` in its place, as the flags describe themselves.
+fn without_bootstrap(how: &str) -> (Option<String>, String) {
+    let bootstrap = how
+        .split_once("(RUSTC_BOOTSTRAP=")
+        .and_then(|(_, rest)| rest.split_once(')'))
+        .map(|(name, _)| name)
+        .filter(|name| *name != "1" && !name.is_empty())
+        .map(str::to_owned);
+    let how = match &bootstrap {
+        Some(name) => how.replace(&format!("(RUSTC_BOOTSTRAP={name})"), BOOTSTRAP_ALL),
+        None => how.to_owned(),
+    };
+    (bootstrap, how)
 }
 
 /// `lines 45–60 of 200`.
@@ -260,7 +283,10 @@ impl FromStr for Provenance {
         } else if compiler.starts_with(GXX) {
             let [source] = extras[..] else { return Err(not_one()) };
             Origin::Cpp { flags: how.to_owned(), source: source.to_owned() }
-        } else if let Some(flags) = CodegenFlags::from_description(how) {
+        } else if let (bootstrap, Some(flags)) = {
+            let (bootstrap, how) = without_bootstrap(how);
+            (bootstrap, CodegenFlags::from_description(&how))
+        } {
             let mut options = AsmOptions::default();
             for extra in extras {
                 match extra {
@@ -269,17 +295,20 @@ impl FromStr for Provenance {
                     other => return Err(error(Expected::AsmOption { option: other.to_owned() })),
                 }
             }
-            Origin::Asm { flags, options }
+            Origin::Asm { flags, options, bootstrap }
         } else {
             let edition =
                 how.strip_prefix("--edition ").and_then(|rest| rest.split_whitespace().next()).ok_or_else(not_one)?;
+            // `(RUSTC_BOOTSTRAP=ch12_tokio)`: a crate's name where rustc alone has `1`.
+            let (bootstrap, how) = without_bootstrap(how);
             let stage = Stage::all()
+                .filter(|stage| bootstrap.is_none() || stage.row().bootstrap)
                 .find(|stage| stage.row().describe(edition) == how)
                 .ok_or_else(|| error(Expected::KnownFlags { flags: how.to_owned() }))?;
             if !extras.is_empty() {
                 return Err(not_one());
             }
-            Origin::Stage { stage, edition: edition.to_owned() }
+            Origin::Stage { stage, edition: edition.to_owned(), bootstrap }
         };
         if !compiler.starts_with("rustc ") && !compiler.starts_with(GXX) {
             return Err(not_one());
@@ -299,6 +328,7 @@ mod tests {
             origin: Origin::Asm {
                 flags: CodegenFlags::with_opt_level(opt_level),
                 options: AsmOptions { source, data },
+                bootstrap: None,
             },
             excerpt: None,
         };
@@ -307,10 +337,21 @@ mod tests {
         let Origin::Asm { flags, .. } = &mut experiment.origin else { unreachable!() };
         *flags = flags.clone().with_codegen("llvm-args=-enable-dfa-jump-thread").with_codegen("panic=abort");
         all.push(experiment);
+        let mut foreign = asm("3", false, false);
+        let Origin::Asm { flags, bootstrap, .. } = &mut foreign.origin else { unreachable!() };
+        *flags = flags.clone().with_unstable("mir-enable-passes=-GVN");
+        *bootstrap = Some("tokio_service".into());
+        all.push(foreign);
         all.extend(Stage::all().map(|stage| Provenance {
             subject: "hello_world::{closure#0}".into(),
             compiler: "rustc 1.95.0 (59807616e 2026-04-14)".into(),
-            origin: Origin::Stage { stage, edition: "2024".into() },
+            origin: Origin::Stage { stage, edition: "2024".into(), bootstrap: None },
+            excerpt: None,
+        }));
+        all.extend(Stage::all().filter(|stage| stage.row().bootstrap).map(|stage| Provenance {
+            subject: "tokio::runtime::task::core::Header".into(),
+            compiler: "rustc 1.95.0 (59807616e 2026-04-14)".into(),
+            origin: Origin::Stage { stage, edition: "2024".into(), bootstrap: Some("ch12_tokio".into()) },
             excerpt: None,
         }));
         all.push(Provenance {

@@ -51,7 +51,7 @@ pub fn asm_of_file(
     let provenance = Provenance {
         subject: selected.name.clone(),
         compiler: rustc.version_line.clone(),
-        origin: Origin::Asm { flags: flags.clone(), options: options.clone() },
+        origin: Origin::Asm { flags: flags.clone(), options: options.clone(), bootstrap: None },
         excerpt: None,
     };
     // The pinned compiler is a stable one: a `-Z` flag needs the variable on the command too.

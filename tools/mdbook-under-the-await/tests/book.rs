@@ -265,7 +265,7 @@ fn a_deleted_snapshot_fails_the_build() {
     let provenance = listings::Provenance {
         subject: "f".into(),
         compiler: "rustc 1.95.0 (x)".into(),
-        origin: listings::Origin::Asm { flags: Default::default(), options: Default::default() },
+        origin: listings::Origin::Asm { flags: Default::default(), options: Default::default(), bootstrap: None },
         excerpt: None,
     };
     std::fs::write(&snapshot, format!("---\ndescription: \"{provenance}\"\n---\nf:\n        ret\n")).unwrap();

@@ -83,7 +83,11 @@ fn listing(opt_level: &str, body: &str) -> AsmListing {
         provenance: Provenance {
             subject: "f".into(),
             compiler: "rustc 1.95.0 (x)".into(),
-            origin: Origin::Asm { flags: CodegenFlags::with_opt_level(opt_level), options: AsmOptions::default() },
+            origin: Origin::Asm {
+                flags: CodegenFlags::with_opt_level(opt_level),
+                options: AsmOptions::default(),
+                bootstrap: None,
+            },
             excerpt: None,
         },
         command: format!("cargo xtask asm ch09 f --opt-level {opt_level}"),

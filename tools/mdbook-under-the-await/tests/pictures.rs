@@ -36,7 +36,7 @@ impl Checkout {
         let layout = Provenance {
             subject: "{async fn body of f()}".into(),
             compiler: "rustc 1.95.0 (x)".into(),
-            origin: Origin::Stage { stage: Stage::TypeSizes, edition: "2024".into() },
+            origin: Origin::Stage { stage: Stage::TypeSizes, edition: "2024".into(), bootstrap: None },
             excerpt: None,
         };
         checkout.write(
@@ -114,7 +114,7 @@ fn a_picture_drawn_from_a_listing_that_has_changed_since_is_refused_naming_the_c
     let layout = Provenance {
         subject: "{async fn body of f()}".into(),
         compiler: "rustc 1.95.0 (x)".into(),
-        origin: Origin::Stage { stage: Stage::TypeSizes, edition: "2024".into() },
+        origin: Origin::Stage { stage: Stage::TypeSizes, edition: "2024".into(), bootstrap: None },
         excerpt: None,
     };
     let grown = "type: `{async fn body of f()}`: 3 bytes, alignment: 1 bytes\n";

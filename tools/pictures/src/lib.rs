@@ -144,10 +144,23 @@ macro_rules! assert_picture_snapshot {
             $crate::listings::insta::assert_snapshot!(
                 $crate::listings::snapshot_name(env!("CARGO_PKG_NAME"), $crate::listings::ListingKind::Picture, $name),
                 picture.svg.clone(),
-                picture.command.as_str()
+                $crate::command_of_test_file(&picture.command, file!()).as_str()
             );
         });
     }};
+}
+
+/// `command` (`cargo test -p ch12-tokio --test pictures`) with the test target of `file`, the
+/// test file that draws the picture: `tests/task_pictures.rs` is `--test task_pictures`. A file
+/// that is not directly in a `tests/` folder leaves the command as it is.
+#[doc(hidden)]
+pub fn command_of_test_file(command: &str, file: &str) -> String {
+    let file = std::path::Path::new(file);
+    let in_tests = file.parent().and_then(|folder| folder.file_name()).is_some_and(|name| name == "tests");
+    match (command.strip_suffix(" --test pictures"), file.file_stem().and_then(|stem| stem.to_str())) {
+        (Some(base), Some(target)) if in_tests => format!("{base} --test {target}"),
+        _ => command.to_owned(),
+    }
 }
 
 /// Draws the layout of `subject` (an `async fn`, for its future) from the type-sizes listing of
@@ -202,6 +215,14 @@ mod tests {
         assert_eq!(drawn_from[0].digest, digest("type: `x`: 2 bytes"), "trailing white space does not count");
         assert_eq!(picture.provenance.to_string().parse::<Provenance>(), Ok(picture.provenance.clone()));
         assert_eq!(picture.command, "cargo test -p ch05-lowering --test pictures");
+        let recorded = |file| command_of_test_file(&picture.command, file);
+        assert_eq!(recorded("chapters/ch05-lowering/tests/pictures.rs"), picture.command);
+        assert_eq!(recorded("tests/task_pictures.rs"), "cargo test -p ch05-lowering --test task_pictures");
+        assert_eq!(
+            recorded("chapters/ch10-async-today/tests/streams.rs"),
+            "cargo test -p ch05-lowering --test streams"
+        );
+        assert_eq!(recorded("src/lib.rs"), picture.command, "not a test file: as it is");
         assert_eq!((picture.title(), picture.description()), ("Layout", "Two bytes"));
     }
 }

@@ -361,7 +361,7 @@ mod tests {
         let provenance = listings::Provenance {
             subject: "f::{closure#0}".into(),
             compiler: "rustc 1.95.0".into(),
-            origin: listings::Origin::Stage { stage: listings::Stage::Mir, edition: "2024".into() },
+            origin: listings::Origin::Stage { stage: listings::Stage::Mir, edition: "2024".into(), bootstrap: None },
             excerpt: None,
         };
         let mir = StageListing {

@@ -75,10 +75,6 @@ enum Assembly {
         /// repeatable. The compilation runs under RUSTC_BOOTSTRAP=1, and only then.
         #[arg(short = 'Z', value_name = "FLAG", value_parser = listings::unstable_flag)]
         unstable: Vec<String>,
-        /// A library the chapter depends on (`tokio`), compiled alone with the listings' flags:
-        /// the function is one of its own, which the chapter's assembly does not hold.
-        #[arg(long, value_name = "PACKAGE", conflicts_with_all = ["manifest_path", "list"])]
-        dependency: Option<String>,
     },
 }
 
@@ -225,19 +221,8 @@ fn parsed<T>(result: Result<T, clap::Error>) -> T {
 }
 
 fn assembly(command: Assembly) -> ExitCode {
-    let Assembly::Asm {
-        chapter,
-        function,
-        manifest,
-        package,
-        list,
-        source,
-        data,
-        opt_level,
-        codegen,
-        unstable,
-        dependency,
-    } = command;
+    let Assembly::Asm { chapter, function, manifest, package, list, source, data, opt_level, codegen, unstable } =
+        command;
     if let Some(package) = package {
         // One word: the function (clap puts it in the chapter's place).
         let flags = CodegenFlags { codegen, unstable, ..CodegenFlags::with_opt_level(&opt_level) };
@@ -254,15 +239,6 @@ fn assembly(command: Assembly) -> ExitCode {
                 message: "with --package, name the function alone, or ask for --list".to_owned(),
             })),
         };
-    }
-    if let (Some(dependency), Some(chapter), Some(function)) = (&dependency, &chapter, &function) {
-        let usage = |message: &str| listings::Error::Usage { message: message.to_owned() };
-        let flags_given = !codegen.is_empty() || !unstable.is_empty() || opt_level != "3";
-        return report(match flags_given {
-            true => Err(usage("--dependency lists with the book's flags only")),
-            false => listings::dependency_asm(chapter, dependency, function, &AsmOptions { source, data })
-                .map(|listing| out!("{listing}")),
-        });
     }
     let (krate, function) = match crate_and_subject(chapter, function, &manifest, list, "function") {
         Ok(asked) => asked,
@@ -476,25 +452,6 @@ mod tests {
         assert_eq!(codegen, ["llvm-args=-enable-dfa-jump-thread", "panic=abort"]);
         assert_eq!(opt_level, "2");
         assert!(asm(&["-C", "opt-level=1"]).is_err());
-    }
-
-    #[test]
-    fn asm_takes_a_dependency_of_the_chapter_but_not_with_a_manifest_path_or_a_list() {
-        let asm = |words: &[&str]| {
-            let matches = cli().try_get_matches_from(["xtask", "asm"].iter().chain(words))?;
-            Assembly::from_arg_matches(&matches)
-        };
-        let Ok(Assembly::Asm { chapter, function, dependency, .. }) =
-            asm(&["ch12", "--dependency", "tokio", "tokio::runtime::task::waker::clone_waker"])
-        else {
-            panic!("not parsed")
-        };
-        assert_eq!(
-            (chapter.as_deref(), function.as_deref(), dependency.as_deref()),
-            (Some("ch12"), Some("tokio::runtime::task::waker::clone_waker"), Some("tokio"))
-        );
-        assert!(asm(&["--manifest-path", "a/Cargo.toml", "--dependency", "tokio", "f"]).is_err());
-        assert!(asm(&["ch12", "--dependency", "tokio", "--list"]).is_err());
     }
 
     #[test]

@@ -98,7 +98,15 @@ impl StageOutput {
         let provenance = Provenance {
             subject: name.to_owned(),
             compiler: compiler.to_owned(),
-            origin: crate::provenance::Origin::Stage { stage, edition: edition.to_owned() },
+            origin: crate::provenance::Origin::Stage {
+                stage,
+                edition: edition.to_owned(),
+                // Through cargo, the `-Z` flags are allowed for the crate alone (`compile.rs`).
+                bootstrap: match krate {
+                    crate::Crate::Foreign(foreign) if stage.row().bootstrap => Some(foreign.crate_name.clone()),
+                    _ => None,
+                },
+            },
             excerpt: None,
         };
         Ok(StageListing {

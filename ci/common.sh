@@ -29,12 +29,6 @@ ensure_toolchain() {
     say "installing the Rust toolchain rust-toolchain.toml pins"
     env -u RUSTUP_TOOLCHAIN rustup toolchain install
   fi
-  # A toolchain installed before rust-toolchain.toml asked for a component lacks it; rustup adds
-  # it here (rust-src: chapter 12's tests read std's own source at the pinned version).
-  if [ ! -d "$(rustc --print sysroot)/lib/rustlib/src/rust/library" ]; then
-    say "adding the rust-src component rust-toolchain.toml asks for"
-    env -u RUSTUP_TOOLCHAIN rustup component add rust-src
-  fi
   local active pinned found
   active="$(env -u RUSTUP_TOOLCHAIN rustup show active-toolchain)"
   case "$active" in

@@ -97,21 +97,6 @@ fn lock_a_std_guard_held_across_an_await_makes_the_future_not_send_and_the_note_
     let first = json.lines().next().unwrap();
     assert!(first.contains(r#""message":"future cannot be sent between threads safely","code":null"#), "{first}");
 
-    // Why std's guard is `!Send`: the comment above its declaration, in the pinned toolchain's
-    // own library source (the `rust-src` component, which rust-toolchain.toml asks for).
-    let sysroot = pinned_rustc().path.parent().and_then(Path::parent).unwrap().to_owned();
-    let mutex = sysroot.join("lib/rustlib/src/rust/library/std/src/sync/poison/mutex.rs");
-    let source = std::fs::read_to_string(&mutex).unwrap_or_else(|error| {
-        panic!(
-            "{}: {error}; the toolchain's `rust-src` component is missing (rust-toolchain.toml asks for it: \
-             `rustup component add rust-src --toolchain 1.95.0`)",
-            mutex.display()
-        )
-    });
-    let lines: Vec<&str> = source.lines().collect();
-    assert!(lines[283].contains("On platforms that use POSIX threads"), "{}", lines[283]);
-    assert!(lines[284].contains("release mutex locks on the same thread they were acquired"), "{}", lines[284]);
-    assert_eq!(lines[288], "impl<T: ?Sized> !Send for MutexGuard<'_, T> {}");
 }
 
 /// A library `dep` holding the page block's `add_one` and a `Rc` twin, and a crate `user` that

@@ -466,3 +466,72 @@ fn runtimes_embassy_s_waker_data_is_the_address_of_the_static_task() {
     let seen = SEEN.load(std::sync::atomic::Ordering::Relaxed);
     assert_eq!(seen.cast_const(), (&raw const EMBASSY_DATA_POINTER).cast::<()>());
 }
+
+// ---- A wake by reference from inside the task's own poll ----------------------------------------
+
+/// Wakes its own task by reference in its first poll, calling `before` and `after` around the
+/// wake with the waker, and answers `Pending`; `Ready` the next time.
+struct WakesItselfOnce<F: FnMut(&std::task::Waker, bool)> {
+    first: bool,
+    look: F,
+}
+
+impl<F: FnMut(&std::task::Waker, bool) + Unpin> std::future::Future for WakesItselfOnce<F> {
+    type Output = ();
+
+    fn poll(mut self: std::pin::Pin<&mut Self>, cx: &mut std::task::Context<'_>) -> std::task::Poll<()> {
+        if !self.first {
+            return std::task::Poll::Ready(());
+        }
+        self.first = false;
+        (self.look)(cx.waker(), false);
+        cx.waker().wake_by_ref();
+        (self.look)(cx.waker(), true);
+        std::task::Poll::Pending
+    }
+}
+
+#[test]
+fn runtimes_a_wake_by_ref_inside_the_poll_only_marks_the_running_task_on_tokio_and_async_task() {
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    use std::sync::{Arc, Mutex};
+
+    // tokio: the word at the data pointer (the task's state) has RUNNING (1) set during the poll;
+    // the wake sets NOTIFIED (4) and nothing else: no reference taken, nothing scheduled yet.
+    let words = Arc::new(Mutex::new(Vec::new()));
+    let seen = Arc::clone(&words);
+    let look = move |waker: &std::task::Waker, _after: bool| {
+        // SAFETY: tokio's waker data is the task's header, whose first field is its state word
+        // (`Header` is `repr(C)`), and the task is alive while it is polled.
+        let state = unsafe { &*waker.data().cast::<AtomicUsize>() };
+        seen.lock().unwrap().push(state.load(Ordering::Relaxed));
+    };
+    run_on_tokio(&tokio_runtime(), WakesItselfOnce { first: true, look });
+    let words = words.lock().unwrap().clone();
+    let [before, after] = words[..] else { panic!("{words:?}") };
+    assert_eq!((before & 1, before & 4), (1, 0), "{before:#x}");
+    assert_eq!(after, before | 4, "{before:#x} -> {after:#x}");
+
+    // async-task: the schedule function is not called inside the wake; the task's `run` calls it
+    // after the poll, as the wake found the task running.
+    static SCHEDULED: AtomicUsize = AtomicUsize::new(0);
+    thread_local! {
+        static QUEUE: RefCell<Vec<async_task::Runnable>> = const { RefCell::new(Vec::new()) };
+    }
+    fn schedule(runnable: async_task::Runnable) {
+        SCHEDULED.fetch_add(1, Ordering::Relaxed);
+        QUEUE.with_borrow_mut(|queue| queue.push(runnable));
+    }
+    let calls = Arc::new(Mutex::new(Vec::new()));
+    let seen = Arc::clone(&calls);
+    let look = move |_: &std::task::Waker, _after: bool| seen.lock().unwrap().push(SCHEDULED.load(Ordering::Relaxed));
+    let (runnable, task) = async_task::spawn(WakesItselfOnce { first: true, look }, schedule);
+    task.detach();
+    runnable.run();
+    let calls = calls.lock().unwrap().clone();
+    assert_eq!((calls, SCHEDULED.load(Ordering::Relaxed)), (vec![0, 0], 1));
+    let queued = QUEUE.with_borrow_mut(std::mem::take);
+    for runnable in queued {
+        runnable.run();
+    }
+}

@@ -96,7 +96,6 @@ fn lock_a_std_guard_held_across_an_await_makes_the_future_not_send_and_the_note_
     let json = String::from_utf8_lossy(&json.stderr);
     let first = json.lines().next().unwrap();
     assert!(first.contains(r#""message":"future cannot be sent between threads safely","code":null"#), "{first}");
-
 }
 
 /// A library `dep` holding the page block's `add_one` and a `Rc` twin, and a crate `user` that

@@ -264,11 +264,8 @@ impl TestRun {
             _ => {
                 let failing = total - self.passed();
                 let verb = if failing == 1 { "fails" } else { "fail" };
-                let _ = writeln!(
-                    out,
-                    "\n{} of {total} checks of {exercise} pass; {failing} still {verb}.",
-                    self.passed()
-                );
+                let _ =
+                    writeln!(out, "\n{} of {total} checks of {exercise} pass; {failing} still {verb}.", self.passed());
             }
         }
         out

@@ -14,7 +14,8 @@ pub async fn forward_until(rx: &mut mpsc::Receiver<u32>, out: &mpsc::Sender<u32>
     tokio::pin!(timer);
     let mut forwarded = 0;
     loop {
-        // First a place in `out`: `reserve` is cancel safe, and holds no message.
+        // First a place in `out`: a cancelled `reserve` loses its place in the queue of senders
+        // waiting for room, but no message, since it holds none.
         let permit = tokio::select! {
             biased;
             () = &mut timer => return forwarded,

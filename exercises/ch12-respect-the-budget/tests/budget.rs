@@ -122,6 +122,35 @@ fn a_task_draining_a_full_queue_lets_another_task_run() {
 }
 
 #[test]
+fn each_none_of_a_closed_queue_spends_a_unit_of_the_budget() {
+    let nones = run(async {
+        let queue = Arc::new(Queue::new());
+        queue.close();
+        let task = tokio::spawn(async move {
+            // Up to 200 polls of `pop` in one poll of the task, all on a closed, empty queue.
+            poll_fn(|cx| {
+                let mut nones = 0;
+                for _ in 0..200 {
+                    let mut pop = queue.pop();
+                    match Pin::new(&mut pop).poll(cx) {
+                        Poll::Ready(None) => nones += 1,
+                        Poll::Ready(Some(item)) => panic!("the queue is empty: pop cannot answer {item}"),
+                        Poll::Pending => break,
+                    }
+                }
+                Poll::Ready(nones)
+            })
+            .await
+        });
+        task.await.unwrap()
+    });
+    assert_eq!(
+        nones, 128,
+        "Nones a closed, empty queue answered in one poll of a task: the None of a closed queue is work done, and spends its unit, as tokio's recv does at a channel's close"
+    );
+}
+
+#[test]
 fn waiting_on_an_empty_queue_spends_no_budget() {
     let got = run(async {
         let queue = Arc::new(Queue::new());

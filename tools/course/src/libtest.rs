@@ -263,8 +263,9 @@ impl TestRun {
             }
             _ => {
                 let failing = total - self.passed();
+                let verb = if failing == 1 { "fails" } else { "fail" };
                 let _ =
-                    writeln!(out, "\n{} of {total} checks of {exercise} pass; {failing} still fail.", self.passed());
+                    writeln!(out, "\n{} of {total} checks of {exercise} pass; {failing} still {verb}.", self.passed());
             }
         }
         out
@@ -369,6 +370,15 @@ thread 'wake_gives_its_count_back' panicked at tests/contract.rs:40:5:\nassertio
 note: run with `RUST_BACKTRACE=1` environment variable to display a backtrace\n\n---- wake_by_ref_is_written stdout ----\n\n\
 thread 'wake_by_ref_is_written' panicked at src/lib.rs:12:5:\nnot yet implemented: count the wake\n\n\nfailures:\n    wake_gives_its_count_back\n    wake_by_ref_is_written\n\n\
 test result: FAILED. 1 passed; 2 failed; 0 ignored; 0 measured; 0 filtered out; finished in 0.00s\n\n";
+
+    #[test]
+    fn one_failing_check_still_fails_in_the_singular() {
+        let stdout = "\nrunning 2 tests\ntest a ... ok\ntest b ... FAILED\n\nfailures:\n\n---- b stdout ----\n\n\
+thread 'b' panicked at tests/contract.rs:1:1:\nno\n\n\nfailures:\n    b\n\n\
+test result: FAILED. 1 passed; 1 failed; 0 ignored; 0 measured; 0 filtered out; finished in 0.00s\n\n";
+        let text = TestRun::read(stdout, "").explain("x", 2, &CheckNotes::default());
+        assert!(text.ends_with("1 of 2 checks of x pass; 1 still fails.\n"), "{text}");
+    }
 
     #[test]
     fn results_and_panic_messages_are_read_from_libtests_output() {

@@ -122,9 +122,17 @@ impl CoroutineSource {
             return printed.ends_with(&format!(">::{method}"));
         }
         let Some((type_path, printed_method)) = printed.rsplit_once("::") else { return false };
-        printed_method == method
-            && generic == described_generic
-            && type_path.rsplit_once("::").map(|(module, _)| module) == module
+        let printed_module = type_path.rsplit_once("::").map(|(module, _)| module);
+        // The print-out names a type by the path its crate exports it under, the debug
+        // information by the module that defines it: tokio's `tokio::sync::Mutex` is
+        // `tokio::sync::mutex::{impl#N}`, a module inside the exported one.
+        let same_or_inside = match (printed_module, module) {
+            (Some(printed), Some(described)) => {
+                printed == described || described.strip_prefix(printed).is_some_and(|rest| rest.starts_with("::"))
+            }
+            (printed, described) => printed == described,
+        };
+        printed_method == method && generic == described_generic && same_or_inside
     }
 }
 
@@ -516,6 +524,17 @@ mod tests {
         assert!(method("routes::Svc::method", "routes::{impl#3}::method"));
         assert!(method("<Memory as Store>::get", "stores::{impl#1}::get"));
         assert!(!method("Svc::method", "routes::{impl#0}::method"), "another module");
+        let generic_method = |printed: &str, described: &str| {
+            CoroutineSource::of_printed(&format!("{{async fn body of {printed}()}}"))
+                .unwrap()
+                .is_method_of(&async_fn(described, true))
+        };
+        assert!(
+            generic_method("tokio::sync::Mutex<u32>::lock", "tokio::sync::mutex::{impl#7}::lock"),
+            "a type exported from a module inside the one it is defined in"
+        );
+        assert!(!generic_method("tokio::sync::Mutex<u32>::lock", "tokio::time::{impl#7}::lock"), "a module beside it");
+        assert!(!generic_method("tokio::sync::Mutex<u32>::lock", "tokio::syncs::{impl#7}::lock"), "a longer name");
         assert!(!method("Svc::method", "{impl#0}::other"));
         assert!(!method("Svc::method", "Svc::method"), "not an impl's: the same source, or not at all");
         assert!(!method("method", "{impl#0}::method"), "a fn, not a method");

@@ -72,7 +72,7 @@ fn coop_a_ready_channel_answers_pending_after_128_messages_in_one_poll() {
 fn coop_why_unconstrained_lets_one_poll_take_every_message() {
     current_thread().block_on(async {
         let (_tx, mut rx) = full_channel();
-        let (received, answer) = tokio::task::unconstrained(receive_in_one_poll(&mut rx)).await;
+        let (received, answer) = tokio::task::coop::unconstrained(receive_in_one_poll(&mut rx)).await;
         assert_eq!(received, MESSAGES);
         assert!(answer.is_pending(), "now Pending because the queue is empty: {answer:?}");
         assert_eq!(rx.len(), 0);
@@ -106,7 +106,8 @@ fn messages_per_poll(unconstrained: bool) -> Vec<usize> {
         let (tx, mut rx) = full_channel();
         let all = receive(&mut rx, MESSAGES);
         if unconstrained {
-            MessagesPerPoll { inner: Box::pin(tokio::task::unconstrained(all)), tx: &tx, per_poll: Vec::new() }.await
+            MessagesPerPoll { inner: Box::pin(tokio::task::coop::unconstrained(all)), tx: &tx, per_poll: Vec::new() }
+                .await
         } else {
             MessagesPerPoll { inner: Box::pin(all), tx: &tx, per_poll: Vec::new() }.await
         }
@@ -248,7 +249,7 @@ fn two_busy_tasks(unconstrained: bool) -> Vec<String> {
                 let all = receive(&mut rx, MESSAGES);
                 let counted = MessagesPerPoll { inner: Box::pin(all), tx: &tx, per_poll: Vec::new() };
                 let counted = Logged { inner: Box::pin(counted), name, log: &log };
-                if unconstrained { tokio::task::unconstrained(counted).await } else { counted.await }
+                if unconstrained { tokio::task::coop::unconstrained(counted).await } else { counted.await }
             }));
         }
         for handle in handles {

@@ -137,13 +137,32 @@ fn merged_output(command: &mut Command, program: &str) -> Result<String, Error> 
     let spawn = |e: std::io::Error| Error::Spawn { program: program.to_owned(), reason: e.to_string() };
     let (mut reader, writer) = std::io::pipe().map_err(spawn)?;
     command.stdin(std::process::Stdio::null()).stdout(writer.try_clone().map_err(spawn)?).stderr(writer);
-    let mut child = command.spawn().map_err(spawn)?;
+    let mut child = spawn_when_not_busy(command).map_err(spawn)?;
     // The command holds the pipe's writing ends: drop them, or the read below never ends.
     drop(std::mem::replace(command, Command::new(program)));
     let mut output = Vec::new();
     std::io::Read::read_to_end(&mut reader, &mut output).map_err(spawn)?;
     child.wait().map_err(spawn)?;
     Ok(String::from_utf8_lossy(&output).into_owned())
+}
+
+/// `command` spawned, waiting while its program is busy (`ETXTBSY`). A kept program is written
+/// by this process (`standalone.rs`), and a test thread that forks meanwhile hands its child a
+/// copy of the file's writing end until that child execs: so long, the kernel refuses to run the
+/// file. It seldom lasts longer than a fork; two seconds are a generous bound.
+fn spawn_when_not_busy(command: &mut Command) -> std::io::Result<std::process::Child> {
+    const ETXTBSY: i32 = 26;
+    let mut waited = std::time::Duration::ZERO;
+    loop {
+        match command.spawn() {
+            Err(error) if error.raw_os_error() == Some(ETXTBSY) && waited < std::time::Duration::from_secs(2) => {
+                let pause = std::time::Duration::from_millis(10);
+                std::thread::sleep(pause);
+                waited += pause;
+            }
+            spawned => return spawned,
+        }
+    }
 }
 
 /// The pinned gdb, and a batch session of it.

@@ -306,20 +306,7 @@ fn sorted(krate: &Crate) -> Result<Sorted, Error> {
 /// A type with every `<…>` taken out: `{async fn body of Wrapper<u8>::get()}` →
 /// `{async fn body of Wrapper::get()}`, as for `Wrapper<T>::get`.
 fn without_arguments(ty: &str) -> String {
-    let mut depth = 0usize;
-    let mut bare = String::new();
-    let mut previous = ' ';
-    for c in ty.chars() {
-        match c {
-            '<' => depth += 1,
-            // The `>` of a `->` (`Box<dyn Fn() -> u8>`) closes nothing.
-            '>' if depth > 0 && previous != '-' => depth -= 1,
-            _ if depth == 0 => bare.push(c),
-            _ => {}
-        }
-        previous = c;
-    }
-    bare.replace("::::", "::")
+    crate::lowering::debuginfo::without_type_arguments(ty)
 }
 
 fn async_fns_of(krate: &Crate) -> Result<Vec<AsyncFn>, Error> {

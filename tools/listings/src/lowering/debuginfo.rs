@@ -137,8 +137,9 @@ impl CoroutineSource {
 }
 
 /// A path with its type arguments taken out: `Wrapper<Vec<u8>>::get` → `Wrapper::get`,
-/// `call<Box<dyn Fn() -> u8>>` → `call` (the `>` of a `->` closes nothing).
-fn without_type_arguments(path: &str) -> String {
+/// `call<Box<dyn Fn() -> u8>>` → `call` (the `>` of a `->` closes nothing), a turbofish's
+/// `Wrapper::<u8>::get` → `Wrapper::get`. The future report strips whole type names with it.
+pub(crate) fn without_type_arguments(path: &str) -> String {
     let mut depth = 0usize;
     let mut bare = String::new();
     let mut previous = ' ';
@@ -151,7 +152,7 @@ fn without_type_arguments(path: &str) -> String {
         }
         previous = c;
     }
-    bare
+    bare.replace("::::", "::")
 }
 
 /// What the debug information says of one coroutine type: which it is, its size, where its tag

@@ -319,7 +319,7 @@ async function checkPage(base, rel, failures) {
     asm: !!f.querySelector('code.language-x86asm, code.listing-code.asm'), explorer: !!f.querySelector('a.compiler-explorer[href^="https://godbolt.org/clientstate/"]'),
     rustHighlighted: !!f.querySelector('code.language-rust span[class^="hljs-"]'),
     // A listing Compiler Explorer cannot reproduce says why instead of linking (listing.rs).
-    saysWhyNotOnExplorer: /not on Compiler Explorer \((its stable rustc refuses -Z flags|it needs the chapter's dependencies)/
+    saysWhyNotOnExplorer: /not on Compiler Explorer \((its stable rustc refuses -Z flags|it needs the chapter's dependencies|a crate outside the book, with its dependencies)/
       .test(f.querySelector('figcaption')?.textContent || ''),
   })));
   for (const f of figures) {

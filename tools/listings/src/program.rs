@@ -7,7 +7,8 @@
 //! of a chapter has the machine code of its listing. Its own target directory keeps it from
 //! waiting on, or overwriting, the assembly builds and the workspace's own.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
+use std::process::Command;
 
 use crate::child::run;
 use crate::compile::{Package, cargo, cargo_for};
@@ -22,22 +23,8 @@ pub fn optimised_program(package: &str, bin: &str) -> Result<PathBuf, Error> {
     let flags = CodegenFlags::default();
     let target_dir = workspace.tools_dir("listings").join(format!("programs-opt{}", flags.opt_level));
     let mut command = cargo(&workspace, &rustc);
-    command.args(["rustc", "--quiet", "--color", "never", "--locked", "--package", package, "--bin", bin]);
-    command.args(["--profile", "listings", "--target", TARGET, "--target-dir"]).arg(&target_dir);
-    for key in flags.profile_config() {
-        command.arg("--config").arg(key);
-    }
-    command.arg("--").args(flags.rustc_args());
-    run(&mut command, package)?;
-    let program = target_dir.join(TARGET).join("listings").join(bin);
-    if program.is_file() {
-        Ok(program)
-    } else {
-        Err(Error::Build {
-            chapter: package.to_owned(),
-            stderr: format!("cargo built `{bin}` but {} is not there", program.display()),
-        })
-    }
+    command.args(["rustc", "--locked", "--package", package, "--bin", bin]);
+    built_with_listing_flags(command, &flags, &target_dir, package, bin, &[])
 }
 
 /// Builds the example `example` of a crate outside the book (`samples/taskdump`) with the
@@ -50,19 +37,35 @@ pub fn foreign_example(foreign: &ForeignCrate, example: &str) -> Result<PathBuf,
     let flags = CodegenFlags::default();
     let target_dir = foreign.target_dir(&workspace).join(flags.dir_name());
     let mut command = cargo_for(&workspace, &rustc, &Package::foreign(foreign), "rustc");
-    command.args(["--quiet", "--color", "never", "--example", example]);
-    command.args(["--profile", "listings", "--target", TARGET, "--target-dir"]).arg(&target_dir);
+    command.args(["--example", example]);
+    built_with_listing_flags(command, &flags, &target_dir, &foreign.package, example, &["examples"])
+}
+
+/// `command` (a `cargo rustc` naming what to build) run in the listings' profile with `flags`
+/// into `target_dir`; the path of the program `name`, found under `folders` of the profile's
+/// output (`examples` for an example).
+fn built_with_listing_flags(
+    mut command: Command,
+    flags: &CodegenFlags,
+    target_dir: &Path,
+    package: &str,
+    name: &str,
+    folders: &[&str],
+) -> Result<PathBuf, Error> {
+    command.args(["--quiet", "--color", "never"]);
+    command.args(["--profile", "listings", "--target", TARGET, "--target-dir"]).arg(target_dir);
     for key in flags.profile_config() {
         command.arg("--config").arg(key);
     }
     command.arg("--").args(flags.rustc_args());
-    run(&mut command, &foreign.package)?;
-    let program = target_dir.join(TARGET).join("listings").join("examples").join(example);
+    run(&mut command, package)?;
+    let program =
+        folders.iter().fold(target_dir.join(TARGET).join("listings"), |dir, folder| dir.join(folder)).join(name);
     match program.is_file() {
         true => Ok(program),
         false => Err(Error::Build {
-            chapter: foreign.package.clone(),
-            stderr: format!("cargo built the example `{example}` but {} is not there", program.display()),
+            chapter: package.to_owned(),
+            stderr: format!("cargo built `{name}` but {} is not there", program.display()),
         }),
     }
 }

@@ -8,12 +8,17 @@
 //! source, its edition and its workspace's root.
 
 use std::path::{Path, PathBuf};
+use std::sync::LazyLock;
 
+use kept::Memo;
 use sha2::{Digest, Sha256};
 
 use crate::child::run;
 use crate::compile::cargo;
 use crate::{Error, Rustc, Workspace};
+
+/// What `cargo metadata --no-deps` printed for a manifest, or why it failed.
+type CargosAnswer = Result<Vec<u8>, Error>;
 
 /// A package outside the book whose library the tools compile.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -53,14 +58,24 @@ impl ForeignCrate {
         }
         let canonical =
             manifest.canonicalize().map_err(|e| Error::Read { path: given.clone(), reason: e.to_string() })?;
-        let mut command = cargo(workspace, rustc);
-        command.args(["metadata", "--no-deps", "--format-version", "1", "--color", "never", "--manifest-path"]);
-        command.arg(&canonical);
-        let output = run(&mut command, &given).map_err(|error| match error {
+        // cargo's answer, once a process for one manifest's bytes: a test of chapter 8 asks for
+        // a sample some thirty times, and each `cargo metadata` is a child cargo and rustc. (The
+        // workspace's own manifest is not read again: no run of a tool or a test edits it.)
+        let manifest_text =
+            std::fs::read(&canonical).map_err(|e| Error::Read { path: given.clone(), reason: e.to_string() })?;
+        static ANSWERS: LazyLock<Memo<(PathBuf, Vec<u8>), CargosAnswer>> = LazyLock::new(Memo::new);
+        let answer = ANSWERS.get((canonical.clone(), manifest_text), || {
+            let mut command = cargo(workspace, rustc);
+            command.args(["metadata", "--no-deps", "--format-version", "1", "--color", "never", "--manifest-path"]);
+            command.arg(&canonical);
+            run(&mut command, &given).map(|output| output.stdout)
+        });
+        // Read with the path as this caller gave it, which errors and printed commands repeat.
+        let stdout = answer.map_err(|error| match error {
             Error::Build { stderr, .. } => Error::Manifest { path: given.clone(), reason: stderr.trim().to_owned() },
             other => other,
         })?;
-        let metadata: serde_json::Value = serde_json::from_slice(&output.stdout)
+        let metadata: serde_json::Value = serde_json::from_slice(&stdout)
             .map_err(|e| Error::Manifest { path: given.clone(), reason: format!("cargo metadata: {e}") })?;
         from_metadata(&metadata, given, canonical)
     }
@@ -179,6 +194,28 @@ mod tests {
         with_cfg["packages"][0]["metadata"] = serde_json::json!({"under-the-await": {"cfg": "tokio_unstable"}});
         let error = from_metadata(&with_cfg, "svc/Cargo.toml".into(), "/w/svc/Cargo.toml".into()).unwrap_err();
         assert!(error.to_string().contains("not a list of names"), "{error}");
+    }
+
+    #[test]
+    fn a_manifest_asked_for_again_is_answered_from_memory_until_its_bytes_change() {
+        let workspace = Workspace::this_checkout();
+        let rustc = Rustc::for_listings(&workspace).unwrap_or_else(|e| panic!("{e}"));
+        let scratch = workspace.scratch_dir("foreign-answers").unwrap_or_else(|e| panic!("{e}"));
+        let manifest = scratch.path().join("Cargo.toml");
+        let write = |name: &str| {
+            std::fs::create_dir_all(scratch.path().join("src")).unwrap();
+            std::fs::write(scratch.path().join("src/lib.rs"), "").unwrap();
+            std::fs::write(&manifest, format!("[package]\nname = \"{name}\"\nedition = \"2021\"\n[workspace]\n"))
+                .unwrap();
+        };
+        write("first");
+        let first = ForeignCrate::at(&workspace, &manifest, &rustc).unwrap_or_else(|e| panic!("{e}"));
+        let again = ForeignCrate::at(&workspace, &scratch.path().join("./Cargo.toml"), &rustc).unwrap();
+        assert_eq!((first.package.as_str(), again.package.as_str()), ("first", "first"));
+        assert!(again.given.ends_with("./Cargo.toml"), "the path as given this time: {}", again.given);
+        write("second");
+        let edited = ForeignCrate::at(&workspace, &manifest, &rustc).unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(edited.package, "second", "an edited manifest is read again");
     }
 
     #[test]

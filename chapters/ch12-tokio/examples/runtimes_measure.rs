@@ -21,7 +21,19 @@ use figures::{Callgrind, Figures, Input, LockedPackage, MeasuredWith, Table, Val
 
 /// Each runtime: its name in the figures and the program's argument, how the table calls it,
 /// and callgrind's names of its vtable's `clone`, `wake`, `wake_by_ref` and `drop`.
-const RUNTIMES: [(&str, &str, [&str; 4]); 4] = [
+const RUNTIMES: [(&str, &str, [&str; 4]); 5] = [
+    (
+        "book",
+        "the book's executor (chapter 4)",
+        // std's `Wake` for chapter 4's `Task`: generic functions, whose legacy symbols carry no
+        // type argument; the workload's one instance is `Task`'s.
+        [
+            "alloc::task::raw_waker::clone_waker",
+            "alloc::task::raw_waker::wake",
+            "alloc::task::raw_waker::wake_by_ref",
+            "alloc::task::raw_waker::drop_waker",
+        ],
+    ),
     (
         "local_pool",
         "`futures`' `LocalPool`",
@@ -73,8 +85,10 @@ const RUNS: u32 = 1000;
 
 /// The sources the figures depend on: a change to any of them makes `figures.toml` stale. The
 /// runtimes' module, not the whole library: the workload calls nothing else of it, so an edit of
-/// another section does not make the figures stale (the crates' versions are `PACKAGES`).
+/// another section does not make the figures stale (the crates' versions are `PACKAGES`); and
+/// chapter 4's library, whose executor is the book's runtime.
 const INPUTS: &[&str] = &[
+    "chapters/ch04-executors/src/lib.rs",
     "chapters/ch12-tokio/src/runtimes.rs",
     "chapters/ch12-tokio/src/bin/runtimes_workload.rs",
     "chapters/ch12-tokio/examples/runtimes_measure.rs",
@@ -103,12 +117,15 @@ fn main() -> ExitCode {
 }
 
 fn run_each_once() {
-    use ch12_tokio::runtimes::{yields_on_async_task, yields_on_embassy, yields_on_local_pool, yields_on_tokio};
+    use ch12_tokio::runtimes::{
+        yields_on_async_task, yields_on_book_executor, yields_on_embassy, yields_on_local_pool, yields_on_tokio,
+    };
+    yields_on_book_executor(3);
     yields_on_local_pool(3);
     yields_on_tokio(3);
     yields_on_async_task(3);
     yields_on_embassy(3);
-    println!("Yields {{ left: 3 }} ran to its end on LocalPool, tokio, async-task and embassy");
+    println!("Yields {{ left: 3 }} ran to its end on the book's executor (chapter 4), LocalPool, tokio, async-task and embassy");
     println!("`ci/bench-cost` counts their instructions");
 }
 
@@ -140,7 +157,11 @@ fn measure(out: &Path) -> Result<(), String> {
         let woken_by_ref = per_run(runtime, "yield", wake_by_ref)?;
         // Each poll of `Slots` clones twice (one clone dropped, one woken by value).
         let cloned = per_run(runtime, "slots", clone)? / 2.0;
-        let dropped = per_run(runtime, "slots", drop)?;
+        // The book's executor makes a waker for each poll (`Waker::from` in chapter 4's
+        // `Task::poll`) and drops it when the poll returns: two drops per poll of `Slots`, the
+        // clone's and that one. The others lend the poll a waker they keep.
+        let drops_per_poll = if runtime == "book" { 2.0 } else { 1.0 };
+        let dropped = per_run(runtime, "slots", drop)? / drops_per_poll;
         let woken = per_run(runtime, "slots", wake)?;
         let figures = [
             ("spawn", spawn),

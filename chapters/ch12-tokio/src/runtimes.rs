@@ -1,8 +1,8 @@
-//! The same future on five runtimes: the book's (chapter 4's executor is its own crate; its
-//! listings are taken from there), `futures`' `LocalPool`, tokio's current-thread runtime,
-//! `async-task` (smol's task) and `embassy-executor` on a std thread. Each `run_on_*` spawns
-//! [`Yields`] and runs it to the end; `tests/runtimes.rs` counts what a task allocates and lists
-//! each runtime's waker vtable, and `src/bin/runtimes_workload.rs` is what callgrind counts.
+//! The same future on five runtimes: the book's (chapter 4's executor, a crate of its own; its
+//! waker's listings are taken from there), `futures`' `LocalPool`, tokio's current-thread
+//! runtime, `async-task` (smol's task) and `embassy-executor` on a std thread. Each `run_on_*`
+//! spawns [`Yields`] and runs it to the end; `tests/runtimes.rs` counts what a task allocates and
+//! lists each runtime's waker vtable, and `src/bin/runtimes_workload.rs` is what callgrind counts.
 
 use std::cell::{Cell, RefCell};
 use std::collections::VecDeque;
@@ -61,6 +61,11 @@ impl Future for EveryWakerSlot {
 // The same future on each runtime, by name: the listings of `async-task`'s waker functions,
 // which are generic, are the instances these make.
 
+/// [`Yields`] on an executor of chapter 4 made for it.
+pub fn yields_on_book_executor(left: u32) {
+    run_on_book_executor(Yields { left });
+}
+
 /// [`Yields`] on this thread's `LocalPool`.
 pub fn yields_on_local_pool(left: u32) {
     run_on_local_pool(Yields { left });
@@ -79,6 +84,26 @@ pub fn yields_on_async_task(left: u32) {
 /// [`Yields`] in embassy's static task.
 pub fn yields_on_embassy(left: u32) {
     run_on_embassy(&EMBASSY_YIELDS, Yields { left });
+}
+
+// ---- the book's executor (chapter 4's run queue) -----------------------------------------
+
+/// Spawns `future` on a new executor of chapter 4 and runs it until no task is left.
+///
+/// Its `run` takes the executor by value and returns when every task is done, so each call
+/// makes an executor, with its channel, and drops it: a cost of the call, not of the task.
+pub fn run_on_book_executor(future: impl Future<Output = ()> + Send + 'static) {
+    run_all_on_book_executor([future]);
+}
+
+/// Spawns every one of `futures` on one new executor of chapter 4, then runs it until no task
+/// is left: the tasks wait in its queue together and are polled in the order they were spawned.
+pub fn run_all_on_book_executor<F: Future<Output = ()> + Send + 'static>(futures: impl IntoIterator<Item = F>) {
+    let executor = ch04_executors::Executor::new();
+    for future in futures {
+        executor.spawn(future);
+    }
+    executor.run();
 }
 
 // ---- futures' LocalPool ------------------------------------------------------------------

@@ -14,9 +14,9 @@ use std::alloc::{GlobalAlloc, Layout, System};
 use std::cell::{Cell, RefCell};
 
 use ch12_tokio::runtimes::{
-    EMBASSY_EVERY_SLOT, EMBASSY_YIELDS, EveryWakerSlot, Finished, Yields, run_on_async_task, run_on_embassy,
-    run_on_local_pool, run_on_tokio, tokio_runtime, yields_on_async_task, yields_on_embassy, yields_on_local_pool,
-    yields_on_tokio,
+    EMBASSY_EVERY_SLOT, EMBASSY_YIELDS, EveryWakerSlot, Finished, Yields, run_on_async_task, run_on_book_executor,
+    run_on_embassy, run_on_local_pool, run_on_tokio, tokio_runtime, yields_on_async_task, yields_on_book_executor,
+    yields_on_embassy, yields_on_local_pool, yields_on_tokio,
 };
 use listings::{AsmListing, AsmOptions, GeneratedTable, assert_asm_snapshot, assert_table_snapshot};
 
@@ -35,12 +35,14 @@ fn alone_on_embassy<T>(f: impl FnOnce() -> T) -> T {
 #[test]
 fn runtimes_every_runtime_runs_the_same_future_to_the_end() {
     for left in [0, 1, 3] {
+        yields_on_book_executor(left);
         yields_on_local_pool(left);
         yields_on_tokio(left);
         yields_on_async_task(left);
         alone_on_embassy(|| yields_on_embassy(left));
     }
     // Each slot of each runtime's vtable, called once from inside one of its tasks.
+    run_on_book_executor(EveryWakerSlot { first: true });
     run_on_local_pool(EveryWakerSlot { first: true });
     run_on_tokio(&tokio_runtime(), EveryWakerSlot { first: true });
     run_on_async_task(EveryWakerSlot { first: true });
@@ -87,11 +89,30 @@ fn allocations_of(run: impl FnOnce()) -> Vec<(usize, usize)> {
     SIZES.with(|sizes| std::mem::take(&mut *sizes.borrow_mut()))
 }
 
+/// The size of a block of the book's run queue, std's `mpsc` channel of `Arc<Task>`s: its
+/// blocks are the allocations of [`book_allocations`] that are not its tasks'.
+const CHANNEL_BLOCK: (usize, usize) = (504, 8);
+
+/// What `tasks` tasks of `Yields { left: 1 }` allocate on one executor of chapter 4's, made
+/// before: all spawned, then run to their end. Its `run` takes the executor by value, so it
+/// cannot be warmed up as the others are: the channel's first block is made by the first send.
+fn book_allocations(tasks: usize) -> Vec<(usize, usize)> {
+    let executor = ch04_executors::Executor::new();
+    allocations_of(move || {
+        for _ in 0..tasks {
+            executor.spawn(Yields { left: 1 });
+        }
+        executor.run();
+    })
+}
+
 /// What one task of `Yields { left: 1 }` allocates on each runtime in its whole life, from the
 /// spawn to the end (two polls and a wake between), the runtime made and warmed up before (its
-/// first task grows its queues): their sizes and alignments, in order.
-fn task_allocations() -> [(&'static str, Vec<(usize, usize)>); 4] {
+/// first task grows its queues): their sizes and alignments, in order. The book's executor's are
+/// the task's own, without the blocks of its channel, which [`book_allocations`] counts.
+fn task_allocations() -> [(&'static str, Vec<(usize, usize)>); 5] {
     let one = || Yields { left: 1 };
+    let book = book_allocations(1).into_iter().filter(|layout| *layout != CHANNEL_BLOCK).collect();
     run_on_local_pool(one());
     let local_pool = allocations_of(|| run_on_local_pool(one()));
     let runtime = tokio_runtime();
@@ -103,14 +124,37 @@ fn task_allocations() -> [(&'static str, Vec<(usize, usize)>); 4] {
         run_on_embassy(&EMBASSY_YIELDS, one());
         allocations_of(|| run_on_embassy(&EMBASSY_YIELDS, one()))
     });
-    [("LocalPool", local_pool), ("tokio", tokio), ("async-task", async_task), ("embassy", embassy)]
+    [("book", book), ("LocalPool", local_pool), ("tokio", tokio), ("async-task", async_task), ("embassy", embassy)]
 }
 
 #[test]
-fn runtimes_a_task_allocates_two_blocks_on_local_pool_one_on_tokio_and_async_task_none_on_embassy() {
+fn runtimes_a_task_allocates_two_blocks_on_the_book_s_executor_and_local_pool_one_on_tokio_and_async_task_none_on_embassy()
+{
     let allocations = task_allocations();
     let count: Vec<(&str, usize)> = allocations.iter().map(|(name, sizes)| (*name, sizes.len())).collect();
-    assert_eq!(count, [("LocalPool", 2), ("tokio", 1), ("async-task", 1), ("embassy", 0)], "{allocations:?}");
+    assert_eq!(
+        count,
+        [("book", 2), ("LocalPool", 2), ("tokio", 1), ("async-task", 1), ("embassy", 0)],
+        "{allocations:?}"
+    );
+}
+
+#[test]
+fn runtimes_the_book_s_run_queue_allocates_a_504_byte_block_per_31_sends() {
+    // Each task of `Yields { left: 1 }` is sent twice: by its spawn and by its wake. Besides the
+    // tasks' own two blocks each, everything allocated is a block of the channel, one per 31
+    // sends, and one more made ahead when a block's last slot is taken (so up to one extra).
+    for tasks in [1, 31, 62, 310] {
+        let allocations = book_allocations(tasks);
+        let (blocks, own): (Vec<(usize, usize)>, Vec<(usize, usize)>) =
+            allocations.into_iter().partition(|layout| *layout == CHANNEL_BLOCK);
+        assert_eq!(own, [(4, 4), (56, 8)].repeat(tasks), "{tasks} tasks");
+        let sends = 2 * tasks;
+        let least = sends.div_ceil(31);
+        assert!((least..=least + 1).contains(&blocks.len()), "{tasks} tasks: {} blocks for {sends} sends", blocks.len());
+    }
+    // 31 slots of an `Arc<Task>` and a state word, and the pointer to the next block.
+    assert_eq!(CHANNEL_BLOCK.0, 8 + 31 * (8 + 8));
 }
 
 #[test]
@@ -120,6 +164,14 @@ fn runtimes_the_same_4_byte_future_makes_tasks_of_40_to_128_bytes() {
     let allocations = task_allocations();
     let layouts = |name: &str| allocations.iter().find(|(n, _)| *n == name).unwrap().1.clone();
     let task = |name: &str| layouts(name).iter().map(|(size, _)| *size).collect::<Vec<_>>();
+    // The book's: the future in a box, then the `Arc<Task>`: two counts and the `Task`, a
+    // `Mutex` of the box (a pointer and a vtable pointer) and the queue's `Sender`.
+    assert_eq!(layouts("book"), [(4, 4), (56, 8)], "the book's box, then its Arc<Task>");
+    type BoxedFuture = std::pin::Pin<Box<dyn std::future::Future<Output = ()> + Send>>;
+    let (mutex, sender) =
+        (size_of::<std::sync::Mutex<Option<BoxedFuture>>>(), size_of::<std::sync::mpsc::Sender<std::sync::Arc<()>>>());
+    assert_eq!((mutex, sender, size_of::<ch04_executors::Task>()), (24, 16, 40));
+    assert_eq!(56, 2 * 8 + size_of::<ch04_executors::Task>(), "the Arc's two counts, then the Task");
     // LocalPool: the future in a box (`LocalFutureObj`), then `FuturesUnordered`'s `Arc<Task>`
     // holding that box, made when the pool takes the future in.
     assert_eq!(task("LocalPool"), [4, 88], "LocalPool's box, then its Arc<Task>");
@@ -137,7 +189,15 @@ fn runtimes_the_same_4_byte_future_makes_tasks_of_40_to_128_bytes() {
     // The page's table of them, with where each size comes from (the sources at the versions in
     // Cargo.lock).
     let sizes = |name: &str| task(name).iter().map(usize::to_string).collect::<Vec<_>>().join(", then ");
+    let (block, _) = CHANNEL_BLOCK;
+    let book_what = format!(
+        "the future boxed by `spawn`, then the `Arc<Task>`: the box in a `Mutex`, and a `Sender` of the \
+         run queue (`chapters/ch04-executors/src/lib.rs`, line 289); besides, the queue's channel \
+         allocates a block of {block} bytes per 31 sends, and this task is sent twice, by its spawn and \
+         by its wake"
+    );
     let rows = [
+        ("the book's executor", task("book").len(), sizes("book"), book_what.as_str()),
         (
             "`LocalPool`",
             task("LocalPool").len(),
@@ -168,13 +228,13 @@ fn runtimes_the_same_4_byte_future_makes_tasks_of_40_to_128_bytes() {
     ];
     let table = GeneratedTable {
         provenance: listings::Provenance {
-            subject: "one task of the same 4-byte future on four runtimes".to_owned(),
+            subject: "one task of the same 4-byte future on five runtimes".to_owned(),
             compiler: listings::Rustc::for_listings(&listings::Workspace::this_checkout())
                 .unwrap_or_else(|error| panic!("{error}"))
                 .version_line,
             origin: listings::Origin::Table {
                 how: "allocations counted by the test program's allocator, from the spawn to the task's end; \
-                      embassy's static by `size_of`"
+                      the book's without its channel's blocks; embassy's static by `size_of`"
                     .to_owned(),
             },
             excerpt: None,

@@ -35,21 +35,30 @@ fn runtimes_cost_the_figures_the_page_shows_were_measured_on_the_sources_as_they
     assert!(stale.is_empty(), "chapters/ch12-tokio/{FILE_NAME} is stale: {stale:#?}\nrun ci/bench-cost");
 }
 
+/// The five runtimes, by their figures' names.
+const RUNTIMES: [&str; 5] = ["book", "local_pool", "tokio", "async_task", "embassy"];
+
 #[test]
-fn runtimes_cost_a_spawn_costs_least_on_embassy_then_async_task_then_local_pool_and_most_on_tokio() {
-    let spawn: Vec<(&str, f64)> =
-        ["embassy", "async_task", "local_pool", "tokio"].map(|runtime| (runtime, figure(runtime, "spawn"))).to_vec();
-    assert!(spawn.windows(2).all(|pair| pair[0].1 < pair[1].1), "{spawn:?}");
+fn runtimes_cost_a_spawn_costs_least_on_embassy_then_async_task_then_the_book_s_and_local_pool_and_most_on_tokio() {
+    let spawn = |runtime: &str| figure(runtime, "spawn");
+    let (book, local_pool) = (spawn("book"), spawn("local_pool"));
+    let order = [spawn("embassy"), spawn("async_task"), book.min(local_pool), book.max(local_pool), spawn("tokio")];
+    assert!(order.windows(2).all(|pair| pair[0] < pair[1]), "{order:?}");
+    // The book's executor and LocalPool: within a twentieth of each other.
+    assert!((book - local_pool).abs() < local_pool / 20.0, "book {book}, LocalPool {local_pool}");
     // tokio's spawn, with the `block_on` of its `JoinHandle`, against async-task's with a loop
     // over a queue: more than five times as many instructions.
-    assert!(figure("tokio", "spawn") > 5.0 * figure("async_task", "spawn"), "{spawn:?}");
+    assert!(spawn("tokio") > 5.0 * spawn("async_task"), "{order:?}");
 }
 
 #[test]
-fn runtimes_cost_a_yield_costs_under_200_instructions_on_embassy_and_async_task_and_over_300_on_tokio_and_local_pool() {
+fn runtimes_cost_a_yield_costs_under_200_instructions_on_embassy_and_async_task_200_to_300_on_the_book_s_and_over_300_on_tokio_and_local_pool()
+ {
     for runtime in ["embassy", "async_task"] {
         assert!(figure(runtime, "yield") < 200.0, "{runtime}: {}", figure(runtime, "yield"));
     }
+    let book = figure("book", "yield");
+    assert!((200.0..300.0).contains(&book), "book: {book}");
     for runtime in ["tokio", "local_pool"] {
         assert!(figure(runtime, "yield") > 300.0, "{runtime}: {}", figure(runtime, "yield"));
     }
@@ -59,25 +68,39 @@ fn runtimes_cost_a_yield_costs_under_200_instructions_on_embassy_and_async_task_
 }
 
 #[test]
+fn runtimes_cost_the_book_s_wake_by_ref_a_channel_send_is_the_dearest_of_the_five_and_chapter_9_s_less_its_call_site() {
+    let book = figure("book", "wake_by_ref");
+    for runtime in &RUNTIMES[1..] {
+        assert!(book > figure(runtime, "wake_by_ref"), "book {book}, {runtime} {}", figure(runtime, "wake_by_ref"));
+    }
+    // Chapter 9 counted the same wake through `wake_by_ref_of`, whose three instructions at the
+    // call site it counts with it, and rounded it.
+    let root = listings::Workspace::this_checkout().root;
+    let chapter_9 = Figures::read(&root.join("chapters/ch09-cost").join(FILE_NAME)).unwrap_or_else(|e| panic!("{e}"));
+    let run_queue = chapter_9.value("task_run_queue_wake").unwrap_or_else(|e| panic!("{e}")).as_f64();
+    assert!((book + 3.0 - run_queue).abs() < 1.0, "chapter 12 {book} + 3, chapter 9 {run_queue}");
+}
+
+#[test]
 fn runtimes_cost_on_every_runtime_most_of_a_yield_is_outside_the_wake_and_embassy_s_wake_has_the_largest_share() {
     // `wake_by_ref` is called while the task runs: tokio and async-task only mark the task (it
     // is queued after the poll, in "poll"); LocalPool and embassy queue it inside the wake.
     let share = |runtime: &str| figure(runtime, "wake_by_ref") / figure(runtime, "yield");
-    let runtimes = ["local_pool", "tokio", "async_task", "embassy"];
-    for runtime in runtimes {
+    for runtime in RUNTIMES {
         assert!(figure(runtime, "poll") > figure(runtime, "wake_by_ref"), "{runtime}");
     }
     for runtime in ["tokio", "async_task"] {
         assert!(share(runtime) < 1.0 / 8.0, "{runtime}: {}", share(runtime));
     }
-    for runtime in ["local_pool", "tokio", "async_task"] {
+    for runtime in ["book", "local_pool", "tokio", "async_task"] {
         assert!(share("embassy") > share(runtime), "embassy {} against {runtime} {}", share("embassy"), share(runtime));
     }
     // The page's "72 of 173".
     assert_eq!((figure("embassy", "wake_by_ref"), figure("embassy", "yield")), (72.0, 173.0));
 }
 
-/// A runtime's waker function in machine code, as `tests/runtimes.rs` lists it.
+/// A runtime's waker function in machine code, as `tests/runtimes.rs` lists it: from a
+/// dependency's library, or this chapter's assembly (`None`).
 fn listing_instructions(dependency: Option<&str>, function: &str) -> usize {
     let options = AsmOptions::default();
     let listing = match dependency {
@@ -85,6 +108,30 @@ fn listing_instructions(dependency: Option<&str>, function: &str) -> usize {
         None => listings::asm(CHAPTER, function, &options),
     };
     listing.unwrap_or_else(|error| panic!("{error}")).instructions().count()
+}
+
+/// One of the book's waker functions, std's `Wake` for chapter 4's `Task`, in chapter 4's
+/// assembly (as `tests/runtimes.rs` lists it).
+fn book_listing(function: &str) -> Vec<(String, String)> {
+    let name = format!("alloc::task::raw_waker::{function}::<ch04_executors::Task>");
+    let listing = listings::asm("ch04", &name, &AsmOptions::default()).unwrap_or_else(|error| panic!("{error}"));
+    listing.instructions().map(|(mnemonic, operands)| (mnemonic.to_owned(), operands.to_owned())).collect()
+}
+
+#[test]
+fn runtimes_cost_the_book_s_clone_and_drop_run_their_listings_but_the_overflow_and_last_count_paths() {
+    // clone: six instructions; the `ud2` after `ret`, the count's overflow, is never run.
+    let clone = book_listing("clone_waker");
+    assert_eq!((clone.len(), clone[4].0.as_str(), clone[5].0.as_str()), (6, "ret", "ud2"), "{clone:?}");
+    assert_eq!(figure("book", "clone"), 5.0);
+    // drop: nine instructions; the two that call `Arc::drop_slow`, for the last count, are never
+    // run. The figure is per drop: the book's executor drops two wakers per poll (the workload's
+    // clone, and the waker its `Task::poll` makes for each poll), and the measure divides by two.
+    let drop = book_listing("drop_waker");
+    let to_drop_slow: Vec<&str> = drop[5..7].iter().map(|(mnemonic, _)| mnemonic.as_str()).collect();
+    assert_eq!((drop.len(), to_drop_slow), (9, vec!["mov", "call"]), "{drop:?}");
+    assert!(drop[6].1.contains("drop_slow"), "{drop:?}");
+    assert_eq!(figure("book", "drop"), 7.0);
 }
 
 #[test]

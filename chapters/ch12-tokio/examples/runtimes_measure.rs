@@ -125,7 +125,9 @@ fn run_each_once() {
     yields_on_tokio(3);
     yields_on_async_task(3);
     yields_on_embassy(3);
-    println!("Yields {{ left: 3 }} ran to its end on the book's executor (chapter 4), LocalPool, tokio, async-task and embassy");
+    println!(
+        "Yields {{ left: 3 }} ran to its end on the book's executor (chapter 4), LocalPool, tokio, async-task and embassy"
+    );
     println!("`ci/bench-cost` counts their instructions");
 }
 

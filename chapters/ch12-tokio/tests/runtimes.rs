@@ -129,7 +129,7 @@ fn task_allocations() -> [(&'static str, Vec<(usize, usize)>); 5] {
 
 #[test]
 fn runtimes_a_task_allocates_two_blocks_on_the_book_s_executor_and_local_pool_one_on_tokio_and_async_task_none_on_embassy()
-{
+ {
     let allocations = task_allocations();
     let count: Vec<(&str, usize)> = allocations.iter().map(|(name, sizes)| (*name, sizes.len())).collect();
     assert_eq!(
@@ -146,12 +146,15 @@ fn runtimes_the_book_s_run_queue_allocates_a_504_byte_block_per_31_sends() {
     // sends, and one more made ahead when a block's last slot is taken (so up to one extra).
     for tasks in [1, 31, 62, 310] {
         let allocations = book_allocations(tasks);
-        let (blocks, own): (Vec<(usize, usize)>, Vec<(usize, usize)>) =
-            allocations.into_iter().partition(|layout| *layout == CHANNEL_BLOCK);
+        let (blocks, own): (Vec<_>, Vec<_>) = allocations.into_iter().partition(|layout| *layout == CHANNEL_BLOCK);
         assert_eq!(own, [(4, 4), (56, 8)].repeat(tasks), "{tasks} tasks");
         let sends = 2 * tasks;
         let least = sends.div_ceil(31);
-        assert!((least..=least + 1).contains(&blocks.len()), "{tasks} tasks: {} blocks for {sends} sends", blocks.len());
+        assert!(
+            (least..=least + 1).contains(&blocks.len()),
+            "{tasks} tasks: {} blocks for {sends} sends",
+            blocks.len()
+        );
     }
     // 31 slots of an `Arc<Task>` and a state word, and the pointer to the next block.
     assert_eq!(CHANNEL_BLOCK.0, 8 + 31 * (8 + 8));

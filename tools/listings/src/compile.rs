@@ -118,7 +118,11 @@ struct Build<'a> {
     flags: &'a CodegenFlags,
     rustc: &'a Rustc,
     emit: Emit,
+    /// Where cargo builds: one folder for the flag sets that differ only in `-C` flags
+    /// ([`CodegenFlags::cargo_dir_name`]).
     target_dir: PathBuf,
+    /// Where the compiler writes what `emit` asks for: a folder for each flag set.
+    output_dir: PathBuf,
 }
 
 impl<'a> Build<'a> {
@@ -129,20 +133,21 @@ impl<'a> Build<'a> {
         rustc: &'a Rustc,
         emit: Emit,
     ) -> Self {
-        let flags_dir = match &package.foreign {
-            Some(foreign) => foreign.target_dir(workspace).join(flags.dir_name()),
-            None => flags.target_dir(workspace),
+        let base = match &package.foreign {
+            Some(foreign) => foreign.target_dir(workspace),
+            None => workspace.tools_dir("listings"),
         };
-        let target_dir = match emit {
-            Emit::Assembly => flags_dir,
+        let (target_dir, output_dir) = (base.join(flags.cargo_dir_name()), base.join(flags.dir_name()));
+        let (target_dir, output_dir) = match emit {
+            Emit::Assembly => (target_dir, output_dir),
             // A build of its own: emitting IR renames anonymous constants in the `.s`.
-            Emit::LlvmIr => flags_dir.with_extension("ir"),
+            Emit::LlvmIr => (target_dir.with_extension("ir"), output_dir.with_extension("ir")),
         };
-        Build { workspace, package, flags, rustc, emit, target_dir }
+        Build { workspace, package, flags, rustc, emit, target_dir, output_dir }
     }
 
     fn output(&self) -> PathBuf {
-        self.target_dir.join(format!("{}.{}", self.package.crate_name, self.emit.extension()))
+        self.output_dir.join(format!("{}.{}", self.package.crate_name, self.emit.extension()))
     }
 
     /// `<target>/<triple>/listings/`: where cargo writes the crate and its dep-info.
@@ -183,6 +188,8 @@ impl<'a> Build<'a> {
         let object = matches!(self.emit, Emit::Assembly).then(|| object_path(&output));
         let outputs_exist = || output.is_file() && object.as_ref().is_none_or(|o| o.is_file());
         let name = &self.package.name;
+        std::fs::create_dir_all(&self.output_dir)
+            .map_err(|e| Error::Write { path: self.output_dir.display().to_string(), reason: e.to_string() })?;
         run(&mut self.command(), name)?;
         if !outputs_exist() {
             // Cargo considers the crate fresh (the `.s` and `.o` are not among its outputs) and
@@ -324,6 +331,41 @@ mod tests {
         let again = build.run().unwrap_or_else(|e| panic!("{e}"));
         assert!(build.output().is_file(), "{} did not come back", build.output().display());
         assert_eq!(first, again, "the same crate and flags give the same assembly and object");
+    }
+
+    /// `-C` flags reach the listed crate alone, so its dependencies are built once for every
+    /// `-C` variant of an optimisation level; each variant's `.s` still has a folder of its own.
+    #[test]
+    fn a_codegen_variant_builds_beside_its_opt_level_and_writes_its_assembly_apart() {
+        let workspace = Workspace::this_checkout();
+        let rustc = Rustc::for_listings(&workspace).unwrap_or_else(|e| panic!("{e}"));
+        let package = Package::named("ch08-machine-code");
+        let name = |path: &Path| path.file_name().unwrap().to_string_lossy().into_owned();
+        let book = CodegenFlags::default();
+        let abort = CodegenFlags::default().with_codegen("panic=abort");
+        let unstable = CodegenFlags::default().with_unstable("merge-functions=disabled");
+        let [book, abort, unstable] = [&book, &abort, &unstable].map(|flags| {
+            let build = Build::new(&workspace, &package, flags, &rustc, Emit::Assembly);
+            (name(&build.target_dir), name(build.output().parent().unwrap()))
+        });
+        assert_eq!(book, ("asm-opt3".into(), "asm-opt3".into()));
+        assert_eq!(abort, ("asm-opt3".into(), "asm-opt3-panic-abort".into()));
+        assert_eq!(
+            unstable,
+            ("asm-opt3-Z-merge-functions-disabled".into(), "asm-opt3-Z-merge-functions-disabled".into())
+        );
+        let abort_flags = CodegenFlags::default().with_codegen("panic=abort");
+        let ir = Build::new(&workspace, &package, &abort_flags, &rustc, Emit::LlvmIr);
+        assert_eq!(
+            (name(&ir.target_dir), name(ir.output().parent().unwrap())),
+            ("asm-opt3.ir".into(), "asm-opt3-panic-abort.ir".into())
+        );
+        // The two variants' commands differ, so what is kept for one is never read for the other.
+        let command = |flags: &CodegenFlags| {
+            let build = Build::new(&workspace, &package, flags, &rustc, Emit::Assembly);
+            format!("{:?}", build.command())
+        };
+        assert_ne!(command(&CodegenFlags::default()), command(&CodegenFlags::default().with_codegen("panic=abort")));
     }
 
     #[test]

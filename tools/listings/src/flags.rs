@@ -233,10 +233,19 @@ impl CodegenFlags {
         (flags.describe() == description).then_some(flags)
     }
 
-    /// Its own folder for each flag set: `asm-opt3`, `asm-opt3-llvm-args-enable-dfa-jump-thread`,
-    /// `asm-opt3-Z-mir-enable-passes-GVN`.
+    /// Its own folder for each flag set, where the compiler writes the `.s` and `.o`: `asm-opt3`,
+    /// `asm-opt3-llvm-args-enable-dfa-jump-thread`, `asm-opt3-Z-mir-enable-passes-GVN`.
     pub(crate) fn target_dir(&self, workspace: &Workspace) -> PathBuf {
         workspace.tools_dir("listings").join(self.dir_name())
+    }
+
+    /// The name of the folder cargo builds in for these flags: [`CodegenFlags::dir_name`]
+    /// without the `-C` flags. Those go to the listed crate alone (`cargo rustc -- …`), so its
+    /// dependencies are built alike for every `-C` flag set of one optimisation level, and one
+    /// build of them serves all (`asm-opt3-panic-abort` builds in `asm-opt3`). The `-Z` flags
+    /// keep folders of their own: their compilations run with `RUSTC_BOOTSTRAP`.
+    pub(crate) fn cargo_dir_name(&self) -> String {
+        CodegenFlags { codegen: Vec::new(), ..self.clone() }.dir_name()
     }
 
     /// The name of that folder: a crate outside the book has the same folders in a folder of
@@ -330,6 +339,8 @@ mod tests {
         let folder = |flags: &CodegenFlags| flags.target_dir(&workspace).file_name().unwrap().to_owned();
         assert_eq!(folder(&flags), "asm-opt3-llvm-args-enable-dfa-jump-thread");
         assert_eq!(folder(&CodegenFlags::default()), "asm-opt3", "the book's listings keep their folder");
+        assert_eq!(flags.cargo_dir_name(), "asm-opt3", "cargo builds the dependencies once for both");
+        assert_eq!(two.cargo_dir_name(), "asm-optz");
     }
 
     #[test]
@@ -354,6 +365,7 @@ mod tests {
         assert!(flags.compiler_explorer_options("2024").ends_with(" -Z mir-enable-passes=-GVN"));
         let folder = flags.target_dir(&Workspace::this_checkout()).file_name().unwrap().to_owned();
         assert_eq!(folder, "asm-opt3-Z-mir-enable-passes-GVN");
+        assert_eq!(both.cargo_dir_name(), "asm-opt2-Z-mir-opt-level-0", "a -Z flag keeps its own build");
         assert!(unstable_flag("a b").is_err() && unstable_flag("").is_err());
     }
 

@@ -92,10 +92,11 @@ fn runtimes_cost_chapter_9_s_wakes_agree_less_their_call_site_and_its_yields_do_
         let wake = figure(here, "wake_by_ref");
         let chapter_9_wake = chapter_9(&format!("{there}_wake"));
         assert!((wake + 3.0 - chapter_9_wake).abs() < 1.0, "{here}: {wake} + 3 here, {chapter_9_wake} in chapter 9");
+        // The pages' "10 to 15 instructions more" in chapter 9, of which its call site is three.
         let (yielded, chapter_9_yield) = (figure(here, "yield"), chapter_9(&format!("{there}_per_yield")));
         assert!(
-            (yielded - chapter_9_yield).abs() > 5.0,
-            "{here}: a yield {yielded} here, {chapter_9_yield} in chapter 9: they line up after all"
+            (10.0..=15.0).contains(&(chapter_9_yield - yielded)),
+            "{here}: a yield {yielded} here, {chapter_9_yield} in chapter 9"
         );
     }
 }

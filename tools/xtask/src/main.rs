@@ -426,6 +426,100 @@ fn report(result: Result<(), listings::Error>) -> ExitCode {
 mod tests {
     use super::*;
 
+    /// The workspace's members, from the `members` of its `Cargo.toml` (a trailing `*` is every
+    /// folder there with a manifest).
+    fn member_folders(root: &std::path::Path) -> Vec<std::path::PathBuf> {
+        let manifest: toml::Table = std::fs::read_to_string(root.join("Cargo.toml")).unwrap().parse().unwrap();
+        let members = manifest["workspace"]["members"].as_array().unwrap();
+        let mut folders = Vec::new();
+        for member in members.iter().map(|m| m.as_str().unwrap()) {
+            match member.strip_suffix("/*") {
+                Some(parent) => {
+                    for entry in std::fs::read_dir(root.join(parent)).unwrap().map(Result::unwrap) {
+                        if entry.path().join("Cargo.toml").is_file() {
+                            folders.push(entry.path());
+                        }
+                    }
+                }
+                None => folders.push(root.join(member)),
+            }
+        }
+        folders.sort();
+        folders
+    }
+
+    /// Every `.rs` file under `folder`.
+    fn rust_files(folder: &std::path::Path) -> Vec<std::path::PathBuf> {
+        let mut files = Vec::new();
+        for entry in std::fs::read_dir(folder).into_iter().flatten().map(Result::unwrap) {
+            let path = entry.path();
+            if path.is_dir() {
+                files.extend(rust_files(&path));
+            } else if path.extension().is_some_and(|e| e == "rs") {
+                files.push(path);
+            }
+        }
+        files
+    }
+
+    /// Whether rustdoc tests a fenced block with this info string: one without a language, or
+    /// marked Rust or with one of rustdoc's attributes (a `toml` or `text` block is not tested).
+    fn runs_as_a_doc_test(info: &str) -> bool {
+        const RUST: [&str; 7] =
+            ["rust", "ignore", "no_run", "compile_fail", "should_panic", "test_harness", "standalone_crate"];
+        let first = info.split([',', ' ']).map(str::trim).find(|word| !word.is_empty());
+        first.is_none_or(|word| RUST.contains(&word) || word.starts_with("edition"))
+    }
+
+    #[test]
+    fn a_block_without_a_language_or_marked_rust_is_a_doc_test_and_a_toml_one_is_not() {
+        for info in ["", "rust", "ignore", "compile_fail,E0277", "edition2024", "no_run"] {
+            assert!(runs_as_a_doc_test(info), "{info:?}");
+        }
+        for info in ["toml", "text", "console", "sh"] {
+            assert!(!runs_as_a_doc_test(info), "{info:?}");
+        }
+    }
+
+    /// A crate whose manifest turns rustdoc's tests off (`[lib] doctest = false`, which spares
+    /// the test command a rustdoc run for each crate without examples) must have no example to
+    /// lose: no fenced block in a doc comment and no documentation included from a file.
+    #[test]
+    fn a_crate_whose_doc_tests_are_off_has_no_example_in_its_documentation() {
+        let root = Workspace::this_checkout().root;
+        let mut off = 0;
+        for folder in member_folders(&root) {
+            let manifest: toml::Table = std::fs::read_to_string(folder.join("Cargo.toml")).unwrap().parse().unwrap();
+            let doctest = manifest.get("lib").and_then(|lib| lib.get("doctest")).and_then(toml::Value::as_bool);
+            if doctest != Some(false) {
+                continue;
+            }
+            off += 1;
+            for file in rust_files(&folder.join("src")) {
+                let text = std::fs::read_to_string(&file).unwrap();
+                // Inside a fenced block of a doc comment: only an opening fence says a language.
+                let mut inside = false;
+                for (at, line) in text.lines().enumerate() {
+                    let line = line.trim_start();
+                    let doc = line.strip_prefix("///").or_else(|| line.strip_prefix("//!"));
+                    let fence = doc.and_then(|doc| doc.trim_start().strip_prefix("```"));
+                    let opens_a_test = fence.is_some_and(|info| !inside && runs_as_a_doc_test(info));
+                    inside ^= fence.is_some();
+                    let included = line.contains("doc = include_str!");
+                    assert!(
+                        !opens_a_test && !included,
+                        "{}:{}: a documentation example in a crate whose doc-tests are off ({}: remove \
+                         `doctest = false` from its [lib])",
+                        file.display(),
+                        at + 1,
+                        folder.join("Cargo.toml").display()
+                    );
+                }
+            }
+        }
+        assert!(off > 0, "no member turns its doc-tests off: this test checks nothing");
+    }
+
     #[test]
     fn a_pictures_file_is_named_by_the_fn_without_a_slash_or_a_space() {
         assert_eq!(file_stem("count_visit"), "count_visit");

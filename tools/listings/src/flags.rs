@@ -11,7 +11,8 @@ use crate::Workspace;
 pub const TARGET: &str = "x86_64-unknown-linux-gnu";
 
 /// What may vary between two compilations of the same chapter. Each flag set gets its own
-/// target directory: two sets sharing one would overwrite each other's `.s`.
+/// folder for the `.s`: two sets sharing one would overwrite each other's. Cargo builds in one
+/// folder for the sets that differ only in `-C` flags ([`CodegenFlags::cargo_dir_name`]).
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct CodegenFlags {
     /// `3` for the book's listings; `0`, `1`, `2`, `s` or `z` to compare.

@@ -35,7 +35,7 @@ pub fn foreign_example(foreign: &ForeignCrate, example: &str) -> Result<PathBuf,
     let workspace = Workspace::this_checkout();
     let rustc = Rustc::for_listings(&workspace)?;
     let flags = CodegenFlags::default();
-    let target_dir = foreign.target_dir(&workspace).join(flags.dir_name());
+    let target_dir = foreign.target_dir(&workspace).join(flags.cargo_dir_name());
     let mut command = cargo_for(&workspace, &rustc, &Package::foreign(foreign), "rustc");
     command.args(["--example", example]);
     built_with_listing_flags(command, &flags, &target_dir, &foreign.package, example, &["examples"])
